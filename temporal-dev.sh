@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Starts a real Temporal dev server for durable-wes: persistent SQLite file under .data/,
+# the Web UI on, and the search attributes the run workflow upserts registered.
+#
+#   ./temporal-dev.sh          start (or find running) and wait until healthy; prints addresses
+#   ./temporal-dev.sh stop     stop the server this script started
+#   ./temporal-dev.sh install  only make sure the CLI is there
+#   ./temporal-dev.sh path     print the path of the CLI binary (installing it if needed)
+#
+# Environment: TEMPORAL_PORT (7233), TEMPORAL_UI_PORT (8233), WES_DATA_DIR (./.data).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# Later tags of the CLI carry a `replace` directive and cannot be go-installed.
+cli_version="v1.5.1"
+cache_dir="${DURABLE_WES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/durable-wes}/temporal-cli-$cli_version"
+data_dir="${WES_DATA_DIR:-$here/.data}/temporal"
+port="${TEMPORAL_PORT:-7233}"
+ui_port="${TEMPORAL_UI_PORT:-8233}"
+pid_file="$data_dir/server.pid"
+log_file="$data_dir/server.log"
+# Must match workflows/search-attributes.ts (a test checks that they do).
+search_attributes=(WesState=Keyword WesWorkflowType=Keyword WesProvider=Keyword WesOwner=Keyword)
+
+temporal_bin() {
+  if command -v temporal >/dev/null 2>&1; then
+    command -v temporal
+  else
+    echo "$cache_dir/temporal"
+  fi
+}
+
+install_cli() {
+  local bin
+  bin="$(temporal_bin)"
+  [ -x "$bin" ] && return 0
+  command -v go >/dev/null 2>&1 || { echo "temporal-dev.sh: neither 'temporal' nor 'go' is on PATH" >&2; exit 1; }
+  echo "temporal-dev.sh: building the Temporal CLI $cli_version from source into $cache_dir (once)" >&2
+  mkdir -p "$cache_dir"
+  GOBIN="$cache_dir" go install "github.com/temporalio/cli/cmd/temporal@$cli_version" >&2
+}
+
+healthy() {
+  "$(temporal_bin)" operator cluster health --address "127.0.0.1:$port" >/dev/null 2>&1
+}
+
+running_pid() {
+  [ -f "$pid_file" ] || return 1
+  local pid
+  pid="$(cat "$pid_file")"
+  kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+start() {
+  install_cli
+  mkdir -p "$data_dir"
+  if ! running_pid >/dev/null; then
+    if healthy; then
+      echo "temporal-dev.sh: a Temporal server not started by this script already answers on port $port" >&2
+    else
+      local args=(server start-dev --ip 127.0.0.1 --port "$port" --ui-port "$ui_port"
+        --db-filename "$data_dir/temporal.db" --log-level warn)
+      for sa in "${search_attributes[@]}"; do args+=(--search-attribute "$sa"); done
+      # setsid: the server outlives this script and is stopped only by `stop`.
+      setsid "$(temporal_bin)" "${args[@]}" >>"$log_file" 2>&1 < /dev/null &
+      echo $! > "$pid_file"
+    fi
+  fi
+  for _ in $(seq 1 120); do
+    if healthy; then
+      echo "Temporal server: 127.0.0.1:$port"
+      echo "Temporal Web UI: http://127.0.0.1:$ui_port"
+      return 0
+    fi
+    running_pid >/dev/null || { echo "temporal-dev.sh: the server exited; see $log_file" >&2; tail -20 "$log_file" >&2; exit 1; }
+    sleep 0.5
+  done
+  echo "temporal-dev.sh: the server did not become healthy within 60 s; see $log_file" >&2
+  exit 1
+}
+
+stop() {
+  local pid
+  if pid="$(running_pid)"; then
+    kill "$pid"
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$pid" 2>/dev/null || true
+    echo "temporal-dev.sh: stopped"
+  else
+    echo "temporal-dev.sh: not running"
+  fi
+  rm -f "$pid_file"
+}
+
+case "${1:-start}" in
+  start) start ;;
+  stop) stop ;;
+  install) install_cli ;;
+  path) install_cli; temporal_bin ;;
+  *) echo "usage: $0 [start|stop|install|path]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,12 @@
+/**
+ * Search attributes the run workflow upserts on every transition, so that the Temporal UI
+ * can filter runs. temporal-dev.sh and the test server register exactly these.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const WesStateKey = defineSearchAttributeKey('WesState', SearchAttributeType.KEYWORD);
+export const WesWorkflowTypeKey = defineSearchAttributeKey('WesWorkflowType', SearchAttributeType.KEYWORD);
+export const WesProviderKey = defineSearchAttributeKey('WesProvider', SearchAttributeType.KEYWORD);
+export const WesOwnerKey = defineSearchAttributeKey('WesOwner', SearchAttributeType.KEYWORD);
+
+export const SEARCH_ATTRIBUTE_KEYS = [WesStateKey, WesWorkflowTypeKey, WesProviderKey, WesOwnerKey];

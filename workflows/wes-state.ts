@@ -1,0 +1,47 @@
+/**
+ * How an execution state shows through the GA4GH WES API (DESIGN.md §2).
+ * Pure: shared by the workflow (search attributes), the API and the tests.
+ */
+import { isTerminal, type ExecutionState, type FailureReason } from './state-machine';
+
+/** The `State` enum of WES 1.1. */
+export const WES_STATES = [
+  'UNKNOWN',
+  'QUEUED',
+  'INITIALIZING',
+  'RUNNING',
+  'PAUSED',
+  'COMPLETE',
+  'EXECUTOR_ERROR',
+  'SYSTEM_ERROR',
+  'CANCELED',
+  'CANCELING',
+  'PREEMPTED',
+] as const;
+export type WesState = (typeof WES_STATES)[number];
+
+export interface WesStateInputs {
+  state: ExecutionState;
+  canceling: boolean;
+  failureReason?: FailureReason;
+  /** The provider preempted the run and it will be retried. */
+  preempted?: boolean;
+}
+
+const BY_STATE: Record<ExecutionState, WesState> = {
+  queued: 'QUEUED',
+  starting: 'INITIALIZING',
+  running: 'RUNNING',
+  awaiting_input: 'PAUSED',
+  succeeded: 'COMPLETE',
+  failed: 'EXECUTOR_ERROR',
+  cancelled: 'CANCELED',
+};
+
+export function toWesState({ state, canceling, failureReason, preempted }: WesStateInputs): WesState {
+  if (state === 'failed') return failureReason === 'system_error' ? 'SYSTEM_ERROR' : 'EXECUTOR_ERROR';
+  if (isTerminal(state)) return BY_STATE[state];
+  if (canceling) return 'CANCELING';
+  if (preempted) return 'PREEMPTED';
+  return BY_STATE[state];
+}
