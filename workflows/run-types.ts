@@ -2,6 +2,7 @@
  * The data a run is made of, shared by the API, the workflow and the activities.
  * Types only: importing this file executes nothing.
  */
+import type { Duration } from '@temporalio/common';
 import type { ExecutionState, FailureReason, TransitionType } from './state-machine';
 import type { WesState } from './wes-state';
 
@@ -19,8 +20,8 @@ export interface WesRunRequest {
 
 /** How often and how long calls to a provider are retried on connection errors. */
 export interface ProviderRetry {
-  initialInterval: string;
-  maximumInterval: string;
+  initialInterval: Duration;
+  maximumInterval: Duration;
   maximumAttempts: number;
 }
 
@@ -66,6 +67,7 @@ export interface RunLog {
   stdout?: string;
   stderr?: string;
   exit_code?: number;
+  system_logs?: string[];
 }
 
 export interface RunResults {

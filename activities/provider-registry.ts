@@ -1,0 +1,36 @@
+/**
+ * Which providers this worker has, and which one a run uses. Providers are configuration:
+ * a run names one (or the default applies), and an unknown name is an invalid request.
+ */
+import { InvalidRunRequestError } from './errors';
+import type { Provider } from './provider';
+import type { RunInput } from '../workflows/run-types';
+
+/** The tag a client may set to pick a provider without any API extension. */
+export const PROVIDER_TAG = 'wes_provider';
+
+export class ProviderRegistry {
+  constructor(
+    private readonly providers: ReadonlyMap<string, Provider>,
+    readonly defaultProvider: string,
+  ) {
+    if (!providers.has(defaultProvider)) throw new Error(`default provider '${defaultProvider}' is not configured`);
+  }
+
+  names(): string[] {
+    return [...this.providers.keys()];
+  }
+
+  get(name: string): Provider {
+    const provider = this.providers.get(name);
+    if (!provider) {
+      throw new InvalidRunRequestError(`unknown provider '${name}' (configured: ${this.names().join(', ')})`);
+    }
+    return provider;
+  }
+
+  /** The provider's name for a run: the run's explicit choice, its tag, or the default. */
+  select(input: RunInput): string {
+    return input.provider ?? input.request.tags?.[PROVIDER_TAG] ?? this.defaultProvider;
+  }
+}

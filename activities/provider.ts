@@ -1,0 +1,37 @@
+/**
+ * The one interface every execution backend implements (DESIGN.md §6).
+ *
+ * Every operation must be safe to repeat: activities are retried, and a worker may die between a
+ * provider's side effect and the workflow hearing of it. `submit` in particular must return the
+ * same external id, and start nothing new, when called again for the same run.
+ */
+import type { ProviderRun, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../workflows/run-types';
+
+/** What a long provider operation may use to stay cancellable and alive. */
+export interface OperationContext {
+  /** Aborted when the activity is cancelled. */
+  readonly signal: AbortSignal;
+  heartbeat(): void;
+  /** Sleeps, and rejects when the activity is cancelled. */
+  sleep(ms: number): Promise<void>;
+}
+
+export interface Provider {
+  /** The kind of backend (`simulated`, `local`, ...); a provider's name is its configuration's. */
+  readonly kind: string;
+  /** How often the poll activity asks for status. */
+  readonly pollIntervalMs: number;
+  /** Throws InvalidRunRequestError when this provider cannot run the request. */
+  validate(request: WesRunRequest): void;
+  /** Provider-specific staging in the run's work dir. */
+  prepare(run: ProviderRun, context: OperationContext): Promise<void>;
+  /** Starts the run, or finds the one already started for `run.runId`; returns its external id. */
+  submit(run: ProviderRun): Promise<string>;
+  status(run: ProviderRun): Promise<ProviderStatus>;
+  /** Asks the backend to stop the run; a run that already ended is left as it ended. */
+  cancel(run: ProviderRun): Promise<void>;
+  resume(run: ProviderRun, input: ResumeInput): Promise<void>;
+  results(run: ProviderRun): Promise<RunResults>;
+  /** Removes what the backend left behind for this run (it may never have been submitted). */
+  cleanup(run: ProviderRun): Promise<void>;
+}

@@ -1,0 +1,268 @@
+/**
+ * One detached process whose whole life is recorded in a directory, so that a worker that restarts
+ * (or another worker on the same host) re-attaches to it instead of starting it again.
+ *
+ * The process is `sh -c SCRIPT sh <dir> <argv...>` in its own session, so its pid is also the id of
+ * its process group and everything it starts can be signalled at once. The script is constant; the
+ * directory and the command reach it only as positional parameters. Files in the directory:
+ *
+ *   launch.lock       taken (open 'wx') by the one launcher; never released once the process exists
+ *   pid               written by the shell itself, atomically, before it runs anything
+ *   process.json      {pid, startTicks, host, cmd, startedAt}, written by the launcher after spawning
+ *   stdout.log, stderr.log
+ *   exit_code         written atomically by the shell when the command ends; absent if it was killed
+ *   cancel_requested  marker written by stop(); the shell checks it before running the command
+ *   launches.log      one line per real spawn, an audit trail
+ *
+ * Liveness comes from /proc, so it is only meaningful on the host that launched the process.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { appendFile, link, mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { readFileIfExists, writeFileAtomic } from '../work-dir';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+// Checking the marker after publishing the pid closes the race with stop(): either stop() sees the
+// pid and signals the group, or the shell sees the marker and runs nothing.
+const SCRIPT = [
+  'd=$1; shift',
+  'echo $$ >"$d/pid.tmp" && mv "$d/pid.tmp" "$d/pid" || exit 125',
+  '[ -e "$d/cancel_requested" ] && exit 0',
+  '"$@" >"$d/stdout.log" 2>"$d/stderr.log"',
+  'echo $? >"$d/exit_code.tmp" && mv "$d/exit_code.tmp" "$d/exit_code"',
+].join('\n');
+
+/** A lock this old with no pid beside it belongs to a launcher that died before spawning. */
+const STALE_LOCK_MS = 10_000;
+const LOCK_POLL_MS = 100;
+
+export interface ProcessRecord {
+  pid: number;
+  /** Field 22 of /proc/<pid>/stat; null when the process was already gone when recorded. */
+  startTicks: number | null;
+  host: string;
+  cmd: string[];
+  startedAt: string;
+}
+
+export type ProcessPhase =
+  | { phase: 'not_started' }
+  | { phase: 'running'; pid: number }
+  | { phase: 'exited'; exitCode: number }
+  /** Gone without an exit code: killed, or the host went down under it. */
+  | { phase: 'died' };
+
+export type ProcessInspection = ProcessPhase & { cancelRequested: boolean; record?: ProcessRecord };
+
+interface ProcStat {
+  state: string;
+  pgrp: number;
+  startTicks: number;
+}
+
+async function readProcStat(pid: number | string): Promise<ProcStat | undefined> {
+  let text: string;
+  try {
+    text = await readFile(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) may itself contain spaces and parentheses; it ends at the last ')'.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0], pgrp: Number(fields[2]), startTicks: Number(fields[19]) };
+}
+
+async function exists(file: string): Promise<boolean> {
+  return (await readFileIfExists(file)) !== undefined;
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
+
+/** Whether any non-zombie process is left in the group; zombies cannot run, but kill(0) counts them. */
+async function groupAlive(pgid: number): Promise<boolean> {
+  if (!signalGroup(pgid, 0)) return false;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readProcStat(entry);
+    if (stat && stat.pgrp === pgid && stat.state !== 'Z') return true;
+  }
+  return false;
+}
+
+export class DetachedProcess {
+  constructor(readonly dir: string) {}
+
+  get stdoutPath(): string {
+    return path.join(this.dir, 'stdout.log');
+  }
+
+  get stderrPath(): string {
+    return path.join(this.dir, 'stderr.log');
+  }
+
+  get exitCodePath(): string {
+    return path.join(this.dir, 'exit_code');
+  }
+
+  /** Starts `cmd` in `cwd`, or returns the process already started from this directory. */
+  async launch(cmd: string[], cwd: string): Promise<ProcessRecord> {
+    await mkdir(this.dir, { recursive: true });
+    const lock = this.file('launch.lock');
+    for (;;) {
+      const existing = await this.record();
+      if (existing) return existing;
+      try {
+        const handle = await open(lock, 'wx');
+        // The command is kept here so that a record rebuilt from `pid` can still name it.
+        await handle.writeFile(JSON.stringify(cmd));
+        await handle.close();
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        if (await this.lockIsStale(lock)) await rm(lock, { force: true });
+        else await sleep(LOCK_POLL_MS);
+        continue;
+      }
+      // A launcher we took for dead may have spawned after all.
+      return (await this.record()) ?? (await this.spawn(cmd, cwd, lock));
+    }
+  }
+
+  /** process.json, or, if the launcher died right after spawning, a record rebuilt from `pid`. */
+  async record(): Promise<ProcessRecord | undefined> {
+    const json = await readFileIfExists(this.file('process.json'));
+    if (json !== undefined) return JSON.parse(json) as ProcessRecord;
+    const pidText = await readFileIfExists(this.file('pid'));
+    if (pidText === undefined) return undefined;
+    const pid = Number(pidText.trim());
+    const record: ProcessRecord = {
+      pid,
+      startTicks: (await readProcStat(pid))?.startTicks ?? null,
+      host: os.hostname(),
+      cmd: await this.lockedCmd(),
+      startedAt: (await stat(this.file('pid'))).mtime.toISOString(),
+    };
+    // Create-if-absent: a launcher that is merely slow writes the authoritative record over this one.
+    const tmp = `${this.file('process.json')}.${randomUUID()}.tmp`;
+    await writeFile(tmp, JSON.stringify(record));
+    try {
+      await link(tmp, this.file('process.json'));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      await rm(tmp, { force: true });
+    }
+    return record;
+  }
+
+  async inspect(): Promise<ProcessInspection> {
+    const cancelRequested = await exists(this.file('cancel_requested'));
+    const record = await this.record();
+    if (record && record.host !== os.hostname()) {
+      // Not an answer to give from here: /proc on this host knows nothing of that pid.
+      throw new Error(`process was launched on ${record.host}, cannot inspect it from ${os.hostname()}`);
+    }
+    const exited = async (): Promise<ProcessInspection | undefined> => {
+      const code = await readFileIfExists(this.exitCodePath);
+      return code === undefined ? undefined : { phase: 'exited', exitCode: Number(code.trim()), cancelRequested, record };
+    };
+    const done = await exited();
+    if (done) return done;
+    if (!record) return { phase: 'not_started', cancelRequested };
+    if (await this.leaderAlive(record)) return { phase: 'running', pid: record.pid, cancelRequested, record };
+    // The shell writes exit_code just before it exits: look again now that it is gone.
+    return (await exited()) ?? { phase: 'died', cancelRequested, record };
+  }
+
+  /** Cancels: SIGTERM to the whole group, SIGKILL after `graceMs`. Leaves an ended process as it ended. */
+  async stop(graceMs = 3000): Promise<void> {
+    const before = await this.inspect();
+    if (before.phase === 'exited' || before.phase === 'died') return;
+    await writeFileAtomic(this.file('cancel_requested'), new Date().toISOString());
+    const record = await this.record();
+    if (!record || !(await this.ownsGroup(record))) return;
+    signalGroup(record.pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline) {
+      if (!(await groupAlive(record.pid))) return;
+      await sleep(100);
+    }
+    signalGroup(record.pid, 'SIGKILL');
+    // SIGKILL cannot be caught, but dying still takes the kernel a moment.
+    for (let i = 0; i < 20 && (await groupAlive(record.pid)); i++) await sleep(50);
+  }
+
+  /** SIGKILLs whatever is left of the group: children the command left running after it ended. */
+  async killLeftovers(): Promise<void> {
+    const record = await this.record();
+    if (!record || !(await this.ownsGroup(record))) return;
+    if (await groupAlive(record.pid)) signalGroup(record.pid, 'SIGKILL');
+  }
+
+  private async spawn(cmd: string[], cwd: string, lock: string): Promise<ProcessRecord> {
+    const child = spawn('sh', ['-c', SCRIPT, 'sh', this.dir, ...cmd], { cwd, detached: true, stdio: 'ignore' });
+    const pid = child.pid;
+    if (pid === undefined) {
+      const error = await new Promise<Error>((resolve) => child.once('error', resolve));
+      // Nothing runs, so the next attempt may launch.
+      await rm(lock, { force: true });
+      throw error;
+    }
+    child.unref();
+    const record: ProcessRecord = {
+      pid,
+      startTicks: (await readProcStat(pid))?.startTicks ?? null,
+      host: os.hostname(),
+      cmd,
+      startedAt: new Date().toISOString(),
+    };
+    await writeFileAtomic(this.file('process.json'), JSON.stringify(record));
+    await appendFile(this.file('launches.log'), `${record.startedAt} host=${record.host} pid=${pid} launcher=${process.pid}\n`);
+    return record;
+  }
+
+  private async lockedCmd(): Promise<string[]> {
+    try {
+      return JSON.parse((await readFileIfExists(this.file('launch.lock'))) ?? '[]') as string[];
+    } catch {
+      return [];
+    }
+  }
+
+  private async lockIsStale(lock: string): Promise<boolean> {
+    try {
+      return Date.now() - (await stat(lock)).mtimeMs > STALE_LOCK_MS;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+  }
+
+  private async leaderAlive(record: ProcessRecord): Promise<boolean> {
+    const stat = await readProcStat(record.pid);
+    return stat !== undefined && stat.state !== 'Z' && stat.startTicks === record.startTicks;
+  }
+
+  /**
+   * Whether signalling -pid would reach our group, not one that reused the number. While any member
+   * of a group lives its id cannot be handed out again, so an absent leader is no evidence of reuse.
+   */
+  private async ownsGroup(record: ProcessRecord): Promise<boolean> {
+    if (record.host !== os.hostname()) return false;
+    const stat = await readProcStat(record.pid);
+    return stat === undefined || stat.startTicks === record.startTicks;
+  }
+
+  private file(name: string): string {
+    return path.join(this.dir, name);
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * A provider that runs nothing: each run's behaviour is chosen by its `workflow_params`, so tests
+ * and benchmarks can drive every path of the lifecycle. Its state is a file in the run's work dir
+ * and its clock is the wall clock, so it survives worker restarts like a real backend would.
+ *
+ * workflow_params:
+ *   outcome        COMPLETE (default) | EXECUTOR_ERROR | SYSTEM_ERROR
+ *   duration_ms    how long the run takes once submitted (default 1000)
+ *   pause_at_ms    pause (WES PAUSED) after this long, until resumed
+ *   prepare_ms     how long preparation takes (default 0)
+ *   submit_errors  fail the first N submit calls as connection errors
+ *   reject_submit  reject the submission as the backend's API would
+ *   outputs        the outputs to report on success
+ */
+import path from 'node:path';
+import { InvalidRunRequestError, ProviderRejectedError } from '../errors';
+import type { OperationContext, Provider } from '../provider';
+import { readJsonIfExists, writeFileAtomic } from '../work-dir';
+import type { ProviderRun, ProviderState, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../../workflows/run-types';
+
+const OUTCOMES = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR'] as const;
+type Outcome = (typeof OUTCOMES)[number];
+
+interface SimulatedParams {
+  outcome: Outcome;
+  durationMs: number;
+  pauseAtMs?: number;
+  prepareMs: number;
+  submitErrors: number;
+  rejectSubmit: boolean;
+  outputs: Record<string, unknown>;
+}
+
+interface SimulatedState {
+  failedSubmits: number;
+  submissions: number;
+  submittedAt?: number;
+  resumedAt?: number;
+  resumeInput?: ResumeInput;
+  cancelledAt?: number;
+}
+
+const TERMINAL: readonly ProviderState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'];
+
+function nonNegative(params: Record<string, unknown>, key: string): number | undefined {
+  const value = params[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidRunRequestError(`simulated: workflow_params.${key} must be a non-negative number`);
+  }
+  return value;
+}
+
+export function parseSimulatedParams(request: WesRunRequest): SimulatedParams {
+  const params = request.workflow_params ?? {};
+  const outcome = (params.outcome ?? 'COMPLETE') as Outcome;
+  if (!OUTCOMES.includes(outcome)) {
+    throw new InvalidRunRequestError(`simulated: workflow_params.outcome must be one of ${OUTCOMES.join(', ')}`);
+  }
+  const outputs = params.outputs ?? {};
+  if (typeof outputs !== 'object' || outputs === null || Array.isArray(outputs)) {
+    throw new InvalidRunRequestError('simulated: workflow_params.outputs must be an object');
+  }
+  return {
+    outcome,
+    durationMs: nonNegative(params, 'duration_ms') ?? 1000,
+    pauseAtMs: nonNegative(params, 'pause_at_ms'),
+    prepareMs: nonNegative(params, 'prepare_ms') ?? 0,
+    submitErrors: nonNegative(params, 'submit_errors') ?? 0,
+    rejectSubmit: params.reject_submit === true,
+    outputs: outputs as Record<string, unknown>,
+  };
+}
+
+export class SimulatedProvider implements Provider {
+  readonly kind = 'simulated';
+
+  constructor(readonly pollIntervalMs = 200) {}
+
+  validate(request: WesRunRequest): void {
+    parseSimulatedParams(request);
+  }
+
+  async prepare(run: ProviderRun, context: OperationContext): Promise<void> {
+    const { prepareMs } = parseSimulatedParams(run.request);
+    const until = Date.now() + prepareMs;
+    while (Date.now() < until) {
+      context.heartbeat();
+      await context.sleep(Math.min(200, until - Date.now()));
+    }
+  }
+
+  async submit(run: ProviderRun): Promise<string> {
+    const params = parseSimulatedParams(run.request);
+    const state = await this.load(run);
+    if (state.submittedAt === undefined) {
+      if (params.rejectSubmit) throw new ProviderRejectedError('simulated backend rejected the run (reject_submit)');
+      if (state.failedSubmits < params.submitErrors) {
+        await this.save(run, { ...state, failedSubmits: state.failedSubmits + 1 });
+        throw new Error(`simulated connection error ${state.failedSubmits + 1} of ${params.submitErrors}`);
+      }
+      await this.save(run, { ...state, submissions: state.submissions + 1, submittedAt: Date.now() });
+    }
+    return `sim-${run.runId}`;
+  }
+
+  async status(run: ProviderRun): Promise<ProviderStatus> {
+    return { state: this.stateAt(parseSimulatedParams(run.request), await this.load(run), Date.now()) };
+  }
+
+  async cancel(run: ProviderRun): Promise<void> {
+    const state = await this.load(run);
+    const now = Date.now();
+    if (TERMINAL.includes(this.stateAt(parseSimulatedParams(run.request), state, now))) return;
+    await this.save(run, { ...state, cancelledAt: now });
+  }
+
+  async resume(run: ProviderRun, input: ResumeInput): Promise<void> {
+    const state = await this.load(run);
+    if (this.stateAt(parseSimulatedParams(run.request), state, Date.now()) !== 'PAUSED') {
+      throw new ProviderRejectedError('simulated run is not paused');
+    }
+    await this.save(run, { ...state, resumedAt: Date.now(), resumeInput: input });
+  }
+
+  async results(run: ProviderRun): Promise<RunResults> {
+    const params = parseSimulatedParams(run.request);
+    const state = await this.load(run);
+    return {
+      outputs: {
+        ...params.outputs,
+        received_params: run.request.workflow_params ?? {},
+        ...(state.resumeInput ? { resume_input: state.resumeInput } : {}),
+      },
+      log: {
+        name: 'simulated',
+        cmd: ['simulated', params.outcome],
+        start_time: state.submittedAt ? new Date(state.submittedAt).toISOString() : undefined,
+        exit_code: params.outcome === 'COMPLETE' ? 0 : 1,
+      },
+    };
+  }
+
+  async cleanup(): Promise<void> {
+    // Nothing runs and nothing is left behind beyond the run's own work dir.
+  }
+
+  private stateAt(params: SimulatedParams, state: SimulatedState, now: number): ProviderState {
+    if (state.submittedAt === undefined) return 'QUEUED';
+    if (state.cancelledAt !== undefined) return 'CANCELED';
+    let active: number;
+    if (params.pauseAtMs === undefined) active = now - state.submittedAt;
+    else if (state.resumedAt === undefined) {
+      if (now - state.submittedAt >= params.pauseAtMs && params.pauseAtMs < params.durationMs) return 'PAUSED';
+      active = now - state.submittedAt;
+    } else active = params.pauseAtMs + (now - state.resumedAt);
+    return active >= params.durationMs ? params.outcome : 'RUNNING';
+  }
+
+  private file(run: ProviderRun): string {
+    return path.join(run.workDir, 'simulated.json');
+  }
+
+  private async load(run: ProviderRun): Promise<SimulatedState> {
+    return (await readJsonIfExists<SimulatedState>(this.file(run))) ?? { failedSubmits: 0, submissions: 0 };
+  }
+
+  private async save(run: ProviderRun, state: SimulatedState): Promise<void> {
+    await writeFileAtomic(this.file(run), JSON.stringify(state));
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The worker process: hosts the run workflow and its activities on one task queue.
+ * Temporal's runtime turns SIGINT/SIGTERM into a graceful shutdown (in-flight activities get
+ * the worker's grace time), after which `run()` resolves and the process exits.
+ */
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { createProviderRegistry } from '../activities/providers';
+import { loadConfig } from './config';
+import { createRunWorker } from './create-worker';
+import { loadWorkflowBundle } from './workflow-bundle';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  try {
+    const worker = await createRunWorker({
+      connection,
+      namespace: config.temporalNamespace,
+      taskQueue: config.taskQueue,
+      registry: createProviderRegistry(config),
+      dataDir: config.dataDir,
+      workflowBundle: await loadWorkflowBundle(),
+    });
+    console.log(`worker: polling task queue '${config.taskQueue}' on ${config.temporalAddress}`);
+    await worker.run();
+    console.log('worker: stopped');
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((err) => {
+  console.error('worker: fatal', err);
+  process.exit(1);
+});

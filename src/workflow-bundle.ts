@@ -1,0 +1,24 @@
+/**
+ * The workflow code bundle. Bundling takes seconds, so it is done once (at build or at test
+ * set-up) and reused: WORKFLOW_BUNDLE_PATH names a prebuilt bundle; without it we bundle now.
+ */
+import { bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
+
+export async function bundleWorkflows(): Promise<{ code: string }> {
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietLogger });
+}
+
+export async function loadWorkflowBundle(bundlePath = process.env.WORKFLOW_BUNDLE_PATH): Promise<WorkflowBundleOption> {
+  if (bundlePath && existsSync(bundlePath)) return { codePath: bundlePath };
+  return bundleWorkflows();
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};

@@ -1,0 +1,343 @@
+/**
+ * LocalProvider against the real cwltool, without Temporal: each run is a directory under a temp
+ * data dir, and each check reads what the provider left there.
+ */
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { InvalidRunRequestError, ProviderRejectedError } from '../activities/errors';
+import type { OperationContext } from '../activities/provider';
+import { LocalProvider } from '../activities/providers/local';
+import { DetachedProcess } from '../activities/providers/local-process';
+import { runWorkDir } from '../activities/work-dir';
+import type { ProviderRun, ProviderState, ProviderStatus, WesRunRequest } from '../workflows/run-types';
+
+jest.setTimeout(90_000);
+
+const EXAMPLES = path.resolve(__dirname, '..', 'examples');
+const TERMINAL: ProviderState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'];
+
+let dataDir: string;
+let provider: LocalProvider;
+const context: OperationContext = {
+  signal: new AbortController().signal,
+  heartbeat: () => undefined,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'local-provider-'));
+  provider = new LocalProvider({ workflowRoots: [EXAMPLES], pollIntervalMs: 100 });
+});
+
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+let runCount = 0;
+function makeRun(request: Partial<WesRunRequest>): ProviderRun {
+  const runId = `run-${++runCount}`;
+  return {
+    runId,
+    provider: 'local',
+    workDir: runWorkDir(dataDir, runId),
+    request: { workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: '', ...request },
+  };
+}
+
+async function waitForStatus(run: ProviderRun, done: (s: ProviderStatus) => boolean, timeoutMs = 60_000): Promise<ProviderStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await provider.status(run);
+    if (done(status)) return status;
+    if (Date.now() > deadline) throw new Error(`timed out; last status ${JSON.stringify(status)}`);
+    await context.sleep(provider.pollIntervalMs);
+  }
+}
+
+const finished = (s: ProviderStatus) => TERMINAL.includes(s.state);
+
+async function launches(run: ProviderRun): Promise<string[]> {
+  return (await readFile(path.join(run.workDir, 'process', 'launches.log'), 'utf8')).trim().split('\n');
+}
+
+function pidOf(externalId: string): number {
+  const match = /^local:[^:]+:(\d+)$/.exec(externalId);
+  if (!match) throw new Error(`unexpected external id ${externalId}`);
+  return Number(match[1]);
+}
+
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
+
+/**
+ * kill(-pgid, 0) also counts zombies, and members orphaned by the kill are reaped by init in its own
+ * time (about a second here), so give it a bounded moment.
+ */
+async function groupGone(pgid: number, timeoutMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (groupExists(pgid)) {
+    if (Date.now() > deadline) return false;
+    await context.sleep(50);
+  }
+  return true;
+}
+
+/** Pids of the group's processes whose command name is `comm`. */
+async function groupMembers(pgid: number, comm: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && name === comm) found.push(Number(entry));
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return found;
+}
+
+async function startSleep(seconds: number): Promise<{ run: ProviderRun; pgid: number; sleepPid: number }> {
+  const run = makeRun({ workflow_url: path.join(EXAMPLES, 'sleep', 'sleep.cwl'), workflow_params: { seconds } });
+  await provider.prepare(run, context);
+  const pgid = pidOf(await provider.submit(run));
+  // Wait for the tool itself (a grandchild of the shell), so that stopping it proves the group reach.
+  const deadline = Date.now() + 30_000;
+  let sleepers: number[] = [];
+  while ((sleepers = await groupMembers(pgid, 'sleep')).length === 0) {
+    if (Date.now() > deadline) throw new Error('sleep never started');
+    await context.sleep(100);
+  }
+  expect((await provider.status(run)).state).toBe('RUNNING');
+  return { run, pgid, sleepPid: sleepers[0] };
+}
+
+test('hello-world runs to COMPLETE and reports its greeting', async () => {
+  const message = 'Hello, durable-wes';
+  const run = makeRun({ workflow_url: path.join(EXAMPLES, 'hello-world', 'hello.cwl'), workflow_params: { message } });
+  provider.validate(run.request);
+  await provider.prepare(run, context);
+  expect((await provider.status(run)).state).toBe('QUEUED');
+  const externalId = await provider.submit(run);
+  expect(externalId).toMatch(/^local:[^:]+:\d+$/);
+
+  const status = await waitForStatus(run, finished);
+  expect(status).toEqual({ state: 'COMPLETE' });
+
+  const { outputs, log } = await provider.results(run);
+  const greeting = outputs.greeting as { class: string; path: string };
+  expect(greeting.class).toBe('File');
+  expect(greeting.path.startsWith(path.join(run.workDir, 'outputs') + path.sep)).toBe(true);
+  expect(await readFile(greeting.path, 'utf8')).toBe(`${message}\n`);
+  expect(log.name).toBe('cwltool');
+  expect(log.exit_code).toBe(0);
+  expect(log.cmd?.[0]).toBe('cwltool');
+  expect(Date.parse(log.end_time!)).toBeGreaterThanOrEqual(Date.parse(log.start_time!));
+  expect(await readFile(log.stderr!, 'utf8')).toContain('Final process status is success');
+
+  await provider.cleanup(run);
+  expect(await groupGone(pidOf(externalId))).toBe(true);
+});
+
+test('submitting again, concurrently or from a new worker, launches once', async () => {
+  // Relative to the run's attachments, as an uploaded workflow would be.
+  const run = makeRun({ workflow_url: 'wf/hello.cwl', workflow_params: { message: 'once' } });
+  await mkdir(path.join(run.workDir, 'staging', 'attachments', 'wf'), { recursive: true });
+  await copyFile(path.join(EXAMPLES, 'hello-world', 'hello.cwl'), path.join(run.workDir, 'staging', 'attachments', 'wf', 'hello.cwl'));
+  await provider.prepare(run, context);
+
+  const [first, second] = await Promise.all([provider.submit(run), provider.submit(run)]);
+  const restarted = new LocalProvider({ workflowRoots: [EXAMPLES] });
+  const third = await restarted.submit(run);
+  expect(second).toBe(first);
+  expect(third).toBe(first);
+
+  expect((await waitForStatus(run, finished)).state).toBe('COMPLETE');
+  expect(await provider.submit(run)).toBe(first);
+  expect(await launches(run)).toHaveLength(1);
+  const { outputs } = await provider.results(run);
+  expect(await readFile((outputs.greeting as { path: string }).path, 'utf8')).toBe('once\n');
+});
+
+test('a failing workflow ends EXECUTOR_ERROR with the tail of stderr', async () => {
+  const run = makeRun({ workflow_url: `file://${path.join(EXAMPLES, 'fail', 'fail.cwl')}`, workflow_type_version: '1.2' });
+  await provider.prepare(run, context);
+  await provider.submit(run);
+
+  const status = await waitForStatus(run, finished);
+  expect(status.state).toBe('EXECUTOR_ERROR');
+  expect(status.detail).toMatch(/exited with 1/);
+  expect(status.detail).toContain('boom');
+  expect(status.detail).toContain('permanentFail');
+
+  const { outputs, log } = await provider.results(run);
+  expect(outputs).toEqual({});
+  expect(log.exit_code).toBe(1);
+});
+
+test('cancel stops the whole process group and the run ends CANCELED', async () => {
+  const { run, pgid, sleepPid } = await startSleep(300);
+  const started = Date.now();
+  await provider.cancel(run);
+  expect(Date.now() - started).toBeLessThan(10_000);
+
+  expect(await provider.status(run)).toEqual({ state: 'CANCELED' });
+  expect(await groupGone(pgid)).toBe(true);
+  expect(() => process.kill(sleepPid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+
+  // Cancelling again, or cleaning up, leaves it as it is.
+  await provider.cancel(run);
+  await provider.cleanup(run);
+  expect((await provider.status(run)).state).toBe('CANCELED');
+  expect((await provider.results(run)).log.exit_code).toBeUndefined();
+});
+
+test('a process killed behind our back is a SYSTEM_ERROR, seen by a restarted worker too', async () => {
+  const { run, pgid } = await startSleep(300);
+  const restarted = new LocalProvider({ workflowRoots: [EXAMPLES] });
+  expect((await restarted.status(run)).state).toBe('RUNNING');
+
+  process.kill(-pgid, 'SIGKILL');
+  const status = await waitForStatus(run, finished, 10_000);
+  expect(status.state).toBe('SYSTEM_ERROR');
+  expect(status.detail).toMatch(/without an exit code/);
+  expect((await restarted.status(run)).state).toBe('SYSTEM_ERROR');
+  // A cancel after the fact does not rewrite how it ended.
+  await restarted.cancel(run);
+  expect((await restarted.status(run)).state).toBe('SYSTEM_ERROR');
+  expect(await launches(run)).toHaveLength(1);
+});
+
+test('resume is rejected', async () => {
+  const run = makeRun({ workflow_url: path.join(EXAMPLES, 'hello-world', 'hello.cwl') });
+  await expect(provider.resume(run, {})).rejects.toBeInstanceOf(ProviderRejectedError);
+});
+
+describe('refuses what it cannot or must not run', () => {
+  const hello = path.join(EXAMPLES, 'hello-world', 'hello.cwl');
+
+  test.each<[string, Partial<WesRunRequest>, RegExp]>([
+    ['a non-CWL type', { workflow_type: 'WDL', workflow_url: hello }, /workflow_type must be CWL/],
+    ['an unknown CWL version', { workflow_type_version: 'v1.3', workflow_url: hello }, /workflow_type_version/],
+    ['an empty workflow_url', { workflow_url: '  ' }, /workflow_url is required/],
+    ['params that are not an object', { workflow_url: hello, workflow_params: [] as unknown as Record<string, unknown> }, /workflow_params/],
+  ])('validate refuses %s', (_name, request, message) => {
+    const run = makeRun(request);
+    expect(() => provider.validate(run.request)).toThrow(InvalidRunRequestError);
+    expect(() => provider.validate(run.request)).toThrow(message);
+  });
+
+  test('validate accepts cwl, 1.0 and v1.1', () => {
+    expect(() => provider.validate(makeRun({ workflow_type: 'cwl', workflow_type_version: '1.0', workflow_url: hello }).request)).not.toThrow();
+    expect(() => provider.validate(makeRun({ workflow_type_version: 'v1.1', workflow_url: hello }).request)).not.toThrow();
+  });
+
+  async function refused(run: ProviderRun, message: RegExp): Promise<void> {
+    await expect(provider.prepare(run, context)).rejects.toThrow(InvalidRunRequestError);
+    await expect(provider.prepare(run, context)).rejects.toThrow(message);
+    await expect(provider.submit(run)).rejects.toThrow(InvalidRunRequestError);
+    // Nothing was launched.
+    await expect(readdir(path.join(run.workDir, 'process'))).rejects.toThrow(/ENOENT/);
+  }
+
+  test('path traversal out of the attachments', async () => {
+    const run = makeRun({ workflow_url: '../x.cwl' });
+    await mkdir(path.join(run.workDir, 'staging', 'attachments'), { recursive: true });
+    await copyFile(hello, path.join(run.workDir, 'staging', 'x.cwl'));
+    await refused(run, /inside the run's attachments/);
+  });
+
+  test('a symlink in the attachments pointing outside them', async () => {
+    const run = makeRun({ workflow_url: 'link.cwl' });
+    await mkdir(path.join(run.workDir, 'staging', 'attachments'), { recursive: true });
+    await symlink(hello, path.join(run.workDir, 'staging', 'attachments', 'link.cwl'));
+    await refused(run, /links outside/);
+  });
+
+  test('an absolute path or file URL outside the workflow roots', async () => {
+    const outside = path.join(dataDir, 'outside.cwl');
+    await copyFile(hello, outside);
+    await refused(makeRun({ workflow_url: outside }), /outside the allowed workflow roots/);
+    await refused(makeRun({ workflow_url: `file://${outside}` }), /outside the allowed workflow roots/);
+    await refused(makeRun({ workflow_url: `${EXAMPLES}/../package.json` }), /outside the allowed workflow roots/);
+  });
+
+  test('a missing workflow and an unknown scheme', async () => {
+    await refused(makeRun({ workflow_url: path.join(EXAMPLES, 'nope.cwl') }), /not found/);
+    await refused(makeRun({ workflow_url: 'missing.cwl' }), /not among the run's attachments/);
+    await refused(makeRun({ workflow_url: 'ftp://example.org/x.cwl' }), /unsupported workflow_url scheme/);
+  });
+});
+
+describe('DetachedProcess recovers from launchers that died', () => {
+  async function processDir(): Promise<{ dir: string; proc: DetachedProcess; cwd: string }> {
+    const cwd = await mkdtemp(path.join(dataDir, 'proc-'));
+    const dir = path.join(cwd, 'process');
+    await mkdir(dir);
+    return { dir, proc: new DetachedProcess(dir), cwd };
+  }
+
+  async function waitForEnd(proc: DetachedProcess) {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const seen = await proc.inspect();
+      if (seen.phase === 'exited' || seen.phase === 'died') return seen;
+      if (Date.now() > deadline) throw new Error(`still ${seen.phase}`);
+      await context.sleep(50);
+    }
+  }
+
+  test('a lock left by a launcher that died before spawning is broken once stale', async () => {
+    const { dir, proc, cwd } = await processDir();
+    await writeFile(path.join(dir, 'launch.lock'), '');
+    const old = new Date(Date.now() - 60_000);
+    await utimes(path.join(dir, 'launch.lock'), old, old);
+    const record = await proc.launch(['sh', '-c', 'echo "$1"', 'sh', 'it ran; $(not run)'], cwd);
+    expect((await waitForEnd(proc)).phase).toBe('exited');
+    expect(await readFile(proc.stdoutPath, 'utf8')).toBe('it ran; $(not run)\n');
+    expect(await readFile(path.join(dir, 'launches.log'), 'utf8')).toContain(`pid=${record.pid}`);
+  });
+
+  test("a fresh lock is waited on, then the other launcher's process attached to", async () => {
+    const { dir, proc, cwd } = await processDir();
+    await writeFile(path.join(dir, 'launch.lock'), '');
+    const launching = proc.launch(['true'], cwd);
+    await context.sleep(500);
+    await expect(readdir(dir)).resolves.toEqual(['launch.lock']);
+    const theirs = { pid: 4242, startTicks: 1, host: os.hostname(), cmd: ['true'], startedAt: new Date().toISOString() };
+    await writeFile(path.join(dir, 'process.json'), JSON.stringify(theirs));
+    await expect(launching).resolves.toEqual(theirs);
+    await expect(readFile(path.join(dir, 'launches.log'))).rejects.toThrow(/ENOENT/);
+  });
+
+  test('a launcher that died after spawning is attached to, not relaunched', async () => {
+    const { dir, proc, cwd } = await processDir();
+    const first = await proc.launch(['sleep', '2'], cwd);
+    await rm(path.join(dir, 'process.json'));
+    const again = await new DetachedProcess(dir).launch(['sleep', '2'], cwd);
+    expect(again.pid).toBe(first.pid);
+    expect(again.startTicks).toBe(first.startTicks);
+    expect(again.cmd).toEqual(['sleep', '2']);
+    expect((await proc.inspect()).phase).toBe('running');
+    expect(await readFile(path.join(dir, 'launches.log'), 'utf8')).toMatch(/^[^\n]+\n$/);
+    expect(await waitForEnd(proc)).toMatchObject({ phase: 'exited', exitCode: 0 });
+  });
+
+  test('a cancel that lands before the spawn keeps the command from running', async () => {
+    const { proc, cwd } = await processDir();
+    await proc.stop();
+    await proc.launch(['touch', 'ran'], cwd);
+    expect(await waitForEnd(proc)).toMatchObject({ phase: 'died', cancelRequested: true });
+    await expect(readFile(path.join(cwd, 'ran'))).rejects.toThrow(/ENOENT/);
+  });
+});

@@ -1,0 +1,97 @@
+/** The transition table over all 49 pairs of states, and the WES mapping of DESIGN.md §1-2. */
+import {
+  canTransition,
+  EXECUTION_STATES,
+  InvalidTransitionError,
+  isTerminal,
+  nextState,
+  TRANSITION_TARGETS,
+  type ExecutionState,
+  type TransitionType,
+} from '../workflows/state-machine';
+import { RunRecord } from '../workflows/run-record';
+import { toWesState } from '../workflows/wes-state';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
+
+// DESIGN.md §1, written out independently of the module under test.
+const ALLOWED = new Set([
+  'queued>starting', 'queued>failed', 'queued>cancelled',
+  'starting>running', 'starting>awaiting_input', 'starting>succeeded', 'starting>failed', 'starting>cancelled',
+  'running>running', 'running>awaiting_input', 'running>succeeded', 'running>failed', 'running>cancelled',
+  'awaiting_input>running', 'awaiting_input>cancelled',
+]);
+
+const pairs = EXECUTION_STATES.flatMap((from) => EXECUTION_STATES.map((to) => [from, to] as const));
+
+test('there are 7 states and 49 pairs', () => {
+  expect(pairs).toHaveLength(49);
+});
+
+test.each(pairs)('%s → %s is allowed exactly when DESIGN.md says so', (from, to) => {
+  expect(canTransition(from, to)).toBe(ALLOWED.has(`${from}>${to}`));
+});
+
+test.each(pairs)('a RunRecord in %s moving to %s transitions or throws', (from, to) => {
+  const types = (Object.keys(TRANSITION_TARGETS) as TransitionType[]).filter((t) => TRANSITION_TARGETS[t] === to);
+  for (const type of types) {
+    const record = new RunRecord('run-x');
+    record.state = from;
+    if (ALLOWED.has(`${from}>${to}`)) {
+      expect(record.transition(type).to).toBe(to);
+      expect(record.state).toBe(to);
+      expect(record.transitions).toHaveLength(1);
+    } else {
+      expect(() => record.transition(type)).toThrow(InvalidTransitionError);
+      expect(record.state).toBe(from);
+      expect(record.transitions).toHaveLength(0);
+    }
+  }
+});
+
+test('terminal states are exactly the three ends', () => {
+  expect(EXECUTION_STATES.filter(isTerminal)).toEqual(['succeeded', 'failed', 'cancelled']);
+});
+
+test('every transition type leads to a state', () => {
+  expect(nextState('queued', 'init')).toBe('starting');
+  expect(nextState('running', 'wait')).toBe('awaiting_input');
+  expect(nextState('awaiting_input', 'resume')).toBe('running');
+  expect(nextState('running', 'init_branch')).toBe('running');
+  expect(() => nextState('succeeded', 'step')).toThrow('invalid transition succeeded → running');
+});
+
+describe('WES state', () => {
+  const plain: Array<[ExecutionState, string]> = [
+    ['queued', 'QUEUED'],
+    ['starting', 'INITIALIZING'],
+    ['running', 'RUNNING'],
+    ['awaiting_input', 'PAUSED'],
+    ['succeeded', 'COMPLETE'],
+    ['failed', 'EXECUTOR_ERROR'],
+    ['cancelled', 'CANCELED'],
+  ];
+  test.each(plain)('%s is %s', (state, wes) => {
+    expect(toWesState({ state, canceling: false })).toBe(wes);
+  });
+  test('a system error is SYSTEM_ERROR; timed out is an executor error', () => {
+    expect(toWesState({ state: 'failed', canceling: false, failureReason: 'system_error' })).toBe('SYSTEM_ERROR');
+    expect(toWesState({ state: 'failed', canceling: false, failureReason: 'timed_out' })).toBe('EXECUTOR_ERROR');
+  });
+  test('a pending cancel shows as CANCELING until the run ends', () => {
+    expect(toWesState({ state: 'running', canceling: true })).toBe('CANCELING');
+    expect(toWesState({ state: 'awaiting_input', canceling: true })).toBe('CANCELING');
+    expect(toWesState({ state: 'cancelled', canceling: true })).toBe('CANCELED');
+    expect(toWesState({ state: 'succeeded', canceling: true })).toBe('COMPLETE');
+  });
+  test('a preempted running run is PREEMPTED', () => {
+    expect(toWesState({ state: 'running', canceling: false, preempted: true })).toBe('PREEMPTED');
+  });
+});
+
+test('temporal-dev.sh registers exactly the search attributes the workflow upserts', () => {
+  const script = readFileSync(path.join(__dirname, '..', 'temporal-dev.sh'), 'utf8');
+  const registered = /search_attributes=\(([^)]*)\)/.exec(script)?.[1].trim().split(/\s+/);
+  expect(registered).toEqual(SEARCH_ATTRIBUTE_KEYS.map((key) => `${key.name}=Keyword`));
+});

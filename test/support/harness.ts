@@ -1,0 +1,110 @@
+/**
+ * A worker with the production wiring on a task queue of its own, a client, and a scratch data
+ * dir, against the real dev server of the global set-up.
+ */
+import { Client, Connection, WorkflowHandle } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createProviderRegistry } from '../../activities/providers';
+import type { ProviderRegistry } from '../../activities/provider-registry';
+import { createRunWorker } from '../../src/create-worker';
+import { installQuietRuntime } from './runtime';
+import { snapshotQuery } from '../../workflows/messages';
+import type { ProviderRetry, RunInput, RunSnapshot, WesRunRequest } from '../../workflows/run-types';
+import { wesRun } from '../../workflows/wes-run';
+
+export const EXAMPLES = path.resolve(__dirname, '../../examples');
+
+/** Provider calls retried fast, so that retry paths take a second, not minutes. */
+export const FAST_RETRY: ProviderRetry = { initialInterval: '100ms', maximumInterval: '200ms', maximumAttempts: 3 };
+
+export interface Harness {
+  client: Client;
+  taskQueue: string;
+  dataDir: string;
+  registry: ProviderRegistry;
+  /** Starts the in-process worker (started at once unless `startWorker: false`). */
+  startWorker(): Promise<void>;
+  start(request: Partial<WesRunRequest>, options?: Partial<RunInput>): Promise<WorkflowHandle<typeof wesRun>>;
+  stop(): Promise<void>;
+}
+
+export async function createHarness(options: { startWorker?: boolean; taskQueue?: string; dataDir?: string } = {}): Promise<Harness> {
+  installQuietRuntime();
+  const address = process.env.TEMPORAL_ADDRESS!;
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'durable-wes-test-'));
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
+  const registry = createProviderRegistry({ defaultProvider: 'simulated', workflowRoots: [EXAMPLES], cwltool: 'cwltool' });
+  const clientConnection = await Connection.connect({ address });
+  const client = new Client({ connection: clientConnection });
+  let workerConnection: NativeConnection | undefined;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+
+  const harness: Harness = {
+    client,
+    taskQueue,
+    dataDir,
+    registry,
+    async startWorker() {
+      workerConnection = await NativeConnection.connect({ address });
+      worker = await createRunWorker({
+        connection: workerConnection,
+        taskQueue,
+        registry,
+        dataDir,
+        workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
+        overrides: {
+          // Any error thrown by workflow code is a bug: fail the run at once instead of retrying the task.
+          workflowFailureErrorTypes: { '*': ['Error'] },
+        },
+      });
+      running = worker.run();
+    },
+    async start(request, runOptions = {}) {
+      const runId = `run-${randomUUID()}`;
+      const input: RunInput = {
+        runId,
+        request: { workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', ...request },
+        providerRetry: FAST_RETRY,
+        ...runOptions,
+      };
+      return client.workflow.start(wesRun, { taskQueue, workflowId: runId, args: [input] });
+    },
+    async stop() {
+      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await workerConnection?.close();
+      await clientConnection.close();
+    },
+  };
+  if (options.startWorker !== false) await harness.startWorker();
+  return harness;
+}
+
+/** Queries the run until `predicate` holds; fails with the last snapshot after `timeoutMs`. */
+export async function waitForSnapshot(
+  handle: WorkflowHandle,
+  predicate: (snapshot: RunSnapshot) => boolean,
+  timeoutMs = 30_000,
+): Promise<RunSnapshot> {
+  const deadline = Date.now() + timeoutMs;
+  let last: RunSnapshot | undefined;
+  while (Date.now() < deadline) {
+    try {
+      last = await handle.query(snapshotQuery);
+      if (predicate(last)) return last;
+    } catch {
+      // The first workflow task may not have run yet: there is nothing to query.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for the run; last snapshot: ${JSON.stringify(last)}`);
+}
+
+export function transitionTypes(snapshot: RunSnapshot): string[] {
+  return snapshot.transitions.map((t) => `${t.type}:${t.to}`);
+}

@@ -1,0 +1,69 @@
+/**
+ * The in-workflow record of one run: its state, its transition log and what it produced.
+ * Every state change goes through `transition`, which enforces the table of state-machine.ts;
+ * the WES state is derived on demand and never stored.
+ */
+import { nextState, type ExecutionState, type FailureReason, type TransitionType } from './state-machine';
+import { toWesState } from './wes-state';
+import type { RunLog, RunSnapshot, TransitionRecord } from './run-types';
+
+export class RunRecord {
+  state: ExecutionState = 'queued';
+  canceling = false;
+  preempted = false;
+  failureReason?: FailureReason;
+  error?: string;
+  provider?: string;
+  externalId?: string;
+  outputs: Record<string, unknown> = {};
+  log: RunLog = {};
+  cleaned = false;
+  readonly transitions: TransitionRecord[] = [];
+
+  constructor(readonly runId: string) {}
+
+  /** Moves to the state `type` leads to, or throws InvalidTransitionError. */
+  transition(type: TransitionType, payload?: Record<string, unknown>): TransitionRecord {
+    const from = this.state;
+    const to = nextState(from, type);
+    const record: TransitionRecord = {
+      seq: this.transitions.length + 1,
+      type,
+      from,
+      to,
+      // Workflow time: deterministic under replay.
+      at: new Date().toISOString(),
+      ...(payload === undefined ? {} : { payload }),
+    };
+    this.transitions.push(record);
+    this.state = to;
+    return record;
+  }
+
+  fail(reason: FailureReason, error: string): TransitionRecord {
+    this.failureReason = reason;
+    this.error = error;
+    return this.transition('error', { reason, error });
+  }
+
+  get wesState() {
+    return toWesState(this);
+  }
+
+  snapshot(): RunSnapshot {
+    return {
+      runId: this.runId,
+      state: this.state,
+      wesState: this.wesState,
+      canceling: this.canceling,
+      failureReason: this.failureReason,
+      error: this.error,
+      provider: this.provider,
+      externalId: this.externalId,
+      transitions: [...this.transitions],
+      outputs: this.outputs,
+      log: this.log,
+      cleaned: this.cleaned,
+    };
+  }
+}
