@@ -8,7 +8,7 @@ import path from 'node:path';
 import { InvalidRunRequestError, ProviderRejectedError } from '../activities/errors';
 import type { OperationContext } from '../activities/provider';
 import { LocalProvider } from '../activities/providers/local';
-import { DetachedProcess } from '../activities/providers/local-process';
+import { DetachedProcess, liveGroupMembers } from '../activities/providers/local-process';
 import { runWorkDir } from '../activities/work-dir';
 import type { ProviderRun, ProviderState, ProviderStatus, WesRunRequest } from '../workflows/run-types';
 
@@ -90,21 +90,9 @@ async function groupGone(pgid: number, timeoutMs = 5000): Promise<boolean> {
   return true;
 }
 
-/** Pids of the group's processes whose command name is `comm`. */
+/** Pids of the group's live processes whose command name is `comm`. */
 async function groupMembers(pgid: number, comm: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && name === comm) found.push(Number(entry));
-    } catch {
-      // Gone while we looked.
-    }
-  }
-  return found;
+  return (await liveGroupMembers(pgid)).filter((p) => p.comm === comm).map((p) => p.pid);
 }
 
 async function startSleep(seconds: number): Promise<{ run: ProviderRun; pgid: number; sleepPid: number }> {

@@ -57,6 +57,8 @@ export type ProcessPhase =
 export type ProcessInspection = ProcessPhase & { cancelRequested: boolean; record?: ProcessRecord };
 
 interface ProcStat {
+  pid: number;
+  comm: string;
   state: string;
   pgrp: number;
   startTicks: number;
@@ -71,7 +73,24 @@ async function readProcStat(pid: number | string): Promise<ProcStat | undefined>
   }
   // The command name (field 2) may itself contain spaces and parentheses; it ends at the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0], pgrp: Number(fields[2]), startTicks: Number(fields[19]) };
+  return {
+    pid: Number(pid),
+    comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')),
+    state: fields[0],
+    pgrp: Number(fields[2]),
+    startTicks: Number(fields[19]),
+  };
+}
+
+/** The processes of a group that can still run: zombies cannot, though kill(-pgid, 0) counts them. */
+export async function liveGroupMembers(pgid: number): Promise<ProcStat[]> {
+  const members: ProcStat[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readProcStat(entry);
+    if (stat && stat.pgrp === pgid && stat.state !== 'Z') members.push(stat);
+  }
+  return members;
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -88,15 +107,8 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-/** Whether any non-zombie process is left in the group; zombies cannot run, but kill(0) counts them. */
 async function groupAlive(pgid: number): Promise<boolean> {
-  if (!signalGroup(pgid, 0)) return false;
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readProcStat(entry);
-    if (stat && stat.pgrp === pgid && stat.state !== 'Z') return true;
-  }
-  return false;
+  return signalGroup(pgid, 0) && (await liveGroupMembers(pgid)).length > 0;
 }
 
 export class DetachedProcess {
