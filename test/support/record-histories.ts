@@ -1,0 +1,117 @@
+/**
+ * Records the event histories that test/replay.test.ts replays (`npm run record-histories`).
+ *
+ * Run it when a new path through the workflow needs a history, never to "fix" a failing replay:
+ * a replay failure means the workflow changed behaviour for runs already in flight, which must be
+ * put behind `patched()` instead. Existing files are kept unless --overwrite is given.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { cancelSignal, resumeSignal, resumeUpdate } from '../../workflows/messages';
+import type { RunInput, WesRunRequest } from '../../workflows/run-types';
+import type { wesRun } from '../../workflows/wes-run';
+import { writeTestBundle } from './global-setup';
+import { writeHistory } from './history-file';
+import { createHarness, EXAMPLES, waitForSnapshot, type Harness } from './harness';
+import { startTemporalServer } from './temporal-server';
+
+export const HISTORIES_DIR = path.resolve(__dirname, '../histories');
+
+type Handle = WorkflowHandle<typeof wesRun>;
+interface Scenario {
+  request: Partial<WesRunRequest>;
+  options?: Partial<RunInput>;
+  drive?: (handle: Handle) => Promise<void>;
+}
+
+const submitted = (handle: Handle) => waitForSnapshot(handle, (s) => s.externalId !== undefined);
+const awaiting = (handle: Handle) => waitForSnapshot(handle, (s) => s.state === 'awaiting_input');
+
+export const SCENARIOS: Record<string, Scenario> = {
+  'simulated-success': { request: { workflow_params: { duration_ms: 300, outputs: { answer: 42 } } } },
+  'simulated-executor-error': { request: { workflow_params: { duration_ms: 100, outcome: 'EXECUTOR_ERROR' } } },
+  'simulated-submit-retried': { request: { workflow_params: { duration_ms: 100, submit_errors: 2 } } },
+  'simulated-submit-rejected': { request: { workflow_params: { reject_submit: true } } },
+  'unknown-provider': { request: {}, options: { provider: 'nowhere' } },
+  'cancel-while-starting': {
+    request: { workflow_params: { prepare_ms: 60_000 } },
+    drive: async (handle) => {
+      await waitForSnapshot(handle, (s) => s.state === 'starting');
+      await handle.signal(cancelSignal, 'recorded');
+    },
+  },
+  'cancel-while-running': {
+    request: { workflow_params: { duration_ms: 60_000 } },
+    drive: async (handle) => {
+      await submitted(handle);
+      await handle.signal(cancelSignal, 'recorded');
+    },
+  },
+  'approval-resumed': {
+    request: { workflow_params: { duration_ms: 100 } },
+    options: { requireApproval: true },
+    drive: async (handle) => {
+      await awaiting(handle);
+      await handle.executeUpdate(resumeUpdate, { args: [{ approved_by: 'recorder' }] });
+    },
+  },
+  'approval-cancelled': {
+    request: { workflow_params: { duration_ms: 100 } },
+    options: { requireApproval: true },
+    drive: async (handle) => {
+      await awaiting(handle);
+      await handle.signal(cancelSignal);
+    },
+  },
+  'provider-paused-resumed': {
+    request: { workflow_params: { pause_at_ms: 100, duration_ms: 400 } },
+    drive: async (handle) => {
+      await awaiting(handle);
+      await handle.signal(resumeSignal, { answer: 42 });
+    },
+  },
+  'local-hello-world': {
+    request: {
+      workflow_type: 'CWL',
+      workflow_type_version: 'v1.2',
+      workflow_url: path.join(EXAMPLES, 'hello-world', 'hello.cwl'),
+      workflow_params: { message: 'recorded' },
+    },
+    options: { provider: 'local' },
+  },
+};
+
+async function record(h: Harness, name: string, scenario: Scenario): Promise<void> {
+  const handle = await h.start(scenario.request, scenario.options);
+  await scenario.drive?.(handle);
+  await handle.result();
+  const history = await handle.fetchHistory();
+  writeHistory(path.join(HISTORIES_DIR, `${name}.json`), history);
+  console.log(`recorded ${name}: ${history.events?.length} events`);
+}
+
+async function main(): Promise<void> {
+  const overwrite = process.argv.includes('--overwrite');
+  const env = await startTemporalServer();
+  process.env.TEMPORAL_ADDRESS = env.address;
+  await writeTestBundle();
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  const h = await createHarness();
+  try {
+    for (const [name, scenario] of Object.entries(SCENARIOS)) {
+      if (!overwrite && existsSync(path.join(HISTORIES_DIR, `${name}.json`))) continue;
+      await record(h, name, scenario);
+    }
+  } finally {
+    await h.stop();
+    await env.teardown();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
