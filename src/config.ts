@@ -16,6 +16,25 @@ export interface Config {
   workflowRoots: string[];
   defaultProvider: string;
   cwltool: string;
+  /** PostgreSQL of the read model; unset means the embedded one the start command runs. */
+  databaseUrl?: string;
+  apiHost: string;
+  apiPort: number;
+  /** The largest workflow attachment the API accepts, in bytes. */
+  maxAttachmentBytes: number;
+  /** Bearer tokens and the owner each stands for; empty means auth is off. */
+  authTokens: Map<string, string>;
+}
+
+/** `token=owner,token2=owner2` */
+function parseAuthTokens(spec: string | undefined): Map<string, string> {
+  const tokens = new Map<string, string>();
+  for (const pair of (spec ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at <= 0 || at === pair.length - 1) throw new Error(`WES_AUTH_TOKENS: expected token=owner, got '${pair}'`);
+    tokens.set(pair.slice(0, at), pair.slice(at + 1));
+  }
+  return tokens;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -31,5 +50,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((root) => path.resolve(root)),
     defaultProvider: env.WES_DEFAULT_PROVIDER ?? 'local',
     cwltool: env.WES_CWLTOOL ?? 'cwltool',
+    databaseUrl: env.DATABASE_URL || undefined,
+    apiHost: env.WES_API_HOST ?? '127.0.0.1',
+    apiPort: Number(env.WES_API_PORT ?? 8080),
+    maxAttachmentBytes: Number(env.WES_MAX_ATTACHMENT_BYTES ?? 100 * 1024 * 1024),
+    authTokens: parseAuthTokens(env.WES_AUTH_TOKENS),
   };
 }

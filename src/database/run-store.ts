@@ -1,0 +1,75 @@
+/**
+ * The read model of runs (DESIGN.md §5): what the API lists, filters and counts, kept after
+ * Temporal's retention ends. Written only through `project`, by worker activities (and once by
+ * the API when it accepts a run), always idempotently: a projection carries the run's `version`
+ * (the seq of its last transition), and an older or repeated projection changes nothing.
+ */
+import type { ExecutionState, FailureReason } from '../../workflows/state-machine';
+import type { RunLog, TransitionRecord, WesRunRequest } from '../../workflows/run-types';
+import type { WesState } from '../../workflows/wes-state';
+
+/** One run as the read model holds it. */
+export interface RunRow {
+  runId: string;
+  /** The seq of the last transition projected; 0 for a run just accepted by the API. */
+  version: number;
+  state: ExecutionState;
+  wesState: WesState;
+  canceling: boolean;
+  request: WesRunRequest;
+  provider?: string;
+  owner?: string;
+  externalId?: string;
+  failureReason?: FailureReason;
+  errorMessage?: string;
+  outputs: Record<string, unknown>;
+  runLog: RunLog;
+  cleaned: boolean;
+  /** When the API accepted the run (or, if the API never wrote it, when its workflow started). */
+  submittedAt: Date;
+  /** The `init` transition: when the run left the queue. */
+  startTime?: Date;
+  /** The terminal transition. */
+  endTime?: Date;
+}
+
+/** A projection: the run's row as of `version`, and the transitions up to it (all or only new ones). */
+export interface RunProjection extends RunRow {
+  transitions: TransitionRecord[];
+}
+
+export interface RunListQuery {
+  pageSize: number;
+  /** Opaque, from a previous page's `nextPageToken`. */
+  pageToken?: string;
+  /** Only runs in any of these WES states. */
+  states?: WesState[];
+  /** Only runs carrying all of these tags with these values. */
+  tags?: Record<string, string>;
+  owner?: string;
+}
+
+export interface RunPage {
+  runs: RunRow[];
+  /** '' when there are no more runs, as the WES spec says. */
+  nextPageToken: string;
+  /** All runs matching the filters (not only this page). */
+  totalRuns: number;
+}
+
+/** A page token that is not one we issued. */
+export class InvalidPageTokenError extends Error {
+  override name = 'InvalidPageTokenError';
+}
+
+export interface RunStore {
+  /** Idempotent upsert of the run row (only if `version` is newer) and insert of its transitions. */
+  project(projection: RunProjection): Promise<void>;
+  get(runId: string): Promise<RunRow | undefined>;
+  transitions(runId: string): Promise<TransitionRecord[]>;
+  /** Newest first (submittedAt, then runId), keyset-paginated: stable while new runs arrive. */
+  list(query: RunListQuery): Promise<RunPage>;
+  countByWesState(): Promise<Partial<Record<WesState, number>>>;
+  /** Deletes the run and its transitions; false if there was no such run. */
+  delete(runId: string): Promise<boolean>;
+}
