@@ -2,7 +2,7 @@
  * The read model of runs (DESIGN.md §5): what the API lists, filters and counts, kept after
  * Temporal's retention ends. Written only through `project`, by worker activities (and once by
  * the API when it accepts a run), always idempotently: a projection carries the run's `version`
- * (the seq of its last transition), and an older or repeated projection changes nothing.
+ * (which every projection of the run increases), and an older or repeated one changes nothing.
  */
 import type { ExecutionState, FailureReason } from '../../workflows/state-machine';
 import type { RunLog, TransitionRecord, WesRunRequest } from '../../workflows/run-types';
@@ -11,7 +11,7 @@ import type { WesState } from '../../workflows/wes-state';
 /** One run as the read model holds it. */
 export interface RunRow {
   runId: string;
-  /** The seq of the last transition projected; 0 for a run just accepted by the API. */
+  /** Increases with every projection of the run; 0 for a run just accepted by the API. */
   version: number;
   state: ExecutionState;
   wesState: WesState;
@@ -33,7 +33,7 @@ export interface RunRow {
   endTime?: Date;
 }
 
-/** A projection: the run's row as of `version`, and the transitions up to it (all or only new ones). */
+/** A projection: the run's row as of `version`, and transitions not projected before (or all). */
 export interface RunProjection extends RunRow {
   transitions: TransitionRecord[];
 }
