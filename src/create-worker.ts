@@ -3,14 +3,17 @@
  * the tests, so that tests exercise the production wiring.
  */
 import { NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
+import { createReadModelActivities } from '../activities/read-model-activities';
 import { createRunActivities } from '../activities/run-activities';
 import type { ProviderRegistry } from '../activities/provider-registry';
+import type { RunStore } from './database/run-store';
 
 export interface RunWorkerOptions {
   connection: NativeConnection;
   namespace?: string;
   taskQueue: string;
   registry: ProviderRegistry;
+  runStore: RunStore;
   dataDir: string;
   workflowBundle: WorkflowBundleOption;
   /** Extra worker options, e.g. tests failing fast on non-determinism. */
@@ -23,7 +26,10 @@ export function createRunWorker(options: RunWorkerOptions): Promise<Worker> {
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle,
-    activities: createRunActivities({ registry: options.registry, dataDir: options.dataDir }),
+    activities: {
+      ...createRunActivities({ registry: options.registry, dataDir: options.dataDir }),
+      ...createReadModelActivities(options.runStore),
+    },
     // A worker stops within its grace time on SIGTERM; activities past it are cancelled, then forced.
     shutdownGraceTime: '10 seconds',
     shutdownForceTime: '20 seconds',

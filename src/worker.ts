@@ -6,12 +6,16 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createProviderRegistry } from '../activities/providers';
 import { loadConfig } from './config';
+import { openDatabase } from './database/data-source';
+import { PostgresRunStore } from './database/postgres-run-store';
 import { createRunWorker } from './create-worker';
 import { loadWorkflowBundle } from './workflow-bundle';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is not set: the worker projects runs into the read model');
   Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  const database = await openDatabase(config.databaseUrl);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   try {
     const worker = await createRunWorker({
@@ -19,6 +23,7 @@ async function main(): Promise<void> {
       namespace: config.temporalNamespace,
       taskQueue: config.taskQueue,
       registry: createProviderRegistry(config),
+      runStore: new PostgresRunStore(database),
       dataDir: config.dataDir,
       workflowBundle: await loadWorkflowBundle(),
     });
@@ -27,6 +32,7 @@ async function main(): Promise<void> {
     console.log('worker: stopped');
   } finally {
     await connection.close();
+    await database.destroy();
   }
 }
 

@@ -61,6 +61,14 @@ describe('a run that ends by itself', () => {
     expect(attributes.get(WesProviderKey)).toBe('simulated');
     expect(attributes.get(WesWorkflowTypeKey)).toBe('SIMULATED');
     expect(await publishedWesStates(handle)).toEqual(['QUEUED', 'INITIALIZING', 'RUNNING', 'COMPLETE']);
+
+    // The read model holds the same run, projected by the worker.
+    const row = await h.runStore.get(handle.workflowId);
+    expect(row).toMatchObject({ state: 'succeeded', wesState: 'COMPLETE', cleaned: true, provider: 'simulated' });
+    expect(row?.externalId).toBe(result.externalId);
+    expect(row?.outputs).toEqual(result.outputs);
+    expect(row?.endTime?.toISOString()).toBe(result.transitions.at(-1)?.at);
+    expect(await h.runStore.transitions(handle.workflowId)).toEqual(result.transitions);
   });
 
   test('an executor failure ends as EXECUTOR_ERROR', async () => {
@@ -99,12 +107,14 @@ describe('submission', () => {
     const result = await handle.result();
     expect(result).toMatchObject({ state: 'failed', failureReason: 'system_error' });
     expect(result.error).toContain('rejected');
-    const history = await handle.fetchHistory();
-    const attempts = (history.events ?? [])
-      .map((e) => e.activityTaskStartedEventAttributes?.attempt)
-      .filter((attempt): attempt is number => attempt != null);
-    // selectProvider, prepareRun, submitRun, cleanupRun: each exactly once.
-    expect(attempts).toEqual([1, 1, 1, 1]);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const names = new Map(
+      events.map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes?.activityType?.name]),
+    );
+    const submitAttempts = events
+      .filter((e) => names.get(String(e.activityTaskStartedEventAttributes?.scheduledEventId)) === 'submitRun')
+      .map((e) => e.activityTaskStartedEventAttributes?.attempt);
+    expect(submitAttempts).toEqual([1]);
   });
 
   test('an unknown provider fails the run before it starts', async () => {

@@ -6,13 +6,20 @@ import { Worker } from '@temporalio/worker';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { readHistory } from './support/history-file';
-import { HISTORIES_DIR, SCENARIOS } from './support/record-histories';
+import { CURRENT_GENERATION, HISTORIES_DIR, SCENARIOS } from './support/record-histories';
 
-const files = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json'));
+const generations = readdirSync(HISTORIES_DIR).sort();
+const files = generations.flatMap((generation) =>
+  readdirSync(path.join(HISTORIES_DIR, generation))
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => path.join(generation, file)),
+);
 const replayOptions = () => ({ workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! } });
 
-test('there is a committed history for every recorded scenario', () => {
-  expect(files.map((file) => path.basename(file, '.json')).sort()).toEqual(Object.keys(SCENARIOS).sort());
+test('the current generation has a history for every recorded scenario, and older ones are kept', () => {
+  const current = files.filter((file) => path.dirname(file) === CURRENT_GENERATION);
+  expect(current.map((file) => path.basename(file, '.json')).sort()).toEqual(Object.keys(SCENARIOS).sort());
+  expect(generations.length).toBeGreaterThan(1);
 });
 
 test.each(files)('%s replays deterministically', async (file) => {
@@ -20,7 +27,7 @@ test.each(files)('%s replays deterministically', async (file) => {
 });
 
 test('a history the code would not produce is detected', async () => {
-  const history = readHistory(path.join(HISTORIES_DIR, 'simulated-success.json'));
+  const history = readHistory(path.join(HISTORIES_DIR, CURRENT_GENERATION, 'simulated-success.json'));
   const scheduled = history.events.find((e) => e.activityTaskScheduledEventAttributes)!;
   scheduled.activityTaskScheduledEventAttributes!.activityType!.name = 'someOtherActivity';
   await expect(Worker.runReplayHistory(replayOptions(), history)).rejects.toMatchObject({

@@ -3,9 +3,10 @@
  * Every state change goes through `transition`, which enforces the table of state-machine.ts;
  * the WES state is derived on demand and never stored.
  */
-import { nextState, type ExecutionState, type FailureReason, type TransitionType } from './state-machine';
+import { isTerminal, nextState, type ExecutionState, type FailureReason, type TransitionType } from './state-machine';
 import { toWesState } from './wes-state';
-import type { RunLog, RunSnapshot, TransitionRecord } from './run-types';
+import type { RunProjection } from '../src/database/run-store';
+import type { RunInput, RunLog, RunSnapshot, TransitionRecord } from './run-types';
 
 export class RunRecord {
   state: ExecutionState = 'queued';
@@ -48,6 +49,37 @@ export class RunRecord {
 
   get wesState() {
     return toWesState(this);
+  }
+
+  /**
+   * The read model's view of the run as of projection number `version`, with the transitions
+   * from `sinceSeq` on (the earlier ones were projected before).
+   */
+  projection(input: RunInput, submittedAt: Date, version: number, sinceSeq: number): RunProjection {
+    const at = (type: TransitionRecord['type'] | 'terminal') => {
+      const found = this.transitions.find((t) => (type === 'terminal' ? isTerminal(t.to) : t.type === type));
+      return found ? new Date(found.at) : undefined;
+    };
+    return {
+      runId: this.runId,
+      version,
+      state: this.state,
+      wesState: this.wesState,
+      canceling: this.canceling,
+      request: input.request,
+      provider: this.provider,
+      owner: input.owner,
+      externalId: this.externalId,
+      failureReason: this.failureReason,
+      errorMessage: this.error,
+      outputs: this.outputs,
+      runLog: this.log,
+      cleaned: this.cleaned,
+      submittedAt,
+      startTime: at('init'),
+      endTime: at('terminal'),
+      transitions: this.transitions.slice(sinceSeq),
+    };
   }
 
   snapshot(): RunSnapshot {

@@ -9,11 +9,14 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
+import type { ReadModelActivities } from '../activities/read-model-activities';
 import type { RunActivities } from '../activities/run-activities';
 import { cancelSignal, NOT_AWAITING_INPUT, resumeSignal, resumeUpdate, snapshotQuery } from './messages';
 import { RunRecord } from './run-record';
@@ -56,6 +59,16 @@ function runActivities(retry: Partial<ProviderRetry> = {}) {
   };
 }
 
+/**
+ * Read-model writes never give up: a database outage delays the projection, never the run,
+ * and the run's own state in Temporal stays the source of truth meanwhile.
+ */
+const { projectRun } = proxyActivities<ReadModelActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+});
+
 /** The reason a failed activity gives, without Temporal's wrapping. */
 function failureMessage(err: unknown): string {
   let cause: unknown = err;
@@ -77,13 +90,27 @@ export async function wesRun(input: RunInput): Promise<RunSnapshot> {
   let cancelReason: string | undefined;
   let resumeInput: ResumeInput | undefined;
 
-  const publish = () =>
+  // Runs started before the read model existed replay without projecting.
+  const projecting = patched('read-model-projection');
+  let projections = Promise.resolve();
+  let projectedVersion = 0;
+  let projectedSeq = 0;
+  /** Queues a projection of the run as it is now; projections reach the database in order. */
+  const project = () => {
+    if (!projecting) return;
+    const projection = run.projection(input, workflowInfo().startTime, ++projectedVersion, projectedSeq);
+    projectedSeq = run.transitions.length;
+    projections = projections.then(() => CancellationScope.nonCancellable(() => projectRun(projection)));
+  };
+  const publish = () => {
     upsertSearchAttributes([
       { key: WesStateKey, value: run.wesState },
       { key: WesWorkflowTypeKey, value: input.request.workflow_type },
       ...(run.provider ? [{ key: WesProviderKey, value: run.provider }] : []),
       ...(input.owner ? [{ key: WesOwnerKey, value: input.owner }] : []),
     ]);
+    project();
+  };
   const record: RunRecord['transition'] = (type, payload) => {
     const transition = run.transition(type, payload);
     publish();
@@ -226,6 +253,7 @@ export async function wesRun(input: RunInput): Promise<RunSnapshot> {
     });
     submitted = true;
     run.externalId = await activities.submitRun(providerRun);
+    project();
     providerRun = { ...providerRun, externalId: run.externalId };
     await followRun(providerRun);
   } catch (err) {
@@ -245,6 +273,8 @@ export async function wesRun(input: RunInput): Promise<RunSnapshot> {
       } catch (err) {
         run.log = { ...run.log, system_logs: [...(run.log.system_logs ?? []), `cleanup failed: ${failureMessage(err)}`] };
       }
+      project();
+      await projections;
     });
   }
   return run.snapshot();

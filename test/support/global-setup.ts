@@ -1,11 +1,15 @@
 /**
- * Starts the real Temporal dev server every test talks to, and bundles the workflow code once
- * for all tests.
+ * Starts the real servers every test talks to: a Temporal dev server and a PostgreSQL with the
+ * read model's migrations applied. Bundles the workflow code once for all tests.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { openDatabase } from '../../src/database/data-source';
+import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { bundleWorkflows } from '../../src/workflow-bundle';
+import { freePort } from './free-port';
 import { startTemporalServer } from './temporal-server';
 
 export const TEST_BUNDLE_PATH = path.resolve(__dirname, '../../.cache/test/workflow-bundle.js');
@@ -16,9 +20,26 @@ export async function writeTestBundle(): Promise<void> {
   process.env.WORKFLOW_BUNDLE_PATH = TEST_BUNDLE_PATH;
 }
 
+/** A fresh PostgreSQL in a scratch dir, migrated; DATABASE_URL points at it. */
+export async function startTestPostgres(): Promise<() => Promise<void>> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-pg-'));
+  const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+  await (await openDatabase(postgres.url)).destroy();
+  process.env.DATABASE_URL = postgres.url;
+  return async () => {
+    await postgres.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}
+
+interface TestServers {
+  temporal: TestWorkflowEnvironment;
+  stopPostgres: () => Promise<void>;
+}
+
 export default async function globalSetup(): Promise<void> {
-  const env = await startTemporalServer();
-  (globalThis as { temporalTestEnv?: TestWorkflowEnvironment }).temporalTestEnv = env;
-  process.env.TEMPORAL_ADDRESS = env.address;
+  const [temporal, stopPostgres] = await Promise.all([startTemporalServer(), startTestPostgres()]);
+  (globalThis as { testServers?: TestServers }).testServers = { temporal, stopPostgres };
+  process.env.TEMPORAL_ADDRESS = temporal.address;
   await writeTestBundle();
 }

@@ -1,5 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 export default async function globalTeardown(): Promise<void> {
-  await (globalThis as { temporalTestEnv?: TestWorkflowEnvironment }).temporalTestEnv?.teardown();
+  const servers = (globalThis as { testServers?: { temporal: TestWorkflowEnvironment; stopPostgres: () => Promise<void> } })
+    .testServers;
+  await servers?.temporal.teardown();
+  await servers?.stopPostgres();
 }

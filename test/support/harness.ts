@@ -11,6 +11,8 @@ import path from 'node:path';
 import { createProviderRegistry } from '../../activities/providers';
 import type { ProviderRegistry } from '../../activities/provider-registry';
 import { createRunWorker } from '../../src/create-worker';
+import { openDatabase } from '../../src/database/data-source';
+import { PostgresRunStore } from '../../src/database/postgres-run-store';
 import { installQuietRuntime } from './runtime';
 import { snapshotQuery } from '../../workflows/messages';
 import type { ProviderRetry, RunInput, RunSnapshot, WesRunRequest } from '../../workflows/run-types';
@@ -23,6 +25,7 @@ export const FAST_RETRY: ProviderRetry = { initialInterval: '100ms', maximumInte
 
 export interface Harness {
   client: Client;
+  runStore: PostgresRunStore;
   taskQueue: string;
   dataDir: string;
   registry: ProviderRegistry;
@@ -38,6 +41,8 @@ export async function createHarness(options: { startWorker?: boolean; taskQueue?
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'durable-wes-test-'));
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const registry = createProviderRegistry({ defaultProvider: 'simulated', workflowRoots: [EXAMPLES], cwltool: 'cwltool' });
+  const database = await openDatabase(process.env.DATABASE_URL!);
+  const runStore = new PostgresRunStore(database);
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection });
   let workerConnection: NativeConnection | undefined;
@@ -46,6 +51,7 @@ export async function createHarness(options: { startWorker?: boolean; taskQueue?
 
   const harness: Harness = {
     client,
+    runStore,
     taskQueue,
     dataDir,
     registry,
@@ -55,6 +61,7 @@ export async function createHarness(options: { startWorker?: boolean; taskQueue?
         connection: workerConnection,
         taskQueue,
         registry,
+        runStore,
         dataDir,
         workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
         overrides: {
@@ -79,6 +86,7 @@ export async function createHarness(options: { startWorker?: boolean; taskQueue?
       await running;
       await workerConnection?.close();
       await clientConnection.close();
+      await database.destroy();
     },
   };
   if (options.startWorker !== false) await harness.startWorker();

@@ -11,12 +11,17 @@ import path from 'node:path';
 import { cancelSignal, resumeSignal, resumeUpdate } from '../../workflows/messages';
 import type { RunInput, WesRunRequest } from '../../workflows/run-types';
 import type { wesRun } from '../../workflows/wes-run';
-import { writeTestBundle } from './global-setup';
+import { startTestPostgres, writeTestBundle } from './global-setup';
 import { writeHistory } from './history-file';
 import { createHarness, EXAMPLES, waitForSnapshot, type Harness } from './harness';
 import { startTemporalServer } from './temporal-server';
 
+/**
+ * One folder per generation of the workflow code; older generations stay, so that replay keeps
+ * proving that runs started on old code continue on new code.
+ */
 export const HISTORIES_DIR = path.resolve(__dirname, '../histories');
+export const CURRENT_GENERATION = '2-read-model';
 
 type Handle = WorkflowHandle<typeof wesRun>;
 interface Scenario {
@@ -87,25 +92,27 @@ async function record(h: Harness, name: string, scenario: Scenario): Promise<voi
   await scenario.drive?.(handle);
   await handle.result();
   const history = await handle.fetchHistory();
-  writeHistory(path.join(HISTORIES_DIR, `${name}.json`), history);
+  writeHistory(path.join(HISTORIES_DIR, CURRENT_GENERATION, `${name}.json`), history);
   console.log(`recorded ${name}: ${history.events?.length} events`);
 }
 
 async function main(): Promise<void> {
   const overwrite = process.argv.includes('--overwrite');
   const env = await startTemporalServer();
+  const stopPostgres = await startTestPostgres();
   process.env.TEMPORAL_ADDRESS = env.address;
   await writeTestBundle();
-  mkdirSync(HISTORIES_DIR, { recursive: true });
+  mkdirSync(path.join(HISTORIES_DIR, CURRENT_GENERATION), { recursive: true });
   const h = await createHarness();
   try {
     for (const [name, scenario] of Object.entries(SCENARIOS)) {
-      if (!overwrite && existsSync(path.join(HISTORIES_DIR, `${name}.json`))) continue;
+      if (!overwrite && existsSync(path.join(HISTORIES_DIR, CURRENT_GENERATION, `${name}.json`))) continue;
       await record(h, name, scenario);
     }
   } finally {
     await h.stop();
     await env.teardown();
+    await stopPostgres();
   }
 }
 

@@ -1,0 +1,46 @@
+/**
+ * The connection to the read model's PostgreSQL. Its schema comes from the migrations only,
+ * run at start-up by every process that opens the database (API, worker, the migrate command).
+ */
+import { DataSource, MigrationExecutor } from 'typeorm';
+import { RunSchema, TransitionSchema } from './entities';
+import { InitialSchema1795307182168 } from './migrations/1795307182168-InitialSchema';
+
+export function createDataSource(url: string): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: [RunSchema, TransitionSchema],
+    migrations: [InitialSchema1795307182168],
+    migrationsRun: false,
+    migrationsTransactionMode: 'all',
+    synchronize: false,
+    logging: false,
+  });
+}
+
+/** Connects, and brings the schema up to date. */
+export async function openDatabase(url: string): Promise<DataSource> {
+  const dataSource = await createDataSource(url).initialize();
+  try {
+    await migrate(dataSource);
+  } catch (err) {
+    await dataSource.destroy();
+    throw err;
+  }
+  return dataSource;
+}
+
+/**
+ * Runs the pending migrations, all in one transaction that first takes an advisory lock: processes
+ * starting together run them one after the other, and all but the first find nothing to do.
+ * TypeORM's own runMigrations takes no lock, and creates its bookkeeping table outside its
+ * transaction, where two processes race. Returns the names of the migrations run.
+ */
+export async function migrate(dataSource: DataSource): Promise<string[]> {
+  return dataSource.transaction(async (manager) => {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('durable-wes migrations'))`);
+    const migrations = await new MigrationExecutor(dataSource, manager.queryRunner).executePendingMigrations();
+    return migrations.map((migration) => migration.name);
+  });
+}

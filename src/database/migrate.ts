@@ -1,0 +1,19 @@
+/** Runs the pending migrations against DATABASE_URL: `node dist/src/database/migrate.js`. */
+import { createDataSource, migrate } from './data-source';
+
+async function main(): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set');
+  const dataSource = await createDataSource(url).initialize();
+  try {
+    const ran = await migrate(dataSource);
+    console.log(ran.length > 0 ? `migrated: ${ran.join(', ')}` : 'no pending migrations');
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch((err) => {
+  console.error('migration failed:', err);
+  process.exitCode = 1;
+});

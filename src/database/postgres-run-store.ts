@@ -1,0 +1,176 @@
+/**
+ * The read model in PostgreSQL (DESIGN.md §5). Plain parameterized SQL: the upsert's version
+ * guard and the keyset comparison are what matter here, and they read best as SQL.
+ */
+import type { DataSource } from 'typeorm';
+import type { TransitionRecord } from '../../workflows/run-types';
+import type { WesState } from '../../workflows/wes-state';
+import { RunSchema, type RunEntity, type TransitionEntity } from './entities';
+import { InvalidPageTokenError, type RunListQuery, type RunPage, type RunProjection, type RunRow, type RunStore } from './run-store';
+
+const RUN_COLUMNS = `
+  run_id AS "runId", version, state, wes_state AS "wesState", canceling, request, provider, owner,
+  external_id AS "externalId", failure_reason AS "failureReason", error_message AS "errorMessage",
+  outputs, run_log AS "runLog", cleaned, submitted_at AS "submittedAt", start_time AS "startTime",
+  end_time AS "endTime", updated_at AS "updatedAt"`;
+
+const TRANSITION_COLUMNS = `
+  run_id AS "runId", seq, type, from_state AS "fromState", to_state AS "toState", at, payload`;
+
+/**
+ * An older or repeated version changes nothing. The first writer's submitted_at stays: it is when
+ * the API accepted the run. It is kept to whole milliseconds, as a JS Date has it, so that a page
+ * token (made from the Date read back) holds the exact value and the keyset neither skips nor
+ * repeats a run.
+ */
+const UPSERT_RUN = `
+  INSERT INTO runs (run_id, version, state, wes_state, canceling, request, provider, owner, external_id,
+    failure_reason, error_message, outputs, run_log, cleaned, submitted_at, start_time, end_time, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb, $14,
+    date_trunc('milliseconds', $15::timestamptz), $16, $17, now())
+  ON CONFLICT (run_id) DO UPDATE SET
+    version = EXCLUDED.version, state = EXCLUDED.state, wes_state = EXCLUDED.wes_state,
+    canceling = EXCLUDED.canceling, request = EXCLUDED.request, provider = EXCLUDED.provider,
+    owner = EXCLUDED.owner, external_id = EXCLUDED.external_id, failure_reason = EXCLUDED.failure_reason,
+    error_message = EXCLUDED.error_message, outputs = EXCLUDED.outputs, run_log = EXCLUDED.run_log,
+    cleaned = EXCLUDED.cleaned, start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time,
+    updated_at = EXCLUDED.updated_at
+  WHERE runs.version < EXCLUDED.version`;
+
+const INSERT_TRANSITIONS = `
+  INSERT INTO transitions (run_id, seq, type, from_state, to_state, at, payload)
+  SELECT $1, t.seq, t.type, t."from", t."to", t.at, t.payload
+  FROM jsonb_to_recordset($2::jsonb) AS t(seq integer, type text, "from" text, "to" text, at timestamptz, payload jsonb)
+  ON CONFLICT (run_id, seq) DO NOTHING`;
+
+export class PostgresRunStore implements RunStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Dates may come as ISO strings: a projection reaches its activity as JSON. */
+  async project(p: RunProjection): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(UPSERT_RUN, [
+        p.runId, p.version, p.state, p.wesState, p.canceling, JSON.stringify(p.request), p.provider ?? null,
+        p.owner ?? null, p.externalId ?? null, p.failureReason ?? null, p.errorMessage ?? null,
+        JSON.stringify(p.outputs), JSON.stringify(p.runLog), p.cleaned, p.submittedAt, p.startTime ?? null,
+        p.endTime ?? null,
+      ]);
+      if (p.transitions.length > 0) await manager.query(INSERT_TRANSITIONS, [p.runId, JSON.stringify(p.transitions)]);
+    });
+  }
+
+  async get(runId: string): Promise<RunRow | undefined> {
+    const rows = await this.dataSource.query<RunEntity[]>(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = $1`, [runId]);
+    return rows.length > 0 ? toRunRow(rows[0]) : undefined;
+  }
+
+  async transitions(runId: string): Promise<TransitionRecord[]> {
+    const rows = await this.dataSource.query<TransitionEntity[]>(
+      `SELECT ${TRANSITION_COLUMNS} FROM transitions WHERE run_id = $1 ORDER BY seq`,
+      [runId],
+    );
+    return rows.map(toTransitionRecord);
+  }
+
+  async list(query: RunListQuery): Promise<RunPage> {
+    const params: unknown[] = [];
+    const param = (value: unknown): string => `$${params.push(value)}`;
+    const filters: string[] = [];
+    if (query.states?.length) filters.push(`wes_state = ANY(${param(query.states)}::text[])`);
+    if (query.tags && Object.keys(query.tags).length > 0) filters.push(`request->'tags' @> ${param(JSON.stringify(query.tags))}::jsonb`);
+    if (query.owner !== undefined) filters.push(`owner = ${param(query.owner)}`);
+    const countParams = [...params];
+    const countWhere = filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : '';
+
+    if (query.pageToken) {
+      const after = decodePageToken(query.pageToken);
+      filters.push(`(submitted_at, run_id) < (${param(after.submittedAt)}::timestamptz, ${param(after.runId)})`);
+    }
+    const where = filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : '';
+    // One more than a page, to know whether there is a next one.
+    const limit = param(query.pageSize + 1);
+
+    const [rows, [{ total }]] = await Promise.all([
+      this.dataSource.query<RunEntity[]>(
+        `SELECT ${RUN_COLUMNS} FROM runs ${where} ORDER BY submitted_at DESC, run_id DESC LIMIT ${limit}`,
+        params,
+      ),
+      this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::integer AS total FROM runs ${countWhere}`, countParams),
+    ]);
+    const runs = rows.slice(0, query.pageSize).map(toRunRow);
+    const last = runs[runs.length - 1];
+    return {
+      runs,
+      nextPageToken: rows.length > query.pageSize && last ? encodePageToken(last) : '',
+      totalRuns: total,
+    };
+  }
+
+  async countByWesState(): Promise<Partial<Record<WesState, number>>> {
+    const rows = await this.dataSource.query<Array<{ wesState: WesState; count: number }>>(
+      `SELECT wes_state AS "wesState", count(*)::integer AS count FROM runs GROUP BY wes_state`,
+    );
+    return Object.fromEntries(rows.map(({ wesState, count }) => [wesState, count]));
+  }
+
+  async delete(runId: string): Promise<boolean> {
+    const { affected } = await this.dataSource.getRepository(RunSchema).delete({ runId });
+    return (affected ?? 0) > 0;
+  }
+}
+
+/** The position of the last run of a page: the listing resumes after it. */
+function encodePageToken(run: RunRow): string {
+  return Buffer.from(JSON.stringify([run.submittedAt.toISOString(), run.runId])).toString('base64url');
+}
+
+function decodePageToken(token: string): { submittedAt: string; runId: string } {
+  const invalid = new InvalidPageTokenError(`invalid page token: ${token}`);
+  const bytes = Buffer.from(token, 'base64url');
+  // Buffer.from skips characters that are not base64url; a token we issued has none.
+  if (bytes.toString('base64url') !== token) throw invalid;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw invalid;
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 2) throw invalid;
+  const [submittedAt, runId] = decoded as unknown[];
+  if (typeof submittedAt !== 'string' || typeof runId !== 'string') throw invalid;
+  if (Number.isNaN(Date.parse(submittedAt)) || new Date(submittedAt).toISOString() !== submittedAt) throw invalid;
+  return { submittedAt, runId };
+}
+
+function toRunRow(run: RunEntity): RunRow {
+  return {
+    runId: run.runId,
+    version: run.version,
+    state: run.state,
+    wesState: run.wesState,
+    canceling: run.canceling,
+    request: run.request,
+    provider: run.provider ?? undefined,
+    owner: run.owner ?? undefined,
+    externalId: run.externalId ?? undefined,
+    failureReason: run.failureReason ?? undefined,
+    errorMessage: run.errorMessage ?? undefined,
+    outputs: run.outputs,
+    runLog: run.runLog,
+    cleaned: run.cleaned,
+    submittedAt: run.submittedAt,
+    startTime: run.startTime ?? undefined,
+    endTime: run.endTime ?? undefined,
+  };
+}
+
+function toTransitionRecord(transition: TransitionEntity): TransitionRecord {
+  return {
+    seq: transition.seq,
+    type: transition.type,
+    from: transition.fromState,
+    to: transition.toState,
+    at: transition.at.toISOString(),
+    ...(transition.payload === null ? {} : { payload: transition.payload }),
+  };
+}

@@ -1,0 +1,285 @@
+/**
+ * The read model (DESIGN.md §5) on a real PostgreSQL: the embedded one, in a fresh cluster, with
+ * the schema from the migrations.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { ExecutionState } from '../workflows/state-machine';
+import type { TransitionRecord, WesRunRequest } from '../workflows/run-types';
+import type { WesState } from '../workflows/wes-state';
+import { migrate, openDatabase } from '../src/database/data-source';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/database/embedded-postgres';
+import { PostgresRunStore } from '../src/database/postgres-run-store';
+import { InvalidPageTokenError, type RunProjection, type RunRow } from '../src/database/run-store';
+import { freePort } from './support/free-port';
+
+let tmp: string;
+let postgres: EmbeddedPostgres;
+let db: DataSource;
+let store: PostgresRunStore;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'run-store-'));
+  postgres = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'postgres'), port: await freePort() });
+  db = await openDatabase(postgres.url);
+  store = new PostgresRunStore(db);
+});
+afterAll(async () => {
+  await db?.destroy();
+  await postgres?.stop();
+  await rm(tmp, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  await db.query('TRUNCATE runs CASCADE');
+});
+
+const T0 = Date.parse('2026-01-01T00:00:00.000Z');
+const REQUEST: WesRunRequest = { workflow_url: 'hello.cwl', workflow_type: 'CWL', workflow_type_version: 'v1.2' };
+
+/** A run that goes queued → starting → running → succeeded; version n has its first n transitions. */
+const LIFE: Array<{ type: TransitionRecord['type']; to: ExecutionState; wesState: WesState }> = [
+  { type: 'init', to: 'starting', wesState: 'INITIALIZING' },
+  { type: 'step', to: 'running', wesState: 'RUNNING' },
+  { type: 'finish', to: 'succeeded', wesState: 'COMPLETE' },
+];
+
+function transitionsUpTo(version: number): TransitionRecord[] {
+  return LIFE.slice(0, version).map(({ type, to }, i) => ({
+    seq: i + 1,
+    type,
+    from: i === 0 ? 'queued' : LIFE[i - 1].to,
+    to,
+    at: new Date(T0 + (i + 1) * 1000).toISOString(),
+    ...(type === 'step' ? { payload: { externalId: 'ext-1' } } : {}),
+  }));
+}
+
+function projection(runId: string, version: number, overrides: Partial<RunProjection> = {}): RunProjection {
+  return {
+    runId,
+    version,
+    state: version === 0 ? 'queued' : LIFE[version - 1].to,
+    wesState: version === 0 ? 'QUEUED' : LIFE[version - 1].wesState,
+    canceling: false,
+    request: REQUEST,
+    outputs: {},
+    runLog: {},
+    cleaned: false,
+    submittedAt: new Date(T0),
+    ...(version >= 1 ? { startTime: new Date(T0 + 1000), provider: 'local' } : {}),
+    ...(version >= 3 ? { endTime: new Date(T0 + 3000), outputs: { out: 'hello' }, runLog: { exit_code: 0 } } : {}),
+    transitions: transitionsUpTo(version),
+    ...overrides,
+  };
+}
+
+function rowOf({ transitions: _transitions, ...row }: RunProjection): RunRow {
+  return row;
+}
+
+async function rowCount(table: string, runId: string): Promise<number> {
+  const [{ n }] = await db.query(`SELECT count(*)::integer AS n FROM ${table} WHERE run_id = $1`, [runId]);
+  return n;
+}
+
+describe('project', () => {
+  test('the same projection twice: one row, no duplicate transitions', async () => {
+    const p = projection('twice', 3, { owner: 'alice', externalId: 'ext-1', request: { ...REQUEST, tags: { a: 'b' } } });
+    await store.project(p);
+    await store.project(p);
+
+    expect(await rowCount('runs', 'twice')).toBe(1);
+    expect(await store.get('twice')).toEqual(rowOf(p));
+    expect(await store.transitions('twice')).toEqual(p.transitions);
+  });
+
+  test('an older version never overwrites a newer one; the transitions of both are kept', async () => {
+    const v3 = projection('ordered', 3);
+    // The late projection of v2 carries all its transitions; v3 carried only its new one.
+    await store.project({ ...v3, transitions: v3.transitions.slice(2) });
+    await store.project(projection('ordered', 2, { errorMessage: 'stale' }));
+    await store.project(projection('ordered', 2));
+
+    expect(await store.get('ordered')).toEqual(rowOf(v3));
+    expect(await store.transitions('ordered')).toEqual(v3.transitions);
+  });
+
+  test("a newer version updates the row but keeps the first writer's submittedAt", async () => {
+    const accepted = new Date(T0 - 60_000);
+    await store.project(projection('accepted', 0, { submittedAt: accepted }));
+    await store.project(projection('accepted', 1, { submittedAt: new Date(T0) }));
+
+    const row = await store.get('accepted');
+    expect(row).toEqual(rowOf(projection('accepted', 1, { submittedAt: accepted })));
+    expect(row?.startTime).toEqual(new Date(T0 + 1000));
+  });
+
+  test('a projection that came through an activity, its dates made ISO strings, is stored alike', async () => {
+    const p = projection('via-temporal', 3);
+    await store.project(JSON.parse(JSON.stringify(p)));
+    expect(await store.get('via-temporal')).toEqual(rowOf(p));
+
+    // Kept to the millisecond a page token can hold (pg would hide the rest in the Date it reads).
+    await store.project({ ...projection('micro', 0), submittedAt: '2026-01-01T00:00:00.123456Z' as unknown as Date });
+    const [{ stored }] = await db.query(`SELECT to_char(submitted_at AT TIME ZONE 'UTC', 'SS.US') AS stored FROM runs WHERE run_id = 'micro'`);
+    expect(stored).toBe('00.123000');
+  });
+});
+
+test('get, transitions and delete, which takes the transitions with it', async () => {
+  await store.project(projection('gone', 2));
+  await store.project(projection('kept', 1));
+  expect(await store.get('nothing')).toBeUndefined();
+  expect(await store.transitions('nothing')).toEqual([]);
+
+  expect(await store.delete('gone')).toBe(true);
+  expect(await store.get('gone')).toBeUndefined();
+  expect(await rowCount('transitions', 'gone')).toBe(0);
+  expect(await store.delete('gone')).toBe(false);
+  expect(await store.transitions('kept')).toHaveLength(1);
+});
+
+test('countByWesState', async () => {
+  const versions = [0, 0, 0, 2, 2, 3];
+  await Promise.all(versions.map((version, i) => store.project(projection(`count-${i}`, version))));
+  expect(await store.countByWesState()).toEqual({ QUEUED: 3, RUNNING: 2, COMPLETE: 1 });
+});
+
+describe('list', () => {
+  const request = (tags?: Record<string, string>) => ({ ...REQUEST, ...(tags ? { tags } : {}) });
+  const ids = (runs: RunRow[]) => runs.map((run) => run.runId);
+
+  beforeEach(async () => {
+    const runs = [
+      projection('r1', 0, { owner: 'alice', request: request({ project: 'a', env: 'prod' }) }),
+      projection('r2', 2, { owner: 'alice', request: request({ project: 'a' }) }),
+      projection('r3', 3, { owner: 'bob', request: request({ project: 'b', env: 'prod' }) }),
+      projection('r4', 2, { owner: 'bob', request: request() }),
+      projection('r5', 3, { request: request({ project: 'a' }) }),
+    ];
+    await Promise.all(runs.map((run, i) => store.project({ ...run, submittedAt: new Date(T0 + i * 1000) })));
+  });
+
+  test('newest first, with the filters', async () => {
+    const list = (filters: object) => store.list({ pageSize: 10, ...filters });
+    expect(await list({})).toMatchObject({ totalRuns: 5, nextPageToken: '' });
+    expect(ids((await list({})).runs)).toEqual(['r5', 'r4', 'r3', 'r2', 'r1']);
+
+    expect(await list({ tags: { project: 'a' } })).toMatchObject({ totalRuns: 3 });
+    expect(ids((await list({ tags: { project: 'a' } })).runs)).toEqual(['r5', 'r2', 'r1']);
+    expect(ids((await list({ tags: { project: 'a', env: 'prod' } })).runs)).toEqual(['r1']);
+    expect(ids((await list({ tags: { project: 'c' } })).runs)).toEqual([]);
+    expect(ids((await list({ states: ['RUNNING', 'QUEUED'] })).runs)).toEqual(['r4', 'r2', 'r1']);
+    expect(ids((await list({ owner: 'bob' })).runs)).toEqual(['r4', 'r3']);
+    expect(ids((await list({ owner: 'alice', states: ['RUNNING'], tags: { project: 'a' } })).runs)).toEqual(['r2']);
+  });
+
+  test('pages keep the filters, and totalRuns counts all the matching runs', async () => {
+    const first = await store.list({ pageSize: 1, tags: { env: 'prod' } });
+    expect(first).toMatchObject({ totalRuns: 2 });
+    expect(ids(first.runs)).toEqual(['r3']);
+    const second = await store.list({ pageSize: 1, tags: { env: 'prod' }, pageToken: first.nextPageToken });
+    expect(second).toMatchObject({ totalRuns: 2, nextPageToken: '' });
+    expect(ids(second.runs)).toEqual(['r1']);
+  });
+
+  test('a page token we did not issue is rejected', async () => {
+    const token = (value: string) => Buffer.from(value).toString('base64url');
+    const malformed = [
+      'not a token!',
+      token('not json'),
+      token('{"submittedAt":"2026-01-01T00:00:00.000Z","runId":"r1"}'),
+      token('["2026-01-01T00:00:00.000Z"]'),
+      token('[1767225600000,"r1"]'),
+      token('["yesterday","r1"]'),
+      `${(await store.list({ pageSize: 1 })).nextPageToken}!`,
+    ];
+    for (const pageToken of malformed) {
+      await expect(store.list({ pageSize: 10, pageToken })).rejects.toThrow(InvalidPageTokenError);
+    }
+  });
+});
+
+test('paging through 1,000 runs while 200 more arrive: each of the 1,000 exactly once', async () => {
+  // 20 distinct times only: the run id breaks the many ties.
+  const submittedAt = (i: number) => new Date(T0 + (i % 20) * 1000);
+  const original = Array.from({ length: 1000 }, (_, i) => projection(`run-${String(i).padStart(4, '0')}`, 0, { submittedAt: submittedAt(i) }));
+  for (let i = 0; i < original.length; i += 50) await Promise.all(original.slice(i, i + 50).map((p) => store.project(p)));
+
+  // Arrivals sort on both sides of the originals: tied times with ids before and after theirs,
+  // and newer times.
+  let arrived = 0;
+  const arrive = async (count: number) => {
+    const batch = Array.from({ length: count }, (_, i) => {
+      const n = arrived + i;
+      const id = `${n % 2 === 0 ? 'a' : 'z'}-${randomUUID()}`;
+      return projection(id, 0, { submittedAt: n % 3 === 0 ? new Date(T0 + 3_600_000 + n) : submittedAt(n * 7) });
+    });
+    arrived += count;
+    await Promise.all(batch.map((p) => store.project(p)));
+  };
+
+  const listed: RunRow[] = [];
+  let pageToken = '';
+  do {
+    const page = await store.list({ pageSize: 37, ...(pageToken ? { pageToken } : {}) });
+    if (listed.length === 0) expect(page.totalRuns).toBe(1000);
+    listed.push(...page.runs);
+    pageToken = page.nextPageToken;
+    if (arrived < 200) await arrive(8);
+  } while (pageToken !== '');
+
+  expect(arrived).toBe(200);
+  const seen = new Map<string, number>();
+  for (const run of listed) seen.set(run.runId, (seen.get(run.runId) ?? 0) + 1);
+  expect(original.filter((p) => seen.get(p.runId) !== 1)).toEqual([]);
+  expect([...seen].filter(([, n]) => n !== 1)).toEqual([]);
+  // Strictly newest first throughout, across page boundaries.
+  for (let i = 1; i < listed.length; i++) {
+    const [a, b] = [listed[i - 1], listed[i]];
+    const descending = a.submittedAt > b.submittedAt || (a.submittedAt.getTime() === b.submittedAt.getTime() && a.runId > b.runId);
+    if (!descending) throw new Error(`out of order at ${i}: ${a.runId} then ${b.runId}`);
+  }
+  expect((await store.list({ pageSize: 1 })).totalRuns).toBe(1200);
+});
+
+describe('migrations', () => {
+  test('run again, sequentially and concurrently, they find nothing to do', async () => {
+    await (await openDatabase(postgres.url)).destroy();
+    for (const again of await Promise.all([openDatabase(postgres.url), openDatabase(postgres.url)])) await again.destroy();
+    expect(await db.query('SELECT name FROM migrations')).toEqual([{ name: 'InitialSchema1795307182168' }]);
+  });
+
+  test('on a fresh database, processes starting together migrate it once; down undoes up', async () => {
+    const admin = new Client(postgres.url);
+    await admin.connect();
+    await admin.query('CREATE DATABASE migrations_race');
+    await admin.end();
+    const url = new URL(postgres.url);
+    url.pathname = '/migrations_race';
+
+    const [fresh, ...others] = await Promise.all([1, 2, 3].map(() => openDatabase(url.href)));
+    try {
+      expect(await fresh.query('SELECT name FROM migrations')).toEqual([{ name: 'InitialSchema1795307182168' }]);
+      const tables = async () =>
+        (await fresh.query(`SELECT to_regclass('runs') IS NOT NULL AS runs, to_regclass('transitions') IS NOT NULL AS transitions`))[0];
+      expect(await tables()).toEqual({ runs: true, transitions: true });
+
+      await fresh.undoLastMigration();
+      expect(await tables()).toEqual({ runs: false, transitions: false });
+      expect(await migrate(fresh)).toEqual(['InitialSchema1795307182168']);
+      expect(await tables()).toEqual({ runs: true, transitions: true });
+    } finally {
+      for (const dataSource of [fresh, ...others]) await dataSource.destroy();
+    }
+  });
+
+  test('the entities describe exactly the schema the migrations made', async () => {
+    const { upQueries } = await db.driver.createSchemaBuilder().log();
+    expect(upQueries.map((query) => query.query)).toEqual([]);
+  });
+});
