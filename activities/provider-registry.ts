@@ -9,12 +9,21 @@ import type { RunInput } from '../workflows/run-types';
 /** The tag a client may set to pick a provider without any API extension. */
 export const PROVIDER_TAG = 'wes_provider';
 
+/** How many activities of one provider a worker runs at once unless configured otherwise. */
+export const DEFAULT_PROVIDER_CONCURRENCY = 50;
+
 export class ProviderRegistry {
   constructor(
     private readonly providers: ReadonlyMap<string, Provider>,
     readonly defaultProvider: string,
+    private readonly concurrencyLimits: ReadonlyMap<string, number> = new Map(),
   ) {
     if (!providers.has(defaultProvider)) throw new Error(`default provider '${defaultProvider}' is not configured`);
+  }
+
+  /** The most activities of this provider one worker runs at once. */
+  concurrency(name: string): number {
+    return this.concurrencyLimits.get(name) ?? DEFAULT_PROVIDER_CONCURRENCY;
   }
 
   names(): string[] {

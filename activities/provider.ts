@@ -16,11 +16,21 @@ export interface OperationContext {
   sleep(ms: number): Promise<void>;
 }
 
+/** What a provider can run here and now: service-info advertises the union, nothing more. */
+export interface ProviderCapabilities {
+  /** Workflow type → the versions of it this provider runs. */
+  workflowTypeVersions: Record<string, string[]>;
+  /** Engine → the installed versions that answered. */
+  engineVersions: Record<string, string[]>;
+  filesystemProtocols: string[];
+}
+
 export interface Provider {
   /** The kind of backend (`simulated`, `local`, ...); a provider's name is its configuration's. */
   readonly kind: string;
   /** How often the poll activity asks for status. */
   readonly pollIntervalMs: number;
+  capabilities(): Promise<ProviderCapabilities>;
   /** Throws InvalidRunRequestError when this provider cannot run the request. */
   validate(request: WesRunRequest): void;
   /** Provider-specific staging in the run's work dir. */

@@ -3,6 +3,7 @@
  * on one machine (README: the start command); every value can be overridden for production.
  */
 import path from 'node:path';
+import { loadProvidersConfig, type ProvidersConfig } from '../activities/providers/config';
 
 const repoRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 
@@ -14,8 +15,8 @@ export interface Config {
   dataDir: string;
   /** Directories whose workflows may be named by absolute path or file:// URL. */
   workflowRoots: string[];
-  defaultProvider: string;
-  cwltool: string;
+  /** The providers runs can use (WES_PROVIDERS_FILE / WES_PROVIDERS; see activities/providers/config.ts). */
+  providers: ProvidersConfig;
   /** PostgreSQL of the read model; unset means the embedded one the start command runs. */
   databaseUrl?: string;
   apiHost: string;
@@ -38,18 +39,18 @@ function parseAuthTokens(spec: string | undefined): Map<string, string> {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const workflowRoots = (env.WES_WORKFLOW_ROOTS ?? path.join(repoRoot, 'examples'))
+    .split(path.delimiter)
+    .filter(Boolean)
+    .map((root) => path.resolve(root));
   return {
     temporalAddress: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT ?? '7233'}`,
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
     temporalUiUrl: env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${env.TEMPORAL_UI_PORT ?? '8233'}`,
     taskQueue: env.WES_TASK_QUEUE ?? 'durable-wes',
     dataDir: path.resolve(env.WES_DATA_DIR ?? path.join(repoRoot, '.data')),
-    workflowRoots: (env.WES_WORKFLOW_ROOTS ?? path.join(repoRoot, 'examples'))
-      .split(path.delimiter)
-      .filter(Boolean)
-      .map((root) => path.resolve(root)),
-    defaultProvider: env.WES_DEFAULT_PROVIDER ?? 'local',
-    cwltool: env.WES_CWLTOOL ?? 'cwltool',
+    workflowRoots,
+    providers: loadProvidersConfig(env, workflowRoots),
     databaseUrl: env.DATABASE_URL || undefined,
     apiHost: env.WES_API_HOST ?? '127.0.0.1',
     apiPort: Number(env.WES_API_PORT ?? 8080),

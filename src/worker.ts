@@ -8,7 +8,7 @@ import { createProviderRegistry } from '../activities/providers';
 import { loadConfig } from './config';
 import { openDatabase } from './database/data-source';
 import { PostgresRunStore } from './database/postgres-run-store';
-import { createRunWorker } from './create-worker';
+import { createRunWorkers, runWorkers } from './create-worker';
 import { loadWorkflowBundle } from './workflow-bundle';
 
 async function main(): Promise<void> {
@@ -18,17 +18,20 @@ async function main(): Promise<void> {
   const database = await openDatabase(config.databaseUrl);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   try {
-    const worker = await createRunWorker({
+    const registry = createProviderRegistry(config);
+    const workers = await createRunWorkers({
       connection,
       namespace: config.temporalNamespace,
       taskQueue: config.taskQueue,
-      registry: createProviderRegistry(config),
+      registry,
       runStore: new PostgresRunStore(database),
       dataDir: config.dataDir,
       workflowBundle: await loadWorkflowBundle(),
     });
-    console.log(`worker: polling task queue '${config.taskQueue}' on ${config.temporalAddress}`);
-    await worker.run();
+    console.log(
+      `worker: polling task queue '${config.taskQueue}' and those of providers ${registry.names().join(', ')} on ${config.temporalAddress}`,
+    );
+    await runWorkers(workers);
     console.log('worker: stopped');
   } finally {
     await connection.close();

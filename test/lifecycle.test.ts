@@ -248,3 +248,36 @@ describe('resume', () => {
     expect(transitionTypes(result)).not.toContain('resume:running');
   });
 });
+
+describe('providers', () => {
+  test('a saturated provider does not hold up the others, and its concurrency limit holds', async () => {
+    const isolated = await createHarness({
+      providers: {
+        default: 'fast',
+        providers: { slow: { kind: 'simulated', maxConcurrent: 1 }, fast: { kind: 'simulated' } },
+      },
+    });
+    try {
+      const first = await isolated.start({ workflow_params: { prepare_ms: 60_000 } }, { provider: 'slow' });
+      await waitForSnapshot(first, (s) => s.state === 'starting');
+      const second = await isolated.start({ workflow_params: { duration_ms: 100 } }, { provider: 'slow' });
+      const fast = await isolated.start({ workflow_params: { duration_ms: 100 } }, { provider: 'fast' });
+      expect((await fast.result()).state).toBe('succeeded');
+      // The slow provider's only slot is taken by the first run's preparation.
+      const waiting = await waitForSnapshot(second, (s) => s.state === 'starting');
+      expect(waiting.externalId).toBeUndefined();
+      const events = (await second.fetchHistory()).events ?? [];
+      expect(events.some((e) => e.activityTaskStartedEventAttributes)).toBe(true); // selectProvider ran
+      const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes ?? []);
+      expect(scheduled.map((a) => [a.activityType?.name, a.taskQueue?.name])).toContainEqual([
+        'prepareRun',
+        `${isolated.taskQueue}.provider.slow`,
+      ]);
+      await first.signal(cancelSignal);
+      expect((await second.result()).state).toBe('succeeded');
+      expect((await first.result()).state).toBe('cancelled');
+    } finally {
+      await isolated.stop();
+    }
+  });
+});

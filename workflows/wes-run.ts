@@ -23,13 +23,18 @@ import { RunRecord } from './run-record';
 import type { ProviderRetry, ProviderRun, ProviderState, ResumeInput, RunInput, RunSnapshot } from './run-types';
 import { WesOwnerKey, WesProviderKey, WesStateKey, WesWorkflowTypeKey } from './search-attributes';
 import { canTransition, isTerminal, type FailureReason } from './state-machine';
+import { providerTaskQueue } from './task-queues';
 
 const DEFAULT_PROVIDER_RETRY: ProviderRetry = { initialInterval: '1s', maximumInterval: '1m', maximumAttempts: 10 };
 
 /** Activity proxies; each call states how it is cancelled, as DESIGN.md §8 asks. */
-function runActivities(retry: Partial<ProviderRetry> = {}) {
+function runActivities(retry: Partial<ProviderRetry> = {}, taskQueue?: string) {
   const proxy = (options: ActivityOptions) =>
-    proxyActivities<RunActivities>({ retry: { ...DEFAULT_PROVIDER_RETRY, ...retry, backoffCoefficient: 2 }, ...options });
+    proxyActivities<RunActivities>({
+      retry: { ...DEFAULT_PROVIDER_RETRY, ...retry, backoffCoefficient: 2 },
+      ...(taskQueue ? { taskQueue } : {}),
+      ...options,
+    });
   // Before submission a cancel stops the work at once, and waits for it so cleanup does not race it.
   const preparing = proxy({
     startToCloseTimeout: '1 hour',
@@ -84,7 +89,7 @@ function failureReasonOf(err: unknown): FailureReason {
 
 export async function wesRun(input: RunInput): Promise<RunSnapshot> {
   const run = new RunRecord(input.runId);
-  const activities = runActivities(input.providerRetry);
+  let activities = runActivities(input.providerRetry);
   const beforeSubmission = new CancellationScope();
   let submitted = false;
   let cancelReason: string | undefined;
@@ -236,6 +241,10 @@ export async function wesRun(input: RunInput): Promise<RunSnapshot> {
   try {
     let providerRun = await beforeSubmission.run(async () => {
       run.provider = await activities.selectProvider(input);
+      // Runs started before provider task queues existed keep everything on the run's queue.
+      if (patched('provider-task-queues')) {
+        activities = runActivities(input.providerRetry, providerTaskQueue(workflowInfo().taskQueue, run.provider));
+      }
       record('init');
       let prepared = await activities.prepareRun(input, run.provider);
       if (input.requireApproval) {

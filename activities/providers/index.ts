@@ -1,19 +1,52 @@
-/** The providers a worker offers, built from configuration. */
+/** The providers a process offers, built from configuration (see config.ts). */
 import { ProviderRegistry } from '../provider-registry';
 import type { Provider } from '../provider';
+import { ProvidersConfigError, type ProviderConfig, type ProvidersConfig } from './config';
 import { LocalProvider } from './local';
 import { SimulatedProvider } from './simulated';
 
-export interface ProviderSettings {
-  defaultProvider: string;
-  workflowRoots: string[];
-  cwltool: string;
+function settings(name: string, config: ProviderConfig) {
+  const fail = (key: string, expected: string): never => {
+    throw new ProvidersConfigError(`provider '${name}': ${key} must be ${expected}`);
+  };
+  return {
+    string(key: string): string | undefined {
+      const value = config[key];
+      return value === undefined || typeof value === 'string' ? value : fail(key, 'a string');
+    },
+    number(key: string): number | undefined {
+      const value = config[key];
+      return value === undefined || (typeof value === 'number' && value > 0) ? value : fail(key, 'a positive number');
+    },
+    strings(key: string): string[] | undefined {
+      const value = config[key];
+      const ok = value === undefined || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
+      return ok ? (value as string[] | undefined) : fail(key, 'an array of strings');
+    },
+  };
 }
 
-export function createProviderRegistry(settings: ProviderSettings): ProviderRegistry {
-  const providers = new Map<string, Provider>([
-    ['local', new LocalProvider({ cwltool: settings.cwltool, workflowRoots: settings.workflowRoots })],
-    ['simulated', new SimulatedProvider()],
-  ]);
-  return new ProviderRegistry(providers, settings.defaultProvider);
+function buildProvider(name: string, config: ProviderConfig): Provider {
+  const get = settings(name, config);
+  switch (config.kind) {
+    case 'simulated':
+      return new SimulatedProvider(get.number('pollIntervalMs'));
+    case 'local':
+      return new LocalProvider({
+        cwltool: get.string('cwltool'),
+        workflowRoots: get.strings('workflowRoots') ?? [],
+        pollIntervalMs: get.number('pollIntervalMs'),
+      });
+    default:
+      throw new ProvidersConfigError(`provider '${name}': kind '${config.kind}' is not available in this build`);
+  }
+}
+
+export function createProviderRegistry({ providers: config }: { providers: ProvidersConfig }): ProviderRegistry {
+  const entries = Object.entries(config.providers);
+  return new ProviderRegistry(
+    new Map(entries.map(([name, provider]) => [name, buildProvider(name, provider)])),
+    config.default,
+    new Map(entries.flatMap(([name, provider]) => (provider.maxConcurrent ? [[name, provider.maxConcurrent]] : []))),
+  );
 }

@@ -13,7 +13,8 @@ import { mkdir, open, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidRunRequestError, ProviderRejectedError } from '../errors';
-import type { OperationContext, Provider } from '../provider';
+import type { OperationContext, Provider, ProviderCapabilities } from '../provider';
+import { engineVersion } from './engine-version';
 import { SCRATCH_DIR, STAGING_DIR, writeFileAtomic } from '../work-dir';
 import type { ProviderRun, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../../workflows/run-types';
 import { DetachedProcess, type ProcessRecord } from './local-process';
@@ -74,6 +75,21 @@ export class LocalProvider implements Provider {
       if (!path.isAbsolute(root)) throw new Error(`local provider: workflow root must be absolute: ${root}`);
     }
     this.workflowRoots = options.workflowRoots;
+  }
+
+  /** Asked once: an engine's version does not change while we run. */
+  private capabilitiesFound?: Promise<ProviderCapabilities>;
+
+  capabilities(): Promise<ProviderCapabilities> {
+    this.capabilitiesFound ??= engineVersion(this.cwltool).then(
+      (cwltool): ProviderCapabilities => ({
+        workflowTypeVersions: cwltool ? { CWL: CWL_VERSIONS.map((v) => `v${v}`) } : {},
+        engineVersions: cwltool ? { cwltool: [cwltool] } : {},
+        // Workflows and inputs: files on this host (inside the allowed roots) and http(s) URLs.
+        filesystemProtocols: ['file', 'http', 'https'],
+      }),
+    );
+    return this.capabilitiesFound;
   }
 
   validate(request: WesRunRequest): void {

@@ -14,7 +14,7 @@
  */
 import path from 'node:path';
 import { InvalidRunRequestError, ProviderRejectedError } from '../errors';
-import type { OperationContext, Provider } from '../provider';
+import type { OperationContext, Provider, ProviderCapabilities } from '../provider';
 import { readJsonIfExists, writeFileAtomic } from '../work-dir';
 import type { ProviderRun, ProviderState, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../../workflows/run-types';
 
@@ -76,6 +76,11 @@ export class SimulatedProvider implements Provider {
   readonly kind = 'simulated';
 
   constructor(readonly pollIntervalMs = 200) {}
+
+  async capabilities(): Promise<ProviderCapabilities> {
+    // Any workflow type runs: the simulated backend reads only its parameters.
+    return { workflowTypeVersions: { SIMULATED: ['1'] }, engineVersions: {}, filesystemProtocols: [] };
+  }
 
   validate(request: WesRunRequest): void {
     parseSimulatedParams(request);

@@ -3,14 +3,15 @@
  * dir, against the real dev server of the global set-up.
  */
 import { Client, Connection, WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createProviderRegistry } from '../../activities/providers';
 import type { ProviderRegistry } from '../../activities/provider-registry';
-import { createRunWorker } from '../../src/create-worker';
+import type { ProvidersConfig } from '../../activities/providers/config';
+import { createRunWorkers, runWorkers } from '../../src/create-worker';
 import { openDatabase } from '../../src/database/data-source';
 import { PostgresRunStore } from '../../src/database/postgres-run-store';
 import { installQuietRuntime } from './runtime';
@@ -35,18 +36,25 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function createHarness(options: { startWorker?: boolean; taskQueue?: string; dataDir?: string } = {}): Promise<Harness> {
+const TEST_PROVIDERS: ProvidersConfig = {
+  default: 'simulated',
+  providers: { local: { kind: 'local', workflowRoots: [EXAMPLES] }, simulated: { kind: 'simulated' } },
+};
+
+export async function createHarness(
+  options: { startWorker?: boolean; taskQueue?: string; dataDir?: string; providers?: ProvidersConfig } = {},
+): Promise<Harness> {
   installQuietRuntime();
   const address = process.env.TEMPORAL_ADDRESS!;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'durable-wes-test-'));
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
-  const registry = createProviderRegistry({ defaultProvider: 'simulated', workflowRoots: [EXAMPLES], cwltool: 'cwltool' });
+  const registry = createProviderRegistry({ providers: options.providers ?? TEST_PROVIDERS });
   const database = await openDatabase(process.env.DATABASE_URL!);
   const runStore = new PostgresRunStore(database);
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection });
   let workerConnection: NativeConnection | undefined;
-  let worker: Worker | undefined;
+  let workers: Worker[] = [];
   let running: Promise<void> | undefined;
 
   const harness: Harness = {
@@ -57,7 +65,7 @@ export async function createHarness(options: { startWorker?: boolean; taskQueue?
     registry,
     async startWorker() {
       workerConnection = await NativeConnection.connect({ address });
-      worker = await createRunWorker({
+      workers = await createRunWorkers({
         connection: workerConnection,
         taskQueue,
         registry,
@@ -69,7 +77,7 @@ export async function createHarness(options: { startWorker?: boolean; taskQueue?
           workflowFailureErrorTypes: { '*': ['Error'] },
         },
       });
-      running = worker.run();
+      running = runWorkers(workers);
     },
     async start(request, runOptions = {}) {
       const runId = `run-${randomUUID()}`;
@@ -82,7 +90,7 @@ export async function createHarness(options: { startWorker?: boolean; taskQueue?
       return client.workflow.start(wesRun, { taskQueue, workflowId: runId, args: [input] });
     },
     async stop() {
-      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await workerConnection?.close();
       await clientConnection.close();

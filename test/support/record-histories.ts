@@ -21,7 +21,7 @@ import { startTemporalServer } from './temporal-server';
  * proving that runs started on old code continue on new code.
  */
 export const HISTORIES_DIR = path.resolve(__dirname, '../histories');
-export const CURRENT_GENERATION = '2-read-model';
+export const CURRENT_GENERATION = '3-provider-task-queues';
 
 type Handle = WorkflowHandle<typeof wesRun>;
 interface Scenario {
