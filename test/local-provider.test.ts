@@ -215,7 +215,7 @@ describe('refuses what it cannot or must not run', () => {
   const hello = path.join(EXAMPLES, 'hello-world', 'hello.cwl');
 
   test.each<[string, Partial<WesRunRequest>, RegExp]>([
-    ['a non-CWL type', { workflow_type: 'WDL', workflow_url: hello }, /workflow_type must be CWL/],
+    ['a non-CWL type', { workflow_type: 'WDL', workflow_url: hello }, /workflow_type must be one of CWL, SMK, SNAKEMAKE, not "WDL"/],
     ['an unknown CWL version', { workflow_type_version: 'v1.3', workflow_url: hello }, /workflow_type_version/],
     ['an empty workflow_url', { workflow_url: '  ' }, /workflow_url is required/],
     ['params that are not an object', { workflow_url: hello, workflow_params: [] as unknown as Record<string, unknown> }, /workflow_params/],

@@ -35,6 +35,38 @@ test('hello-world CWL completes with its output file', async () => {
   expect(result.cleaned).toBe(true);
 });
 
+test('a Snakemake workflow completes with its output files', async () => {
+  const handle = await h.start(
+    {
+      workflow_type: 'SMK',
+      workflow_type_version: '1.0',
+      workflow_url: path.join(EXAMPLES, 'snakemake-hello', 'Snakefile'),
+      workflow_params: { message: 'three words here' },
+      workflow_engine_parameters: { '--cores': '2' },
+    },
+    { provider: 'local' },
+  );
+  const result = await handle.result();
+  expect(result.state).toBe('succeeded');
+  const words = result.outputs['results/words.txt'] as { location: string };
+  expect(readFileSync(new URL(words.location), 'utf8').trim()).toBe('3');
+  expect(Object.keys(result.outputs).sort()).toEqual(['results/greeting.txt', 'results/words.txt']);
+  expect(result.log).toMatchObject({ name: 'snakemake', exit_code: 0 });
+  expect(result.log.cmd).toEqual(expect.arrayContaining(['--cores', '2']));
+});
+
+test('engine parameters outside the allow-list are refused before the run starts', async () => {
+  const result = await (
+    await h.start(
+      { ...cwl('hello-world/hello.cwl', { message: 'x' }), workflow_engine_parameters: { '--user-space-docker-cmd': 'sh -c evil' } },
+      { provider: 'local' },
+    )
+  ).result();
+  expect(result).toMatchObject({ state: 'failed', failureReason: 'executor_error' });
+  expect(result.error).toContain("parameter '--user-space-docker-cmd' is not allowed");
+  expect(result.externalId).toBeUndefined();
+});
+
 test('a failing CWL tool ends as EXECUTOR_ERROR with its stderr', async () => {
   const result = await (await h.start(cwl('fail/fail.cwl', {}), { provider: 'local' })).result();
   expect(result).toMatchObject({ state: 'failed', failureReason: 'executor_error', wesState: 'EXECUTOR_ERROR' });

@@ -34,6 +34,7 @@ function buildProvider(name: string, config: ProviderConfig): Provider {
     case 'local':
       return new LocalProvider({
         cwltool: get.string('cwltool'),
+        snakemake: get.string('snakemake'),
         workflowRoots: get.strings('workflowRoots') ?? [],
         pollIntervalMs: get.number('pollIntervalMs'),
       });

@@ -1,13 +1,14 @@
 /**
- * Runs CWL with cwltool as a detached process on the worker's host. Everything about a run lives in
+ * Runs workflows with a local engine (cwltool for CWL, snakemake for Snakemake; local-engines.ts)
+ * as a detached process on the worker's host. Everything about a run lives in
  * its work dir (see local-process.ts), so a restarted worker picks its runs up where they are.
  *
  * Work dir layout:
  *   staging/attachments/  where relative workflow_urls resolve (the API stages attachments there)
- *   staging/inputs.json   workflow_params, as cwltool's job order
- *   process/              pid, exit code, stdout (cwltool's output object) and stderr of cwltool
- *   outputs/              cwltool --outdir
- *   tmp/                  cwltool's scratch space
+ *   staging/inputs.json   workflow_params: cwltool's job order, snakemake's config file
+ *   process/              pid, exit code, stdout and stderr of the engine
+ *   outputs/              the engine's output directory
+ *   tmp/                  the engine's scratch space
  */
 import { mkdir, open, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,17 +18,19 @@ import type { OperationContext, Provider, ProviderCapabilities } from '../provid
 import { engineVersion } from './engine-version';
 import { SCRATCH_DIR, STAGING_DIR, writeFileAtomic } from '../work-dir';
 import type { ProviderRun, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../../workflows/run-types';
+import { engineForType, engineParameters, LOCAL_ENGINES, type LocalEngine } from './local-engines';
 import { DetachedProcess, type ProcessRecord } from './local-process';
 
 export interface LocalProviderOptions {
   /** The cwltool executable (default `cwltool`, looked up on PATH). */
   cwltool?: string;
+  /** The snakemake executable (default `snakemake`, looked up on PATH). */
+  snakemake?: string;
   /** Absolute directories from which an absolute path or file:// workflow_url may be run. */
   workflowRoots: string[];
   pollIntervalMs?: number;
 }
 
-const CWL_VERSIONS = ['1.0', '1.1', '1.2'];
 const STDERR_TAIL_LINES = 10;
 const STDERR_TAIL_BYTES = 8192;
 
@@ -65,11 +68,11 @@ async function tail(file: string, maxBytes: number): Promise<string> {
 export class LocalProvider implements Provider {
   readonly kind = 'local';
   readonly pollIntervalMs: number;
-  private readonly cwltool: string;
+  private readonly executables: Record<LocalEngine['name'], string>;
   private readonly workflowRoots: string[];
 
   constructor(options: LocalProviderOptions) {
-    this.cwltool = options.cwltool ?? 'cwltool';
+    this.executables = { cwltool: options.cwltool ?? 'cwltool', snakemake: options.snakemake ?? 'snakemake' };
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     for (const root of options.workflowRoots) {
       if (!path.isAbsolute(root)) throw new Error(`local provider: workflow root must be absolute: ${root}`);
@@ -78,28 +81,42 @@ export class LocalProvider implements Provider {
   }
 
   /** Asked once: an engine's version does not change while we run. */
-  private capabilitiesFound?: Promise<ProviderCapabilities>;
+  private installed?: Promise<Map<LocalEngine, string>>;
 
-  capabilities(): Promise<ProviderCapabilities> {
-    this.capabilitiesFound ??= engineVersion(this.cwltool).then(
-      (cwltool): ProviderCapabilities => ({
-        workflowTypeVersions: cwltool ? { CWL: CWL_VERSIONS.map((v) => `v${v}`) } : {},
-        engineVersions: cwltool ? { cwltool: [cwltool] } : {},
-        // Workflows and inputs: files on this host (inside the allowed roots) and http(s) URLs.
-        filesystemProtocols: ['file', 'http', 'https'],
-      }),
-    );
-    return this.capabilitiesFound;
+  /** The engines that are installed here, with their versions. */
+  private installedEngines(): Promise<Map<LocalEngine, string>> {
+    this.installed ??= Promise.all(
+      LOCAL_ENGINES.map(async (engine) => [engine, await engineVersion(this.executables[engine.name])] as const),
+    ).then((found) => new Map(found.filter((pair): pair is [LocalEngine, string] => pair[1] !== undefined)));
+    return this.installed;
+  }
+
+  async capabilities(): Promise<ProviderCapabilities> {
+    const installed = [...(await this.installedEngines())];
+    return {
+      workflowTypeVersions: Object.assign({}, ...installed.map(([engine]) => engine.workflowTypes)),
+      engineVersions: Object.fromEntries(installed.map(([engine, version]) => [engine.name, [version]])),
+      // Workflows and inputs: files on this host (inside the allowed roots) and http(s) URLs.
+      filesystemProtocols: ['file', 'http', 'https'],
+    };
   }
 
   validate(request: WesRunRequest): void {
-    if (typeof request.workflow_type !== 'string' || request.workflow_type.toUpperCase() !== 'CWL') {
-      throw new InvalidRunRequestError(`local: workflow_type must be CWL, not ${JSON.stringify(request.workflow_type)}`);
+    this.engineFor(request);
+  }
+
+  /** The engine that runs the request, with its validated parameters; throws when nothing can. */
+  private engineFor(request: WesRunRequest): { engine: LocalEngine; parameters: string[] } {
+    const engine = typeof request.workflow_type === 'string' ? engineForType(request.workflow_type) : undefined;
+    if (!engine) {
+      const types = LOCAL_ENGINES.flatMap((e) => Object.keys(e.workflowTypes));
+      throw new InvalidRunRequestError(`local: workflow_type must be one of ${types.join(', ')}, not ${JSON.stringify(request.workflow_type)}`);
     }
-    const version = String(request.workflow_type_version ?? '').replace(/^v/i, '');
-    if (!CWL_VERSIONS.includes(version)) {
+    const versions = engine.workflowTypes[request.workflow_type.toUpperCase()];
+    const version = String(request.workflow_type_version ?? '');
+    if (!versions.some((v) => v.replace(/^v/i, '') === version.replace(/^v/i, ''))) {
       throw new InvalidRunRequestError(
-        `local: workflow_type_version must be one of ${CWL_VERSIONS.map((v) => `v${v}`).join(', ')}, not ${JSON.stringify(request.workflow_type_version)}`,
+        `local: ${request.workflow_type} workflow_type_version must be one of ${versions.join(', ')}, not ${JSON.stringify(request.workflow_type_version)}`,
       );
     }
     if (typeof request.workflow_url !== 'string' || request.workflow_url.trim() === '') {
@@ -107,15 +124,19 @@ export class LocalProvider implements Provider {
     }
     const params = request.workflow_params;
     if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
-      throw new InvalidRunRequestError('local: workflow_params must be an object (the CWL job order)');
+      throw new InvalidRunRequestError('local: workflow_params must be an object');
     }
-    if (request.workflow_engine !== undefined && request.workflow_engine.toLowerCase() !== 'cwltool') {
-      throw new InvalidRunRequestError(`local: only the cwltool engine is available, not ${request.workflow_engine}`);
+    if (request.workflow_engine !== undefined && request.workflow_engine.toLowerCase() !== engine.name) {
+      throw new InvalidRunRequestError(`local: ${request.workflow_type} runs on ${engine.name}, not ${request.workflow_engine}`);
     }
+    return { engine, parameters: engineParameters(engine, request.workflow_engine_parameters) };
   }
 
   async prepare(run: ProviderRun, _context: OperationContext): Promise<void> {
-    this.validate(run.request);
+    const { engine } = this.engineFor(run.request);
+    if (!(await this.installedEngines()).has(engine)) {
+      throw new InvalidRunRequestError(`local: ${engine.name} is not installed on this worker`);
+    }
     await this.resolveWorkflow(run);
   }
 
@@ -124,25 +145,16 @@ export class LocalProvider implements Provider {
     const launched = await proc.record();
     if (launched) return this.externalId(launched);
     // Resolved again rather than read back from staging: nothing written to disk is trusted here.
-    this.validate(run.request);
+    const { engine, parameters } = this.engineFor(run.request);
     const workflow = await this.resolveWorkflow(run);
-    const inputs = path.join(run.workDir, STAGING_DIR, 'inputs.json');
-    const outputs = path.join(run.workDir, 'outputs');
-    // A trailing separator makes cwltool create its temp dirs inside tmp/, not beside it.
-    const scratch = path.join(run.workDir, SCRATCH_DIR) + path.sep;
-    await mkdir(path.dirname(inputs), { recursive: true });
-    await writeFileAtomic(inputs, JSON.stringify(run.request.workflow_params ?? {}));
-    await mkdir(outputs, { recursive: true });
-    await mkdir(scratch, { recursive: true });
-    const cmd = [
-      this.cwltool,
-      '--disable-color',
-      '--outdir', outputs,
-      '--tmpdir-prefix', scratch,
-      '--tmp-outdir-prefix', scratch,
-      workflow,
-      inputs,
-    ];
+    const inputsFile = path.join(run.workDir, STAGING_DIR, 'inputs.json');
+    const outputsDir = path.join(run.workDir, 'outputs');
+    const scratchDir = path.join(run.workDir, SCRATCH_DIR);
+    await writeFileAtomic(inputsFile, JSON.stringify(run.request.workflow_params ?? {}));
+    await mkdir(outputsDir, { recursive: true });
+    await mkdir(scratchDir, { recursive: true });
+    const executable = this.executables[engine.name];
+    const cmd = engine.command({ executable, workflow, inputsFile, outputsDir, scratchDir, parameters });
     return this.externalId(await proc.launch(cmd, run.workDir));
   }
 
@@ -157,12 +169,13 @@ export class LocalProvider implements Provider {
         return { state: 'QUEUED' };
       case 'exited': {
         const lines = (await tail(proc.stderrPath, STDERR_TAIL_BYTES)).trimEnd().split('\n').slice(-STDERR_TAIL_LINES);
-        return { state: 'EXECUTOR_ERROR', detail: `cwltool exited with ${seen.exitCode}:\n${lines.join('\n')}` };
+        const engine = path.basename(seen.record?.cmd[0] ?? 'the engine');
+        return { state: 'EXECUTOR_ERROR', detail: `${engine} exited with ${seen.exitCode}:\n${lines.join('\n')}` };
       }
       case 'died':
         return {
           state: 'SYSTEM_ERROR',
-          detail: `cwltool (pid ${seen.record?.pid}) disappeared without an exit code and no cancel was requested: killed, or the host restarted`,
+          detail: `the engine (pid ${seen.record?.pid}) disappeared without an exit code and no cancel was requested: killed, or the host restarted`,
         };
     }
   }
@@ -172,19 +185,14 @@ export class LocalProvider implements Provider {
   }
 
   async resume(_run: ProviderRun, _input: ResumeInput): Promise<void> {
-    throw new ProviderRejectedError('local: cwltool runs cannot be paused, so there is nothing to resume');
+    throw new ProviderRejectedError('local: local engine runs cannot be paused, so there is nothing to resume');
   }
 
   async results(run: ProviderRun): Promise<RunResults> {
     const proc = this.process(run);
     const record = await proc.record();
-    let outputs: Record<string, unknown> = {};
-    try {
-      const parsed: unknown = JSON.parse(await readFile(proc.stdoutPath, 'utf8'));
-      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) outputs = parsed as Record<string, unknown>;
-    } catch {
-      // No output object: cwltool failed before printing one.
-    }
+    const { engine } = this.engineFor(run.request);
+    const outputs = await engine.outputs(proc.stdoutPath, path.join(run.workDir, 'outputs'));
     let endTime: string | undefined;
     let exitCode: number | undefined;
     try {
@@ -197,7 +205,7 @@ export class LocalProvider implements Provider {
     return {
       outputs,
       log: {
-        name: 'cwltool',
+        name: engine.name,
         cmd: record?.cmd,
         start_time: record?.startedAt,
         end_time: endTime,
