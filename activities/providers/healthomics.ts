@@ -281,7 +281,7 @@ export function runTags(request: WesRunRequest, runId: string): Record<string, s
     }
     tags[key] = value;
   }
-  
+  tags[RUN_ID_TAG] = runId;
   if (Object.keys(tags).length > MAX_TAGS) {
     throw new InvalidRunRequestError(`healthomics: a run may have at most ${MAX_TAGS - 1} tags (one is durable-wes's own)`);
   }
@@ -470,10 +470,12 @@ export class HealthOmicsProvider implements Provider {
     };
   }
 
-  async cleanup(_run: ProviderRun): Promise<void> {
-    // Nothing to remove at HealthOmics: run storage is deprovisioned by HealthOmics when a run
-    // stops, outputs and logs in S3 and CloudWatch are the run's results, and the run record is
-    // kept or dropped by its retention mode. We keep nothing of our own.
+  async cleanup(run: ProviderRun): Promise<void> {
+    // A run we stopped following (our polling gave up, say) must not go on costing money: cancel
+    // leaves an ended run alone. Nothing else to remove: HealthOmics deprovisions run storage when
+    // a run stops, outputs and logs in S3 and CloudWatch are the run's results, and the run record
+    // is kept or dropped by its retention mode.
+    if (run.externalId) await this.cancel(run);
   }
 
   /** The StartRun request for a run; throws InvalidRunRequestError for what cannot run here. */

@@ -2,6 +2,7 @@
 import { ProviderRegistry } from '../provider-registry';
 import type { Provider } from '../provider';
 import { ProvidersConfigError, type ProviderConfig, type ProvidersConfig } from './config';
+import { HealthOmicsProvider } from './healthomics';
 import { LocalProvider } from './local';
 import { SimulatedProvider } from './simulated';
 
@@ -36,6 +37,15 @@ function buildProvider(name: string, config: ProviderConfig): Provider {
         cwltool: get.string('cwltool'),
         snakemake: get.string('snakemake'),
         workflowRoots: get.strings('workflowRoots') ?? [],
+        pollIntervalMs: get.number('pollIntervalMs'),
+      });
+    case 'healthomics':
+      return new HealthOmicsProvider({
+        region: get.string('region') ?? '',
+        roleArn: get.string('roleArn') ?? '',
+        outputUri: get.string('outputUri') ?? '',
+        storageCapacity: get.number('storageCapacity'),
+        workflowType: get.string('workflowType') as 'PRIVATE' | 'READY2RUN' | undefined,
         pollIntervalMs: get.number('pollIntervalMs'),
       });
     default:
