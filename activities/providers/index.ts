@@ -5,6 +5,7 @@ import { ProvidersConfigError, type ProviderConfig, type ProvidersConfig } from 
 import { HealthOmicsProvider } from './healthomics';
 import { LocalProvider } from './local';
 import { SimulatedProvider } from './simulated';
+import { WesProvider } from './wes';
 
 function settings(name: string, config: ProviderConfig) {
   const fail = (key: string, expected: string): never => {
@@ -39,6 +40,18 @@ function buildProvider(name: string, config: ProviderConfig): Provider {
         workflowRoots: get.strings('workflowRoots') ?? [],
         pollIntervalMs: get.number('pollIntervalMs'),
       });
+    case 'wes': {
+      // Secrets stay out of the providers file: it names the environment variable holding the token.
+      const tokenEnv = get.string('tokenEnv');
+      const token = tokenEnv ? process.env[tokenEnv] : get.string('token');
+      if (tokenEnv && !token) throw new ProvidersConfigError(`provider '${name}': environment variable ${tokenEnv} is not set`);
+      return new WesProvider({
+        baseUrl: get.string('baseUrl') ?? '',
+        token,
+        pollIntervalMs: get.number('pollIntervalMs'),
+        requestTimeoutMs: get.number('requestTimeoutMs'),
+      });
+    }
     case 'healthomics':
       return new HealthOmicsProvider({
         region: get.string('region') ?? '',

@@ -428,25 +428,29 @@ export class WesProvider implements Provider {
 
   /**
    * The remote run submitted for `runId`, searched by its tag. Bounded: at most recoveryMaxPages
-   * pages and recoveryMaxRuns runs; runs whose log cannot be read (an HTTP error) are passed over.
+   * pages and recoveryMaxRuns runs; runs whose log cannot be read (an HTTP error) are passed over,
+   * and so is the search itself when the remote has no run list.
    */
   private async findTaggedRun(runId: string): Promise<string | undefined> {
     const tag = `${RUN_ID_TAG}:${runId}`;
     let useFilter = true;
     let pageToken: string | undefined;
     let seen = 0;
-    for (let page = 0; page < this.recoveryMaxPages && seen < this.recoveryMaxRuns; page++) {
+    let pages = 0;
+    while (pages < this.recoveryMaxPages && seen < this.recoveryMaxRuns) {
       const query = new URLSearchParams({ page_size: String(LIST_PAGE_SIZE) });
       if (useFilter) query.set('tag', tag);
       if (pageToken) query.set('page_token', pageToken);
       const response = await this.request('GET', `/runs?${query}`);
-      if (response.status === 400 && useFilter && page === 0) {
+      if (response.status === 400 && useFilter && pages === 0) {
         // A server that refuses the unknown filter: list everything instead.
         useFilter = false;
-        page--;
         continue;
       }
-      if (response.status >= 400) this.reject('submit (search by tag)', response);
+      pages++;
+      if (response.status === 401 || response.status === 403 || response.status >= 500) this.reject('submit (search by tag)', response);
+      // No run list to search (404, 405, ...): the Idempotency-Key is all that is left.
+      if (response.status >= 400) return undefined;
       if (!isObject(response.body)) throw new Error(`wes: GET ${response.url} answered with no run list`);
       // WES 1.1 says `runs`; wes-service 5.0 answers `workflows`.
       const listed = response.body.runs ?? response.body.workflows ?? [];
