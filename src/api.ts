@@ -1,0 +1,35 @@
+/**
+ * The API process: the GA4GH WES API over the read model and Temporal. Stateless: run as many as
+ * needed behind a load balancer. SIGINT/SIGTERM stop it gracefully (Nest's shutdown hooks close the
+ * HTTP server, then the Temporal connection, then the database).
+ */
+import { createApp, DOCS_PATH } from './api/app';
+import { API_PREFIX } from './api/core/base-url';
+import { loadConfig } from './config';
+import { openDatabase } from './database/data-source';
+import { PostgresRunStore } from './database/postgres-run-store';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl) {
+    console.error('api: DATABASE_URL is not set. `npm start` sets it for the embedded PostgreSQL; otherwise point it at yours.');
+    process.exit(2);
+  }
+  const dataSource = await openDatabase(config.databaseUrl);
+  const app = await createApp({
+    config,
+    runStore: new PostgresRunStore(dataSource),
+    onShutdown: async () => {
+      await dataSource.destroy();
+    },
+  });
+  await app.listen(config.apiPort, config.apiHost);
+  const origin = `http://${config.apiHost}:${config.apiPort}`;
+  console.log(`WES API: ${origin}/${API_PREFIX}`);
+  console.log(`API docs: ${origin}/${DOCS_PATH} (OpenAPI: ${origin}/${DOCS_PATH}-json)`);
+}
+
+main().catch((err) => {
+  console.error('api: fatal', err);
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { BearerAuthGuard } from './auth/bearer-auth.guard';
+import { CoreModule, type CoreDependencies } from './core/core.module';
+import { RunsModule } from './runs/runs.module';
+import { ServiceInfoModule } from './service-info/service-info.module';
+import { TasksModule } from './tasks/tasks.module';
+import { TemporalModule } from './temporal/temporal.module';
+import { TransitionsModule } from './transitions/transitions.module';
+
+/** One module per API resource; the core and Temporal modules are global to them. */
+@Module({})
+export class AppModule {
+  static forRoot(dependencies: CoreDependencies): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.forRoot(dependencies), TemporalModule, ServiceInfoModule, RunsModule, TasksModule, TransitionsModule],
+      providers: [{ provide: APP_GUARD, useClass: BearerAuthGuard }],
+    };
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The WES API as a Nest application, shared by the entry point (src/api.ts) and the tests: both
+ * get the same modules, error filter, body limits and API document.
+ */
+import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import { createProviderRegistry } from '../../activities/providers';
+import type { Config } from '../config';
+import type { RunStore } from '../database/run-store';
+import { AppModule } from './app.module';
+import { API_PREFIX } from './core/base-url';
+import { packageVersion } from './core/repo-root';
+import { ErrorResponseFilter } from './errors/error-response.filter';
+import { buildOpenApiDocument } from './openapi/openapi-document';
+import { MAX_FIELD_BYTES } from './runs/run-submission';
+
+export interface ApiOptions {
+  config: Config;
+  /** The read model; its connection is the caller's to close. */
+  runStore: RunStore;
+  logger?: LoggerService | LogLevel[] | false;
+  /** Runs when the app shuts down, after it stopped taking requests: e.g. closing the database. */
+  onShutdown?: () => Promise<void>;
+}
+
+export const DOCS_PATH = 'docs';
+
+/**
+ * An initialised app: call `listen`, or hand `getHttpServer()` to supertest. The Temporal
+ * connection is the app's own and is closed by `app.close()` (and on SIGINT/SIGTERM by the
+ * shutdown hooks).
+ */
+export async function createApp({ config, runStore, logger, onShutdown }: ApiOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    // The same providers as the worker's, from the same configuration: requests are validated here.
+    AppModule.forRoot({ config, runStore, registry: createProviderRegistry(config), onShutdown }),
+    { bodyParser: false, ...(logger === undefined ? {} : { logger }) },
+  );
+  app.useBodyParser('json', { limit: MAX_FIELD_BYTES });
+  app.setGlobalPrefix(API_PREFIX);
+  app.useGlobalFilters(new ErrorResponseFilter());
+  app.enableShutdownHooks();
+  const document = buildOpenApiDocument({ authOn: config.authTokens.size > 0, version: packageVersion() });
+  SwaggerModule.setup(DOCS_PATH, app, document, {
+    customSiteTitle: 'durable-wes API',
+  });
+  await app.init();
+  return app;
+}

@@ -1,0 +1,41 @@
+import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { ProviderRegistry } from '../../../activities/provider-registry';
+import type { Config } from '../../config';
+import type { RunStore } from '../../database/run-store';
+import { RunAccess } from './run-access';
+import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from './tokens';
+
+export interface CoreDependencies {
+  config: Config;
+  runStore: RunStore;
+  registry: ProviderRegistry;
+  onShutdown?: () => Promise<void>;
+}
+
+/** Runs the caller's shutdown hook once the app has stopped taking requests. */
+class CallerShutdown implements OnApplicationShutdown {
+  constructor(private readonly hook: () => Promise<void>) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.hook();
+  }
+}
+
+/** What every feature module uses: configuration, the read model, the providers, run visibility. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot({ config, runStore, registry, onShutdown }: CoreDependencies): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: RUN_STORE, useValue: runStore },
+        { provide: PROVIDER_REGISTRY, useValue: registry },
+        RunAccess,
+        ...(onShutdown ? [{ provide: CallerShutdown, useValue: new CallerShutdown(onShutdown) }] : []),
+      ],
+      exports: [CONFIG, RUN_STORE, PROVIDER_REGISTRY, RunAccess],
+    };
+  }
+}

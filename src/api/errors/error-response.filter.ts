@@ -1,0 +1,18 @@
+import { Catch, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { toErrorResponse } from './error-response';
+
+/** Catches everything, so that no error leaves the API in any shape but ErrorResponse. */
+@Catch()
+export class ErrorResponseFilter implements ExceptionFilter {
+  private readonly logger = new Logger('WES API');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const error = toErrorResponse(exception);
+    if (error.status_code === HttpStatus.INTERNAL_SERVER_ERROR) this.logger.error(String(exception), exception instanceof Error ? exception.stack : undefined);
+    else if (error.status_code === HttpStatus.SERVICE_UNAVAILABLE) this.logger.warn(`${error.msg}: ${String(exception)}`);
+    const response = host.switchToHttp().getResponse<Response>();
+    // A failure after the answer began (a broken stream) can only be logged.
+    if (!response.headersSent) response.status(error.status_code).json(error);
+  }
+}

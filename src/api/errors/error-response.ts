@@ -1,0 +1,46 @@
+/**
+ * Every error as a WES `ErrorResponse` ({msg, status_code}). Client mistakes are 4xx with a
+ * message that says what to fix; outages of Temporal or the database are 503; only a bug is 500.
+ */
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { InvalidRunRequestError } from '../../../activities/errors';
+import { InvalidPageTokenError } from '../../database/run-store';
+import { unavailableDependency } from './unavailable';
+
+export interface ErrorResponse {
+  msg: string;
+  status_code: number;
+}
+
+export function toErrorResponse(err: unknown): ErrorResponse {
+  if (err instanceof HttpException) return fromHttpException(err);
+  if (err instanceof InvalidRunRequestError) return { msg: err.message, status_code: HttpStatus.BAD_REQUEST };
+  if (err instanceof InvalidPageTokenError) return { msg: err.message, status_code: HttpStatus.BAD_REQUEST };
+  const clientError = fromHttpError(err);
+  if (clientError) return clientError;
+  const dependency = unavailableDependency(err);
+  // The cause (addresses, driver messages) is logged, not shown.
+  if (dependency) return { msg: `${dependency} is unavailable; try again later`, status_code: HttpStatus.SERVICE_UNAVAILABLE };
+  return { msg: 'internal server error', status_code: HttpStatus.INTERNAL_SERVER_ERROR };
+}
+
+function fromHttpException(err: HttpException): ErrorResponse {
+  const body = err.getResponse();
+  const message = typeof body === 'string' ? body : (body as { message?: unknown }).message ?? err.message;
+  return { msg: Array.isArray(message) ? message.join('; ') : String(message), status_code: clientStatus(err.getStatus()) };
+}
+
+/** body-parser's errors (http-errors): malformed or oversized bodies, with a status meant for clients. */
+function fromHttpError(err: unknown): ErrorResponse | undefined {
+  const { status, expose, message } = err as { status?: unknown; expose?: unknown; message?: unknown };
+  if (expose !== true || typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  return { msg: `request body: ${String(message)}`, status_code: clientStatus(status) };
+}
+
+/**
+ * WES answers malformed requests with 400 and lists no 413/415: a body too large or of a type we
+ * do not take is a malformed request to WES clients.
+ */
+function clientStatus(status: number): number {
+  return status === HttpStatus.PAYLOAD_TOO_LARGE || status === HttpStatus.UNSUPPORTED_MEDIA_TYPE ? HttpStatus.BAD_REQUEST : status;
+}

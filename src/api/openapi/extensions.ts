@@ -1,0 +1,166 @@
+/**
+ * What durable-wes adds to the official WES 1.1 document, as data. Everything here is marked
+ * `x-durable-wes-extension: true`, so a reader (or a test) can tell the standard from our own.
+ */
+import { MAX_PAGE_SIZE } from '../core/pagination';
+
+export const EXTENSION = { 'x-durable-wes-extension': true } as const;
+
+const error = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },
+});
+const runIdParameter = { name: 'run_id', in: 'path', required: true, style: 'simple', schema: { type: 'string' } };
+const runStatusResponse = { description: '', content: { 'application/json': { schema: { $ref: '#/components/schemas/RunStatus' } } } };
+const runIdResponse = { description: '', content: { 'application/json': { schema: { $ref: '#/components/schemas/RunId' } } } };
+
+/** Responses every operation may give beyond the official ones. */
+export const COMMON_RESPONSES = {
+  503: { ...error('Temporal or the database is unavailable; try again later.'), ...EXTENSION },
+};
+
+/** Query parameters GET /runs takes beyond page_size and page_token. */
+export const LIST_RUNS_PARAMETERS = [
+  {
+    name: 'state',
+    in: 'query',
+    description: 'Only runs in one of these states: repeat the parameter or separate states by commas. An unknown state is a 400.',
+    style: 'form',
+    explode: true,
+    schema: { type: 'array', items: { $ref: '#/components/schemas/State' } },
+    ...EXTENSION,
+  },
+  {
+    name: 'tag',
+    in: 'query',
+    description: 'Only runs carrying this tag with this value, given as `key:value`; repeat it to require several tags (WES spec PR 213).',
+    style: 'form',
+    explode: true,
+    schema: { type: 'array', items: { type: 'string', pattern: '^[^:]+:.*$' } },
+    ...EXTENSION,
+  },
+];
+
+export const PAGE_SIZE_LIMITS = { minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 };
+
+export const IDEMPOTENCY_KEY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  description:
+    'Makes the request safe to retry: a repeated request with the same key (from the same owner) answers with the run the first one created, and starts nothing.',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+  ...EXTENSION,
+};
+
+export const REQUIRE_APPROVAL_DESCRIPTION =
+  'Hold the run in PAUSED after preparation until POST /runs/{run_id}/resume. The tag `wes_require_approval: "true"` does the same; the tag `wes_provider` picks the provider.';
+
+/** The JSON form of POST /runs: a RunRequest object, params as objects. */
+export const JSON_RUN_REQUEST = {
+  schema: {
+    allOf: [
+      { $ref: '#/components/schemas/RunRequest' },
+      { type: 'object', properties: { require_approval: { type: 'boolean', description: REQUIRE_APPROVAL_DESCRIPTION, ...EXTENSION } } },
+    ],
+  },
+  ...EXTENSION,
+};
+
+export const SCHEMA_PROPERTIES: Record<string, Record<string, object>> = {
+  RunListResponse: {
+    total_runs: { type: 'integer', format: 'int64', description: 'All runs matching the filters, not only this page (WES spec PR 183).', ...EXTENSION },
+  },
+  RunLog: {
+    temporal_ui_url: { type: 'string', description: 'The run in the Temporal Web UI.', ...EXTENSION },
+    transitions_url: { type: 'string', description: 'The run’s state transitions (GET /runs/{run_id}/transitions).', ...EXTENSION },
+  },
+};
+
+export const SCHEMAS = {
+  Transition: {
+    type: 'object',
+    required: ['seq', 'type', 'from', 'to', 'at'],
+    properties: {
+      seq: { type: 'integer', description: 'Position in the run’s log, from 1.' },
+      type: { type: 'string', enum: ['init', 'step', 'wait', 'resume', 'finish', 'error', 'cancelled', 'init_branch', 'finish_branch'] },
+      from: { type: 'string', description: 'Execution state before.' },
+      to: { type: 'string', description: 'Execution state after.' },
+      at: { type: 'string', format: 'date-time' },
+      payload: { type: 'object', description: 'The error, the input given on resume, the outputs.' },
+    },
+    ...EXTENSION,
+  },
+  TransitionList: {
+    type: 'object',
+    required: ['transitions'],
+    properties: { transitions: { type: 'array', items: { $ref: '#/components/schemas/Transition' } } },
+    ...EXTENSION,
+  },
+};
+
+export const PATHS = {
+  '/runs/{run_id}': {
+    delete: {
+      tags: ['Workflow Runs'],
+      summary: 'DeleteRun',
+      description: 'Forgets a run that has ended and been cleaned up: its read-model row, transitions and work dir (outputs, logs). Any other run is a 409.',
+      operationId: 'DeleteRun',
+      parameters: [runIdParameter],
+      responses: {
+        200: runIdResponse,
+        401: error('The request is unauthorized.'),
+        404: error('The requested workflow run wasn’t found.'),
+        409: error('The run has not ended, or is not cleaned up yet.'),
+        500: error('An unexpected error occurred.'),
+      },
+      ...EXTENSION,
+    },
+  },
+  '/runs/{run_id}/resume': {
+    post: {
+      tags: ['Workflow Runs'],
+      summary: 'ResumeRun',
+      description: 'Resumes a PAUSED run with an input (a JSON object) that completes or overrides its parameters. Answers once the run has left PAUSED.',
+      operationId: 'ResumeRun',
+      parameters: [runIdParameter],
+      requestBody: { required: false, content: { 'application/json': { schema: { type: 'object' } } } },
+      responses: {
+        200: runStatusResponse,
+        400: error('The input is not a JSON object.'),
+        401: error('The request is unauthorized.'),
+        404: error('The requested workflow run wasn’t found.'),
+        409: error('The run is not waiting for input.'),
+        500: error('An unexpected error occurred.'),
+      },
+      ...EXTENSION,
+    },
+  },
+  '/runs/{run_id}/transitions': {
+    get: {
+      tags: ['Workflow Runs'],
+      summary: 'ListTransitions',
+      description: 'The run’s state transitions, oldest first.',
+      operationId: 'ListTransitions',
+      parameters: [runIdParameter],
+      responses: {
+        200: { description: '', content: { 'application/json': { schema: { $ref: '#/components/schemas/TransitionList' } } } },
+        401: error('The request is unauthorized.'),
+        404: error('The requested workflow run wasn’t found.'),
+        500: error('An unexpected error occurred.'),
+      },
+      ...EXTENSION,
+    },
+  },
+};
+
+/** Responses official operations may give beyond those the spec lists. */
+export const OPERATION_RESPONSES: Record<string, Record<string, Record<number, object>>> = {
+  '/runs/{run_id}/cancel': { post: { 409: { ...error('The run has already ended (other than cancelled).'), ...EXTENSION } } },
+};
+
+export const BEARER_AUTH = {
+  securitySchemes: {
+    bearerAuth: { type: 'http', scheme: 'bearer', description: 'A token the operator of this service issued to you; it stands for you as the owner of your runs.' },
+  },
+  security: [{ bearerAuth: [] }],
+};

@@ -1,0 +1,68 @@
+/**
+ * Workflow attachments: the relative paths their parts' filenames give (`dir/tool.cwl`), checked
+ * so that no attachment can land outside the run's attachments directory, and their staging
+ * there, where the local provider resolves a relative workflow_url.
+ */
+import { BadRequestException } from '@nestjs/common';
+import { mkdir, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { STAGING_DIR } from '../../../activities/work-dir';
+
+export interface Attachment {
+  /** Relative, `/`-separated, without `.` segments. */
+  path: string;
+  /** Where the upload was received. */
+  file: string;
+}
+
+export const ATTACHMENTS_DIR = path.join(STAGING_DIR, 'attachments');
+
+/** A relative path in normal form, or the reason it is not a safe one. */
+export function normalRelativePath(name: string): { path: string } | { problem: string } {
+  if (name === '') return { problem: 'is empty' };
+  if (/[\0\\]/.test(name)) return { problem: 'contains a backslash or NUL: use / between directories' };
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return { problem: 'is absolute' };
+  const segments = name.split('/').filter((segment) => segment !== '.');
+  if (segments.includes('..')) return { problem: "refers to a parent directory with '..'" };
+  if (segments.length === 0 || segments.includes('')) return { problem: 'has an empty path segment' };
+  return { path: segments.join('/') };
+}
+
+export function attachmentPath(filename: string): string {
+  const normal = normalRelativePath(filename);
+  if ('problem' in normal) throw new BadRequestException(`workflow_attachment filename ${JSON.stringify(filename)} ${normal.problem}`);
+  return normal.path;
+}
+
+/** The attachments of a request: each path once, and none both a file and a directory. */
+export function checkAttachments(files: Array<{ originalname: string; path: string }>): Attachment[] {
+  const attachments = files.map((file) => ({ path: attachmentPath(file.originalname), file: file.path }));
+  const paths = new Set(attachments.map((attachment) => attachment.path));
+  if (paths.size !== attachments.length) throw new BadRequestException('two workflow_attachment parts have the same filename');
+  for (const { path: file } of attachments) {
+    const segments = file.split('/');
+    for (let depth = 1; depth < segments.length; depth++) {
+      const dir = segments.slice(0, depth).join('/');
+      if (paths.has(dir)) throw new BadRequestException(`workflow_attachment ${dir} is both a file and the directory of ${file}`);
+    }
+  }
+  return attachments;
+}
+
+/**
+ * Whether a workflow_url is relative, i.e. names an attachment: it has no scheme and is not an
+ * absolute path (WES: "a relative URL corresponding to one of the files attached").
+ */
+export function isRelativeUrl(url: string): boolean {
+  return !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(url) && !url.startsWith('/');
+}
+
+/** Moves received attachments into the run's work dir (same file system: a rename each). */
+export async function stageAttachments(attachments: Attachment[], workDir: string): Promise<void> {
+  const base = path.join(workDir, ATTACHMENTS_DIR);
+  for (const attachment of attachments) {
+    const target = path.join(base, ...attachment.path.split('/'));
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(attachment.file, target);
+  }
+}

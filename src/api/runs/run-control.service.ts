@@ -1,0 +1,47 @@
+/** Actions on an existing run: cancel, resume, delete. The caller has found the run visible. */
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
+import { rm } from 'node:fs/promises';
+import { runWorkDir } from '../../../activities/work-dir';
+import type { ResumeInput } from '../../../workflows/run-types';
+import { isTerminal } from '../../../workflows/state-machine';
+import type { WesState } from '../../../workflows/wes-state';
+import type { Config } from '../../config';
+import type { RunRow, RunStore } from '../../database/run-store';
+import { CONFIG, RUN_STORE } from '../core/tokens';
+import { RunWorkflows } from '../temporal/run-workflows';
+
+const ENDED_OTHERWISE: readonly WesState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR'];
+const CANCELLED_ALREADY: readonly WesState[] = ['CANCELED', 'CANCELING'];
+
+@Injectable()
+export class RunControl {
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(RUN_STORE) private readonly runStore: RunStore,
+    private readonly workflows: RunWorkflows,
+  ) {}
+
+  /** Cancelling a cancelled run again is harmless; cancelling one that ended otherwise is a conflict. */
+  async cancel(run: RunRow): Promise<void> {
+    if (ENDED_OTHERWISE.includes(run.wesState)) throw new ConflictException(`run ${run.runId} has already ended as ${run.wesState}`);
+    if (CANCELLED_ALREADY.includes(run.wesState)) return;
+    await this.workflows.cancel(run.runId);
+  }
+
+  resume(run: RunRow, input: ResumeInput) {
+    return this.workflows.resume(run.runId, input);
+  }
+
+  /**
+   * Forgets a run: its work dir (outputs and logs) and its read-model row. Only once it has ended
+   * and been cleaned up, so nothing is left running or staged. The work dir goes first: a failure
+   * then leaves the row, and the DELETE can be repeated.
+   */
+  async delete(run: RunRow): Promise<void> {
+    if (!isTerminal(run.state) || !run.cleaned) {
+      throw new ConflictException(`run ${run.runId} is ${run.wesState}${isTerminal(run.state) ? ' and not yet cleaned up' : ''}: only ended, cleaned-up runs can be deleted`);
+    }
+    await rm(runWorkDir(this.config.dataDir, run.runId), { recursive: true, force: true });
+    await this.runStore.delete(run.runId);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * POST /runs: validate at the edge (every mistake a 400, never a failed run), stage the
+ * attachments, start the run's workflow, record the run as QUEUED in the read model.
+ */
+import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common';
+import { rm } from 'node:fs/promises';
+import type { ProviderRegistry } from '../../../activities/provider-registry';
+import { runWorkDir } from '../../../activities/work-dir';
+import type { RunInput } from '../../../workflows/run-types';
+import type { Config } from '../../config';
+import type { RunStore } from '../../database/run-store';
+import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
+import { RunWorkflows } from '../temporal/run-workflows';
+import { checkAttachments, isRelativeUrl, normalRelativePath, stageAttachments, type Attachment } from './attachments';
+import { runIdFor } from './run-id';
+import { parseRunSubmission, type RunSubmission, type SubmissionForm } from './run-submission';
+
+export interface UploadedFile {
+  originalname: string;
+  path: string;
+}
+
+export interface CreateRun {
+  body: unknown;
+  form: SubmissionForm;
+  files: UploadedFile[];
+  idempotencyKey?: string;
+  owner?: string;
+}
+
+@Injectable()
+export class RunCreation {
+  private readonly logger = new Logger(RunCreation.name);
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(RUN_STORE) private readonly runStore: RunStore,
+    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    private readonly workflows: RunWorkflows,
+  ) {}
+
+  /** Returns the run id: a new run's, or, for a repeated Idempotency-Key, the first request's. */
+  async create({ body, form, files, idempotencyKey, owner }: CreateRun): Promise<string> {
+    try {
+      return await this.createFrom(parseRunSubmission(body, form), checkAttachments(files), idempotencyKey, owner);
+    } finally {
+      // Staged attachments were moved away; what is left are uploads of a refused request.
+      await Promise.all(files.map((file) => rm(file.path, { force: true })));
+    }
+  }
+
+  private async createFrom(submission: RunSubmission, attachments: Attachment[], idempotencyKey: string | undefined, owner?: string) {
+    const { request, requireApproval } = submission;
+    checkWorkflowUrl(request.workflow_url, attachments);
+    const runId = runIdFor(idempotencyKey, owner);
+    const input: RunInput = { runId, request, ...(requireApproval ? { requireApproval } : {}), ...(owner ? { owner } : {}) };
+    const provider = this.registry.select(input);
+    this.registry.get(provider).validate(request);
+
+    // A retry of an accepted request: its run exists, and its attachments must not be staged again.
+    if (idempotencyKey !== undefined && (await this.workflows.exists(runId))) return runId;
+
+    const workDir = runWorkDir(this.config.dataDir, runId);
+    try {
+      await stageAttachments(attachments, workDir);
+      await this.workflows.start(input);
+    } catch (err) {
+      // A random run id is this request's alone; an idempotent one may be a concurrent retry's.
+      if (idempotencyKey === undefined) await rm(workDir, { recursive: true, force: true });
+      throw err;
+    }
+    await this.recordQueued(input, provider);
+    return runId;
+  }
+
+  /**
+   * Version 0: the workflow's own projections carry higher versions, so this never overwrites
+   * newer state. Best effort: the run is started whatever happens here, and the workflow
+   * projects it itself; failing the request now would only make the client submit it twice.
+   */
+  private async recordQueued(input: RunInput, provider: string): Promise<void> {
+    try {
+      await this.runStore.project({
+        runId: input.runId,
+        version: 0,
+        state: 'queued',
+        wesState: 'QUEUED',
+        canceling: false,
+        request: input.request,
+        provider,
+        owner: input.owner,
+        outputs: {},
+        runLog: {},
+        cleaned: false,
+        submittedAt: new Date(),
+        transitions: [],
+      });
+    } catch (err) {
+      this.logger.warn(`run ${input.runId} started, but its QUEUED row was not written: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** A relative workflow_url must name one of the attachments (WES 1.1, RunWorkflow). */
+function checkWorkflowUrl(url: string, attachments: Attachment[]): void {
+  if (!isRelativeUrl(url)) return;
+  const normal = normalRelativePath(url);
+  if ('problem' in normal) throw new BadRequestException(`workflow_url ${JSON.stringify(url)} ${normal.problem}`);
+  if (!attachments.some((attachment) => attachment.path === normal.path)) {
+    throw new BadRequestException(`workflow_url ${JSON.stringify(url)} is relative, but no workflow_attachment has that filename`);
+  }
+}

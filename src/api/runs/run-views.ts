@@ -1,0 +1,62 @@
+/** Read-model rows as the WES 1.1 schemas show them (RunStatus, RunSummary, RunLog). */
+import type { RunLog } from '../../../workflows/run-types';
+import type { WesState } from '../../../workflows/wes-state';
+import type { RunRow } from '../../database/run-store';
+
+export interface RunStatusView {
+  run_id: string;
+  state: WesState;
+}
+
+export interface RunSummaryView extends RunStatusView {
+  start_time?: string;
+  end_time?: string;
+  tags: Record<string, string>;
+}
+
+export interface RunLogView extends RunStatusView {
+  request: RunRow['request'];
+  run_log: RunLog;
+  task_logs_url: string;
+  outputs: Record<string, unknown>;
+  /** Extension: the run in the Temporal Web UI. */
+  temporal_ui_url: string;
+  /** Extension: the run's state transitions. */
+  transitions_url: string;
+}
+
+export function runStatus(row: RunRow): RunStatusView {
+  return { run_id: row.runId, state: row.wesState };
+}
+
+export function runSummary(row: RunRow): RunSummaryView {
+  return {
+    ...runStatus(row),
+    start_time: row.startTime?.toISOString(),
+    end_time: row.endTime?.toISOString(),
+    tags: row.request.tags ?? {},
+  };
+}
+
+export function runLog(row: RunRow, links: { runUrl: string; temporalUiUrl: string }): RunLogView {
+  return {
+    ...runStatus(row),
+    request: row.request,
+    run_log: logOf(row),
+    task_logs_url: `${links.runUrl}/tasks`,
+    outputs: row.outputs,
+    temporal_ui_url: links.temporalUiUrl,
+    transitions_url: `${links.runUrl}/transitions`,
+  };
+}
+
+/** The provider's log, with the run's own times where the provider has none and its error, if any. */
+function logOf(row: RunRow): RunLog {
+  const log: RunLog = {
+    ...row.runLog,
+    start_time: row.runLog.start_time ?? row.startTime?.toISOString(),
+    end_time: row.runLog.end_time ?? row.endTime?.toISOString(),
+  };
+  if (row.errorMessage && !log.system_logs?.includes(row.errorMessage)) log.system_logs = [...(log.system_logs ?? []), row.errorMessage];
+  return log;
+}

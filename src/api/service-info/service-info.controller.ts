@@ -1,0 +1,17 @@
+import { Controller, Get, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { Public } from '../auth/bearer-auth.guard';
+import { requestOrigin } from '../core/base-url';
+import { ServiceInfoService, type ServiceInfo } from './service-info.service';
+
+@Controller('service-info')
+export class ServiceInfoController {
+  constructor(private readonly serviceInfo: ServiceInfoService) {}
+
+  /** Public: it is where a caller learns how to authenticate. */
+  @Public()
+  @Get()
+  get(@Req() request: Request): Promise<ServiceInfo> {
+    return this.serviceInfo.serviceInfo(requestOrigin(request));
+  }
+}

@@ -1,0 +1,73 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ProviderCapabilities } from '../../../activities/provider';
+import type { ProviderRegistry } from '../../../activities/provider-registry';
+import { WES_STATES, type WesState } from '../../../workflows/wes-state';
+import type { Config } from '../../config';
+import type { RunStore } from '../../database/run-store';
+import { packageVersion } from '../core/repo-root';
+import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
+import { CAPABILITIES } from './capabilities';
+
+/** GA4GH service-info 1.0 `Service`, extended by WES 1.1's `ServiceInfo`. */
+export interface ServiceInfo {
+  id: string;
+  name: string;
+  type: { group: string; artifact: string; version: string };
+  description: string;
+  organization: { name: string; url: string };
+  documentationUrl: string;
+  version: string;
+  workflow_type_versions: Record<string, { workflow_type_version: string[] }>;
+  supported_wes_versions: string[];
+  supported_filesystem_protocols: string[];
+  workflow_engine_versions: Record<string, { workflow_engine_version: string[] }>;
+  default_workflow_engine_parameters: never[];
+  system_state_counts: Record<WesState, number>;
+  auth_instructions_url: string;
+  tags: Record<string, string>;
+}
+
+@Injectable()
+export class ServiceInfoService {
+  private readonly version = packageVersion();
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(RUN_STORE) private readonly runStore: RunStore,
+    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    @Inject(CAPABILITIES) private readonly capabilities: ProviderCapabilities,
+  ) {}
+
+  /** `origin` is where the caller reached us: the documentation is served there. */
+  async serviceInfo(origin: string): Promise<ServiceInfo> {
+    const counts = await this.runStore.countByWesState();
+    const docs = `${origin}/docs`;
+    return {
+      id: 'durable-wes',
+      name: 'durable-wes',
+      type: { group: 'org.ga4gh', artifact: 'wes', version: '1.1.0' },
+      description: 'A GA4GH Workflow Execution Service whose every run is a durable Temporal workflow',
+      organization: { name: 'durable-wes', url: origin },
+      documentationUrl: docs,
+      version: this.version,
+      workflow_type_versions: mapValues(this.capabilities.workflowTypeVersions, (versions) => ({ workflow_type_version: versions })),
+      supported_wes_versions: ['1.1.0'],
+      supported_filesystem_protocols: this.capabilities.filesystemProtocols,
+      workflow_engine_versions: mapValues(this.capabilities.engineVersions, (versions) => ({ workflow_engine_version: versions })),
+      default_workflow_engine_parameters: [],
+      system_state_counts: Object.fromEntries(WES_STATES.map((state) => [state, counts[state] ?? 0])) as Record<WesState, number>,
+      // The API document (docs) describes the bearer scheme when auth is on.
+      auth_instructions_url: docs,
+      tags: {
+        providers: this.registry.names().join(','),
+        default_provider: this.registry.defaultProvider,
+        auth: this.config.authTokens.size > 0 ? 'bearer' : 'none',
+        max_attachment_bytes: String(this.config.maxAttachmentBytes),
+      },
+    };
+  }
+}
+
+function mapValues<T, U>(record: Record<string, T>, map: (value: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
+}

@@ -1,0 +1,80 @@
+/**
+ * What the API asks of run workflows: start, cancel, resume. Reads never come here; they come
+ * from the read model. Temporal errors that mean "wrong state" become 409s here; the others
+ * (unavailable, timeouts) are left to the error filter.
+ */
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
+import {
+  ApplicationFailure,
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import type { Config } from '../../config';
+import { cancelSignal, NOT_AWAITING_INPUT, resumeUpdate } from '../../../workflows/messages';
+import type { ResumeInput, RunInput, RunSnapshot } from '../../../workflows/run-types';
+import type { wesRun } from '../../../workflows/wes-run';
+import { CONFIG } from '../core/tokens';
+
+@Injectable()
+export class RunWorkflows {
+  constructor(
+    private readonly client: Client,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  /** Whether a workflow with this id exists (running, or closed but within retention). */
+  async exists(runId: string): Promise<boolean> {
+    try {
+      await this.client.workflow.getHandle(runId).describe();
+      return true;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Starts the run's workflow, id = run id. Starting a run id that already has a workflow starts
+   * nothing: a running one is used as it is, a closed one is never started again.
+   */
+  async start(input: RunInput): Promise<void> {
+    try {
+      await this.client.workflow.start<typeof wesRun>('wesRun', {
+        taskQueue: this.config.taskQueue,
+        workflowId: input.runId,
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+
+  async cancel(runId: string): Promise<void> {
+    try {
+      await this.client.workflow.getHandle(runId).signal(cancelSignal, 'cancelled through the WES API');
+    } catch (err) {
+      throw this.ended(runId, err);
+    }
+  }
+
+  /** Resumes a run waiting for input; 409 when it is not waiting (the workflow's own verdict). */
+  async resume(runId: string, input: ResumeInput): Promise<RunSnapshot> {
+    try {
+      return await this.client.workflow.getHandle<typeof wesRun>(runId).executeUpdate(resumeUpdate, { args: [input] });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === NOT_AWAITING_INPUT) {
+        throw new ConflictException(err.cause.message);
+      }
+      throw this.ended(runId, err);
+    }
+  }
+
+  /** A closed workflow takes no more messages: the run has ended, whatever the read model says yet. */
+  private ended(runId: string, err: unknown): unknown {
+    return err instanceof WorkflowNotFoundError ? new ConflictException(`run ${runId} has already ended`) : err;
+  }
+}

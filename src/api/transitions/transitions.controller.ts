@@ -1,0 +1,21 @@
+/** Extension: a run's state transitions (DESIGN.md §1), as the read model holds them. */
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import type { TransitionRecord } from '../../../workflows/run-types';
+import type { RunStore } from '../../database/run-store';
+import { Owner } from '../auth/owner.decorator';
+import { RunAccess } from '../core/run-access';
+import { RUN_STORE } from '../core/tokens';
+
+@Controller('runs/:run_id/transitions')
+export class TransitionsController {
+  constructor(
+    @Inject(RUN_STORE) private readonly runStore: RunStore,
+    private readonly access: RunAccess,
+  ) {}
+
+  @Get()
+  async list(@Param('run_id') runId: string, @Owner() owner?: string): Promise<{ transitions: TransitionRecord[] }> {
+    await this.access.visibleRun(runId, owner);
+    return { transitions: await this.runStore.transitions(runId) };
+  }
+}

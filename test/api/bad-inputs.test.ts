@@ -1,0 +1,236 @@
+/**
+ * Every kind of bad request gets the right ErrorResponse status and shape, and never a 500.
+ * Table-driven: each case is a request and the status it must get.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Test } from 'supertest';
+import {
+  API,
+  createApiHarness,
+  expectSchema,
+  fieldParts,
+  postMultipart,
+  waitForState,
+  type ApiHarness,
+  type Http,
+  type Part,
+} from '../support/api-harness';
+
+const MAX_ATTACHMENT_BYTES = 4096;
+
+let api: ApiHarness;
+let completedRun: string;
+beforeAll(async () => {
+  api = await createApiHarness({ maxAttachmentBytes: MAX_ATTACHMENT_BYTES });
+  const { body } = await api.http
+    .post(`${API}/runs`)
+    .send({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: 0 } })
+    .expect(200);
+  completedRun = body.run_id;
+  await waitForState(api.http, completedRun);
+});
+afterAll(() => api?.stop());
+
+const VALID_FIELDS: Record<string, string> = {
+  workflow_type: 'CWL',
+  workflow_type_version: 'v1.2',
+  workflow_url: 'hello.cwl',
+  workflow_params: '{"message":"hi"}',
+  tags: '{"wes_provider":"local"}',
+};
+const HELLO_PART: Part = { name: 'workflow_attachment', value: 'cwlVersion: v1.2\n', filename: 'hello.cwl' };
+
+/** A multipart run request: the valid fields changed by `fields`, then `parts`. */
+const form = (http: Http, fields: Record<string, string | undefined> = {}, parts: Part[] = [HELLO_PART]) =>
+  postMultipart(http, [...fieldParts({ ...VALID_FIELDS, ...fields }), ...parts]);
+
+const attachment = (filename: string, value: string | Buffer = 'x'): Part[] => [HELLO_PART, { name: 'workflow_attachment', value, filename }];
+
+const json = (http: Http, body: Record<string, unknown>) =>
+  http.post(`${API}/runs`).send({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', ...body });
+
+interface Case {
+  name: string;
+  send: (http: Http) => Test;
+  status: number;
+  msg?: RegExp;
+}
+
+const unknownRun = 'run-00000000-0000-4000-8000-000000000000';
+
+const cases: Case[] = [
+  { name: 'workflow_params that is not JSON', send: (http) => form(http, { workflow_params: '{"message":' }), status: 400, msg: /workflow_params is not valid JSON/ },
+  { name: 'workflow_params that is a JSON array', send: (http) => form(http, { workflow_params: '["hi"]' }), status: 400, msg: /workflow_params must be a JSON object/ },
+  { name: 'tags with a non-string value', send: (http) => form(http, { tags: '{"a":1}' }), status: 400, msg: /tags\.a must be a string/ },
+  { name: 'missing workflow_url', send: (http) => form(http, { workflow_url: undefined }), status: 400, msg: /workflow_url is required/ },
+  { name: 'missing workflow_type', send: (http) => form(http, { workflow_type: undefined }), status: 400, msg: /workflow_type is required/ },
+  { name: 'missing workflow_type_version', send: (http) => form(http, { workflow_type_version: undefined }), status: 400, msg: /workflow_type_version is required/ },
+  { name: 'unknown workflow_type', send: (http) => form(http, { workflow_type: 'WDL' }), status: 400, msg: /workflow_type .*"WDL"/ },
+  { name: 'unsupported CWL version', send: (http) => form(http, { workflow_type_version: 'v0.9' }), status: 400, msg: /workflow_type_version.*"v0\.9"/ },
+  { name: 'unknown provider', send: (http) => form(http, { tags: '{"wes_provider":"nowhere"}' }), status: 400, msg: /unknown provider 'nowhere'/ },
+  { name: 'an engine we do not have', send: (http) => form(http, { workflow_engine: 'toil' }), status: 400, msg: /toil/ },
+  { name: 'an unknown field', send: (http) => form(http, { provider: 'local' }), status: 400, msg: /unknown field 'provider'/ },
+  { name: 'a field given twice', send: (http) => form(http, {}, [HELLO_PART, { name: 'workflow_url', value: 'other.cwl' }]), status: 400, msg: /workflow_url must be given once/ },
+  { name: 'require_approval that is not a boolean', send: (http) => form(http, { require_approval: 'yes' }), status: 400, msg: /require_approval must be true or false/ },
+  {
+    name: 'a relative workflow_url that names no attachment',
+    send: (http) => form(http, { workflow_url: 'missing.cwl' }),
+    status: 400,
+    msg: /no workflow_attachment has that filename/,
+  },
+  {
+    name: 'a path-traversal attachment filename',
+    send: (http) => form(http, {}, attachment('../evil.cwl')),
+    status: 400,
+    msg: /parent directory/,
+  },
+  {
+    name: 'a nested path-traversal attachment filename',
+    send: (http) => form(http, {}, attachment('dir/../../evil.cwl')),
+    status: 400,
+    msg: /parent directory/,
+  },
+  {
+    name: 'an absolute attachment filename',
+    send: (http) => form(http, {}, attachment('/etc/evil.cwl')),
+    status: 400,
+    msg: /is absolute/,
+  },
+  {
+    name: 'an attachment filename with an empty segment',
+    send: (http) => form(http, {}, attachment('dir//evil.cwl')),
+    status: 400,
+    msg: /empty path segment/,
+  },
+  {
+    name: 'two attachments with the same filename',
+    send: (http) => form(http, {}, attachment('hello.cwl')),
+    status: 400,
+    msg: /same filename/,
+  },
+  {
+    name: 'an attachment that is both a file and a directory',
+    send: (http) => form(http, {}, attachment('hello.cwl/inner.cwl')),
+    status: 400,
+    msg: /both a file and the directory/,
+  },
+  {
+    name: 'an oversized attachment',
+    send: (http) => form(http, {}, attachment('big.bin', Buffer.alloc(MAX_ATTACHMENT_BYTES + 1, 'x'))),
+    status: 400,
+    msg: new RegExp(`larger than ${MAX_ATTACHMENT_BYTES} bytes`),
+  },
+  {
+    name: 'a file part that is not workflow_attachment',
+    send: (http) => form(http, {}, [HELLO_PART, { name: 'something_else', value: 'x', filename: 'x.cwl' }]),
+    status: 400,
+  },
+  { name: 'a JSON body that is not JSON', send: (http) => http.post(`${API}/runs`).set('content-type', 'application/json').send('{"workflow_type":'), status: 400 },
+  { name: 'a JSON body that is an array', send: (http) => http.post(`${API}/runs`).send([1, 2]), status: 400 },
+  { name: 'JSON workflow_params as a string', send: (http) => json(http, { workflow_params: '{}' }), status: 400, msg: /workflow_params must be a JSON object/ },
+  { name: 'JSON workflow_type of the wrong type', send: (http) => json(http, { workflow_type: 7 }), status: 400, msg: /workflow_type must be a string/ },
+  { name: 'simulated params the provider refuses', send: (http) => json(http, { workflow_params: { duration_ms: -1 } }), status: 400, msg: /duration_ms/ },
+  { name: 'a body of another content type', send: (http) => http.post(`${API}/runs`).set('content-type', 'text/plain').send('hi'), status: 400 },
+  { name: 'no body at all', send: (http) => http.post(`${API}/runs`), status: 400 },
+  { name: 'a bad Idempotency-Key', send: (http) => json(http, {}).set('Idempotency-Key', 'x'.repeat(300)), status: 400, msg: /Idempotency-Key/ },
+  { name: 'page_size 0', send: (http) => http.get(`${API}/runs?page_size=0`), status: 400, msg: /page_size/ },
+  { name: 'page_size 5000', send: (http) => http.get(`${API}/runs?page_size=5000`), status: 400, msg: /page_size/ },
+  { name: "page_size 'abc'", send: (http) => http.get(`${API}/runs?page_size=abc`), status: 400, msg: /page_size/ },
+  { name: 'page_size given twice', send: (http) => http.get(`${API}/runs?page_size=1&page_size=2`), status: 400, msg: /page_size/ },
+  { name: 'a garbage page_token', send: (http) => http.get(`${API}/runs?page_token=garbage`), status: 400, msg: /page token/ },
+  { name: 'an unknown state filter', send: (http) => http.get(`${API}/runs?state=SLEEPING`), status: 400, msg: /unknown state "SLEEPING"/ },
+  { name: 'a tag filter without a value separator', send: (http) => http.get(`${API}/runs?tag=novalue`), status: 400, msg: /key:value/ },
+  { name: 'tasks: page_size 0', send: (http) => http.get(`${API}/runs/${completedRun}/tasks?page_size=0`), status: 400 },
+  { name: 'tasks: a garbage page_token', send: (http) => http.get(`${API}/runs/${completedRun}/tasks?page_token=garbage`), status: 400 },
+  { name: 'unknown run: GET', send: (http) => http.get(`${API}/runs/${unknownRun}`), status: 404 },
+  { name: 'unknown run: status', send: (http) => http.get(`${API}/runs/${unknownRun}/status`), status: 404 },
+  { name: 'unknown run: cancel', send: (http) => http.post(`${API}/runs/${unknownRun}/cancel`), status: 404 },
+  { name: 'unknown run: tasks', send: (http) => http.get(`${API}/runs/${unknownRun}/tasks`), status: 404 },
+  { name: 'unknown run: task', send: (http) => http.get(`${API}/runs/${unknownRun}/tasks/1`), status: 404 },
+  { name: 'unknown run: resume', send: (http) => http.post(`${API}/runs/${unknownRun}/resume`).send({}), status: 404 },
+  { name: 'unknown run: transitions', send: (http) => http.get(`${API}/runs/${unknownRun}/transitions`), status: 404 },
+  { name: 'unknown run: DELETE', send: (http) => http.delete(`${API}/runs/${unknownRun}`), status: 404 },
+  { name: 'a run id that is not one of ours', send: (http) => http.get(`${API}/runs/..%2F..%2Fetc`), status: 404 },
+  { name: 'a malformed percent-encoding', send: (http) => http.get(`${API}/runs/%E0%A4%A`), status: 400 },
+  { name: 'cancel of a completed run', send: (http) => http.post(`${API}/runs/${completedRun}/cancel`), status: 409, msg: /already ended as COMPLETE/ },
+  { name: 'resume with a body that is not an object', send: (http) => http.post(`${API}/runs/${completedRun}/resume`).send([1]), status: 400 },
+  { name: 'an unknown route', send: (http) => http.get(`${API}/nothing-here`), status: 404 },
+  { name: 'an unknown method on a known route', send: (http) => http.put(`${API}/runs`), status: 404 },
+  { name: 'a route outside the API', send: (http) => http.get('/'), status: 404 },
+];
+
+describe.each(cases)('$name', ({ send, status, msg }) => {
+  test(`answers ${status} with an ErrorResponse`, async () => {
+    const response = await send(api.http);
+    expect({ status: response.status, body: response.body }).toEqual({
+      status,
+      body: { msg: expect.any(String), status_code: status },
+    });
+    expectSchema('ErrorResponse', response.body);
+    if (msg) expect(response.body.msg).toMatch(msg);
+  });
+});
+
+test('refused requests leave no files behind: nothing staged, no uploads kept', async () => {
+  const runs = path.join(api.harness.dataDir, 'runs');
+  const before = readdirSync(runs);
+  for (const { send } of cases.filter((c) => c.status === 400)) await send(api.http);
+  expect(readdirSync(runs).sort()).toEqual(before.sort());
+  expect(readdirSync(path.join(api.harness.dataDir, 'uploads'))).toEqual([]);
+});
+
+describe('with auth on', () => {
+  let http: Http;
+  let aliceRun: string;
+  beforeAll(async () => {
+    ({ http } = await api.createApp({ authTokens: new Map([['alice-token', 'alice'], ['bob-token', 'bob']]) }));
+    const { body } = await http
+      .post(`${API}/runs`)
+      .auth('alice-token', { type: 'bearer' })
+      .send({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: 0 } })
+      .expect(200);
+    aliceRun = body.run_id;
+  });
+
+  test('no token: 401 with a Bearer challenge', async () => {
+    const response = await http.get(`${API}/runs`).expect(401);
+    expect(response.body).toEqual({ msg: 'a bearer token is required', status_code: 401 });
+    expect(response.headers['www-authenticate']).toMatch(/^Bearer/);
+  });
+
+  test('a wrong token: 401', async () => {
+    const response = await http.get(`${API}/runs`).auth('mallory-token', { type: 'bearer' }).expect(401);
+    expect(response.body).toEqual({ msg: 'unknown bearer token', status_code: 401 });
+  });
+
+  test('no token on POST /runs: 401 before anything is received', async () => {
+    await form(http).expect(401);
+  });
+
+  test("another owner's run is a 404 on every run endpoint, and missing from lists", async () => {
+    const bob = (test: Test) => test.auth('bob-token', { type: 'bearer' });
+    await bob(http.get(`${API}/runs/${aliceRun}`)).expect(404);
+    await bob(http.get(`${API}/runs/${aliceRun}/status`)).expect(404);
+    await bob(http.post(`${API}/runs/${aliceRun}/cancel`)).expect(404);
+    await bob(http.post(`${API}/runs/${aliceRun}/resume`).send({})).expect(404);
+    await bob(http.get(`${API}/runs/${aliceRun}/tasks`)).expect(404);
+    await bob(http.get(`${API}/runs/${aliceRun}/transitions`)).expect(404);
+    await bob(http.delete(`${API}/runs/${aliceRun}`)).expect(404);
+    const listed = await bob(http.get(`${API}/runs?page_size=1000`)).expect(200);
+    expect(listed.body.runs.map((run: { run_id: string }) => run.run_id)).not.toContain(aliceRun);
+  });
+
+  test('the owner sees their run, and it is recorded as theirs', async () => {
+    const alice = (test: Test) => test.auth('alice-token', { type: 'bearer' });
+    await alice(http.get(`${API}/runs/${aliceRun}`)).expect(200);
+    const listed = await alice(http.get(`${API}/runs?page_size=1000`)).expect(200);
+    expect(listed.body.runs.map((run: { run_id: string }) => run.run_id)).toContain(aliceRun);
+    expect((await api.harness.runStore.get(aliceRun))?.owner).toBe('alice');
+  });
+
+  test('service-info needs no token', async () => {
+    const info = await http.get(`${API}/service-info`).expect(200);
+    expect(info.body.tags.auth).toBe('bearer');
+  });
+});

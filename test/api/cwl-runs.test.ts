@@ -1,0 +1,83 @@
+/** CWL runs through the WES API, as a WES client submits them: multipart with attachments. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { API, createApiHarness, expectSchema, fieldParts, postMultipart, waitForState, type ApiHarness } from '../support/api-harness';
+import { EXAMPLES } from '../support/harness';
+
+const HELLO = readFileSync(path.join(EXAMPLES, 'hello-world', 'hello.cwl'));
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness();
+});
+afterAll(() => api?.stop());
+
+test('a CWL workflow attached to a multipart request runs to COMPLETE with its outputs', async () => {
+  const created = await api.http
+    .post(`${API}/runs`)
+    .field('workflow_type', 'CWL')
+    .field('workflow_type_version', 'v1.2')
+    .field('workflow_url', 'hello.cwl')
+    .field('workflow_params', JSON.stringify({ message: 'Hello through the WES API' }))
+    .field('tags', JSON.stringify({ wes_provider: 'local', suite: 'cwl-runs' }))
+    .attach('workflow_attachment', HELLO, 'hello.cwl')
+    .expect(200);
+  expectSchema('RunId', created.body);
+  const runId: string = created.body.run_id;
+  expect(runId).toMatch(/^run-[0-9a-f-]{36}$/);
+
+  expect(await waitForState(api.http, runId)).toBe('COMPLETE');
+  const log = await api.http.get(`${API}/runs/${runId}`).expect(200);
+  expectSchema('RunLog', log.body);
+  expect(log.body).toMatchObject({
+    run_id: runId,
+    state: 'COMPLETE',
+    request: {
+      workflow_type: 'CWL',
+      workflow_type_version: 'v1.2',
+      workflow_url: 'hello.cwl',
+      workflow_params: { message: 'Hello through the WES API' },
+      tags: { wes_provider: 'local', suite: 'cwl-runs' },
+    },
+    run_log: { name: 'cwltool', exit_code: 0 },
+    outputs: { greeting: expect.objectContaining({ class: 'File', basename: 'hello.txt' }) },
+  });
+  expect(log.body.run_log.cmd[0]).toBe('cwltool');
+  expect(new Date(log.body.run_log.start_time).getTime()).toBeLessThanOrEqual(new Date(log.body.run_log.end_time).getTime());
+  expect(readFileSync(log.body.outputs.greeting.path, 'utf8')).toBe('Hello through the WES API\n');
+  expect(log.body.task_logs_url).toMatch(new RegExp(`${API}/runs/${runId}/tasks$`));
+  expect(log.body.transitions_url).toMatch(new RegExp(`${API}/runs/${runId}/transitions$`));
+  expect(log.body.temporal_ui_url).toBe(`${api.config.temporalUiUrl}/namespaces/default/workflows/${runId}`);
+});
+
+test('attachments keep their relative directories, and the workflow_url names one by its path', async () => {
+  const params = { message: 'from a subdirectory' };
+  const created = await postMultipart(api.http, [
+    ...fieldParts({
+      workflow_type: 'CWL',
+      workflow_type_version: 'v1.2',
+      workflow_url: 'tools/greet/hello.cwl',
+      workflow_params: JSON.stringify(params),
+      tags: JSON.stringify({ wes_provider: 'local' }),
+    }),
+    { name: 'workflow_attachment', value: HELLO, filename: 'tools/greet/hello.cwl' },
+    { name: 'workflow_attachment', value: JSON.stringify(params), filename: './inputs/job.json' },
+  ]).expect(200);
+  expect(await waitForState(api.http, created.body.run_id)).toBe('COMPLETE');
+  const log = await api.http.get(`${API}/runs/${created.body.run_id}`).expect(200);
+  expect(readFileSync(log.body.outputs.greeting.path, 'utf8')).toBe('from a subdirectory\n');
+});
+
+test('a run submitted as JSON names a workflow inside the allowed roots', async () => {
+  const created = await api.http
+    .post(`${API}/runs`)
+    .send({
+      workflow_type: 'CWL',
+      workflow_type_version: 'v1.2',
+      workflow_url: path.join(EXAMPLES, 'hello-world', 'hello.cwl'),
+      workflow_params: { message: 'as JSON' },
+      tags: { wes_provider: 'local' },
+    })
+    .expect(200);
+  expect(await waitForState(api.http, created.body.run_id)).toBe('COMPLETE');
+});

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { API, createApiHarness, type ApiHarness } from '../support/api-harness';
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
+const official = parse(readFileSync(path.resolve(__dirname, '../../spec/wes-openapi.yaml'), 'utf8'));
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness();
+});
+afterAll(() => api?.stop());
+
+/** Every `$ref` in a document. */
+function refs(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((item) => refs(item, found));
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string') found.push(value);
+      else refs(value, found);
+    }
+  }
+  return found;
+}
+
+test('/docs-json is an OpenAPI 3 document with every official WES path and operation', async () => {
+  const response = await api.http.get('/docs-json').expect(200).expect('content-type', /json/);
+  const document = JSON.parse(response.text);
+  expect(document.openapi).toMatch(/^3\./);
+  expect(document.servers).toEqual([expect.objectContaining({ url: API })]);
+  for (const [route, item] of Object.entries<Record<string, unknown>>(official.paths)) {
+    expect(document.paths).toHaveProperty([route]);
+    for (const method of HTTP_METHODS.filter((m) => m in item)) {
+      expect({ route, method, operationId: document.paths[route][method]?.operationId }).toEqual({
+        route,
+        method,
+        operationId: (item[method] as { operationId: string }).operationId,
+      });
+    }
+  }
+});
+
+test('the document resolves offline: no remote $ref, every local one points at a schema', async () => {
+  const document = (await api.http.get('/docs-json').expect(200)).body;
+  for (const ref of refs(document)) {
+    expect(ref).toMatch(/^#\/components\/schemas\//);
+    expect(document.components.schemas).toHaveProperty([ref.slice('#/components/schemas/'.length)]);
+  }
+  expect(document.components.schemas.ServiceInfo.allOf[0]).toEqual({ $ref: '#/components/schemas/Service' });
+  expect(document.components.schemas.Service.required).toEqual(['id', 'name', 'type', 'organization', 'version']);
+});
+
+test('extensions are in the document, and marked as ours', async () => {
+  const document = (await api.http.get('/docs-json').expect(200)).body;
+  const marked = (node: { 'x-durable-wes-extension'?: boolean } | undefined) => node?.['x-durable-wes-extension'];
+  expect(marked(document.paths['/runs/{run_id}/resume'].post)).toBe(true);
+  expect(marked(document.paths['/runs/{run_id}/transitions'].get)).toBe(true);
+  expect(marked(document.paths['/runs/{run_id}'].delete)).toBe(true);
+  expect(marked(document.paths['/runs/{run_id}'].get)).toBeUndefined();
+  const listParameters = document.paths['/runs'].get.parameters;
+  for (const name of ['state', 'tag']) expect(marked(listParameters.find((p: { name: string }) => p.name === name))).toBe(true);
+  expect(marked(document.paths['/runs'].post.parameters.find((p: { name: string }) => p.name === 'Idempotency-Key'))).toBe(true);
+  expect(marked(document.paths['/runs'].post.requestBody.content['application/json'])).toBe(true);
+  expect(marked(document.components.schemas.RunListResponse.properties.total_runs)).toBe(true);
+  expect(marked(document.components.schemas.RunLog.properties.temporal_ui_url)).toBe(true);
+  expect(marked(document.components.schemas.RunLog.properties.transitions_url)).toBe(true);
+  // Without auth configured, the document asks for none.
+  expect(document.security).toBeUndefined();
+});
+
+test('with auth on, the document describes the bearer scheme; service-info stays public', async () => {
+  const { http } = await api.createApp({ authTokens: new Map([['secret', 'alice']]) });
+  const document = (await http.get('/docs-json').expect(200)).body;
+  expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+  expect(document.security).toEqual([{ bearerAuth: [] }]);
+  expect(document.paths['/service-info'].get.security).toEqual([]);
+});
+
+test('/docs serves Swagger UI', async () => {
+  const response = await api.http.get('/docs').expect(200);
+  expect(response.text).toContain('swagger');
+});

@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { WES_STATES } from '../../workflows/wes-state';
+import { API, createApiHarness, expectSchema, waitForState, type ApiHarness } from '../support/api-harness';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness();
+});
+afterAll(() => api?.stop());
+
+const serviceInfo = async () => {
+  const response = await api.http.get(`${API}/service-info`).expect(200);
+  expectSchema('ServiceInfo', response.body);
+  return response.body;
+};
+
+test('service-info describes this service as a WES 1.1 implementation', async () => {
+  const info = await serviceInfo();
+  const version = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')).version;
+  expect(info).toMatchObject({
+    id: 'durable-wes',
+    name: 'durable-wes',
+    type: { group: 'org.ga4gh', artifact: 'wes', version: '1.1.0' },
+    organization: { name: 'durable-wes' },
+    version,
+    supported_wes_versions: ['1.1.0'],
+    default_workflow_engine_parameters: [],
+    // The union of what the configured providers run: CWL on local (cwltool is installed), and the
+    // simulated provider's own type.
+    workflow_type_versions: {
+      CWL: { workflow_type_version: ['v1.0', 'v1.1', 'v1.2'] },
+      SIMULATED: { workflow_type_version: ['1'] },
+    },
+    supported_filesystem_protocols: ['file', 'http', 'https'],
+  });
+  expect(info.auth_instructions_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/docs$/);
+  expect(info.tags).toMatchObject({ default_provider: 'simulated', auth: 'none' });
+});
+
+test('service-info advertises only what the providers really run', async () => {
+  const info = await serviceInfo();
+  // cwltool is installed on every test machine; any other engine advertised must answer too.
+  expect(info.workflow_engine_versions).toHaveProperty('cwltool');
+  for (const [engine, { workflow_engine_version: versions }] of Object.entries<{ workflow_engine_version: string[] }>(info.workflow_engine_versions)) {
+    const installed = execFileSync(engine, ['--version'], { encoding: 'utf8' }).trim().split(/\s+/).pop();
+    expect({ engine, versions }).toEqual({ engine, versions: [installed] });
+  }
+  // Every advertised type and version passes the validation submissions get (same providers).
+  const { registry } = api.harness;
+  for (const [type, { workflow_type_version: versions }] of Object.entries<{ workflow_type_version: string[] }>(info.workflow_type_versions)) {
+    const accepted = (version: string) =>
+      registry.names().some((name) => {
+        try {
+          registry.get(name).validate({ workflow_type: type, workflow_type_version: version, workflow_url: 'hello.cwl' });
+          return true;
+        } catch {
+          return false;
+        }
+      });
+    for (const version of versions) expect({ type, version, accepted: accepted(version) }).toEqual({ type, version, accepted: true });
+  }
+});
+
+test('system_state_counts has every WES state and counts runs as they end', async () => {
+  const before = (await serviceInfo()).system_state_counts;
+  expect(Object.keys(before).sort()).toEqual([...WES_STATES].sort());
+  for (const count of Object.values(before)) expect(Number.isInteger(count)).toBe(true);
+
+  const { body } = await api.http
+    .post(`${API}/runs`)
+    .send({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: 0 } })
+    .expect(200);
+  expect(await waitForState(api.http, body.run_id)).toBe('COMPLETE');
+  const after = (await serviceInfo()).system_state_counts;
+  expect(after.COMPLETE).toBeGreaterThanOrEqual(before.COMPLETE + 1);
+});
