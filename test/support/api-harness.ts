@@ -7,13 +7,12 @@ import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request, { type Test } from 'supertest';
 import type { DataSource } from 'typeorm';
-import type { ProvidersConfig } from '../../activities/providers/config';
 import { createApp } from '../../src/api/app';
 import { loadConfig, type Config } from '../../src/config';
 import { openDatabase } from '../../src/database/data-source';
 import { PostgresRunStore } from '../../src/database/postgres-run-store';
 import { buildOpenApiDocument } from '../../src/api/openapi/openapi-document';
-import { createHarness, EXAMPLES, type Harness } from './harness';
+import { createHarness, EXAMPLES, TEST_PROVIDERS, type Harness } from './harness';
 
 export const API = '/ga4gh/wes/v1';
 export const TERMINAL_STATES = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'];
@@ -34,14 +33,9 @@ export interface ApiHarness extends TestApp {
   stop(): Promise<void>;
 }
 
-/** The worker's providers and the API's, from one configuration as in production. */
-export const TEST_PROVIDERS: ProvidersConfig = {
-  default: 'simulated',
-  providers: { local: { kind: 'local', workflowRoots: [EXAMPLES] }, simulated: { kind: 'simulated' } },
-};
-
 export async function createApiHarness(overrides: Partial<Config> = {}): Promise<ApiHarness> {
-  const harness = await createHarness({ providers: TEST_PROVIDERS });
+  const providers = overrides.providers ?? TEST_PROVIDERS;
+  const harness = await createHarness({ providers });
   const database = await openDatabase(process.env.DATABASE_URL!);
   const runStore = new PostgresRunStore(database);
   const apps: INestApplication[] = [];
@@ -53,7 +47,7 @@ export async function createApiHarness(overrides: Partial<Config> = {}): Promise
       taskQueue: harness.taskQueue,
       dataDir: harness.dataDir,
       workflowRoots: [EXAMPLES],
-      providers: TEST_PROVIDERS,
+      providers,
       ...overrides,
       ...extra,
     };

@@ -32,11 +32,14 @@ export interface Harness {
   registry: ProviderRegistry;
   /** Starts the in-process worker (started at once unless `startWorker: false`). */
   startWorker(): Promise<void>;
+  /** Shuts the workers down gracefully and starts new ones, as a deployment would. */
+  restartWorker(): Promise<void>;
   start(request: Partial<WesRunRequest>, options?: Partial<RunInput>): Promise<WorkflowHandle<typeof wesRun>>;
   stop(): Promise<void>;
 }
 
-const TEST_PROVIDERS: ProvidersConfig = {
+/** The worker's providers and the API's, from one configuration as in production. */
+export const TEST_PROVIDERS: ProvidersConfig = {
   default: 'simulated',
   providers: { local: { kind: 'local', workflowRoots: [EXAMPLES] }, simulated: { kind: 'simulated' } },
 };
@@ -78,6 +81,12 @@ export async function createHarness(
         },
       });
       running = runWorkers(workers);
+    },
+    async restartWorker() {
+      for (const worker of workers) worker.shutdown();
+      await running;
+      await workerConnection?.close();
+      await harness.startWorker();
     },
     async start(request, runOptions = {}) {
       const runId = `run-${randomUUID()}`;

@@ -1,0 +1,109 @@
+/**
+ * Federation: one durable-wes ("front") runs its workflows through another ("back") with the
+ * `wes` provider, over the standard WES API on loopback. Also: a worker restart in the middle of a
+ * federated run, and a provider that cannot be reached.
+ */
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import request from 'supertest';
+import { API, createApiHarness, fieldParts, postMultipart, waitForState, type ApiHarness } from './support/api-harness';
+import { freePort } from './support/free-port';
+import { EXAMPLES, FAST_RETRY, TEST_PROVIDERS, waitForSnapshot } from './support/harness';
+
+let back: ApiHarness;
+let front: ApiHarness;
+let backUrl: string;
+
+beforeAll(async () => {
+  // The back runs CWL for real, on its local provider.
+  back = await createApiHarness({ providers: { ...TEST_PROVIDERS, default: 'local' } });
+  await back.app.listen(0, '127.0.0.1');
+  backUrl = `http://127.0.0.1:${(back.app.getHttpServer().address() as AddressInfo).port}${API}`;
+  front = await createApiHarness({
+    providers: {
+      default: 'back',
+      providers: {
+        back: { kind: 'wes', baseUrl: backUrl, pollIntervalMs: 200 },
+        nowhere: { kind: 'wes', baseUrl: `http://127.0.0.1:${await freePort()}${API}`, requestTimeoutMs: 2000 },
+      },
+    },
+  });
+});
+afterAll(async () => {
+  await front?.stop();
+  await back?.stop();
+});
+
+/** The back's run that carries out the front's run, found by the tag the wes provider sets. */
+async function backRunOf(frontRunId: string): Promise<{ run_id: string; state: string }> {
+  const { body } = await request(backUrl.replace(API, '')).get(`${API}/runs?tag=durable_wes_run_id:${frontRunId}`).expect(200);
+  expect(body.runs).toHaveLength(1);
+  return body.runs[0];
+}
+
+test('a CWL run uploaded to the front completes on the back, with its outputs', async () => {
+  const { body } = await postMultipart(front.http, [
+    ...fieldParts({
+      workflow_type: 'CWL',
+      workflow_type_version: 'v1.2',
+      workflow_url: 'hello.cwl',
+      workflow_params: JSON.stringify({ message: 'federated hello' }),
+    }),
+    { name: 'workflow_attachment', filename: 'hello.cwl', value: readFileSync(path.join(EXAMPLES, 'hello-world', 'hello.cwl')) },
+  ]).expect(200);
+  expect(await waitForState(front.http, body.run_id)).toBe('COMPLETE');
+
+  const log = (await front.http.get(`${API}/runs/${body.run_id}`).expect(200)).body;
+  const greeting = log.outputs.greeting as { location: string };
+  expect(readFileSync(new URL(greeting.location), 'utf8')).toBe('federated hello\n');
+  const backRun = await backRunOf(body.run_id);
+  expect(backRun.state).toBe('COMPLETE');
+  expect(log.run_log.system_logs).toContain(`remote run: ${backUrl}/runs/${backRun.run_id}`);
+});
+
+test('cancel on the front cancels the run on the back', async () => {
+  const { body } = await front.http
+    .post(`${API}/runs`)
+    .send({
+      workflow_type: 'CWL',
+      workflow_type_version: 'v1.2',
+      workflow_url: path.join(EXAMPLES, 'sleep', 'sleep.cwl'),
+      workflow_params: { seconds: 120 },
+    })
+    .expect(200);
+  await waitForState(front.http, body.run_id, (state) => state === 'RUNNING');
+  const backRun = await backRunOf(body.run_id);
+  await waitForState(back.http, backRun.run_id, (state) => state === 'RUNNING');
+  await front.http.post(`${API}/runs/${body.run_id}/cancel`).expect(200);
+  expect(await waitForState(front.http, body.run_id)).toBe('CANCELED');
+  expect(await waitForState(back.http, backRun.run_id)).toBe('CANCELED');
+});
+
+test('a federated run survives a restart of the front worker, submitted once', async () => {
+  const handle = await front.harness.start({
+    workflow_type: 'CWL',
+    workflow_type_version: 'v1.2',
+    workflow_url: path.join(EXAMPLES, 'sleep', 'sleep.cwl'),
+    workflow_params: { seconds: 3 },
+  });
+  await waitForSnapshot(handle, (s) => s.externalId !== undefined);
+  await front.harness.restartWorker();
+  const result = await handle.result();
+  expect(result.state).toBe('succeeded');
+  expect((await backRunOf(handle.workflowId)).run_id).toBe(result.externalId);
+});
+
+test('an unreachable provider: retried, then SYSTEM_ERROR saying which provider and why', async () => {
+  const handle = await front.harness.start(
+    { workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: 'https://example.org/x.cwl' },
+    { provider: 'nowhere', providerRetry: FAST_RETRY },
+  );
+  const result = await handle.result();
+  expect(result).toMatchObject({ state: 'failed', failureReason: 'system_error', wesState: 'SYSTEM_ERROR' });
+  expect(result.error).toContain("provider 'nowhere' submit");
+  expect(result.error).toContain('ECONNREFUSED');
+  const events = (await handle.fetchHistory()).events ?? [];
+  const attempts = events.flatMap((e) => e.activityTaskStartedEventAttributes?.attempt ?? []);
+  expect(Math.max(...attempts)).toBe(FAST_RETRY.maximumAttempts);
+});
