@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./temporal-dev.sh install
-command -v cwltool >/dev/null || { echo "cwltool is missing: apt-get install cwltool (see .ci/run)" >&2; exit 1; }
+for engine in cwltool snakemake; do
+  command -v "$engine" >/dev/null || { echo "$engine is missing: apt-get install $engine (see .ci/run)" >&2; exit 1; }
+done
 npx tsc --noEmit -p tsconfig.json
 npx jest "$@"
