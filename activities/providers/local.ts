@@ -138,6 +138,7 @@ export class LocalProvider implements Provider {
       throw new InvalidRunRequestError(`local: ${engine.name} is not installed on this worker`);
     }
     await this.resolveWorkflow(run);
+    await this.resolveInputs(run);
   }
 
   async submit(run: ProviderRun): Promise<string> {
@@ -147,10 +148,11 @@ export class LocalProvider implements Provider {
     // Resolved again rather than read back from staging: nothing written to disk is trusted here.
     const { engine, parameters } = this.engineFor(run.request);
     const workflow = await this.resolveWorkflow(run);
+    const inputs = await this.resolveInputs(run);
     const inputsFile = path.join(run.workDir, STAGING_DIR, 'inputs.json');
     const outputsDir = path.join(run.workDir, 'outputs');
     const scratchDir = path.join(run.workDir, SCRATCH_DIR);
-    await writeFileAtomic(inputsFile, JSON.stringify(run.request.workflow_params ?? {}));
+    await writeFileAtomic(inputsFile, JSON.stringify(inputs));
     await mkdir(outputsDir, { recursive: true });
     await mkdir(scratchDir, { recursive: true });
     const executable = this.executables[engine.name];
@@ -220,9 +222,33 @@ export class LocalProvider implements Provider {
     await this.process(run).killLeftovers();
   }
 
-  /** The workflow as cwltool should be given it: an http(s) URL, or a real path we allow. */
-  private async resolveWorkflow(run: ProviderRun): Promise<string> {
-    const url = run.request.workflow_url.trim();
+  /** The workflow as the engine should be given it: an http(s) URL, or a real path we allow. */
+  private resolveWorkflow(run: ProviderRun): Promise<string> {
+    return this.resolveReference(run, run.request.workflow_url, 'workflow');
+  }
+
+  /**
+   * workflow_params with every CWL File or Directory location resolved as the workflow itself is:
+   * relative to the run's attachments, inside the allowed roots, or an http(s) URL. The engine
+   * reads what its job file names, so nothing else on this host may be named there.
+   */
+  private async resolveInputs(run: ProviderRun): Promise<Record<string, unknown>> {
+    const visit = async (value: unknown): Promise<unknown> => {
+      if (Array.isArray(value)) return Promise.all(value.map(visit));
+      if (value === null || typeof value !== 'object') return value;
+      const object = value as Record<string, unknown>;
+      const resolved: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(object)) {
+        const isLocation = (object.class === 'File' || object.class === 'Directory') && (key === 'location' || key === 'path');
+        resolved[key] = isLocation && typeof item === 'string' ? await this.resolveReference(run, item, 'input') : await visit(item);
+      }
+      return resolved;
+    };
+    return (await visit(run.request.workflow_params ?? {})) as Record<string, unknown>;
+  }
+
+  private async resolveReference(run: ProviderRun, reference: string, what: 'workflow' | 'input'): Promise<string> {
+    const url = reference.trim();
     if (/^https?:\/\//i.test(url)) return url;
     if (/^file:/i.test(url)) {
       let file: string;
@@ -231,39 +257,43 @@ export class LocalProvider implements Provider {
       } catch (err) {
         throw new InvalidRunRequestError(`local: bad file URL ${url}: ${(err as Error).message}`);
       }
-      return this.insideRoots(file, url);
+      return this.insideRoots(file, url, what);
     }
-    if (/^[a-z][a-z0-9+.-]*:/i.test(url)) throw new InvalidRunRequestError(`local: unsupported workflow_url scheme: ${url}`);
-    if (path.isAbsolute(url)) return this.insideRoots(url, url);
+    const label = what === 'workflow' ? 'workflow_url' : 'input location';
+    if (/^[a-z][a-z0-9+.-]*:/i.test(url)) throw new InvalidRunRequestError(`local: unsupported ${label} scheme: ${url}`);
+    if (path.isAbsolute(url)) return this.insideRoots(url, url, what);
 
     const base = path.join(run.workDir, STAGING_DIR, 'attachments');
     // Checked lexically first, then again after symlinks are followed.
     if (!isInside(path.resolve(base, url), base)) {
-      throw new InvalidRunRequestError(`local: relative workflow_url must stay inside the run's attachments: ${url}`);
+      throw new InvalidRunRequestError(`local: relative ${label} must stay inside the run's attachments: ${url}`);
     }
     const real = await realpathOrUndefined(path.resolve(base, url));
     const realBase = await realpathOrUndefined(base);
     if (real === undefined || realBase === undefined) {
-      throw new InvalidRunRequestError(`local: workflow ${url} is not among the run's attachments`);
+      throw new InvalidRunRequestError(`local: ${what} ${url} is not among the run's attachments`);
     }
     if (!isInside(real, realBase)) {
-      throw new InvalidRunRequestError(`local: workflow ${url} links outside the run's attachments`);
+      throw new InvalidRunRequestError(`local: ${what} ${url} links outside the run's attachments`);
     }
-    return this.regularFile(real, url);
+    return this.checkKind(real, url, what);
   }
 
-  private async insideRoots(file: string, url: string): Promise<string> {
+  private async insideRoots(file: string, url: string, what: 'workflow' | 'input'): Promise<string> {
     const real = await realpathOrUndefined(file);
-    if (real === undefined) throw new InvalidRunRequestError(`local: workflow not found: ${url}`);
+    if (real === undefined) throw new InvalidRunRequestError(`local: ${what} not found: ${url}`);
     for (const root of this.workflowRoots) {
       const realRoot = await realpathOrUndefined(root);
-      if (realRoot !== undefined && isInside(real, realRoot)) return this.regularFile(real, url);
+      if (realRoot !== undefined && isInside(real, realRoot)) return this.checkKind(real, url, what);
     }
-    throw new InvalidRunRequestError(`local: workflow ${url} is outside the allowed workflow roots`);
+    throw new InvalidRunRequestError(`local: ${what} ${url} is outside the allowed workflow roots`);
   }
 
-  private async regularFile(real: string, url: string): Promise<string> {
-    if (!(await stat(real)).isFile()) throw new InvalidRunRequestError(`local: workflow ${url} is not a file`);
+  /** A workflow must be a file; an input may be a file or a directory. */
+  private async checkKind(real: string, url: string, what: 'workflow' | 'input'): Promise<string> {
+    if (what === 'workflow' && !(await stat(real)).isFile()) {
+      throw new InvalidRunRequestError(`local: workflow ${url} is not a file`);
+    }
     return real;
   }
 

@@ -25,6 +25,7 @@ import { openAsBlob } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidRunRequestError, ProviderRejectedError } from '../errors';
+import { WES_STATES } from '../../workflows/wes-state';
 import type { OperationContext, Provider, ProviderCapabilities } from '../provider';
 import { PROVIDER_TAG } from '../provider-registry';
 import { STAGING_DIR, readJsonIfExists, writeFileAtomic } from '../work-dir';
@@ -72,18 +73,8 @@ const CAPABILITIES_TIMEOUT_MS = 5000;
 /** Beyond this, a log the remote gives inline (not as a URL) is cut to its tail. */
 const INLINE_LOG_MAX_CHARS = 16_384;
 
-const PASSED_THROUGH: readonly ProviderState[] = [
-  'UNKNOWN',
-  'QUEUED',
-  'INITIALIZING',
-  'RUNNING',
-  'PAUSED',
-  'COMPLETE',
-  'EXECUTOR_ERROR',
-  'SYSTEM_ERROR',
-  'CANCELED',
-  'PREEMPTED',
-];
+/** Every WES state but CANCELING, which our workflow tracks itself. */
+const PASSED_THROUGH = WES_STATES.filter((state): state is ProviderState => state !== 'CANCELING');
 
 interface RemoteRecord {
   baseUrl: string;

@@ -81,3 +81,38 @@ test('a run submitted as JSON names a workflow inside the allowed roots', async 
     .expect(200);
   expect(await waitForState(api.http, created.body.run_id)).toBe('COMPLETE');
 });
+
+test('a CWL workflow with a file input: the input is an attachment named relatively', async () => {
+  const created = await postMultipart(api.http, [
+    ...fieldParts({
+      workflow_type: 'CWL',
+      workflow_type_version: 'v1.2',
+      workflow_url: 'wc.cwl',
+      workflow_params: JSON.stringify({ text: { class: 'File', location: 'data/words.txt' } }),
+      tags: JSON.stringify({ wes_provider: 'local' }),
+    }),
+    { name: 'workflow_attachment', filename: 'wc.cwl', value: readFileSync(path.join(EXAMPLES, 'word-count', 'wc.cwl')) },
+    { name: 'workflow_attachment', filename: 'data/words.txt', value: 'one two three four\n' },
+  ]).expect(200);
+  expect(await waitForState(api.http, created.body.run_id)).toBe('COMPLETE');
+  const log = await api.http.get(`${API}/runs/${created.body.run_id}`).expect(200);
+  expect(readFileSync(log.body.outputs.count.path, 'utf8')).toMatch(/^4 /);
+});
+
+test('a file input outside the attachments and the allowed roots fails the run before it starts', async () => {
+  const { body } = await api.http
+    .post(`${API}/runs`)
+    .send({
+      workflow_type: 'CWL',
+      workflow_type_version: 'v1.2',
+      workflow_url: path.join(EXAMPLES, 'word-count', 'wc.cwl'),
+      workflow_params: { text: { class: 'File', location: 'file:///etc/passwd' } },
+      tags: { wes_provider: 'local' },
+    })
+    .expect(200);
+  expect(await waitForState(api.http, body.run_id)).toBe('EXECUTOR_ERROR');
+  const log = await api.http.get(`${API}/runs/${body.run_id}`).expect(200);
+  expect(log.body.run_log.exit_code).toBeUndefined();
+  const transitions = (await api.http.get(`${API}/runs/${body.run_id}/transitions`).expect(200)).body.transitions;
+  expect(transitions.at(-1).payload.error).toContain('input file:///etc/passwd is outside the allowed workflow roots');
+});
