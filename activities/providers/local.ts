@@ -65,6 +65,11 @@ async function tail(file: string, maxBytes: number): Promise<string> {
   }
 }
 
+/** The engine process of a local run; the API reads its logs from here while it runs. */
+export function localProcess(workDir: string): DetachedProcess {
+  return new DetachedProcess(path.join(workDir, 'process'));
+}
+
 export class LocalProvider implements Provider {
   readonly kind = 'local';
   readonly pollIntervalMs: number;
@@ -298,7 +303,7 @@ export class LocalProvider implements Provider {
   }
 
   private process(run: ProviderRun): DetachedProcess {
-    return new DetachedProcess(path.join(run.workDir, 'process'));
+    return localProcess(run.workDir);
   }
 
   private externalId(record: ProcessRecord): string {

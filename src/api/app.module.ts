@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { CoreModule, type CoreDependencies } from './core/core.module';
+import { LogsModule } from './logs/logs.module';
 import { RunsModule } from './runs/runs.module';
 import { ServiceInfoModule } from './service-info/service-info.module';
 import { TasksModule } from './tasks/tasks.module';
@@ -14,7 +15,7 @@ export class AppModule {
   static forRoot(dependencies: CoreDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(dependencies), TemporalModule, ServiceInfoModule, RunsModule, TasksModule, TransitionsModule],
+      imports: [CoreModule.forRoot(dependencies), TemporalModule, ServiceInfoModule, RunsModule, TasksModule, TransitionsModule, LogsModule],
       providers: [{ provide: APP_GUARD, useClass: BearerAuthGuard }],
     };
   }

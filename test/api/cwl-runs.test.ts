@@ -116,3 +116,36 @@ test('a file input outside the attachments and the allowed roots fails the run b
   const transitions = (await api.http.get(`${API}/runs/${body.run_id}/transitions`).expect(200)).body.transitions;
   expect(transitions.at(-1).payload.error).toContain('input file:///etc/passwd is outside the allowed workflow roots');
 });
+
+test("a running local run's stderr is readable through the API, and its run log points there", async () => {
+  const { body } = await api.http
+    .post(`${API}/runs`)
+    .send({
+      workflow_type: 'CWL',
+      workflow_type_version: 'v1.2',
+      workflow_url: path.join(EXAMPLES, 'sleep', 'sleep.cwl'),
+      workflow_params: { seconds: 60 },
+      tags: { wes_provider: 'local' },
+    })
+    .expect(200);
+  const runId: string = body.run_id;
+  await waitForState(api.http, runId, (state) => state === 'RUNNING');
+  const deadline = Date.now() + 30_000;
+  let stderr = '';
+  while (!stderr.includes('[job sleep.cwl]') && Date.now() < deadline) {
+    const response = await api.http.get(`${API}/runs/${runId}/logs/stderr`);
+    if (response.status === 200) stderr = response.text;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(stderr).toContain('[job sleep.cwl]');
+  expect((await api.http.get(`${API}/runs/${runId}/status`).expect(200)).body.state).toBe('RUNNING');
+
+  const log = (await api.http.get(`${API}/runs/${runId}`).expect(200)).body;
+  expect(log.run_log.stderr).toMatch(new RegExp(`${API}/runs/${runId}/logs/stderr$`));
+  expect((await api.http.get(`${API}/runs/${runId}/logs/stdin`).expect(404)).body).toEqual({
+    msg: "no log 'stdin': logs are stdout and stderr",
+    status_code: 404,
+  });
+  await api.http.post(`${API}/runs/${runId}/cancel`).expect(200);
+  expect(await waitForState(api.http, runId)).toBe('CANCELED');
+});

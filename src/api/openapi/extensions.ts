@@ -151,6 +151,24 @@ export const PATHS = {
       ...EXTENSION,
     },
   },
+  '/runs/{run_id}/logs/{stream}': {
+    get: {
+      tags: ['Workflow Runs'],
+      summary: 'GetRunLog',
+      description:
+        'The run’s stdout or stderr as plain text, readable while the run is going (local runs), or a redirect to where the provider keeps it. RunLog.stdout and RunLog.stderr point here.',
+      operationId: 'GetRunLogStream',
+      parameters: [runIdParameter, { name: 'stream', in: 'path', required: true, schema: { type: 'string', enum: ['stdout', 'stderr'] } }],
+      responses: {
+        200: { description: '', content: { 'text/plain': { schema: { type: 'string' } } } },
+        302: { description: 'The log is kept by the provider, at the Location given.' },
+        401: error('The request is unauthorized.'),
+        404: error('No such run, or no such log (yet).'),
+        500: error('An unexpected error occurred.'),
+      },
+      ...EXTENSION,
+    },
+  },
 };
 
 /** Responses official operations may give beyond those the spec lists. */

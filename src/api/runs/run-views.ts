@@ -38,11 +38,13 @@ export function runSummary(row: RunRow): RunSummaryView {
   };
 }
 
-export function runLog(row: RunRow, links: { runUrl: string; temporalUiUrl: string }): RunLogView {
+/** `logsUrl`: where the API serves the run's stdout and stderr, when it can (local runs). */
+export function runLog(row: RunRow, links: { runUrl: string; temporalUiUrl: string; logsUrl?: string }): RunLogView {
+  const log = logOf(row);
   return {
     ...runStatus(row),
     request: row.request,
-    run_log: logOf(row),
+    run_log: links.logsUrl ? { ...log, stdout: `${links.logsUrl}/stdout`, stderr: `${links.logsUrl}/stderr` } : log,
     task_logs_url: `${links.runUrl}/tasks`,
     outputs: row.outputs,
     temporal_ui_url: links.temporalUiUrl,

@@ -17,6 +17,7 @@ import {
 import { FilesInterceptor } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import type { ResumeInput } from '../../../workflows/run-types';
+import type { ProviderRegistry } from '../../../activities/provider-registry';
 import type { Config } from '../../config';
 import type { RunStore } from '../../database/run-store';
 import { temporalUiLink } from '../../temporal-ui';
@@ -24,7 +25,8 @@ import { Owner } from '../auth/owner.decorator';
 import { apiBaseUrl } from '../core/base-url';
 import { parsePageSize, parsePageToken } from '../core/pagination';
 import { RunAccess } from '../core/run-access';
-import { CONFIG, RUN_STORE } from '../core/tokens';
+import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
+import { isLocalRun } from '../logs/local-run';
 import { AttachmentSizeErrors } from './attachment-upload';
 import { parseStates, parseTags } from './list-filters';
 import { RunControl } from './run-control.service';
@@ -44,6 +46,7 @@ export class RunsController {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     @Inject(RUN_STORE) private readonly runStore: RunStore,
+    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
     private readonly access: RunAccess,
     private readonly creation: RunCreation,
     private readonly control: RunControl,
@@ -77,9 +80,11 @@ export class RunsController {
   @Get(':run_id')
   async get(@Req() request: Request, @Param('run_id') runId: string, @Owner() owner?: string): Promise<RunLogView> {
     const row = await this.access.visibleRun(runId, owner);
+    const runUrl = `${apiBaseUrl(request)}/runs/${encodeURIComponent(runId)}`;
     return runLog(row, {
-      runUrl: `${apiBaseUrl(request)}/runs/${encodeURIComponent(runId)}`,
+      runUrl,
       temporalUiUrl: temporalUiLink(this.config, runId),
+      logsUrl: isLocalRun(this.registry, row) ? `${runUrl}/logs` : undefined,
     });
   }
 

@@ -1,0 +1,49 @@
+/**
+ * Extension: a run's stdout and stderr, readable while it runs. Local runs are read from the
+ * engine's log files in the shared data dir; other providers' logs are where they say they are.
+ */
+import { Controller, Get, Inject, NotFoundException, Param, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import type { ProviderRegistry } from '../../../activities/provider-registry';
+import { localProcess } from '../../../activities/providers/local';
+import { runWorkDir } from '../../../activities/work-dir';
+import type { Config } from '../../config';
+import { Owner } from '../auth/owner.decorator';
+import { RunAccess } from '../core/run-access';
+import { CONFIG, PROVIDER_REGISTRY } from '../core/tokens';
+import { isLocalRun } from './local-run';
+
+const STREAMS = ['stdout', 'stderr'] as const;
+
+@Controller('runs/:run_id/logs')
+export class LogsController {
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    private readonly access: RunAccess,
+  ) {}
+
+  @Get(':stream')
+  async read(
+    @Param('run_id') runId: string,
+    @Param('stream') stream: string,
+    @Res() response: Response,
+    @Owner() owner?: string,
+  ): Promise<void> {
+    if (!(STREAMS as readonly string[]).includes(stream)) throw new NotFoundException(`no log '${stream}': logs are stdout and stderr`);
+    const row = await this.access.visibleRun(runId, owner);
+    if (isLocalRun(this.registry, row)) {
+      const process = localProcess(runWorkDir(this.config.dataDir, runId));
+      const file = stream === 'stdout' ? process.stdoutPath : process.stderrPath;
+      if (!(await access(file).then(() => true, () => false))) throw new NotFoundException(`run ${runId} has no ${stream} yet`);
+      response.type('text/plain');
+      createReadStream(file).pipe(response);
+      return;
+    }
+    const location = row.runLog[stream as (typeof STREAMS)[number]];
+    if (location && /^https?:\/\//i.test(location)) return response.redirect(location);
+    throw new NotFoundException(`run ${runId} has no ${stream} this service can show`);
+  }
+}
