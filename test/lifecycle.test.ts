@@ -249,6 +249,17 @@ describe('resume', () => {
   });
 });
 
+describe('worker restart', () => {
+  test('a running run goes on after the workers are replaced, submitted once', async () => {
+    const handle = await h.start({ workflow_params: { duration_ms: 3000 } });
+    await waitForSnapshot(handle, (s) => s.externalId !== undefined);
+    await h.restartWorker();
+    const result = await handle.result();
+    expect(result.state).toBe('succeeded');
+    expect(simulatedState(handle.workflowId).submissions).toBe(1);
+  });
+});
+
 describe('providers', () => {
   test('a saturated provider does not hold up the others, and its concurrency limit holds', async () => {
     const isolated = await createHarness({
