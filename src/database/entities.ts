@@ -4,30 +4,13 @@
  * keys and indexes are given so that both agree on them.
  */
 import { EntitySchema } from 'typeorm';
-import type { ExecutionState, FailureReason, TransitionType } from '../../workflows/state-machine';
-import type { RunLog, WesRunRequest } from '../../workflows/run-types';
-import type { WesState } from '../../workflows/wes-state';
+import type { ExecutionState, TransitionType } from '../../workflows/state-machine';
+import type { RunRow } from './run-store';
 
-export interface RunEntity {
-  runId: string;
-  version: number;
-  state: ExecutionState;
-  wesState: WesState;
-  canceling: boolean;
-  request: WesRunRequest;
-  provider: string | null;
-  owner: string | null;
-  externalId: string | null;
-  failureReason: FailureReason | null;
-  errorMessage: string | null;
-  outputs: Record<string, unknown>;
-  runLog: RunLog;
-  cleaned: boolean;
-  submittedAt: Date;
-  startTime: Date | null;
-  endTime: Date | null;
-  updatedAt: Date;
-}
+/** A RunRow as a table row: what is optional there is a nullable column here. */
+export type RunEntity = {
+  [K in keyof RunRow]-?: undefined extends RunRow[K] ? Exclude<RunRow[K], undefined> | null : RunRow[K];
+} & { updatedAt: Date };
 
 export interface TransitionEntity {
   runId: string;
