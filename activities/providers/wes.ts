@@ -209,6 +209,22 @@ async function findFirst<T>(items: T[], limit: number, task: (item: T) => Promis
   return found;
 }
 
+/**
+ * WES 1.1 outputs are an object; some servers (sapporo) answer a list of `{file_name, file_url}`,
+ * which becomes an object of CWL-style File entries keyed by file name.
+ */
+function outputsOf(outputs: unknown): Record<string, unknown> {
+  if (isObject(outputs)) return outputs;
+  if (!Array.isArray(outputs)) return {};
+  const files = outputs.filter(
+    (item): item is { file_name: string; file_url: string } =>
+      isObject(item) && typeof item.file_name === 'string' && typeof item.file_url === 'string',
+  );
+  return Object.fromEntries(
+    files.map(({ file_name, file_url }) => [file_name, { class: 'File', location: file_url, basename: path.posix.basename(file_name) }]),
+  );
+}
+
 export class WesProvider implements Provider {
   readonly kind = 'wes';
   readonly pollIntervalMs: number;
@@ -355,7 +371,7 @@ export class WesProvider implements Provider {
     if (response.status >= 400) this.reject('results', response);
     if (!isObject(response.body)) throw new Error(`wes: GET ${response.url} answered with no run log object`);
     const runLog = isObject(response.body.run_log) ? response.body.run_log : {};
-    const outputs = isObject(response.body.outputs) ? response.body.outputs : {};
+    const outputs = outputsOf(response.body.outputs);
     const systemLogs = Array.isArray(runLog.system_logs) ? runLog.system_logs.filter((line): line is string => typeof line === 'string') : [];
     const log: RunLog = {
       name: `wes:${nonEmptyString(runLog.name) ? runLog.name : id}`,
