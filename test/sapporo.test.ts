@@ -13,25 +13,21 @@
  *   - stdout and stderr are given inline; there is no resume endpoint (404);
  *   - cancel answers 200 at once, whatever the run's state, and stops the run in the background.
  */
-import { copyFile, mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProviderRejectedError } from '../activities/errors';
 import { REMOTE_RECORD_FILE, RUN_ID_TAG, WesProvider } from '../activities/providers/wes';
-import { runWorkDir } from '../activities/work-dir';
-import type { ProviderRun, ProviderState, ProviderStatus, WesRunRequest } from '../workflows/run-types';
+import type { ProviderRun, ProviderStatus, WesRunRequest } from '../workflows/run-types';
 import { SAPPORO_CANCEL_GRACE_SECONDS, startSapporo, type Sapporo } from './support/sapporo';
+import { caught, EXAMPLES, FAIL_CWL, forgetRemoteRunId, HELLO_CWL, makeProviderRun, pollStatus, TERMINAL } from './support/wes-provider-fixtures';
 
 jest.setTimeout(120_000);
 
-const EXAMPLES = path.resolve(__dirname, '..', 'examples');
-const HELLO = path.join(EXAMPLES, 'hello-world', 'hello.cwl');
-const TERMINAL: ProviderState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 let dataDir: string;
-let runCount = 0;
 let sapporo: Sapporo;
 let provider: WesProvider;
 
@@ -46,40 +42,17 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-/** A run whose work dir holds the given example files as its staged attachments. */
-async function makeRun(request: Partial<WesRunRequest>, attachments: Record<string, string> = {}): Promise<ProviderRun> {
-  const runId = `run-${process.pid}-${++runCount}`;
-  const workDir = runWorkDir(dataDir, runId);
-  for (const [name, source] of Object.entries(attachments)) {
-    const target = path.join(workDir, 'staging', 'attachments', name);
-    await mkdir(path.dirname(target), { recursive: true });
-    await copyFile(source, target);
-  }
-  return {
-    runId,
-    provider: 'sapporo',
-    workDir,
-    request: { workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_engine: 'cwltool', workflow_url: 'hello.cwl', ...request },
-  };
+/**
+ * A run for the provider `sapporo` whose work dir holds the given example files as its staged
+ * attachments; it names `cwltool`, as sapporo wants a workflow_engine.
+ */
+function makeRun(request: Partial<WesRunRequest>, attachments: Record<string, string> = {}): Promise<ProviderRun> {
+  return makeProviderRun({ dataDir, provider: 'sapporo', request: { workflow_engine: 'cwltool', ...request } }, attachments);
 }
 
-async function waitForStatus(run: ProviderRun, until: (status: ProviderStatus) => boolean = (s) => TERMINAL.includes(s.state), timeoutMs = 90_000): Promise<ProviderStatus> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await provider.status(run);
-    if (until(status)) return status;
-    if (Date.now() > deadline) throw new Error(`timed out; last status ${JSON.stringify(status)}\n${sapporo.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, provider.pollIntervalMs));
-  }
-}
-
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
+/** Polls the run on sapporo until `until` holds (by default, until it ended); a time-out shows what sapporo printed. */
+function waitForStatus(run: ProviderRun, until?: (status: ProviderStatus) => boolean): Promise<ProviderStatus> {
+  return pollStatus(provider, run, { until, serverOutput: () => sapporo.output() });
 }
 
 async function remoteRunIds(): Promise<string[]> {
@@ -129,7 +102,7 @@ test('capabilities: the service-info it is given (CWL, the cwltool installed her
 test('runs hello-world to COMPLETE: a second submit posts nothing; outputs through sapporo, the log through results()', async () => {
   const run = await makeRun(
     { workflow_params: { message: 'Hello from Sapporo' }, tags: { project: 'federation', wes_provider: 'sapporo' } },
-    { 'hello.cwl': HELLO },
+    { 'hello.cwl': HELLO_CWL },
   );
   const before = await remoteRunIds();
   const remoteId = await provider.submit(run);
@@ -175,12 +148,9 @@ test('runs hello-world to COMPLETE: a second submit posts nothing; outputs throu
 });
 
 test('a submission posted but never recorded (a crash) is found by its tag in the run list, not posted again', async () => {
-  const run = await makeRun({ workflow_params: { message: 'once' } }, { 'hello.cwl': HELLO });
+  const run = await makeRun({ workflow_params: { message: 'once' } }, { 'hello.cwl': HELLO_CWL });
   const remoteId = await provider.submit(run);
-  // A worker that died between the POST and the record left only the attempt behind.
-  const file = path.join(run.workDir, REMOTE_RECORD_FILE);
-  const { baseUrl, postAttempts, lastPostAt } = JSON.parse(await readFile(file, 'utf8'));
-  await writeFile(file, JSON.stringify({ baseUrl, postAttempts, lastPostAt }));
+  const file = await forgetRemoteRunId(run);
   const before = await remoteRunIds();
 
   expect(await provider.submit(run)).toBe(remoteId);
@@ -190,7 +160,7 @@ test('a submission posted but never recorded (a crash) is found by its tag in th
 });
 
 test('a failing workflow ends EXECUTOR_ERROR, with the exit code and stderr tail in the detail', async () => {
-  const run = await makeRun({ workflow_url: 'fail.cwl' }, { 'fail.cwl': path.join(EXAMPLES, 'fail', 'fail.cwl') });
+  const run = await makeRun({ workflow_url: 'fail.cwl' }, { 'fail.cwl': FAIL_CWL });
   const remoteId = await provider.submit(run);
   const status = await waitForStatus(run);
   expect(status.state).toBe('EXECUTOR_ERROR');
@@ -239,7 +209,7 @@ test('cancel: the running cwltool and its job are stopped and the run ends CANCE
 });
 
 test('resume is rejected: sapporo has no resume endpoint', async () => {
-  const run = await makeRun({ workflow_params: { message: 'resume?' } }, { 'hello.cwl': HELLO });
+  const run = await makeRun({ workflow_params: { message: 'resume?' } }, { 'hello.cwl': HELLO_CWL });
   await provider.submit(run);
   const err = await caught(provider.resume(run, { go: true }));
   expect(err).toBeInstanceOf(ProviderRejectedError);
@@ -249,7 +219,7 @@ test('resume is rejected: sapporo has no resume endpoint', async () => {
 });
 
 test('sapporo rejects a request without workflow_engine, or of a type it was not set up for, with a 400', async () => {
-  const noEngine = await makeRun({}, { 'hello.cwl': HELLO });
+  const noEngine = await makeRun({}, { 'hello.cwl': HELLO_CWL });
   delete noEngine.request.workflow_engine;
   let err = await caught(provider.submit(noEngine));
   expect(err).toBeInstanceOf(ProviderRejectedError);

@@ -3,7 +3,7 @@
  * loopback), without Temporal; and, for what wes-service never does (reject a request, ask for
  * auth, lose a run, filter by tag, answer garbage), against a scripted server on loopback.
  */
-import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -11,18 +11,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidRunRequestError, ProviderRejectedError } from '../activities/errors';
 import { REMOTE_RECORD_FILE, RUN_ID_TAG, WesProvider } from '../activities/providers/wes';
-import { runWorkDir } from '../activities/work-dir';
-import type { ProviderRun, ProviderState, ProviderStatus, WesRunRequest } from '../workflows/run-types';
+import type { ProviderRun, WesRunRequest } from '../workflows/run-types';
 import { freePort } from './support/free-port';
 import { startWesService, type WesService } from './support/wes-service';
+import { caught, EXAMPLES, FAIL_CWL, forgetRemoteRunId, HELLO_CWL, makeProviderRun, pollStatus } from './support/wes-provider-fixtures';
 
 jest.setTimeout(120_000);
 
-const EXAMPLES = path.resolve(__dirname, '..', 'examples');
-const TERMINAL: ProviderState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'];
-
 let dataDir: string;
-let runCount = 0;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'wes-provider-'));
@@ -32,40 +28,9 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-/** A run whose work dir holds the given example files as its staged attachments. */
-async function makeRun(request: Partial<WesRunRequest>, attachments: Record<string, string> = {}): Promise<ProviderRun> {
-  const runId = `run-${process.pid}-${++runCount}`;
-  const workDir = runWorkDir(dataDir, runId);
-  for (const [name, source] of Object.entries(attachments)) {
-    const target = path.join(workDir, 'staging', 'attachments', name);
-    await mkdir(path.dirname(target), { recursive: true });
-    await copyFile(source, target);
-  }
-  return {
-    runId,
-    provider: 'remote',
-    workDir,
-    request: { workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: 'hello.cwl', ...request },
-  };
-}
-
-async function waitForStatus(provider: WesProvider, run: ProviderRun, timeoutMs = 90_000): Promise<ProviderStatus> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await provider.status(run);
-    if (TERMINAL.includes(status.state)) return status;
-    if (Date.now() > deadline) throw new Error(`timed out; last status ${JSON.stringify(status)}`);
-    await new Promise((resolve) => setTimeout(resolve, provider.pollIntervalMs));
-  }
-}
-
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
+/** A run for the provider `remote` whose work dir holds the given example files as its staged attachments. */
+function makeRun(request: Partial<WesRunRequest>, attachments: Record<string, string> = {}): Promise<ProviderRun> {
+  return makeProviderRun({ dataDir, provider: 'remote', request }, attachments);
 }
 
 describe('against wes-service', () => {
@@ -96,7 +61,7 @@ describe('against wes-service', () => {
   test('runs hello-world to COMPLETE and returns its outputs and log; a second submit posts nothing', async () => {
     const run = await makeRun(
       { workflow_params: { message: 'Hello from afar' }, tags: { project: 'federation', wes_provider: 'remote' } },
-      { 'hello.cwl': path.join(EXAMPLES, 'hello-world', 'hello.cwl') },
+      { 'hello.cwl': HELLO_CWL },
     );
     const before = await remoteRunIds();
     const remoteId = await provider.submit(run);
@@ -111,7 +76,7 @@ describe('against wes-service', () => {
     expect(await provider.submit(run)).toBe(remoteId);
     expect(await remoteRunIds()).toEqual(after);
 
-    const status = await waitForStatus(provider, { ...run, externalId: remoteId });
+    const status = await pollStatus(provider, { ...run, externalId: remoteId });
     expect(status).toEqual({ state: 'COMPLETE' });
 
     const results = await provider.results(run);
@@ -133,12 +98,9 @@ describe('against wes-service', () => {
   });
 
   test('a submission posted but never recorded (a crash) is found by its tag, not posted again', async () => {
-    const run = await makeRun({ workflow_params: { message: 'once' } }, { 'hello.cwl': path.join(EXAMPLES, 'hello-world', 'hello.cwl') });
+    const run = await makeRun({ workflow_params: { message: 'once' } }, { 'hello.cwl': HELLO_CWL });
     const remoteId = await provider.submit(run);
-    // A worker that died between the POST and the record left only the attempt behind.
-    const file = path.join(run.workDir, REMOTE_RECORD_FILE);
-    const { baseUrl, postAttempts, lastPostAt } = JSON.parse(await readFile(file, 'utf8'));
-    await writeFile(file, JSON.stringify({ baseUrl, postAttempts, lastPostAt }));
+    const file = await forgetRemoteRunId(run);
     // wes-service lists runs it was only asked about (and cannot read): the search passes them over.
     await fetch(`${wes.baseUrl}/runs/no-such-run/status`);
     const before = await remoteRunIds();
@@ -146,13 +108,13 @@ describe('against wes-service', () => {
     expect(await provider.submit(run)).toBe(remoteId);
     expect(await remoteRunIds()).toEqual(before);
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ remoteRunId: remoteId, foundBy: 'tag-search' });
-    await waitForStatus(provider, run);
+    await pollStatus(provider, run);
   });
 
   test('a failing workflow ends EXECUTOR_ERROR, with the exit code and stderr tail in the detail', async () => {
-    const run = await makeRun({ workflow_url: 'fail.cwl' }, { 'fail.cwl': path.join(EXAMPLES, 'fail', 'fail.cwl') });
+    const run = await makeRun({ workflow_url: 'fail.cwl' }, { 'fail.cwl': FAIL_CWL });
     const remoteId = await provider.submit(run);
-    const status = await waitForStatus(provider, run);
+    const status = await pollStatus(provider, run);
     expect(status.state).toBe('EXECUTOR_ERROR');
     expect(status.detail).toContain(`remote run ${remoteId}`);
     expect(status.detail).toMatch(/exit code [1-9]/);
@@ -163,17 +125,17 @@ describe('against wes-service', () => {
   });
 
   test('resume is rejected: wes-service has no resume endpoint', async () => {
-    const run = await makeRun({}, { 'hello.cwl': path.join(EXAMPLES, 'hello-world', 'hello.cwl') });
+    const run = await makeRun({}, { 'hello.cwl': HELLO_CWL });
     await provider.submit(run);
     const err = await caught(provider.resume(run, { go: true }));
     expect(err).toBeInstanceOf(ProviderRejectedError);
     expect(err.message).toContain('remote does not support resume');
-    await waitForStatus(provider, run);
+    await pollStatus(provider, run);
   });
 
   test('a 4xx from the real server (a wrong base path) is a rejection', async () => {
     const wrong = new WesProvider({ baseUrl: `http://127.0.0.1:${wes.port}/ga4gh/wes/v9` });
-    const run = await makeRun({}, { 'hello.cwl': path.join(EXAMPLES, 'hello-world', 'hello.cwl') });
+    const run = await makeRun({}, { 'hello.cwl': HELLO_CWL });
     const err = await caught(wrong.submit(run));
     expect(err).toBeInstanceOf(ProviderRejectedError);
     expect(err.message).toContain('404');
@@ -184,7 +146,7 @@ describe('against wes-service', () => {
 test('an unreachable server: submit throws a plain, retryable error naming the URL', async () => {
   const port = await freePort();
   const provider = new WesProvider({ baseUrl: `http://127.0.0.1:${port}/ga4gh/wes/v1`, requestTimeoutMs: 5000 });
-  const run = await makeRun({}, { 'hello.cwl': path.join(EXAMPLES, 'hello-world', 'hello.cwl') });
+  const run = await makeRun({}, { 'hello.cwl': HELLO_CWL });
   const err = await caught(provider.submit(run));
   expect(err).not.toBeInstanceOf(ProviderRejectedError);
   expect(err.message).toContain(`http://127.0.0.1:${port}/ga4gh/wes/v1/runs`);
@@ -257,7 +219,7 @@ describe('against a scripted server', () => {
   test('the POST: fields as JSON strings, attachments by relative path (no symlinks), token, Idempotency-Key', async () => {
     const run = await makeRun(
       { workflow_url: 'main.cwl', workflow_params: { n: 1 }, workflow_engine_parameters: { '--debug': 'true' }, tags: { a: 'b', wes_require_approval: 'true' } },
-      { 'main.cwl': path.join(EXAMPLES, 'hello-world', 'hello.cwl'), 'tools/fail.cwl': path.join(EXAMPLES, 'fail', 'fail.cwl') },
+      { 'main.cwl': HELLO_CWL, 'tools/fail.cwl': FAIL_CWL },
     );
     await symlink('/etc/hostname', path.join(run.workDir, 'staging', 'attachments', 'leak'));
     handler = ({ method }) => (method === 'POST' ? { status: 200, body: { run_id: 'r-1' } } : undefined);

@@ -17,13 +17,12 @@
  * the engine of a run still going (it runs in a process group of its own), so `stop` waits for the
  * group to empty before it sends SIGKILL.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port';
+import { ensureVenvPackage, makePeerDir, startPeer } from './python-peer';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -33,7 +32,6 @@ export const SAPPORO_VENV = process.env.SAPPORO_VENV ?? path.join(root, '.cache'
 export const SAPPORO_RUN_SH = path.join(__dirname, 'sapporo', 'run.sh');
 /** Seconds run.sh leaves an engine between SIGTERM and SIGKILL (sapporo's default is 30). */
 export const SAPPORO_CANCEL_GRACE_SECONDS = 3;
-const INSTALLED_MARKER = '.installed';
 /** sapporo serves its API under this prefix (and, FastAPI's root_path being lenient, without it). */
 const URL_PREFIX = '/ga4gh/wes/v1';
 
@@ -54,18 +52,13 @@ const run = promisify(execFile);
 
 /** The venv's sapporo, installing it first when it is not there yet. */
 export async function ensureSapporo(): Promise<string> {
-  const server = path.join(SAPPORO_VENV, 'bin', 'sapporo');
-  if (existsSync(server) && existsSync(path.join(SAPPORO_VENV, INSTALLED_MARKER))) return server;
-  // A venv without the marker is a half-done install: start again.
-  await rm(SAPPORO_VENV, { recursive: true, force: true });
-  await mkdir(path.dirname(SAPPORO_VENV), { recursive: true });
-  const python = process.env.SAPPORO_PYTHON ?? 'python3';
-  await run(python, ['-m', 'venv', SAPPORO_VENV]);
-  await run(path.join(SAPPORO_VENV, 'bin', 'pip'), ['install', '--quiet', `sapporo==${SAPPORO_VERSION}`], {
-    maxBuffer: 16 * 1024 * 1024,
+  const venv = await ensureVenvPackage({
+    venv: SAPPORO_VENV,
+    spec: `sapporo==${SAPPORO_VERSION}`,
+    executable: 'sapporo',
+    python: process.env.SAPPORO_PYTHON,
   });
-  await writeFile(path.join(SAPPORO_VENV, INSTALLED_MARKER), `sapporo==${SAPPORO_VERSION}\n`);
-  return server;
+  return path.join(venv, 'bin', 'sapporo');
 }
 
 /** The installed cwltool's version ("/usr/bin/cwltool 3.1.20230209161050" → "3.1.20230209161050"). */
@@ -74,32 +67,14 @@ async function cwltoolVersion(): Promise<string> {
   return stdout.trim().split(/\s+/).pop() ?? 'unknown';
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals | 0): boolean {
-  if (child.pid === undefined) return false;
-  try {
-    process.kill(-child.pid, signal);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-    return false;
-  }
-}
-
 export async function startSapporo(options: { startTimeoutMs?: number } = {}): Promise<Sapporo> {
   const server = await ensureSapporo();
   // run.sh needs both; better said now than as a run's SYSTEM_ERROR.
   const version = await cwltoolVersion();
   await run('jq', ['--version']);
   const port = await freePort();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'sapporo-'));
-  const tmp = path.join(dir, 'tmp');
+  const dir = await makePeerDir('sapporo-');
   const runs = path.join(dir, 'runs');
-  await mkdir(tmp);
   // sapporo opens <run-dir>/sapporo.db at start-up and does not make the dir itself.
   await mkdir(runs);
   const serviceInfo = path.join(dir, 'service-info.json');
@@ -116,15 +91,13 @@ export async function startSapporo(options: { startTimeoutMs?: number } = {}): P
   // Only our settings: SAPPORO_* from the environment would reconfigure it.
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('SAPPORO_')) env[key] = value;
-  Object.assign(env, {
-    PATH: `${path.join(SAPPORO_VENV, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
-    TMPDIR: tmp,
-    PYTHONWARNINGS: 'ignore',
-    PYTHONUNBUFFERED: '1',
-  });
-  const child = spawn(
-    server,
-    [
+  env.PATH = `${path.join(SAPPORO_VENV, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`;
+
+  const baseUrl = `http://127.0.0.1:${port}${URL_PREFIX}`;
+  const peer = await startPeer({
+    name: 'sapporo',
+    command: server,
+    args: [
       '--host', '127.0.0.1',
       '--port', String(port),
       '--url-prefix', URL_PREFIX,
@@ -133,55 +106,14 @@ export async function startSapporo(options: { startTimeoutMs?: number } = {}): P
       '--service-info', serviceInfo,
       '--cancel-grace-seconds', String(SAPPORO_CANCEL_GRACE_SECONDS),
     ],
-    { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env },
-  );
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-64 * 1024);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-
-  const baseUrl = `http://127.0.0.1:${port}${URL_PREFIX}`;
-  const service: Sapporo = {
-    baseUrl,
-    port,
     dir,
-    cwltoolVersion: version,
-    output: () => output,
-    async stop() {
-      killGroup(child, 'SIGTERM');
-      // run.sh of a run still going stops its engine (SIGTERM, then SIGKILL after the grace) and
-      // records SYSTEM_ERROR: it is given that long, and a little more, before everything is killed.
-      const deadline = Date.now() + (SAPPORO_CANCEL_GRACE_SECONDS + 5) * 1000;
-      const killed = setTimeout(() => killGroup(child, 'SIGKILL'), deadline - Date.now());
-      await exited(child);
-      while (killGroup(child, 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      clearTimeout(killed);
-      killGroup(child, 'SIGKILL');
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-
-  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      await service.stop();
-      throw new Error(`sapporo exited (${child.exitCode ?? child.signalCode}) before answering:\n${output}`);
-    }
-    try {
-      const response = await fetch(`${baseUrl}/service-info`, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) {
-        await response.text();
-        return service;
-      }
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      await service.stop();
-      throw new Error(`sapporo did not answer on ${baseUrl} in time:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+    env,
+    readyUrl: `${baseUrl}/service-info`,
+    startTimeoutMs: options.startTimeoutMs,
+    // run.sh of a run still going stops its engine (SIGTERM, then SIGKILL after the grace) and
+    // records SYSTEM_ERROR: it is given that long, and a little more, before everything is killed.
+    stopGraceMs: (SAPPORO_CANCEL_GRACE_SECONDS + 5) * 1000,
+    letGroupFinish: true,
+  });
+  return { baseUrl, port, dir, cwltoolVersion: version, output: peer.output, stop: peer.stop };
 }

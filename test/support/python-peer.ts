@@ -1,0 +1,155 @@
+/**
+ * What the third-party servers the tests talk to (wes-service, sapporo) have in common: a PyPI
+ * package installed, once, into a venv of its own, and a server run from it on loopback, in a temp
+ * dir and a process group of its own, so that stopping it ends everything it started.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+/** Written last into a venv whose install finished; its content is the pip spec installed. */
+const INSTALLED_MARKER = '.installed';
+/** How much of what a peer prints is kept for failure messages. */
+const OUTPUT_TAIL_BYTES = 64 * 1024;
+
+const run = promisify(execFile);
+
+export interface VenvPackage {
+  /** Where the venv is (or goes). */
+  venv: string;
+  /** What pip installs, e.g. `sapporo==2.4.0`. */
+  spec: string;
+  /** A console script the package puts in `<venv>/bin`: a venv without it is not the one wanted. */
+  executable: string;
+  /** The interpreter the venv is made with; python3 on PATH when not given. */
+  python?: string;
+}
+
+/**
+ * The venv dir, with `spec` installed in it first when it is not there yet. A venv that has
+ * `bin/<executable>` and the `.installed` marker is used as it is.
+ */
+export async function ensureVenvPackage({ venv, spec, executable, python }: VenvPackage): Promise<string> {
+  if (existsSync(path.join(venv, 'bin', executable)) && existsSync(path.join(venv, INSTALLED_MARKER))) return venv;
+  // A venv without the marker is a half-done install: start again.
+  await rm(venv, { recursive: true, force: true });
+  await mkdir(path.dirname(venv), { recursive: true });
+  await run(python ?? 'python3', ['-m', 'venv', venv]);
+  await run(path.join(venv, 'bin', 'pip'), ['install', '--quiet', spec], { maxBuffer: 16 * 1024 * 1024 });
+  await writeFile(path.join(venv, INSTALLED_MARKER), `${spec}\n`);
+  return venv;
+}
+
+/**
+ * A fresh temp dir for one peer (`<os tmpdir>/<prefix>XXXXXX`), with a `tmp/` in it that the peer
+ * is given as TMPDIR. `startPeer` runs the peer in it and removes it when the peer stops.
+ */
+export async function makePeerDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  await mkdir(path.join(dir, 'tmp'));
+  return dir;
+}
+
+export interface PeerOptions {
+  /** For error messages, e.g. `wes-server`. */
+  name: string;
+  command: string;
+  args: string[];
+  /** From `makePeerDir`: the peer's working dir, removed when it stops. */
+  dir: string;
+  /** The environment it runs in (process.env when not given); TMPDIR and Python's settings are added. */
+  env?: NodeJS.ProcessEnv;
+  /** It has started when a GET of this answers 2xx. */
+  readyUrl: string;
+  startTimeoutMs?: number;
+  /** How long its process group has, after SIGTERM, before SIGKILL. */
+  stopGraceMs: number;
+  /**
+   * Whether what the peer started is given the rest of that grace to end once the peer itself has
+   * exited (sapporo's run script stops its engines itself); otherwise it is killed at once.
+   */
+  letGroupFinish?: boolean;
+}
+
+export interface Peer {
+  /** What the peer printed so far (for failure messages). */
+  output(): string;
+  /** Ends its process group and removes its dir. */
+  stop(): Promise<void>;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Signals the child's process group; false when the group is gone (signal 0 only asks). */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals | 0): boolean {
+  if (child.pid === undefined) return false;
+  try {
+    process.kill(-child.pid, signal);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    return false;
+  }
+}
+
+/** Starts the peer in a process group of its own and waits until `readyUrl` answers. */
+export async function startPeer(options: PeerOptions): Promise<Peer> {
+  const { name, dir, readyUrl } = options;
+  const child = spawn(options.command, options.args, {
+    cwd: dir,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...(options.env ?? process.env), TMPDIR: path.join(dir, 'tmp'), PYTHONWARNINGS: 'ignore', PYTHONUNBUFFERED: '1' },
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-OUTPUT_TAIL_BYTES);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+
+  const peer: Peer = {
+    output: () => output,
+    async stop() {
+      killGroup(child, 'SIGTERM');
+      const deadline = Date.now() + options.stopGraceMs;
+      const killed = setTimeout(() => killGroup(child, 'SIGKILL'), options.stopGraceMs);
+      await exited(child);
+      if (options.letGroupFinish) {
+        while (killGroup(child, 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      clearTimeout(killed);
+      // What the peer started may outlive it: it is in its group.
+      killGroup(child, 'SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      await peer.stop();
+      throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before answering:\n${output}`);
+    }
+    try {
+      const response = await fetch(readyUrl, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) {
+        await response.text();
+        return peer;
+      }
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      await peer.stop();
+      throw new Error(`${name} did not answer on ${readyUrl} in time:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
