@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { parse } from 'yaml';
 import { API, createApiHarness, type ApiHarness } from '../support/api-harness';
 
@@ -80,4 +81,12 @@ test('with auth on, the document describes the bearer scheme; service-info stays
 test('/docs serves Swagger UI', async () => {
   const response = await api.http.get('/docs').expect(200);
   expect(response.text).toContain('swagger');
+});
+
+test('the document validates as OpenAPI (swagger-parser), with auth off and on', async () => {
+  const withAuth = await api.createApp({ authTokens: new Map([['secret', 'alice']]) });
+  for (const http of [api.http, withAuth.http]) {
+    const document = (await http.get('/docs-json').expect(200)).body;
+    await expect(SwaggerParser.validate(structuredClone(document))).resolves.toMatchObject({ openapi: document.openapi });
+  }
 });
