@@ -4,8 +4,8 @@
  */
 import path from 'node:path';
 import { loadProvidersConfig, type ProvidersConfig } from '../activities/providers/config';
+import { repoRoot } from './repo-root';
 
-const repoRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 
 export interface Config {
   temporalAddress: string;

@@ -5,10 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { repoRoot } from './repo-root';
 
 const TERMINAL = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'];
 const base = process.env.WES_URL ?? `http://127.0.0.1:${process.env.WES_API_PORT ?? 8080}/ga4gh/wes/v1`;
-const workflowDir = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..', 'examples/hello-world');
+const workflowDir = path.join(repoRoot, 'examples', 'hello-world');
 
 async function call<T>(method: string, url: string, body?: FormData): Promise<T> {
   const response = await fetch(`${base}${url}`, { method, body });

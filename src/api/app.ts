@@ -11,7 +11,7 @@ import type { Config } from '../config';
 import type { RunStore } from '../database/run-store';
 import { AppModule } from './app.module';
 import { API_PREFIX } from './core/base-url';
-import { packageVersion } from './core/repo-root';
+import { packageVersion } from '../repo-root';
 import { ErrorResponseFilter } from './errors/error-response.filter';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { MAX_FIELD_BYTES } from './runs/run-submission';

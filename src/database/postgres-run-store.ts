@@ -142,26 +142,9 @@ function decodePageToken(token: string): { submittedAt: string; runId: string } 
   return { submittedAt, runId };
 }
 
-function toRunRow(run: RunEntity): RunRow {
-  return {
-    runId: run.runId,
-    version: run.version,
-    state: run.state,
-    wesState: run.wesState,
-    canceling: run.canceling,
-    request: run.request,
-    provider: run.provider ?? undefined,
-    owner: run.owner ?? undefined,
-    externalId: run.externalId ?? undefined,
-    failureReason: run.failureReason ?? undefined,
-    errorMessage: run.errorMessage ?? undefined,
-    outputs: run.outputs,
-    runLog: run.runLog,
-    cleaned: run.cleaned,
-    submittedAt: run.submittedAt,
-    startTime: run.startTime ?? undefined,
-    endTime: run.endTime ?? undefined,
-  };
+/** RunEntity is RunRow with nullable columns for optional fields: drop the nulls and updatedAt. */
+function toRunRow({ updatedAt: _updatedAt, ...run }: RunEntity): RunRow {
+  return Object.fromEntries(Object.entries(run).filter(([, value]) => value !== null)) as unknown as RunRow;
 }
 
 function toTransitionRecord(transition: TransitionEntity): TransitionRecord {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { API_PREFIX } from '../core/base-url';
-import { repoRoot } from '../core/repo-root';
+import { repoRoot } from '../../repo-root';
 import {
   BEARER_AUTH,
   COMMON_RESPONSES,

@@ -4,7 +4,7 @@ import type { ProviderRegistry } from '../../../activities/provider-registry';
 import { WES_STATES, type WesState } from '../../../workflows/wes-state';
 import type { Config } from '../../config';
 import type { RunStore } from '../../database/run-store';
-import { packageVersion } from '../core/repo-root';
+import { packageVersion } from '../../repo-root';
 import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
 import { CAPABILITIES } from './capabilities';
 
