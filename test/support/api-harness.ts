@@ -6,11 +6,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request, { type Test } from 'supertest';
-import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/api/app';
 import { loadConfig, type Config } from '../../src/config';
-import { openDatabase } from '../../src/database/data-source';
-import { PostgresRunStore } from '../../src/database/postgres-run-store';
 import { buildOpenApiDocument } from '../../src/api/openapi/openapi-document';
 import { createHarness, EXAMPLES, TEST_PROVIDERS, type Harness } from './harness';
 
@@ -27,7 +24,6 @@ export interface TestApp {
 
 export interface ApiHarness extends TestApp {
   harness: Harness;
-  database: DataSource;
   /** Another app on the same worker, database and data dir, e.g. with auth on. Stopped by stop(). */
   createApp(overrides?: Partial<Config>): Promise<TestApp>;
   stop(): Promise<void>;
@@ -36,8 +32,8 @@ export interface ApiHarness extends TestApp {
 export async function createApiHarness(overrides: Partial<Config> = {}): Promise<ApiHarness> {
   const providers = overrides.providers ?? TEST_PROVIDERS;
   const harness = await createHarness({ providers });
-  const database = await openDatabase(process.env.DATABASE_URL!);
-  const runStore = new PostgresRunStore(database);
+  // The worker's store: one connection pool for the worker and the app, as both use one database.
+  const { runStore } = harness;
   const apps: INestApplication[] = [];
   const build = async (extra: Partial<Config>): Promise<TestApp> => {
     const config: Config = {
@@ -59,11 +55,9 @@ export async function createApiHarness(overrides: Partial<Config> = {}): Promise
   return {
     ...main,
     harness,
-    database,
     createApp: build,
     async stop() {
       for (const app of apps) await app.close();
-      await database.destroy();
       await harness.stop();
     },
   };
