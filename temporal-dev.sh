@@ -3,6 +3,7 @@
 # the Web UI on, and the search attributes the run workflow upserts registered.
 #
 #   ./temporal-dev.sh          start (or find running) and wait until healthy; prints addresses
+#   ./temporal-dev.sh run      run it in the foreground, as this process, for a supervisor to own
 #   ./temporal-dev.sh stop     stop the server this script started
 #   ./temporal-dev.sh install  only make sure the CLI is there
 #   ./temporal-dev.sh path     print the path of the CLI binary (installing it if needed)
@@ -40,6 +41,13 @@ install_cli() {
   GOBIN="$cache_dir" go install "github.com/temporalio/cli/cmd/temporal@$cli_version" >&2
 }
 
+# The server's command line, into the array `server`.
+server_command() {
+  server=("$(temporal_bin)" server start-dev --ip 127.0.0.1 --port "$port" --ui-port "$ui_port"
+    --db-filename "$data_dir/temporal.db" --log-level warn)
+  for sa in "${search_attributes[@]}"; do server+=(--search-attribute "$sa"); done
+}
+
 healthy() {
   "$(temporal_bin)" operator cluster health --address "127.0.0.1:$port" >/dev/null 2>&1
 }
@@ -58,11 +66,10 @@ start() {
     if healthy; then
       echo "temporal-dev.sh: a Temporal server not started by this script already answers on port $port" >&2
     else
-      local args=(server start-dev --ip 127.0.0.1 --port "$port" --ui-port "$ui_port"
-        --db-filename "$data_dir/temporal.db" --log-level warn)
-      for sa in "${search_attributes[@]}"; do args+=(--search-attribute "$sa"); done
+      local server
+      server_command
       # setsid: the server outlives this script and is stopped only by `stop`.
-      setsid "$(temporal_bin)" "${args[@]}" >>"$log_file" 2>&1 < /dev/null &
+      setsid "${server[@]}" >>"$log_file" 2>&1 < /dev/null &
       echo $! > "$pid_file"
     fi
   fi
@@ -77,6 +84,16 @@ start() {
   done
   echo "temporal-dev.sh: the server did not become healthy within 60 s; see $log_file" >&2
   exit 1
+}
+
+run() {
+  install_cli
+  mkdir -p "$data_dir"
+  local server
+  server_command
+  # exec keeps this pid: the server's own, for `stop` and for whoever started this script.
+  echo $$ > "$pid_file"
+  exec "${server[@]}" >>"$log_file" 2>&1 < /dev/null
 }
 
 stop() {
@@ -94,8 +111,9 @@ stop() {
 
 case "${1:-start}" in
   start) start ;;
+  run) run ;;
   stop) stop ;;
   install) install_cli ;;
   path) install_cli; temporal_bin ;;
-  *) echo "usage: $0 [start|stop|install|path]" >&2; exit 2 ;;
+  *) echo "usage: $0 [start|run|stop|install|path]" >&2; exit 2 ;;
 esac

@@ -30,6 +30,11 @@ export interface Provider {
   readonly kind: string;
   /** How often the poll activity asks for status. */
   readonly pollIntervalMs: number;
+  /**
+   * Its runs live on the host that launched them (a local process): everything after submission
+   * goes to that host's task queue.
+   */
+  readonly hostBound?: boolean;
   capabilities(): Promise<ProviderCapabilities>;
   /** Throws InvalidRunRequestError when this provider cannot run the request. */
   validate(request: WesRunRequest): void;

@@ -1,30 +1,40 @@
 /**
- * The activities of the run workflow: each is one step of the lifecycle (DESIGN.md §3) that
- * touches the outside world. They hold no state of their own; a run's state lives with its
- * provider and in its work dir, so any worker can pick up any attempt.
+ * The activities of the run workflow: each does as much of the lifecycle as one call can
+ * (docs/design.md, "The run lifecycle"), so that a run costs few round trips. They hold no state of
+ * their own; a run's state lives with its provider and in its work dir, so any worker of the right
+ * queue can pick up any attempt.
  */
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { FAILURE_TYPES, InvalidRunRequestError, ProviderRejectedError } from './errors';
 import type { OperationContext } from './provider';
 import type { ProviderRegistry } from './provider-registry';
 import { removeStaging, runWorkDir, writeFileAtomic } from './work-dir';
-import path from 'node:path';
 import type {
+  PollingState,
+  ProviderNews,
   ProviderRun,
   ProviderState,
   ProviderStatus,
   ResumeInput,
   RunInput,
-  RunResults,
+  RunRef,
+  Submission,
 } from '../workflows/run-types';
 
 export interface RunActivityDeps {
   registry: ProviderRegistry;
   dataDir: string;
-  /** How long one poll activity waits for news before it returns the unchanged state. */
-  pollWindowMs?: number;
+  /** The task queue of this host for a host-bound provider's runs. */
+  hostQueue(provider: string): string;
 }
+
+const HEARTBEAT_EVERY_MS = 5_000;
+const UNREACHABLE_BACKOFF_MAX_MS = 60_000;
+const RESULTS_ATTEMPTS = 3;
+const ENDED: readonly ProviderState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'];
+const WITH_RESULTS: readonly ProviderState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR'];
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -35,7 +45,7 @@ function describe(err: unknown): string {
  * a rejection or an invalid request is final, anything else is a connection error to retry.
  * The message names the provider and the operation, so that a failed run says who failed and why.
  */
-async function callProvider<T>(provider: string, operation: string, call: () => Promise<T>): Promise<T> {
+async function callProvider<T>(provider: string, operation: string, call: () => Promise<T> | T): Promise<T> {
   try {
     return await call();
   } catch (err) {
@@ -49,8 +59,26 @@ async function callProvider<T>(provider: string, operation: string, call: () => 
   }
 }
 
-function operationContext(): OperationContext {
+function isFinal(err: unknown): boolean {
+  return err instanceof ApplicationFailure && err.nonRetryable === true;
+}
+
+/**
+ * Heartbeats while `work` runs, however long one provider call takes: Temporal then notices a dead
+ * worker within the heartbeat timeout, and the activity hears of a cancel.
+ */
+async function heartbeating<T>(work: (context: Context) => Promise<T>): Promise<T> {
   const context = Context.current();
+  context.heartbeat();
+  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  try {
+    return await work(context);
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function operationContext(context: Context): OperationContext {
   return {
     signal: context.cancellationSignal,
     heartbeat: () => context.heartbeat(),
@@ -58,75 +86,134 @@ function operationContext(): OperationContext {
   };
 }
 
-export function createRunActivities({ registry, dataDir, pollWindowMs = 60_000 }: RunActivityDeps) {
-  const providerRun = (input: RunInput, provider: string): ProviderRun => ({
-    runId: input.runId,
-    provider,
-    workDir: runWorkDir(dataDir, input.runId),
-    request: input.request,
-  });
+export function createRunActivities({ registry, dataDir, hostQueue }: RunActivityDeps) {
+  const providerRun = (ref: RunRef): ProviderRun => ({ ...ref, workDir: runWorkDir(dataDir, ref.runId) });
+
+  /** What the provider says now; a run that ended comes with its results, and is cleaned up. */
+  async function look(run: ProviderRun, status: ProviderStatus): Promise<ProviderNews> {
+    if (!ENDED.includes(status.state)) return status;
+    const provider = registry.get(run.provider);
+    const news: ProviderNews = { ...status };
+    if (WITH_RESULTS.includes(status.state)) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          news.results = await callProvider(run.provider, 'results', () => provider.results(run));
+          break;
+        } catch (err) {
+          if (isFinal(err) || attempt === RESULTS_ATTEMPTS) {
+            news.error = describe(err);
+            break;
+          }
+          await Context.current().sleep(1000 * attempt);
+        }
+      }
+    }
+    news.cleaned = await cleanup(run).then(
+      () => true,
+      () => false,
+    );
+    return news;
+  }
+
+  async function cleanup(run: ProviderRun): Promise<void> {
+    await callProvider(run.provider, 'cleanup', () => registry.get(run.provider).cleanup(run));
+    await removeStaging(run.workDir);
+  }
+
+  /** Starts the run at its provider, or finds it started; never abandoned half-way by a cancel. */
+  async function submit(run: ProviderRun): Promise<Submission> {
+    const provider = registry.get(run.provider);
+    const externalId = await callProvider(run.provider, 'submit', () => provider.submit(run));
+    const submitted = { ...run, externalId };
+    const status = await callProvider(run.provider, 'status', () => provider.status(submitted));
+    return {
+      externalId,
+      ...(provider.hostBound ? { hostQueue: hostQueue(run.provider) } : {}),
+      news: await look(submitted, status),
+    };
+  }
 
   return {
-    /** Picks the run's provider and checks that it can run the request (still `queued`). */
+    /** Picks the run's provider and checks that it can run the request (a local activity). */
     async selectProvider(input: RunInput): Promise<string> {
       const name = registry.select(input);
-      return callProvider(name, 'validate', async () => {
+      return callProvider(name, 'validate', () => {
         registry.get(name).validate(input.request);
         return name;
       });
     },
 
-    /** Creates the run's work dir and stages what the provider needs (`starting`). */
-    async prepareRun(input: RunInput, provider: string): Promise<ProviderRun> {
-      const run = providerRun(input, provider);
-      await mkdir(run.workDir, { recursive: true });
-      await writeFileAtomic(path.join(run.workDir, 'request.json'), JSON.stringify(input.request, null, 2));
-      await callProvider(provider, 'prepare', () => registry.get(provider).prepare(run, operationContext()));
-      return run;
+    /**
+     * Prepares the run's work dir and the provider's staging and, unless the run waits for approval
+     * first, submits it: one round trip from `queued` to `running` (or to the end, for a run that
+     * ends at once). Undefined when it only prepared.
+     */
+    async startRun(ref: RunRef, { submit: andSubmit }: { submit: boolean }): Promise<Submission | undefined> {
+      return heartbeating(async (context) => {
+        const run = providerRun(ref);
+        const provider = registry.get(ref.provider);
+        await callProvider(ref.provider, 'validate', () => provider.validate(ref.request));
+        await mkdir(run.workDir, { recursive: true });
+        await writeFileAtomic(path.join(run.workDir, 'request.json'), JSON.stringify(ref.request, null, 2));
+        await callProvider(ref.provider, 'prepare', () => provider.prepare(run, operationContext(context)));
+        if (!andSubmit) return undefined;
+        // Past this point a cancel waits for the submission: the workflow then cancels the run there.
+        if (context.cancellationSignal.aborted) await context.cancelled;
+        return submit(run);
+      });
     },
 
-    /** Starts the run at the provider; repeated calls find the run already started. */
-    async submitRun(run: ProviderRun): Promise<string> {
-      return callProvider(run.provider, 'submit', () => registry.get(run.provider).submit(run));
+    /** Submits a prepared run (after its approval gate). */
+    async submitRun(ref: RunRef): Promise<Submission> {
+      return heartbeating(() => submit(providerRun(ref)));
     },
 
     /**
-     * Waits, heartbeating, until the provider reports a state other than `since`, or the poll
-     * window ends. A retried attempt (after a worker crash) just asks the provider again: the
-     * provider's own state is the checkpoint, so nothing is resubmitted.
+     * Waits until the provider reports something other than `since`: another state, or that it can
+     * no longer (or can again) be reached. While it cannot be reached this keeps asking, backing off
+     * up to a minute: an outage delays a run, it never fails a healthy one. A retried attempt (after
+     * a worker crash) just asks again: the provider's own state is the checkpoint.
      */
-    async pollRun(run: ProviderRun, since?: ProviderState): Promise<ProviderStatus> {
-      const context = Context.current();
-      const provider = registry.get(run.provider);
-      const deadline = Date.now() + pollWindowMs;
-      for (;;) {
-        const status = await callProvider(run.provider, 'status', () => provider.status(run));
-        context.heartbeat(status.state);
-        if (status.state !== since || Date.now() >= deadline) return status;
-        await context.sleep(provider.pollIntervalMs);
-      }
+    async awaitRunChange(ref: RunRef, since: PollingState): Promise<ProviderNews> {
+      return heartbeating(async (context) => {
+        const run = providerRun(ref);
+        const provider = registry.get(ref.provider);
+        let backoff = provider.pollIntervalMs;
+        for (;;) {
+          let status: ProviderStatus;
+          try {
+            status = await callProvider(ref.provider, 'status', () => provider.status(run));
+          } catch (err) {
+            if (isFinal(err)) throw err;
+            if (!since.unreachable) return { state: since.state, unreachable: describe(err) };
+            await context.sleep(backoff);
+            backoff = Math.min(backoff * 2, UNREACHABLE_BACKOFF_MAX_MS);
+            continue;
+          }
+          if (status.state !== since.state || since.unreachable) return look(run, status);
+          await context.sleep(provider.pollIntervalMs);
+        }
+      });
     },
 
-    async cancelRun(run: ProviderRun): Promise<void> {
-      await callProvider(run.provider, 'cancel', () => registry.get(run.provider).cancel(run));
+    async cancelRun(ref: RunRef): Promise<void> {
+      await heartbeating(() => callProvider(ref.provider, 'cancel', () => registry.get(ref.provider).cancel(providerRun(ref))));
     },
 
-    async resumeRun(run: ProviderRun, input: ResumeInput): Promise<void> {
-      await callProvider(run.provider, 'resume', () => registry.get(run.provider).resume(run, input));
+    async resumeRun(ref: RunRef, input: ResumeInput): Promise<void> {
+      await heartbeating(() => callProvider(ref.provider, 'resume', () => registry.get(ref.provider).resume(providerRun(ref), input)));
     },
 
-    async collectResults(run: ProviderRun): Promise<RunResults> {
-      return callProvider(run.provider, 'results', () => registry.get(run.provider).results(run));
-    },
-
-    /** Removes staged inputs, scratch space and the provider's leftovers; outputs and logs stay. */
-    async cleanupRun(input: RunInput, provider: string | undefined, externalId: string | undefined): Promise<void> {
-      const workDir = runWorkDir(dataDir, input.runId);
-      if (provider !== undefined) {
-        const run = { ...providerRun(input, provider), externalId };
-        await callProvider(provider, 'cleanup', () => registry.get(provider).cleanup(run));
-      }
-      await removeStaging(workDir);
+    /**
+     * Removes staged inputs, scratch space and the provider's leftovers; outputs and logs stay.
+     * A run that never got a provider has only what the API staged.
+     */
+    async cleanupRun(ref: Omit<RunRef, 'provider'> & { provider?: string }): Promise<void> {
+      await heartbeating(async () => {
+        const { provider } = ref;
+        if (provider === undefined) await removeStaging(runWorkDir(dataDir, ref.runId));
+        else await cleanup(providerRun({ ...ref, provider }));
+      });
     },
   };
 }

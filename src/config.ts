@@ -2,6 +2,9 @@
  * Configuration from the environment, read once at start-up. Defaults give a working product
  * on one machine (README: the start command); every value can be overridden for production.
  */
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import os from 'node:os';
 import path from 'node:path';
 import { loadProvidersConfig, type ProvidersConfig } from '../activities/providers/config';
 import { repoRoot } from './repo-root';
@@ -12,6 +15,10 @@ export interface Config {
   temporalNamespace: string;
   temporalUiUrl: string;
   taskQueue: string;
+  /** This worker host's name: local runs it launches are followed on a task queue of its own. */
+  hostId: string;
+  /** Every run's time limit (a duration such as '30 days'); unset means none. */
+  runTimeout?: Duration;
   dataDir: string;
   /** Directories whose workflows may be named by absolute path or file:// URL. */
   workflowRoots: string[];
@@ -38,6 +45,15 @@ function parseAuthTokens(spec: string | undefined): Map<string, string> {
   return tokens;
 }
 
+function duration(key: string, value: string): Duration {
+  try {
+    if (msToNumber(value as Duration) > 0) return value as Duration;
+  } catch {
+    // Reported below, with the key.
+  }
+  throw new Error(`${key}: expected a duration such as '30 days' or '12h', got '${value}'`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const workflowRoots = (env.WES_WORKFLOW_ROOTS ?? path.join(repoRoot, 'examples'))
     .split(path.delimiter)
@@ -48,6 +64,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
     temporalUiUrl: env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${env.TEMPORAL_UI_PORT ?? '8233'}`,
     taskQueue: env.WES_TASK_QUEUE ?? 'durable-wes',
+    hostId: env.WES_HOST_ID || os.hostname(),
+    runTimeout: env.WES_RUN_TIMEOUT ? duration('WES_RUN_TIMEOUT', env.WES_RUN_TIMEOUT) : undefined,
     dataDir: path.resolve(env.WES_DATA_DIR ?? path.join(repoRoot, '.data')),
     workflowRoots,
     providers: loadProvidersConfig(env, workflowRoots),

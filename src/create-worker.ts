@@ -7,8 +7,9 @@ import { NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption
 import { createReadModelActivities } from '../activities/read-model-activities';
 import { createRunActivities } from '../activities/run-activities';
 import type { ProviderRegistry } from '../activities/provider-registry';
-import { providerTaskQueue } from '../workflows/task-queues';
+import { hostTaskQueue, providerTaskQueue } from '../workflows/task-queues';
 import type { RunStore } from './database/run-store';
+import { createDataConverter, payloadBlobDir } from './payloads/data-converter';
 
 export interface RunWorkerOptions {
   connection: NativeConnection;
@@ -17,6 +18,8 @@ export interface RunWorkerOptions {
   registry: ProviderRegistry;
   runStore: RunStore;
   dataDir: string;
+  /** This host's name among the workers: local runs launched here are followed on its own queue. */
+  hostId: string;
   workflowBundle: WorkflowBundleOption;
   /** Extra options for the run worker, e.g. tests failing fast on non-determinism. */
   overrides?: Partial<WorkerOptions>;
@@ -33,28 +36,44 @@ const LIFECYCLE: Partial<WorkerOptions> = {
 };
 
 export async function createRunWorkers(options: RunWorkerOptions): Promise<Worker[]> {
-  const { connection, registry } = options;
+  const { connection, registry, taskQueue, hostId } = options;
   const namespace = options.namespace ?? 'default';
-  const runActivities = createRunActivities({ registry, dataDir: options.dataDir });
+  // Names the host, so that a run's history shows which host launched it.
+  const identity = `${process.pid}@${hostId}`;
+  const dataConverter = createDataConverter(payloadBlobDir(options.dataDir));
+  const runActivities = createRunActivities({
+    registry,
+    dataDir: options.dataDir,
+    hostQueue: (provider) => hostTaskQueue(taskQueue, provider, hostId),
+  });
   const runWorker = await Worker.create({
     connection,
     namespace,
-    taskQueue: options.taskQueue,
+    taskQueue,
     workflowBundle: options.workflowBundle,
-    // Every activity is here too: runs started before provider task queues existed schedule them here.
+    // Local activities (provider choice, read-model projections) run here, and so does the cleanup
+    // of a run that never got a provider.
     activities: { ...runActivities, ...createReadModelActivities(options.runStore) },
     maxCachedWorkflows: 1000,
+    dataConverter,
+    identity,
     ...LIFECYCLE,
     ...options.overrides,
   });
+  const providerQueues = registry.names().flatMap((name) => [
+    { name, queue: providerTaskQueue(taskQueue, name) },
+    ...(registry.get(name).hostBound ? [{ name, queue: hostTaskQueue(taskQueue, name, hostId) }] : []),
+  ]);
   const providerWorkers = await Promise.all(
-    registry.names().map((name) =>
+    providerQueues.map(({ name, queue }) =>
       Worker.create({
         connection,
         namespace,
-        taskQueue: providerTaskQueue(options.taskQueue, name),
+        taskQueue: queue,
         activities: runActivities,
         maxConcurrentActivityTaskExecutions: registry.concurrency(name),
+        dataConverter,
+        identity,
         ...LIFECYCLE,
       }),
     ),

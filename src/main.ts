@@ -1,55 +1,40 @@
 /**
- * The start command's supervisor: the whole product on one machine, on embedded defaults.
+ * The start command: the whole product on one machine, on embedded defaults.
  * PostgreSQL (embedded unless DATABASE_URL is set) → migrations → Temporal dev server → the worker
- * and the API as processes of their own (as in production) → the example run. SIGINT/SIGTERM stop
- * everything it started, in reverse order.
+ * and the API as processes of their own (as in production) → the example run. Whichever of them
+ * exits is restarted with backoff, except the example run. SIGINT/SIGTERM/SIGHUP stop everything,
+ * in reverse order.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import path from 'node:path';
 import { loadConfig } from './config';
 import { openDatabase } from './database/data-source';
-import { startEmbeddedPostgres } from './database/embedded-postgres';
+import type { Service } from './supervisor/service';
+import { api, EmbeddedPostgresService, temporalDevServer, worker } from './supervisor/services';
+import { Supervised } from './supervisor/supervised';
 
-const root = path.resolve(__dirname, '../..');
-const stops: Array<() => Promise<void> | void> = [];
+const supervised: Supervised[] = [];
+let exampleRun: ChildProcess | undefined;
 
-/** Starts a child; the product stops when an essential one dies. */
-function startProcess(name: string, script: string, env: NodeJS.ProcessEnv, essential = true): ChildProcess {
-  const child = spawn(process.execPath, [path.join(__dirname, script)], { env, stdio: 'inherit' });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.once('exit', (code, signal) => {
-    if (essential && !stopping) {
-      console.error(`${name} exited (${code ?? signal}); stopping`);
-      void shutdown(1);
-    }
-  });
-  stops.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-  });
-  return child;
-}
-
-async function waitForApi(url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`the API did not answer at ${url}`);
+/** Registered before it starts, so that a stop during its start stops it too. */
+async function supervise(service: Service): Promise<void> {
+  const one = new Supervised(service);
+  supervised.push(one);
+  await one.start();
 }
 
 let stopping = false;
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  for (const stop of stops.reverse()) {
+  if (exampleRun && exampleRun.exitCode === null && exampleRun.signalCode === null) {
+    exampleRun.kill('SIGTERM');
+    await once(exampleRun, 'exit');
+  }
+  for (const one of supervised.reverse()) {
     try {
-      await stop();
+      await one.stop();
     } catch (err) {
       console.error('while stopping:', err);
     }
@@ -58,35 +43,31 @@ async function shutdown(code: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  process.once('SIGINT', () => void shutdown(0));
-  process.once('SIGTERM', () => void shutdown(0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void shutdown(0));
   const config = loadConfig();
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    const postgres = await startEmbeddedPostgres({
-      dataDir: path.join(config.dataDir, 'postgres'),
-      port: Number(process.env.WES_POSTGRES_PORT ?? 5433),
-    });
-    stops.push(postgres.stop);
-    databaseUrl = postgres.url;
+    const postgres = new EmbeddedPostgresService(path.join(config.dataDir, 'postgres'), Number(process.env.WES_POSTGRES_PORT ?? 5433));
+    await supervise(postgres);
+    databaseUrl = postgres.url!;
     console.log(`PostgreSQL (embedded): ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
   }
   await (await openDatabase(databaseUrl)).destroy();
 
-  const temporal = spawnSync('bash', [path.join(root, 'temporal-dev.sh'), 'start'], { stdio: 'inherit' });
-  if (temporal.status !== 0) throw new Error('the Temporal dev server did not start');
-  stops.push(() => void spawnSync('bash', [path.join(root, 'temporal-dev.sh'), 'stop'], { stdio: 'inherit' }));
-
+  await supervise(temporalDevServer(config.temporalAddress, config.dataDir));
   const env = { ...process.env, DATABASE_URL: databaseUrl };
-  startProcess('worker', 'worker.js', env);
-  startProcess('api', 'api.js', env);
-  const api = `http://${config.apiHost}:${config.apiPort}/ga4gh/wes/v1`;
-  await waitForApi(`${api}/service-info`);
-  console.log(`durable-wes is up. WES API: ${api}  Temporal UI: ${config.temporalUiUrl}  Ctrl-C stops it.`);
-  if (process.env.WES_DEMO_RUN !== '0') startProcess('example run', 'example-client.js', { ...env, WES_URL: api }, false);
+  await supervise(worker(env));
+  const apiUrl = `http://${config.apiHost}:${config.apiPort}/ga4gh/wes/v1`;
+  await supervise(api(env, apiUrl));
+  console.log(`durable-wes is up. WES API: ${apiUrl}  Temporal UI: ${config.temporalUiUrl}  Ctrl-C stops it.`);
+  if (process.env.WES_DEMO_RUN !== '0') {
+    exampleRun = spawn(process.execPath, [path.join(__dirname, 'example-client.js')], { env: { ...env, WES_URL: apiUrl }, stdio: 'inherit' });
+  }
 }
 
 main().catch((err) => {
+  // A stop during the start makes the start fail: that is no news.
+  if (stopping) return;
   console.error('start failed:', err);
   void shutdown(1);
 });

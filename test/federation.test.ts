@@ -9,7 +9,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { API, createApiHarness, fieldParts, postMultipart, waitForState, type ApiHarness } from './support/api-harness';
 import { freePort } from './support/free-port';
-import { EXAMPLES, FAST_RETRY, TEST_PROVIDERS, waitForSnapshot } from './support/harness';
+import { EXAMPLES, FAST_RETRY, finalSnapshot, TEST_PROVIDERS, waitForSnapshot } from './support/harness';
 
 let back: ApiHarness;
 let front: ApiHarness;
@@ -89,7 +89,7 @@ test('a federated run survives a restart of the front worker, submitted once', a
   });
   await waitForSnapshot(handle, (s) => s.externalId !== undefined);
   await front.harness.restartWorker();
-  const result = await handle.result();
+  const result = await finalSnapshot(handle);
   expect(result.state).toBe('succeeded');
   expect((await backRunOf(handle.workflowId)).run_id).toBe(result.externalId);
 });
@@ -99,7 +99,7 @@ test('an unreachable provider: retried, then SYSTEM_ERROR saying which provider 
     { workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: 'https://example.org/x.cwl' },
     { provider: 'nowhere', providerRetry: FAST_RETRY },
   );
-  const result = await handle.result();
+  const result = await finalSnapshot(handle);
   expect(result).toMatchObject({ state: 'failed', failureReason: 'system_error', wesState: 'SYSTEM_ERROR' });
   expect(result.error).toContain("provider 'nowhere' submit");
   expect(result.error).toContain('ECONNREFUSED');

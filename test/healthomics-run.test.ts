@@ -5,8 +5,7 @@
  */
 import { CancelRunCommand, GetRunCommand, OmicsClient, StartRunCommand } from '@aws-sdk/client-omics';
 import { mockClient } from 'aws-sdk-client-mock';
-import { cancelSignal } from '../workflows/messages';
-import { createHarness, FAST_RETRY, transitionTypes, waitForSnapshot, type Harness } from './support/harness';
+import { createHarness, FAST_RETRY, finalSnapshot, type Harness, transitionTypes, waitForSnapshot } from './support/harness';
 
 const omics = mockClient(OmicsClient);
 let h: Harness;
@@ -61,7 +60,7 @@ test('a run completes at HealthOmics, submitted once with the run id as request 
   status = 'RUNNING';
   await waitForSnapshot(handle, (s) => s.transitions.some((t) => t.payload?.provider_state === 'RUNNING'));
   status = 'COMPLETED';
-  const result = await handle.result();
+  const result = await finalSnapshot(handle);
   expect(result.state).toBe('succeeded');
   expect(JSON.stringify(result.outputs)).toContain('s3://bucket/runs/4242');
   expect(startRunCalls()).toHaveLength(1);
@@ -73,7 +72,7 @@ test('a failed HealthOmics run ends as EXECUTOR_ERROR with its reason', async ()
   await waitForSnapshot(handle, (s) => s.externalId !== undefined);
   failureReason = 'WORKFLOW_RUN_FAILED: task x exited 1';
   status = 'FAILED';
-  const result = await handle.result();
+  const result = await finalSnapshot(handle);
   expect(result).toMatchObject({ state: 'failed', failureReason: 'executor_error', wesState: 'EXECUTOR_ERROR' });
   expect(result.error).toContain('WORKFLOW_RUN_FAILED');
 });
@@ -82,8 +81,8 @@ test('cancel stops the run at HealthOmics', async () => {
   const handle = await h.start(request);
   await waitForSnapshot(handle, (s) => s.externalId !== undefined);
   status = 'RUNNING';
-  await handle.signal(cancelSignal, 'not needed');
-  const result = await handle.result();
+  await handle.cancel();
+  const result = await finalSnapshot(handle);
   expect(result.state).toBe('cancelled');
   expect(omics.commandCalls(CancelRunCommand).map((call) => call.args[0].input)).toContainEqual({ id: '4242' });
 });
@@ -94,14 +93,14 @@ test('a restart of the worker in the middle: the run goes on, submitted once', a
   status = 'RUNNING';
   await h.restartWorker();
   status = 'COMPLETED';
-  expect((await handle.result()).state).toBe('succeeded');
+  expect((await finalSnapshot(handle)).state).toBe('succeeded');
   expect(startRunCalls()).toHaveLength(1);
 });
 
 test('HealthOmics unreachable: retried, then SYSTEM_ERROR naming the provider and the cause', async () => {
   omics.on(StartRunCommand).rejects(Object.assign(new Error('connect ETIMEDOUT 52.95.110.1:443'), { name: 'TimeoutError' }));
   const handle = await h.start(request, { providerRetry: FAST_RETRY });
-  const result = await handle.result();
+  const result = await finalSnapshot(handle);
   expect(result).toMatchObject({ state: 'failed', failureReason: 'system_error', wesState: 'SYSTEM_ERROR' });
   expect(result.error).toContain("provider 'omics' submit");
   expect(result.error).toContain('ETIMEDOUT');

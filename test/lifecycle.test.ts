@@ -6,10 +6,10 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { cancelSignal, NOT_AWAITING_INPUT, resumeSignal, resumeUpdate } from '../workflows/messages';
+import { NOT_AWAITING_INPUT, resumeSignal, resumeUpdate } from '../workflows/messages';
 import type { RunSnapshot } from '../workflows/run-types';
 import { WesProviderKey, WesStateKey, WesWorkflowTypeKey } from '../workflows/search-attributes';
-import { createHarness, transitionTypes, waitForSnapshot, type Harness } from './support/harness';
+import { createHarness, finalSnapshot, transitionTypes, waitForSnapshot, type Harness } from './support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -46,7 +46,7 @@ function expectCleanEnd(snapshot: RunSnapshot) {
 describe('a run that ends by itself', () => {
   test('succeeds with outputs, upserting search attributes on the way', async () => {
     const handle = await h.start({ workflow_params: { duration_ms: 300, outputs: { answer: 42 } } });
-    const result = await handle.result();
+    const result = await finalSnapshot(handle);
 
     expect(result.state).toBe('succeeded');
     expect(result.wesState).toBe('COMPLETE');
@@ -60,7 +60,7 @@ describe('a run that ends by itself', () => {
     expect(attributes.get(WesStateKey)).toBe('COMPLETE');
     expect(attributes.get(WesProviderKey)).toBe('simulated');
     expect(attributes.get(WesWorkflowTypeKey)).toBe('SIMULATED');
-    expect(await publishedWesStates(handle)).toEqual(['QUEUED', 'INITIALIZING', 'RUNNING', 'COMPLETE']);
+    expect(await publishedWesStates(handle)).toEqual(['INITIALIZING', 'RUNNING', 'COMPLETE']);
 
     // The read model holds the same run, projected by the worker.
     const row = await h.runStore.get(handle.workflowId);
@@ -72,14 +72,14 @@ describe('a run that ends by itself', () => {
   });
 
   test('an executor failure ends as EXECUTOR_ERROR', async () => {
-    const result = await (await h.start({ workflow_params: { duration_ms: 100, outcome: 'EXECUTOR_ERROR' } })).result();
+    const result = await finalSnapshot(await h.start({ workflow_params: { duration_ms: 100, outcome: 'EXECUTOR_ERROR' } }));
     expect(result).toMatchObject({ state: 'failed', failureReason: 'executor_error', wesState: 'EXECUTOR_ERROR' });
     expect(result.log.exit_code).toBe(1);
     expectCleanEnd(result);
   });
 
   test("a provider's system failure ends as SYSTEM_ERROR", async () => {
-    const result = await (await h.start({ workflow_params: { duration_ms: 100, outcome: 'SYSTEM_ERROR' } })).result();
+    const result = await finalSnapshot(await h.start({ workflow_params: { duration_ms: 100, outcome: 'SYSTEM_ERROR' } }));
     expect(result).toMatchObject({ state: 'failed', failureReason: 'system_error', wesState: 'SYSTEM_ERROR' });
   });
 });
@@ -87,14 +87,14 @@ describe('a run that ends by itself', () => {
 describe('submission', () => {
   test('connection errors are retried, then the run succeeds with one submission', async () => {
     const handle = await h.start({ workflow_params: { duration_ms: 100, submit_errors: 2 } });
-    const result = await handle.result();
+    const result = await finalSnapshot(handle);
     expect(result.state).toBe('succeeded');
     expect(simulatedState(handle.workflowId)).toEqual(expect.objectContaining({ failedSubmits: 2, submissions: 1 }));
   });
 
   test('connection errors past the retry limit fail the run as system_error, naming the provider', async () => {
     const handle = await h.start({ workflow_params: { submit_errors: 10 } });
-    const result = await handle.result();
+    const result = await finalSnapshot(handle);
     expect(result).toMatchObject({ state: 'failed', failureReason: 'system_error', wesState: 'SYSTEM_ERROR' });
     expect(result.error).toContain("provider 'simulated' submit");
     expect(result.error).toContain('connection error 3 of 10');
@@ -104,7 +104,7 @@ describe('submission', () => {
 
   test("the provider's rejection is not retried", async () => {
     const handle = await h.start({ workflow_params: { reject_submit: true } });
-    const result = await handle.result();
+    const result = await finalSnapshot(handle);
     expect(result).toMatchObject({ state: 'failed', failureReason: 'system_error' });
     expect(result.error).toContain('rejected');
     const events = (await handle.fetchHistory()).events ?? [];
@@ -112,13 +112,13 @@ describe('submission', () => {
       events.map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes?.activityType?.name]),
     );
     const submitAttempts = events
-      .filter((e) => names.get(String(e.activityTaskStartedEventAttributes?.scheduledEventId)) === 'submitRun')
+      .filter((e) => names.get(String(e.activityTaskStartedEventAttributes?.scheduledEventId)) === 'startRun')
       .map((e) => e.activityTaskStartedEventAttributes?.attempt);
     expect(submitAttempts).toEqual([1]);
   });
 
   test('an unknown provider fails the run before it starts', async () => {
-    const result = await (await h.start({}, { provider: 'nowhere' })).result();
+    const result = await finalSnapshot(await h.start({}, { provider: 'nowhere' }));
     expect(transitionTypes(result)).toEqual(['error:failed']);
     expect(result.transitions[0].from).toBe('queued');
     expect(result.error).toContain("unknown provider 'nowhere'");
@@ -126,7 +126,7 @@ describe('submission', () => {
   });
 
   test('an invalid request fails before it starts, as an executor error', async () => {
-    const result = await (await h.start({ workflow_params: { outcome: 'MAYBE' } })).result();
+    const result = await finalSnapshot(await h.start({ workflow_params: { outcome: 'MAYBE' } }));
     expect(result).toMatchObject({ state: 'failed', failureReason: 'executor_error' });
     expect(result.transitions[0].from).toBe('queued');
   });
@@ -137,11 +137,11 @@ describe('cancel', () => {
     const idle = await createHarness({ startWorker: false });
     try {
       const handle = await idle.start({ workflow_params: { duration_ms: 100 } });
-      await handle.signal(cancelSignal, 'changed my mind');
+      await handle.cancel();
       await idle.startWorker();
-      const result = await handle.result();
+      const result = await finalSnapshot(handle);
       expect(transitionTypes(result)).toEqual(['cancelled:cancelled']);
-      expect(result.transitions[0]).toMatchObject({ from: 'queued', payload: { reason: 'changed my mind' } });
+      expect(result.transitions[0]).toMatchObject({ from: 'queued', payload: { reason: 'cancel requested' } });
       expect(result.wesState).toBe('CANCELED');
       expect(result.externalId).toBeUndefined();
     } finally {
@@ -153,8 +153,8 @@ describe('cancel', () => {
     const handle = await h.start({ workflow_params: { prepare_ms: 60_000 } });
     await waitForSnapshot(handle, (s) => s.state === 'starting');
     const started = Date.now();
-    await handle.signal(cancelSignal);
-    const result = await handle.result();
+    await handle.cancel();
+    const result = await finalSnapshot(handle);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(transitionTypes(result)).toEqual(['init:starting', 'cancelled:cancelled']);
     expect(result.externalId).toBeUndefined();
@@ -164,8 +164,8 @@ describe('cancel', () => {
   test('while awaiting approval: cancelled without submission', async () => {
     const handle = await h.start({ workflow_params: { duration_ms: 100 } }, { requireApproval: true });
     await waitForSnapshot(handle, (s) => s.state === 'awaiting_input');
-    await handle.signal(cancelSignal);
-    const result = await handle.result();
+    await handle.cancel();
+    const result = await finalSnapshot(handle);
     expect(transitionTypes(result)).toEqual(['init:starting', 'wait:awaiting_input', 'cancelled:cancelled']);
     expect(result.externalId).toBeUndefined();
   });
@@ -173,30 +173,30 @@ describe('cancel', () => {
   test('while running: CANCELING until the provider confirms, then CANCELED', async () => {
     const handle = await h.start({ workflow_params: { duration_ms: 60_000 } });
     await waitForSnapshot(handle, (s) => s.externalId !== undefined);
-    await handle.signal(cancelSignal, 'too slow');
-    const result = await handle.result();
+    await handle.cancel();
+    const result = await finalSnapshot(handle);
     expect(result.state).toBe('cancelled');
-    expect(result.transitions.at(-1)).toMatchObject({ type: 'cancelled', from: 'running', payload: { reason: 'too slow' } });
-    expect(await publishedWesStates(handle)).toEqual(['QUEUED', 'INITIALIZING', 'RUNNING', 'CANCELING', 'CANCELED']);
+    expect(result.transitions.at(-1)).toMatchObject({ type: 'cancelled', from: 'running', payload: { reason: 'cancel requested' } });
+    expect(await publishedWesStates(handle)).toEqual(['INITIALIZING', 'RUNNING', 'CANCELING', 'CANCELED']);
     expectCleanEnd(result);
   });
 
   test('while paused at the provider', async () => {
     const handle = await h.start({ workflow_params: { pause_at_ms: 100, duration_ms: 60_000 } });
     await waitForSnapshot(handle, (s) => s.state === 'awaiting_input');
-    await handle.signal(cancelSignal);
-    const result = await handle.result();
+    await handle.cancel();
+    const result = await finalSnapshot(handle);
     expect(result.transitions.at(-1)).toMatchObject({ type: 'cancelled', from: 'awaiting_input' });
   });
 
   test('twice, and after the end, is harmless', async () => {
     const handle = await h.start({ workflow_params: { duration_ms: 60_000 } });
     await waitForSnapshot(handle, (s) => s.externalId !== undefined);
-    await handle.signal(cancelSignal, 'first');
-    await handle.signal(cancelSignal, 'second');
-    const result = await handle.result();
+    await handle.cancel();
+    await handle.cancel();
+    const result = await finalSnapshot(handle);
     expect(result.transitions.filter((t) => t.type === 'cancelled')).toHaveLength(1);
-    expect(result.transitions.at(-1)?.payload).toEqual({ reason: 'first' });
+    expect(result.transitions.at(-1)?.payload).toEqual({ reason: 'cancel requested' });
     const history = await handle.fetchHistory();
     const cancelCalls = (history.events ?? []).filter(
       (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'cancelRun',
@@ -211,7 +211,7 @@ describe('resume', () => {
     await waitForSnapshot(handle, (s) => s.state === 'awaiting_input');
     const afterResume = await handle.executeUpdate(resumeUpdate, { args: [{ approved_by: 'alice', size: 2 }] });
     expect(afterResume.state).toBe('running');
-    const result = await handle.result();
+    const result = await finalSnapshot(handle);
     expect(result.state).toBe('succeeded');
     expect(transitionTypes(result)).toEqual([
       'init:starting',
@@ -227,7 +227,7 @@ describe('resume', () => {
     const handle = await h.start({ workflow_params: { pause_at_ms: 100, duration_ms: 400 } });
     await waitForSnapshot(handle, (s) => s.state === 'awaiting_input');
     await handle.signal(resumeSignal, { answer: 42 });
-    const result = await handle.result();
+    const result = await finalSnapshot(handle);
     expect(result.state).toBe('succeeded');
     expect(result.outputs.resume_input).toEqual({ answer: 42 });
     expect(transitionTypes(result)).toContain('wait:awaiting_input');
@@ -243,7 +243,7 @@ describe('resume', () => {
     expect(cause).toBeInstanceOf(ApplicationFailure);
     expect((cause as ApplicationFailure).type).toBe(NOT_AWAITING_INPUT);
     await handle.signal(resumeSignal, { ignored: true });
-    const result = await handle.result();
+    const result = await finalSnapshot(handle);
     expect(result.state).toBe('succeeded');
     expect(transitionTypes(result)).not.toContain('resume:running');
   });
@@ -254,7 +254,7 @@ describe('worker restart', () => {
     const handle = await h.start({ workflow_params: { duration_ms: 3000 } });
     await waitForSnapshot(handle, (s) => s.externalId !== undefined);
     await h.restartWorker();
-    const result = await handle.result();
+    const result = await finalSnapshot(handle);
     expect(result.state).toBe('succeeded');
     expect(simulatedState(handle.workflowId).submissions).toBe(1);
   });
@@ -273,20 +273,19 @@ describe('providers', () => {
       await waitForSnapshot(first, (s) => s.state === 'starting');
       const second = await isolated.start({ workflow_params: { duration_ms: 100 } }, { provider: 'slow' });
       const fast = await isolated.start({ workflow_params: { duration_ms: 100 } }, { provider: 'fast' });
-      expect((await fast.result()).state).toBe('succeeded');
+      expect((await finalSnapshot(fast)).state).toBe('succeeded');
       // The slow provider's only slot is taken by the first run's preparation.
       const waiting = await waitForSnapshot(second, (s) => s.state === 'starting');
       expect(waiting.externalId).toBeUndefined();
       const events = (await second.fetchHistory()).events ?? [];
-      expect(events.some((e) => e.activityTaskStartedEventAttributes)).toBe(true); // selectProvider ran
       const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes ?? []);
       expect(scheduled.map((a) => [a.activityType?.name, a.taskQueue?.name])).toContainEqual([
-        'prepareRun',
+        'startRun',
         `${isolated.taskQueue}.provider.slow`,
       ]);
-      await first.signal(cancelSignal);
-      expect((await second.result()).state).toBe('succeeded');
-      expect((await first.result()).state).toBe('cancelled');
+      await first.cancel();
+      expect((await finalSnapshot(second)).state).toBe('succeeded');
+      expect((await finalSnapshot(first)).state).toBe('cancelled');
     } finally {
       await isolated.stop();
     }

@@ -2,8 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { liveGroupMembers } from '../activities/providers/local-process';
-import { cancelSignal } from '../workflows/messages';
-import { createHarness, EXAMPLES, transitionTypes, waitForSnapshot, type Harness } from './support/harness';
+import { createHarness, EXAMPLES, finalSnapshot, type Harness, transitionTypes, waitForSnapshot } from './support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -22,7 +21,7 @@ const cwl = (example: string, workflow_params: Record<string, unknown>) => ({
 
 test('hello-world CWL completes with its output file', async () => {
   const handle = await h.start(cwl('hello-world/hello.cwl', { message: 'Hello from a test' }), { provider: 'local' });
-  const result = await handle.result();
+  const result = await finalSnapshot(handle);
   expect(result.state).toBe('succeeded');
   expect(result.wesState).toBe('COMPLETE');
   expect(result.provider).toBe('local');
@@ -46,7 +45,7 @@ test('a Snakemake workflow completes with its output files', async () => {
     },
     { provider: 'local' },
   );
-  const result = await handle.result();
+  const result = await finalSnapshot(handle);
   expect(result.state).toBe('succeeded');
   const words = result.outputs['results/words.txt'] as { location: string };
   expect(readFileSync(new URL(words.location), 'utf8').trim()).toBe('3');
@@ -56,28 +55,24 @@ test('a Snakemake workflow completes with its output files', async () => {
 });
 
 test('engine parameters outside the allow-list are refused before the run starts', async () => {
-  const result = await (
-    await h.start(
+  const result = await finalSnapshot(await h.start(
       { ...cwl('hello-world/hello.cwl', { message: 'x' }), workflow_engine_parameters: { '--user-space-docker-cmd': 'sh -c evil' } },
       { provider: 'local' },
-    )
-  ).result();
+    ));
   expect(result).toMatchObject({ state: 'failed', failureReason: 'executor_error' });
   expect(result.error).toContain("parameter '--user-space-docker-cmd' is not allowed");
   expect(result.externalId).toBeUndefined();
 });
 
 test('a failing CWL tool ends as EXECUTOR_ERROR with its stderr', async () => {
-  const result = await (await h.start(cwl('fail/fail.cwl', {}), { provider: 'local' })).result();
+  const result = await finalSnapshot(await h.start(cwl('fail/fail.cwl', {}), { provider: 'local' }));
   expect(result).toMatchObject({ state: 'failed', failureReason: 'executor_error', wesState: 'EXECUTOR_ERROR' });
   expect(result.error).toContain('boom');
   expect(result.log.exit_code).not.toBe(0);
 });
 
 test('a workflow outside the allowed roots is refused before it starts', async () => {
-  const result = await (
-    await h.start({ ...cwl('x', {}), workflow_url: '/etc/passwd' }, { provider: 'local' })
-  ).result();
+  const result = await finalSnapshot(await h.start({ ...cwl('x', {}), workflow_url: '/etc/passwd' }, { provider: 'local' }));
   expect(result).toMatchObject({ state: 'failed', failureReason: 'executor_error' });
   expect(result.error).toContain('outside the allowed workflow roots');
 });
@@ -86,8 +81,8 @@ test('cancel stops the whole cwltool process group', async () => {
   const handle = await h.start(cwl('sleep/sleep.cwl', { seconds: 120 }), { provider: 'local' });
   await waitForSnapshot(handle, (s) => s.externalId !== undefined);
   const pid = Number(readFileSync(path.join(h.dataDir, 'runs', handle.workflowId, 'process', 'pid'), 'utf8'));
-  await handle.signal(cancelSignal, 'no longer needed');
-  const result = await handle.result();
+  await handle.cancel();
+  const result = await finalSnapshot(handle);
   expect(result.state).toBe('cancelled');
   expect(transitionTypes(result).at(-1)).toBe('cancelled:cancelled');
   expect(await liveGroupMembers(pid)).toEqual([]);

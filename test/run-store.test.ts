@@ -78,7 +78,7 @@ function projection(runId: string, version: number, overrides: Partial<RunProjec
 }
 
 function rowOf({ transitions: _transitions, ...row }: RunProjection): RunRow {
-  return row;
+  return row as RunRow;
 }
 
 async function rowCount(table: string, runId: string): Promise<number> {

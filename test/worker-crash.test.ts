@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createHarness, EXAMPLES, waitForSnapshot, type Harness } from './support/harness';
+import { createHarness, EXAMPLES, finalSnapshot, type Harness, waitForSnapshot } from './support/harness';
 import { startWorkerProcess } from './support/worker-process';
 
 let h: Harness;
@@ -60,7 +60,7 @@ test('a run survives SIGKILL of its worker and is submitted exactly once', async
 
   const second = await startWorkerProcess(workerEnv);
   try {
-    const result = await handle.result();
+    const result = await finalSnapshot(handle);
     expect(result.state).toBe('succeeded');
     expect(result.externalId).toBe(submitted.externalId);
     expect(readFileSync(path.join(runDir, 'process', 'launches.log'), 'utf8').trim().split('\n')).toHaveLength(1);

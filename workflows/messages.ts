@@ -1,12 +1,12 @@
 /**
  * The messages of the run workflow, defined once and used by both sides: the workflow sets the
  * handlers, the API and tests send them with the same typed definitions.
+ *
+ * A run is cancelled through Temporal itself (the API, the Web UI and `temporal workflow cancel`
+ * alike), so that its workflow closes as Canceled; there is no cancel signal.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ResumeInput, RunSnapshot } from './run-types';
-
-/** Ask the run to stop. Always accepted; a second cancel, or one after the end, changes nothing. */
-export const cancelSignal = defineSignal<[reason?: string]>('cancel');
 
 /**
  * Resume a run waiting in `awaiting_input`. As a signal it can be sent from the Temporal UI or CLI;
@@ -24,3 +24,8 @@ export const snapshotQuery = defineQuery<RunSnapshot>('snapshot');
 
 /** The type of the error a rejected resume update fails with. */
 export const NOT_AWAITING_INPUT = 'NotAwaitingInput';
+
+/** The error type a failed run's workflow fails with; its details hold the run's final snapshot. */
+export const RUN_FAILED = 'RunFailed';
+/** The error type of a run its provider cancelled without being asked (Temporal never asked it). */
+export const RUN_CANCELLED_BY_PROVIDER = 'RunCancelledByProvider';

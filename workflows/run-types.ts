@@ -35,6 +35,53 @@ export interface RunInput {
   requireApproval?: boolean;
   owner?: string;
   providerRetry?: Partial<ProviderRetry>;
+  /** The whole run's time limit: past it the run is cancelled at its provider and ends `timed_out`. */
+  timeout?: Duration;
+  /** Set when the run continued as new: where the previous execution left off. */
+  continued?: RunContinuation;
+}
+
+/**
+ * What one execution of the run workflow hands to the next when it continues as new, so that the
+ * run goes on under the same workflow id as if nothing happened.
+ */
+export interface RunContinuation {
+  record: RunRecordState;
+  /** Epoch ms of the whole-run deadline, fixed when the run started. */
+  deadline?: number;
+  /** The read model's projection counter and what of the run it has confirmed. */
+  projection: ProjectionCursor;
+  polling: PollingState;
+}
+
+/** What the run's poll last saw of its provider; the next poll waits for something else. */
+export interface PollingState {
+  state: ProviderState;
+  /** The provider did not answer. */
+  unreachable: boolean;
+}
+
+export interface ProjectionCursor {
+  version: number;
+  /** The seq of the last transition the read model holds. */
+  seq: number;
+  /** The request is sent once: the read model keeps it. */
+  requestSent: boolean;
+}
+
+/** The state of a RunRecord, as it is carried over. */
+export interface RunRecordState {
+  provider?: string;
+  externalId?: string;
+  /** Where the run's provider activities go once submitted (a host's queue for host-bound providers). */
+  activityQueue?: string;
+  canceling: boolean;
+  preempted: boolean;
+  outputs: Record<string, unknown>;
+  log: RunLog;
+  cleaned: boolean;
+  /** The most recent transitions; older ones are in the read model. */
+  transitions: TransitionRecord[];
 }
 
 /** What a run is given when it is resumed. */
@@ -49,13 +96,40 @@ export interface ProviderStatus {
   detail?: string;
 }
 
-/** A run handed to a provider: enough for any provider operation, durable across workers. */
-export interface ProviderRun {
+/** What the workflow passes to provider activities: enough for any provider operation. */
+export interface RunRef {
   runId: string;
   provider: string;
-  workDir: string;
   request: WesRunRequest;
   externalId?: string;
+}
+
+/** A run handed to a provider: the workflow's reference plus where its files live on this host. */
+export interface ProviderRun extends RunRef {
+  workDir: string;
+}
+
+/**
+ * What a provider activity learned. On a terminal state the run's results come with it, collected
+ * and cleaned up in the same call, so that a finished run costs no further round trips.
+ */
+export interface ProviderNews extends ProviderStatus {
+  results?: RunResults;
+  /** Whether cleanup succeeded with the results (false: cleanup is tried again, and logged). */
+  cleaned?: boolean;
+  /** Set while the provider cannot be reached: why. Polling goes on; the run is not given up. */
+  unreachable?: string;
+  /** The run ended, but its results could not be collected: why. */
+  error?: string;
+}
+
+/** A run accepted by its provider. */
+export interface Submission {
+  externalId: string;
+  /** The task queue of the host that launched the run, for providers whose runs live on one host. */
+  hostQueue?: string;
+  /** The provider's state right after submission. */
+  news: ProviderNews;
 }
 
 /** The WES `Log` of the run as a whole. */

@@ -72,13 +72,15 @@ export function localProcess(workDir: string): DetachedProcess {
 
 export class LocalProvider implements Provider {
   readonly kind = 'local';
+  readonly hostBound = true;
   readonly pollIntervalMs: number;
   private readonly executables: Record<LocalEngine['name'], string>;
   private readonly workflowRoots: string[];
 
   constructor(options: LocalProviderOptions) {
     this.executables = { cwltool: options.cwltool ?? 'cwltool', snakemake: options.snakemake ?? 'snakemake' };
-    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    // Reading a pid file and /proc is cheap: a short interval notices the engine's exit quickly.
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
     for (const root of options.workflowRoots) {
       if (!path.isAbsolute(root)) throw new Error(`local provider: workflow root must be absolute: ${root}`);
     }

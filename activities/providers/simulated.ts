@@ -11,6 +11,12 @@
  *   submit_errors  fail the first N submit calls as connection errors
  *   reject_submit  reject the submission as the backend's API would
  *   outputs        the outputs to report on success
+ *   preempt_every_ms   preempted for the second half of every such period while it runs
+ *   time_scale     simulated milliseconds per real one (default 1): a month-long run in seconds
+ *   unreachable_from_ms, unreachable_for_ms   status calls fail as connection errors in this
+ *                  window of real time after submission
+ *
+ * Durations are in simulated time (see time_scale) unless said otherwise.
  */
 import path from 'node:path';
 import { InvalidRunRequestError, ProviderRejectedError } from '../errors';
@@ -29,6 +35,10 @@ interface SimulatedParams {
   submitErrors: number;
   rejectSubmit: boolean;
   outputs: Record<string, unknown>;
+  preemptEveryMs?: number;
+  timeScale: number;
+  unreachableFromMs?: number;
+  unreachableForMs: number;
 }
 
 interface SimulatedState {
@@ -69,6 +79,10 @@ export function parseSimulatedParams(request: WesRunRequest): SimulatedParams {
     submitErrors: nonNegative(params, 'submit_errors') ?? 0,
     rejectSubmit: params.reject_submit === true,
     outputs: outputs as Record<string, unknown>,
+    preemptEveryMs: nonNegative(params, 'preempt_every_ms') || undefined,
+    timeScale: nonNegative(params, 'time_scale') || 1,
+    unreachableFromMs: nonNegative(params, 'unreachable_from_ms'),
+    unreachableForMs: nonNegative(params, 'unreachable_for_ms') ?? 0,
   };
 }
 
@@ -110,7 +124,15 @@ export class SimulatedProvider implements Provider {
   }
 
   async status(run: ProviderRun): Promise<ProviderStatus> {
-    return { state: this.stateAt(parseSimulatedParams(run.request), await this.load(run), Date.now()) };
+    const params = parseSimulatedParams(run.request);
+    const state = await this.load(run);
+    const now = Date.now();
+    const sinceSubmission = state.submittedAt === undefined ? undefined : now - state.submittedAt;
+    const outage = params.unreachableFromMs;
+    if (sinceSubmission !== undefined && outage !== undefined && sinceSubmission >= outage && sinceSubmission < outage + params.unreachableForMs) {
+      throw new Error('simulated connection refused (unreachable_from_ms)');
+    }
+    return { state: this.stateAt(params, state, now) };
   }
 
   async cancel(run: ProviderRun): Promise<void> {
@@ -153,13 +175,16 @@ export class SimulatedProvider implements Provider {
   private stateAt(params: SimulatedParams, state: SimulatedState, now: number): ProviderState {
     if (state.submittedAt === undefined) return 'QUEUED';
     if (state.cancelledAt !== undefined) return 'CANCELED';
+    const elapsed = (since: number) => (now - since) * params.timeScale;
     let active: number;
-    if (params.pauseAtMs === undefined) active = now - state.submittedAt;
+    if (params.pauseAtMs === undefined) active = elapsed(state.submittedAt);
     else if (state.resumedAt === undefined) {
-      if (now - state.submittedAt >= params.pauseAtMs && params.pauseAtMs < params.durationMs) return 'PAUSED';
-      active = now - state.submittedAt;
-    } else active = params.pauseAtMs + (now - state.resumedAt);
-    return active >= params.durationMs ? params.outcome : 'RUNNING';
+      if (elapsed(state.submittedAt) >= params.pauseAtMs && params.pauseAtMs < params.durationMs) return 'PAUSED';
+      active = elapsed(state.submittedAt);
+    } else active = params.pauseAtMs + elapsed(state.resumedAt);
+    if (active >= params.durationMs) return params.outcome;
+    const preempted = params.preemptEveryMs !== undefined && active % params.preemptEveryMs >= params.preemptEveryMs / 2;
+    return preempted ? 'PREEMPTED' : 'RUNNING';
   }
 
   private file(run: ProviderRun): string {

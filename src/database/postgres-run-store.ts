@@ -18,7 +18,9 @@ const TRANSITION_COLUMNS = `
   run_id AS "runId", seq, type, from_state AS "fromState", to_state AS "toState", at, payload`;
 
 /**
- * An older or repeated version changes nothing. The first writer's submitted_at stays: it is when
+ * An older or repeated version changes nothing. A projection without the request or start time
+ * keeps the row's (the JSON null only satisfies NOT NULL for an insert that conflicts: a run's
+ * first projection always carries its request). The first writer's submitted_at stays: it is when
  * the API accepted the run. It is kept to whole milliseconds, as a JS Date has it, so that a page
  * token (made from the Date read back) holds the exact value and the keyset neither skips nor
  * repeats a run.
@@ -26,14 +28,14 @@ const TRANSITION_COLUMNS = `
 const UPSERT_RUN = `
   INSERT INTO runs (run_id, version, state, wes_state, canceling, request, provider, owner, external_id,
     failure_reason, error_message, outputs, run_log, cleaned, submitted_at, start_time, end_time, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb, $14,
+  VALUES ($1, $2, $3, $4, $5, COALESCE($6::jsonb, 'null'::jsonb), $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb, $14,
     date_trunc('milliseconds', $15::timestamptz), $16, $17, now())
   ON CONFLICT (run_id) DO UPDATE SET
     version = EXCLUDED.version, state = EXCLUDED.state, wes_state = EXCLUDED.wes_state,
-    canceling = EXCLUDED.canceling, request = EXCLUDED.request, provider = EXCLUDED.provider,
+    canceling = EXCLUDED.canceling, request = COALESCE($6::jsonb, runs.request), provider = EXCLUDED.provider,
     owner = EXCLUDED.owner, external_id = EXCLUDED.external_id, failure_reason = EXCLUDED.failure_reason,
     error_message = EXCLUDED.error_message, outputs = EXCLUDED.outputs, run_log = EXCLUDED.run_log,
-    cleaned = EXCLUDED.cleaned, start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time,
+    cleaned = EXCLUDED.cleaned, start_time = COALESCE(EXCLUDED.start_time, runs.start_time), end_time = EXCLUDED.end_time,
     updated_at = EXCLUDED.updated_at
   WHERE runs.version < EXCLUDED.version`;
 
@@ -50,7 +52,7 @@ export class PostgresRunStore implements RunStore {
   async project(p: RunProjection): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(UPSERT_RUN, [
-        p.runId, p.version, p.state, p.wesState, p.canceling, JSON.stringify(p.request), p.provider ?? null,
+        p.runId, p.version, p.state, p.wesState, p.canceling, p.request === undefined ? null : JSON.stringify(p.request), p.provider ?? null,
         p.owner ?? null, p.externalId ?? null, p.failureReason ?? null, p.errorMessage ?? null,
         JSON.stringify(p.outputs), JSON.stringify(p.runLog), p.cleaned, p.submittedAt, p.startTime ?? null,
         p.endTime ?? null,

@@ -33,8 +33,13 @@ export interface RunRow {
   endTime?: Date;
 }
 
-/** A projection: the run's row as of `version`, and transitions not projected before (or all). */
-export interface RunProjection extends RunRow {
+/**
+ * A projection: the run's row as of `version`, and transitions not projected before (or all).
+ * The request, which never changes, and a start time the run no longer carries may be left out:
+ * the row keeps what it has.
+ */
+export interface RunProjection extends Omit<RunRow, 'request'> {
+  request?: WesRunRequest;
   transitions: TransitionRecord[];
 }
 

@@ -2,7 +2,7 @@
  * A worker with the production wiring on a task queue of its own, a client, and a scratch data
  * dir, against the real dev server of the global set-up.
  */
-import { Client, Connection, WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -14,6 +14,7 @@ import type { ProvidersConfig } from '../../activities/providers/config';
 import { createRunWorkers, runWorkers } from '../../src/create-worker';
 import { openDatabase } from '../../src/database/data-source';
 import { PostgresRunStore } from '../../src/database/postgres-run-store';
+import { createDataConverter, payloadBlobDir } from '../../src/payloads/data-converter';
 import { installQuietRuntime } from './runtime';
 import { snapshotQuery } from '../../workflows/messages';
 import type { ProviderRetry, RunInput, RunSnapshot, WesRunRequest } from '../../workflows/run-types';
@@ -41,11 +42,11 @@ export interface Harness {
 /** The worker's providers and the API's, from one configuration as in production. */
 export const TEST_PROVIDERS: ProvidersConfig = {
   default: 'simulated',
-  providers: { local: { kind: 'local', workflowRoots: [EXAMPLES] }, simulated: { kind: 'simulated' } },
+  providers: { local: { kind: 'local', workflowRoots: [EXAMPLES] }, simulated: { kind: 'simulated', pollIntervalMs: 20 } },
 };
 
 export async function createHarness(
-  options: { startWorker?: boolean; taskQueue?: string; dataDir?: string; providers?: ProvidersConfig } = {},
+  options: { startWorker?: boolean; taskQueue?: string; dataDir?: string; providers?: ProvidersConfig; hostId?: string } = {},
 ): Promise<Harness> {
   installQuietRuntime();
   const address = process.env.TEMPORAL_ADDRESS!;
@@ -55,7 +56,7 @@ export async function createHarness(
   const database = await openDatabase(process.env.DATABASE_URL!);
   const runStore = new PostgresRunStore(database);
   const clientConnection = await Connection.connect({ address });
-  const client = new Client({ connection: clientConnection });
+  const client = new Client({ connection: clientConnection, dataConverter: createDataConverter(payloadBlobDir(dataDir)) });
   let workerConnection: NativeConnection | undefined;
   let workers: Worker[] = [];
   let running: Promise<void> | undefined;
@@ -74,6 +75,7 @@ export async function createHarness(
         registry,
         runStore,
         dataDir,
+        hostId: options.hostId ?? 'test-host',
         workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
         overrides: {
           // Any error thrown by workflow code is a bug: fail the run at once instead of retrying the task.
@@ -128,6 +130,19 @@ export async function waitForSnapshot(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`timed out waiting for the run; last snapshot: ${JSON.stringify(last)}`);
+}
+
+/**
+ * The run's final snapshot, however its workflow closed: a succeeded run returns it, a failed one
+ * carries it in its failure, a cancelled one answers the query.
+ */
+export async function finalSnapshot(handle: WorkflowHandle): Promise<RunSnapshot> {
+  try {
+    return (await handle.result()) as RunSnapshot;
+  } catch (err) {
+    if (!(err instanceof WorkflowFailedError)) throw err;
+    return handle.query(snapshotQuery);
+  }
 }
 
 export function transitionTypes(snapshot: RunSnapshot): string[] {

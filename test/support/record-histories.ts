@@ -8,12 +8,12 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { cancelSignal, resumeSignal, resumeUpdate } from '../../workflows/messages';
+import { resumeSignal, resumeUpdate } from '../../workflows/messages';
 import type { RunInput, WesRunRequest } from '../../workflows/run-types';
 import type { wesRun } from '../../workflows/wes-run';
 import { startTestPostgres, writeTestBundle } from './global-setup';
 import { writeHistory } from './history-file';
-import { createHarness, EXAMPLES, waitForSnapshot, type Harness } from './harness';
+import { createHarness, EXAMPLES, finalSnapshot, waitForSnapshot, type Harness } from './harness';
 import { startTemporalServer } from './temporal-server';
 
 /**
@@ -21,7 +21,7 @@ import { startTemporalServer } from './temporal-server';
  * proving that runs started on old code continue on new code.
  */
 export const HISTORIES_DIR = path.resolve(__dirname, '../histories');
-export const CURRENT_GENERATION = '3-provider-task-queues';
+export const CURRENT_GENERATION = '4-lean-engine';
 
 type Handle = WorkflowHandle<typeof wesRun>;
 interface Scenario {
@@ -43,14 +43,14 @@ export const SCENARIOS: Record<string, Scenario> = {
     request: { workflow_params: { prepare_ms: 60_000 } },
     drive: async (handle) => {
       await waitForSnapshot(handle, (s) => s.state === 'starting');
-      await handle.signal(cancelSignal, 'recorded');
+      await handle.cancel();
     },
   },
   'cancel-while-running': {
     request: { workflow_params: { duration_ms: 60_000 } },
     drive: async (handle) => {
       await submitted(handle);
-      await handle.signal(cancelSignal, 'recorded');
+      await handle.cancel();
     },
   },
   'approval-resumed': {
@@ -66,7 +66,7 @@ export const SCENARIOS: Record<string, Scenario> = {
     options: { requireApproval: true },
     drive: async (handle) => {
       await awaiting(handle);
-      await handle.signal(cancelSignal);
+      await handle.cancel();
     },
   },
   'provider-paused-resumed': {
@@ -76,6 +76,14 @@ export const SCENARIOS: Record<string, Scenario> = {
       await handle.signal(resumeSignal, { answer: 42 });
     },
   },
+  'continued-as-new': {
+    // 12 simulated hours in about 22 s, preempted every minute: a few continuations.
+    request: { workflow_params: { duration_ms: 43_200_000, preempt_every_ms: 60_000, time_scale: 2_000 } },
+  },
+  'provider-unreachable': {
+    request: { workflow_params: { duration_ms: 1500, unreachable_from_ms: 300, unreachable_for_ms: 700 } },
+  },
+  'timed-out': { request: { workflow_params: { duration_ms: 60_000 } }, options: { timeout: '1s' } },
   'local-hello-world': {
     request: {
       workflow_type: 'CWL',
@@ -90,8 +98,9 @@ export const SCENARIOS: Record<string, Scenario> = {
 async function record(h: Harness, name: string, scenario: Scenario): Promise<void> {
   const handle = await h.start(scenario.request, scenario.options);
   await scenario.drive?.(handle);
-  await handle.result();
-  const history = await handle.fetchHistory();
+  await finalSnapshot(handle);
+  // The last execution of a run that continued as new: it starts from a continuation.
+  const history = await h.client.workflow.getHandle(handle.workflowId).fetchHistory();
   writeHistory(path.join(HISTORIES_DIR, CURRENT_GENERATION, `${name}.json`), history);
   console.log(`recorded ${name}: ${history.events?.length} events`);
 }

@@ -12,7 +12,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import type { Config } from '../../config';
-import { cancelSignal, NOT_AWAITING_INPUT, resumeUpdate } from '../../../workflows/messages';
+import { NOT_AWAITING_INPUT, resumeUpdate } from '../../../workflows/messages';
 import type { ResumeInput, RunInput, RunSnapshot } from '../../../workflows/run-types';
 import type { wesRun } from '../../../workflows/wes-run';
 import { CONFIG } from '../core/tokens';
@@ -44,7 +44,7 @@ export class RunWorkflows {
       await this.client.workflow.start<typeof wesRun>('wesRun', {
         taskQueue: this.config.taskQueue,
         workflowId: input.runId,
-        args: [input],
+        args: [{ ...input, ...(this.config.runTimeout ? { timeout: this.config.runTimeout } : {}) }],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
@@ -55,7 +55,8 @@ export class RunWorkflows {
 
   async cancel(runId: string): Promise<void> {
     try {
-      await this.client.workflow.getHandle(runId).signal(cancelSignal, 'cancelled through the WES API');
+      // Temporal's own cancel, as from the Web UI or the CLI: the workflow then closes as Canceled.
+      await this.client.workflow.getHandle(runId).cancel();
     } catch (err) {
       throw this.ended(runId, err);
     }

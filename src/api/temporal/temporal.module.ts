@@ -1,11 +1,12 @@
 /**
- * The Temporal connection and client as Nest providers, wired by hand (DESIGN.md §8). The
+ * The Temporal connection and client as Nest providers, wired by hand (docs/design.md). The
  * connection is lazy: the API starts, and serves the read model, while Temporal is still down;
  * calls that need Temporal answer 503 until it is up.
  */
 import { Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { Config } from '../../config';
+import { createDataConverter, payloadBlobDir } from '../../payloads/data-converter';
 import { CONFIG } from '../core/tokens';
 import { RunWorkflows } from './run-workflows';
 
@@ -37,7 +38,8 @@ class TemporalConnectionCloser implements OnApplicationShutdown {
     {
       provide: Client,
       inject: [Connection, CONFIG],
-      useFactory: (connection: Connection, config: Config) => new Client({ connection, namespace: config.temporalNamespace }),
+      useFactory: (connection: Connection, config: Config) =>
+        new Client({ connection, namespace: config.temporalNamespace, dataConverter: createDataConverter(payloadBlobDir(config.dataDir)) }),
     },
     TemporalConnectionCloser,
     RunWorkflows,

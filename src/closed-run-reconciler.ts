@@ -1,0 +1,57 @@
+/**
+ * A run's workflow records its own end in the read model, unless Temporal ends it from outside:
+ * terminated (Web UI, CLI) or timed out by a Temporal-level timeout. No workflow code runs then,
+ * so the worker process sweeps Temporal's visibility for such runs and records them as failed
+ * (`system_error`), naming what Temporal did. Idempotent: a run already ended is left alone.
+ */
+import type { Client } from '@temporalio/client';
+import { isTerminal } from '../workflows/state-machine';
+import { RunRecord } from '../workflows/run-record';
+import type { RunStore } from './database/run-store';
+
+const CLOSED_FROM_OUTSIDE = ['Terminated', 'TimedOut'];
+
+export class ClosedRunReconciler {
+  /** Closed runs before this were swept already. */
+  private sweptUntil = new Date(0);
+
+  constructor(
+    private readonly client: Client,
+    private readonly store: RunStore,
+  ) {}
+
+  /** Records every run closed from outside since the last sweep; returns how many it recorded. */
+  async sweep(): Promise<number> {
+    const statuses = CLOSED_FROM_OUTSIDE.map((status) => `'${status}'`).join(', ');
+    const query = `WorkflowType = 'wesRun' AND ExecutionStatus IN (${statuses}) AND CloseTime >= '${this.sweptUntil.toISOString()}'`;
+    let recorded = 0;
+    let latest = this.sweptUntil;
+    for await (const workflow of this.client.workflow.list({ query })) {
+      if (workflow.closeTime && workflow.closeTime > latest) latest = workflow.closeTime;
+      if (await this.recordClosed(workflow.workflowId, workflow.status.name, workflow.closeTime)) recorded++;
+    }
+    this.sweptUntil = latest;
+    return recorded;
+  }
+
+  /** Runs `sweep` every `intervalMs` until `signal` aborts; a failed sweep is reported and retried. */
+  async run(intervalMs: number, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      await this.sweep().catch((err) => console.error('reconciler: sweep failed:', (err as Error).message));
+      await new Promise((resolve) => setTimeout(resolve, intervalMs).unref());
+    }
+  }
+
+  private async recordClosed(runId: string, status: string, closedAt = new Date()): Promise<boolean> {
+    const row = await this.store.get(runId);
+    if (!row || isTerminal(row.state)) return false;
+    const transitions = await this.store.transitions(runId);
+    const record = new RunRecord(runId, { ...row, log: row.runLog, transitions: transitions.slice(-1), preempted: false });
+    const lastSeq = record.lastSeq;
+    record.fail('system_error', `the run's workflow was ${status === 'TimedOut' ? 'timed out' : 'terminated'} in Temporal`);
+    for (const transition of record.transitions.filter((t) => t.seq > lastSeq)) transition.at = closedAt.toISOString();
+    const projection = record.projection({ runId, request: row.request, owner: row.owner }, row.submittedAt, row.version + 1, lastSeq);
+    await this.store.project(projection);
+    return true;
+  }
+}

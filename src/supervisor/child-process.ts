@@ -1,0 +1,28 @@
+/**
+ * A service's process as an Instance. In a process group of its own: a terminal's Ctrl-C then
+ * reaches only the supervisor, which stops the services one after the other instead of all at once.
+ */
+import { spawn } from 'node:child_process';
+import type { Exit, Instance } from './service';
+
+export interface ChildOptions {
+  env: NodeJS.ProcessEnv;
+  /** Past this, stop() kills it. */
+  stopTimeoutMs: number;
+  /** When it is ready, given that it has been spawned; ready at once without. */
+  ready?: (exited: Promise<Exit>) => Promise<void>;
+}
+
+export function startChild(command: string, args: string[], options: ChildOptions): Instance {
+  const child = spawn(command, args, { env: options.env, detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
+  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const stop = async (): Promise<void> => {
+    if (!running()) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => running() && child.kill('SIGKILL'), options.stopTimeoutMs);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { pid: child.pid!, ready: options.ready?.(exited) ?? Promise.resolve(), exited, stop };
+}

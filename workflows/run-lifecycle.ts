@@ -1,0 +1,346 @@
+/**
+ * One GA4GH WES run from acceptance to its end (docs/design.md, "The run lifecycle"):
+ *
+ *   start   queued → starting: provider chosen, run prepared and, without an approval gate,
+ *           submitted, all in one activity; with a gate, awaiting_input until resumed, then submitted
+ *   follow  running ⇄ awaiting_input: one long activity per change the provider reports;
+ *           continues as new when the history grows
+ *   end     succeeded | failed | cancelled, cleaned up, closed as Completed, Failed or Canceled
+ *
+ * Cancel (from the API, the Web UI or the CLI: all are Temporal's cancel) stops a run before
+ * submission at once and cancels it at its provider after. Deterministic code only.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  CancelledFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { providerActivities, selectProvider, type ProviderActivities } from './activity-stubs';
+import { NOT_AWAITING_INPUT, RUN_CANCELLED_BY_PROVIDER, RUN_FAILED, resumeSignal, resumeUpdate, snapshotQuery } from './messages';
+import { RunPublisher } from './run-publisher';
+import { RunRecord } from './run-record';
+import type { PollingState, ProviderNews, ResumeInput, RunInput, RunLog, RunRef, RunSnapshot, Submission, WesRunRequest } from './run-types';
+import { isTerminal, type FailureReason, type TransitionType } from './state-machine';
+import { providerTaskQueue } from './task-queues';
+import type { wesRun } from './wes-run';
+
+/** Continue as new past this many events, well below Temporal's limits (51,200 events, 50 MB). */
+export const HISTORY_EVENTS_LIMIT = 1_000;
+
+export class RunLifecycle {
+  private readonly record: RunRecord;
+  private readonly publisher: RunPublisher;
+  private request: WesRunRequest;
+  private activities: ProviderActivities;
+  private readonly deadline?: number;
+  /** Cancellable part of the run: everything before submission. */
+  private readonly beforeSubmission: CancellationScope;
+  private cancelReason?: string;
+  private cancelledInTemporal = false;
+  private timedOut = false;
+  private resumeInput?: ResumeInput;
+  /** The provider state last seen (a run the provider accepted counts as running), and whether it answered. */
+  private seen: PollingState;
+
+  constructor(private readonly input: RunInput) {
+    const { continued } = input;
+    this.record = new RunRecord(input.runId, continued?.record);
+    this.publisher = new RunPublisher(this.record, input, continued?.projection);
+    this.request = input.request;
+    this.activities = providerActivities(this.record.activityQueue, input.providerRetry);
+    this.deadline = continued ? continued.deadline : input.timeout ? Date.now() + msToNumber(input.timeout) : undefined;
+    this.seen = continued?.polling ?? { state: 'RUNNING', unreachable: false };
+    this.beforeSubmission = new CancellationScope();
+  }
+
+  async run(): Promise<RunSnapshot> {
+    this.listen();
+    const ended = await CancellationScope.nonCancellable(() => this.live());
+    if (!ended) return this.continueAsNew();
+    await CancellationScope.nonCancellable(() => this.cleanUp());
+    return this.close();
+  }
+
+  /** Until the run ends (true) or should continue in a new execution (false). */
+  private async live(): Promise<boolean> {
+    try {
+      if (this.record.externalId === undefined) {
+        const submission = await this.start();
+        if (!submission) return true;
+        this.submitted(submission);
+        if (await this.take(submission.news)) return true;
+      }
+      return await this.follow();
+    } catch (err) {
+      // An activity's failure ends the run (a local activity's comes unwrapped); anything else is a
+      // bug here: it fails the workflow task, to be fixed and replayed.
+      if (!(err instanceof ActivityFailure || err instanceof ApplicationFailure)) throw err;
+      this.fail(failureReasonOf(err), failureMessage(err));
+      return true;
+    }
+  }
+
+  /** queued → starting → (awaiting_input →) submitted; undefined when cancelled before submission. */
+  private async start(): Promise<Submission | undefined> {
+    try {
+      return await this.beforeSubmission.run(async () => {
+        this.record.provider = await selectProvider(this.input);
+        this.useQueue(providerTaskQueue(workflowInfo().taskQueue, this.record.provider));
+        this.transition('init');
+        const submission = await this.activities.startRun(this.ref(), { submit: !this.input.requireApproval });
+        if (submission) return submission;
+        this.transition('wait', { reason: 'approval required' });
+        const given = await this.nextResumeInput();
+        this.transition('resume', { input: given });
+        // What the approver gives completes or overrides the run's parameters.
+        this.request = { ...this.request, workflow_params: { ...this.request.workflow_params, ...given } };
+        return await this.activities.submitRun(this.ref());
+      });
+    } catch (err) {
+      if (!isCancellation(err) || this.cancelReason === undefined) throw err;
+      this.endCancelled();
+      return undefined;
+    }
+  }
+
+  private submitted({ externalId, hostQueue }: Submission): void {
+    this.record.externalId = externalId;
+    if (hostQueue) this.useQueue(hostQueue);
+    // A resumed approval gate has already moved the run to running.
+    if (this.record.state === 'starting') this.transition('step', { external_id: externalId });
+    else this.publisher.publish();
+  }
+
+  /** running ⇄ awaiting_input: takes the provider's news until the run ends. */
+  private async follow(): Promise<boolean> {
+    const following = new CancellationScope();
+    void this.cancelAtProviderWhenAsked(following);
+    for (;;) {
+      if (this.shouldContinueAsNew()) return false;
+      const news = await following
+        .run(() => this.activities.awaitRunChange(this.ref(), this.seen))
+        // Cancelled because the run ended otherwise (its cancel at the provider failed).
+        .catch((err) => (isCancellation(err) && isTerminal(this.record.state) ? undefined : Promise.reject(err)));
+      if (news === undefined || (await this.take(news))) return true;
+    }
+  }
+
+  /** Records what the provider reported; true when the run has ended. */
+  private async take(news: ProviderNews): Promise<boolean> {
+    if (news.unreachable !== undefined || this.seen.unreachable) return this.reachability(news);
+    if (news.state === this.seen.state) return false;
+    this.seen = { state: news.state, unreachable: false };
+    // The provider's log of the run, after what this run's own system log already says.
+    if (news.results) this.record.log = withSystemLogs(news.results.log, this.record.log.system_logs);
+    if (news.cleaned) this.record.cleaned = true;
+    switch (news.state) {
+      case 'COMPLETE':
+        if (news.error) return this.fail('system_error', news.error);
+        this.record.outputs = news.results?.outputs ?? {};
+        return this.end('finish', { outputs: this.record.outputs });
+      case 'EXECUTOR_ERROR':
+      case 'SYSTEM_ERROR':
+        return this.fail(news.state === 'EXECUTOR_ERROR' ? 'executor_error' : 'system_error', news.detail ?? `provider '${this.record.provider}' reported ${news.state}`);
+      case 'CANCELED':
+        return this.endCancelled();
+      case 'PAUSED':
+        return this.pause();
+      default:
+        this.record.preempted = news.state === 'PREEMPTED';
+        this.transition('step', { provider_state: news.state, ...(news.detail ? { detail: news.detail } : {}) });
+        return false;
+    }
+  }
+
+  /** The provider paused the run: wait for input (or a cancel, which the provider then confirms). */
+  private async pause(): Promise<false> {
+    if (this.record.state !== 'awaiting_input') this.transition('wait', { provider_state: 'PAUSED' });
+    const given = await this.nextResumeInput().catch((err) => (isCancellation(err) ? undefined : Promise.reject(err)));
+    if (given !== undefined) {
+      this.transition('resume', { input: given });
+      await this.activities.resumeRun(this.ref(), given);
+      this.seen = { state: 'RUNNING', unreachable: false };
+    }
+    return false;
+  }
+
+  /** A provider outage is logged, not fatal: polling goes on until it answers again. */
+  private reachability(news: ProviderNews): Promise<boolean> | false {
+    const provider = `provider '${this.record.provider}'`;
+    if (news.unreachable !== undefined) {
+      this.seen = { ...this.seen, unreachable: true };
+      this.record.appendSystemLog(`${new Date().toISOString()} ${provider} unreachable, still polling: ${news.unreachable}`);
+      this.publisher.publish();
+      return false;
+    }
+    this.seen = { ...this.seen, unreachable: false };
+    this.record.appendSystemLog(`${new Date().toISOString()} ${provider} reachable again`);
+    this.publisher.publish();
+    return this.take(news);
+  }
+
+  /** After submission a cancel goes to the provider, whose confirmation ends the run. */
+  private async cancelAtProviderWhenAsked(following: CancellationScope): Promise<void> {
+    await condition(() => this.cancelReason !== undefined || isTerminal(this.record.state));
+    if (isTerminal(this.record.state)) return;
+    this.record.canceling = true;
+    this.publisher.publish();
+    try {
+      await this.activities.cancelRun(this.ref());
+    } catch (err) {
+      this.fail(failureReasonOf(err), failureMessage(err));
+      following.cancel();
+    }
+  }
+
+  private async nextResumeInput(): Promise<ResumeInput> {
+    await condition(() => this.resumeInput !== undefined || this.cancelReason !== undefined);
+    if (this.resumeInput === undefined) throw new CancelledFailure(this.cancelReason);
+    const given = this.resumeInput;
+    this.resumeInput = undefined;
+    return given;
+  }
+
+  /** Always, however the run ended: staged inputs and provider leftovers go; outputs and logs stay. */
+  private async cleanUp(): Promise<void> {
+    if (!this.record.cleaned) {
+      try {
+        await this.activities.cleanupRun({ runId: this.input.runId, provider: this.record.provider, request: this.request, externalId: this.record.externalId });
+        this.record.cleaned = true;
+      } catch (err) {
+        this.record.appendSystemLog(`cleanup failed: ${failureMessage(err)}`);
+      }
+      this.publisher.publish();
+    }
+    await this.publisher.settled();
+  }
+
+  /** How the workflow closes tells the truth in Temporal's UI: Completed, Failed or Canceled. */
+  private close(): RunSnapshot {
+    const snapshot = this.record.snapshot();
+    if (this.record.state === 'failed') {
+      throw ApplicationFailure.create({ type: RUN_FAILED, message: snapshot.error, nonRetryable: true, details: [snapshot] });
+    }
+    if (this.record.state === 'cancelled') {
+      if (this.cancelledInTemporal) throw new CancelledFailure(this.cancelReason);
+      throw ApplicationFailure.create({ type: RUN_CANCELLED_BY_PROVIDER, message: `cancelled by provider '${this.record.provider}'`, nonRetryable: true, details: [snapshot] });
+    }
+    return snapshot;
+  }
+
+  private shouldContinueAsNew(): boolean {
+    const info = workflowInfo();
+    const long = info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_LIMIT;
+    return long && this.cancelReason === undefined && allHandlersFinished();
+  }
+
+  private async continueAsNew(): Promise<never> {
+    const continued = { record: this.record.carryOver(), deadline: this.deadline, projection: this.publisher.cursor(), polling: this.seen };
+    return continueAsNew<typeof wesRun>({ ...this.input, request: this.request, continued });
+  }
+
+  private listen(): void {
+    setHandler(snapshotQuery, () => this.record.snapshot());
+    setHandler(resumeSignal, (given) => {
+      if (this.waitingForInput()) this.resumeInput = given ?? {};
+    });
+    setHandler(
+      resumeUpdate,
+      async (given) => {
+        this.resumeInput = given ?? {};
+        await condition(() => this.record.state !== 'awaiting_input');
+        return this.record.snapshot();
+      },
+      {
+        validator: (_given) => {
+          if (this.waitingForInput()) return;
+          const state = `${this.record.state}${this.cancelReason ? ' (cancelling)' : ''}`;
+          throw ApplicationFailure.create({ type: NOT_AWAITING_INPUT, message: `run ${this.input.runId} is ${state}, not awaiting input`, nonRetryable: true });
+        },
+      },
+    );
+    CancellationScope.current().cancelRequested.catch(() => {
+      this.cancelledInTemporal = true;
+      this.requestCancel('cancel requested');
+    });
+    if (this.deadline !== undefined) void this.timeOutAtDeadline(this.deadline);
+  }
+
+  private async timeOutAtDeadline(deadline: number): Promise<void> {
+    const ended = await CancellationScope.nonCancellable(() => condition(() => isTerminal(this.record.state), Math.max(deadline - Date.now(), 1)));
+    if (ended) return;
+    this.timedOut = true;
+    this.requestCancel(`the run's time limit of ${String(this.input.timeout)} was reached`);
+  }
+
+  private requestCancel(reason: string): void {
+    if (this.cancelReason !== undefined || isTerminal(this.record.state)) return;
+    this.cancelReason = reason;
+    if (this.record.externalId === undefined) this.beforeSubmission.cancel();
+  }
+
+  private waitingForInput(): boolean {
+    return this.record.state === 'awaiting_input' && this.resumeInput === undefined && this.cancelReason === undefined;
+  }
+
+  private useQueue(taskQueue: string): void {
+    this.record.activityQueue = taskQueue;
+    this.activities = providerActivities(taskQueue, this.input.providerRetry);
+  }
+
+  private ref(): RunRef {
+    return { runId: this.input.runId, provider: this.record.provider!, request: this.request, externalId: this.record.externalId };
+  }
+
+  /** The one way a transition is made: recorded, then published. */
+  private transition(type: TransitionType, payload?: Record<string, unknown>): void {
+    this.record.transition(type, payload);
+    this.publisher.publish();
+  }
+
+  private end(type: 'finish' | 'cancelled', payload: Record<string, unknown>): true {
+    // The provider may finish a run while it waits for input: the run leaves its pause first.
+    if (type === 'finish' && this.record.state === 'awaiting_input') this.record.transition('step', { provider_state: 'COMPLETE' });
+    this.transition(type, payload);
+    return true;
+  }
+
+  /** Cancelled as asked, or, when it was the time limit that asked, failed as timed out. */
+  private endCancelled(): true {
+    if (this.timedOut) return this.fail('timed_out', this.cancelReason!);
+    return this.end('cancelled', { reason: this.cancelReason ?? `cancelled by provider '${this.record.provider}'` });
+  }
+
+  private fail(reason: FailureReason, error: string): true {
+    if (isTerminal(this.record.state)) return true;
+    this.record.fail(reason, error);
+    this.publisher.publish();
+    return true;
+  }
+}
+
+function withSystemLogs(log: RunLog, earlier: string[] = []): RunLog {
+  const system_logs = [...earlier, ...(log.system_logs ?? [])];
+  return system_logs.length > 0 ? { ...log, system_logs } : log;
+}
+
+/** The reason a failed activity gives, without Temporal's wrapping. */
+function failureMessage(err: unknown): string {
+  let cause: unknown = err;
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+  return cause instanceof Error ? cause.message : String(err);
+}
+
+function failureReasonOf(err: unknown): FailureReason {
+  let cause: unknown = err;
+  while (cause instanceof Error && !(cause instanceof ApplicationFailure) && cause.cause) cause = cause.cause;
+  return cause instanceof ApplicationFailure && cause.type === 'InvalidRunRequest' ? 'executor_error' : 'system_error';
+}

@@ -1,0 +1,74 @@
+/**
+ * Makes a run's changes visible: search attributes for Temporal's UI, the row and transitions of
+ * the read model for the API. Both are coalesced: however many transitions one workflow activation
+ * makes, they go out as one upsert and one projection, in order, never rolling back.
+ */
+import { CancellationScope, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { projectRun } from './activity-stubs';
+import type { RunRecord } from './run-record';
+import type { ProjectionCursor, RunInput } from './run-types';
+import { WesOwnerKey, WesProviderKey, WesStateKey, WesWorkflowTypeKey } from './search-attributes';
+
+export class RunPublisher {
+  /** The projection number last handed out; projections with older numbers change nothing. */
+  private version: number;
+  /** What the read model is known to hold. */
+  private confirmed: { seq: number; requestSent: boolean };
+  private projections: Promise<void> = Promise.resolve();
+  private projectionQueued = false;
+  private attributesQueued = false;
+  private published?: string;
+
+  constructor(
+    private readonly run: RunRecord,
+    private readonly input: RunInput,
+    cursor: ProjectionCursor = { version: 0, seq: 0, requestSent: false },
+  ) {
+    this.version = cursor.version;
+    this.confirmed = { seq: cursor.seq, requestSent: cursor.requestSent };
+  }
+
+  /** Publishes the run as it stands at the end of this activation. */
+  publish(): void {
+    if (!this.attributesQueued) {
+      this.attributesQueued = true;
+      void Promise.resolve().then(() => this.upsertAttributes());
+    }
+    if (this.projectionQueued) return;
+    this.projectionQueued = true;
+    this.projections = this.projections.then(() => this.project());
+  }
+
+  /** Resolves once every projection asked for so far is in the read model. */
+  async settled(): Promise<void> {
+    await this.projections;
+  }
+
+  /** Where a continued execution takes over: numbers already handed out are never reused. */
+  cursor(): ProjectionCursor {
+    return { version: this.version, ...this.confirmed };
+  }
+
+  private upsertAttributes(): void {
+    this.attributesQueued = false;
+    const { run, input } = this;
+    const attributes = [
+      { key: WesStateKey, value: run.wesState },
+      { key: WesWorkflowTypeKey, value: input.request.workflow_type },
+      ...(run.provider ? [{ key: WesProviderKey, value: run.provider }] : []),
+      ...(input.owner ? [{ key: WesOwnerKey, value: input.owner }] : []),
+    ];
+    const key = JSON.stringify(attributes);
+    if (key === this.published) return;
+    this.published = key;
+    upsertSearchAttributes(attributes);
+  }
+
+  private async project(): Promise<void> {
+    this.projectionQueued = false;
+    const seq = this.run.lastSeq;
+    const { request, ...projection } = this.run.projection(this.input, workflowInfo().startTime, ++this.version, this.confirmed.seq);
+    await CancellationScope.nonCancellable(() => projectRun(this.confirmed.requestSent ? projection : { ...projection, request }));
+    this.confirmed = { seq, requestSent: true };
+  }
+}
