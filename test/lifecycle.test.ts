@@ -1,5 +1,5 @@
 /**
- * Every path of the run lifecycle (DESIGN.md §3), driven through the simulated provider on a
+ * Every path of the run lifecycle (docs/design.md, "The run lifecycle"), driven through the simulated provider on a
  * real Temporal dev server with the production worker wiring.
  */
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';

@@ -1,5 +1,5 @@
 /**
- * The read model (DESIGN.md §5) on a real PostgreSQL: the embedded one, in a fresh cluster, with
+ * The read model (docs/design.md, "The read model") on a real PostgreSQL: the embedded one, in a fresh cluster, with
  * the schema from the migrations.
  */
 import { randomUUID } from 'node:crypto';

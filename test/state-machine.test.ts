@@ -1,4 +1,4 @@
-/** The transition table over all 49 pairs of states, and the WES mapping of DESIGN.md §1-2. */
+/** The transition table over all 49 pairs of states, and the WES mapping (docs/design.md, "The execution state machine", "WES states"). */
 import {
   canTransition,
   EXECUTION_STATES,
@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 
-// DESIGN.md §1, written out independently of the module under test.
+// The table of docs/design.md, "The execution state machine", written out independently of the module under test.
 const ALLOWED = new Set([
   'queued>starting', 'queued>failed', 'queued>cancelled',
   'starting>running', 'starting>awaiting_input', 'starting>succeeded', 'starting>failed', 'starting>cancelled',

@@ -33,6 +33,8 @@ export interface Harness {
   registry: ProviderRegistry;
   /** Starts the in-process worker (started at once unless `startWorker: false`). */
   startWorker(): Promise<void>;
+  /** Shuts the workers down gracefully, as a host going away would. */
+  stopWorker(): Promise<void>;
   /** Shuts the workers down gracefully and starts new ones, as a deployment would. */
   restartWorker(): Promise<void>;
   start(request: Partial<WesRunRequest>, options?: Partial<RunInput>): Promise<WorkflowHandle<typeof wesRun>>;
@@ -84,10 +86,14 @@ export async function createHarness(
       });
       running = runWorkers(workers);
     },
-    async restartWorker() {
-      for (const worker of workers) worker.shutdown();
+    async stopWorker() {
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await workerConnection?.close();
+      workerConnection = undefined;
+    },
+    async restartWorker() {
+      await harness.stopWorker();
       await harness.startWorker();
     },
     async start(request, runOptions = {}) {
@@ -101,9 +107,7 @@ export async function createHarness(
       return client.workflow.start(wesRun, { taskQueue, workflowId: runId, args: [input] });
     },
     async stop() {
-      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-      await workerConnection?.close();
+      await harness.stopWorker();
       await clientConnection.close();
       await database.destroy();
     },

@@ -1,0 +1,77 @@
+/**
+ * The bench's only way into durable-wes: the WES REST API, as any client would use it. A run is
+ * followed by polling its status every 10 ms, so the polling interval adds at most 10 ms to a
+ * sample and the same to every sample.
+ */
+import path from 'node:path';
+import { now, sleep } from './time';
+
+export const TERMINAL_STATES = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED', 'PREEMPTED'];
+export const POLL_MS = 10;
+const RUN_TIMEOUT_MS = 60_000;
+
+export const HELLO_CWL = path.resolve(__dirname, '../../examples/hello-world/hello.cwl');
+
+export type RunRequest = Record<string, unknown>;
+
+export function simulatedRun(durationMs: number): RunRequest {
+  return {
+    workflow_type: 'SIMULATED',
+    workflow_type_version: '1',
+    workflow_url: 'simulated:',
+    workflow_params: { duration_ms: durationMs },
+    tags: { wes_provider: 'simulated' },
+  };
+}
+
+export function helloWorldRun(message: string): RunRequest {
+  return { workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: HELLO_CWL, workflow_params: { message } };
+}
+
+/** One run from POST to a terminal state; a state other than COMPLETE is a failed sample. */
+export interface RunSample {
+  runId: string;
+  state: string;
+  ms: number;
+}
+
+export class WesClient {
+  constructor(readonly base: string) {}
+
+  async submit(request: RunRequest): Promise<string> {
+    const body = await this.call<{ run_id: string }>('POST', '/runs', JSON.stringify(request));
+    return body.run_id;
+  }
+
+  async state(runId: string): Promise<string> {
+    return (await this.call<{ state: string }>('GET', `/runs/${runId}/status`)).state;
+  }
+
+  async waitTerminal(runId: string, timeoutMs = RUN_TIMEOUT_MS): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const state = await this.state(runId);
+      if (TERMINAL_STATES.includes(state)) return state;
+      if (Date.now() >= deadline) throw new Error(`run ${runId} still ${state} after ${timeoutMs} ms`);
+      await sleep(POLL_MS);
+    }
+  }
+
+  async run(request: RunRequest): Promise<RunSample> {
+    const started = now();
+    const runId = await this.submit(request);
+    const state = await this.waitTerminal(runId);
+    return { runId, state, ms: now() - started };
+  }
+
+  private async call<T>(method: string, url: string, body?: string): Promise<T> {
+    const response = await fetch(`${this.base}${url}`, {
+      method,
+      body,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text.slice(0, 500)}`);
+    return JSON.parse(text) as T;
+  }
+}

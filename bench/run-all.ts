@@ -1,0 +1,114 @@
+/**
+ * `npm run bench [-- FIGURE...] [--no-build]`: builds, starts durable-wes as a user would, runs the
+ * figures (all, or those named) against it one after another, writes bench/results/<figure>.json
+ * and regenerates the tables of docs/benchmarks.md. Exits non-zero when a figure could not be
+ * measured; a missed target is a result, not an error.
+ */
+import { execFileSync } from 'node:child_process';
+import { Client, Connection } from '@temporalio/client';
+import { startFloor } from './floor/floor';
+import { history } from './figures/history';
+import { overhead } from './figures/overhead';
+import { recovery } from './figures/recovery';
+import { throughput } from './figures/throughput';
+import { writeDoc } from './lib/doc';
+import type { BenchContext, Figure } from './lib/figure';
+import { Product } from './lib/product';
+import { loadAverage, machine, revision, shown, writeResult, type FigureResult } from './lib/report';
+import { round } from './lib/stats';
+import { REPO_ROOT } from './lib/temporal-dev';
+import { now } from './lib/time';
+
+/** In the documented order; recovery last, since it kills the Temporal server the others use. */
+const FIGURES: Figure[] = [throughput, overhead, history, recovery];
+/** A bound on the whole bench: a hung product must not hang CI. */
+const BENCH_TIMEOUT_MS = 15 * 60_000;
+
+const OPTIONS = ['--no-build'];
+
+function selectFigures(args: string[]): Figure[] {
+  const options = args.filter((arg) => arg.startsWith('--'));
+  const unknownOptions = options.filter((option) => !OPTIONS.includes(option));
+  if (unknownOptions.length) throw new Error(`unknown option ${unknownOptions.join(', ')}; the options are ${OPTIONS.join(', ')}`);
+  const names = args.filter((arg) => !arg.startsWith('--'));
+  const unknown = names.filter((name) => !FIGURES.some((figure) => figure.name === name));
+  if (unknown.length) throw new Error(`unknown figure ${unknown.join(', ')}; the figures are ${FIGURES.map((f) => f.name).join(', ')}`);
+  return names.length ? FIGURES.filter((figure) => names.includes(figure.name)) : FIGURES;
+}
+
+async function runFigure(figure: Figure, context: BenchContext): Promise<FigureResult> {
+  console.log(`bench: ${figure.name}: ${figure.title}`);
+  const date = new Date().toISOString();
+  const started = now();
+  const loadAtStart = loadAverage();
+  const base = { figure: figure.name, title: figure.title, date, revision: revision(), machine: machine() };
+  const end = () => ({ duration_s: round((now() - started) / 1000), load_average: { start: loadAtStart, end: loadAverage() } });
+  try {
+    const outcome = await figure.run(context);
+    return { ...base, ...end(), ...outcome };
+  } catch (err) {
+    // Written all the same, so the document never shows an older figure as if it were this run's.
+    return { ...base, ...end(), measures: [], failures: [`figure failed: ${(err as Error).message}`], details: {} };
+  }
+}
+
+function print(result: FigureResult): void {
+  for (const m of result.measures) {
+    const against = m.baseline ? ` vs ${shown(m.baseline.value)} (${m.baseline.name}): ratio ${shown(m.ratio)}` : '';
+    const verdict = m.met === undefined ? '' : m.met ? '  [target met]' : '  [target missed]';
+    console.log(`  ${m.name}: ${shown(m.value)} ${m.unit}${against}${verdict}`);
+  }
+  for (const failure of result.failures) console.log(`  failure: ${failure}`);
+  console.log(`  (${result.duration_s} s, load average ${result.load_average.start} → ${result.load_average.end})`);
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const figures = selectFigures(args);
+  const started = now();
+  if (!args.includes('--no-build')) execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+
+  console.log('bench: starting durable-wes (node dist/src/main.js)');
+  const product = await Product.start();
+  let measured = false;
+  let clean = false;
+  const abort = async (why: string) => {
+    console.error(`bench: ${why}; stopping the product (data kept in ${product.dataDir})`);
+    await product.stop(false);
+    process.exit(1);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void abort(`stopped by ${signal}`));
+  const watchdog = setTimeout(() => void abort(`still running after ${BENCH_TIMEOUT_MS / 60_000} minutes`), BENCH_TIMEOUT_MS);
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ address: product.temporalAddress });
+    const temporal = new Client({ connection });
+    const context: BenchContext = { product, wes: product.wes, temporal, startFloor: () => startFloor(product.temporalAddress, temporal) };
+    const results: FigureResult[] = [];
+    for (const figure of figures) {
+      const result = await runFigure(figure, context);
+      writeResult(result);
+      print(result);
+      results.push(result);
+    }
+    writeDoc(FIGURES.map((figure) => figure.name));
+    measured = results.every((result) => result.measures.length > 0);
+    clean = measured && results.every((result) => result.failures.length === 0);
+    console.log(`bench: done in ${round((now() - started) / 1000)} s; results in bench/results/, tables in docs/benchmarks.md`);
+  } finally {
+    clearTimeout(watchdog);
+    await connection?.close();
+    await product.stop(clean);
+    // Failed samples are worth a look at the product's log and run dirs.
+    if (!clean) console.error(`bench: the product's data dir and log are kept in ${product.dataDir}`);
+  }
+  return measured ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error('bench:', err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);
