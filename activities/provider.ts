@@ -1,5 +1,5 @@
 /**
- * The one interface every execution backend implements (DESIGN.md §6).
+ * The one interface every execution backend implements (docs/design.md, "Providers and task queues").
  *
  * Every operation must be safe to repeat: activities are retried, and a worker may die between a
  * provider's side effect and the workflow hearing of it. `submit` in particular must return the
@@ -43,6 +43,11 @@ export interface Provider {
   /** Starts the run, or finds the one already started for `run.runId`; returns its external id. */
   submit(run: ProviderRun): Promise<string>;
   status(run: ProviderRun): Promise<ProviderStatus>;
+  /**
+   * Optional: resolves when the run's status may have changed, or after `maxMs` (or when `signal`
+   * aborts). Without it, the poll asks for status every `pollIntervalMs`.
+   */
+  statusChanged?(run: ProviderRun, maxMs: number, signal: AbortSignal): Promise<void>;
   /** Asks the backend to stop the run; a run that already ended is left as it ended. */
   cancel(run: ProviderRun): Promise<void>;
   resume(run: ProviderRun, input: ResumeInput): Promise<void>;

@@ -1,5 +1,5 @@
 /**
- * Projects runs into the read model (DESIGN.md §5). Idempotent by construction (RunStore.project
+ * Projects runs into the read model (docs/design.md, "The read model"). Idempotent by construction (RunStore.project
  * ignores versions it has seen), so a retried attempt never duplicates a row.
  */
 import type { RunProjection, RunStore } from '../src/database/run-store';

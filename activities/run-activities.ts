@@ -8,7 +8,7 @@ import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activ
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { FAILURE_TYPES, InvalidRunRequestError, ProviderRejectedError } from './errors';
-import type { OperationContext } from './provider';
+import type { OperationContext, Provider } from './provider';
 import type { ProviderRegistry } from './provider-registry';
 import { removeStaging, runWorkDir, writeFileAtomic } from './work-dir';
 import type {
@@ -76,6 +76,13 @@ async function heartbeating<T>(work: (context: Context) => Promise<T>): Promise<
   } finally {
     clearInterval(timer);
   }
+}
+
+/** At once where the provider can tell, else after its poll interval; rejects when cancelled. */
+async function untilStatusMayChange(provider: Provider, run: ProviderRun, context: Context): Promise<void> {
+  if (!provider.statusChanged) return context.sleep(provider.pollIntervalMs);
+  await provider.statusChanged(run, provider.pollIntervalMs, context.cancellationSignal);
+  if (context.cancellationSignal.aborted) await context.cancelled;
 }
 
 function operationContext(context: Context): OperationContext {
@@ -191,7 +198,7 @@ export function createRunActivities({ registry, dataDir, hostQueue }: RunActivit
             continue;
           }
           if (status.state !== since.state || since.unreachable) return look(run, status);
-          await context.sleep(provider.pollIntervalMs);
+          await untilStatusMayChange(provider, run, context);
         }
       });
     },

@@ -329,3 +329,31 @@ describe('DetachedProcess recovers from launchers that died', () => {
     await expect(readFile(path.join(cwd, 'ran'))).rejects.toThrow(/ENOENT/);
   });
 });
+
+describe('DetachedProcess tells of its exit as it happens', () => {
+  test('changed() wakes on the exit, not on output; at once once exited; and on abort', async () => {
+    const cwd = await mkdtemp(path.join(dataDir, 'proc-'));
+    const proc = new DetachedProcess(path.join(cwd, 'process'));
+    // Writes output for a second, then exits.
+    await proc.launch(['sh', '-c', 'for i in 1 2 3 4 5; do echo out $i; echo err $i >&2; sleep 0.2; done'], cwd);
+    const never = new AbortController().signal;
+    const started = Date.now();
+    await proc.changed(10_000, never);
+    const waited = Date.now() - started;
+    expect((await proc.inspect()).phase).toBe('exited');
+    expect(waited).toBeGreaterThan(800);
+    expect(waited).toBeLessThan(3000);
+
+    // Nothing changes any more: it waits out its interval, or until aborted.
+    const idle = Date.now();
+    await proc.changed(300, never);
+    expect(Date.now() - idle).toBeLessThan(200); // the exit code is there already: at once
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 100);
+    const other = new DetachedProcess(path.join(cwd, 'other'));
+    await mkdir(other.dir);
+    const aborted = Date.now();
+    await other.changed(10_000, abort.signal);
+    expect(Date.now() - aborted).toBeLessThan(2000);
+  });
+});

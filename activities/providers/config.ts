@@ -1,5 +1,5 @@
 /**
- * Which providers exist is configuration, not code (DESIGN.md §6): a JSON document naming each
+ * Which providers exist is configuration, not code (docs/design.md, "Providers and task queues"): a JSON document naming each
  * provider, its kind and its settings, from WES_PROVIDERS_FILE or WES_PROVIDERS. Validated at
  * start-up, so a typo stops the process with a message instead of failing runs later.
  *

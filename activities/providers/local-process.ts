@@ -18,7 +18,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFile, link, mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, link, mkdir, open, readFile, readdir, rm, stat, watch, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { readFileIfExists, writeFileAtomic } from '../work-dir';
 import path from 'node:path';
@@ -193,6 +193,32 @@ export class DetachedProcess {
     if (await this.leaderAlive(record)) return { phase: 'running', pid: record.pid, cancelRequested, record };
     // The shell writes exit_code just before it exits: look again now that it is gone.
     return (await exited()) ?? { phase: 'died', cancelRequested, record };
+  }
+
+  /**
+   * Resolves as soon as the process's state may have changed (a file other than its output logs is
+   * written: its exit code, a cancel marker), or after `ms`, or when `signal` aborts. Lets a poll
+   * hear of the exit at once instead of at its next interval.
+   */
+  async changed(ms: number, signal: AbortSignal): Promise<void> {
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(), ms);
+    const abort = () => stop.abort();
+    signal.addEventListener('abort', abort, { once: true });
+    try {
+      const events = watch(this.dir, { signal: stop.signal });
+      // An exit written just before the watch began would otherwise wait for the timeout.
+      if (await exists(this.exitCodePath)) return;
+      for await (const { filename } of events) {
+        if (filename !== 'stdout.log' && filename !== 'stderr.log') return;
+      }
+    } catch (err) {
+      if ((err as Error).name !== 'AbortError') throw err;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', abort);
+      stop.abort();
+    }
   }
 
   /** Cancels: SIGTERM to the whole group, SIGKILL after `graceMs`. Leaves an ended process as it ended. */

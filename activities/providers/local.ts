@@ -79,8 +79,8 @@ export class LocalProvider implements Provider {
 
   constructor(options: LocalProviderOptions) {
     this.executables = { cwltool: options.cwltool ?? 'cwltool', snakemake: options.snakemake ?? 'snakemake' };
-    // Reading a pid file and /proc is cheap: a short interval notices the engine's exit quickly.
-    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    // The exit is noticed as its file is written (statusChanged); polling only backs that up.
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     for (const root of options.workflowRoots) {
       if (!path.isAbsolute(root)) throw new Error(`local provider: workflow root must be absolute: ${root}`);
     }
@@ -187,6 +187,10 @@ export class LocalProvider implements Provider {
           detail: `the engine (pid ${seen.record?.pid}) disappeared without an exit code and no cancel was requested: killed, or the host restarted`,
         };
     }
+  }
+
+  statusChanged(run: ProviderRun, maxMs: number, signal: AbortSignal): Promise<void> {
+    return this.process(run).changed(maxMs, signal);
   }
 
   async cancel(run: ProviderRun): Promise<void> {
