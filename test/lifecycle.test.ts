@@ -84,6 +84,30 @@ describe('a run that ends by itself', () => {
   });
 });
 
+describe('the read model', () => {
+  /** Every WES state the run's row showed, polled as fast as a client would. */
+  async function rowStates(runId: string, until: () => Promise<unknown>): Promise<string[]> {
+    const seen: string[] = [];
+    let done = false;
+    void until().finally(() => (done = true));
+    while (!done) {
+      const state = (await h.runStore.get(runId))?.wesState;
+      if (state && seen.at(-1) !== state) seen.push(state);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const last = (await h.runStore.get(runId))?.wesState;
+    if (last && seen.at(-1) !== last) seen.push(last);
+    return seen;
+  }
+
+  test('shows INITIALIZING while a preparation lasts, and is not written for one that does not', async () => {
+    const slow = await h.start({ workflow_params: { prepare_ms: 2500, duration_ms: 500 } });
+    expect(await rowStates(slow.workflowId, () => finalSnapshot(slow))).toEqual(['INITIALIZING', 'RUNNING', 'COMPLETE']);
+    const quick = await h.start({ workflow_params: { duration_ms: 500 } });
+    expect(await rowStates(quick.workflowId, () => finalSnapshot(quick))).toEqual(['RUNNING', 'COMPLETE']);
+  });
+});
+
 describe('submission', () => {
   test('connection errors are retried, then the run succeeds with one submission', async () => {
     const handle = await h.start({ workflow_params: { duration_ms: 100, submit_errors: 2 } });

@@ -22,6 +22,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { providerActivities, selectProvider, type ProviderActivities } from './activity-stubs';
 import { NOT_AWAITING_INPUT, RUN_CANCELLED_BY_PROVIDER, RUN_FAILED, resumeSignal, resumeUpdate, snapshotQuery } from './messages';
@@ -31,6 +32,8 @@ import type { PollingState, ProviderNews, ResumeInput, RunInput, RunLog, RunRef,
 import { isTerminal, type FailureReason, type TransitionType } from './state-machine';
 import { providerTaskQueue } from './task-queues';
 import type { wesRun } from './wes-run';
+
+const PREPARATION_WORTH_PROJECTING = '1 second';
 
 /** Continue as new past this many events, well below Temporal's limits (51,200 events, 50 MB). */
 export const HISTORY_EVENTS_LIMIT = 1_000;
@@ -94,7 +97,8 @@ export class RunLifecycle {
       return await this.beforeSubmission.run(async () => {
         this.record.provider = await selectProvider(this.input);
         this.useQueue(providerTaskQueue(workflowInfo().taskQueue, this.record.provider));
-        this.transition('init');
+        // Most runs are prepared in a moment: the read model hears of `starting` only if it lasts.
+        this.transition('init', undefined, PREPARATION_WORTH_PROJECTING);
         const submission = await this.activities.startRun(this.ref(), { submit: !this.input.requireApproval });
         if (submission) return submission;
         this.transition('wait', { reason: 'approval required' });
@@ -301,9 +305,9 @@ export class RunLifecycle {
   }
 
   /** The one way a transition is made: recorded, then published. */
-  private transition(type: TransitionType, payload?: Record<string, unknown>): void {
+  private transition(type: TransitionType, payload?: Record<string, unknown>, unlessOverWithin?: Duration): void {
     this.record.transition(type, payload);
-    this.publisher.publish();
+    this.publisher.publish(unlessOverWithin);
   }
 
   private end(type: 'finish' | 'cancelled', payload: Record<string, unknown>): true {

@@ -1,5 +1,5 @@
 /**
- * The execution state machine of a run (DESIGN.md §1), as data.
+ * The execution state machine of a run (docs/design.md, "The execution state machine"), as data.
  *
  * Pure and side-effect free: imported by the workflow, the API and the tests alike,
  * so that there is exactly one definition of which state may follow which.

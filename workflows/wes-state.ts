@@ -1,5 +1,5 @@
 /**
- * How an execution state shows through the GA4GH WES API (DESIGN.md §2).
+ * How an execution state shows through the GA4GH WES API (docs/design.md, "WES states").
  * Pure: shared by the workflow (search attributes), the API and the tests.
  */
 import { isTerminal, type ExecutionState, type FailureReason } from './state-machine';
