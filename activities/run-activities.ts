@@ -10,6 +10,7 @@ import path from 'node:path';
 import { FAILURE_TYPES, InvalidRunRequestError, ProviderRejectedError } from './errors';
 import type { OperationContext, Provider } from './provider';
 import type { ProviderRegistry } from './provider-registry';
+import type { RunProjection, RunStore } from '../src/database/run-store';
 import { removeStaging, runWorkDir, writeFileAtomic } from './work-dir';
 import type {
   PollingState,
@@ -25,12 +26,15 @@ import type {
 
 export interface RunActivityDeps {
   registry: ProviderRegistry;
+  runStore: RunStore;
   dataDir: string;
   /** The task queue of this host for a host-bound provider's runs. */
   hostQueue(provider: string): string;
 }
 
 const HEARTBEAT_EVERY_MS = 5_000;
+/** A preparation that lasts longer shows in the read model as such (`starting`). */
+const PREPARATION_SHOWN_AFTER_MS = 1_000;
 const UNREACHABLE_BACKOFF_MAX_MS = 60_000;
 const RESULTS_ATTEMPTS = 3;
 const ENDED: readonly ProviderState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'];
@@ -93,7 +97,7 @@ function operationContext(context: Context): OperationContext {
   };
 }
 
-export function createRunActivities({ registry, dataDir, hostQueue }: RunActivityDeps) {
+export function createRunActivities({ registry, runStore, dataDir, hostQueue }: RunActivityDeps) {
   const providerRun = (ref: RunRef): ProviderRun => ({ ...ref, workDir: runWorkDir(dataDir, ref.runId) });
 
   /** What the provider says now; a run that ended comes with its results, and is cleaned up. */
@@ -140,6 +144,22 @@ export function createRunActivities({ registry, dataDir, hostQueue }: RunActivit
     };
   }
 
+  /** Prepares the run's work dir and the provider's staging, then submits it if asked to. */
+  function prepareAndSubmit(ref: RunRef, andSubmit: boolean): Promise<Submission | undefined> {
+    return heartbeating(async (context) => {
+      const run = providerRun(ref);
+      const provider = registry.get(ref.provider);
+      await callProvider(ref.provider, 'validate', () => provider.validate(ref.request));
+      await mkdir(run.workDir, { recursive: true });
+      await writeFileAtomic(path.join(run.workDir, 'request.json'), JSON.stringify(ref.request, null, 2));
+      await callProvider(ref.provider, 'prepare', () => provider.prepare(run, operationContext(context)));
+      if (!andSubmit) return undefined;
+      // Past this point a cancel waits for the submission: the workflow then cancels the run there.
+      if (context.cancellationSignal.aborted) await context.cancelled;
+      return submit(run);
+    });
+  }
+
   return {
     /** Picks the run's provider and checks that it can run the request (a local activity). */
     async selectProvider(input: RunInput): Promise<string> {
@@ -153,21 +173,16 @@ export function createRunActivities({ registry, dataDir, hostQueue }: RunActivit
     /**
      * Prepares the run's work dir and the provider's staging and, unless the run waits for approval
      * first, submits it: one round trip from `queued` to `running` (or to the end, for a run that
-     * ends at once). Undefined when it only prepared.
+     * ends at once). Undefined when it only prepared. A preparation that lasts shows in the read
+     * model as `starting`, the projection the workflow made for that (a later one supersedes it).
      */
-    async startRun(ref: RunRef, { submit: andSubmit }: { submit: boolean }): Promise<Submission | undefined> {
-      return heartbeating(async (context) => {
-        const run = providerRun(ref);
-        const provider = registry.get(ref.provider);
-        await callProvider(ref.provider, 'validate', () => provider.validate(ref.request));
-        await mkdir(run.workDir, { recursive: true });
-        await writeFileAtomic(path.join(run.workDir, 'request.json'), JSON.stringify(ref.request, null, 2));
-        await callProvider(ref.provider, 'prepare', () => provider.prepare(run, operationContext(context)));
-        if (!andSubmit) return undefined;
-        // Past this point a cancel waits for the submission: the workflow then cancels the run there.
-        if (context.cancellationSignal.aborted) await context.cancelled;
-        return submit(run);
-      });
+    async startRun(ref: RunRef, { submit: andSubmit, starting }: { submit: boolean; starting?: RunProjection }): Promise<Submission | undefined> {
+      const showStarting = starting && setTimeout(() => void runStore.project(starting).catch(() => undefined), PREPARATION_SHOWN_AFTER_MS);
+      try {
+        return await prepareAndSubmit(ref, andSubmit);
+      } finally {
+        clearTimeout(showStarting);
+      }
     },
 
     /** Submits a prepared run (after its approval gate). */

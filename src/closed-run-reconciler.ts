@@ -23,7 +23,7 @@ export class ClosedRunReconciler {
   /** Records every run closed from outside since the last sweep; returns how many it recorded. */
   async sweep(): Promise<number> {
     const statuses = CLOSED_FROM_OUTSIDE.map((status) => `'${status}'`).join(', ');
-    const query = `WorkflowType = 'wesRun' AND ExecutionStatus IN (${statuses}) AND CloseTime >= '${this.sweptUntil.toISOString()}'`;
+    const query = `WorkflowType IN ('wesRunV4', 'wesRun') AND ExecutionStatus IN (${statuses}) AND CloseTime >= '${this.sweptUntil.toISOString()}'`;
     let recorded = 0;
     let latest = this.sweptUntil;
     for await (const workflow of this.client.workflow.list({ query })) {

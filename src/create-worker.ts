@@ -43,6 +43,7 @@ export async function createRunWorkers(options: RunWorkerOptions): Promise<Worke
   const dataConverter = createDataConverter(payloadBlobDir(options.dataDir));
   const runActivities = createRunActivities({
     registry,
+    runStore: options.runStore,
     dataDir: options.dataDir,
     hostQueue: (provider) => hostTaskQueue(taskQueue, provider, hostId),
   });

@@ -1,2 +1,3 @@
 /** The workflow bundle's entry point: every workflow type the worker hosts. */
-export { wesRun } from './wes-run';
+export { wesRunV4 } from './wes-run';
+export { wesRun } from './legacy/wes-run-v3';

@@ -22,7 +22,6 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { providerActivities, selectProvider, type ProviderActivities } from './activity-stubs';
 import { NOT_AWAITING_INPUT, RUN_CANCELLED_BY_PROVIDER, RUN_FAILED, resumeSignal, resumeUpdate, snapshotQuery } from './messages';
@@ -31,9 +30,7 @@ import { RunRecord } from './run-record';
 import type { PollingState, ProviderNews, ResumeInput, RunInput, RunLog, RunRef, RunSnapshot, Submission, WesRunRequest } from './run-types';
 import { isTerminal, type FailureReason, type TransitionType } from './state-machine';
 import { providerTaskQueue } from './task-queues';
-import type { wesRun } from './wes-run';
-
-const PREPARATION_WORTH_PROJECTING = '1 second';
+import type { wesRunV4 } from './wes-run';
 
 /** Continue as new past this many events, well below Temporal's limits (51,200 events, 50 MB). */
 export const HISTORY_EVENTS_LIMIT = 1_000;
@@ -97,9 +94,11 @@ export class RunLifecycle {
       return await this.beforeSubmission.run(async () => {
         this.record.provider = await selectProvider(this.input);
         this.useQueue(providerTaskQueue(workflowInfo().taskQueue, this.record.provider));
-        // Most runs are prepared in a moment: the read model hears of `starting` only if it lasts.
-        this.transition('init', undefined, PREPARATION_WORTH_PROJECTING);
-        const submission = await this.activities.startRun(this.ref(), { submit: !this.input.requireApproval });
+        // Most runs are prepared in a moment: the read model hears of `starting` from the activity,
+        // and only if the preparation lasts, instead of with a write that holds up every run.
+        this.transition('init', undefined, { project: false });
+        const starting = this.publisher.reserve();
+        const submission = await this.activities.startRun(this.ref(), { submit: !this.input.requireApproval, starting });
         if (submission) return submission;
         this.transition('wait', { reason: 'approval required' });
         const given = await this.nextResumeInput();
@@ -248,7 +247,7 @@ export class RunLifecycle {
 
   private async continueAsNew(): Promise<never> {
     const continued = { record: this.record.carryOver(), deadline: this.deadline, projection: this.publisher.cursor(), polling: this.seen };
-    return continueAsNew<typeof wesRun>({ ...this.input, request: this.request, continued });
+    return continueAsNew<typeof wesRunV4>({ ...this.input, request: this.request, continued });
   }
 
   private listen(): void {
@@ -305,9 +304,9 @@ export class RunLifecycle {
   }
 
   /** The one way a transition is made: recorded, then published. */
-  private transition(type: TransitionType, payload?: Record<string, unknown>, unlessOverWithin?: Duration): void {
+  private transition(type: TransitionType, payload?: Record<string, unknown>, options?: { project: boolean }): void {
     this.record.transition(type, payload);
-    this.publisher.publish(unlessOverWithin);
+    this.publisher.publish(options);
   }
 
   private end(type: 'finish' | 'cancelled', payload: Record<string, unknown>): true {

@@ -3,8 +3,8 @@
  * the read model for the API. Both are coalesced: however many transitions one workflow activation
  * makes, they go out as one upsert and one projection, in order, never rolling back.
  */
-import type { Duration } from '@temporalio/common';
-import { CancellationScope, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { RunProjection } from '../src/database/run-store';
 import { projectRun } from './activity-stubs';
 import type { RunRecord } from './run-record';
 import type { ProjectionCursor, RunInput } from './run-types';
@@ -18,7 +18,6 @@ export class RunPublisher {
   private projections: Promise<void> = Promise.resolve();
   private projectionQueued = false;
   private attributesQueued = false;
-  private deferred?: CancellationScope;
   private published?: string;
 
   constructor(
@@ -31,21 +30,25 @@ export class RunPublisher {
   }
 
   /**
-   * Publishes the run as it stands at the end of this activation. With `unlessOverWithin`, the
-   * read model hears of it only if the run is still so after that long: a state that usually lasts
-   * a moment (a run being prepared) then costs no write that would hold up the run's next step.
+   * Publishes the run as it stands at the end of this activation; without `project`, only to
+   * Temporal's search attributes.
    */
-  publish(unlessOverWithin?: Duration): void {
+  publish({ project = true }: { project?: boolean } = {}): void {
     if (!this.attributesQueued) {
       this.attributesQueued = true;
       void Promise.resolve().then(() => this.upsertAttributes());
     }
-    if (unlessOverWithin !== undefined) return this.deferProjection(unlessOverWithin);
-    this.deferred?.cancel();
-    this.deferred = undefined;
-    if (this.projectionQueued) return;
+    if (!project || this.projectionQueued) return;
     this.projectionQueued = true;
     this.projections = this.projections.then(() => this.project());
+  }
+
+  /**
+   * A projection of the run as it stands, numbered but not sent, for an activity to write if it
+   * takes long: the next projection supersedes it, whether it was written or not.
+   */
+  reserve(): RunProjection {
+    return this.run.projection(this.input, workflowInfo().startTime, ++this.version, this.confirmed.seq);
   }
 
   /** Resolves once every projection asked for so far is in the read model. */
@@ -56,17 +59,6 @@ export class RunPublisher {
   /** Where a continued execution takes over: numbers already handed out are never reused. */
   cursor(): ProjectionCursor {
     return { version: this.version, ...this.confirmed };
-  }
-
-  private deferProjection(delay: Duration): void {
-    if (this.deferred) return;
-    const deferred = new CancellationScope();
-    this.deferred = deferred;
-    deferred.run(() => sleep(delay)).then(
-      () => this.deferred === deferred && this.publish(),
-      // Cancelled: a later publish took its place.
-      () => undefined,
-    );
   }
 
   private upsertAttributes(): void {

@@ -1,13 +1,11 @@
 /**
- * The run workflow: one GA4GH WES run as a durable workflow (docs/design.md). A thin function
- * over RunLifecycle; runs whose history predates the lean engine replay on the code they began on.
+ * The run workflow: one GA4GH WES run as a durable workflow (docs/design.md). A thin function over
+ * RunLifecycle. Its type name carries the generation of the run engine it began on: runs of the
+ * earlier engine (type `wesRun`, workflows/legacy/) replay and finish on their own code.
  */
-import { patched } from '@temporalio/workflow';
-import { wesRunV3 } from './legacy/wes-run-v3';
 import { RunLifecycle } from './run-lifecycle';
 import type { RunInput, RunSnapshot } from './run-types';
 
-export async function wesRun(input: RunInput): Promise<RunSnapshot> {
-  if (!patched('lean-engine')) return wesRunV3(input);
+export async function wesRunV4(input: RunInput): Promise<RunSnapshot> {
   return new RunLifecycle(input).run();
 }

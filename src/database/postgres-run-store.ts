@@ -1,5 +1,5 @@
 /**
- * The read model in PostgreSQL (DESIGN.md §5). Plain parameterized SQL: the upsert's version
+ * The read model in PostgreSQL (docs/design.md, "The read model"). Plain parameterized SQL: the upsert's version
  * guard and the keyset comparison are what matter here, and they read best as SQL.
  */
 import type { DataSource } from 'typeorm';

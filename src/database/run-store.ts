@@ -1,5 +1,5 @@
 /**
- * The read model of runs (DESIGN.md §5): what the API lists, filters and counts, kept after
+ * The read model of runs (docs/design.md, "The read model"): what the API lists, filters and counts, kept after
  * Temporal's retention ends. Written only through `project`, by worker activities (and once by
  * the API when it accepts a run), always idempotently: a projection carries the run's `version`
  * (which every projection of the run increases), and an older or repeated one changes nothing.

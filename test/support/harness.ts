@@ -18,7 +18,7 @@ import { createDataConverter, payloadBlobDir } from '../../src/payloads/data-con
 import { installQuietRuntime } from './runtime';
 import { snapshotQuery } from '../../workflows/messages';
 import type { ProviderRetry, RunInput, RunSnapshot, WesRunRequest } from '../../workflows/run-types';
-import { wesRun } from '../../workflows/wes-run';
+import { wesRunV4 } from '../../workflows/wes-run';
 
 export const EXAMPLES = path.resolve(__dirname, '../../examples');
 
@@ -37,7 +37,7 @@ export interface Harness {
   stopWorker(): Promise<void>;
   /** Shuts the workers down gracefully and starts new ones, as a deployment would. */
   restartWorker(): Promise<void>;
-  start(request: Partial<WesRunRequest>, options?: Partial<RunInput>): Promise<WorkflowHandle<typeof wesRun>>;
+  start(request: Partial<WesRunRequest>, options?: Partial<RunInput>): Promise<WorkflowHandle<typeof wesRunV4>>;
   stop(): Promise<void>;
 }
 
@@ -104,7 +104,7 @@ export async function createHarness(
         providerRetry: FAST_RETRY,
         ...runOptions,
       };
-      return client.workflow.start(wesRun, { taskQueue, workflowId: runId, args: [input] });
+      return client.workflow.start(wesRunV4, { taskQueue, workflowId: runId, args: [input] });
     },
     async stop() {
       await harness.stopWorker();

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { resumeSignal, resumeUpdate } from '../../workflows/messages';
 import type { RunInput, WesRunRequest } from '../../workflows/run-types';
-import type { wesRun } from '../../workflows/wes-run';
+import type { wesRunV4 } from '../../workflows/wes-run';
 import { startTestPostgres, writeTestBundle } from './global-setup';
 import { writeHistory } from './history-file';
 import { createHarness, EXAMPLES, finalSnapshot, waitForSnapshot, type Harness } from './harness';
@@ -23,7 +23,7 @@ import { startTemporalServer } from './temporal-server';
 export const HISTORIES_DIR = path.resolve(__dirname, '../histories');
 export const CURRENT_GENERATION = '4-lean-engine';
 
-type Handle = WorkflowHandle<typeof wesRun>;
+type Handle = WorkflowHandle<typeof wesRunV4>;
 interface Scenario {
   request: Partial<WesRunRequest>;
   options?: Partial<RunInput>;

@@ -1,9 +1,9 @@
 /**
- * The run workflow of generations 1 to 3 (before the lean engine), kept unchanged so that runs
- * started on it replay and finish on today's worker: wes-run.ts sends a run here when its history
- * has no `lean-engine` patch marker. Its activities are those of that build (types below); a
- * worker of today does not serve them, so such runs are drained by a worker of their own build
- * (docs/design.md, "Versions of the run workflow"). Delete once no such run can be in flight.
+ * The run workflow of generations 1 to 3 (workflow type `wesRun`, before the lean engine), kept
+ * unchanged so that their histories replay on today's worker. Its activities are those of that
+ * build (types below); a worker of today does not serve them, so such runs are drained by a worker
+ * of their own build (docs/design.md, "Versions of the run workflow"). Delete once no such run can
+ * be in flight.
  */
 import {
   ActivityCancellationType,
@@ -122,7 +122,7 @@ function failureReasonOf(err: unknown): FailureReason {
   return cause instanceof ApplicationFailure && cause.type === 'InvalidRunRequest' ? 'executor_error' : 'system_error';
 }
 
-export async function wesRunV3(input: RunInput): Promise<RunSnapshot> {
+export async function wesRun(input: RunInput): Promise<RunSnapshot> {
   const run = new RunRecord(input.runId);
   let activities = runActivities(input.providerRetry);
   const beforeSubmission = new CancellationScope();

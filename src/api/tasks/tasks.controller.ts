@@ -1,6 +1,6 @@
 /**
  * WES task logs. A run is one step on one provider and has no tasks of its own yet, so every run
- * lists none; the multi-step tasks of DESIGN.md §4 will fill this in.
+ * lists none; the multi-step tasks of docs/design.md, "What is not done yet", will fill this in.
  */
 import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { Owner } from '../auth/owner.decorator';

@@ -14,7 +14,7 @@ import {
 import type { Config } from '../../config';
 import { NOT_AWAITING_INPUT, resumeUpdate } from '../../../workflows/messages';
 import type { ResumeInput, RunInput, RunSnapshot } from '../../../workflows/run-types';
-import type { wesRun } from '../../../workflows/wes-run';
+import type { wesRunV4 } from '../../../workflows/wes-run';
 import { CONFIG } from '../core/tokens';
 
 @Injectable()
@@ -41,7 +41,7 @@ export class RunWorkflows {
    */
   async start(input: RunInput): Promise<void> {
     try {
-      await this.client.workflow.start<typeof wesRun>('wesRun', {
+      await this.client.workflow.start<typeof wesRunV4>('wesRunV4', {
         taskQueue: this.config.taskQueue,
         workflowId: input.runId,
         args: [{ ...input, ...(this.config.runTimeout ? { timeout: this.config.runTimeout } : {}) }],
@@ -65,7 +65,7 @@ export class RunWorkflows {
   /** Resumes a run waiting for input; 409 when it is not waiting (the workflow's own verdict). */
   async resume(runId: string, input: ResumeInput): Promise<RunSnapshot> {
     try {
-      return await this.client.workflow.getHandle<typeof wesRun>(runId).executeUpdate(resumeUpdate, { args: [input] });
+      return await this.client.workflow.getHandle<typeof wesRunV4>(runId).executeUpdate(resumeUpdate, { args: [input] });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === NOT_AWAITING_INPUT) {
         throw new ConflictException(err.cause.message);

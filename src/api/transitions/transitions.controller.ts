@@ -1,4 +1,4 @@
-/** Extension: a run's state transitions (DESIGN.md §1), as the read model holds them. */
+/** Extension: a run's state transitions (docs/design.md, "The execution state machine"), as the read model holds them. */
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import type { TransitionRecord } from '../../../workflows/run-types';
 import type { RunStore } from '../../database/run-store';

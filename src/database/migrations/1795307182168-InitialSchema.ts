@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The read model (DESIGN.md §5): runs, and the transitions of each. */
+/** The read model (docs/design.md, "The read model"): runs, and the transitions of each. */
 export class InitialSchema1795307182168 implements MigrationInterface {
   name = 'InitialSchema1795307182168';
 
