@@ -142,7 +142,7 @@ describe('submission', () => {
   });
 
   test('an unknown provider fails the run before it starts', async () => {
-    const result = await finalSnapshot(await h.start({}, { provider: 'nowhere' }));
+    const result = await finalSnapshot(await h.start({ tags: { wes_provider: 'nowhere' } }));
     expect(transitionTypes(result)).toEqual(['error:failed']);
     expect(result.transitions[0].from).toBe('queued');
     expect(result.error).toContain("unknown provider 'nowhere'");

@@ -92,7 +92,9 @@ export class RunLifecycle {
   private async start(): Promise<Submission | undefined> {
     try {
       return await this.beforeSubmission.run(async () => {
-        this.record.provider = await selectProvider(this.input);
+        // The API chose and checked the provider with the workers' configuration; a run started
+        // otherwise (Temporal's UI or CLI) has the worker choose and check it first.
+        this.record.provider = this.input.provider ?? (await selectProvider(this.input));
         this.useQueue(providerTaskQueue(workflowInfo().taskQueue, this.record.provider));
         // Most runs are prepared in a moment: the read model hears of `starting` from the activity,
         // and only if the preparation lasts, instead of with a write that holds up every run.

@@ -38,7 +38,7 @@ export const SCENARIOS: Record<string, Scenario> = {
   'simulated-executor-error': { request: { workflow_params: { duration_ms: 100, outcome: 'EXECUTOR_ERROR' } } },
   'simulated-submit-retried': { request: { workflow_params: { duration_ms: 100, submit_errors: 2 } } },
   'simulated-submit-rejected': { request: { workflow_params: { reject_submit: true } } },
-  'unknown-provider': { request: {}, options: { provider: 'nowhere' } },
+  'unknown-provider': { request: { tags: { wes_provider: 'nowhere' } } },
   'cancel-while-starting': {
     request: { workflow_params: { prepare_ms: 60_000 } },
     drive: async (handle) => {

@@ -56,6 +56,8 @@ export class RunCreation {
     const input: RunInput = { runId, request, ...(requireApproval ? { requireApproval } : {}), ...(owner ? { owner } : {}) };
     const provider = this.registry.select(input);
     this.registry.get(provider).validate(request);
+    // Chosen and checked here, so the run's workflow can send its first activity to it at once.
+    input.provider = provider;
 
     // A retry of an accepted request: its run exists, and its attachments must not be staged again.
     if (idempotencyKey !== undefined && (await this.workflows.exists(runId))) return runId;
