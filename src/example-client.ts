@@ -1,5 +1,5 @@
 /**
- * The example client (`npm run example`, seed 003): submits the hello-world CWL workflow with its
+ * The example client (`npm run example`): submits the hello-world CWL workflow with its
  * attachment through the WES API, shows its state until it finishes, and prints its log and outputs.
  * It uses nothing but the standard WES 1.1 API, as any WES client would.
  */

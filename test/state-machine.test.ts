@@ -29,7 +29,7 @@ test('there are 7 states and 49 pairs', () => {
   expect(pairs).toHaveLength(49);
 });
 
-test.each(pairs)('%s → %s is allowed exactly when DESIGN.md says so', (from, to) => {
+test.each(pairs)('%s → %s is allowed exactly when the transition table says so', (from, to) => {
   expect(canTransition(from, to)).toBe(ALLOWED.has(`${from}>${to}`));
 });
 

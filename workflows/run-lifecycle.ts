@@ -29,6 +29,7 @@ import { RunPublisher } from './run-publisher';
 import { RunRecord } from './run-record';
 import type { PollingState, ProviderNews, ResumeInput, RunInput, RunLog, RunRef, RunSnapshot, Submission, WesRunRequest } from './run-types';
 import { isTerminal, type FailureReason, type TransitionType } from './state-machine';
+import { failureMessage, failureReasonOf } from './failures';
 import { providerTaskQueue } from './task-queues';
 import type { wesRunV4 } from './wes-run';
 
@@ -335,17 +336,4 @@ export class RunLifecycle {
 function withSystemLogs(log: RunLog, earlier: string[] = []): RunLog {
   const system_logs = [...earlier, ...(log.system_logs ?? [])];
   return system_logs.length > 0 ? { ...log, system_logs } : log;
-}
-
-/** The reason a failed activity gives, without Temporal's wrapping. */
-function failureMessage(err: unknown): string {
-  let cause: unknown = err;
-  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
-  return cause instanceof Error ? cause.message : String(err);
-}
-
-function failureReasonOf(err: unknown): FailureReason {
-  let cause: unknown = err;
-  while (cause instanceof Error && !(cause instanceof ApplicationFailure) && cause.cause) cause = cause.cause;
-  return cause instanceof ApplicationFailure && cause.type === 'InvalidRunRequest' ? 'executor_error' : 'system_error';
 }

@@ -35,6 +35,7 @@ import type {
 } from '../run-types';
 import { WesOwnerKey, WesProviderKey, WesStateKey, WesWorkflowTypeKey } from '../search-attributes';
 import { canTransition, isTerminal, type FailureReason } from '../state-machine';
+import { failureMessage, failureReasonOf } from '../failures';
 import { providerTaskQueue } from '../task-queues';
 
 /** Generation 3 cancelled runs by this signal; today's runs are cancelled through Temporal. */
@@ -108,19 +109,6 @@ const { projectRun } = proxyActivities<ReadModelActivities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
-
-/** The reason a failed activity gives, without Temporal's wrapping. */
-function failureMessage(err: unknown): string {
-  let cause: unknown = err;
-  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
-  return cause instanceof Error ? cause.message : String(err);
-}
-
-function failureReasonOf(err: unknown): FailureReason {
-  let cause: unknown = err;
-  while (cause instanceof Error && !(cause instanceof ApplicationFailure) && cause.cause) cause = cause.cause;
-  return cause instanceof ApplicationFailure && cause.type === 'InvalidRunRequest' ? 'executor_error' : 'system_error';
-}
 
 export async function wesRun(input: RunInput): Promise<RunSnapshot> {
   const run = new RunRecord(input.runId);
