@@ -12,6 +12,7 @@ import type { OperationContext, Provider } from './provider';
 import type { ProviderRegistry } from './provider-registry';
 import type { RunProjection, RunStore } from '../src/database/run-store';
 import { removeStaging, runWorkDir, writeFileAtomic } from './work-dir';
+import { TERMINAL_WES_STATES } from '../workflows/wes-state';
 import type {
   PollingState,
   ProviderNews,
@@ -37,7 +38,6 @@ const HEARTBEAT_EVERY_MS = 5_000;
 const PREPARATION_SHOWN_AFTER_MS = 1_000;
 const UNREACHABLE_BACKOFF_MAX_MS = 60_000;
 const RESULTS_ATTEMPTS = 3;
-const ENDED: readonly ProviderState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'];
 const WITH_RESULTS: readonly ProviderState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR'];
 
 function describe(err: unknown): string {
@@ -102,7 +102,7 @@ export function createRunActivities({ registry, runStore, dataDir, hostQueue }: 
 
   /** What the provider says now; a run that ended comes with its results, and is cleaned up. */
   async function look(run: ProviderRun, status: ProviderStatus): Promise<ProviderNews> {
-    if (!ENDED.includes(status.state)) return status;
+    if (!TERMINAL_WES_STATES.includes(status.state)) return status;
     const provider = registry.get(run.provider);
     const news: ProviderNews = { ...status };
     if (WITH_RESULTS.includes(status.state)) {

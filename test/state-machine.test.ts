@@ -2,6 +2,7 @@
 import {
   canTransition,
   EXECUTION_STATES,
+  FAILURE_REASONS,
   InvalidTransitionError,
   isTerminal,
   nextState,
@@ -10,7 +11,7 @@ import {
   type TransitionType,
 } from '../workflows/state-machine';
 import { RunRecord } from '../workflows/run-record';
-import { toWesState } from '../workflows/wes-state';
+import { TERMINAL_WES_STATES, toWesState } from '../workflows/wes-state';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
@@ -59,6 +60,13 @@ test.each(pairs)('a RunRecord in %s moving to %s transitions or throws', (from, 
 
 test('terminal states are exactly the three ends', () => {
   expect(EXECUTION_STATES.filter(isTerminal)).toEqual(['succeeded', 'failed', 'cancelled']);
+});
+
+test('the terminal WES states are those the terminal execution states show as, and no other', () => {
+  const shown = EXECUTION_STATES.filter(isTerminal).flatMap((state) =>
+    FAILURE_REASONS.map((failureReason) => toWesState({ state, canceling: false, failureReason })),
+  );
+  expect([...new Set(shown)].sort()).toEqual([...TERMINAL_WES_STATES].sort());
 });
 
 test('every transition type leads to a state', () => {

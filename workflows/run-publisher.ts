@@ -79,7 +79,7 @@ export class RunPublisher {
   private async project(): Promise<void> {
     this.projectionQueued = false;
     const seq = this.run.lastSeq;
-    const { request, ...projection } = this.run.projection(this.input, workflowInfo().startTime, ++this.version, this.confirmed.seq);
+    const { request, ...projection } = this.reserve();
     await CancellationScope.nonCancellable(() => projectRun(this.confirmed.requestSent ? projection : { ...projection, request }));
     this.confirmed = { seq, requestSent: true };
   }

@@ -20,6 +20,9 @@ export const WES_STATES = [
 ] as const;
 export type WesState = (typeof WES_STATES)[number];
 
+/** The WES states a run never leaves: those its terminal execution states show as. */
+export const TERMINAL_WES_STATES: readonly WesState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'];
+
 export interface WesStateInputs {
   state: ExecutionState;
   canceling: boolean;

@@ -22,6 +22,7 @@ import path from 'node:path';
 import { InvalidRunRequestError, ProviderRejectedError } from '../errors';
 import type { OperationContext, Provider, ProviderCapabilities } from '../provider';
 import { readJsonIfExists, writeFileAtomic } from '../work-dir';
+import { TERMINAL_WES_STATES } from '../../workflows/wes-state';
 import type { ProviderRun, ProviderState, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../../workflows/run-types';
 
 const OUTCOMES = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR'] as const;
@@ -49,8 +50,6 @@ interface SimulatedState {
   resumeInput?: ResumeInput;
   cancelledAt?: number;
 }
-
-const TERMINAL: readonly ProviderState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'];
 
 function nonNegative(params: Record<string, unknown>, key: string): number | undefined {
   const value = params[key];
@@ -138,7 +137,7 @@ export class SimulatedProvider implements Provider {
   async cancel(run: ProviderRun): Promise<void> {
     const state = await this.load(run);
     const now = Date.now();
-    if (TERMINAL.includes(this.stateAt(parseSimulatedParams(run.request), state, now))) return;
+    if (TERMINAL_WES_STATES.includes(this.stateAt(parseSimulatedParams(run.request), state, now))) return;
     await this.save(run, { ...state, cancelledAt: now });
   }
 
