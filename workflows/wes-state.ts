@@ -23,6 +23,11 @@ export type WesState = (typeof WES_STATES)[number];
 /** The WES states a run never leaves: those its terminal execution states show as. */
 export const TERMINAL_WES_STATES: readonly WesState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'];
 
+/** Whether a run (or a provider's run) in this WES state has ended; any string, as clients read it. */
+export function isTerminalWesState(state: string): boolean {
+  return (TERMINAL_WES_STATES as readonly string[]).includes(state);
+}
+
 export interface WesStateInputs {
   state: ExecutionState;
   canceling: boolean;
