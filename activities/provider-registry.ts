@@ -4,10 +4,8 @@
  */
 import { InvalidRunRequestError } from './errors';
 import type { Provider } from './provider';
+import { PROVIDER_TAG } from './run-tags';
 import type { RunInput } from '../workflows/run-types';
-
-/** The tag a client may set to pick a provider without any API extension. */
-export const PROVIDER_TAG = 'wes_provider';
 
 /** How many activities of one provider a worker runs at once unless configured otherwise. */
 export const DEFAULT_PROVIDER_CONCURRENCY = 50;

@@ -50,7 +50,8 @@ export interface Provider {
   statusChanged?(run: ProviderRun, maxMs: number, signal: AbortSignal): Promise<void>;
   /** Asks the backend to stop the run; a run that already ended is left as it ended. */
   cancel(run: ProviderRun): Promise<void>;
-  resume(run: ProviderRun, input: ResumeInput): Promise<void>;
+  /** Only a backend whose runs can wait for input has it; without it, resuming is rejected. */
+  resume?(run: ProviderRun, input: ResumeInput): Promise<void>;
   results(run: ProviderRun): Promise<RunResults>;
   /** Removes what the backend left behind for this run (it may never have been submitted). */
   cleanup(run: ProviderRun): Promise<void>;

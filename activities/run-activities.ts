@@ -12,7 +12,7 @@ import type { OperationContext, Provider } from './provider';
 import type { ProviderRegistry } from './provider-registry';
 import type { RunProjection, RunStore } from '../src/database/run-store';
 import { removeStaging, runWorkDir, writeFileAtomic } from './work-dir';
-import { TERMINAL_WES_STATES } from '../workflows/wes-state';
+import { isTerminalWesState } from '../workflows/wes-state';
 import type {
   PollingState,
   ProviderNews,
@@ -102,7 +102,7 @@ export function createRunActivities({ registry, runStore, dataDir, hostQueue }: 
 
   /** What the provider says now; a run that ended comes with its results, and is cleaned up. */
   async function look(run: ProviderRun, status: ProviderStatus): Promise<ProviderNews> {
-    if (!TERMINAL_WES_STATES.includes(status.state)) return status;
+    if (!isTerminalWesState(status.state)) return status;
     const provider = registry.get(run.provider);
     const news: ProviderNews = { ...status };
     if (WITH_RESULTS.includes(status.state)) {
@@ -223,7 +223,13 @@ export function createRunActivities({ registry, runStore, dataDir, hostQueue }: 
     },
 
     async resumeRun(ref: RunRef, input: ResumeInput): Promise<void> {
-      await heartbeating(() => callProvider(ref.provider, 'resume', () => registry.get(ref.provider).resume(providerRun(ref), input)));
+      await heartbeating(() =>
+        callProvider(ref.provider, 'resume', () => {
+          const provider = registry.get(ref.provider);
+          if (!provider.resume) throw new ProviderRejectedError(`${provider.kind} runs cannot be paused, so there is nothing to resume`);
+          return provider.resume(providerRun(ref), input);
+        }),
+      );
     },
 
     /**

@@ -6,7 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { isTerminal } from '../workflows/state-machine';
-import { RunRecord } from '../workflows/run-record';
+import { RunLedger } from '../workflows/run-ledger';
 import type { RunStore } from './database/run-store';
 
 const CLOSED_FROM_OUTSIDE = ['Terminated', 'TimedOut'];
@@ -20,18 +20,18 @@ export class ClosedRunReconciler {
     private readonly store: RunStore,
   ) {}
 
-  /** Records every run closed from outside since the last sweep; returns how many it recorded. */
+  /** Fails in the read model every run closed from outside since the last sweep; returns how many. */
   async sweep(): Promise<number> {
     const statuses = CLOSED_FROM_OUTSIDE.map((status) => `'${status}'`).join(', ');
     const query = `WorkflowType IN ('wesRunV4', 'wesRun') AND ExecutionStatus IN (${statuses}) AND CloseTime >= '${this.sweptUntil.toISOString()}'`;
-    let recorded = 0;
+    let failed = 0;
     let latest = this.sweptUntil;
     for await (const workflow of this.client.workflow.list({ query })) {
       if (workflow.closeTime && workflow.closeTime > latest) latest = workflow.closeTime;
-      if (await this.recordClosed(workflow.workflowId, workflow.status.name, workflow.closeTime)) recorded++;
+      if (await this.failInReadModel(workflow.workflowId, workflow.status.name, workflow.closeTime)) failed++;
     }
     this.sweptUntil = latest;
-    return recorded;
+    return failed;
   }
 
   /** Runs `sweep` every `intervalMs` until `signal` aborts; a failed sweep is reported and retried. */
@@ -42,15 +42,15 @@ export class ClosedRunReconciler {
     }
   }
 
-  private async recordClosed(runId: string, status: string, closedAt = new Date()): Promise<boolean> {
+  private async failInReadModel(runId: string, status: string, closedAt = new Date()): Promise<boolean> {
     const row = await this.store.get(runId);
     if (!row || isTerminal(row.state)) return false;
     const transitions = await this.store.transitions(runId);
-    const record = new RunRecord(runId, { ...row, log: row.runLog, transitions: transitions.slice(-1), preempted: false });
-    const lastSeq = record.lastSeq;
-    record.fail('system_error', `the run's workflow was ${status === 'TimedOut' ? 'timed out' : 'terminated'} in Temporal`);
-    for (const transition of record.transitions.filter((t) => t.seq > lastSeq)) transition.at = closedAt.toISOString();
-    const projection = record.projection({ runId, request: row.request, owner: row.owner }, row.submittedAt, row.version + 1, lastSeq);
+    const ledger = new RunLedger(runId, { ...row, log: row.runLog, transitions: transitions.slice(-1), preempted: false });
+    const lastSeq = ledger.lastSeq;
+    ledger.fail('system_error', `the run's workflow was ${status === 'TimedOut' ? 'timed out' : 'terminated'} in Temporal`);
+    for (const transition of ledger.transitions.filter((t) => t.seq > lastSeq)) transition.at = closedAt.toISOString();
+    const projection = ledger.projection({ runId, request: row.request, owner: row.owner }, row.submittedAt, row.version + 1, lastSeq);
     await this.store.project(projection);
     return true;
   }

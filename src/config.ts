@@ -1,14 +1,16 @@
 /**
- * Configuration from the environment, read once at start-up. Defaults give a working product
- * on one machine (README: the start command); every value can be overridden for production.
+ * Configuration from the environment, parsed once at start-up by one schema: a value that does not
+ * parse, or a WES_ variable nobody reads (a typo), stops the process with a message naming it.
+ * Defaults give a working product on one machine (README: the start command); every value can be
+ * overridden for production (docs/deployment.md, "Configuration").
  */
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import os from 'node:os';
 import path from 'node:path';
-import { loadProvidersConfig, type ProvidersConfig } from '../activities/providers/config';
+import { z } from 'zod';
+import { describeIssues, loadProvidersConfig, type Env, type ProvidersConfig } from '../activities/providers/config';
 import { repoRoot } from './repo-root';
-
 
 export interface Config {
   temporalAddress: string;
@@ -32,47 +34,114 @@ export interface Config {
   maxAttachmentBytes: number;
   /** Bearer tokens and the owner each stands for; empty means auth is off. */
   authTokens: Map<string, string>;
+  /** The port of the embedded PostgreSQL the start command runs. */
+  postgresPort: number;
+  /** Whether the start command submits the example run. */
+  exampleRun: boolean;
+  /** The WES API the example client calls. */
+  exampleApiUrl: string;
+  /** A prebuilt workflow bundle; unset means the worker bundles the workflows when it starts. */
+  workflowBundlePath?: string;
 }
+
+/** A variable's text made a value by `check`; undefined refuses it, saying what was expected. */
+function parsed<T>(check: (value: string) => T | undefined, expected: string) {
+  return z.string().transform((value, context) => {
+    const result = check(value);
+    if (result !== undefined) return result;
+    context.issues.push({ code: 'custom', message: `expected ${expected}, got ${JSON.stringify(value)}`, input: value });
+    return z.NEVER;
+  });
+}
+
+// Number() would take '', ' 8', '8e3' and '0x50'.
+const integer = (min: number, max: number) =>
+  parsed((value) => {
+    const number = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+    return number >= min && number <= max ? number : undefined;
+  }, `an integer from ${min} to ${max}`);
+const port = () => integer(1, 65_535);
+
+const duration = parsed((value) => {
+  try {
+    return msToNumber(value as Duration) > 0 ? (value as Duration) : undefined;
+  } catch {
+    return undefined;
+  }
+}, "a duration such as '30 days' or '12h'");
 
 /** `token=owner,token2=owner2` */
-function parseAuthTokens(spec: string | undefined): Map<string, string> {
-  const tokens = new Map<string, string>();
-  for (const pair of (spec ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
-    const at = pair.indexOf('=');
-    if (at <= 0 || at === pair.length - 1) throw new Error(`WES_AUTH_TOKENS: expected token=owner, got '${pair}'`);
-    tokens.set(pair.slice(0, at), pair.slice(at + 1));
-  }
-  return tokens;
-}
+const authTokens = parsed((spec) => {
+  const pairs = spec.split(',').map((pair) => pair.trim()).filter(Boolean);
+  if (!pairs.every((pair) => /^[^=]+=.+$/.test(pair))) return undefined;
+  return new Map(pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+}, 'token=owner pairs separated by commas');
 
-function duration(key: string, value: string): Duration {
-  try {
-    if (msToNumber(value as Duration) > 0) return value as Duration;
-  } catch {
-    // Reported below, with the key.
-  }
-  throw new Error(`${key}: expected a duration such as '30 days' or '12h', got '${value}'`);
-}
+const environment = z.looseObject({
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_PORT: port().default(7233),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_UI_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  TEMPORAL_UI_PORT: port().default(8233),
+  WES_TASK_QUEUE: z.string().default('durable-wes'),
+  WES_HOST_ID: z.string().default(() => os.hostname()),
+  WES_RUN_TIMEOUT: duration.optional(),
+  WES_DATA_DIR: z.string().default(path.join(repoRoot, '.data')),
+  WES_WORKFLOW_ROOTS: z.string().default(path.join(repoRoot, 'examples')),
+  WES_PROVIDERS_FILE: z.string().optional(),
+  WES_PROVIDERS: z.string().optional(),
+  WES_DEFAULT_PROVIDER: z.string().optional(),
+  WES_CWLTOOL: z.string().optional(),
+  DATABASE_URL: z.string().optional(),
+  WES_API_HOST: z.string().default('127.0.0.1'),
+  WES_API_PORT: port().default(8080),
+  WES_MAX_ATTACHMENT_BYTES: integer(1, Number.MAX_SAFE_INTEGER).default(100 * 1024 * 1024),
+  WES_AUTH_TOKENS: authTokens.optional(),
+  WES_POSTGRES_PORT: port().default(5433),
+  WES_DEMO_RUN: z.enum(['0', '1'], { error: 'expected 0 or 1' }).default('1'),
+  WES_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  WORKFLOW_BUNDLE_PATH: z.string().optional(),
+  // The tests' own (test/support/wes-service.ts), known here because the processes they start inherit them.
+  WES_SERVICE_VENV: z.string().optional(),
+  WES_SERVICE_PYTHON: z.string().optional(),
+});
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const workflowRoots = (env.WES_WORKFLOW_ROOTS ?? path.join(repoRoot, 'examples'))
-    .split(path.delimiter)
+const unknownWesVariables = (env: Env) =>
+  Object.keys(env)
+    .filter((key) => key.startsWith('WES_') && !(key in environment.shape))
+    .map((key) => `${key}: not a variable of durable-wes`);
+
+export function loadConfig(env: Env = process.env): Config {
+  // An empty variable is an unset one, as a shell's `VAR=` means.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = environment.safeParse(given);
+  const problems = [...unknownWesVariables(given), ...(result.success ? [] : [describeIssues(result.error)])];
+  if (!result.success || problems.length > 0) throw new Error(problems.join('; '));
+  const vars = result.data;
+  const workflowRoots = vars.WES_WORKFLOW_ROOTS.split(path.delimiter)
     .filter(Boolean)
     .map((root) => path.resolve(root));
   return {
-    temporalAddress: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT ?? '7233'}`,
-    temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
-    temporalUiUrl: env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${env.TEMPORAL_UI_PORT ?? '8233'}`,
-    taskQueue: env.WES_TASK_QUEUE ?? 'durable-wes',
-    hostId: env.WES_HOST_ID || os.hostname(),
-    runTimeout: env.WES_RUN_TIMEOUT ? duration('WES_RUN_TIMEOUT', env.WES_RUN_TIMEOUT) : undefined,
-    dataDir: path.resolve(env.WES_DATA_DIR ?? path.join(repoRoot, '.data')),
+    temporalAddress: vars.TEMPORAL_ADDRESS ?? `127.0.0.1:${vars.TEMPORAL_PORT}`,
+    temporalNamespace: vars.TEMPORAL_NAMESPACE,
+    temporalUiUrl: vars.TEMPORAL_UI_URL ?? `http://127.0.0.1:${vars.TEMPORAL_UI_PORT}`,
+    taskQueue: vars.WES_TASK_QUEUE,
+    hostId: vars.WES_HOST_ID,
+    runTimeout: vars.WES_RUN_TIMEOUT,
+    dataDir: path.resolve(vars.WES_DATA_DIR),
     workflowRoots,
-    providers: loadProvidersConfig(env, workflowRoots),
-    databaseUrl: env.DATABASE_URL || undefined,
-    apiHost: env.WES_API_HOST ?? '127.0.0.1',
-    apiPort: Number(env.WES_API_PORT ?? 8080),
-    maxAttachmentBytes: Number(env.WES_MAX_ATTACHMENT_BYTES ?? 100 * 1024 * 1024),
-    authTokens: parseAuthTokens(env.WES_AUTH_TOKENS),
+    providers: loadProvidersConfig(
+      { file: vars.WES_PROVIDERS_FILE, json: vars.WES_PROVIDERS, defaultProvider: vars.WES_DEFAULT_PROVIDER, cwltool: vars.WES_CWLTOOL, workflowRoots },
+      env,
+    ),
+    databaseUrl: vars.DATABASE_URL,
+    apiHost: vars.WES_API_HOST,
+    apiPort: vars.WES_API_PORT,
+    maxAttachmentBytes: vars.WES_MAX_ATTACHMENT_BYTES,
+    authTokens: vars.WES_AUTH_TOKENS ?? new Map(),
+    postgresPort: vars.WES_POSTGRES_PORT,
+    exampleRun: vars.WES_DEMO_RUN === '1',
+    exampleApiUrl: vars.WES_URL ?? `http://127.0.0.1:${vars.WES_API_PORT}/ga4gh/wes/v1`,
+    workflowBundlePath: vars.WORKFLOW_BUNDLE_PATH,
   };
 }

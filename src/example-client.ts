@@ -5,10 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isTerminalWesState } from '../workflows/wes-state';
+import { loadConfig } from './config';
 import { repoRoot } from './repo-root';
 
-const TERMINAL = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'];
-const base = process.env.WES_URL ?? `http://127.0.0.1:${process.env.WES_API_PORT ?? 8080}/ga4gh/wes/v1`;
+const base = loadConfig().exampleApiUrl;
 const workflowDir = path.join(repoRoot, 'examples', 'hello-world');
 
 async function call<T>(method: string, url: string, body?: FormData): Promise<T> {
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   for (;;) {
     const status = await call<{ state: string }>('GET', `/runs/${run_id}/status`);
     if (status.state !== state) console.log(`example: ${run_id} is ${(state = status.state)}`);
-    if (TERMINAL.includes(state)) break;
+    if (isTerminalWesState(state)) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   const log = await call<Record<string, unknown>>('GET', `/runs/${run_id}`);

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    const postgres = new EmbeddedPostgresService(path.join(config.dataDir, 'postgres'), Number(process.env.WES_POSTGRES_PORT ?? 5433));
+    const postgres = new EmbeddedPostgresService(path.join(config.dataDir, 'postgres'), config.postgresPort);
     await supervise(postgres);
     databaseUrl = postgres.url!;
     console.log(`PostgreSQL (embedded): ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const apiUrl = `http://${config.apiHost}:${config.apiPort}/ga4gh/wes/v1`;
   await supervise(api(env, apiUrl));
   console.log(`durable-wes is up. WES API: ${apiUrl}  Temporal UI: ${config.temporalUiUrl}  Ctrl-C stops it.`);
-  if (process.env.WES_DEMO_RUN !== '0') {
+  if (config.exampleRun) {
     exampleRun = spawn(process.execPath, [path.join(__dirname, 'example-client.js')], { env: { ...env, WES_URL: apiUrl }, stdio: 'inherit' });
   }
 }

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
       runStore,
       dataDir: config.dataDir,
       hostId: config.hostId,
-      workflowBundle: await loadWorkflowBundle(),
+      workflowBundle: await loadWorkflowBundle(config.workflowBundlePath),
     });
     const reconciling = new AbortController();
     void new ClosedRunReconciler(new Client({ connection, namespace: config.temporalNamespace }), runStore).run(RECONCILE_EVERY_MS, reconciling.signal);

@@ -9,7 +9,7 @@ export async function bundleWorkflows(): Promise<{ code: string }> {
   return bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietLogger });
 }
 
-export async function loadWorkflowBundle(bundlePath = process.env.WORKFLOW_BUNDLE_PATH): Promise<WorkflowBundleOption> {
+export async function loadWorkflowBundle(bundlePath: string | undefined): Promise<WorkflowBundleOption> {
   if (bundlePath && existsSync(bundlePath)) return { codePath: bundlePath };
   return bundleWorkflows();
 }

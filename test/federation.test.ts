@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
+import { parseProvidersConfig } from '../activities/providers/config';
+import { RUN_ID_TAG } from '../activities/run-tags';
 import { API, createApiHarness, fieldParts, postMultipart, waitForState, type ApiHarness } from './support/api-harness';
 import { freePort } from './support/free-port';
 import { EXAMPLES, FAST_RETRY, finalSnapshot, TEST_PROVIDERS, waitForSnapshot } from './support/harness';
@@ -21,13 +23,16 @@ beforeAll(async () => {
   await back.app.listen(0, '127.0.0.1');
   backUrl = `http://127.0.0.1:${(back.app.getHttpServer().address() as AddressInfo).port}${API}`;
   front = await createApiHarness({
-    providers: {
-      default: 'back',
-      providers: {
-        back: { kind: 'wes', baseUrl: backUrl, pollIntervalMs: 200 },
-        nowhere: { kind: 'wes', baseUrl: `http://127.0.0.1:${await freePort()}${API}`, requestTimeoutMs: 2000 },
+    providers: parseProvidersConfig(
+      {
+        default: 'back',
+        providers: {
+          back: { kind: 'wes', baseUrl: backUrl, pollIntervalMs: 200 },
+          nowhere: { kind: 'wes', baseUrl: `http://127.0.0.1:${await freePort()}${API}`, requestTimeoutMs: 2000 },
+        },
       },
-    },
+      'the front',
+    ),
   });
 });
 afterAll(async () => {
@@ -37,7 +42,7 @@ afterAll(async () => {
 
 /** The back's run that carries out the front's run, found by the tag the wes provider sets. */
 async function backRunOf(frontRunId: string): Promise<{ run_id: string; state: string }> {
-  const { body } = await request(backUrl.replace(API, '')).get(`${API}/runs?tag=durable_wes_run_id:${frontRunId}`).expect(200);
+  const { body } = await request(backUrl.replace(API, '')).get(`${API}/runs?tag=${RUN_ID_TAG}:${frontRunId}`).expect(200);
   expect(body.runs).toHaveLength(1);
   return body.runs[0];
 }

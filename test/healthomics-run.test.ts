@@ -5,6 +5,7 @@
  */
 import { CancelRunCommand, GetRunCommand, OmicsClient, StartRunCommand } from '@aws-sdk/client-omics';
 import { mockClient } from 'aws-sdk-client-mock';
+import { parseProvidersConfig } from '../activities/providers/config';
 import { createHarness, FAST_RETRY, finalSnapshot, type Harness, transitionTypes, waitForSnapshot } from './support/harness';
 
 const omics = mockClient(OmicsClient);
@@ -14,20 +15,19 @@ let status: string;
 let failureReason: string | undefined;
 
 beforeAll(async () => {
-  h = await createHarness({
+  const providers = {
+    default: 'omics',
     providers: {
-      default: 'omics',
-      providers: {
-        omics: {
-          kind: 'healthomics',
-          region: 'eu-west-1',
-          roleArn: 'arn:aws:iam::123456789012:role/omics',
-          outputUri: 's3://bucket/runs',
-          pollIntervalMs: 100,
-        },
+      omics: {
+        kind: 'healthomics',
+        region: 'eu-west-1',
+        roleArn: 'arn:aws:iam::123456789012:role/omics',
+        outputUri: 's3://bucket/runs',
+        pollIntervalMs: 100,
       },
     },
-  });
+  };
+  h = await createHarness({ providers: parseProvidersConfig(providers, 'the providers of this test') });
 });
 afterAll(async () => {
   await h.stop();

@@ -6,9 +6,11 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseProvidersConfig } from '../activities/providers/config';
 import { NOT_AWAITING_INPUT, resumeSignal, resumeUpdate } from '../workflows/messages';
 import type { RunSnapshot } from '../workflows/run-types';
 import { WesProviderKey, WesStateKey, WesWorkflowTypeKey } from '../workflows/search-attributes';
+import { eventually } from './support/eventually';
 import { createHarness, finalSnapshot, transitionTypes, waitForSnapshot, type Harness } from './support/harness';
 
 let h: Harness;
@@ -88,15 +90,15 @@ describe('the read model', () => {
   /** Every WES state the run's row showed, polled as fast as a client would. */
   async function rowStates(runId: string, until: () => Promise<unknown>): Promise<string[]> {
     const seen: string[] = [];
-    let done = false;
-    void until().finally(() => (done = true));
-    while (!done) {
+    const look = async () => {
       const state = (await h.runStore.get(runId))?.wesState;
       if (state && seen.at(-1) !== state) seen.push(state);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    const last = (await h.runStore.get(runId))?.wesState;
-    if (last && seen.at(-1) !== last) seen.push(last);
+    };
+    let done = false;
+    void until().finally(() => (done = true));
+    await eventually(() => look().then(() => done), Boolean, { timeoutMs: 60_000, intervalMs: 20, what: `run ${runId} to end` });
+    // The run may have ended after the last look.
+    await look();
     return seen;
   }
 
@@ -261,11 +263,10 @@ describe('resume', () => {
   test('is rejected when the run is not awaiting input', async () => {
     const handle = await h.start({ workflow_params: { duration_ms: 1500 } });
     await waitForSnapshot(handle, (s) => s.externalId !== undefined);
-    const rejection = await handle.executeUpdate(resumeUpdate, { args: [{}] }).catch((err: unknown) => err);
-    expect(rejection).toBeInstanceOf(WorkflowUpdateFailedError);
-    const cause = (rejection as WorkflowUpdateFailedError).cause;
-    expect(cause).toBeInstanceOf(ApplicationFailure);
-    expect((cause as ApplicationFailure).type).toBe(NOT_AWAITING_INPUT);
+    const rejection = handle.executeUpdate(resumeUpdate, { args: [{}] });
+    await expect(rejection).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await expect(rejection).rejects.toHaveProperty('cause', expect.any(ApplicationFailure));
+    await expect(rejection).rejects.toHaveProperty('cause.type', NOT_AWAITING_INPUT);
     await handle.signal(resumeSignal, { ignored: true });
     const result = await finalSnapshot(handle);
     expect(result.state).toBe('succeeded');
@@ -286,12 +287,8 @@ describe('worker restart', () => {
 
 describe('providers', () => {
   test('a saturated provider does not hold up the others, and its concurrency limit holds', async () => {
-    const isolated = await createHarness({
-      providers: {
-        default: 'fast',
-        providers: { slow: { kind: 'simulated', maxConcurrent: 1 }, fast: { kind: 'simulated' } },
-      },
-    });
+    const providers = { default: 'fast', providers: { slow: { kind: 'simulated', maxConcurrent: 1 }, fast: { kind: 'simulated' } } };
+    const isolated = await createHarness({ providers: parseProvidersConfig(providers, 'the providers of this test') });
     try {
       const first = await isolated.start({ workflow_params: { prepare_ms: 60_000 } }, { provider: 'slow' });
       await waitForSnapshot(first, (s) => s.state === 'starting');

@@ -5,17 +5,19 @@
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { InvalidRunRequestError, ProviderRejectedError } from '../activities/errors';
+import { InvalidRunRequestError } from '../activities/errors';
 import type { OperationContext } from '../activities/provider';
+import { providerSettings } from '../activities/providers/config';
 import { LocalProvider } from '../activities/providers/local';
 import { DetachedProcess, liveGroupMembers } from '../activities/providers/local-process';
 import { runWorkDir } from '../activities/work-dir';
-import type { ProviderRun, ProviderState, ProviderStatus, WesRunRequest } from '../workflows/run-types';
+import type { ProviderRun, ProviderStatus, WesRunRequest } from '../workflows/run-types';
+import { isTerminalWesState } from '../workflows/wes-state';
+import { eventually } from './support/eventually';
 
 jest.setTimeout(90_000);
 
 const EXAMPLES = path.resolve(__dirname, '..', 'examples');
-const TERMINAL: ProviderState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'];
 
 let dataDir: string;
 let provider: LocalProvider;
@@ -27,12 +29,16 @@ const context: OperationContext = {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'local-provider-'));
-  provider = new LocalProvider({ workflowRoots: [EXAMPLES], pollIntervalMs: 100 });
+  provider = localProvider({ pollIntervalMs: 100 });
 });
 
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
+
+function localProvider(settings: { pollIntervalMs?: number } = {}): LocalProvider {
+  return new LocalProvider(providerSettings('local', { workflowRoots: [EXAMPLES], ...settings }));
+}
 
 let runCount = 0;
 function makeRun(request: Partial<WesRunRequest>): ProviderRun {
@@ -45,17 +51,11 @@ function makeRun(request: Partial<WesRunRequest>): ProviderRun {
   };
 }
 
-async function waitForStatus(run: ProviderRun, done: (s: ProviderStatus) => boolean, timeoutMs = 60_000): Promise<ProviderStatus> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await provider.status(run);
-    if (done(status)) return status;
-    if (Date.now() > deadline) throw new Error(`timed out; last status ${JSON.stringify(status)}`);
-    await context.sleep(provider.pollIntervalMs);
-  }
+function waitForStatus(run: ProviderRun, done: (s: ProviderStatus) => boolean, timeoutMs = 60_000): Promise<ProviderStatus> {
+  return eventually(() => provider.status(run), done, { timeoutMs, intervalMs: provider.pollIntervalMs, what: `the status of ${run.runId}` });
 }
 
-const finished = (s: ProviderStatus) => TERMINAL.includes(s.state);
+const finished = (s: ProviderStatus) => isTerminalWesState(s.state);
 
 async function launches(run: ProviderRun): Promise<string[]> {
   return (await readFile(path.join(run.workDir, 'process', 'launches.log'), 'utf8')).trim().split('\n');
@@ -81,13 +81,8 @@ function groupExists(pgid: number): boolean {
  * kill(-pgid, 0) also counts zombies, and members orphaned by the kill are reaped by init in its own
  * time (about a second here), so give it a bounded moment.
  */
-async function groupGone(pgid: number, timeoutMs = 5000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (groupExists(pgid)) {
-    if (Date.now() > deadline) return false;
-    await context.sleep(50);
-  }
-  return true;
+function groupGone(pgid: number): Promise<boolean> {
+  return eventually(() => !groupExists(pgid), Boolean, { timeoutMs: 5000, intervalMs: 50, what: `process group ${pgid} to be gone` });
 }
 
 /** Pids of the group's live processes whose command name is `comm`. */
@@ -100,12 +95,7 @@ async function startSleep(seconds: number): Promise<{ run: ProviderRun; pgid: nu
   await provider.prepare(run, context);
   const pgid = pidOf(await provider.submit(run));
   // Wait for the tool itself (a grandchild of the shell), so that stopping it proves the group reach.
-  const deadline = Date.now() + 30_000;
-  let sleepers: number[] = [];
-  while ((sleepers = await groupMembers(pgid, 'sleep')).length === 0) {
-    if (Date.now() > deadline) throw new Error('sleep never started');
-    await context.sleep(100);
-  }
+  const sleepers = await eventually(() => groupMembers(pgid, 'sleep'), (pids) => pids.length > 0, { what: 'sleep to start' });
   expect((await provider.status(run)).state).toBe('RUNNING');
   return { run, pgid, sleepPid: sleepers[0] };
 }
@@ -145,7 +135,7 @@ test('submitting again, concurrently or from a new worker, launches once', async
   await provider.prepare(run, context);
 
   const [first, second] = await Promise.all([provider.submit(run), provider.submit(run)]);
-  const restarted = new LocalProvider({ workflowRoots: [EXAMPLES] });
+  const restarted = localProvider();
   const third = await restarted.submit(run);
   expect(second).toBe(first);
   expect(third).toBe(first);
@@ -192,7 +182,7 @@ test('cancel stops the whole process group and the run ends CANCELED', async () 
 
 test('a process killed behind our back is a SYSTEM_ERROR, seen by a restarted worker too', async () => {
   const { run, pgid } = await startSleep(300);
-  const restarted = new LocalProvider({ workflowRoots: [EXAMPLES] });
+  const restarted = localProvider();
   expect((await restarted.status(run)).state).toBe('RUNNING');
 
   process.kill(-pgid, 'SIGKILL');
@@ -206,9 +196,8 @@ test('a process killed behind our back is a SYSTEM_ERROR, seen by a restarted wo
   expect(await launches(run)).toHaveLength(1);
 });
 
-test('resume is rejected', async () => {
-  const run = makeRun({ workflow_url: path.join(EXAMPLES, 'hello-world', 'hello.cwl') });
-  await expect(provider.resume(run, {})).rejects.toBeInstanceOf(ProviderRejectedError);
+test('has no resume: its runs are never paused', () => {
+  expect('resume' in provider).toBe(false);
 });
 
 describe('refuses what it cannot or must not run', () => {
@@ -275,14 +264,9 @@ describe('DetachedProcess recovers from launchers that died', () => {
     return { dir, proc: new DetachedProcess(dir), cwd };
   }
 
-  async function waitForEnd(proc: DetachedProcess) {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const seen = await proc.inspect();
-      if (seen.phase === 'exited' || seen.phase === 'died') return seen;
-      if (Date.now() > deadline) throw new Error(`still ${seen.phase}`);
-      await context.sleep(50);
-    }
+  function waitForEnd(proc: DetachedProcess) {
+    const ended = ({ phase }: { phase: string }) => phase === 'exited' || phase === 'died';
+    return eventually(() => proc.inspect(), ended, { timeoutMs: 10_000, intervalMs: 50, what: 'the process to end' });
   }
 
   test('a lock left by a launcher that died before spawning is broken once stale', async () => {
@@ -290,10 +274,10 @@ describe('DetachedProcess recovers from launchers that died', () => {
     await writeFile(path.join(dir, 'launch.lock'), '');
     const old = new Date(Date.now() - 60_000);
     await utimes(path.join(dir, 'launch.lock'), old, old);
-    const record = await proc.launch(['sh', '-c', 'echo "$1"', 'sh', 'it ran; $(not run)'], cwd);
+    const launched = await proc.launch(['sh', '-c', 'echo "$1"', 'sh', 'it ran; $(not run)'], cwd);
     expect((await waitForEnd(proc)).phase).toBe('exited');
     expect(await readFile(proc.stdoutPath, 'utf8')).toBe('it ran; $(not run)\n');
-    expect(await readFile(path.join(dir, 'launches.log'), 'utf8')).toContain(`pid=${record.pid}`);
+    expect(await readFile(path.join(dir, 'launches.log'), 'utf8')).toContain(`pid=${launched.pid}`);
   });
 
   test("a fresh lock is waited on, then the other launcher's process attached to", async () => {
@@ -323,7 +307,7 @@ describe('DetachedProcess recovers from launchers that died', () => {
 
   test('a cancel that lands before the spawn keeps the command from running', async () => {
     const { proc, cwd } = await processDir();
-    await proc.stop();
+    await proc.stop(3000);
     await proc.launch(['touch', 'ran'], cwd);
     expect(await waitForEnd(proc)).toMatchObject({ phase: 'died', cancelRequested: true });
     await expect(readFile(path.join(cwd, 'ran'))).rejects.toThrow(/ENOENT/);

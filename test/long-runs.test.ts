@@ -5,13 +5,13 @@
  * Temporal's UI both report truthfully.
  */
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { CancelledFailure } from '@temporalio/common';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ClosedRunReconciler } from '../src/closed-run-reconciler';
 import { resumeUpdate, RUN_FAILED } from '../workflows/messages';
 import { HISTORY_EVENTS_LIMIT } from '../workflows/run-lifecycle';
-import type { RunSnapshot } from '../workflows/run-types';
+import { eventually } from './support/eventually';
 import { createHarness, finalSnapshot, transitionTypes, waitForSnapshot, type Harness } from './support/harness';
 
 let h: Harness;
@@ -148,14 +148,13 @@ describe("Temporal's own view of a run", () => {
 
     expect(await closedAs(succeeded)).toBe('COMPLETED');
     expect(await closedAs(failed)).toBe('FAILED');
-    const failure = await failed.result().catch((err: unknown) => err);
-    expect(failure).toBeInstanceOf(WorkflowFailedError);
-    const cause = (failure as WorkflowFailedError).cause as ApplicationFailure;
-    expect(cause.type).toBe(RUN_FAILED);
-    expect((cause.details?.[0] as RunSnapshot).wesState).toBe('EXECUTOR_ERROR');
+    const failure = failed.result();
+    await expect(failure).rejects.toBeInstanceOf(WorkflowFailedError);
+    await expect(failure).rejects.toHaveProperty('cause.type', RUN_FAILED);
+    await expect(failure).rejects.toHaveProperty('cause.details.0.wesState', 'EXECUTOR_ERROR');
 
     expect(await closedAs(cancelled)).toBe('CANCELLED');
-    expect(((await cancelled.result().catch((err: unknown) => err)) as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    await expect(cancelled.result()).rejects.toHaveProperty('cause', expect.any(CancelledFailure));
     const row = await h.runStore.get(cancelled.workflowId);
     expect(row).toMatchObject({ wesState: 'CANCELED', cleaned: true });
     expect((await h.runStore.transitions(cancelled.workflowId)).map((t) => t.type)).toEqual(['init', 'step', 'cancelled']);
@@ -169,11 +168,7 @@ describe("Temporal's own view of a run", () => {
     await handle.terminate('operator stopped it');
 
     const reconciler = new ClosedRunReconciler(h.client, h.runStore);
-    let recorded = 0;
-    for (let i = 0; i < 50 && recorded === 0; i++) {
-      recorded = await reconciler.sweep();
-      if (recorded === 0) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await eventually(() => reconciler.sweep(), (failed) => failed > 0, { timeoutMs: 10_000, intervalMs: 200, what: 'a sweep to fail the run' });
     const row = await h.runStore.get(handle.workflowId);
     expect(row).toMatchObject({ state: 'failed', wesState: 'SYSTEM_ERROR', failureReason: 'system_error' });
     expect(row?.errorMessage).toContain('terminated in Temporal');
@@ -184,9 +179,8 @@ describe("Temporal's own view of a run", () => {
 });
 
 async function waitForRow(runId: string, wesState: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if ((await h.runStore.get(runId))?.wesState === wesState) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`run ${runId} never showed ${wesState} in the read model`);
+  await eventually(async () => (await h.runStore.get(runId))?.wesState, (shown) => shown === wesState, {
+    timeoutMs: 10_000,
+    what: `run ${runId} to show ${wesState} in the read model`,
+  });
 }

@@ -1,6 +1,9 @@
-/** Providers are configuration: every kind builds from it, and a bad document is refused with a reason. */
+/** Providers are configuration: every kind builds from it, and a bad document is refused naming the key. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { createProviderRegistry } from '../activities/providers';
-import { loadProvidersConfig, parseProvidersConfig } from '../activities/providers/config';
+import { loadProvidersConfig, parseProvidersConfig, providerSettings } from '../activities/providers/config';
 
 const ALL_KINDS = {
   default: 'local',
@@ -18,8 +21,7 @@ const ALL_KINDS = {
 };
 
 test('every provider kind builds from configuration, with its concurrency limit', () => {
-  process.env.UPSTREAM_TOKEN = 'secret';
-  const registry = createProviderRegistry({ providers: parseProvidersConfig(ALL_KINDS, 'test') });
+  const registry = createProviderRegistry({ providers: parseProvidersConfig(ALL_KINDS, 'test', { UPSTREAM_TOKEN: 'secret' }) });
   expect(registry.names()).toEqual(['local', 'sim', 'upstream', 'omics']);
   expect(registry.names().map((name) => registry.get(name).kind)).toEqual(['local', 'simulated', 'wes', 'healthomics']);
   expect(registry.concurrency('local')).toBe(4);
@@ -27,36 +29,158 @@ test('every provider kind builds from configuration, with its concurrency limit'
   expect(registry.defaultProvider).toBe('local');
 });
 
-test('a wes provider whose token variable is unset is refused at start-up', () => {
-  delete process.env.UPSTREAM_TOKEN;
-  expect(() => createProviderRegistry({ providers: parseProvidersConfig(ALL_KINDS, 'test') })).toThrow(
-    "provider 'upstream': environment variable UPSTREAM_TOKEN is not set",
+test('each kind gets its defaults', () => {
+  const { providers } = parseProvidersConfig(ALL_KINDS, 'test', { UPSTREAM_TOKEN: 'secret' });
+  expect(providers).toEqual({
+    local: {
+      kind: 'local',
+      maxConcurrent: 4,
+      cwltool: 'cwltool',
+      snakemake: 'snakemake',
+      workflowRoots: ['/srv/workflows'],
+      pollIntervalMs: 1000,
+      cancelGraceMs: 3000,
+    },
+    sim: { kind: 'simulated', pollIntervalMs: 200 },
+    upstream: {
+      kind: 'wes',
+      baseUrl: 'http://127.0.0.1:9/ga4gh/wes/v1',
+      token: 'secret',
+      pollIntervalMs: 5000,
+      requestTimeoutMs: 30_000,
+      recoveryMaxPages: 10,
+      recoveryMaxRuns: 1000,
+    },
+    omics: { ...ALL_KINDS.providers.omics, pollIntervalMs: 30_000 },
+  });
+});
+
+test('every setting of every kind can be set', () => {
+  const providers = {
+    local: {
+      kind: 'local',
+      maxConcurrent: 2,
+      cwltool: '/opt/cwltool',
+      snakemake: '/opt/snakemake',
+      workflowRoots: ['/a', '/b'],
+      pollIntervalMs: 50,
+      cancelGraceMs: 10_000,
+    },
+    sim: { kind: 'simulated', maxConcurrent: 3, pollIntervalMs: 20 },
+    upstream: {
+      kind: 'wes',
+      maxConcurrent: 5,
+      baseUrl: 'https://wes.example.org/ga4gh/wes/v1',
+      token: 'inline',
+      pollIntervalMs: 1000,
+      requestTimeoutMs: 2000,
+      recoveryMaxPages: 3,
+      recoveryMaxRuns: 30,
+    },
+    omics: {
+      kind: 'healthomics',
+      maxConcurrent: 6,
+      region: 'us-east-1',
+      roleArn: 'arn:aws-us-gov:iam::123456789012:role/omics',
+      outputUri: 's3://bucket',
+      storageCapacity: 1200,
+      workflowType: 'READY2RUN',
+      pollIntervalMs: 60_000,
+    },
+  };
+  expect(parseProvidersConfig({ default: 'sim', providers }, 'test').providers).toEqual(providers);
+
+  const registry = createProviderRegistry({ providers: parseProvidersConfig({ default: 'sim', providers }, 'test') });
+  expect(['local', 'sim', 'upstream', 'omics'].map((name) => registry.get(name).pollIntervalMs)).toEqual([50, 20, 1000, 60_000]);
+  expect(['local', 'sim', 'upstream', 'omics'].map((name) => registry.concurrency(name))).toEqual([2, 3, 5, 6]);
+});
+
+test("a wes provider's base URL loses its trailing slashes", () => {
+  expect(providerSettings('wes', { baseUrl: 'http://wes.example.org/ga4gh/wes/v1//' }).baseUrl).toBe('http://wes.example.org/ga4gh/wes/v1');
+});
+
+test('tokenEnv names the variable holding the token: resolved from the environment given, refused when unset', () => {
+  expect(providerSettings('wes', { baseUrl: 'http://x.org', tokenEnv: 'UPSTREAM_TOKEN' }, { UPSTREAM_TOKEN: 'secret' })).toMatchObject({
+    token: 'secret',
+  });
+  expect(providerSettings('wes', { baseUrl: 'http://x.org', tokenEnv: 'UPSTREAM_TOKEN' }, { UPSTREAM_TOKEN: 'secret' })).not.toHaveProperty(
+    'tokenEnv',
+  );
+  expect(() => parseProvidersConfig(ALL_KINDS, 'WES_PROVIDERS', {})).toThrow(
+    'WES_PROVIDERS: providers.upstream.tokenEnv: environment variable UPSTREAM_TOKEN is not set',
+  );
+  expect(() => providerSettings('wes', { baseUrl: 'http://x.org', token: 't', tokenEnv: 'T' }, { T: 't' })).toThrow(
+    'wes: tokenEnv: set token or tokenEnv, not both',
   );
 });
 
+const one = (provider: Record<string, unknown>) => ({ default: 'a', providers: { a: provider } });
+const omics = { kind: 'healthomics', region: 'eu-west-1', roleArn: 'arn:aws:iam::123456789012:role/omics', outputUri: 's3://bucket' };
+
 test.each([
-  [[], 'expected a JSON object'],
-  [{ default: 'x', providers: {} }, '"providers" is empty'],
-  [{ default: 'a', providers: { a: { kind: 'docker' } } }, "provider 'a': kind must be one of"],
-  [{ default: 'a', providers: { a: { kind: 'local', maxConcurrent: 0 } } }, 'maxConcurrent must be a positive integer'],
-  [{ default: 'b', providers: { a: { kind: 'local' } } }, '"default" must name one of the providers (a)'],
-  [{ default: 'A', providers: { A: { kind: 'local' } } }, "provider name 'A' must be lower-case"],
+  [[], 'providers.json: Invalid input: expected object'],
+  [{ default: 'x', providers: {} }, 'providers.json: providers: must name at least one provider'],
+  [{ default: 'a', providers: { a: { kind: 'local' } }, extra: 1 }, 'providers.json: extra: unknown setting'],
+  [one({ kind: 'docker' }), 'providers.json: providers.a.kind: kind must be one of simulated, local, wes, healthomics'],
+  [one({ kind: 'local', maxConcurrent: 0 }), 'providers.a.maxConcurrent: must be a positive integer'],
+  [one({ kind: 'local', maxConcurent: 4 }), 'providers.a.maxConcurent: unknown setting'],
+  [{ default: 'b', providers: { a: { kind: 'local' } } }, 'providers.json: default: must name one of the providers (a)'],
+  [{ default: 'A', providers: { A: { kind: 'local' } } }, "providers.A: a provider's name must be lower-case letters, digits, '-' or '_'"],
+  [one({ kind: 'local', workflowRoots: 'not-a-list' }), 'providers.a.workflowRoots: Invalid input: expected array'],
+  [one({ kind: 'local', workflowRoots: ['relative/dir'] }), 'providers.a.workflowRoots.0: must be an absolute path'],
+  [one({ kind: 'local', cwltool: '' }), 'providers.a.cwltool: must not be empty'],
+  [one({ kind: 'simulated', pollIntervalMs: 1.5 }), 'providers.a.pollIntervalMs: must be a positive integer'],
+  [one({ kind: 'wes', baseUrl: 'ftp://example.org/' }), 'providers.a.baseUrl: must be an http(s) URL'],
+  [one({ kind: 'wes', baseUrl: 'not a url' }), 'providers.a.baseUrl: must be an http(s) URL'],
+  [one({ kind: 'wes', baseUrl: 'http://x.org', recoveryMaxRuns: -1 }), 'providers.a.recoveryMaxRuns: must be a positive integer'],
+  [one({ ...omics, region: undefined }), 'providers.a.region: is required'],
+  [one({ ...omics, roleArn: 'arn:aws:iam::1:role/omics' }), 'providers.a.roleArn: must be an IAM role ARN'],
+  [one({ ...omics, outputUri: 'https://bucket' }), 'providers.a.outputUri: must be an s3:// URI'],
+  [one({ ...omics, storageCapacity: 100_001 }), 'providers.a.storageCapacity: must be an integer from 1 to 100000 (GiB)'],
+  [one({ ...omics, storageCapacity: 0 }), 'providers.a.storageCapacity:'],
+  [one({ ...omics, workflowType: 'PUBLIC' }), 'providers.a.workflowType:'],
 ])('%j is refused: %s', (document, reason) => {
   expect(() => parseProvidersConfig(document, 'providers.json')).toThrow(reason);
 });
 
-test('kind-specific settings are checked when the provider is built', () => {
-  const bad = { default: 'l', providers: { l: { kind: 'local', workflowRoots: 'not-a-list' } } };
-  expect(() => createProviderRegistry({ providers: parseProvidersConfig(bad, 'test') })).toThrow(
-    "provider 'l': workflowRoots must be an array of strings",
+test('every problem of a document is told at once', () => {
+  const document = one({ kind: 'wes', baseUrl: 'ftp://x', pollIntervalMs: 0 });
+  expect(() => parseProvidersConfig(document, 'test')).toThrow(
+    'test: providers.a.baseUrl: must be an http(s) URL; providers.a.pollIntervalMs: must be a positive integer',
   );
 });
 
-test('without configuration: local (the default) and simulated', () => {
-  const config = loadProvidersConfig({}, ['/srv/examples']);
-  expect(config).toEqual({
-    default: 'local',
-    providers: { local: { kind: 'local', workflowRoots: ['/srv/examples'] }, simulated: { kind: 'simulated' } },
+describe('loading', () => {
+  test('without configuration: local (the default) and simulated, with their defaults', () => {
+    expect(loadProvidersConfig({ workflowRoots: ['/srv/examples'] }, {})).toEqual({
+      default: 'local',
+      providers: {
+        local: expect.objectContaining({ kind: 'local', workflowRoots: ['/srv/examples'], cwltool: 'cwltool' }),
+        simulated: { kind: 'simulated', pollIntervalMs: 200 },
+      },
+    });
+    const chosen = loadProvidersConfig({ workflowRoots: [], defaultProvider: 'simulated', cwltool: '/opt/cwltool' }, {});
+    expect(chosen.default).toBe('simulated');
+    expect(chosen.providers.local).toMatchObject({ cwltool: '/opt/cwltool' });
+    expect(() => loadProvidersConfig({ workflowRoots: [], defaultProvider: 'nope' }, {})).toThrow(
+      'WES_DEFAULT_PROVIDER: default: must name one of the providers (local, simulated)',
+    );
   });
-  expect(loadProvidersConfig({ WES_PROVIDERS: JSON.stringify(ALL_KINDS) }, []).default).toBe('local');
+
+  test('from WES_PROVIDERS, and from WES_PROVIDERS_FILE before it', async () => {
+    const env = { UPSTREAM_TOKEN: 'secret' };
+    expect(loadProvidersConfig({ json: JSON.stringify(ALL_KINDS), workflowRoots: [] }, env).default).toBe('local');
+    expect(() => loadProvidersConfig({ json: '{"default":', workflowRoots: [] }, env)).toThrow(/^WES_PROVIDERS: not JSON: /);
+
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'providers-config-'));
+    try {
+      const file = path.join(dir, 'providers.json');
+      await writeFile(file, JSON.stringify({ ...ALL_KINDS, default: 'sim' }));
+      expect(loadProvidersConfig({ file, json: JSON.stringify(ALL_KINDS), workflowRoots: [] }, env).default).toBe('sim');
+      await writeFile(file, JSON.stringify(one({ kind: 'local', pollIntervalMs: 'fast' })));
+      expect(() => loadProvidersConfig({ file, workflowRoots: [] }, env)).toThrow(`${file}: providers.a.pollIntervalMs: must be a positive integer`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

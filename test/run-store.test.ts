@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { ExecutionState } from '../workflows/state-machine';
-import type { TransitionRecord, WesRunRequest } from '../workflows/run-types';
+import type { Transition, WesRunRequest } from '../workflows/run-types';
 import type { WesState } from '../workflows/wes-state';
 import { migrate, openDatabase } from '../src/database/data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/database/embedded-postgres';
@@ -41,13 +41,13 @@ const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const REQUEST: WesRunRequest = { workflow_url: 'hello.cwl', workflow_type: 'CWL', workflow_type_version: 'v1.2' };
 
 /** A run that goes queued → starting → running → succeeded; version n has its first n transitions. */
-const LIFE: Array<{ type: TransitionRecord['type']; to: ExecutionState; wesState: WesState }> = [
+const LIFE: Array<{ type: Transition['type']; to: ExecutionState; wesState: WesState }> = [
   { type: 'init', to: 'starting', wesState: 'INITIALIZING' },
   { type: 'step', to: 'running', wesState: 'RUNNING' },
   { type: 'finish', to: 'succeeded', wesState: 'COMPLETE' },
 ];
 
-function transitionsUpTo(version: number): TransitionRecord[] {
+function transitionsUpTo(version: number): Transition[] {
   return LIFE.slice(0, version).map(({ type, to }, i) => ({
     seq: i + 1,
     type,

@@ -18,10 +18,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProviderRejectedError } from '../activities/errors';
-import { REMOTE_RECORD_FILE, RUN_ID_TAG, WesProvider } from '../activities/providers/wes';
+import { SUBMISSION_RECORD_FILE, type WesProvider } from '../activities/providers/wes';
+import { RUN_ID_TAG } from '../activities/run-tags';
 import type { ProviderRun, ProviderStatus, WesRunRequest } from '../workflows/run-types';
+import { eventually } from './support/eventually';
 import { SAPPORO_CANCEL_GRACE_SECONDS, startSapporo, type Sapporo } from './support/sapporo';
-import { caught, EXAMPLES, FAIL_CWL, forgetRemoteRunId, HELLO_CWL, makeProviderRun, pollStatus, TERMINAL } from './support/wes-provider-fixtures';
+import { EXAMPLES, FAIL_CWL, forgetRemoteRunId, hasEnded, HELLO_CWL, makeProviderRun, pollStatus, wesProvider } from './support/wes-provider-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -34,7 +36,7 @@ let provider: WesProvider;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'sapporo-provider-'));
   sapporo = await startSapporo();
-  provider = new WesProvider({ baseUrl: sapporo.baseUrl, pollIntervalMs: 250, requestTimeoutMs: 10_000 });
+  provider = wesProvider({ baseUrl: sapporo.baseUrl, pollIntervalMs: 250, requestTimeoutMs: 10_000 });
 }, 300_000);
 
 afterAll(async () => {
@@ -109,7 +111,7 @@ test('runs hello-world to COMPLETE: a second submit posts nothing; outputs throu
   expect(remoteId).toMatch(UUID);
   const after = await remoteRunIds();
   expect(after).toEqual([...before, remoteId].sort());
-  const record = JSON.parse(await readFile(path.join(run.workDir, REMOTE_RECORD_FILE), 'utf8'));
+  const record = JSON.parse(await readFile(path.join(run.workDir, SUBMISSION_RECORD_FILE), 'utf8'));
   expect(record).toMatchObject({ remoteRunId: remoteId, baseUrl: sapporo.baseUrl, postAttempts: 1, foundBy: 'post' });
 
   // Retried (the activity's answer was lost): the record answers, nothing is posted.
@@ -177,21 +179,17 @@ test('a failing workflow ends EXECUTOR_ERROR, with the exit code and stderr tail
 test('cancel: the running cwltool and its job are stopped and the run ends CANCELED', async () => {
   const run = await makeRun({ workflow_url: 'sleep.cwl', workflow_params: { seconds: 120 } }, { 'sleep.cwl': path.join(EXAMPLES, 'sleep', 'sleep.cwl') });
   const remoteId = await provider.submit(run);
-  expect(await waitForStatus(run, (s) => s.state === 'RUNNING' || TERMINAL.includes(s.state))).toEqual({ state: 'RUNNING' });
+  expect(await waitForStatus(run, (s) => s.state === 'RUNNING' || hasEnded(s))).toEqual({ state: 'RUNNING' });
   const runDir = await remoteRunDir(remoteId);
   // Wait for the job itself (cwltool runs it in a temp dir under the run's tmp/).
-  const deadline = Date.now() + 30_000;
-  while (!(await processesIn(runDir)).some((cmd) => cmd === 'sleep 120')) {
-    if (Date.now() > deadline) throw new Error(`the sleep job never started: ${JSON.stringify(await processesIn(runDir))}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await eventually(() => processesIn(runDir), (commands) => commands.includes('sleep 120'), { intervalMs: 200, what: 'the sleep job to start' });
 
   const cancelledAt = Date.now();
   await provider.cancel(run);
   const seen: ProviderStatus[] = [];
   const status = await waitForStatus(run, (s) => {
     seen.push(s);
-    return TERMINAL.includes(s.state);
+    return hasEnded(s);
   });
   const tookMs = Date.now() - cancelledAt;
   expect(status).toEqual({ state: 'CANCELED' });
@@ -211,22 +209,22 @@ test('cancel: the running cwltool and its job are stopped and the run ends CANCE
 test('resume is rejected: sapporo has no resume endpoint', async () => {
   const run = await makeRun({ workflow_params: { message: 'resume?' } }, { 'hello.cwl': HELLO_CWL });
   await provider.submit(run);
-  const err = await caught(provider.resume(run, { go: true }));
-  expect(err).toBeInstanceOf(ProviderRejectedError);
-  expect(err.message).toContain('remote does not support resume');
-  expect(err.message).toContain('404');
+  const failing = provider.resume(run, { go: true });
+  await expect(failing).rejects.toBeInstanceOf(ProviderRejectedError);
+  await expect(failing).rejects.toThrow('remote does not support resume');
+  await expect(failing).rejects.toThrow('404');
   await waitForStatus(run);
 });
 
 test('sapporo rejects a request without workflow_engine, or of a type it was not set up for, with a 400', async () => {
   const noEngine = await makeRun({}, { 'hello.cwl': HELLO_CWL });
   delete noEngine.request.workflow_engine;
-  let err = await caught(provider.submit(noEngine));
-  expect(err).toBeInstanceOf(ProviderRejectedError);
-  expect(err.message).toContain('400');
-  expect(err.message).toContain('Invalid workflow_engine');
+  let failing = provider.submit(noEngine);
+  await expect(failing).rejects.toBeInstanceOf(ProviderRejectedError);
+  await expect(failing).rejects.toThrow('400');
+  await expect(failing).rejects.toThrow('Invalid workflow_engine');
 
-  err = await caught(provider.submit(await makeRun({ workflow_type: 'WDL', workflow_type_version: '1.0', workflow_url: 'hello.wdl' })));
-  expect(err).toBeInstanceOf(ProviderRejectedError);
-  expect(err.message).toContain('Invalid workflow_type: WDL');
+  failing = provider.submit(await makeRun({ workflow_type: 'WDL', workflow_type_version: '1.0', workflow_url: 'hello.wdl' }));
+  await expect(failing).rejects.toBeInstanceOf(ProviderRejectedError);
+  await expect(failing).rejects.toThrow('Invalid workflow_type: WDL');
 });

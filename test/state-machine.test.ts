@@ -10,7 +10,7 @@ import {
   type ExecutionState,
   type TransitionType,
 } from '../workflows/state-machine';
-import { RunRecord } from '../workflows/run-record';
+import { RunLedger } from '../workflows/run-ledger';
 import { TERMINAL_WES_STATES, toWesState } from '../workflows/wes-state';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -34,26 +34,26 @@ test.each(pairs)('%s → %s is allowed exactly when the transition table says so
   expect(canTransition(from, to)).toBe(ALLOWED.has(`${from}>${to}`));
 });
 
-/** A record whose log ends in `state` (its state is derived from the log). */
-function recordIn(state: ExecutionState): RunRecord {
-  const record = new RunRecord('run-x');
-  if (state !== 'queued') record.transitions.push({ seq: 1, type: 'step', from: 'queued', to: state, at: new Date(0).toISOString() });
-  return record;
+/** A ledger whose log ends in `state` (its state is derived from the log). */
+function ledgerIn(state: ExecutionState): RunLedger {
+  const ledger = new RunLedger('run-x');
+  if (state !== 'queued') ledger.transitions.push({ seq: 1, type: 'step', from: 'queued', to: state, at: new Date(0).toISOString() });
+  return ledger;
 }
 
-test.each(pairs)('a RunRecord in %s moving to %s transitions or throws', (from, to) => {
+test.each(pairs)('a RunLedger in %s moving to %s transitions or throws', (from, to) => {
   const types = (Object.keys(TRANSITION_TARGETS) as TransitionType[]).filter((t) => TRANSITION_TARGETS[t] === to);
   for (const type of types) {
-    const record = recordIn(from);
-    const before = record.transitions.length;
+    const ledger = ledgerIn(from);
+    const before = ledger.transitions.length;
     if (ALLOWED.has(`${from}>${to}`)) {
-      expect(record.transition(type).to).toBe(to);
-      expect(record.state).toBe(to);
-      expect(record.transitions).toHaveLength(before + 1);
+      expect(ledger.transition(type).to).toBe(to);
+      expect(ledger.state).toBe(to);
+      expect(ledger.transitions).toHaveLength(before + 1);
     } else {
-      expect(() => record.transition(type)).toThrow(InvalidTransitionError);
-      expect(record.state).toBe(from);
-      expect(record.transitions).toHaveLength(before);
+      expect(() => ledger.transition(type)).toThrow(InvalidTransitionError);
+      expect(ledger.state).toBe(from);
+      expect(ledger.transitions).toHaveLength(before);
     }
   }
 });

@@ -9,6 +9,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Backoff } from '../src/supervisor/backoff';
+import { isTerminalWesState } from '../workflows/wes-state';
+import { eventually } from './support/eventually';
 import { freePort } from './support/free-port';
 
 const root = path.resolve(__dirname, '..');
@@ -157,36 +159,36 @@ function alive(pid: number): boolean {
 }
 
 async function waitForOutput(expected: string | RegExp, from: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const seen = () => {
+  const said = () => {
     const text = output.slice(from);
     return typeof expected === 'string' ? text.includes(expected) : expected.test(text);
   };
-  while (!seen()) {
-    if (product.exitCode !== null || product.signalCode !== null) throw new Error(`the product exited before saying ${expected}:\n${tail()}`);
-    if (Date.now() > deadline) throw new Error(`the product did not say ${expected} within ${timeoutMs / 1000} s:\n${tail()}`);
-    await sleep(100);
-  }
+  const exited = () => product.exitCode !== null || product.signalCode !== null;
+  await withTail(eventually(() => said() || exited(), Boolean, { timeoutMs, what: `the product to say ${expected}` }));
+  if (!said()) throw new Error(`the product exited before saying ${expected}:\n${tail()}`);
 }
 
 /** Submits a simulated run, retrying while the API is unavailable, and waits until it is COMPLETE. */
 async function expectSimulatedRunCompletes(timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let answer = await call('POST', '/runs', SIMULATED_RUN);
-  while (answer.status !== 200) {
-    if (Date.now() > deadline) throw new Error(`POST /runs did not succeed within ${timeoutMs / 1000} s; last: ${show(answer)}\n${tail()}`);
-    await sleep(500);
-    answer = await call('POST', '/runs', SIMULATED_RUN);
-  }
-  const runId: string = JSON.parse(answer.text).run_id;
-  for (;;) {
-    answer = await call('GET', `/runs/${runId}/status`);
-    const state = answer.status === 200 ? JSON.parse(answer.text).state : undefined;
-    if (state === 'COMPLETE') return;
-    if (['EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'].includes(state)) throw new Error(`run ${runId} ended ${state}\n${tail()}`);
-    if (Date.now() > deadline) throw new Error(`run ${runId} did not complete within ${timeoutMs / 1000} s; last status: ${show(answer)}\n${tail()}`);
-    await sleep(250);
-  }
+  const until = Date.now() + timeoutMs;
+  const posted = await withTail(
+    eventually(() => call('POST', '/runs', SIMULATED_RUN), (answer) => answer.status === 200, { timeoutMs, intervalMs: 500, what: 'POST /runs to succeed' }),
+  );
+  const runId: string = JSON.parse(posted.text).run_id;
+  const ended = await withTail(
+    eventually(() => call('GET', `/runs/${runId}/status`), (answer) => answer.status === 200 && isTerminalWesState(JSON.parse(answer.text).state), {
+      timeoutMs: until - Date.now(),
+      intervalMs: 250,
+      what: `run ${runId} to end`,
+    }),
+  );
+  const { state } = JSON.parse(ended.text);
+  if (state !== 'COMPLETE') throw new Error(`run ${runId} ended ${state}\n${tail()}`);
+}
+
+/** A failed wait says what the product printed last. */
+function withTail<T>(waiting: Promise<T>): Promise<T> {
+  return waiting.catch((err: Error) => Promise.reject(new Error(`${err.message}\n${tail()}`)));
 }
 
 interface Answer {
@@ -208,14 +210,6 @@ async function call(method: 'GET' | 'POST', route: string, body?: object): Promi
   }
 }
 
-function show({ status, text }: Answer): string {
-  return status ? `${status} ${text}` : text;
-}
-
 function tail(chars = 4000): string {
   return output.slice(-chars);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -10,11 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidRunRequestError, ProviderRejectedError } from '../activities/errors';
-import { REMOTE_RECORD_FILE, RUN_ID_TAG, WesProvider } from '../activities/providers/wes';
+import { SUBMISSION_RECORD_FILE, type WesProvider } from '../activities/providers/wes';
+import { RUN_ID_TAG } from '../activities/run-tags';
 import type { ProviderRun, WesRunRequest } from '../workflows/run-types';
 import { freePort } from './support/free-port';
 import { startWesService, type WesService } from './support/wes-service';
-import { caught, EXAMPLES, FAIL_CWL, forgetRemoteRunId, HELLO_CWL, makeProviderRun, pollStatus } from './support/wes-provider-fixtures';
+import { EXAMPLES, FAIL_CWL, forgetRemoteRunId, HELLO_CWL, makeProviderRun, pollStatus, wesProvider } from './support/wes-provider-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -39,7 +40,7 @@ describe('against wes-service', () => {
 
   beforeAll(async () => {
     wes = await startWesService();
-    provider = new WesProvider({ baseUrl: wes.baseUrl, pollIntervalMs: 250, requestTimeoutMs: 10_000 });
+    provider = wesProvider({ baseUrl: wes.baseUrl, pollIntervalMs: 250, requestTimeoutMs: 10_000 });
   }, 300_000);
 
   afterAll(async () => {
@@ -69,7 +70,7 @@ describe('against wes-service', () => {
     const after = await remoteRunIds();
     expect(after).toEqual([...before, remoteId].sort());
 
-    const record = JSON.parse(await readFile(path.join(run.workDir, REMOTE_RECORD_FILE), 'utf8'));
+    const record = JSON.parse(await readFile(path.join(run.workDir, SUBMISSION_RECORD_FILE), 'utf8'));
     expect(record).toMatchObject({ remoteRunId: remoteId, baseUrl: wes.baseUrl, postAttempts: 1, foundBy: 'post' });
 
     // Retried (the activity's answer was lost): the record answers, nothing is posted.
@@ -94,7 +95,7 @@ describe('against wes-service', () => {
     expect(remote.request.workflow_params).toEqual({ message: 'Hello from afar' });
 
     await provider.cleanup(run);
-    expect(await readFile(path.join(run.workDir, REMOTE_RECORD_FILE), 'utf8')).toContain(remoteId);
+    expect(await readFile(path.join(run.workDir, SUBMISSION_RECORD_FILE), 'utf8')).toContain(remoteId);
   });
 
   test('a submission posted but never recorded (a crash) is found by its tag, not posted again', async () => {
@@ -127,32 +128,32 @@ describe('against wes-service', () => {
   test('resume is rejected: wes-service has no resume endpoint', async () => {
     const run = await makeRun({}, { 'hello.cwl': HELLO_CWL });
     await provider.submit(run);
-    const err = await caught(provider.resume(run, { go: true }));
-    expect(err).toBeInstanceOf(ProviderRejectedError);
-    expect(err.message).toContain('remote does not support resume');
+    const failing = provider.resume(run, { go: true });
+    await expect(failing).rejects.toBeInstanceOf(ProviderRejectedError);
+    await expect(failing).rejects.toThrow('remote does not support resume');
     await pollStatus(provider, run);
   });
 
   test('a 4xx from the real server (a wrong base path) is a rejection', async () => {
-    const wrong = new WesProvider({ baseUrl: `http://127.0.0.1:${wes.port}/ga4gh/wes/v9` });
+    const wrong = wesProvider({ baseUrl: `http://127.0.0.1:${wes.port}/ga4gh/wes/v9` });
     const run = await makeRun({}, { 'hello.cwl': HELLO_CWL });
-    const err = await caught(wrong.submit(run));
-    expect(err).toBeInstanceOf(ProviderRejectedError);
-    expect(err.message).toContain('404');
-    expect(err.message).toContain(`http://127.0.0.1:${wes.port}/ga4gh/wes/v9/runs`);
+    const failing = wrong.submit(run);
+    await expect(failing).rejects.toBeInstanceOf(ProviderRejectedError);
+    await expect(failing).rejects.toThrow('404');
+    await expect(failing).rejects.toThrow(`http://127.0.0.1:${wes.port}/ga4gh/wes/v9/runs`);
   });
 });
 
 test('an unreachable server: submit throws a plain, retryable error naming the URL', async () => {
   const port = await freePort();
-  const provider = new WesProvider({ baseUrl: `http://127.0.0.1:${port}/ga4gh/wes/v1`, requestTimeoutMs: 5000 });
+  const provider = wesProvider({ baseUrl: `http://127.0.0.1:${port}/ga4gh/wes/v1`, requestTimeoutMs: 5000 });
   const run = await makeRun({}, { 'hello.cwl': HELLO_CWL });
-  const err = await caught(provider.submit(run));
-  expect(err).not.toBeInstanceOf(ProviderRejectedError);
-  expect(err.message).toContain(`http://127.0.0.1:${port}/ga4gh/wes/v1/runs`);
-  expect(err.message).toContain('ECONNREFUSED');
+  const failing = provider.submit(run);
+  await expect(failing).rejects.not.toBeInstanceOf(ProviderRejectedError);
+  await expect(failing).rejects.toThrow(`http://127.0.0.1:${port}/ga4gh/wes/v1/runs`);
+  await expect(failing).rejects.toThrow('ECONNREFUSED');
   // It said nothing, so it may have received nothing: once it answers, it is searched first.
-  const record = JSON.parse(await readFile(path.join(run.workDir, REMOTE_RECORD_FILE), 'utf8'));
+  const record = JSON.parse(await readFile(path.join(run.workDir, SUBMISSION_RECORD_FILE), 'utf8'));
   expect(record).toMatchObject({ postAttempts: 1 });
   expect(record.remoteRunId).toBeUndefined();
   // Capabilities never fail service-info: an unreachable remote advertises nothing.
@@ -160,10 +161,10 @@ test('an unreachable server: submit throws a plain, retryable error naming the U
 });
 
 test('validate wants workflow_type, its version and workflow_url', () => {
-  const provider = new WesProvider({ baseUrl: 'http://127.0.0.1:1/ga4gh/wes/v1' });
+  const provider = wesProvider({ baseUrl: 'http://127.0.0.1:1/ga4gh/wes/v1' });
   expect(() => provider.validate({ workflow_type: 'CWL', workflow_type_version: '', workflow_url: 'x.cwl' })).toThrow(InvalidRunRequestError);
   expect(() => provider.validate({ workflow_type: 'NOPE', workflow_type_version: '1', workflow_url: 'x' })).not.toThrow();
-  expect(() => new WesProvider({ baseUrl: 'ftp://example.org/' })).toThrow(/http/);
+  expect(() => wesProvider({ baseUrl: 'ftp://example.org/' })).toThrow(/http/);
 });
 
 /** A scripted WES server: each test sets how it answers; every request is kept. */
@@ -213,7 +214,7 @@ describe('against a scripted server', () => {
     handler = () => undefined;
   });
 
-  const provider = (token?: string) => new WesProvider({ baseUrl, token, requestTimeoutMs: 5000 });
+  const provider = (token?: string) => wesProvider({ baseUrl, token, requestTimeoutMs: 5000 });
   const base = () => baseUrl.replace(/\/$/, '');
 
   test('the POST: fields as JSON strings, attachments by relative path (no symlinks), token, Idempotency-Key', async () => {
@@ -243,41 +244,41 @@ describe('against a scripted server', () => {
   test('a 4xx on POST is a rejection carrying the ErrorResponse msg; 401 names auth; 5xx is retryable', async () => {
     const run = await makeRun({ workflow_type: 'NOPE' });
     handler = () => ({ status: 400, body: { msg: 'workflow_type NOPE is not supported', status_code: 400 } });
-    let err = await caught(provider().submit(run));
-    expect(err).toBeInstanceOf(ProviderRejectedError);
-    expect(err.message).toContain('workflow_type NOPE is not supported');
+    let failing = provider().submit(run);
+    await expect(failing).rejects.toBeInstanceOf(ProviderRejectedError);
+    await expect(failing).rejects.toThrow('workflow_type NOPE is not supported');
 
     handler = () => ({ status: 401, body: { msg: 'no token', status_code: 401 } });
-    err = await caught(provider().submit(await makeRun({})));
-    expect(err).toBeInstanceOf(ProviderRejectedError);
-    expect(err.message).toMatch(/authentication/);
+    failing = provider().submit(await makeRun({}));
+    await expect(failing).rejects.toBeInstanceOf(ProviderRejectedError);
+    await expect(failing).rejects.toThrow(/authentication/);
 
     handler = () => ({ status: 503, body: 'Service Unavailable', raw: true });
-    err = await caught(provider().submit(await makeRun({})));
-    expect(err).not.toBeInstanceOf(ProviderRejectedError);
-    expect(err.message).toContain('503');
+    failing = provider().submit(await makeRun({}));
+    await expect(failing).rejects.not.toBeInstanceOf(ProviderRejectedError);
+    await expect(failing).rejects.toThrow('503');
   });
 
   test('a 200 that is not JSON is a retryable error naming the URL', async () => {
     handler = () => ({ status: 200, body: '<html>proxy login</html>', raw: true });
-    const err = await caught(provider().status({ ...(await makeRun({})), externalId: 'r-2' }));
-    expect(err).not.toBeInstanceOf(ProviderRejectedError);
-    expect(err.message).toContain(`${base()}/runs/r-2/status`);
-    expect(err.message).toMatch(/not JSON/);
+    const failing = provider().status({ ...(await makeRun({})), externalId: 'r-2' });
+    await expect(failing).rejects.not.toBeInstanceOf(ProviderRejectedError);
+    await expect(failing).rejects.toThrow(`${base()}/runs/r-2/status`);
+    await expect(failing).rejects.toThrow(/not JSON/);
   });
 
   test('a request that takes too long times out as a retryable error', async () => {
     handler = () => ({ status: 200, body: { run_id: 'late', state: 'RUNNING' }, delayMs: 1500 });
-    const slow = new WesProvider({ baseUrl, requestTimeoutMs: 200 });
-    const err = await caught(slow.status({ ...(await makeRun({})), externalId: 'late' }));
-    expect(err).not.toBeInstanceOf(ProviderRejectedError);
-    expect(err.message).toBe(`wes: GET ${base()}/runs/late/status failed: timed out after 200 ms`);
+    const slow = wesProvider({ baseUrl, requestTimeoutMs: 200 });
+    const failing = slow.status({ ...(await makeRun({})), externalId: 'late' });
+    await expect(failing).rejects.not.toBeInstanceOf(ProviderRejectedError);
+    await expect(failing).rejects.toHaveProperty('message', `wes: GET ${base()}/runs/late/status failed: timed out after 200 ms`);
   });
 
   test('after an interrupted POST, the tag filter finds the run (durable-wes) and nothing is posted', async () => {
     const run = await makeRun({});
     await mkdir(run.workDir, { recursive: true });
-    await writeFile(path.join(run.workDir, REMOTE_RECORD_FILE), JSON.stringify({ baseUrl: base(), postAttempts: 1 }));
+    await writeFile(path.join(run.workDir, SUBMISSION_RECORD_FILE), JSON.stringify({ baseUrl: base(), postAttempts: 1 }));
     handler = ({ method, url }) => {
       const query = new URL(url, 'http://x').searchParams;
       if (method === 'GET' && query.get('tag') === `${RUN_ID_TAG}:${run.runId}`) {
@@ -292,7 +293,7 @@ describe('against a scripted server', () => {
   test('a server that ignores the filter is paged through, bounded, reading run logs where summaries lack tags', async () => {
     const run = await makeRun({});
     await mkdir(run.workDir, { recursive: true });
-    await writeFile(path.join(run.workDir, REMOTE_RECORD_FILE), JSON.stringify({ baseUrl: base(), postAttempts: 2 }));
+    await writeFile(path.join(run.workDir, SUBMISSION_RECORD_FILE), JSON.stringify({ baseUrl: base(), postAttempts: 2 }));
     handler = ({ method, url }) => {
       const u = new URL(url, 'http://x');
       if (method === 'GET' && u.pathname.endsWith('/runs')) {
@@ -303,19 +304,19 @@ describe('against a scripted server', () => {
       if (method === 'POST') return { status: 200, body: { run_id: 'new-1' } };
       return undefined;
     };
-    const bounded = new WesProvider({ baseUrl, recoveryMaxPages: 3 });
+    const bounded = wesProvider({ baseUrl, recoveryMaxPages: 3 });
     expect(await bounded.submit(run)).toBe('new-1');
     const lists = seen.filter((s) => s.method === 'GET' && new URL(s.url, 'http://x').pathname.endsWith('/runs'));
     expect(lists).toHaveLength(3);
     expect(seen.filter((s) => s.method === 'GET')).toHaveLength(6);
     expect(seen.filter((s) => s.method === 'POST')).toHaveLength(1);
-    expect(JSON.parse(await readFile(path.join(run.workDir, REMOTE_RECORD_FILE), 'utf8'))).toMatchObject({ postAttempts: 3, remoteRunId: 'new-1' });
+    expect(JSON.parse(await readFile(path.join(run.workDir, SUBMISSION_RECORD_FILE), 'utf8'))).toMatchObject({ postAttempts: 3, remoteRunId: 'new-1' });
   });
 
   test('a server refusing the tag filter is listed unfiltered; one without a run list gets the POST', async () => {
     const run = await makeRun({});
     await mkdir(run.workDir, { recursive: true });
-    await writeFile(path.join(run.workDir, REMOTE_RECORD_FILE), JSON.stringify({ baseUrl: base(), postAttempts: 1 }));
+    await writeFile(path.join(run.workDir, SUBMISSION_RECORD_FILE), JSON.stringify({ baseUrl: base(), postAttempts: 1 }));
     handler = ({ method, url }) => {
       const u = new URL(url, 'http://x');
       if (method !== 'GET') return undefined;
@@ -327,7 +328,7 @@ describe('against a scripted server', () => {
 
     const other = await makeRun({});
     await mkdir(other.workDir, { recursive: true });
-    await writeFile(path.join(other.workDir, REMOTE_RECORD_FILE), JSON.stringify({ baseUrl: base(), postAttempts: 1 }));
+    await writeFile(path.join(other.workDir, SUBMISSION_RECORD_FILE), JSON.stringify({ baseUrl: base(), postAttempts: 1 }));
     seen = [];
     handler = ({ method }) => (method === 'GET' ? { status: 405, body: { msg: 'no listing', status_code: 405 } } : { status: 200, body: { run_id: 'posted' } });
     expect(await provider().submit(other)).toBe('posted');
@@ -369,8 +370,8 @@ describe('against a scripted server', () => {
     handler = () => ({ status: 400, body: { msg: 'bad', status_code: 400 } });
     await expect(provider().cancel(run)).rejects.toBeInstanceOf(ProviderRejectedError);
     handler = () => ({ status: 502, body: 'Bad Gateway', raw: true });
-    const err = await caught(provider().cancel(run));
-    expect(err).not.toBeInstanceOf(ProviderRejectedError);
+    const failing = provider().cancel(run);
+    await expect(failing).rejects.not.toBeInstanceOf(ProviderRejectedError);
     expect(seen.every((s) => s.method === 'POST' && s.url === '/ga4gh/wes/v1/runs/r-4/cancel')).toBe(true);
   });
 
@@ -381,9 +382,9 @@ describe('against a scripted server', () => {
     expect(seen[0]).toMatchObject({ method: 'POST', url: '/ga4gh/wes/v1/runs/r-5/resume', body: '{"approved":true}' });
     expect(seen[0].headers['content-type']).toBe('application/json');
     handler = () => ({ status: 501, body: { msg: 'not implemented', status_code: 501 } });
-    const err = await caught(provider().resume(run, {}));
-    expect(err).toBeInstanceOf(ProviderRejectedError);
-    expect(err.message).toContain('remote does not support resume');
+    const failing = provider().resume(run, {});
+    await expect(failing).rejects.toBeInstanceOf(ProviderRejectedError);
+    await expect(failing).rejects.toThrow('remote does not support resume');
   });
 
   test('results: outputs and run_log, named wes:, logs as given', async () => {

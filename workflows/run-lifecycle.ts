@@ -26,7 +26,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { providerActivities, selectProvider, type ProviderActivities } from './activity-stubs';
 import { NOT_AWAITING_INPUT, RUN_CANCELLED_BY_PROVIDER, RUN_FAILED, resumeSignal, resumeUpdate, snapshotQuery } from './messages';
 import { RunPublisher } from './run-publisher';
-import { RunRecord } from './run-record';
+import { RunLedger } from './run-ledger';
 import type { PollingState, ProviderNews, ResumeInput, RunInput, RunLog, RunRef, RunSnapshot, Submission, WesRunRequest } from './run-types';
 import { isTerminal, type FailureReason, type TransitionType } from './state-machine';
 import { failureMessage, failureReasonOf } from './failures';
@@ -37,7 +37,7 @@ import type { wesRunV4 } from './wes-run';
 export const HISTORY_EVENTS_LIMIT = 1_000;
 
 export class RunLifecycle {
-  private readonly record: RunRecord;
+  private readonly ledger: RunLedger;
   private readonly publisher: RunPublisher;
   private request: WesRunRequest;
   private activities: ProviderActivities;
@@ -53,10 +53,10 @@ export class RunLifecycle {
 
   constructor(private readonly input: RunInput) {
     const { continued } = input;
-    this.record = new RunRecord(input.runId, continued?.record);
-    this.publisher = new RunPublisher(this.record, input, continued?.projection);
+    this.ledger = new RunLedger(input.runId, continued?.record);
+    this.publisher = new RunPublisher(this.ledger, input, continued?.projection);
     this.request = input.request;
-    this.activities = providerActivities(this.record.activityQueue, input.providerRetry);
+    this.activities = providerActivities(this.ledger.activityQueue, input.providerRetry);
     this.deadline = continued ? continued.deadline : input.timeout ? Date.now() + msToNumber(input.timeout) : undefined;
     this.seen = continued?.polling ?? { state: 'RUNNING', unreachable: false };
     this.beforeSubmission = new CancellationScope();
@@ -73,7 +73,7 @@ export class RunLifecycle {
   /** Until the run ends (true) or should continue in a new execution (false). */
   private async live(): Promise<boolean> {
     try {
-      if (this.record.externalId === undefined) {
+      if (this.ledger.externalId === undefined) {
         const submission = await this.start();
         if (!submission) return true;
         this.submitted(submission);
@@ -95,8 +95,8 @@ export class RunLifecycle {
       return await this.beforeSubmission.run(async () => {
         // The API chose and checked the provider with the workers' configuration; a run started
         // otherwise (Temporal's UI or CLI) has the worker choose and check it first.
-        this.record.provider = this.input.provider ?? (await selectProvider(this.input));
-        this.useQueue(providerTaskQueue(workflowInfo().taskQueue, this.record.provider));
+        this.ledger.provider = this.input.provider ?? (await selectProvider(this.input));
+        this.useQueue(providerTaskQueue(workflowInfo().taskQueue, this.ledger.provider));
         // Most runs are prepared in a moment: the read model hears of `starting` from the activity,
         // and only if the preparation lasts, instead of with a write that holds up every run.
         this.transition('init', undefined, { project: false });
@@ -118,10 +118,10 @@ export class RunLifecycle {
   }
 
   private submitted({ externalId, hostQueue }: Submission): void {
-    this.record.externalId = externalId;
+    this.ledger.externalId = externalId;
     if (hostQueue) this.useQueue(hostQueue);
     // A resumed approval gate has already moved the run to running.
-    if (this.record.state === 'starting') this.transition('step', { external_id: externalId });
+    if (this.ledger.state === 'starting') this.transition('step', { external_id: externalId });
     else this.publisher.publish();
   }
 
@@ -134,7 +134,7 @@ export class RunLifecycle {
       const news = await following
         .run(() => this.activities.awaitRunChange(this.ref(), this.seen))
         // Cancelled because the run ended otherwise (its cancel at the provider failed).
-        .catch((err) => (isCancellation(err) && isTerminal(this.record.state) ? undefined : Promise.reject(err)));
+        .catch((err) => (isCancellation(err) && isTerminal(this.ledger.state) ? undefined : Promise.reject(err)));
       if (news === undefined || (await this.take(news))) return true;
     }
   }
@@ -145,22 +145,22 @@ export class RunLifecycle {
     if (news.state === this.seen.state) return false;
     this.seen = { state: news.state, unreachable: false };
     // The provider's log of the run, after what this run's own system log already says.
-    if (news.results) this.record.log = withSystemLogs(news.results.log, this.record.log.system_logs);
-    if (news.cleaned) this.record.cleaned = true;
+    if (news.results) this.ledger.log = withSystemLogs(news.results.log, this.ledger.log.system_logs);
+    if (news.cleaned) this.ledger.cleaned = true;
     switch (news.state) {
       case 'COMPLETE':
         if (news.error) return this.fail('system_error', news.error);
-        this.record.outputs = news.results?.outputs ?? {};
-        return this.end('finish', { outputs: this.record.outputs });
+        this.ledger.outputs = news.results?.outputs ?? {};
+        return this.end('finish', { outputs: this.ledger.outputs });
       case 'EXECUTOR_ERROR':
       case 'SYSTEM_ERROR':
-        return this.fail(news.state === 'EXECUTOR_ERROR' ? 'executor_error' : 'system_error', news.detail ?? `provider '${this.record.provider}' reported ${news.state}`);
+        return this.fail(news.state === 'EXECUTOR_ERROR' ? 'executor_error' : 'system_error', news.detail ?? `provider '${this.ledger.provider}' reported ${news.state}`);
       case 'CANCELED':
         return this.endCancelled();
       case 'PAUSED':
         return this.pause();
       default:
-        this.record.preempted = news.state === 'PREEMPTED';
+        this.ledger.preempted = news.state === 'PREEMPTED';
         this.transition('step', { provider_state: news.state, ...(news.detail ? { detail: news.detail } : {}) });
         return false;
     }
@@ -168,7 +168,7 @@ export class RunLifecycle {
 
   /** The provider paused the run: wait for input (or a cancel, which the provider then confirms). */
   private async pause(): Promise<false> {
-    if (this.record.state !== 'awaiting_input') this.transition('wait', { provider_state: 'PAUSED' });
+    if (this.ledger.state !== 'awaiting_input') this.transition('wait', { provider_state: 'PAUSED' });
     const given = await this.nextResumeInput().catch((err) => (isCancellation(err) ? undefined : Promise.reject(err)));
     if (given !== undefined) {
       this.transition('resume', { input: given });
@@ -180,24 +180,24 @@ export class RunLifecycle {
 
   /** A provider outage is logged, not fatal: polling goes on until it answers again. */
   private reachability(news: ProviderNews): Promise<boolean> | false {
-    const provider = `provider '${this.record.provider}'`;
+    const provider = `provider '${this.ledger.provider}'`;
     if (news.unreachable !== undefined) {
       this.seen = { ...this.seen, unreachable: true };
-      this.record.appendSystemLog(`${new Date().toISOString()} ${provider} unreachable, still polling: ${news.unreachable}`);
+      this.ledger.appendSystemLog(`${new Date().toISOString()} ${provider} unreachable, still polling: ${news.unreachable}`);
       this.publisher.publish();
       return false;
     }
     this.seen = { ...this.seen, unreachable: false };
-    this.record.appendSystemLog(`${new Date().toISOString()} ${provider} reachable again`);
+    this.ledger.appendSystemLog(`${new Date().toISOString()} ${provider} reachable again`);
     this.publisher.publish();
     return this.take(news);
   }
 
   /** After submission a cancel goes to the provider, whose confirmation ends the run. */
   private async cancelAtProviderWhenAsked(following: CancellationScope): Promise<void> {
-    await condition(() => this.cancelReason !== undefined || isTerminal(this.record.state));
-    if (isTerminal(this.record.state)) return;
-    this.record.canceling = true;
+    await condition(() => this.cancelReason !== undefined || isTerminal(this.ledger.state));
+    if (isTerminal(this.ledger.state)) return;
+    this.ledger.canceling = true;
     this.publisher.publish();
     try {
       await this.activities.cancelRun(this.ref());
@@ -217,12 +217,12 @@ export class RunLifecycle {
 
   /** Always, however the run ended: staged inputs and provider leftovers go; outputs and logs stay. */
   private async cleanUp(): Promise<void> {
-    if (!this.record.cleaned) {
+    if (!this.ledger.cleaned) {
       try {
-        await this.activities.cleanupRun({ runId: this.input.runId, provider: this.record.provider, request: this.request, externalId: this.record.externalId });
-        this.record.cleaned = true;
+        await this.activities.cleanupRun({ runId: this.input.runId, provider: this.ledger.provider, request: this.request, externalId: this.ledger.externalId });
+        this.ledger.cleaned = true;
       } catch (err) {
-        this.record.appendSystemLog(`cleanup failed: ${failureMessage(err)}`);
+        this.ledger.appendSystemLog(`cleanup failed: ${failureMessage(err)}`);
       }
       this.publisher.publish();
     }
@@ -231,13 +231,13 @@ export class RunLifecycle {
 
   /** How the workflow closes tells the truth in Temporal's UI: Completed, Failed or Canceled. */
   private close(): RunSnapshot {
-    const snapshot = this.record.snapshot();
-    if (this.record.state === 'failed') {
+    const snapshot = this.ledger.snapshot();
+    if (this.ledger.state === 'failed') {
       throw ApplicationFailure.create({ type: RUN_FAILED, message: snapshot.error, nonRetryable: true, details: [snapshot] });
     }
-    if (this.record.state === 'cancelled') {
+    if (this.ledger.state === 'cancelled') {
       if (this.cancelledInTemporal) throw new CancelledFailure(this.cancelReason);
-      throw ApplicationFailure.create({ type: RUN_CANCELLED_BY_PROVIDER, message: `cancelled by provider '${this.record.provider}'`, nonRetryable: true, details: [snapshot] });
+      throw ApplicationFailure.create({ type: RUN_CANCELLED_BY_PROVIDER, message: `cancelled by provider '${this.ledger.provider}'`, nonRetryable: true, details: [snapshot] });
     }
     return snapshot;
   }
@@ -249,12 +249,12 @@ export class RunLifecycle {
   }
 
   private async continueAsNew(): Promise<never> {
-    const continued = { record: this.record.carryOver(), deadline: this.deadline, projection: this.publisher.cursor(), polling: this.seen };
+    const continued = { record: this.ledger.carryOver(), deadline: this.deadline, projection: this.publisher.cursor(), polling: this.seen };
     return continueAsNew<typeof wesRunV4>({ ...this.input, request: this.request, continued });
   }
 
   private listen(): void {
-    setHandler(snapshotQuery, () => this.record.snapshot());
+    setHandler(snapshotQuery, () => this.ledger.snapshot());
     setHandler(resumeSignal, (given) => {
       if (this.waitingForInput()) this.resumeInput = given ?? {};
     });
@@ -262,13 +262,13 @@ export class RunLifecycle {
       resumeUpdate,
       async (given) => {
         this.resumeInput = given ?? {};
-        await condition(() => this.record.state !== 'awaiting_input');
-        return this.record.snapshot();
+        await condition(() => this.ledger.state !== 'awaiting_input');
+        return this.ledger.snapshot();
       },
       {
         validator: (_given) => {
           if (this.waitingForInput()) return;
-          const state = `${this.record.state}${this.cancelReason ? ' (cancelling)' : ''}`;
+          const state = `${this.ledger.state}${this.cancelReason ? ' (cancelling)' : ''}`;
           throw ApplicationFailure.create({ type: NOT_AWAITING_INPUT, message: `run ${this.input.runId} is ${state}, not awaiting input`, nonRetryable: true });
         },
       },
@@ -281,40 +281,40 @@ export class RunLifecycle {
   }
 
   private async timeOutAtDeadline(deadline: number): Promise<void> {
-    const ended = await CancellationScope.nonCancellable(() => condition(() => isTerminal(this.record.state), Math.max(deadline - Date.now(), 1)));
+    const ended = await CancellationScope.nonCancellable(() => condition(() => isTerminal(this.ledger.state), Math.max(deadline - Date.now(), 1)));
     if (ended) return;
     this.timedOut = true;
     this.requestCancel(`the run's time limit of ${String(this.input.timeout)} was reached`);
   }
 
   private requestCancel(reason: string): void {
-    if (this.cancelReason !== undefined || isTerminal(this.record.state)) return;
+    if (this.cancelReason !== undefined || isTerminal(this.ledger.state)) return;
     this.cancelReason = reason;
-    if (this.record.externalId === undefined) this.beforeSubmission.cancel();
+    if (this.ledger.externalId === undefined) this.beforeSubmission.cancel();
   }
 
   private waitingForInput(): boolean {
-    return this.record.state === 'awaiting_input' && this.resumeInput === undefined && this.cancelReason === undefined;
+    return this.ledger.state === 'awaiting_input' && this.resumeInput === undefined && this.cancelReason === undefined;
   }
 
   private useQueue(taskQueue: string): void {
-    this.record.activityQueue = taskQueue;
+    this.ledger.activityQueue = taskQueue;
     this.activities = providerActivities(taskQueue, this.input.providerRetry);
   }
 
   private ref(): RunRef {
-    return { runId: this.input.runId, provider: this.record.provider!, request: this.request, externalId: this.record.externalId };
+    return { runId: this.input.runId, provider: this.ledger.provider!, request: this.request, externalId: this.ledger.externalId };
   }
 
-  /** The one way a transition is made: recorded, then published. */
+  /** The one way a transition is made: entered in the ledger, then published. */
   private transition(type: TransitionType, payload?: Record<string, unknown>, options?: { project: boolean }): void {
-    this.record.transition(type, payload);
+    this.ledger.transition(type, payload);
     this.publisher.publish(options);
   }
 
   private end(type: 'finish' | 'cancelled', payload: Record<string, unknown>): true {
     // The provider may finish a run while it waits for input: the run leaves its pause first.
-    if (type === 'finish' && this.record.state === 'awaiting_input') this.record.transition('step', { provider_state: 'COMPLETE' });
+    if (type === 'finish' && this.ledger.state === 'awaiting_input') this.ledger.transition('step', { provider_state: 'COMPLETE' });
     this.transition(type, payload);
     return true;
   }
@@ -322,12 +322,12 @@ export class RunLifecycle {
   /** Cancelled as asked, or, when it was the time limit that asked, failed as timed out. */
   private endCancelled(): true {
     if (this.timedOut) return this.fail('timed_out', this.cancelReason!);
-    return this.end('cancelled', { reason: this.cancelReason ?? `cancelled by provider '${this.record.provider}'` });
+    return this.end('cancelled', { reason: this.cancelReason ?? `cancelled by provider '${this.ledger.provider}'` });
   }
 
   private fail(reason: FailureReason, error: string): true {
-    if (isTerminal(this.record.state)) return true;
-    this.record.fail(reason, error);
+    if (isTerminal(this.ledger.state)) return true;
+    this.ledger.fail(reason, error);
     this.publisher.publish();
     return true;
   }

@@ -6,7 +6,7 @@
 import { CancellationScope, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { RunProjection } from '../src/database/run-store';
 import { projectRun } from './activity-stubs';
-import type { RunRecord } from './run-record';
+import type { RunLedger } from './run-ledger';
 import type { ProjectionCursor, RunInput } from './run-types';
 import { WesOwnerKey, WesProviderKey, WesStateKey, WesWorkflowTypeKey } from './search-attributes';
 
@@ -21,7 +21,7 @@ export class RunPublisher {
   private published?: string;
 
   constructor(
-    private readonly run: RunRecord,
+    private readonly run: RunLedger,
     private readonly input: RunInput,
     cursor: ProjectionCursor = { version: 0, seq: 0, requestSent: false },
   ) {

@@ -46,7 +46,8 @@ export interface RunInput {
  * run goes on under the same workflow id as if nothing happened.
  */
 export interface RunContinuation {
-  record: RunRecordState;
+  /** Named before the ledger was: continued runs in flight carry the name. */
+  record: CarriedLedger;
   /** Epoch ms of the whole-run deadline, fixed when the run started. */
   deadline?: number;
   /** The read model's projection counter and what of the run it has confirmed. */
@@ -69,8 +70,8 @@ export interface ProjectionCursor {
   requestSent: boolean;
 }
 
-/** The state of a RunRecord, as it is carried over. */
-export interface RunRecordState {
+/** A RunLedger as it is carried into the next execution. */
+export interface CarriedLedger {
   provider?: string;
   externalId?: string;
   /** Where the run's provider activities go once submitted (a host's queue for host-bound providers). */
@@ -81,7 +82,7 @@ export interface RunRecordState {
   log: RunLog;
   cleaned: boolean;
   /** The most recent transitions; older ones are in the read model. */
-  transitions: TransitionRecord[];
+  transitions: Transition[];
 }
 
 /** What a run is given when it is resumed. */
@@ -149,7 +150,8 @@ export interface RunResults {
   log: RunLog;
 }
 
-export interface TransitionRecord {
+/** One entry of a run's transition log. */
+export interface Transition {
   seq: number;
   type: TransitionType;
   from: ExecutionState;
@@ -158,6 +160,8 @@ export interface TransitionRecord {
   at: string;
   payload?: Record<string, unknown>;
 }
+
+export type TransitionRecord = Transition; // alias until the others' files move over
 
 /** Everything one can know of a run; what the `snapshot` query returns. */
 export interface RunSnapshot {
@@ -169,7 +173,7 @@ export interface RunSnapshot {
   error?: string;
   provider?: string;
   externalId?: string;
-  transitions: TransitionRecord[];
+  transitions: Transition[];
   outputs: Record<string, unknown>;
   log: RunLog;
   cleaned: boolean;

@@ -1,7 +1,8 @@
 /**
  * Which providers exist is configuration, not code (docs/design.md, "Providers and task queues"): a JSON document naming each
- * provider, its kind and its settings, from WES_PROVIDERS_FILE or WES_PROVIDERS. Validated at
- * start-up, so a typo stops the process with a message instead of failing runs later.
+ * provider, its kind and its settings, from WES_PROVIDERS_FILE or WES_PROVIDERS. Parsed at
+ * start-up by the schemas below, so a typo stops the process with a message naming the key instead
+ * of failing runs later; the providers take the parsed settings, defaults applied, and check nothing.
  *
  *   { "default": "local",
  *     "providers": {
@@ -12,62 +13,174 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 
-export const PROVIDER_KINDS = ['simulated', 'local', 'wes', 'healthomics'] as const;
-export type ProviderKind = (typeof PROVIDER_KINDS)[number];
-
-export interface ProviderConfig {
-  kind: ProviderKind;
-  /** How many of this provider's activities one worker runs at once (default 50). */
-  maxConcurrent?: number;
-  /** Kind-specific settings, checked by the kind's factory. */
-  [setting: string]: unknown;
-}
-
-export interface ProvidersConfig {
-  default: string;
-  providers: Record<string, ProviderConfig>;
-}
+export type Env = Record<string, string | undefined>;
 
 export class ProvidersConfigError extends Error {
   override name = 'ProvidersConfigError';
 }
 
-export function parseProvidersConfig(value: unknown, source: string): ProvidersConfig {
-  const fail = (why: string): never => {
-    throw new ProvidersConfigError(`${source}: ${why}`);
-  };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('expected a JSON object');
-  const { default: defaultName, providers } = value as Record<string, unknown>;
-  if (typeof providers !== 'object' || providers === null || Array.isArray(providers)) fail('"providers" must be an object');
-  const entries = Object.entries(providers as Record<string, unknown>);
-  if (entries.length === 0) fail('"providers" is empty');
-  for (const [name, config] of entries) {
-    if (!/^[a-z][a-z0-9_-]{0,62}$/.test(name)) fail(`provider name '${name}' must be lower-case letters, digits, '-' or '_'`);
-    const { kind, maxConcurrent } = (config ?? {}) as Record<string, unknown>;
-    if (!PROVIDER_KINDS.includes(kind as ProviderKind)) fail(`provider '${name}': kind must be one of ${PROVIDER_KINDS.join(', ')}`);
-    if (maxConcurrent !== undefined && !(Number.isInteger(maxConcurrent) && (maxConcurrent as number) > 0)) {
-      fail(`provider '${name}': maxConcurrent must be a positive integer`);
-    }
-  }
-  if (typeof defaultName !== 'string' || !(defaultName in (providers as object))) {
-    fail(`"default" must name one of the providers (${entries.map(([name]) => name).join(', ')})`);
-  }
-  return value as ProvidersConfig;
+const positiveInteger = () => z.int({ error: 'must be a positive integer' }).positive({ error: 'must be a positive integer' });
+const text = () =>
+  z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') }).min(1, { error: 'must not be empty' });
+
+/** How many of this provider's activities one worker runs at once (default 50). */
+const maxConcurrent = positiveInteger().optional();
+
+const simulatedSchema = z.strictObject({
+  kind: z.literal('simulated'),
+  maxConcurrent,
+  pollIntervalMs: positiveInteger().default(200),
+});
+
+const localSchema = z.strictObject({
+  kind: z.literal('local'),
+  maxConcurrent,
+  /** Executables, looked up on PATH unless a path is given. */
+  cwltool: text().default('cwltool'),
+  snakemake: text().default('snakemake'),
+  /** Directories from which an absolute path or file:// workflow_url may be run. */
+  workflowRoots: z.array(text().refine((root) => path.isAbsolute(root), { error: 'must be an absolute path' })).default([]),
+  // The exit is noticed as its file is written (statusChanged); polling only backs that up.
+  pollIntervalMs: positiveInteger().default(1000),
+  /** How long a cancelled engine has after SIGTERM before its process group is SIGKILLed. */
+  cancelGraceMs: positiveInteger().default(3000),
+});
+
+// Secrets stay out of the providers file: `tokenEnv` names the environment variable holding the token.
+const wesSchema = (env: Env) =>
+  z
+    .strictObject({
+      kind: z.literal('wes'),
+      maxConcurrent,
+      /** The remote's WES base URL, e.g. http://127.0.0.1:8080/ga4gh/wes/v1. */
+      baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((url) => url.replace(/\/+$/, '')),
+      /** Sent as `Authorization: Bearer <token>`. */
+      token: text().optional(),
+      tokenEnv: text().optional(),
+      /** How often the poll activity asks for status. */
+      pollIntervalMs: positiveInteger().default(5000),
+      /** The limit of one HTTP request, response body included. */
+      requestTimeoutMs: positiveInteger().default(30_000),
+      /** How many pages of GET /runs the search for an unrecorded submission reads. */
+      recoveryMaxPages: positiveInteger().default(10),
+      /** How many runs that search looks at, at most. */
+      recoveryMaxRuns: positiveInteger().default(1000),
+    })
+    .transform(({ tokenEnv, ...settings }, context) => {
+      if (tokenEnv === undefined) return settings;
+      const token = env[tokenEnv];
+      const problem =
+        settings.token !== undefined ? 'set token or tokenEnv, not both' : token ? undefined : `environment variable ${tokenEnv} is not set`;
+      if (problem === undefined) return { ...settings, token };
+      context.issues.push({ code: 'custom', path: ['tokenEnv'], message: problem, input: tokenEnv });
+      return z.NEVER;
+    });
+
+const healthOmicsSchema = z.strictObject({
+  kind: z.literal('healthomics'),
+  maxConcurrent,
+  /** The AWS region of the workflows, the runs and the output bucket. */
+  region: text(),
+  /** The service role HealthOmics assumes for each run (S3, CloudWatch Logs, ECR access). */
+  roleArn: text().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/, { error: 'must be an IAM role ARN' }),
+  /** `s3://bucket[/prefix]`: HealthOmics writes each run under `<outputUri>/<healthomics run id>/`. */
+  outputUri: text().regex(/^s3:\/\/[^/]+/, { error: 'must be an s3:// URI' }),
+  /** Default STATIC run storage in GiB, when a run does not set one. */
+  storageCapacity: z.int().min(1).max(100_000, { error: 'must be an integer from 1 to 100000 (GiB)' }).optional(),
+  /** PRIVATE (the account's own or shared workflows) or READY2RUN (AWS-provided workflows). */
+  workflowType: z.enum(['PRIVATE', 'READY2RUN']).optional(),
+  /** How often the poll activity asks HealthOmics for status. */
+  pollIntervalMs: positiveInteger().default(30_000),
+});
+
+export type SimulatedSettings = z.output<typeof simulatedSchema>;
+export type LocalSettings = z.output<typeof localSchema>;
+export type WesSettings = z.output<ReturnType<typeof wesSchema>>;
+export type HealthOmicsSettings = z.output<typeof healthOmicsSchema>;
+export type ProviderSettings = SimulatedSettings | LocalSettings | WesSettings | HealthOmicsSettings;
+export type ProviderKind = ProviderSettings['kind'];
+
+const providerSchema = (env: Env) =>
+  z.discriminatedUnion('kind', [simulatedSchema, localSchema, wesSchema(env), healthOmicsSchema], {
+    error: 'kind must be one of simulated, local, wes, healthomics',
+  });
+
+const providersConfigSchema = (env: Env) =>
+  z
+    .strictObject({
+      default: z.string(),
+      providers: z
+        .record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/), providerSchema(env), {
+          error: (issue) => (issue.code === 'invalid_key' ? "a provider's name must be lower-case letters, digits, '-' or '_'" : undefined),
+        })
+        .refine((providers) => Object.keys(providers).length > 0, { error: 'must name at least one provider' }),
+    })
+    .refine((config) => config.default in config.providers, {
+      path: ['default'],
+      error: (issue) => `must name one of the providers (${Object.keys((issue.input as { providers: object }).providers).join(', ')})`,
+    });
+
+export type ProvidersConfig = z.output<ReturnType<typeof providersConfigSchema>>;
+
+/** Each issue as `key.path: what is wrong`; an unknown key is named by its own path. */
+export function describeIssues(error: z.ZodError): string {
+  const at = (keys: PropertyKey[]) => keys.map(String).join('.');
+  return error.issues
+    .flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => `${at([...issue.path, key])}: unknown setting`)
+        : [`${issue.path.length > 0 ? `${at(issue.path)}: ` : ''}${issue.message}`],
+    )
+    .join('; ');
 }
 
-/** From WES_PROVIDERS_FILE, else WES_PROVIDERS, else `local` (the default) and `simulated`. */
-export function loadProvidersConfig(env: NodeJS.ProcessEnv, workflowRoots: string[]): ProvidersConfig {
-  if (env.WES_PROVIDERS_FILE) {
-    const file = path.resolve(env.WES_PROVIDERS_FILE);
-    return parseProvidersConfig(JSON.parse(readFileSync(file, 'utf8')), file);
+function parse<T>(schema: z.ZodType<T>, value: unknown, source: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new ProvidersConfigError(`${source}: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** `env` resolves each `tokenEnv`. */
+export function parseProvidersConfig(value: unknown, source: string, env: Env = {}): ProvidersConfig {
+  return parse(providersConfigSchema(env), value, source);
+}
+
+/** One provider's settings with its defaults: what its constructor takes (tests build providers so). */
+export function providerSettings<K extends ProviderKind>(
+  kind: K,
+  settings: Omit<Extract<z.input<ReturnType<typeof providerSchema>>, { kind: K }>, 'kind'>,
+  env: Env = {},
+): Extract<ProviderSettings, { kind: K }> {
+  return parse(providerSchema(env), { ...settings, kind }, kind) as Extract<ProviderSettings, { kind: K }>;
+}
+
+/** WES_PROVIDERS_FILE, WES_PROVIDERS, and the settings of the default providers used without them. */
+export interface ProvidersSources {
+  file?: string;
+  json?: string;
+  defaultProvider?: string;
+  cwltool?: string;
+  workflowRoots: string[];
+}
+
+function parseJson(json: string, source: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch (err) {
+    throw new ProvidersConfigError(`${source}: not JSON: ${(err as Error).message}`);
   }
-  if (env.WES_PROVIDERS) return parseProvidersConfig(JSON.parse(env.WES_PROVIDERS), 'WES_PROVIDERS');
-  return {
-    default: env.WES_DEFAULT_PROVIDER ?? 'local',
-    providers: {
-      local: { kind: 'local', workflowRoots, ...(env.WES_CWLTOOL ? { cwltool: env.WES_CWLTOOL } : {}) },
-      simulated: { kind: 'simulated' },
-    },
-  };
+}
+
+/** From the file, else the JSON, else `local` (the default) and `simulated`. */
+export function loadProvidersConfig(sources: ProvidersSources, env: Env): ProvidersConfig {
+  if (sources.file) {
+    const file = path.resolve(sources.file);
+    return parseProvidersConfig(parseJson(readFileSync(file, 'utf8'), file), file, env);
+  }
+  if (sources.json) return parseProvidersConfig(parseJson(sources.json, 'WES_PROVIDERS'), 'WES_PROVIDERS', env);
+  const local = { kind: 'local', workflowRoots: sources.workflowRoots, ...(sources.cwltool ? { cwltool: sources.cwltool } : {}) };
+  const providers = { local, simulated: { kind: 'simulated' } };
+  return parseProvidersConfig({ default: sources.defaultProvider ?? 'local', providers }, 'WES_DEFAULT_PROVIDER', env);
 }

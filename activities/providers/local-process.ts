@@ -38,7 +38,7 @@ const SCRIPT = [
 const STALE_LOCK_MS = 10_000;
 const LOCK_POLL_MS = 100;
 
-export interface ProcessRecord {
+export interface ProcessLaunch {
   pid: number;
   /** Field 22 of /proc/<pid>/stat; null when the process was already gone when recorded. */
   startTicks: number | null;
@@ -54,7 +54,7 @@ export type ProcessPhase =
   /** Gone without an exit code: killed, or the host went down under it. */
   | { phase: 'died' };
 
-export type ProcessInspection = ProcessPhase & { cancelRequested: boolean; record?: ProcessRecord };
+export type ProcessInspection = ProcessPhase & { cancelRequested: boolean; launch?: ProcessLaunch };
 
 interface ProcStat {
   pid: number;
@@ -127,15 +127,15 @@ export class DetachedProcess {
   }
 
   /** Starts `cmd` in `cwd`, or returns the process already started from this directory. */
-  async launch(cmd: string[], cwd: string): Promise<ProcessRecord> {
+  async launch(cmd: string[], cwd: string): Promise<ProcessLaunch> {
     await mkdir(this.dir, { recursive: true });
     const lock = this.file('launch.lock');
     for (;;) {
-      const existing = await this.record();
+      const existing = await this.launched();
       if (existing) return existing;
       try {
         const handle = await open(lock, 'wx');
-        // The command is kept here so that a record rebuilt from `pid` can still name it.
+        // The command is kept here so that a launch rebuilt from `pid` can still name it.
         await handle.writeFile(JSON.stringify(cmd));
         await handle.close();
       } catch (err) {
@@ -145,27 +145,31 @@ export class DetachedProcess {
         continue;
       }
       // A launcher we took for dead may have spawned after all.
-      return (await this.record()) ?? (await this.spawn(cmd, cwd, lock));
+      return (await this.launched()) ?? (await this.spawn(cmd, cwd, lock));
     }
   }
 
-  /** process.json, or, if the launcher died right after spawning, a record rebuilt from `pid`. */
-  async record(): Promise<ProcessRecord | undefined> {
+  /** How the process was launched (process.json); undefined before it was. */
+  async launched(): Promise<ProcessLaunch | undefined> {
     const json = await readFileIfExists(this.file('process.json'));
-    if (json !== undefined) return JSON.parse(json) as ProcessRecord;
+    return json === undefined ? this.recoverLaunch() : (JSON.parse(json) as ProcessLaunch);
+  }
+
+  /** The launcher died right after spawning: its launch rebuilt from `pid`, and saved. */
+  private async recoverLaunch(): Promise<ProcessLaunch | undefined> {
     const pidText = await readFileIfExists(this.file('pid'));
     if (pidText === undefined) return undefined;
     const pid = Number(pidText.trim());
-    const record: ProcessRecord = {
+    const launch: ProcessLaunch = {
       pid,
       startTicks: (await readProcStat(pid))?.startTicks ?? null,
       host: os.hostname(),
       cmd: await this.lockedCmd(),
       startedAt: (await stat(this.file('pid'))).mtime.toISOString(),
     };
-    // Create-if-absent: a launcher that is merely slow writes the authoritative record over this one.
+    // Create-if-absent: a launcher that is merely slow writes its authoritative record over this one.
     const tmp = `${this.file('process.json')}.${randomUUID()}.tmp`;
-    await writeFile(tmp, JSON.stringify(record));
+    await writeFile(tmp, JSON.stringify(launch));
     try {
       await link(tmp, this.file('process.json'));
     } catch (err) {
@@ -173,26 +177,26 @@ export class DetachedProcess {
     } finally {
       await rm(tmp, { force: true });
     }
-    return record;
+    return launch;
   }
 
   async inspect(): Promise<ProcessInspection> {
     const cancelRequested = await exists(this.file('cancel_requested'));
-    const record = await this.record();
-    if (record && record.host !== os.hostname()) {
+    const launch = await this.launched();
+    if (launch && launch.host !== os.hostname()) {
       // Not an answer to give from here: /proc on this host knows nothing of that pid.
-      throw new Error(`process was launched on ${record.host}, cannot inspect it from ${os.hostname()}`);
+      throw new Error(`process was launched on ${launch.host}, cannot inspect it from ${os.hostname()}`);
     }
     const exited = async (): Promise<ProcessInspection | undefined> => {
       const code = await readFileIfExists(this.exitCodePath);
-      return code === undefined ? undefined : { phase: 'exited', exitCode: Number(code.trim()), cancelRequested, record };
+      return code === undefined ? undefined : { phase: 'exited', exitCode: Number(code.trim()), cancelRequested, launch };
     };
     const done = await exited();
     if (done) return done;
-    if (!record) return { phase: 'not_started', cancelRequested };
-    if (await this.leaderAlive(record)) return { phase: 'running', pid: record.pid, cancelRequested, record };
+    if (!launch) return { phase: 'not_started', cancelRequested };
+    if (await this.leaderAlive(launch)) return { phase: 'running', pid: launch.pid, cancelRequested, launch };
     // The shell writes exit_code just before it exits: look again now that it is gone.
-    return (await exited()) ?? { phase: 'died', cancelRequested, record };
+    return (await exited()) ?? { phase: 'died', cancelRequested, launch };
   }
 
   /**
@@ -206,11 +210,14 @@ export class DetachedProcess {
     const abort = () => stop.abort();
     signal.addEventListener('abort', abort, { once: true });
     try {
-      const events = watch(this.dir, { signal: stop.signal });
-      // An exit written just before the watch began would otherwise wait for the timeout.
+      const events = watch(this.dir, { signal: stop.signal })[Symbol.asyncIterator]();
+      // The watch begins only with the first request for an event: asked for before the look for
+      // an exit written earlier, so that an exit between the two is not missed until the timeout.
+      const first = events.next();
+      first.catch(() => undefined);
       if (await exists(this.exitCodePath)) return;
-      for await (const { filename } of events) {
-        if (filename !== 'stdout.log' && filename !== 'stderr.log') return;
+      for (let event = await first; !event.done; event = await events.next()) {
+        if (event.value.filename !== 'stdout.log' && event.value.filename !== 'stderr.log') return;
       }
     } catch (err) {
       if ((err as Error).name !== 'AbortError') throw err;
@@ -222,31 +229,31 @@ export class DetachedProcess {
   }
 
   /** Cancels: SIGTERM to the whole group, SIGKILL after `graceMs`. Leaves an ended process as it ended. */
-  async stop(graceMs = 3000): Promise<void> {
+  async stop(graceMs: number): Promise<void> {
     const before = await this.inspect();
     if (before.phase === 'exited' || before.phase === 'died') return;
     await writeFileAtomic(this.file('cancel_requested'), new Date().toISOString());
-    const record = await this.record();
-    if (!record || !(await this.ownsGroup(record))) return;
-    signalGroup(record.pid, 'SIGTERM');
+    const launch = await this.launched();
+    if (!launch || !(await this.ownsGroup(launch))) return;
+    signalGroup(launch.pid, 'SIGTERM');
     const deadline = Date.now() + graceMs;
     while (Date.now() < deadline) {
-      if (!(await groupAlive(record.pid))) return;
+      if (!(await groupAlive(launch.pid))) return;
       await sleep(100);
     }
-    signalGroup(record.pid, 'SIGKILL');
+    signalGroup(launch.pid, 'SIGKILL');
     // SIGKILL cannot be caught, but dying still takes the kernel a moment.
-    for (let i = 0; i < 20 && (await groupAlive(record.pid)); i++) await sleep(50);
+    for (let i = 0; i < 20 && (await groupAlive(launch.pid)); i++) await sleep(50);
   }
 
   /** SIGKILLs whatever is left of the group: children the command left running after it ended. */
   async killLeftovers(): Promise<void> {
-    const record = await this.record();
-    if (!record || !(await this.ownsGroup(record))) return;
-    if (await groupAlive(record.pid)) signalGroup(record.pid, 'SIGKILL');
+    const launch = await this.launched();
+    if (!launch || !(await this.ownsGroup(launch))) return;
+    if (await groupAlive(launch.pid)) signalGroup(launch.pid, 'SIGKILL');
   }
 
-  private async spawn(cmd: string[], cwd: string, lock: string): Promise<ProcessRecord> {
+  private async spawn(cmd: string[], cwd: string, lock: string): Promise<ProcessLaunch> {
     const child = spawn('sh', ['-c', SCRIPT, 'sh', this.dir, ...cmd], { cwd, detached: true, stdio: 'ignore' });
     const pid = child.pid;
     if (pid === undefined) {
@@ -256,16 +263,16 @@ export class DetachedProcess {
       throw error;
     }
     child.unref();
-    const record: ProcessRecord = {
+    const launch: ProcessLaunch = {
       pid,
       startTicks: (await readProcStat(pid))?.startTicks ?? null,
       host: os.hostname(),
       cmd,
       startedAt: new Date().toISOString(),
     };
-    await writeFileAtomic(this.file('process.json'), JSON.stringify(record));
-    await appendFile(this.file('launches.log'), `${record.startedAt} host=${record.host} pid=${pid} launcher=${process.pid}\n`);
-    return record;
+    await writeFileAtomic(this.file('process.json'), JSON.stringify(launch));
+    await appendFile(this.file('launches.log'), `${launch.startedAt} host=${launch.host} pid=${pid} launcher=${process.pid}\n`);
+    return launch;
   }
 
   private async lockedCmd(): Promise<string[]> {
@@ -285,19 +292,19 @@ export class DetachedProcess {
     }
   }
 
-  private async leaderAlive(record: ProcessRecord): Promise<boolean> {
-    const stat = await readProcStat(record.pid);
-    return stat !== undefined && stat.state !== 'Z' && stat.startTicks === record.startTicks;
+  private async leaderAlive(launch: ProcessLaunch): Promise<boolean> {
+    const stat = await readProcStat(launch.pid);
+    return stat !== undefined && stat.state !== 'Z' && stat.startTicks === launch.startTicks;
   }
 
   /**
    * Whether signalling -pid would reach our group, not one that reused the number. While any member
    * of a group lives its id cannot be handed out again, so an absent leader is no evidence of reuse.
    */
-  private async ownsGroup(record: ProcessRecord): Promise<boolean> {
-    if (record.host !== os.hostname()) return false;
-    const stat = await readProcStat(record.pid);
-    return stat === undefined || stat.startTicks === record.startTicks;
+  private async ownsGroup(launch: ProcessLaunch): Promise<boolean> {
+    if (launch.host !== os.hostname()) return false;
+    const stat = await readProcStat(launch.pid);
+    return stat === undefined || stat.startTicks === launch.startTicks;
   }
 
   private file(name: string): string {

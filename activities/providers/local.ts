@@ -13,23 +13,14 @@
 import { mkdir, open, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InvalidRunRequestError, ProviderRejectedError } from '../errors';
+import { InvalidRunRequestError } from '../errors';
 import type { OperationContext, Provider, ProviderCapabilities } from '../provider';
+import type { LocalSettings } from './config';
 import { engineVersion } from './engine-version';
 import { SCRATCH_DIR, STAGING_DIR, writeFileAtomic } from '../work-dir';
-import type { ProviderRun, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../../workflows/run-types';
+import type { ProviderRun, ProviderStatus, RunResults, WesRunRequest } from '../../workflows/run-types';
 import { engineForType, engineParameters, LOCAL_ENGINES, type LocalEngine } from './local-engines';
-import { DetachedProcess, type ProcessRecord } from './local-process';
-
-export interface LocalProviderOptions {
-  /** The cwltool executable (default `cwltool`, looked up on PATH). */
-  cwltool?: string;
-  /** The snakemake executable (default `snakemake`, looked up on PATH). */
-  snakemake?: string;
-  /** Absolute directories from which an absolute path or file:// workflow_url may be run. */
-  workflowRoots: string[];
-  pollIntervalMs?: number;
-}
+import { DetachedProcess, type ProcessLaunch } from './local-process';
 
 const STDERR_TAIL_LINES = 10;
 const STDERR_TAIL_BYTES = 8192;
@@ -74,17 +65,9 @@ export class LocalProvider implements Provider {
   readonly kind = 'local';
   readonly hostBound = true;
   readonly pollIntervalMs: number;
-  private readonly executables: Record<LocalEngine['name'], string>;
-  private readonly workflowRoots: string[];
 
-  constructor(options: LocalProviderOptions) {
-    this.executables = { cwltool: options.cwltool ?? 'cwltool', snakemake: options.snakemake ?? 'snakemake' };
-    // The exit is noticed as its file is written (statusChanged); polling only backs that up.
-    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
-    for (const root of options.workflowRoots) {
-      if (!path.isAbsolute(root)) throw new Error(`local provider: workflow root must be absolute: ${root}`);
-    }
-    this.workflowRoots = options.workflowRoots;
+  constructor(private readonly settings: LocalSettings) {
+    this.pollIntervalMs = settings.pollIntervalMs;
   }
 
   /** Asked once: an engine's version does not change while we run. */
@@ -93,7 +76,7 @@ export class LocalProvider implements Provider {
   /** The engines that are installed here, with their versions. */
   private installedEngines(): Promise<Map<LocalEngine, string>> {
     this.installed ??= Promise.all(
-      LOCAL_ENGINES.map(async (engine) => [engine, await engineVersion(this.executables[engine.name])] as const),
+      LOCAL_ENGINES.map(async (engine) => [engine, await engineVersion(this.settings[engine.name])] as const),
     ).then((found) => new Map(found.filter((pair): pair is [LocalEngine, string] => pair[1] !== undefined)));
     return this.installed;
   }
@@ -150,7 +133,7 @@ export class LocalProvider implements Provider {
 
   async submit(run: ProviderRun): Promise<string> {
     const proc = this.process(run);
-    const launched = await proc.record();
+    const launched = await proc.launched();
     if (launched) return this.externalId(launched);
     // Resolved again rather than read back from staging: nothing written to disk is trusted here.
     const { engine, parameters } = this.engineFor(run.request);
@@ -162,7 +145,7 @@ export class LocalProvider implements Provider {
     await writeFileAtomic(inputsFile, JSON.stringify(inputs));
     await mkdir(outputsDir, { recursive: true });
     await mkdir(scratchDir, { recursive: true });
-    const executable = this.executables[engine.name];
+    const executable = this.settings[engine.name];
     const cmd = engine.command({ executable, workflow, inputsFile, outputsDir, scratchDir, parameters });
     return this.externalId(await proc.launch(cmd, run.workDir));
   }
@@ -178,13 +161,13 @@ export class LocalProvider implements Provider {
         return { state: 'QUEUED' };
       case 'exited': {
         const lines = (await tail(proc.stderrPath, STDERR_TAIL_BYTES)).trimEnd().split('\n').slice(-STDERR_TAIL_LINES);
-        const engine = path.basename(seen.record?.cmd[0] ?? 'the engine');
+        const engine = path.basename(seen.launch?.cmd[0] ?? 'the engine');
         return { state: 'EXECUTOR_ERROR', detail: `${engine} exited with ${seen.exitCode}:\n${lines.join('\n')}` };
       }
       case 'died':
         return {
           state: 'SYSTEM_ERROR',
-          detail: `the engine (pid ${seen.record?.pid}) disappeared without an exit code and no cancel was requested: killed, or the host restarted`,
+          detail: `the engine (pid ${seen.launch?.pid}) disappeared without an exit code and no cancel was requested: killed, or the host restarted`,
         };
     }
   }
@@ -194,16 +177,12 @@ export class LocalProvider implements Provider {
   }
 
   async cancel(run: ProviderRun): Promise<void> {
-    await this.process(run).stop();
-  }
-
-  async resume(_run: ProviderRun, _input: ResumeInput): Promise<void> {
-    throw new ProviderRejectedError('local: local engine runs cannot be paused, so there is nothing to resume');
+    await this.process(run).stop(this.settings.cancelGraceMs);
   }
 
   async results(run: ProviderRun): Promise<RunResults> {
     const proc = this.process(run);
-    const record = await proc.record();
+    const launch = await proc.launched();
     const { engine } = this.engineFor(run.request);
     const outputs = await engine.outputs(proc.stdoutPath, path.join(run.workDir, 'outputs'));
     let endTime: string | undefined;
@@ -219,8 +198,8 @@ export class LocalProvider implements Provider {
       outputs,
       log: {
         name: engine.name,
-        cmd: record?.cmd,
-        start_time: record?.startedAt,
+        cmd: launch?.cmd,
+        start_time: launch?.startedAt,
         end_time: endTime,
         stdout: proc.stdoutPath,
         stderr: proc.stderrPath,
@@ -293,7 +272,7 @@ export class LocalProvider implements Provider {
   private async insideRoots(file: string, url: string, what: 'workflow' | 'input'): Promise<string> {
     const real = await realpathOrUndefined(file);
     if (real === undefined) throw new InvalidRunRequestError(`local: ${what} not found: ${url}`);
-    for (const root of this.workflowRoots) {
+    for (const root of this.settings.workflowRoots) {
       const realRoot = await realpathOrUndefined(root);
       if (realRoot !== undefined && isInside(real, realRoot)) return this.checkKind(real, url, what);
     }
@@ -312,7 +291,7 @@ export class LocalProvider implements Provider {
     return localProcess(run.workDir);
   }
 
-  private externalId(record: ProcessRecord): string {
-    return `local:${record.host}:${record.pid}`;
+  private externalId(launch: ProcessLaunch): string {
+    return `local:${launch.host}:${launch.pid}`;
   }
 }

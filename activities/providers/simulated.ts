@@ -21,6 +21,7 @@
 import path from 'node:path';
 import { InvalidRunRequestError, ProviderRejectedError } from '../errors';
 import type { OperationContext, Provider, ProviderCapabilities } from '../provider';
+import type { SimulatedSettings } from './config';
 import { readJsonIfExists, writeFileAtomic } from '../work-dir';
 import { TERMINAL_WES_STATES } from '../../workflows/wes-state';
 import type { ProviderRun, ProviderState, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../../workflows/run-types';
@@ -88,7 +89,11 @@ export function parseSimulatedParams(request: WesRunRequest): SimulatedParams {
 export class SimulatedProvider implements Provider {
   readonly kind = 'simulated';
 
-  constructor(readonly pollIntervalMs = 200) {}
+  readonly pollIntervalMs: number;
+
+  constructor(settings: SimulatedSettings) {
+    this.pollIntervalMs = settings.pollIntervalMs;
+  }
 
   async capabilities(): Promise<ProviderCapabilities> {
     // Any workflow type runs: the simulated backend reads only its parameters.

@@ -7,13 +7,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isTerminalWesState } from '../../workflows/wes-state';
 import { Failures, type BenchContext, type Figure } from '../lib/figure';
 import { measure } from '../lib/report';
 import { round } from '../lib/stats';
 import { sweepUntil } from '../lib/sweep';
 import { serverAnswers, temporalDev } from '../lib/temporal-dev';
 import { now, sleep } from '../lib/time';
-import { simulatedRun, TERMINAL_STATES } from '../lib/wes-client';
+import { simulatedRun } from '../lib/wes-client';
 
 const RUNS = 30;
 const DURATION_MS = 8_000;
@@ -25,8 +26,6 @@ const TARGET_AFTER_RESTART_MS = 60_000;
 const BASELINE_TIMEOUT_MS = 120_000;
 /** The kill comes when every run is RUNNING, or this long after all were accepted: well before any can finish. */
 const KILL_AT_THE_LATEST_MS = DURATION_MS / 2;
-
-const terminal = (state: string) => TERMINAL_STATES.includes(state);
 
 /** Submits a batch at once; returns the run ids and when the API had accepted them all. */
 async function submitBatch(context: BenchContext): Promise<{ runIds: string[]; acceptedAt: number }> {
@@ -43,7 +42,7 @@ interface BatchEnd {
 
 /** Follows a batch to its end, noting runs that did not end COMPLETE, or not in time. */
 async function batchEnd(context: BenchContext, runIds: string[], from: number, timeoutMs: number, failures: Failures): Promise<BatchEnd> {
-  const { seen, missing } = await sweepUntil(context.wes, runIds, terminal, timeoutMs);
+  const { seen, missing } = await sweepUntil(context.wes, runIds, isTerminalWesState, timeoutMs);
   // One line each: a figure gives up after a few failures, and each of these is one finding.
   if (missing.length) failures.add(`${missing.length} of ${runIds.length} runs not terminal within ${Math.round(timeoutMs)} ms: ${missing.join(', ')}`);
   const notComplete = [...seen].filter(([, { state }]) => state !== 'COMPLETE').map(([runId, { state }]) => `${runId} ${state}`);
@@ -117,7 +116,7 @@ export const recovery: Figure = {
 
     const disturbed = await submitBatch(context);
     // The kill should find runs already at their backend, but every run still in flight.
-    await sweepUntil(context.wes, disturbed.runIds, (state) => state === 'RUNNING' || terminal(state), KILL_AT_THE_LATEST_MS);
+    await sweepUntil(context.wes, disturbed.runIds, (state) => state === 'RUNNING' || isTerminalWesState(state), KILL_AT_THE_LATEST_MS);
     const atKill = await stateCounts(context, disturbed.runIds);
     const { killedAt, answeredAt, restartedBy } = await killAndRestart(context);
     const downMs = answeredAt - killedAt;

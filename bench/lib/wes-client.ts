@@ -4,9 +4,9 @@
  * at most that to a sample and the same to every sample.
  */
 import path from 'node:path';
+import { isTerminalWesState } from '../../workflows/wes-state';
 import { now, sleep } from './time';
 
-export const TERMINAL_STATES = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'];
 export const POLL_MS = 10;
 const RUN_TIMEOUT_MS = 60_000;
 
@@ -51,7 +51,7 @@ export class WesClient {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const state = await this.state(runId);
-      if (TERMINAL_STATES.includes(state)) return state;
+      if (isTerminalWesState(state)) return state;
       if (Date.now() >= deadline) throw new Error(`run ${runId} still ${state} after ${timeoutMs} ms`);
       await sleep(pollMs);
     }

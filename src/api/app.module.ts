@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { CoreModule, type CoreDependencies } from './core/core.module';
 import { LogsModule } from './logs/logs.module';
+import { UnmatchedRouteModule } from './routing/unmatched-route.module';
 import { RunsModule } from './runs/runs.module';
 import { ServiceInfoModule } from './service-info/service-info.module';
 import { TasksModule } from './tasks/tasks.module';
@@ -15,7 +16,8 @@ export class AppModule {
   static forRoot(dependencies: CoreDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(dependencies), TemporalModule, ServiceInfoModule, RunsModule, TasksModule, TransitionsModule, LogsModule],
+      // The catch-all of UnmatchedRouteModule must come after every other route: last.
+      imports: [CoreModule.forRoot(dependencies), TemporalModule, ServiceInfoModule, RunsModule, TasksModule, TransitionsModule, LogsModule, UnmatchedRouteModule],
       providers: [{ provide: APP_GUARD, useClass: BearerAuthGuard }],
     };
   }

@@ -15,6 +15,7 @@ import { packageVersion } from '../repo-root';
 import { ErrorResponseFilter } from './errors/error-response.filter';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { MAX_FIELD_BYTES } from './runs/run-submission';
+import { RequestValidator } from './validation/request-validator';
 
 export interface ApiOptions {
   config: Config;
@@ -33,16 +34,17 @@ export const DOCS_PATH = 'docs';
  * shutdown hooks).
  */
 export async function createApp({ config, runStore, logger, onShutdown }: ApiOptions): Promise<INestApplication> {
+  // Requests are checked against the very document served at /docs: the two cannot drift.
+  const document = buildOpenApiDocument({ authOn: config.authTokens.size > 0, version: packageVersion() });
   const app = await NestFactory.create<NestExpressApplication>(
     // The same providers as the worker's, from the same configuration: requests are validated here.
-    AppModule.forRoot({ config, runStore, registry: createProviderRegistry(config), onShutdown }),
+    AppModule.forRoot({ config, runStore, registry: createProviderRegistry(config), validator: new RequestValidator(document), onShutdown }),
     { bodyParser: false, ...(logger === undefined ? {} : { logger }) },
   );
   app.useBodyParser('json', { limit: MAX_FIELD_BYTES });
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalFilters(new ErrorResponseFilter());
   app.enableShutdownHooks();
-  const document = buildOpenApiDocument({ authOn: config.authTokens.size > 0, version: packageVersion() });
   SwaggerModule.setup(DOCS_PATH, app, document, {
     customSiteTitle: 'durable-wes API',
   });

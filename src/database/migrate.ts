@@ -1,8 +1,9 @@
 /** Runs the pending migrations against DATABASE_URL: `node dist/src/database/migrate.js`. */
+import { loadConfig } from '../config';
 import { createDataSource, migrate } from './data-source';
 
 async function main(): Promise<void> {
-  const url = process.env.DATABASE_URL;
+  const url = loadConfig().databaseUrl;
   if (!url) throw new Error('DATABASE_URL is not set');
   const dataSource = await createDataSource(url).initialize();
   try {

@@ -3,7 +3,7 @@
  * guard and the keyset comparison are what matter here, and they read best as SQL.
  */
 import type { DataSource } from 'typeorm';
-import type { TransitionRecord } from '../../workflows/run-types';
+import type { Transition } from '../../workflows/run-types';
 import type { WesState } from '../../workflows/wes-state';
 import { RunSchema, type RunEntity, type TransitionEntity } from './entities';
 import { InvalidPageTokenError, type RunListQuery, type RunPage, type RunProjection, type RunRow, type RunStore } from './run-store';
@@ -66,12 +66,12 @@ export class PostgresRunStore implements RunStore {
     return rows.length > 0 ? toRunRow(rows[0]) : undefined;
   }
 
-  async transitions(runId: string): Promise<TransitionRecord[]> {
+  async transitions(runId: string): Promise<Transition[]> {
     const rows = await this.dataSource.query<TransitionEntity[]>(
       `SELECT ${TRANSITION_COLUMNS} FROM transitions WHERE run_id = $1 ORDER BY seq`,
       [runId],
     );
-    return rows.map(toTransitionRecord);
+    return rows.map(toTransition);
   }
 
   async list(query: RunListQuery): Promise<RunPage> {
@@ -149,7 +149,7 @@ function toRunRow({ updatedAt: _updatedAt, ...run }: RunEntity): RunRow {
   return Object.fromEntries(Object.entries(run).filter(([, value]) => value !== null)) as unknown as RunRow;
 }
 
-function toTransitionRecord(transition: TransitionEntity): TransitionRecord {
+function toTransition(transition: TransitionEntity): Transition {
   return {
     seq: transition.seq,
     type: transition.type,

@@ -5,7 +5,7 @@
  * (which every projection of the run increases), and an older or repeated one changes nothing.
  */
 import type { ExecutionState, FailureReason } from '../../workflows/state-machine';
-import type { RunLog, TransitionRecord, WesRunRequest } from '../../workflows/run-types';
+import type { RunLog, Transition, WesRunRequest } from '../../workflows/run-types';
 import type { WesState } from '../../workflows/wes-state';
 
 /** One run as the read model holds it. */
@@ -40,7 +40,7 @@ export interface RunRow {
  */
 export interface RunProjection extends Omit<RunRow, 'request'> {
   request?: WesRunRequest;
-  transitions: TransitionRecord[];
+  transitions: Transition[];
 }
 
 export interface RunListQuery {
@@ -71,7 +71,7 @@ export interface RunStore {
   /** Idempotent upsert of the run row (only if `version` is newer) and insert of its transitions. */
   project(projection: RunProjection): Promise<void>;
   get(runId: string): Promise<RunRow | undefined>;
-  transitions(runId: string): Promise<TransitionRecord[]>;
+  transitions(runId: string): Promise<Transition[]>;
   /** Newest first (submittedAt, then runId), keyset-paginated: stable while new runs arrive. */
   list(query: RunListQuery): Promise<RunPage>;
   countByWesState(): Promise<Partial<Record<WesState, number>>>;

@@ -61,7 +61,7 @@ const unknownRun = 'run-00000000-0000-4000-8000-000000000000';
 
 const cases: Case[] = [
   { name: 'workflow_params that is not JSON', send: (http) => form(http, { workflow_params: '{"message":' }), status: 400, msg: /workflow_params is not valid JSON/ },
-  { name: 'workflow_params that is a JSON array', send: (http) => form(http, { workflow_params: '["hi"]' }), status: 400, msg: /workflow_params must be a JSON object/ },
+  { name: 'workflow_params that is a JSON array', send: (http) => form(http, { workflow_params: '["hi"]' }), status: 400, msg: /workflow_params must be an object/ },
   { name: 'tags with a non-string value', send: (http) => form(http, { tags: '{"a":1}' }), status: 400, msg: /tags\.a must be a string/ },
   { name: 'missing workflow_url', send: (http) => form(http, { workflow_url: undefined }), status: 400, msg: /workflow_url is required/ },
   { name: 'missing workflow_type', send: (http) => form(http, { workflow_type: undefined }), status: 400, msg: /workflow_type is required/ },
@@ -71,8 +71,8 @@ const cases: Case[] = [
   { name: 'unknown provider', send: (http) => form(http, { tags: '{"wes_provider":"nowhere"}' }), status: 400, msg: /unknown provider 'nowhere'/ },
   { name: 'an engine we do not have', send: (http) => form(http, { workflow_engine: 'toil' }), status: 400, msg: /toil/ },
   { name: 'an unknown field', send: (http) => form(http, { provider: 'local' }), status: 400, msg: /unknown field 'provider'/ },
-  { name: 'a field given twice', send: (http) => form(http, {}, [HELLO_PART, { name: 'workflow_url', value: 'other.cwl' }]), status: 400, msg: /workflow_url must be given once/ },
-  { name: 'require_approval that is not a boolean', send: (http) => form(http, { require_approval: 'yes' }), status: 400, msg: /require_approval must be true or false/ },
+  { name: 'a field given twice', send: (http) => form(http, {}, [HELLO_PART, { name: 'workflow_url', value: 'other.cwl' }]), status: 400, msg: /workflow_url must be a string/ },
+  { name: 'require_approval that is not a boolean', send: (http) => form(http, { require_approval: 'yes' }), status: 400, msg: /require_approval must be a boolean/ },
   {
     name: 'a relative workflow_url that names no attachment',
     send: (http) => form(http, { workflow_url: 'missing.cwl' }),
@@ -128,8 +128,23 @@ const cases: Case[] = [
   },
   { name: 'a JSON body that is not JSON', send: (http) => http.post(`${API}/runs`).set('content-type', 'application/json').send('{"workflow_type":'), status: 400 },
   { name: 'a JSON body that is an array', send: (http) => http.post(`${API}/runs`).send([1, 2]), status: 400 },
-  { name: 'JSON workflow_params as a string', send: (http) => json(http, { workflow_params: '{}' }), status: 400, msg: /workflow_params must be a JSON object/ },
+  { name: 'JSON workflow_params as a string', send: (http) => json(http, { workflow_params: '{}' }), status: 400, msg: /workflow_params must be an object/ },
   { name: 'JSON workflow_type of the wrong type', send: (http) => json(http, { workflow_type: 7 }), status: 400, msg: /workflow_type must be a string/ },
+  { name: 'a misspelt JSON field', send: (http) => json(http, { workflow_prams: {} }), status: 400, msg: /unknown field 'workflow_prams'/ },
+  { name: 'an empty JSON workflow_type', send: (http) => json(http, { workflow_type: '' }), status: 400, msg: /workflow_type must not be empty/ },
+  { name: 'JSON tags with a non-string value', send: (http) => json(http, { tags: { x: 1 } }), status: 400, msg: /tags\.x must be a string/ },
+  {
+    name: 'an approval tag that is neither true nor false',
+    send: (http) => json(http, { tags: { wes_require_approval: 'yes' } }),
+    status: 400,
+    msg: /tags\.wes_require_approval must be one of true, false/,
+  },
+  {
+    name: 'workflow_engine_version without workflow_engine',
+    send: (http) => json(http, { workflow_engine_version: '1' }),
+    status: 400,
+    msg: /workflow_engine is required when workflow_engine_version is given/,
+  },
   { name: 'simulated params the provider refuses', send: (http) => json(http, { workflow_params: { duration_ms: -1 } }), status: 400, msg: /duration_ms/ },
   { name: 'a body of another content type', send: (http) => http.post(`${API}/runs`).set('content-type', 'text/plain').send('hi'), status: 400 },
   { name: 'no body at all', send: (http) => http.post(`${API}/runs`), status: 400 },
@@ -139,8 +154,11 @@ const cases: Case[] = [
   { name: "page_size 'abc'", send: (http) => http.get(`${API}/runs?page_size=abc`), status: 400, msg: /page_size/ },
   { name: 'page_size given twice', send: (http) => http.get(`${API}/runs?page_size=1&page_size=2`), status: 400, msg: /page_size/ },
   { name: 'a garbage page_token', send: (http) => http.get(`${API}/runs?page_token=garbage`), status: 400, msg: /page token/ },
-  { name: 'an unknown state filter', send: (http) => http.get(`${API}/runs?state=SLEEPING`), status: 400, msg: /unknown state "SLEEPING"/ },
-  { name: 'a tag filter without a value separator', send: (http) => http.get(`${API}/runs?tag=novalue`), status: 400, msg: /key:value/ },
+  { name: 'an unknown state filter', send: (http) => http.get(`${API}/runs?state=SLEEPING`), status: 400, msg: /state\[0\] must be one of .*, not "SLEEPING"/ },
+  { name: 'an empty state filter', send: (http) => http.get(`${API}/runs?state=`), status: 400, msg: /state\[0\] must be one of/ },
+  { name: 'a tag filter without a value separator', send: (http) => http.get(`${API}/runs?tag=novalue`), status: 400, msg: /tag\[0\] must match pattern/ },
+  { name: 'a tag filter with a NUL', send: (http) => http.get(`${API}/runs?tag=a:%00`), status: 400, msg: /tag\[0\] must match pattern/ },
+  { name: 'a run id with a NUL', send: (http) => http.get(`${API}/runs/run-%00`), status: 404 },
   { name: 'tasks: page_size 0', send: (http) => http.get(`${API}/runs/${completedRun}/tasks?page_size=0`), status: 400 },
   { name: 'tasks: a garbage page_token', send: (http) => http.get(`${API}/runs/${completedRun}/tasks?page_token=garbage`), status: 400 },
   { name: 'unknown run: GET', send: (http) => http.get(`${API}/runs/${unknownRun}`), status: 404 },
@@ -156,7 +174,7 @@ const cases: Case[] = [
   { name: 'cancel of a completed run', send: (http) => http.post(`${API}/runs/${completedRun}/cancel`), status: 409, msg: /already ended as COMPLETE/ },
   { name: 'resume with a body that is not an object', send: (http) => http.post(`${API}/runs/${completedRun}/resume`).send([1]), status: 400 },
   { name: 'an unknown route', send: (http) => http.get(`${API}/nothing-here`), status: 404 },
-  { name: 'an unknown method on a known route', send: (http) => http.put(`${API}/runs`), status: 404 },
+  { name: 'an unknown method on a known route', send: (http) => http.put(`${API}/runs`), status: 405, msg: /does not take PUT, only GET, POST/ },
   { name: 'a route outside the API', send: (http) => http.get('/'), status: 404 },
 ];
 
@@ -170,6 +188,12 @@ describe.each(cases)('$name', ({ send, status, msg }) => {
     expectSchema('ErrorResponse', response.body);
     if (msg) expect(response.body.msg).toMatch(msg);
   });
+});
+
+test('a method a known path does not have: 405 with the methods it has in Allow', async () => {
+  const response = await api.http.patch(`${API}/runs/${completedRun}`).expect(405);
+  expect(response.headers.allow).toBe('GET, DELETE');
+  expect(response.body).toEqual({ msg: expect.stringContaining('PATCH'), status_code: 405 });
 });
 
 test('refused requests leave no files behind: nothing staged, no uploads kept', async () => {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { API, createApiHarness, expectSchema, fieldParts, postMultipart, waitForState, type ApiHarness } from '../support/api-harness';
+import { eventually } from '../support/eventually';
 import { EXAMPLES } from '../support/harness';
 
 const HELLO = readFileSync(path.join(EXAMPLES, 'hello-world', 'hello.cwl'));
@@ -130,20 +131,21 @@ test("a running local run's stderr is readable through the API, and its run log 
     .expect(200);
   const runId: string = body.run_id;
   await waitForState(api.http, runId, (state) => state === 'RUNNING');
-  const deadline = Date.now() + 30_000;
-  let stderr = '';
-  while (!stderr.includes('[job sleep.cwl]') && Date.now() < deadline) {
-    const response = await api.http.get(`${API}/runs/${runId}/logs/stderr`);
-    if (response.status === 200) stderr = response.text;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  const stderr = await eventually(
+    async () => {
+      const response = await api.http.get(`${API}/runs/${runId}/logs/stderr`);
+      return response.status === 200 ? response.text : '';
+    },
+    (text) => text.includes('[job sleep.cwl]'),
+    { intervalMs: 200, what: 'the engine to log the job on stderr' },
+  );
   expect(stderr).toContain('[job sleep.cwl]');
   expect((await api.http.get(`${API}/runs/${runId}/status`).expect(200)).body.state).toBe('RUNNING');
 
   const log = (await api.http.get(`${API}/runs/${runId}`).expect(200)).body;
   expect(log.run_log.stderr).toMatch(new RegExp(`${API}/runs/${runId}/logs/stderr$`));
   expect((await api.http.get(`${API}/runs/${runId}/logs/stdin`).expect(404)).body).toEqual({
-    msg: "no log 'stdin': logs are stdout and stderr",
+    msg: 'stream must be one of stdout, stderr, not "stdin"',
     status_code: 404,
   });
   await api.http.post(`${API}/runs/${runId}/cancel`).expect(200);

@@ -63,6 +63,9 @@ test('extensions are in the document, and marked as ours', async () => {
   for (const name of ['state', 'tag']) expect(marked(listParameters.find((p: { name: string }) => p.name === name))).toBe(true);
   expect(marked(document.paths['/runs'].post.parameters.find((p: { name: string }) => p.name === 'Idempotency-Key'))).toBe(true);
   expect(marked(document.paths['/runs'].post.requestBody.content['application/json'])).toBe(true);
+  expect(marked(document.paths['/runs'].post.requestBody.content['multipart/form-data'])).toBe(true);
+  expect(marked(document.paths['/runs/{run_id}/tasks'].get.responses[400])).toBe(true);
+  expect(marked(document.components.responses.MethodNotAllowed)).toBe(true);
   expect(marked(document.components.schemas.RunListResponse.properties.total_runs)).toBe(true);
   expect(marked(document.components.schemas.RunLog.properties.temporal_ui_url)).toBe(true);
   expect(marked(document.components.schemas.RunLog.properties.transitions_url)).toBe(true);
@@ -89,4 +92,16 @@ test('the document validates as OpenAPI (swagger-parser), with auth off and on',
     const document = (await http.get('/docs-json').expect(200)).body;
     await expect(SwaggerParser.validate(structuredClone(document))).resolves.toMatchObject({ openapi: document.openapi });
   }
+});
+
+test('POST /runs: the multipart form says what it takes, object fields as JSON, nothing unknown', async () => {
+  const document = (await api.http.get('/docs-json').expect(200)).body;
+  const multipart = document.paths['/runs'].post.requestBody.content['multipart/form-data'];
+  expect(multipart.schema).toMatchObject({
+    required: ['workflow_type', 'workflow_type_version', 'workflow_url'],
+    additionalProperties: false,
+    properties: { workflow_params: { type: 'object' }, tags: { type: 'object', additionalProperties: { type: 'string' } }, require_approval: { type: 'boolean' } },
+  });
+  for (const field of ['workflow_params', 'tags', 'workflow_engine_parameters']) expect(multipart.encoding[field]).toEqual({ contentType: 'application/json' });
+  expect(document.paths['/runs'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
 });

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { API, createApiHarness, expectSchema, waitForState, type ApiHarness } from '../support/api-harness';
+import { eventually } from '../support/eventually';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -23,13 +24,8 @@ async function submit(body: Record<string, unknown>): Promise<string> {
 }
 
 /** The read model says the run has ended and been cleaned up (what DELETE requires). */
-async function waitUntilCleaned(runId: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await api.harness.runStore.get(runId))?.cleaned) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`run ${runId} was not cleaned up`);
+async function waitUntilCleaned(runId: string): Promise<void> {
+  await eventually(() => api.harness.runStore.get(runId), (row) => row?.cleaned === true, { what: `run ${runId} to be cleaned up` });
 }
 
 test('cancel stops a running run: CANCELED; cancelling again is harmless', async () => {

@@ -67,6 +67,8 @@ describe('listing', () => {
     expect(page.runs.map((run: { run_id: string }) => run.run_id)).toEqual([ids.done2]);
     expect(page.total_runs).toBe(1);
     expect((await list(`tag=suite:${suite}&tag=name:nobody`)).total_runs).toBe(0);
+    // A run carries one value per tag: asking for two is asking for none.
+    expect(await list(`tag=suite:${suite}&tag=name:done1&tag=name:done2`)).toEqual({ runs: [], next_page_token: '', total_runs: 0 });
   });
 
   test('by state, repeated or comma-separated', async () => {

@@ -10,11 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { createProviderRegistry } from '../../activities/providers';
 import type { ProviderRegistry } from '../../activities/provider-registry';
-import type { ProvidersConfig } from '../../activities/providers/config';
+import { parseProvidersConfig, type ProvidersConfig } from '../../activities/providers/config';
 import { createRunWorkers, runWorkers } from '../../src/create-worker';
 import { openDatabase } from '../../src/database/data-source';
 import { PostgresRunStore } from '../../src/database/postgres-run-store';
 import { createDataConverter, payloadBlobDir } from '../../src/payloads/data-converter';
+import { eventually } from './eventually';
 import { installQuietRuntime } from './runtime';
 import { snapshotQuery } from '../../workflows/messages';
 import type { ProviderRetry, RunInput, RunSnapshot, WesRunRequest } from '../../workflows/run-types';
@@ -42,10 +43,10 @@ export interface Harness {
 }
 
 /** The worker's providers and the API's, from one configuration as in production. */
-export const TEST_PROVIDERS: ProvidersConfig = {
-  default: 'simulated',
-  providers: { local: { kind: 'local', workflowRoots: [EXAMPLES] }, simulated: { kind: 'simulated', pollIntervalMs: 20 } },
-};
+export const TEST_PROVIDERS: ProvidersConfig = parseProvidersConfig(
+  { default: 'simulated', providers: { local: { kind: 'local', workflowRoots: [EXAMPLES] }, simulated: { kind: 'simulated', pollIntervalMs: 20 } } },
+  'TEST_PROVIDERS',
+);
 
 export async function createHarness(
   options: { startWorker?: boolean; taskQueue?: string; dataDir?: string; providers?: ProvidersConfig; hostId?: string } = {},
@@ -117,23 +118,13 @@ export async function createHarness(
 }
 
 /** Queries the run until `predicate` holds; fails with the last snapshot after `timeoutMs`. */
-export async function waitForSnapshot(
+export function waitForSnapshot(
   handle: WorkflowHandle,
   predicate: (snapshot: RunSnapshot) => boolean,
   timeoutMs = 30_000,
 ): Promise<RunSnapshot> {
-  const deadline = Date.now() + timeoutMs;
-  let last: RunSnapshot | undefined;
-  while (Date.now() < deadline) {
-    try {
-      last = await handle.query(snapshotQuery);
-      if (predicate(last)) return last;
-    } catch {
-      // The first workflow task may not have run yet: there is nothing to query.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for the run; last snapshot: ${JSON.stringify(last)}`);
+  // A query that fails is asked again: the first workflow task may not have run yet.
+  return eventually(() => handle.query(snapshotQuery), predicate, { timeoutMs, what: `a snapshot of run ${handle.workflowId} that matches` });
 }
 
 /**

@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { eventually } from './eventually';
 
 /** Written last into a venv whose install finished; its content is the pip spec installed. */
 const INSTALLED_MARKER = '.installed';
@@ -122,7 +123,9 @@ export async function startPeer(options: PeerOptions): Promise<Peer> {
       const killed = setTimeout(() => killGroup(child, 'SIGKILL'), options.stopGraceMs);
       await exited(child);
       if (options.letGroupFinish) {
-        while (killGroup(child, 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+        // Past the grace the group is killed below, finished or not.
+        const grace = { timeoutMs: deadline - Date.now(), what: `the process group of ${name} to end` };
+        await eventually(() => !killGroup(child, 0), Boolean, grace).catch(() => undefined);
       }
       clearTimeout(killed);
       // What the peer started may outlive it: it is in its group.
@@ -131,25 +134,18 @@ export async function startPeer(options: PeerOptions): Promise<Peer> {
     },
   };
 
-  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      await peer.stop();
-      throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before answering:\n${output}`);
-    }
-    try {
+  const answer = await eventually(
+    async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return 'exited';
       const response = await fetch(readyUrl, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) {
-        await response.text();
-        return peer;
-      }
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      await peer.stop();
-      throw new Error(`${name} did not answer on ${readyUrl} in time:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+      await response.text();
+      return response.ok ? 'ready' : 'starting';
+    },
+    (state) => state !== 'starting',
+    { timeoutMs: options.startTimeoutMs ?? 60_000, intervalMs: 200, what: `${name} to answer on ${readyUrl}` },
+  ).catch(() => 'silent');
+  if (answer === 'ready') return peer;
+  await peer.stop();
+  if (answer === 'exited') throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before answering:\n${output}`);
+  throw new Error(`${name} did not answer on ${readyUrl} in time:\n${output}`);
 }

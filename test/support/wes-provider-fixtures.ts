@@ -5,17 +5,23 @@
  */
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { REMOTE_RECORD_FILE, type WesProvider } from '../../activities/providers/wes';
+import { providerSettings, type WesSettings } from '../../activities/providers/config';
+import { SUBMISSION_RECORD_FILE, WesProvider } from '../../activities/providers/wes';
 import { runWorkDir } from '../../activities/work-dir';
-import type { ProviderRun, ProviderState, ProviderStatus, WesRunRequest } from '../../workflows/run-types';
+import type { ProviderRun, ProviderStatus, WesRunRequest } from '../../workflows/run-types';
+import { isTerminalWesState } from '../../workflows/wes-state';
+import { eventually } from './eventually';
 
 export const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
 export const HELLO_CWL = path.join(EXAMPLES, 'hello-world', 'hello.cwl');
 export const FAIL_CWL = path.join(EXAMPLES, 'fail', 'fail.cwl');
 
-export const TERMINAL: ProviderState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'];
+export const hasEnded = (status: ProviderStatus): boolean => isTerminalWesState(status.state);
 
-export const isTerminal = (status: ProviderStatus): boolean => TERMINAL.includes(status.state);
+/** A provider for the remote at `baseUrl`, the other settings as given or their defaults. */
+export function wesProvider(settings: Omit<Partial<WesSettings>, 'kind'> & { baseUrl: string }): WesProvider {
+  return new WesProvider(providerSettings('wes', settings));
+}
 
 // Counts per test file (jest gives each its own module registry); the pid keeps files apart.
 let runCount = 0;
@@ -53,11 +59,11 @@ export async function makeProviderRun(
 }
 
 /**
- * Cuts the run's remote record back to what a worker that died between the POST and the record
+ * Cuts the run's submission record back to what a worker that died between the POST and the record
  * left behind: the attempt, without the remote run id. Returns the record's path.
  */
 export async function forgetRemoteRunId(run: ProviderRun): Promise<string> {
-  const file = path.join(run.workDir, REMOTE_RECORD_FILE);
+  const file = path.join(run.workDir, SUBMISSION_RECORD_FILE);
   const { baseUrl, postAttempts, lastPostAt } = JSON.parse(await readFile(file, 'utf8'));
   await writeFile(file, JSON.stringify({ baseUrl, postAttempts, lastPostAt }));
   return file;
@@ -75,26 +81,11 @@ export interface PollStatusOptions {
 export async function pollStatus(
   provider: WesProvider,
   run: ProviderRun,
-  { until = isTerminal, timeoutMs = 90_000, serverOutput }: PollStatusOptions = {},
+  { until = hasEnded, timeoutMs = 90_000, serverOutput }: PollStatusOptions = {},
 ): Promise<ProviderStatus> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await provider.status(run);
-    if (until(status)) return status;
-    if (Date.now() > deadline) {
-      const output = serverOutput ? `\n${serverOutput()}` : '';
-      throw new Error(`timed out; last status ${JSON.stringify(status)}${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, provider.pollIntervalMs));
-  }
-}
-
-/** The error a promise rejects with; throws when it resolves instead. */
-export async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
+  return eventually(() => provider.status(run), until, { timeoutMs, intervalMs: provider.pollIntervalMs, what: `run ${run.runId}'s status` }).catch(
+    (err: Error) => {
+      throw new Error(serverOutput ? `${err.message}\n${serverOutput()}` : err.message);
+    },
+  );
 }

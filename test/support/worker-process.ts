@@ -1,6 +1,7 @@
 /** The production worker (src/worker.ts) as a separate process, to be killed and restarted. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { eventually } from './eventually';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -23,12 +24,9 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
   const exited = new Promise<number | string>((resolve) =>
     child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
-  const deadline = Date.now() + 60_000;
-  while (!output.includes('worker: polling')) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`worker did not start:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const polling = () => output.includes('worker: polling');
+  // An exit and a timeout both end in the error below, which shows what the worker printed.
+  await eventually(() => polling() || child.exitCode !== null, Boolean, { timeoutMs: 60_000, what: 'the worker to poll' }).catch(() => undefined);
+  if (!polling()) throw new Error(`worker did not start:\n${output}`);
   return { child, output: () => output, exited };
 }

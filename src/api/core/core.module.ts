@@ -2,13 +2,16 @@ import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '
 import type { ProviderRegistry } from '../../../activities/provider-registry';
 import type { Config } from '../../config';
 import type { RunStore } from '../../database/run-store';
+import type { RequestValidator } from '../validation/request-validator';
 import { RunAccess } from './run-access';
-import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from './tokens';
+import { CONFIG, PROVIDER_REGISTRY, REQUEST_VALIDATOR, RUN_STORE } from './tokens';
 
 export interface CoreDependencies {
   config: Config;
   runStore: RunStore;
   registry: ProviderRegistry;
+  /** Compiled from the OpenAPI document the app serves. */
+  validator: RequestValidator;
   onShutdown?: () => Promise<void>;
 }
 
@@ -21,21 +24,22 @@ class CallerShutdown implements OnApplicationShutdown {
   }
 }
 
-/** What every feature module uses: configuration, the read model, the providers, run visibility. */
+/** What every feature module uses: configuration, the read model, the providers, request validation, run visibility. */
 @Global()
 @Module({})
 export class CoreModule {
-  static forRoot({ config, runStore, registry, onShutdown }: CoreDependencies): DynamicModule {
+  static forRoot({ config, runStore, registry, validator, onShutdown }: CoreDependencies): DynamicModule {
     return {
       module: CoreModule,
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: RUN_STORE, useValue: runStore },
         { provide: PROVIDER_REGISTRY, useValue: registry },
+        { provide: REQUEST_VALIDATOR, useValue: validator },
         RunAccess,
         ...(onShutdown ? [{ provide: CallerShutdown, useValue: new CallerShutdown(onShutdown) }] : []),
       ],
-      exports: [CONFIG, RUN_STORE, PROVIDER_REGISTRY, RunAccess],
+      exports: [CONFIG, RUN_STORE, PROVIDER_REGISTRY, REQUEST_VALIDATOR, RunAccess],
     };
   }
 }

@@ -16,7 +16,8 @@ export class RunAccess {
    * so that run ids of others cannot be probed.
    */
   async visibleRun(runId: string, owner: string | undefined): Promise<RunRow> {
-    const row = await this.runStore.get(runId);
+    // No run id holds a NUL, nor can the database be asked about one.
+    const row = runId.includes('\0') ? undefined : await this.runStore.get(runId);
     if (!row || (this.authOn() && row.owner !== owner)) throw new NotFoundException(`run ${runId} not found`);
     return row;
   }

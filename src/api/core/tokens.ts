@@ -2,3 +2,4 @@
 export const CONFIG = Symbol('Config');
 export const RUN_STORE = Symbol('RunStore');
 export const PROVIDER_REGISTRY = Symbol('ProviderRegistry');
+export const REQUEST_VALIDATOR = Symbol('RequestValidator');

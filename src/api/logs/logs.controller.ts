@@ -2,7 +2,7 @@
  * Extension: a run's stdout and stderr, readable while it runs. Local runs are read from the
  * engine's log files in the shared data dir; other providers' logs are where they say they are.
  */
-import { Controller, Get, Inject, NotFoundException, Param, Res } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
@@ -13,9 +13,9 @@ import type { Config } from '../../config';
 import { Owner } from '../auth/owner.decorator';
 import { RunAccess } from '../core/run-access';
 import { CONFIG, PROVIDER_REGISTRY } from '../core/tokens';
+import type { ValidatedRequest } from '../validation/request-validator';
+import { ValidRequest } from '../validation/valid-request.decorator';
 import { isLocalRun } from './local-run';
-
-const STREAMS = ['stdout', 'stderr'] as const;
 
 @Controller('runs/:run_id/logs')
 export class LogsController {
@@ -26,13 +26,10 @@ export class LogsController {
   ) {}
 
   @Get(':stream')
-  async read(
-    @Param('run_id') runId: string,
-    @Param('stream') stream: string,
-    @Res() response: Response,
-    @Owner() owner?: string,
-  ): Promise<void> {
-    if (!(STREAMS as readonly string[]).includes(stream)) throw new NotFoundException(`no log '${stream}': logs are stdout and stderr`);
+  async read(@ValidRequest() { path }: ValidatedRequest, @Res() response: Response, @Owner() owner?: string): Promise<void> {
+    const runId = path.run_id;
+    // The document lets only stdout and stderr through.
+    const stream = path.stream as 'stdout' | 'stderr';
     const row = await this.access.visibleRun(runId, owner);
     if (isLocalRun(this.registry, row)) {
       const process = localProcess(runWorkDir(this.config.dataDir, runId));
@@ -42,7 +39,7 @@ export class LogsController {
       createReadStream(file).pipe(response);
       return;
     }
-    const location = row.runLog[stream as (typeof STREAMS)[number]];
+    const location = row.runLog[stream];
     if (location && /^https?:\/\//i.test(location)) return response.redirect(location);
     throw new NotFoundException(`run ${runId} has no ${stream} this service can show`);
   }

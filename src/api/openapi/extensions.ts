@@ -2,7 +2,8 @@
  * What durable-wes adds to the official WES 1.1 document, as data. Everything here is marked
  * `x-durable-wes-extension: true`, so a reader (or a test) can tell the standard from our own.
  */
-import { MAX_PAGE_SIZE } from '../core/pagination';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/pagination';
+import { PROVIDER_TAG, REQUIRE_APPROVAL_TAG } from '../../../activities/run-tags';
 
 export const EXTENSION = { 'x-durable-wes-extension': true } as const;
 
@@ -24,10 +25,11 @@ export const LIST_RUNS_PARAMETERS = [
   {
     name: 'state',
     in: 'query',
-    description: 'Only runs in one of these states: repeat the parameter or separate states by commas. An unknown state is a 400.',
+    description: 'Only runs in one of these states, separated by commas; repeating the parameter is the same. An unknown state is a 400.',
     style: 'form',
-    explode: true,
-    schema: { type: 'array', items: { $ref: '#/components/schemas/State' } },
+    explode: false,
+    // `state=` is no state at all rather than every state: a client that sends it means something else.
+    schema: { type: 'array', minItems: 1, items: { $ref: '#/components/schemas/State' } },
     ...EXTENSION,
   },
   {
@@ -36,35 +38,68 @@ export const LIST_RUNS_PARAMETERS = [
     description: 'Only runs carrying this tag with this value, given as `key:value`; repeat it to require several tags (WES spec PR 213).',
     style: 'form',
     explode: true,
-    schema: { type: 'array', items: { type: 'string', pattern: '^[^:]+:.*$' } },
+    // No NUL: no tag can hold one (PostgreSQL text cannot).
+    schema: { type: 'array', items: { type: 'string', pattern: '^[^:\\u0000]+:[^\\u0000]*$' } },
     ...EXTENSION,
   },
 ];
 
-export const PAGE_SIZE_LIMITS = { minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 };
+export const PAGE_SIZE_LIMITS = { minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE };
 
 export const IDEMPOTENCY_KEY_PARAMETER = {
   name: 'Idempotency-Key',
   in: 'header',
   description:
     'Makes the request safe to retry: a repeated request with the same key (from the same owner) answers with the run the first one created, and starts nothing.',
-  schema: { type: 'string', minLength: 1, maxLength: 255 },
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[ -~]+$' },
   ...EXTENSION,
 };
 
 export const REQUIRE_APPROVAL_DESCRIPTION =
-  'Hold the run in PAUSED after preparation until POST /runs/{run_id}/resume. The tag `wes_require_approval: "true"` does the same; the tag `wes_provider` picks the provider.';
+  `Hold the run in PAUSED after preparation until POST /runs/{run_id}/resume. The tag \`${REQUIRE_APPROVAL_TAG}: "true"\` does the same; the tag \`${PROVIDER_TAG}\` picks the provider.`;
 
-/** The JSON form of POST /runs: a RunRequest object, params as objects. */
-export const JSON_RUN_REQUEST = {
-  schema: {
-    allOf: [
-      { $ref: '#/components/schemas/RunRequest' },
-      { type: 'object', properties: { require_approval: { type: 'boolean', description: REQUIRE_APPROVAL_DESCRIPTION, ...EXTENSION } } },
-    ],
+const nonEmptyString = { type: 'string', minLength: 1 };
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
+
+/**
+ * A run request as POST /runs takes it, in either form. Stricter than WES 1.1 says: an unknown
+ * field is refused, as it is most likely a misspelt one, and running without it would run
+ * something else than meant.
+ */
+const runRequest = (attachments: object) => ({
+  type: 'object',
+  required: ['workflow_type', 'workflow_type_version', 'workflow_url'],
+  additionalProperties: false,
+  properties: {
+    workflow_params: { type: 'object' },
+    workflow_type: nonEmptyString,
+    workflow_type_version: nonEmptyString,
+    workflow_url: nonEmptyString,
+    tags: {
+      ...stringMap,
+      properties: { [REQUIRE_APPROVAL_TAG]: { type: 'string', enum: ['true', 'false'], description: REQUIRE_APPROVAL_DESCRIPTION } },
+    },
+    workflow_engine: { type: 'string' },
+    workflow_engine_version: { type: 'string', description: 'Only with workflow_engine.' },
+    workflow_engine_parameters: stringMap,
+    require_approval: { type: 'boolean', description: REQUIRE_APPROVAL_DESCRIPTION, ...EXTENSION },
+    ...attachments,
   },
   ...EXTENSION,
+});
+
+/**
+ * The multipart form of WES 1.1, as what it carries really is: the object fields as JSON text
+ * (OpenAPI 3.0: an object field of a form is encoded as JSON), an empty field as no field.
+ */
+export const MULTIPART_RUN_REQUEST = {
+  schema: runRequest({ workflow_attachment: { type: 'array', items: { type: 'string', format: 'binary' } } }),
+  encoding: Object.fromEntries(['workflow_params', 'tags', 'workflow_engine_parameters'].map((name) => [name, { contentType: 'application/json' }])),
+  ...EXTENSION,
 };
+
+/** The JSON form of POST /runs: the same fields, objects as objects. */
+export const JSON_RUN_REQUEST = { schema: runRequest({}), ...EXTENSION };
 
 export const SCHEMA_PROPERTIES: Record<string, Record<string, object>> = {
   RunListResponse: {
@@ -174,6 +209,14 @@ export const PATHS = {
 /** Responses official operations may give beyond those the spec lists. */
 export const OPERATION_RESPONSES: Record<string, Record<string, Record<number, object>>> = {
   '/runs/{run_id}/cancel': { post: { 409: { ...error('The run has already ended (other than cancelled).'), ...EXTENSION } } },
+  '/runs/{run_id}/tasks': { get: { 400: { ...error('The request is malformed: page_size, or a page_token this service did not issue.'), ...EXTENSION } } },
+};
+
+/** Not an operation's: any path answers a method it does not have so. */
+export const METHOD_NOT_ALLOWED_RESPONSE = {
+  ...error('The path does not take this method; the Allow header lists those it takes.'),
+  headers: { Allow: { description: 'The methods the path takes, e.g. `GET, POST`.', schema: { type: 'string' } } },
+  ...EXTENSION,
 };
 
 export const BEARER_AUTH = {

@@ -17,16 +17,17 @@ import {
   IDEMPOTENCY_KEY_PARAMETER,
   JSON_RUN_REQUEST,
   LIST_RUNS_PARAMETERS,
+  METHOD_NOT_ALLOWED_RESPONSE,
+  MULTIPART_RUN_REQUEST,
   OPERATION_RESPONSES,
   PAGE_SIZE_LIMITS,
   PATHS,
-  REQUIRE_APPROVAL_DESCRIPTION,
   SCHEMAS,
   SCHEMA_PROPERTIES,
 } from './extensions';
 
 const SERVICE_INFO_URL = 'https://raw.githubusercontent.com/ga4gh-discovery/ga4gh-service-info/v1.0.0/service-info.yaml';
-const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
 /** The documents are YAML of any shape; typing them would only restate the spec. */
 type Json = any;
@@ -46,15 +47,12 @@ export function buildOpenApiDocument(options: { authOn: boolean; version: string
   paths['/runs'].get.parameters.push(...LIST_RUNS_PARAMETERS);
   const create = paths['/runs'].post;
   create.parameters.push(IDEMPOTENCY_KEY_PARAMETER);
-  create.requestBody.content['multipart/form-data'].schema.properties.require_approval = {
-    type: 'string',
-    enum: ['true', 'false'],
-    description: REQUIRE_APPROVAL_DESCRIPTION,
-    ...EXTENSION,
-  };
-  create.requestBody.content['application/json'] = JSON_RUN_REQUEST;
+  // WES 1.1 leaves the body optional, but a run request without one is no request.
+  Object.assign(create.requestBody, { required: true, ...EXTENSION });
+  create.requestBody.content = { 'multipart/form-data': MULTIPART_RUN_REQUEST, 'application/json': JSON_RUN_REQUEST };
   for (const [schema, properties] of Object.entries(SCHEMA_PROPERTIES)) Object.assign(components.schemas[schema].properties, properties);
   Object.assign(components.schemas, SCHEMAS);
+  components.responses = { MethodNotAllowed: METHOD_NOT_ALLOWED_RESPONSE };
   for (const [route, operations] of Object.entries(PATHS)) paths[route] = { ...paths[route], ...operations };
   for (const [route, operations] of Object.entries(OPERATION_RESPONSES)) {
     for (const [method, responses] of Object.entries(operations)) Object.assign(paths[route][method].responses, responses);

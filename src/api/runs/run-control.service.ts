@@ -4,14 +4,11 @@ import { rm } from 'node:fs/promises';
 import { runWorkDir } from '../../../activities/work-dir';
 import type { ResumeInput } from '../../../workflows/run-types';
 import { isTerminal } from '../../../workflows/state-machine';
-import type { WesState } from '../../../workflows/wes-state';
+import { isTerminalWesState } from '../../../workflows/wes-state';
 import type { Config } from '../../config';
 import type { RunRow, RunStore } from '../../database/run-store';
 import { CONFIG, RUN_STORE } from '../core/tokens';
 import { RunWorkflows } from '../temporal/run-workflows';
-
-const ENDED_OTHERWISE: readonly WesState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR'];
-const CANCELLED_ALREADY: readonly WesState[] = ['CANCELED', 'CANCELING'];
 
 @Injectable()
 export class RunControl {
@@ -23,8 +20,8 @@ export class RunControl {
 
   /** Cancelling a cancelled run again is harmless; cancelling one that ended otherwise is a conflict. */
   async cancel(run: RunRow): Promise<void> {
-    if (ENDED_OTHERWISE.includes(run.wesState)) throw new ConflictException(`run ${run.runId} has already ended as ${run.wesState}`);
-    if (CANCELLED_ALREADY.includes(run.wesState)) return;
+    if (run.wesState === 'CANCELED' || run.wesState === 'CANCELING') return;
+    if (isTerminalWesState(run.wesState)) throw new ConflictException(`run ${run.runId} has already ended as ${run.wesState}`);
     await this.workflows.cancel(run.runId);
   }
 

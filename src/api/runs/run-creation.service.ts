@@ -13,7 +13,7 @@ import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
 import { RunWorkflows } from '../temporal/run-workflows';
 import { checkAttachments, isRelativeUrl, normalRelativePath, stageAttachments, type Attachment } from './attachments';
 import { runIdFor } from './run-id';
-import { parseRunSubmission, type RunSubmission, type SubmissionForm } from './run-submission';
+import { toRunSubmission, type RunRequestBody, type RunSubmission } from './run-submission';
 
 export interface UploadedFile {
   originalname: string;
@@ -21,8 +21,8 @@ export interface UploadedFile {
 }
 
 export interface CreateRun {
-  body: unknown;
-  form: SubmissionForm;
+  /** Checked against the API's document. */
+  body: RunRequestBody;
   files: UploadedFile[];
   idempotencyKey?: string;
   owner?: string;
@@ -40,9 +40,9 @@ export class RunCreation {
   ) {}
 
   /** Returns the run id: a new run's, or, for a repeated Idempotency-Key, the first request's. */
-  async create({ body, form, files, idempotencyKey, owner }: CreateRun): Promise<string> {
+  async create({ body, files, idempotencyKey, owner }: CreateRun): Promise<string> {
     try {
-      return await this.createFrom(parseRunSubmission(body, form), checkAttachments(files), idempotencyKey, owner);
+      return await this.createFrom(toRunSubmission(body), checkAttachments(files), idempotencyKey, owner);
     } finally {
       // Staged attachments were moved away; what is left are uploads of a refused request.
       await Promise.all(files.map((file) => rm(file.path, { force: true })));

@@ -1,19 +1,5 @@
 /** The WES run endpoints, plus the resume and delete extensions. Reads come from the read model. */
-import {
-  BadRequestException,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Query,
-  Req,
-  UploadedFiles,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import type { ResumeInput } from '../../../workflows/run-types';
@@ -23,15 +9,16 @@ import type { RunStore } from '../../database/run-store';
 import { temporalUiLink } from '../../temporal-ui';
 import { Owner } from '../auth/owner.decorator';
 import { apiBaseUrl } from '../core/base-url';
-import { parsePageSize, parsePageToken } from '../core/pagination';
 import { RunAccess } from '../core/run-access';
 import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
 import { isLocalRun } from '../logs/local-run';
+import type { ValidatedRequest } from '../validation/request-validator';
+import { ValidRequest } from '../validation/valid-request.decorator';
 import { AttachmentSizeErrors } from './attachment-upload';
-import { parseStates, parseTags } from './list-filters';
+import { tagFilter, type ListRunsQuery } from './list-filters';
 import { RunControl } from './run-control.service';
 import { RunCreation, type UploadedFile } from './run-creation.service';
-import type { SubmissionForm } from './run-submission';
+import type { RunRequestBody } from './run-submission';
 import { runLog, runStatus, runSummary, type RunLogView, type RunStatusView, type RunSummaryView } from './run-views';
 
 interface RunListView {
@@ -53,12 +40,14 @@ export class RunsController {
   ) {}
 
   @Get()
-  async list(@Query() query: Record<string, unknown>, @Owner() owner?: string): Promise<RunListView> {
+  async list(@ValidRequest() { query }: ValidatedRequest<ListRunsQuery>, @Owner() owner?: string): Promise<RunListView> {
+    const tags = tagFilter(query.tag);
+    if (tags === null) return { runs: [], next_page_token: '', total_runs: 0 };
     const page = await this.runStore.list({
-      pageSize: parsePageSize(query.page_size),
-      pageToken: parsePageToken(query.page_token),
-      states: parseStates(query.state),
-      tags: parseTags(query.tag),
+      pageSize: query.page_size,
+      pageToken: query.page_token || undefined,
+      states: query.state,
+      tags,
       owner: this.access.listOwner(owner),
     });
     return { runs: page.runs.map(runSummary), next_page_token: page.nextPageToken, total_runs: page.totalRuns };
@@ -68,12 +57,12 @@ export class RunsController {
   @HttpCode(200)
   @UseInterceptors(AttachmentSizeErrors, FilesInterceptor('workflow_attachment'))
   async create(
-    @Req() request: Request,
     @UploadedFiles() files: UploadedFile[] | undefined,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @ValidRequest() { body, headers }: ValidatedRequest<unknown, RunRequestBody>,
     @Owner() owner?: string,
   ): Promise<{ run_id: string }> {
-    const run_id = await this.creation.create({ body: request.body, form: submissionForm(request), files: files ?? [], idempotencyKey, owner });
+    const idempotencyKey = headers['Idempotency-Key'] as string | undefined;
+    const run_id = await this.creation.create({ body, files: files ?? [], idempotencyKey, owner });
     return { run_id };
   }
 
@@ -103,9 +92,11 @@ export class RunsController {
   /** Extension: the input completes or overrides the run's parameters (README: approval gate). */
   @Post(':run_id/resume')
   @HttpCode(200)
-  async resume(@Req() request: Request, @Param('run_id') runId: string, @Owner() owner?: string): Promise<RunStatusView> {
+  async resume(@ValidRequest() { path, body }: ValidatedRequest<unknown, ResumeInput | undefined>, @Owner() owner?: string): Promise<RunStatusView> {
+    const runId = path.run_id;
     const run = await this.access.visibleRun(runId, owner);
-    const snapshot = await this.control.resume(run, resumeInput(request));
+    // No body at all is an empty input.
+    const snapshot = await this.control.resume(run, body ?? {});
     return { run_id: runId, state: snapshot.wesState };
   }
 
@@ -115,20 +106,4 @@ export class RunsController {
     await this.control.delete(await this.access.visibleRun(runId, owner));
     return { run_id: runId };
   }
-}
-
-function submissionForm(request: Request): SubmissionForm {
-  if (request.is('multipart/form-data')) return 'multipart';
-  if (request.is('application/json')) return 'json';
-  throw new BadRequestException('POST /runs takes multipart/form-data (WES 1.1) or application/json');
-}
-
-/** A JSON object; no body at all is an empty input. */
-function resumeInput(request: Request): ResumeInput {
-  const body: unknown = request.body;
-  if (body === undefined && !Number(request.get('content-length') ?? 0) && !request.get('transfer-encoding')) return {};
-  if (!request.is('application/json') || typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new BadRequestException('resume takes a JSON object: the input');
-  }
-  return body as ResumeInput;
 }

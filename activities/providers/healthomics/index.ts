@@ -1,0 +1,3 @@
+export { HealthOmicsProvider } from './provider';
+export { classifyOmicsError } from './errors';
+export { logStreamUrl } from './results';

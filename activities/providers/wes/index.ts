@@ -1,0 +1,2 @@
+export { WesProvider } from './provider';
+export { SUBMISSION_RECORD_FILE, type SubmissionRecord } from './submission';

@@ -1,0 +1,24 @@
+/**
+ * What no other route took: a path of the API's document with a method it does not have is a 405
+ * with an Allow header (documented as the MethodNotAllowed response); anything else is a 404.
+ */
+import { All, Controller, HttpException, HttpStatus, Inject, NotFoundException, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Public } from '../auth/bearer-auth.guard';
+import { REQUEST_VALIDATOR } from '../core/tokens';
+import type { RequestValidator } from '../validation/request-validator';
+
+@Controller()
+export class UnmatchedRouteController {
+  constructor(@Inject(REQUEST_VALIDATOR) private readonly validator: RequestValidator) {}
+
+  /** Public: no token makes a route exist. */
+  @Public()
+  @All('*path')
+  unmatched(@Req() request: Request, @Res({ passthrough: true }) response: Response): never {
+    const methods = this.validator.methodsOf(request.path);
+    if (!methods) throw new NotFoundException(`Cannot ${request.method} ${request.path}`);
+    response.setHeader('Allow', methods.join(', '));
+    throw new HttpException(`${request.path} does not take ${request.method}, only ${methods.join(', ')}`, HttpStatus.METHOD_NOT_ALLOWED);
+  }
+}

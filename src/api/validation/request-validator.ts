@@ -1,0 +1,173 @@
+/**
+ * Requests checked against the operation of the served OpenAPI document they are for: path,
+ * query and header parameters (decoded as OpenAPI says: text to integers and booleans, `form`
+ * arrays repeated or, with explode false, comma-separated) and the body of each content type
+ * (form fields decoded first). What the document says is what is checked; what passes is
+ * handed on decoded, with defaults filled in.
+ */
+import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
+import type { Request } from 'express';
+import { API_PREFIX } from '../core/base-url';
+import { HTTP_METHODS } from '../openapi/openapi-document';
+import { compileDocumentSchemas, type SchemaValidator } from './document-schemas';
+import { schemaErrorMessage } from './schema-error-message';
+
+/** A request that conforms to its operation; the types are what the operation's schemas promise. */
+export interface ValidatedRequest<Query = Record<string, unknown>, Body = unknown> {
+  path: Record<string, string>;
+  query: Query;
+  headers: Record<string, unknown>;
+  body: Body;
+}
+
+/** The OpenAPI document: typing it would only restate the OpenAPI specification. */
+type Json = any;
+
+interface Parameter {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required: boolean;
+  /** Form arrays: each value is a comma-separated list. */
+  commaSeparated: boolean;
+  schema: Json;
+  validate: SchemaValidator;
+}
+
+interface Content {
+  schema: Json;
+  /** The form fields that are JSON text. */
+  jsonFields: Set<string>;
+  validate: SchemaValidator;
+}
+
+interface Operation {
+  parameters: Parameter[];
+  body?: { required: boolean; content: Map<string, Content> };
+}
+
+const pointer = (...parts: string[]) => parts.map((part) => `/${part.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+
+export class RequestValidator {
+  /** By `METHOD /path/{template}`. */
+  private readonly operations = new Map<string, Operation>();
+  private readonly paths: Array<{ pattern: RegExp; methods: string[] }> = [];
+
+  constructor(private readonly document: Json) {
+    const schemas = compileDocumentSchemas(document);
+    for (const [route, item] of Object.entries<Json>(document.paths)) {
+      const methods = HTTP_METHODS.filter((method) => item[method]);
+      this.paths.push({ pattern: new RegExp(`^${route.replace(/\{[^}]+\}/g, '[^/]+')}$`), methods: methods.map((m) => m.toUpperCase()) });
+      for (const method of methods) {
+        const at = (...parts: string[]) => schemas.at(pointer('paths', route, method, ...parts));
+        const { parameters = [], requestBody } = item[method];
+        const operation: Operation = {
+          parameters: parameters.map((parameter: Json, index: number) => ({
+            name: parameter.name,
+            in: parameter.in,
+            required: parameter.required === true,
+            commaSeparated: parameter.explode === false,
+            schema: this.resolve(parameter.schema),
+            validate: at('parameters', String(index), 'schema'),
+          })),
+        };
+        if (requestBody) {
+          const content = new Map<string, Content>();
+          for (const [type, media] of Object.entries<Json>(requestBody.content)) {
+            const jsonFields = Object.entries<Json>(media.encoding ?? {}).filter(([, encoding]) => encoding.contentType === 'application/json');
+            content.set(type, {
+              schema: this.resolve(media.schema),
+              jsonFields: new Set(jsonFields.map(([name]) => name)),
+              validate: at('requestBody', 'content', type, 'schema'),
+            });
+          }
+          operation.body = { required: requestBody.required === true, content };
+        }
+        this.operations.set(`${method.toUpperCase()} ${route}`, operation);
+      }
+    }
+  }
+
+  /** The request, checked against the operation of the route it matched. */
+  validate(request: Request): ValidatedRequest {
+    // Nest's route, e.g. /ga4gh/wes/v1/runs/:run_id, is the document's /runs/{run_id}.
+    const route = (request.route.path as string).slice(API_PREFIX.length + 1).replace(/:(\w+)/g, '{$1}');
+    const operation = this.operations.get(`${request.method} ${route}`);
+    if (!operation) throw new Error(`the API's document has no operation ${request.method} ${route}`);
+    const valid: ValidatedRequest = { path: {}, query: {}, headers: {}, body: undefined };
+    for (const parameter of operation.parameters) {
+      const raw = parameter.in === 'path' ? request.params[parameter.name] : parameter.in === 'query' ? request.query[parameter.name] : request.headers[parameter.name.toLowerCase()];
+      const value = raw === undefined ? parameter.schema.default : decodeParameter(parameter, raw);
+      // A path that does not fit names no resource.
+      const failure = (message: string) => (parameter.in === 'path' ? new NotFoundException(message) : new BadRequestException(message));
+      if (value === undefined) {
+        if (parameter.required) throw failure(`${parameter.name} is required`);
+        continue;
+      }
+      check(parameter.validate, value, parameter.name, failure);
+      (valid[parameter.in === 'header' ? 'headers' : parameter.in] as Record<string, unknown>)[parameter.name] = value;
+    }
+    if (operation.body) valid.body = this.body(request, operation.body);
+    return valid;
+  }
+
+  /** The methods of the document's path that `url` (under the API prefix) is, if it is one. */
+  methodsOf(url: string): string[] | undefined {
+    const route = url.slice(API_PREFIX.length + 1);
+    return this.paths.find(({ pattern }) => pattern.test(route))?.methods;
+  }
+
+  private body(request: Request, { required, content }: NonNullable<Operation['body']>): unknown {
+    if (!request.get('transfer-encoding') && !Number(request.get('content-length') ?? 0)) {
+      if (required) throw new BadRequestException('the request body is required');
+      return undefined;
+    }
+    const types = [...content.keys()];
+    const type = request.is(types);
+    if (!type) throw new BadRequestException(`the request body must be ${types.join(' or ')}, not ${request.get('content-type') ?? 'untyped'}`);
+    const media = content.get(type)!;
+    const body = type === 'multipart/form-data' ? decodeForm(request.body ?? {}, media) : request.body;
+    check(media.validate, body, '', (message) => new BadRequestException(message));
+    return body;
+  }
+
+  /** A local `$ref` followed, for decoding (the validators follow references themselves). */
+  private resolve(schema: Json): Json {
+    const name = /^#\/components\/schemas\/(.+)$/.exec(schema?.$ref ?? '')?.[1];
+    return name === undefined ? schema : this.resolve(this.document.components.schemas[name]);
+  }
+}
+
+function check(validate: SchemaValidator, value: unknown, root: string, failure: (message: string) => HttpException): void {
+  if (!validate(value)) throw failure(schemaErrorMessage(validate.errors![0], root));
+}
+
+/** Text as the type the schema asks for; text that is not one is left for the schema to refuse. */
+function fromText(text: string, schema: Json): unknown {
+  if ((schema?.type === 'integer' || schema?.type === 'number') && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (schema?.type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+  return text;
+}
+
+function decodeParameter({ schema, commaSeparated }: Parameter, raw: unknown): unknown {
+  if (schema.type !== 'array') return typeof raw === 'string' ? fromText(raw, schema) : raw;
+  const values = (Array.isArray(raw) ? raw : [raw]).flatMap((value) => (commaSeparated && typeof value === 'string' ? value.split(',') : [value]));
+  return values.map((value) => (typeof value === 'string' ? fromText(value, schema.items) : value));
+}
+
+/** Form fields as the schema's types: JSON text parsed, other text decoded; empty fields are fields left unset. */
+function decodeForm(fields: Record<string, unknown>, { schema, jsonFields }: Content): Record<string, unknown> {
+  const decoded: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === '') continue;
+    if (typeof value !== 'string') decoded[name] = value;
+    else if (!jsonFields.has(name)) decoded[name] = fromText(value, schema.properties?.[name]);
+    else {
+      try {
+        decoded[name] = JSON.parse(value);
+      } catch (err) {
+        throw new BadRequestException(`${name} is not valid JSON: ${(err as Error).message}`);
+      }
+    }
+  }
+  return decoded;
+}

@@ -1,0 +1,35 @@
+/**
+ * An ajv error as a message that names the field: `workflow_type is required`,
+ * `tags.x must be a string`, `unknown field 'workflow_prams'`, `page_size must be <= 1000`.
+ */
+import type { ErrorObject } from 'ajv';
+
+/** `state` and `/0` → `state[0]`; `` and `/tags/x` → `tags.x`; nothing at all → the request body. */
+function fieldName(root: string, instancePath: string, child?: string): string {
+  const segments = instancePath.split('/').slice(1).map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (child !== undefined) segments.push(child);
+  const name = segments.reduce((name, segment) => (/^\d+$/.test(segment) ? `${name}[${segment}]` : name ? `${name}.${segment}` : segment), root);
+  return name || 'the request body';
+}
+
+const withArticle = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
+
+/** `root` is the parameter's name, or '' for the body. */
+export function schemaErrorMessage(error: ErrorObject, root: string): string {
+  const field = fieldName(root, error.instancePath);
+  const { params } = error;
+  switch (error.keyword) {
+    case 'required':
+      return `${fieldName(root, error.instancePath, params.missingProperty)} is required`;
+    case 'additionalProperties':
+      return `unknown field '${fieldName(root, error.instancePath, params.additionalProperty)}'`;
+    case 'type':
+      return `${field} must be ${withArticle(String(params.type))}`;
+    case 'enum':
+      return `${field} must be one of ${params.allowedValues.join(', ')}, not ${JSON.stringify(error.data)}`;
+    case 'minLength':
+      return params.limit === 1 ? `${field} must not be empty` : `${field} ${error.message}`;
+    default:
+      return `${field} ${error.message}`;
+  }
+}
