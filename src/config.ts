@@ -9,7 +9,8 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { describeIssues, loadProvidersConfig, type Env, type ProvidersConfig } from '../activities/providers/config';
+import { loadProvidersConfig, type Env, type ProvidersConfig } from '../activities/providers/config';
+import { describeIssues } from '../activities/schema-issues';
 import { repoRoot } from './repo-root';
 
 export interface Config {
@@ -101,9 +102,6 @@ const environment = z.looseObject({
   WES_DEMO_RUN: z.enum(['0', '1'], { error: 'expected 0 or 1' }).default('1'),
   WES_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
-  // The tests' own (test/support/wes-service.ts), known here because the processes they start inherit them.
-  WES_SERVICE_VENV: z.string().optional(),
-  WES_SERVICE_PYTHON: z.string().optional(),
 });
 
 const unknownWesVariables = (env: Env) =>

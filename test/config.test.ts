@@ -112,8 +112,8 @@ test('every problem is told at once', () => {
   );
 });
 
-test("variables of other programs, and the tests' own, pass", () => {
-  expect(() => loadConfig({ PATH: '/bin', WESTERN: '1', WES_SERVICE_VENV: '/tmp/venv', WES_SERVICE_PYTHON: 'python3' })).not.toThrow();
+test('variables of other programs pass', () => {
+  expect(() => loadConfig({ PATH: '/bin', WESTERN: '1', TEMPORAL_CLI_VERSION: '1' })).not.toThrow();
 });
 
 test("a wes provider's tokenEnv is read from the environment given", () => {

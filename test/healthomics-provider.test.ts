@@ -131,16 +131,16 @@ describe('validate', () => {
   });
 
   test.each<[string, Record<string, string>, RegExp]>([
-    ['an unknown key', { instanceType: 'omics.c.large' }, /unknown workflow_engine_parameters key "instanceType"/],
-    ['a key outside the allow-list that StartRun has', { roleArn: 'arn:aws:iam::999999999999:role/other' }, /unknown .*"roleArn"/],
-    ['a bad storageType', { storageType: 'FAST' }, /storageType must be one of/],
-    ['a non-integer storageCapacity', { storageCapacity: '12.5' }, /storageCapacity must be an integer/],
-    ['a zero storageCapacity', { storageCapacity: '0' }, /storageCapacity must be an integer/],
-    ['a negative priority', { priority: '-1' }, /priority must be an integer/],
-    ['a bad logLevel', { logLevel: 'DEBUG' }, /logLevel must be one of/],
-    ['a bad retentionMode', { retentionMode: 'FOREVER' }, /retentionMode must be one of/],
-    ['a non-numeric runGroupId', { runGroupId: 'group-a' }, /runGroupId must be a HealthOmics id/],
-    ['a name with a newline', { name: 'a\nb' }, /name must be 1 to 128/],
+    ['an unknown key', { instanceType: 'omics.c.large' }, /workflow_engine_parameters: instanceType: unknown setting/],
+    ['a key outside the allow-list that StartRun has', { roleArn: 'arn:aws:iam::999999999999:role/other' }, /roleArn: unknown setting/],
+    ['a bad storageType', { storageType: 'FAST' }, /storageType: must be one of/],
+    ['a non-integer storageCapacity', { storageCapacity: '12.5' }, /storageCapacity: must be an integer/],
+    ['a zero storageCapacity', { storageCapacity: '0' }, /storageCapacity: must be an integer/],
+    ['a negative priority', { priority: '-1' }, /priority: must be an integer/],
+    ['a bad logLevel', { logLevel: 'DEBUG' }, /logLevel: must be one of/],
+    ['a bad retentionMode', { retentionMode: 'FOREVER' }, /retentionMode: must be one of/],
+    ['a non-numeric runGroupId', { runGroupId: 'group-a' }, /runGroupId: must be a HealthOmics id/],
+    ['a name with a newline', { name: 'a\nb' }, /name: must be 1 to 128/],
     ['storageCapacity with DYNAMIC storage', { storageType: 'DYNAMIC', storageCapacity: '1200' }, /STATIC storage only/],
     ['cacheBehavior without cacheId', { cacheBehavior: 'CACHE_ALWAYS' }, /cacheBehavior needs a cacheId/],
   ])('refuses %s in workflow_engine_parameters', (_label, params, message) => {

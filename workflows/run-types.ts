@@ -161,8 +161,6 @@ export interface Transition {
   payload?: Record<string, unknown>;
 }
 
-export type TransitionRecord = Transition; // alias until the others' files move over
-
 /** Everything one can know of a run; what the `snapshot` query returns. */
 export interface RunSnapshot {
   runId: string;

@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { describeIssues } from '../schema-issues';
 
 export type Env = Record<string, string | undefined>;
 
@@ -123,18 +124,6 @@ const providersConfigSchema = (env: Env) =>
     });
 
 export type ProvidersConfig = z.output<ReturnType<typeof providersConfigSchema>>;
-
-/** Each issue as `key.path: what is wrong`; an unknown key is named by its own path. */
-export function describeIssues(error: z.ZodError): string {
-  const at = (keys: PropertyKey[]) => keys.map(String).join('.');
-  return error.issues
-    .flatMap((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => `${at([...issue.path, key])}: unknown setting`)
-        : [`${issue.path.length > 0 ? `${at(issue.path)}: ` : ''}${issue.message}`],
-    )
-    .join('; ');
-}
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, source: string): T {
   const parsed = schema.safeParse(value);

@@ -19,29 +19,46 @@
  * Durations are in simulated time (see time_scale) unless said otherwise.
  */
 import path from 'node:path';
+import { z } from 'zod';
 import { InvalidRunRequestError, ProviderRejectedError } from '../errors';
 import type { OperationContext, Provider, ProviderCapabilities } from '../provider';
 import type { SimulatedSettings } from './config';
+import { describeIssues } from '../schema-issues';
 import { readJsonIfExists, writeFileAtomic } from '../work-dir';
 import { TERMINAL_WES_STATES } from '../../workflows/wes-state';
 import type { ProviderRun, ProviderState, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../../workflows/run-types';
 
-const OUTCOMES = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR'] as const;
-type Outcome = (typeof OUTCOMES)[number];
-
-interface SimulatedParams {
-  outcome: Outcome;
-  durationMs: number;
-  pauseAtMs?: number;
-  prepareMs: number;
-  submitErrors: number;
-  rejectSubmit: boolean;
-  outputs: Record<string, unknown>;
-  preemptEveryMs?: number;
-  timeScale: number;
-  unreachableFromMs?: number;
-  unreachableForMs: number;
-}
+// Durations in simulated milliseconds; the defaults are a run that completes after a second.
+const duration = () => z.number({ error: 'must be a non-negative number' }).nonnegative({ error: 'must be a non-negative number' });
+const simulatedParams = z
+  .object({
+    outcome: z.enum(['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR']).default('COMPLETE'),
+    duration_ms: duration().default(1000),
+    pause_at_ms: duration().optional(),
+    prepare_ms: duration().default(0),
+    submit_errors: duration().default(0),
+    reject_submit: z.boolean().default(false),
+    outputs: z.record(z.string(), z.unknown()).default({}),
+    preempt_every_ms: duration().optional(),
+    time_scale: duration().optional(),
+    unreachable_from_ms: duration().optional(),
+    unreachable_for_ms: duration().default(0),
+  })
+  .transform((p) => ({
+    outcome: p.outcome,
+    durationMs: p.duration_ms,
+    pauseAtMs: p.pause_at_ms,
+    prepareMs: p.prepare_ms,
+    submitErrors: p.submit_errors,
+    rejectSubmit: p.reject_submit,
+    outputs: p.outputs,
+    // 0 means none, as absent does.
+    preemptEveryMs: p.preempt_every_ms || undefined,
+    timeScale: p.time_scale || 1,
+    unreachableFromMs: p.unreachable_from_ms,
+    unreachableForMs: p.unreachable_for_ms,
+  }));
+type SimulatedParams = z.output<typeof simulatedParams>;
 
 interface SimulatedState {
   failedSubmits: number;
@@ -52,38 +69,10 @@ interface SimulatedState {
   cancelledAt?: number;
 }
 
-function nonNegative(params: Record<string, unknown>, key: string): number | undefined {
-  const value = params[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidRunRequestError(`simulated: workflow_params.${key} must be a non-negative number`);
-  }
-  return value;
-}
-
 export function parseSimulatedParams(request: WesRunRequest): SimulatedParams {
-  const params = request.workflow_params ?? {};
-  const outcome = (params.outcome ?? 'COMPLETE') as Outcome;
-  if (!OUTCOMES.includes(outcome)) {
-    throw new InvalidRunRequestError(`simulated: workflow_params.outcome must be one of ${OUTCOMES.join(', ')}`);
-  }
-  const outputs = params.outputs ?? {};
-  if (typeof outputs !== 'object' || outputs === null || Array.isArray(outputs)) {
-    throw new InvalidRunRequestError('simulated: workflow_params.outputs must be an object');
-  }
-  return {
-    outcome,
-    durationMs: nonNegative(params, 'duration_ms') ?? 1000,
-    pauseAtMs: nonNegative(params, 'pause_at_ms'),
-    prepareMs: nonNegative(params, 'prepare_ms') ?? 0,
-    submitErrors: nonNegative(params, 'submit_errors') ?? 0,
-    rejectSubmit: params.reject_submit === true,
-    outputs: outputs as Record<string, unknown>,
-    preemptEveryMs: nonNegative(params, 'preempt_every_ms') || undefined,
-    timeScale: nonNegative(params, 'time_scale') || 1,
-    unreachableFromMs: nonNegative(params, 'unreachable_from_ms'),
-    unreachableForMs: nonNegative(params, 'unreachable_for_ms') ?? 0,
-  };
+  const parsed = simulatedParams.safeParse(request.workflow_params ?? {});
+  if (parsed.success) return parsed.data;
+  throw new InvalidRunRequestError(`simulated: workflow_params: ${describeIssues(parsed.error)}`);
 }
 
 export class SimulatedProvider implements Provider {

@@ -35,7 +35,7 @@ export const DOCS_PATH = 'docs';
  */
 export async function createApp({ config, runStore, logger, onShutdown }: ApiOptions): Promise<INestApplication> {
   // Requests are checked against the very document served at /docs: the two cannot drift.
-  const document = buildOpenApiDocument({ authOn: config.authTokens.size > 0, version: packageVersion() });
+  const document = await buildOpenApiDocument({ authOn: config.authTokens.size > 0, version: packageVersion() });
   const app = await NestFactory.create<NestExpressApplication>(
     // The same providers as the worker's, from the same configuration: requests are validated here.
     AppModule.forRoot({ config, runStore, registry: createProviderRegistry(config), validator: new RequestValidator(document), onShutdown }),

@@ -96,12 +96,16 @@ test('the document validates as OpenAPI (swagger-parser), with auth off and on',
 
 test('POST /runs: the multipart form says what it takes, object fields as JSON, nothing unknown', async () => {
   const document = (await api.http.get('/docs-json').expect(200)).body;
-  const multipart = document.paths['/runs'].post.requestBody.content['multipart/form-data'];
-  expect(multipart.schema).toMatchObject({
+  const { content } = document.paths['/runs'].post.requestBody;
+  const multipart = content['multipart/form-data'];
+  const schemaOf = (media: { schema: { $ref: string } }) => document.components.schemas[media.schema.$ref.slice('#/components/schemas/'.length)];
+  expect(schemaOf(multipart)).toMatchObject({
     required: ['workflow_type', 'workflow_type_version', 'workflow_url'],
     additionalProperties: false,
     properties: { workflow_params: { type: 'object' }, tags: { type: 'object', additionalProperties: { type: 'string' } }, require_approval: { type: 'boolean' } },
   });
   for (const field of ['workflow_params', 'tags', 'workflow_engine_parameters']) expect(multipart.encoding[field]).toEqual({ contentType: 'application/json' });
-  expect(document.paths['/runs'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
+  expect(schemaOf(multipart).properties.workflow_attachment).toEqual({ type: 'array', items: { type: 'string', format: 'binary' } });
+  expect(schemaOf(content['application/json']).additionalProperties).toBe(false);
+  expect(schemaOf(content['application/json']).properties).not.toHaveProperty('workflow_attachment');
 });

@@ -10,7 +10,7 @@ import request, { type Test } from 'supertest';
 import { createApp } from '../../src/api/app';
 import { loadConfig, type Config } from '../../src/config';
 import { buildOpenApiDocument } from '../../src/api/openapi/openapi-document';
-import { compileDocumentSchemas } from '../../src/api/validation/document-schemas';
+import { compileDocumentSchemas, type DocumentSchemas } from '../../src/api/validation/document-schemas';
 import { schemaErrorMessage } from '../../src/api/validation/schema-error-message';
 import { isTerminalWesState } from '../../workflows/wes-state';
 import { eventually } from './eventually';
@@ -56,6 +56,7 @@ export async function createApiHarness(overrides: Partial<Config> = {}): Promise
     return { app, http: request(app.getHttpServer()), config };
   };
   const main = await build({});
+  schemas ??= compileDocumentSchemas(await buildOpenApiDocument({ authOn: false, version: 'test' }));
   return {
     ...main,
     harness,
@@ -114,10 +115,12 @@ export const fieldParts = (fields: Record<string, string | undefined>): Part[] =
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([name, value]) => ({ name, value }));
 
-const schemas = compileDocumentSchemas(buildOpenApiDocument({ authOn: false, version: 'test' }));
+/** The served document's schemas, compiled once the first harness is made. */
+let schemas: DocumentSchemas | undefined;
 
 /** Asserts that `value` conforms to the named schema of the WES document. */
 export function expectSchema(schemaName: string, value: unknown): void {
+  if (!schemas) throw new Error('expectSchema: create the API harness first');
   const validate = schemas.component(schemaName);
   const errors = validate(value) ? [] : validate.errors!.map((error) => schemaErrorMessage(error, '$'));
   expect({ schema: schemaName, errors }).toEqual({ schema: schemaName, errors: [] });

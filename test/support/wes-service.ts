@@ -2,9 +2,9 @@
  * A third-party GA4GH WES server for tests: `wes-service` 5.0 from PyPI (the GA4GH reference
  * implementation), with its cwltool backend, on loopback.
  *
- * It is installed, once, into a venv under `.cache/wes-service-venv` (WES_SERVICE_VENV overrides
- * the place); a venv that has `bin/wes-server` and the `.installed` marker is used as it is. Its
- * cwltool backend runs the `cwltool` found on PATH (Debian's /usr/bin/cwltool), without Docker.
+ * It is installed, once, into a venv under `.cache/wes-service-venv`; a venv that has
+ * `bin/wes-server` and the `.installed` marker is used as it is. Its cwltool backend runs the
+ * `cwltool` found on PATH (Debian's /usr/bin/cwltool), without Docker.
  * Each server runs in a temp dir of its own (its runs go to `<dir>/workflows`, its temp files to
  * `<dir>/tmp`), in a process group of its own, so that stopping it ends everything it started
  * (cwltool runs it started may outlive the server itself).
@@ -16,7 +16,7 @@ import { ensureVenvPackage, makePeerDir, startPeer } from './python-peer';
 const root = path.resolve(__dirname, '../..');
 
 export const WES_SERVICE_VERSION = '5.0';
-export const WES_SERVICE_VENV = process.env.WES_SERVICE_VENV ?? path.join(root, '.cache', 'wes-service-venv');
+export const WES_SERVICE_VENV = path.join(root, '.cache', 'wes-service-venv');
 
 export interface WesService {
   /** e.g. http://127.0.0.1:PORT/ga4gh/wes/v1 */
@@ -35,7 +35,6 @@ export async function ensureWesService(): Promise<string> {
     venv: WES_SERVICE_VENV,
     spec: `wes-service==${WES_SERVICE_VERSION}`,
     executable: 'wes-server',
-    python: process.env.WES_SERVICE_PYTHON,
   });
   return path.join(venv, 'bin', 'wes-server');
 }

@@ -22,7 +22,7 @@ import {
 } from '@temporalio/workflow';
 import type { ReadModelActivities } from '../../activities/read-model-activities';
 import { NOT_AWAITING_INPUT, resumeSignal, resumeUpdate, snapshotQuery } from '../messages';
-import { RunRecord } from '../run-record';
+import { RunLedger as RunRecord } from '../run-ledger';
 import type {
   ProviderRetry,
   ProviderState,

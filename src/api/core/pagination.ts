@@ -1,8 +1,7 @@
-/** The `page_size` and `page_token` query parameters of every paginated list, as the API's document declares them. */
-export const DEFAULT_PAGE_SIZE = 100;
-export const MAX_PAGE_SIZE = 1000;
-
-/** Checked against the document: page_size is an integer in range, or the default. */
+/**
+ * The `page_size` and `page_token` query parameters of every paginated list, once checked against
+ * the API's document, which holds their limits and default (durable-wes.overlay.yaml).
+ */
 export interface PageQuery {
   page_size: number;
   /** An empty one asks for the first page, like none at all. */

@@ -1,30 +1,17 @@
 /**
  * The API's OpenAPI document: the official WES 1.1 document (spec/wes-openapi.yaml, verbatim)
- * with our extensions added and marked, so that ours stays as close to the standard as it is.
+ * with our extensions laid over it by an OpenAPI Overlay (durable-wes.overlay.yaml), so that ours
+ * stays as close to the standard as it is and says, in the standard's own terms, where it differs.
  * The service-info schema it refers to by remote URL is inlined from spec/service-info.yaml, so
  * that the document validates offline.
  */
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { openapiOverlay } from 'openapi-format';
 import { parse } from 'yaml';
 import { API_PREFIX } from '../core/base-url';
 import { repoRoot } from '../../repo-root';
-import {
-  BEARER_AUTH,
-  COMMON_RESPONSES,
-  EXTENSION,
-  IDEMPOTENCY_KEY_PARAMETER,
-  JSON_RUN_REQUEST,
-  LIST_RUNS_PARAMETERS,
-  METHOD_NOT_ALLOWED_RESPONSE,
-  MULTIPART_RUN_REQUEST,
-  OPERATION_RESPONSES,
-  PAGE_SIZE_LIMITS,
-  PATHS,
-  SCHEMAS,
-  SCHEMA_PROPERTIES,
-} from './extensions';
 
 const SERVICE_INFO_URL = 'https://raw.githubusercontent.com/ga4gh-discovery/ga4gh-service-info/v1.0.0/service-info.yaml';
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
@@ -32,39 +19,26 @@ export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'o
 /** The documents are YAML of any shape; typing them would only restate the spec. */
 type Json = any;
 
-const readSpec = (file: string): Json => parse(readFileSync(path.join(repoRoot, 'spec', file), 'utf8'));
+// Merge keys (`<<`) let the overlay's two forms of a run request share their fields.
+const readYaml = (file: string): Json => parse(readFileSync(file, 'utf8'), { merge: true });
 
-export function buildOpenApiDocument(options: { authOn: boolean; version: string }): OpenAPIObject {
-  const document = readSpec('wes-openapi.yaml');
-  inlineServiceInfo(document, readSpec('service-info.yaml'));
+export async function buildOpenApiDocument(options: { authOn: boolean; version: string }): Promise<OpenAPIObject> {
+  const official = readYaml(path.join(repoRoot, 'spec', 'wes-openapi.yaml'));
+  inlineServiceInfo(official, readYaml(path.join(repoRoot, 'spec', 'service-info.yaml')));
+  const { data: document, resultData }: Json = await openapiOverlay(official, { overlaySet: readYaml(path.join(repoRoot, 'src', 'api', 'openapi', 'durable-wes.overlay.yaml')) });
+  // An action that finds nothing to change means the official document moved under it.
+  if (resultData.totalUnusedActions > 0) {
+    throw new Error(`OpenAPI overlay: no target for ${resultData.unusedActions.map((action: Json) => action.target).join(', ')}`);
+  }
   document.info['x-durable-wes-version'] = options.version;
   document.servers = [{ url: `/${API_PREFIX}`, description: 'this durable-wes server' }];
-
-  const { paths, components } = document;
-  for (const parameter of [...paths['/runs'].get.parameters, ...paths['/runs/{run_id}/tasks'].get.parameters]) {
-    if (parameter.name === 'page_size') Object.assign(parameter.schema, PAGE_SIZE_LIMITS);
-  }
-  paths['/runs'].get.parameters.push(...LIST_RUNS_PARAMETERS);
-  const create = paths['/runs'].post;
-  create.parameters.push(IDEMPOTENCY_KEY_PARAMETER);
-  // WES 1.1 leaves the body optional, but a run request without one is no request.
-  Object.assign(create.requestBody, { required: true, ...EXTENSION });
-  create.requestBody.content = { 'multipart/form-data': MULTIPART_RUN_REQUEST, 'application/json': JSON_RUN_REQUEST };
-  for (const [schema, properties] of Object.entries(SCHEMA_PROPERTIES)) Object.assign(components.schemas[schema].properties, properties);
-  Object.assign(components.schemas, SCHEMAS);
-  components.responses = { MethodNotAllowed: METHOD_NOT_ALLOWED_RESPONSE };
-  for (const [route, operations] of Object.entries(PATHS)) paths[route] = { ...paths[route], ...operations };
-  for (const [route, operations] of Object.entries(OPERATION_RESPONSES)) {
-    for (const [method, responses] of Object.entries(operations)) Object.assign(paths[route][method].responses, responses);
-  }
-  for (const item of Object.values<Json>(paths)) {
-    for (const method of HTTP_METHODS) if (item[method]) Object.assign(item[method].responses, COMMON_RESPONSES);
-  }
   if (options.authOn) {
-    components.securitySchemes = BEARER_AUTH.securitySchemes;
-    document.security = BEARER_AUTH.security;
+    document.components.securitySchemes = {
+      bearerAuth: { type: 'http', scheme: 'bearer', description: 'A token the operator of this service issued to you; it stands for you as the owner of your runs.' },
+    };
+    document.security = [{ bearerAuth: [] }];
     // Service-info tells callers how to authenticate: it needs no token itself.
-    paths['/service-info'].get.security = [];
+    document.paths['/service-info'].get.security = [];
   }
   return document as OpenAPIObject;
 }

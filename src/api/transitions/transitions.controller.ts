@@ -1,6 +1,6 @@
 /** Extension: a run's state transitions (docs/design.md, "The execution state machine"), as the read model holds them. */
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import type { TransitionRecord } from '../../../workflows/run-types';
+import type { Transition } from '../../../workflows/run-types';
 import type { RunStore } from '../../database/run-store';
 import { Owner } from '../auth/owner.decorator';
 import { RunAccess } from '../core/run-access';
@@ -14,7 +14,7 @@ export class TransitionsController {
   ) {}
 
   @Get()
-  async list(@Param('run_id') runId: string, @Owner() owner?: string): Promise<{ transitions: TransitionRecord[] }> {
+  async list(@Param('run_id') runId: string, @Owner() owner?: string): Promise<{ transitions: Transition[] }> {
     await this.access.visibleRun(runId, owner);
     return { transitions: await this.runStore.transitions(runId) };
   }
