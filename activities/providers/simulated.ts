@@ -25,7 +25,7 @@ import type { OperationContext, Provider, ProviderCapabilities } from '../provid
 import type { SimulatedSettings } from './config';
 import { describeIssues } from '../schema-issues';
 import { readJsonIfExists, writeFileAtomic } from '../work-dir';
-import { TERMINAL_WES_STATES } from '../../workflows/wes-state';
+import { isTerminalWesState } from '../../workflows/wes-state';
 import type { ProviderRun, ProviderState, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../../workflows/run-types';
 
 // Durations in simulated milliseconds; the defaults are a run that completes after a second.
@@ -131,7 +131,7 @@ export class SimulatedProvider implements Provider {
   async cancel(run: ProviderRun): Promise<void> {
     const state = await this.load(run);
     const now = Date.now();
-    if (TERMINAL_WES_STATES.includes(this.stateAt(parseSimulatedParams(run.request), state, now))) return;
+    if (isTerminalWesState(this.stateAt(parseSimulatedParams(run.request), state, now))) return;
     await this.save(run, { ...state, cancelledAt: now });
   }
 

@@ -45,6 +45,16 @@ const INSERT_TRANSITIONS = `
   FROM jsonb_to_recordset($2::jsonb) AS t(seq integer, type text, "from" text, "to" text, at timestamptz, payload jsonb)
   ON CONFLICT (run_id, seq) DO NOTHING`;
 
+/**
+ * JSON for a jsonb parameter. PostgreSQL cannot store a NUL in text or JSON, and WES lets a run's
+ * parameters (and a resume input) hold any string: the read model shows U+FFFD in its place, while
+ * the run itself has the input as given.
+ */
+function jsonb(value: unknown): string {
+  // A `\u0000` escape that is not itself an escaped backslash followed by `u0000`.
+  return JSON.stringify(value).replace(/(?<=(?:^|[^\\])(?:\\\\)*)\\u0000/g, '\\ufffd');
+}
+
 export class PostgresRunStore implements RunStore {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -52,12 +62,12 @@ export class PostgresRunStore implements RunStore {
   async project(p: RunProjection): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(UPSERT_RUN, [
-        p.runId, p.version, p.state, p.wesState, p.canceling, p.request === undefined ? null : JSON.stringify(p.request), p.provider ?? null,
+        p.runId, p.version, p.state, p.wesState, p.canceling, p.request === undefined ? null : jsonb(p.request), p.provider ?? null,
         p.owner ?? null, p.externalId ?? null, p.failureReason ?? null, p.errorMessage ?? null,
-        JSON.stringify(p.outputs), JSON.stringify(p.runLog), p.cleaned, p.submittedAt, p.startTime ?? null,
+        jsonb(p.outputs), jsonb(p.runLog), p.cleaned, p.submittedAt, p.startTime ?? null,
         p.endTime ?? null,
       ]);
-      if (p.transitions.length > 0) await manager.query(INSERT_TRANSITIONS, [p.runId, JSON.stringify(p.transitions)]);
+      if (p.transitions.length > 0) await manager.query(INSERT_TRANSITIONS, [p.runId, jsonb(p.transitions)]);
     });
   }
 

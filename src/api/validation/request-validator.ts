@@ -127,9 +127,6 @@ export class RequestValidator {
     const media = content.get(type)!;
     const body = type === 'multipart/form-data' ? decodeForm(request.body ?? {}, media) : request.body;
     check(media.validate, body, '', (message) => new BadRequestException(message));
-    const nul = nulAt(body, '');
-    // PostgreSQL, which keeps every run's request and inputs, cannot store a NUL in text or JSON.
-    if (nul !== undefined) throw new BadRequestException(`${nul || 'the request body'} must not contain a NUL character`);
     return body;
   }
 
@@ -173,16 +170,4 @@ function decodeForm(fields: Record<string, unknown>, { schema, jsonFields }: Con
     }
   }
   return decoded;
-}
-
-/** Where in a JSON value a string or a key holds a NUL: its field name ('' for the whole value). */
-function nulAt(value: unknown, at: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\0') ? at : undefined;
-  if (value === null || typeof value !== 'object') return undefined;
-  for (const [key, inner] of Object.entries(value)) {
-    const field = Array.isArray(value) ? `${at}[${key}]` : at ? `${at}.${key}` : key;
-    const found = key.includes('\0') ? field : nulAt(inner, field);
-    if (found !== undefined) return found;
-  }
-  return undefined;
 }
