@@ -6,6 +6,7 @@
  * same external id, and start nothing new, when called again for the same run.
  */
 import type { ProviderRun, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../workflows/run-types';
+import type { WesState } from '../workflows/wes-state';
 
 /** What a long provider operation may use to stay cancellable and alive. */
 export interface OperationContext {
@@ -23,6 +24,33 @@ export interface ProviderCapabilities {
   /** Engine → the installed versions that answered. */
   engineVersions: Record<string, string[]>;
   filesystemProtocols: string[];
+}
+
+/**
+ * One job of a run as its engine reports it (docs/design.md, "Tasks"): read from the engine's own
+ * structured report, never guessed.
+ */
+export interface TaskReport {
+  /** Unique within the run and the same in every report: the engine's job id or name. */
+  id: string;
+  /** Where the job first appears in the engine's report: the run's tasks list in this order. */
+  seq: number;
+  /**
+   * How many of the engine's messages about the job this report is built from. The engine's report
+   * only grows, so this grows as the job goes, and an older report never replaces a newer one.
+   */
+  version: number;
+  name: string;
+  state: WesState;
+  /** ISO 8601. */
+  startTime?: string;
+  endTime?: string;
+  exitCode?: number;
+  cmd?: string[];
+  /** Paths of the job's own log files on the engine's host. */
+  stdout?: string;
+  stderr?: string;
+  systemLogs: string[];
 }
 
 export interface Provider {
@@ -53,6 +81,8 @@ export interface Provider {
   /** Only a backend whose runs can wait for input has it; without it, resuming is rejected. */
   resume?(run: ProviderRun, input: ResumeInput): Promise<void>;
   results(run: ProviderRun): Promise<RunResults>;
+  /** Optional: the run's jobs as its engine reports them, so far; asked while the run goes and once at its end. */
+  tasks?(run: ProviderRun): Promise<TaskReport[]>;
   /** Removes what the backend left behind for this run (it may never have been submitted). */
   cleanup(run: ProviderRun): Promise<void>;
 }

@@ -4,13 +4,13 @@
  * their own; a run's state lives with its provider and in its work dir, so any worker of the right
  * queue can pick up any attempt.
  */
-import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context, log } from '@temporalio/activity';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { FAILURE_TYPES, InvalidRunRequestError, ProviderRejectedError } from './errors';
-import type { OperationContext, Provider } from './provider';
+import type { OperationContext, Provider, TaskReport } from './provider';
 import type { ProviderRegistry } from './provider-registry';
-import type { RunProjection, RunStore } from '../src/database/run-store';
+import type { RunProjection, RunStore, TaskRow } from '../src/database/run-store';
 import { removeStaging, runWorkDir, writeFileAtomic } from './work-dir';
 import { isTerminalWesState } from '../workflows/wes-state';
 import type {
@@ -38,6 +38,9 @@ const HEARTBEAT_EVERY_MS = 5_000;
 const PREPARATION_SHOWN_AFTER_MS = 1_000;
 const UNREACHABLE_BACKOFF_MAX_MS = 60_000;
 const RESULTS_ATTEMPTS = 3;
+const TASK_REPORTS_EVERY_MS = 1_000;
+/** The last report of a run's tasks waits no longer for the read model: the run's end must not. */
+const FINAL_TASK_REPORT_MS = 10_000;
 const WITH_RESULTS: readonly ProviderState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR'];
 
 function describe(err: unknown): string {
@@ -89,6 +92,72 @@ async function untilStatusMayChange(provider: Provider, run: ProviderRun, contex
   if (context.cancellationSignal.aborted) await context.cancelled;
 }
 
+function taskRow(report: TaskReport): TaskRow {
+  const { id, startTime, endTime, ...rest } = report;
+  return {
+    ...rest,
+    taskId: id,
+    ...(startTime ? { startTime: new Date(startTime) } : {}),
+    ...(endTime ? { endTime: new Date(endTime) } : {}),
+    outputs: {},
+  };
+}
+
+/**
+ * Copies a run's tasks, as its provider reports them, into the read model: straight from the
+ * activity, never through the workflow, whose history must not grow with a run's jobs
+ * (docs/design.md, "Tasks"). Only tasks whose version changed since the last copy. A failure is
+ * logged and the next copy tries again: tasks never fail a run, nor hold it up.
+ */
+class TaskReporter {
+  private readonly copied = new Map<string, number>();
+  private inFlight?: Promise<void>;
+  private lastAt = 0;
+  private failing = false;
+
+  constructor(
+    private readonly provider: Provider,
+    private readonly run: ProviderRun,
+    private readonly runStore: RunStore,
+  ) {}
+
+  /** While the run goes: at most once a second, and never waited for. */
+  report(): void {
+    if (!this.provider.tasks || this.inFlight || Date.now() - this.lastAt < TASK_REPORTS_EVERY_MS) return;
+    this.inFlight = this.copy().finally(() => (this.inFlight = undefined));
+  }
+
+  /** When the run has ended: once more, waited for a while. */
+  async final(): Promise<void> {
+    if (!this.provider.tasks) return;
+    let timer: NodeJS.Timeout | undefined;
+    const copied = (async () => {
+      await this.inFlight;
+      await this.copy();
+    })();
+    try {
+      await Promise.race([copied, new Promise((resolve) => (timer = setTimeout(resolve, FINAL_TASK_REPORT_MS)))]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async copy(): Promise<void> {
+    this.lastAt = Date.now();
+    try {
+      const reports = (await this.provider.tasks?.(this.run)) ?? [];
+      const changed = reports.filter((report) => this.copied.get(report.id) !== report.version);
+      if (changed.length > 0) await this.runStore.projectTasks(this.run.runId, changed.map(taskRow));
+      for (const report of changed) this.copied.set(report.id, report.version);
+      this.failing = false;
+    } catch (err) {
+      // Once per outage: the next copies would only say the same.
+      if (!this.failing) log.warn(`run ${this.run.runId}: its tasks could not be reported: ${describe(err)}`);
+      this.failing = true;
+    }
+  }
+}
+
 function operationContext(context: Context): OperationContext {
   return {
     signal: context.cancellationSignal,
@@ -100,8 +169,11 @@ function operationContext(context: Context): OperationContext {
 export function createRunActivities({ registry, runStore, dataDir, hostQueue }: RunActivityDeps) {
   const providerRun = (ref: RunRef): ProviderRun => ({ ...ref, workDir: runWorkDir(dataDir, ref.runId) });
 
-  /** What the provider says now; a run that ended comes with its results, and is cleaned up. */
-  async function look(run: ProviderRun, status: ProviderStatus): Promise<ProviderNews> {
+  /**
+   * What the provider says now; a run that ended comes with its results, and is cleaned up after
+   * its tasks are reported a last time.
+   */
+  async function look(run: ProviderRun, status: ProviderStatus, tasks?: TaskReporter): Promise<ProviderNews> {
     if (!isTerminalWesState(status.state)) return status;
     const provider = registry.get(run.provider);
     const news: ProviderNews = { ...status };
@@ -119,6 +191,7 @@ export function createRunActivities({ registry, runStore, dataDir, hostQueue }: 
         }
       }
     }
+    await (tasks ?? new TaskReporter(provider, run, runStore)).final();
     news.cleaned = await cleanup(run).then(
       () => true,
       () => false,
@@ -200,6 +273,7 @@ export function createRunActivities({ registry, runStore, dataDir, hostQueue }: 
       return heartbeating(async (context) => {
         const run = providerRun(ref);
         const provider = registry.get(ref.provider);
+        const tasks = new TaskReporter(provider, run, runStore);
         let backoff = provider.pollIntervalMs;
         for (;;) {
           let status: ProviderStatus;
@@ -212,7 +286,8 @@ export function createRunActivities({ registry, runStore, dataDir, hostQueue }: 
             backoff = Math.min(backoff * 2, UNREACHABLE_BACKOFF_MAX_MS);
             continue;
           }
-          if (status.state !== since.state || since.unreachable) return look(run, status);
+          if (status.state !== since.state || since.unreachable) return look(run, status, tasks);
+          tasks.report();
           await untilStatusMayChange(provider, run, context);
         }
       });

@@ -50,7 +50,7 @@ export class ClosedRunReconciler {
     const lastSeq = ledger.lastSeq;
     ledger.fail('system_error', `the run's workflow was ${status === 'TimedOut' ? 'timed out' : 'terminated'} in Temporal`);
     for (const transition of ledger.transitions.filter((t) => t.seq > lastSeq)) transition.at = closedAt.toISOString();
-    const projection = ledger.projection({ runId, request: row.request, owner: row.owner }, row.submittedAt, row.version + 1, lastSeq);
+    const projection = ledger.projection({ request: row.request, owner: row.owner }, row.submittedAt, row.version + 1, lastSeq);
     await this.store.project(projection);
     return true;
   }

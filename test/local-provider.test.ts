@@ -196,6 +196,65 @@ test('a process killed behind our back is a SYSTEM_ERROR, seen by a restarted wo
   expect(await launches(run)).toHaveLength(1);
 });
 
+describe("tasks: the engine's own jobs, while the run goes and once it ended", () => {
+  test('a CWL scatter: one task per job, each with its times, command and stdout', async () => {
+    const run = makeRun({ workflow_url: path.join(EXAMPLES, 'scatter', 'scatter.cwl'), workflow_params: { names: ['Ada', 'Grace'] } });
+    expect(await provider.tasks(run)).toEqual([]);
+    await provider.prepare(run, context);
+    await provider.submit(run);
+    expect((await waitForStatus(run, finished)).state).toBe('COMPLETE');
+
+    const tasks = await provider.tasks(run);
+    expect(tasks.map(({ id, name, state }) => ({ id, name, state }))).toEqual([
+      { id: 'greet', name: 'greet', state: 'COMPLETE' },
+      { id: 'greet_2', name: 'greet_2', state: 'COMPLETE' },
+      { id: 'count', name: 'count', state: 'COMPLETE' },
+    ]);
+    for (const task of tasks) {
+      expect(Date.parse(task.startTime!)).toBeLessThanOrEqual(Date.parse(task.endTime!));
+      expect(task.stdout?.startsWith(path.join(run.workDir, 'jobs', task.id) + path.sep)).toBe(true);
+    }
+    expect(tasks[1].cmd).toEqual(['echo', 'Grace']);
+    expect(await readFile(tasks[1].stdout!, 'utf8')).toBe('Grace\n');
+    // The outputs are still the workflow's, though the jobs' stdout went through the job logs.
+    const { outputs } = await provider.results(run);
+    expect(await readFile((outputs.total as { path: string }).path, 'utf8')).toMatch(/\b2 total\n$/);
+  });
+
+  test('a running job is RUNNING; cancelled, it is CANCELED', async () => {
+    const { run } = await startSleep(300);
+    expect((await provider.tasks(run)).map(({ id, state, cmd }) => ({ id, state, cmd }))).toEqual([
+      { id: 'sleep.cwl', state: 'RUNNING', cmd: ['sleep', '300'] },
+    ]);
+    await provider.cancel(run);
+    expect((await provider.tasks(run)).map(({ id, state }) => ({ id, state }))).toEqual([{ id: 'sleep.cwl', state: 'CANCELED' }]);
+  });
+
+  test('a job whose engine was killed is a SYSTEM_ERROR', async () => {
+    const { run, pgid } = await startSleep(300);
+    process.kill(-pgid, 'SIGKILL');
+    await waitForStatus(run, finished, 10_000);
+    const [job] = await provider.tasks(run);
+    expect(job).toMatchObject({ id: 'sleep.cwl', state: 'SYSTEM_ERROR', systemLogs: ['the engine ended without reporting the end of this job'] });
+  });
+
+  test('a Snakemake run: each job of its rules', async () => {
+    const run = makeRun({ workflow_type: 'SMK', workflow_type_version: '1.0', workflow_url: path.join(EXAMPLES, 'snakemake-hello', 'Snakefile') });
+    await provider.prepare(run, context);
+    await provider.submit(run);
+    expect((await waitForStatus(run, finished)).state).toBe('COMPLETE');
+    const tasks = await provider.tasks(run);
+    expect(tasks.map(({ name, state }) => ({ name, state }))).toEqual([
+      { name: 'greet', state: 'COMPLETE' },
+      { name: 'count', state: 'COMPLETE' },
+      { name: 'all', state: 'COMPLETE' },
+    ]);
+    expect(tasks[1].cmd).toEqual(['wc -w < results/greeting.txt > results/words.txt']);
+    // The job log is not among the outputs.
+    expect(Object.keys((await provider.results(run)).outputs).sort()).toEqual(['results/greeting.txt', 'results/words.txt']);
+  });
+});
+
 test('has no resume: its runs are never paused', () => {
   expect('resume' in provider).toBe(false);
 });

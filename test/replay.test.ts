@@ -6,7 +6,7 @@ import { Worker } from '@temporalio/worker';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { readHistory } from './support/history-file';
-import { CURRENT_GENERATION, HISTORIES_DIR, SCENARIOS } from './support/record-histories';
+import { CURRENT_GENERATION, CURRENT_TASK_GENERATION, HISTORIES_DIR, SCENARIOS, TASK_SCENARIOS } from './support/record-histories';
 
 const generations = readdirSync(HISTORIES_DIR).sort();
 const files = generations.flatMap((generation) =>
@@ -16,10 +16,11 @@ const files = generations.flatMap((generation) =>
 );
 const replayOptions = () => ({ workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! } });
 
-test('the current generation has a history for every recorded scenario, and older ones are kept', () => {
-  const current = files.filter((file) => path.dirname(file) === CURRENT_GENERATION);
-  expect(current.map((file) => path.basename(file, '.json')).sort()).toEqual(Object.keys(SCENARIOS).sort());
-  expect(generations.length).toBeGreaterThan(1);
+test('the current generations have a history for every recorded scenario, and older ones are kept', () => {
+  const namesIn = (generation: string) => files.filter((file) => path.dirname(file) === generation).map((file) => path.basename(file, '.json')).sort();
+  expect(namesIn(CURRENT_GENERATION)).toEqual(Object.keys(SCENARIOS).sort());
+  expect(namesIn(CURRENT_TASK_GENERATION)).toEqual(Object.keys(TASK_SCENARIOS).sort());
+  expect(generations.length).toBeGreaterThan(2);
 });
 
 test.each(files)('%s replays deterministically', async (file) => {

@@ -14,7 +14,7 @@ import type { WesState } from '../workflows/wes-state';
 import { migrate, openDatabase } from '../src/database/data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/database/embedded-postgres';
 import { PostgresRunStore } from '../src/database/postgres-run-store';
-import { InvalidPageTokenError, type RunProjection, type RunRow } from '../src/database/run-store';
+import { InvalidPageTokenError, type RunProjection, type RunRow, type TaskRow } from '../src/database/run-store';
 import { freePort } from './support/free-port';
 
 let tmp: string;
@@ -247,11 +247,101 @@ test('paging through 1,000 runs while 200 more arrive: each of the 1,000 exactly
   expect((await store.list({ pageSize: 1 })).totalRuns).toBe(1200);
 });
 
+describe('tasks', () => {
+  function task(taskId: string, seq: number, version: number, overrides: Partial<TaskRow> = {}): TaskRow {
+    return {
+      taskId,
+      seq,
+      version,
+      name: `step ${taskId}`,
+      state: version > 1 ? 'COMPLETE' : 'RUNNING',
+      startTime: new Date(T0 + seq * 1000),
+      ...(version > 1 ? { endTime: new Date(T0 + seq * 1000 + 500), exitCode: 0 } : {}),
+      cmd: ['echo', taskId],
+      stdout: `/runs/r/jobs/${taskId}/out.txt`,
+      systemLogs: [],
+      outputs: {},
+      ...overrides,
+    };
+  }
+
+  beforeEach(async () => {
+    await store.project(projection('with-tasks', 2));
+  });
+
+  test('reported twice, or late: one row per task, never rolled back; its first seq stays', async () => {
+    const done = task('a', 0, 2, { outputs: { greeting: 'hi' }, childRunId: 'run-child', parentTaskId: 'branch-1' });
+    await store.projectTasks('with-tasks', [done]);
+    await store.projectTasks('with-tasks', [done]);
+    await store.projectTasks('with-tasks', [task('a', 0, 1, { name: 'stale' })]);
+    await store.projectTasks('with-tasks', [task('a', 7, 2, { name: 'repeated version' })]);
+
+    expect(await rowCount('tasks', 'with-tasks')).toBe(1);
+    expect(await store.getTask('with-tasks', 'a')).toEqual(done);
+    // A newer version updates all but the seq.
+    const failed = task('a', 7, 3, { state: 'EXECUTOR_ERROR', exitCode: 2, systemLogs: ['failed'] });
+    await store.projectTasks('with-tasks', [failed]);
+    expect(await store.getTask('with-tasks', 'a')).toEqual({ ...failed, seq: 0 });
+    expect(await store.getTask('with-tasks', 'b')).toBeUndefined();
+    expect(await store.getTask('nothing', 'a')).toBeUndefined();
+  });
+
+  test('a batch that names a task twice keeps its newest report; dates may be ISO strings', async () => {
+    await store.projectTasks('with-tasks', [task('a', 0, 2), task('a', 0, 1, { name: 'older' })]);
+    expect((await store.getTask('with-tasks', 'a'))?.name).toBe('step a');
+    await store.projectTasks('with-tasks', JSON.parse(JSON.stringify([task('b', 1, 2)])));
+    expect(await store.getTask('with-tasks', 'b')).toEqual(task('b', 1, 2));
+  });
+
+  test('a NUL anywhere in a task is stored as U+FFFD', async () => {
+    await store.projectTasks('with-tasks', [task('a', 0, 1, { name: 'a\u0000b', cmd: ['x\u0000'], systemLogs: ['\u0000'], outputs: { k: '\u0000' } })]);
+    expect(await store.getTask('with-tasks', 'a')).toMatchObject({ name: 'a\ufffdb', cmd: ['x\ufffd'], systemLogs: ['\ufffd'], outputs: { k: '\ufffd' } });
+  });
+
+  test('listed by seq (then id) in pages; a token we did not issue is refused', async () => {
+    // Out of order, and two at one seq: the id breaks the tie.
+    await store.projectTasks('with-tasks', [task('c', 2, 1), task('a', 0, 1), task('b2', 1, 1), task('b1', 1, 1), task('d', 3, 2)]);
+    await store.project(projection('other', 1));
+    await store.projectTasks('other', [task('z', 0, 1)]);
+
+    const all = await store.listTasks('with-tasks', { pageSize: 10 });
+    expect(all.tasks.map((t) => t.taskId)).toEqual(['a', 'b1', 'b2', 'c', 'd']);
+    expect(all.nextPageToken).toBe('');
+
+    const seen: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await store.listTasks('with-tasks', { pageSize: 2, pageToken });
+      expect(page.tasks.length).toBeLessThanOrEqual(2);
+      seen.push(...page.tasks.map((t) => t.taskId));
+      pageToken = page.nextPageToken || undefined;
+      // A task that arrives meanwhile, after the ones seen, is listed in its place.
+      if (seen.length === 2) await store.projectTasks('with-tasks', [task('e', 4, 1)]);
+    } while (pageToken);
+    expect(seen).toEqual(['a', 'b1', 'b2', 'c', 'd', 'e']);
+    expect(await store.listTasks('nothing', { pageSize: 10 })).toEqual({ tasks: [], nextPageToken: '' });
+
+    const token = (value: string) => Buffer.from(value).toString('base64url');
+    for (const pageToken of ['garbage!', token('[1]'), token('["1","a"]'), token('[1.5,"a"]'), token('[1,2]'), token('{}')]) {
+      await expect(store.listTasks('with-tasks', { pageSize: 10, pageToken })).rejects.toThrow(InvalidPageTokenError);
+    }
+  });
+
+  test("deleting a run deletes its tasks; a run's tasks need the run", async () => {
+    await store.projectTasks('with-tasks', [task('a', 0, 1)]);
+    expect(await store.delete('with-tasks')).toBe(true);
+    expect(await rowCount('tasks', 'with-tasks')).toBe(0);
+    await expect(store.projectTasks('never-projected', [task('a', 0, 1)])).rejects.toThrow(/foreign key/);
+  });
+});
+
 describe('migrations', () => {
+  const MIGRATIONS = ['InitialSchema1795307182168', 'Tasks1796152200000'];
+
   test('run again, sequentially and concurrently, they find nothing to do', async () => {
     await (await openDatabase(postgres.url)).destroy();
     for (const again of await Promise.all([openDatabase(postgres.url), openDatabase(postgres.url)])) await again.destroy();
-    expect(await db.query('SELECT name FROM migrations')).toEqual([{ name: 'InitialSchema1795307182168' }]);
+    expect(await db.query('SELECT name FROM migrations ORDER BY id')).toEqual(MIGRATIONS.map((name) => ({ name })));
   });
 
   test('on a fresh database, processes starting together migrate it once; down undoes up', async () => {
@@ -264,15 +354,21 @@ describe('migrations', () => {
 
     const [fresh, ...others] = await Promise.all([1, 2, 3].map(() => openDatabase(url.href)));
     try {
-      expect(await fresh.query('SELECT name FROM migrations')).toEqual([{ name: 'InitialSchema1795307182168' }]);
+      expect(await fresh.query('SELECT name FROM migrations ORDER BY id')).toEqual(MIGRATIONS.map((name) => ({ name })));
       const tables = async () =>
-        (await fresh.query(`SELECT to_regclass('runs') IS NOT NULL AS runs, to_regclass('transitions') IS NOT NULL AS transitions`))[0];
-      expect(await tables()).toEqual({ runs: true, transitions: true });
+        (
+          await fresh.query(
+            `SELECT to_regclass('runs') IS NOT NULL AS runs, to_regclass('transitions') IS NOT NULL AS transitions, to_regclass('tasks') IS NOT NULL AS tasks`,
+          )
+        )[0];
+      expect(await tables()).toEqual({ runs: true, transitions: true, tasks: true });
 
       await fresh.undoLastMigration();
-      expect(await tables()).toEqual({ runs: false, transitions: false });
-      expect(await migrate(fresh)).toEqual(['InitialSchema1795307182168']);
-      expect(await tables()).toEqual({ runs: true, transitions: true });
+      expect(await tables()).toEqual({ runs: true, transitions: true, tasks: false });
+      await fresh.undoLastMigration();
+      expect(await tables()).toEqual({ runs: false, transitions: false, tasks: false });
+      expect(await migrate(fresh)).toEqual(MIGRATIONS);
+      expect(await tables()).toEqual({ runs: true, transitions: true, tasks: true });
     } finally {
       for (const dataSource of [fresh, ...others]) await dataSource.destroy();
     }

@@ -51,7 +51,7 @@ export const { selectProvider } = proxyLocalActivities<RunActivities>({
  * activity holds its workflow task open while it retries, so past a second the backoff becomes a
  * workflow timer and the run's other commands go out.
  */
-export const { projectRun } = proxyLocalActivities<ReadModelActivities>({
+export const { projectRun, projectTasks } = proxyLocalActivities<ReadModelActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { ...FOREVER, initialInterval: '200 milliseconds' },
   localRetryThreshold: '1 second',

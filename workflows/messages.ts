@@ -24,6 +24,8 @@ export const snapshotQuery = defineQuery<RunSnapshot>('snapshot');
 
 /** The type of the error a rejected resume update fails with. */
 export const NOT_AWAITING_INPUT = 'NotAwaitingInput';
+/** A task's gate refused the resume input: it does not satisfy the gate's schema. */
+export const INVALID_RESUME_INPUT = 'InvalidResumeInput';
 
 /** The error type a failed run's workflow fails with; its details hold the run's final snapshot. */
 export const RUN_FAILED = 'RunFailed';

@@ -6,7 +6,7 @@
 import { isTerminal, nextState, type ExecutionState, type FailureReason, type TransitionType } from './state-machine';
 import { toWesState } from './wes-state';
 import type { RunProjection } from '../src/database/run-store';
-import type { CarriedLedger, RunInput, RunLog, RunSnapshot, Transition } from './run-types';
+import type { CarriedLedger, PublishedRun, RunLog, RunSnapshot, Transition } from './run-types';
 
 /** How many transitions a ledger carries into a new execution; the read model keeps them all. */
 export const CARRIED_TRANSITIONS = 100;
@@ -94,7 +94,7 @@ export class RunLedger {
    * after `sinceSeq` (the earlier ones were projected before). A time the ledger no longer holds
    * is left out, and the read model keeps the one it has.
    */
-  projection(input: RunInput, submittedAt: Date, version: number, sinceSeq: number): RunProjection {
+  projection(input: PublishedRun, submittedAt: Date, version: number, sinceSeq: number): RunProjection {
     const at = (found: Transition | undefined) => (found ? new Date(found.at) : undefined);
     return {
       runId: this.runId,

@@ -7,7 +7,7 @@ import { CancellationScope, upsertSearchAttributes, workflowInfo } from '@tempor
 import type { RunProjection } from '../src/database/run-store';
 import { projectRun } from './activity-stubs';
 import type { RunLedger } from './run-ledger';
-import type { ProjectionCursor, RunInput } from './run-types';
+import type { ProjectionCursor, PublishedRun } from './run-types';
 import { WesOwnerKey, WesProviderKey, WesStateKey, WesWorkflowTypeKey } from './search-attributes';
 
 export class RunPublisher {
@@ -22,7 +22,7 @@ export class RunPublisher {
 
   constructor(
     private readonly run: RunLedger,
-    private readonly input: RunInput,
+    private readonly input: PublishedRun,
     cursor: ProjectionCursor = { version: 0, seq: 0, requestSent: false },
   ) {
     this.version = cursor.version;

@@ -41,6 +41,9 @@ export interface RunInput {
   continued?: RunContinuation;
 }
 
+/** What the read model and Temporal's search attributes show of a run beyond its ledger. */
+export type PublishedRun = Pick<RunInput, 'request' | 'owner'>;
+
 /**
  * What one execution of the run workflow hands to the next when it continues as new, so that the
  * run goes on under the same workflow id as if nothing happened.

@@ -8,6 +8,11 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvalidRunRequestError } from '../errors';
+import type { TaskReport } from '../provider';
+import { repoRoot } from '../../src/repo-root';
+import { readFileIfExists } from '../work-dir';
+import { cwltoolJobs } from './cwltool-jobs';
+import { snakemakeJobs } from './snakemake-jobs';
 
 export interface EngineCommandInput {
   executable: string;
@@ -15,6 +20,8 @@ export interface EngineCommandInput {
   inputsFile: string;
   outputsDir: string;
   scratchDir: string;
+  /** Where the engine reports its jobs (the local provider starts it in the directory above). */
+  jobsDir: string;
   /** Validated against the engine's allow-list. */
   parameters: string[];
 }
@@ -30,7 +37,19 @@ export interface LocalEngine {
   command(input: EngineCommandInput): string[];
   /** The run's outputs, once the engine exited 0. */
   outputs(stdoutFile: string, outputsDir: string): Promise<Record<string, unknown>>;
+  /** The jobs the engine has reported so far (docs/design.md, "Tasks"). */
+  jobs(files: EngineFiles): Promise<TaskReport[]>;
 }
+
+/** Where a run's engine writes. */
+export interface EngineFiles {
+  stderrFile: string;
+  outputsDir: string;
+  jobsDir: string;
+}
+
+/** Appends Snakemake's messages about jobs to jobs/events.jsonl of the directory it starts in. */
+const SNAKEMAKE_LOG_HANDLER = path.join(repoRoot, 'activities', 'providers', 'snakemake-log-handler.py');
 
 const positiveInt = { pattern: /^[1-9][0-9]{0,3}$/, describe: 'a positive integer' };
 
@@ -44,9 +63,13 @@ export const CWLTOOL: LocalEngine = {
     '--strict-memory-limit': { flag: true },
     '--on-error': { pattern: /^(stop|continue)$/, describe: 'stop or continue' },
   },
-  command: ({ executable, workflow, inputsFile, outputsDir, scratchDir, parameters }) => [
+  command: ({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters }) => [
     executable,
     '--disable-color',
+    // Its log is its report of its jobs (cwltool-jobs.ts): timed, with each job's stdout and stderr kept.
+    '--timestamps',
+    '--log-dir',
+    jobsDir,
     '--outdir',
     outputsDir,
     // A trailing separator makes cwltool create its temp dirs inside the scratch dir, not beside it.
@@ -67,6 +90,9 @@ export const CWLTOOL: LocalEngine = {
       return {};
     }
   },
+  async jobs({ stderrFile, jobsDir }) {
+    return cwltoolJobs((await readFileIfExists(stderrFile)) ?? '', jobsDir);
+  },
 };
 
 export const SNAKEMAKE: LocalEngine = {
@@ -82,6 +108,8 @@ export const SNAKEMAKE: LocalEngine = {
     executable,
     '--snakefile',
     workflow,
+    '--log-handler-script',
+    SNAKEMAKE_LOG_HANDLER,
     '--directory',
     outputsDir,
     '--configfile',
@@ -107,6 +135,9 @@ export const SNAKEMAKE: LocalEngine = {
     };
     await walk(outputsDir);
     return outputs;
+  },
+  async jobs({ jobsDir, outputsDir }) {
+    return snakemakeJobs((await readFileIfExists(path.join(jobsDir, 'events.jsonl'))) ?? '', outputsDir);
   },
 };
 

@@ -7,36 +7,26 @@
  *   staging/attachments/  where relative workflow_urls resolve (the API stages attachments there)
  *   staging/inputs.json   workflow_params: cwltool's job order, snakemake's config file
  *   process/              pid, exit code, stdout and stderr of the engine
+ *   jobs/                 the engine's report of its jobs: cwltool's job logs, Snakemake's job messages
  *   outputs/              the engine's output directory
  *   tmp/                  the engine's scratch space
  */
-import { mkdir, open, readFile, realpath, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidRunRequestError } from '../errors';
-import type { OperationContext, Provider, ProviderCapabilities } from '../provider';
+import { insideRoots, isInside, realpathOrUndefined } from '../paths';
+import type { OperationContext, Provider, ProviderCapabilities, TaskReport } from '../provider';
 import type { LocalSettings } from './config';
 import { engineVersion } from './engine-version';
 import { SCRATCH_DIR, STAGING_DIR, writeFileAtomic } from '../work-dir';
 import type { ProviderRun, ProviderStatus, RunResults, WesRunRequest } from '../../workflows/run-types';
-import { engineForType, engineParameters, LOCAL_ENGINES, type LocalEngine } from './local-engines';
+import { engineForType, engineParameters, LOCAL_ENGINES, type EngineFiles, type LocalEngine } from './local-engines';
+import { endedJobs } from './local-jobs';
 import { DetachedProcess, type ProcessLaunch } from './local-process';
 
 const STDERR_TAIL_LINES = 10;
 const STDERR_TAIL_BYTES = 8192;
-
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
-}
-
-async function realpathOrUndefined(p: string): Promise<string | undefined> {
-  try {
-    return await realpath(p);
-  } catch {
-    return undefined;
-  }
-}
 
 async function tail(file: string, maxBytes: number): Promise<string> {
   let handle;
@@ -140,13 +130,14 @@ export class LocalProvider implements Provider {
     const workflow = await this.resolveWorkflow(run);
     const inputs = await this.resolveInputs(run);
     const inputsFile = path.join(run.workDir, STAGING_DIR, 'inputs.json');
-    const outputsDir = path.join(run.workDir, 'outputs');
+    const { outputsDir, jobsDir } = this.engineFiles(run);
     const scratchDir = path.join(run.workDir, SCRATCH_DIR);
     await writeFileAtomic(inputsFile, JSON.stringify(inputs));
     await mkdir(outputsDir, { recursive: true });
     await mkdir(scratchDir, { recursive: true });
+    await mkdir(jobsDir, { recursive: true });
     const executable = this.settings[engine.name];
-    const cmd = engine.command({ executable, workflow, inputsFile, outputsDir, scratchDir, parameters });
+    const cmd = engine.command({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters });
     return this.externalId(await proc.launch(cmd, run.workDir));
   }
 
@@ -184,7 +175,7 @@ export class LocalProvider implements Provider {
     const proc = this.process(run);
     const launch = await proc.launched();
     const { engine } = this.engineFor(run.request);
-    const outputs = await engine.outputs(proc.stdoutPath, path.join(run.workDir, 'outputs'));
+    const outputs = await engine.outputs(proc.stdoutPath, this.engineFiles(run).outputsDir);
     let endTime: string | undefined;
     let exitCode: number | undefined;
     try {
@@ -206,6 +197,17 @@ export class LocalProvider implements Provider {
         exit_code: exitCode,
       },
     };
+  }
+
+  /**
+   * The engine's jobs so far. Once the engine has ended, a job it never reported the end of ended
+   * with it (local-jobs.ts).
+   */
+  async tasks(run: ProviderRun): Promise<TaskReport[]> {
+    const { engine } = this.engineFor(run.request);
+    const seen = await this.process(run).inspect();
+    const jobs = await engine.jobs(this.engineFiles(run));
+    return seen.phase === 'exited' || seen.phase === 'died' ? endedJobs(jobs, seen.cancelRequested) : jobs;
   }
 
   async cleanup(run: ProviderRun): Promise<void> {
@@ -270,13 +272,10 @@ export class LocalProvider implements Provider {
   }
 
   private async insideRoots(file: string, url: string, what: 'workflow' | 'input'): Promise<string> {
-    const real = await realpathOrUndefined(file);
-    if (real === undefined) throw new InvalidRunRequestError(`local: ${what} not found: ${url}`);
-    for (const root of this.settings.workflowRoots) {
-      const realRoot = await realpathOrUndefined(root);
-      if (realRoot !== undefined && isInside(real, realRoot)) return this.checkKind(real, url, what);
-    }
-    throw new InvalidRunRequestError(`local: ${what} ${url} is outside the allowed workflow roots`);
+    if ((await realpathOrUndefined(file)) === undefined) throw new InvalidRunRequestError(`local: ${what} not found: ${url}`);
+    const real = await insideRoots(file, this.settings.workflowRoots);
+    if (real === undefined) throw new InvalidRunRequestError(`local: ${what} ${url} is outside the allowed workflow roots`);
+    return this.checkKind(real, url, what);
   }
 
   /** A workflow must be a file; an input may be a file or a directory. */
@@ -289,6 +288,14 @@ export class LocalProvider implements Provider {
 
   private process(run: ProviderRun): DetachedProcess {
     return localProcess(run.workDir);
+  }
+
+  private engineFiles(run: ProviderRun): EngineFiles {
+    return {
+      stderrFile: this.process(run).stderrPath,
+      outputsDir: path.join(run.workDir, 'outputs'),
+      jobsDir: path.join(run.workDir, 'jobs'),
+    };
   }
 
   private externalId(launch: ProcessLaunch): string {

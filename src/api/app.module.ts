@@ -6,6 +6,7 @@ import { LogsModule } from './logs/logs.module';
 import { UnmatchedRouteModule } from './routing/unmatched-route.module';
 import { RunsModule } from './runs/runs.module';
 import { ServiceInfoModule } from './service-info/service-info.module';
+import { TaskSchemaModule } from './task-schema/task-schema.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { TransitionsModule } from './transitions/transitions.module';
@@ -17,7 +18,7 @@ export class AppModule {
     return {
       module: AppModule,
       // The catch-all of UnmatchedRouteModule must come after every other route: last.
-      imports: [CoreModule.forRoot(dependencies), TemporalModule, ServiceInfoModule, RunsModule, TasksModule, TransitionsModule, LogsModule, UnmatchedRouteModule],
+      imports: [CoreModule.forRoot(dependencies), TemporalModule, ServiceInfoModule, TaskSchemaModule, RunsModule, TasksModule, TransitionsModule, LogsModule, UnmatchedRouteModule],
       providers: [{ provide: APP_GUARD, useClass: BearerAuthGuard }],
     };
   }

@@ -5,12 +5,16 @@
  */
 import { EntitySchema } from 'typeorm';
 import type { ExecutionState, TransitionType } from '../../workflows/state-machine';
-import type { RunRow } from './run-store';
+import type { RunRow, TaskRow } from './run-store';
 
-/** A RunRow as a table row: what is optional there is a nullable column here. */
-export type RunEntity = {
-  [K in keyof RunRow]-?: undefined extends RunRow[K] ? Exclude<RunRow[K], undefined> | null : RunRow[K];
-} & { updatedAt: Date };
+/** A row type as a table row: what is optional there is a nullable column here. */
+type TableRow<Row> = {
+  [K in keyof Row]-?: undefined extends Row[K] ? Exclude<Row[K], undefined> | null : Row[K];
+};
+
+export type RunEntity = TableRow<RunRow> & { updatedAt: Date };
+
+export type TaskEntity = TableRow<TaskRow> & { runId: string; updatedAt: Date };
 
 export interface TransitionEntity {
   runId: string;
@@ -70,6 +74,40 @@ export const TransitionSchema = new EntitySchema<TransitionEntity>({
   foreignKeys: [
     {
       name: 'transitions_run_id_fkey',
+      target: RunSchema,
+      columnNames: ['runId'],
+      referencedColumnNames: ['runId'],
+      onDelete: 'CASCADE',
+    },
+  ],
+});
+
+export const TaskSchema = new EntitySchema<TaskEntity>({
+  name: 'Task',
+  tableName: 'tasks',
+  columns: {
+    runId: { name: 'run_id', type: 'text', primary: true, primaryKeyConstraintName: 'tasks_pkey' },
+    taskId: { name: 'task_id', type: 'text', primary: true, primaryKeyConstraintName: 'tasks_pkey' },
+    seq: { type: 'integer' },
+    version: { type: 'integer' },
+    name: { type: 'text' },
+    state: { type: 'text' },
+    startTime: { name: 'start_time', type: 'timestamptz', nullable: true },
+    endTime: { name: 'end_time', type: 'timestamptz', nullable: true },
+    exitCode: { name: 'exit_code', type: 'integer', nullable: true },
+    cmd: { type: 'jsonb', nullable: true },
+    stdout: { type: 'text', nullable: true },
+    stderr: { type: 'text', nullable: true },
+    systemLogs: { name: 'system_logs', type: 'jsonb' },
+    outputs: { type: 'jsonb' },
+    childRunId: { name: 'child_run_id', type: 'text', nullable: true },
+    parentTaskId: { name: 'parent_task_id', type: 'text', nullable: true },
+    updatedAt: { name: 'updated_at', type: 'timestamptz' },
+  },
+  indices: [{ name: 'tasks_listing_idx', columns: ['runId', 'seq', 'taskId'] }],
+  foreignKeys: [
+    {
+      name: 'tasks_run_id_fkey',
       target: RunSchema,
       columnNames: ['runId'],
       referencedColumnNames: ['runId'],

@@ -5,8 +5,18 @@
 import type { DataSource } from 'typeorm';
 import type { Transition } from '../../workflows/run-types';
 import type { WesState } from '../../workflows/wes-state';
-import { RunSchema, type RunEntity, type TransitionEntity } from './entities';
-import { InvalidPageTokenError, type RunListQuery, type RunPage, type RunProjection, type RunRow, type RunStore } from './run-store';
+import { RunSchema, type RunEntity, type TaskEntity, type TransitionEntity } from './entities';
+import {
+  InvalidPageTokenError,
+  type RunListQuery,
+  type RunPage,
+  type RunProjection,
+  type RunRow,
+  type RunStore,
+  type TaskListQuery,
+  type TaskPage,
+  type TaskRow,
+} from './run-store';
 
 const RUN_COLUMNS = `
   run_id AS "runId", version, state, wes_state AS "wesState", canceling, request, provider, owner,
@@ -44,6 +54,31 @@ const INSERT_TRANSITIONS = `
   SELECT $1, t.seq, t.type, t."from", t."to", t.at, t.payload
   FROM jsonb_to_recordset($2::jsonb) AS t(seq integer, type text, "from" text, "to" text, at timestamptz, payload jsonb)
   ON CONFLICT (run_id, seq) DO NOTHING`;
+
+const TASK_COLUMNS = `
+  run_id AS "runId", task_id AS "taskId", seq, version, name, state, start_time AS "startTime", end_time AS "endTime",
+  exit_code AS "exitCode", cmd, stdout, stderr, system_logs AS "systemLogs", outputs, child_run_id AS "childRunId",
+  parent_task_id AS "parentTaskId", updated_at AS "updatedAt"`;
+
+/**
+ * The tasks come as one JSON array, so that one statement takes any number of them and every text
+ * in them is made NUL-safe by jsonb(). An older or repeated version changes nothing; the first
+ * report's seq stays, so that a task never moves in the listing.
+ */
+const UPSERT_TASKS = `
+  INSERT INTO tasks (run_id, task_id, seq, version, name, state, start_time, end_time, exit_code, cmd, stdout, stderr,
+    system_logs, outputs, child_run_id, parent_task_id, updated_at)
+  SELECT $1, t."taskId", t.seq, t.version, t.name, t.state, t."startTime", t."endTime", t."exitCode", t.cmd, t.stdout,
+    t.stderr, t."systemLogs", t.outputs, t."childRunId", t."parentTaskId", now()
+  FROM jsonb_to_recordset($2::jsonb) AS t("taskId" text, seq integer, version integer, name text, state text,
+    "startTime" timestamptz, "endTime" timestamptz, "exitCode" integer, cmd jsonb, stdout text, stderr text,
+    "systemLogs" jsonb, outputs jsonb, "childRunId" text, "parentTaskId" text)
+  ON CONFLICT (run_id, task_id) DO UPDATE SET
+    version = EXCLUDED.version, name = EXCLUDED.name, state = EXCLUDED.state, start_time = EXCLUDED.start_time,
+    end_time = EXCLUDED.end_time, exit_code = EXCLUDED.exit_code, cmd = EXCLUDED.cmd, stdout = EXCLUDED.stdout,
+    stderr = EXCLUDED.stderr, system_logs = EXCLUDED.system_logs, outputs = EXCLUDED.outputs,
+    child_run_id = EXCLUDED.child_run_id, parent_task_id = EXCLUDED.parent_task_id, updated_at = EXCLUDED.updated_at
+  WHERE tasks.version < EXCLUDED.version`;
 
 /**
  * JSON for a jsonb parameter. PostgreSQL cannot store a NUL in text or JSON, and WES lets a run's
@@ -129,14 +164,45 @@ export class PostgresRunStore implements RunStore {
     const { affected } = await this.dataSource.getRepository(RunSchema).delete({ runId });
     return (affected ?? 0) > 0;
   }
+
+  async projectTasks(runId: string, tasks: TaskRow[]): Promise<void> {
+    // One statement cannot update a row twice: of a task reported twice, the newest report.
+    const newest = new Map<string, TaskRow>();
+    for (const task of tasks) if ((newest.get(task.taskId)?.version ?? -1) < task.version) newest.set(task.taskId, task);
+    if (newest.size > 0) await this.dataSource.query(UPSERT_TASKS, [runId, jsonb([...newest.values()])]);
+  }
+
+  async listTasks(runId: string, query: TaskListQuery): Promise<TaskPage> {
+    const params: unknown[] = [runId];
+    let after = '';
+    if (query.pageToken) {
+      const [seq, taskId] = decodeKeyset(query.pageToken, (values): values is [number, string] => Number.isInteger(values[0]) && typeof values[1] === 'string');
+      params.push(seq, taskId);
+      after = 'AND (seq, task_id) > ($2, $3)';
+    }
+    params.push(query.pageSize + 1);
+    const rows = await this.dataSource.query<TaskEntity[]>(
+      `SELECT ${TASK_COLUMNS} FROM tasks WHERE run_id = $1 ${after} ORDER BY seq, task_id LIMIT $${params.length}`,
+      params,
+    );
+    const tasks = rows.slice(0, query.pageSize).map(toTaskRow);
+    const last = tasks[tasks.length - 1];
+    return { tasks, nextPageToken: rows.length > query.pageSize && last ? encodeKeyset([last.seq, last.taskId]) : '' };
+  }
+
+  async getTask(runId: string, taskId: string): Promise<TaskRow | undefined> {
+    const rows = await this.dataSource.query<TaskEntity[]>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE run_id = $1 AND task_id = $2`, [runId, taskId]);
+    return rows.length > 0 ? toTaskRow(rows[0]) : undefined;
+  }
 }
 
-/** The position of the last run of a page: the listing resumes after it. */
-function encodePageToken(run: RunRow): string {
-  return Buffer.from(JSON.stringify([run.submittedAt.toISOString(), run.runId])).toString('base64url');
+/** The position of the last item of a page, as a page token: the listing resumes after it. */
+function encodeKeyset(position: [unknown, string]): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 
-function decodePageToken(token: string): { submittedAt: string; runId: string } {
+/** The position a page token holds, if it is one we issued: a pair that `valid` accepts. */
+function decodeKeyset<T extends [unknown, string]>(token: string, valid: (values: unknown[]) => values is T): T {
   const invalid = new InvalidPageTokenError(`invalid page token: ${token}`);
   const bytes = Buffer.from(token, 'base64url');
   // Buffer.from skips characters that are not base64url; a token we issued has none.
@@ -147,16 +213,31 @@ function decodePageToken(token: string): { submittedAt: string; runId: string } 
   } catch {
     throw invalid;
   }
-  if (!Array.isArray(decoded) || decoded.length !== 2) throw invalid;
-  const [submittedAt, runId] = decoded as unknown[];
-  if (typeof submittedAt !== 'string' || typeof runId !== 'string') throw invalid;
-  if (Number.isNaN(Date.parse(submittedAt)) || new Date(submittedAt).toISOString() !== submittedAt) throw invalid;
+  if (!Array.isArray(decoded) || decoded.length !== 2 || !valid(decoded)) throw invalid;
+  return decoded;
+}
+
+function encodePageToken(run: RunRow): string {
+  return encodeKeyset([run.submittedAt.toISOString(), run.runId]);
+}
+
+function decodePageToken(token: string): { submittedAt: string; runId: string } {
+  const isoTime = (value: unknown): value is string => typeof value === 'string' && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
+  const [submittedAt, runId] = decodeKeyset(token, (values): values is [string, string] => isoTime(values[0]) && typeof values[1] === 'string');
   return { submittedAt, runId };
 }
 
-/** RunEntity is RunRow with nullable columns for optional fields: drop the nulls and updatedAt. */
+/** An entity has nullable columns for optional fields: the row without the nulls. */
+function withoutNulls<Row>(entity: object): Row {
+  return Object.fromEntries(Object.entries(entity).filter(([, value]) => value !== null)) as Row;
+}
+
 function toRunRow({ updatedAt: _updatedAt, ...run }: RunEntity): RunRow {
-  return Object.fromEntries(Object.entries(run).filter(([, value]) => value !== null)) as unknown as RunRow;
+  return withoutNulls(run);
+}
+
+function toTaskRow({ updatedAt: _updatedAt, runId: _runId, ...task }: TaskEntity): TaskRow {
+  return withoutNulls(task);
 }
 
 function toTransition(transition: TransitionEntity): Transition {

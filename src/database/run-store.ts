@@ -62,6 +62,46 @@ export interface RunPage {
   totalRuns: number;
 }
 
+/**
+ * One task of a run (docs/design.md, "Tasks"): a job its engine ran, or later a step of a task run.
+ * Written only through `projectTasks`, idempotently: each report of a task carries a `version` that
+ * grows as the task goes, and an older or repeated one changes nothing.
+ */
+export interface TaskRow {
+  /** Unique within the run; stable across reports (the engine's job id or name). */
+  taskId: string;
+  /** The run's tasks list in this order (then by id); the first report's stays. */
+  seq: number;
+  version: number;
+  name: string;
+  state: WesState;
+  startTime?: Date;
+  endTime?: Date;
+  exitCode?: number;
+  cmd?: string[];
+  /** Paths or URLs, as WES Log says. */
+  stdout?: string;
+  stderr?: string;
+  systemLogs: string[];
+  outputs: Record<string, unknown>;
+  /** The run a step of a task run started. */
+  childRunId?: string;
+  /** The branch (itself a task) this task belongs to. */
+  parentTaskId?: string;
+}
+
+export interface TaskListQuery {
+  pageSize: number;
+  /** Opaque, from a previous page's `nextPageToken`. */
+  pageToken?: string;
+}
+
+export interface TaskPage {
+  tasks: TaskRow[];
+  /** '' when there are no more tasks. */
+  nextPageToken: string;
+}
+
 /** A page token that is not one we issued. */
 export class InvalidPageTokenError extends Error {
   override name = 'InvalidPageTokenError';
@@ -75,6 +115,14 @@ export interface RunStore {
   /** Newest first (submittedAt, then runId), keyset-paginated: stable while new runs arrive. */
   list(query: RunListQuery): Promise<RunPage>;
   countByWesState(): Promise<Partial<Record<WesState, number>>>;
-  /** Deletes the run and its transitions; false if there was no such run. */
+  /** Deletes the run, its transitions and its tasks; false if there was no such run. */
   delete(runId: string): Promise<boolean>;
+  /**
+   * Idempotent upsert of the run's tasks, each only if its `version` is newer. Dates may come as
+   * ISO strings (through an activity). The run's row must exist.
+   */
+  projectTasks(runId: string, tasks: TaskRow[]): Promise<void>;
+  /** In `seq` order (then task id), keyset-paginated: stable while tasks arrive. */
+  listTasks(runId: string, query: TaskListQuery): Promise<TaskPage>;
+  getTask(runId: string, taskId: string): Promise<TaskRow | undefined>;
 }

@@ -45,6 +45,9 @@ describe('database unreachable', () => {
       list: unreachable,
       countByWesState: unreachable,
       delete: unreachable,
+      projectTasks: unreachable,
+      listTasks: unreachable,
+      getTask: unreachable,
     };
     app = await createApp({ config: api.config, runStore, logger: false });
   });

@@ -20,6 +20,9 @@ import { installQuietRuntime } from './runtime';
 import { snapshotQuery } from '../../workflows/messages';
 import type { ProviderRetry, RunInput, RunSnapshot, WesRunRequest } from '../../workflows/run-types';
 import { wesRunV4 } from '../../workflows/wes-run';
+import { wesTaskV1 } from '../../workflows/task-run';
+import { bindParameters } from '../../src/task-definitions/bind-parameters';
+import { parseTaskDefinition } from '../../src/task-definitions/parse-task-definition';
 
 export const EXAMPLES = path.resolve(__dirname, '../../examples');
 
@@ -39,6 +42,8 @@ export interface Harness {
   /** Shuts the workers down gracefully and starts new ones, as a deployment would. */
   restartWorker(): Promise<void>;
   start(request: Partial<WesRunRequest>, options?: Partial<RunInput>): Promise<WorkflowHandle<typeof wesRunV4>>;
+  /** A task run (docs/tasks.md) of a definition's text, checked and bound as the API does. */
+  startTask(definition: string, workflowParams?: Record<string, unknown>): Promise<WorkflowHandle<typeof wesTaskV1>>;
   stop(): Promise<void>;
 }
 
@@ -106,6 +111,13 @@ export async function createHarness(
         ...runOptions,
       };
       return client.workflow.start(wesRunV4, { taskQueue, workflowId: runId, args: [input] });
+    },
+    async startTask(text, workflowParams = {}) {
+      const runId = `run-${randomUUID()}`;
+      const definition = parseTaskDefinition(text, 'task.yaml');
+      const request = { workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'task.yaml', workflow_params: workflowParams };
+      const params = bindParameters(definition, workflowParams, 'task.yaml');
+      return client.workflow.start(wesTaskV1, { taskQueue, workflowId: runId, args: [{ runId, request, definition, params }] });
     },
     async stop() {
       await harness.stopWorker();

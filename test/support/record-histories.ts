@@ -6,14 +6,16 @@
  * put behind `patched()` instead. Existing files are kept unless --overwrite is given.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { resumeSignal, resumeUpdate } from '../../workflows/messages';
 import type { RunInput, WesRunRequest } from '../../workflows/run-types';
+import type { wesTaskV1 } from '../../workflows/task-run';
 import type { wesRunV4 } from '../../workflows/wes-run';
 import { startTestPostgres, writeTestBundle } from './global-setup';
 import { writeHistory } from './history-file';
 import { createHarness, EXAMPLES, finalSnapshot, waitForSnapshot, type Harness } from './harness';
+import { simulatedStep, taskDocument } from './task-documents';
 import { startTemporalServer } from './temporal-server';
 
 /**
@@ -22,8 +24,16 @@ import { startTemporalServer } from './temporal-server';
  */
 export const HISTORIES_DIR = path.resolve(__dirname, '../histories');
 export const CURRENT_GENERATION = '4-lean-engine';
+/** Task runs (docs/tasks.md) are a workflow type of their own, with generations of their own. */
+export const CURRENT_TASK_GENERATION = 'task-1';
 
 type Handle = WorkflowHandle<typeof wesRunV4>;
+type TaskHandle = WorkflowHandle<typeof wesTaskV1>;
+interface TaskScenario {
+  definition: string;
+  params?: Record<string, unknown>;
+  drive?: (handle: TaskHandle) => Promise<void>;
+}
 interface Scenario {
   request: Partial<WesRunRequest>;
   options?: Partial<RunInput>;
@@ -95,14 +105,43 @@ export const SCENARIOS: Record<string, Scenario> = {
   },
 };
 
-async function record(h: Harness, name: string, scenario: Scenario): Promise<void> {
-  const handle = await h.start(scenario.request, scenario.options);
-  await scenario.drive?.(handle);
+const tasks = (...names: string[]) => readFileSync(path.join(EXAMPLES, 'tasks', ...names), 'utf8');
+
+export const TASK_SCENARIOS: Record<string, TaskScenario> = {
+  'gate-resumed': {
+    definition: tasks('review-and-publish.yaml'),
+    drive: async (handle) => {
+      await waitForSnapshot(handle, (s) => s.state === 'awaiting_input');
+      await handle.executeUpdate(resumeUpdate, { args: [{ approved: true }] });
+    },
+  },
+  'parallel-joined': { definition: tasks('fan-out.yaml'), params: { duration_ms: 50 } },
+  'failure-tolerated': {
+    definition: taskDocument({ steps: [simulatedStep('bad', { outcome: 'EXECUTOR_ERROR' }, { continue_on_failure: true }), simulatedStep('after')] }),
+  },
+  'retries-exhausted': {
+    definition: taskDocument({ steps: [simulatedStep('flaky', { outcome: 'SYSTEM_ERROR' }, { retry: { maximum_attempts: 2, initial_interval: '100ms' } })] }),
+  },
+  'step-timed-out': { definition: taskDocument({ steps: [simulatedStep('slow', { duration_ms: 60_000 }, { timeout: '1s' })] }) },
+  'cancelled-in-parallel': {
+    definition: taskDocument({
+      steps: [{ id: 'fan', parallel: { branches: [0, 1].map((i) => ({ id: `b${i}`, steps: [simulatedStep(`s${i}`, { duration_ms: 60_000 })] })) } }],
+    }),
+    drive: async (handle) => {
+      await waitForSnapshot(handle, (s) => s.transitions.filter((t) => t.type === 'init_branch').length === 2);
+      await handle.cancel();
+    },
+  },
+};
+
+async function record(h: Harness, file: string, start: () => Promise<Handle | TaskHandle>, drive?: (handle: never) => Promise<void>): Promise<void> {
+  const handle = await start();
+  await drive?.(handle as never);
   await finalSnapshot(handle);
   // The last execution of a run that continued as new: it starts from a continuation.
   const history = await h.client.workflow.getHandle(handle.workflowId).fetchHistory();
-  writeHistory(path.join(HISTORIES_DIR, CURRENT_GENERATION, `${name}.json`), history);
-  console.log(`recorded ${name}: ${history.events?.length} events`);
+  writeHistory(file, history);
+  console.log(`recorded ${path.relative(HISTORIES_DIR, file)}: ${history.events?.length} events`);
 }
 
 async function main(): Promise<void> {
@@ -111,12 +150,20 @@ async function main(): Promise<void> {
   const stopPostgres = await startTestPostgres();
   process.env.TEMPORAL_ADDRESS = env.address;
   await writeTestBundle();
-  mkdirSync(path.join(HISTORIES_DIR, CURRENT_GENERATION), { recursive: true });
+  for (const generation of [CURRENT_GENERATION, CURRENT_TASK_GENERATION]) mkdirSync(path.join(HISTORIES_DIR, generation), { recursive: true });
   const h = await createHarness();
   try {
+    const todo = (generation: string, name: string) => {
+      const file = path.join(HISTORIES_DIR, generation, `${name}.json`);
+      return overwrite || !existsSync(file) ? file : undefined;
+    };
     for (const [name, scenario] of Object.entries(SCENARIOS)) {
-      if (!overwrite && existsSync(path.join(HISTORIES_DIR, CURRENT_GENERATION, `${name}.json`))) continue;
-      await record(h, name, scenario);
+      const file = todo(CURRENT_GENERATION, name);
+      if (file) await record(h, file, () => h.start(scenario.request, scenario.options), scenario.drive);
+    }
+    for (const [name, scenario] of Object.entries(TASK_SCENARIOS)) {
+      const file = todo(CURRENT_TASK_GENERATION, name);
+      if (file) await record(h, file, () => h.startTask(scenario.definition, scenario.params), scenario.drive);
     }
   } finally {
     await h.stop();

@@ -5,6 +5,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { InvalidRunRequestError } from '../../../activities/errors';
 import { InvalidPageTokenError } from '../../database/run-store';
+import { TaskDefinitionError } from '../../task-definitions/task-definition-error';
 import { unavailableDependency } from './unavailable';
 
 export interface ErrorResponse {
@@ -15,7 +16,7 @@ export interface ErrorResponse {
 export function toErrorResponse(err: unknown): ErrorResponse {
   if (err instanceof HttpException) return fromHttpException(err);
   if (err instanceof InvalidRunRequestError) return { msg: err.message, status_code: HttpStatus.BAD_REQUEST };
-  if (err instanceof InvalidPageTokenError) return { msg: err.message, status_code: HttpStatus.BAD_REQUEST };
+  if (err instanceof InvalidPageTokenError || err instanceof TaskDefinitionError) return { msg: err.message, status_code: HttpStatus.BAD_REQUEST };
   const clientError = fromHttpError(err);
   if (clientError) return clientError;
   const dependency = unavailableDependency(err);

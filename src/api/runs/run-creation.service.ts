@@ -13,11 +13,21 @@ import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
 import { RunWorkflows } from '../temporal/run-workflows';
 import { checkAttachments, isRelativeUrl, normalRelativePath, stageAttachments, type Attachment } from './attachments';
 import { runIdFor } from './run-id';
+import { isTaskRequest, taskInput } from './task-submission';
 import { toRunSubmission, type RunRequestBody, type RunSubmission } from './run-submission';
 
 export interface UploadedFile {
   originalname: string;
   path: string;
+}
+
+/** The run id, the request and the owner: what every run starts from. */
+type RunRef = Pick<RunInput, 'runId' | 'request' | 'owner'>;
+
+interface StartableWorkflow {
+  /** The provider of a run; a task has none of its own. */
+  provider?: string;
+  start(): Promise<void>;
 }
 
 export interface CreateRun {
@@ -53,11 +63,8 @@ export class RunCreation {
     const { request, requireApproval } = submission;
     checkWorkflowUrl(request.workflow_url, attachments);
     const runId = runIdFor(idempotencyKey, owner);
-    const input: RunInput = { runId, request, ...(requireApproval ? { requireApproval } : {}), ...(owner ? { owner } : {}) };
-    const provider = this.registry.select(input);
-    this.registry.get(provider).validate(request);
-    // Chosen and checked here, so the run's workflow can send its first activity to it at once.
-    input.provider = provider;
+    const base = { runId, request, ...(owner ? { owner } : {}) };
+    const workflow = isTaskRequest(request) ? await this.task(base, requireApproval, attachments) : this.run({ ...base, ...(requireApproval ? { requireApproval } : {}) });
 
     // A retry of an accepted request: its run exists, and its attachments must not be staged again.
     if (idempotencyKey !== undefined && (await this.workflows.exists(runId))) return runId;
@@ -65,14 +72,28 @@ export class RunCreation {
     const workDir = runWorkDir(this.config.dataDir, runId);
     try {
       await stageAttachments(attachments, workDir);
-      await this.workflows.start(input);
+      await workflow.start();
     } catch (err) {
       // A random run id is this request's alone; an idempotent one may be a concurrent retry's.
       if (idempotencyKey === undefined) await rm(workDir, { recursive: true, force: true });
       throw err;
     }
-    await this.recordQueued(input, provider);
+    await this.recordQueued(base, workflow.provider);
     return runId;
+  }
+
+  /** One workflow on a provider, chosen and checked here, so that its run can send its first activity to it at once. */
+  private run(input: RunInput): StartableWorkflow {
+    const provider = this.registry.select(input);
+    this.registry.get(provider).validate(input.request);
+    return { provider, start: () => this.workflows.start({ ...input, provider }) };
+  }
+
+  /** A task (docs/tasks.md): its definition checked here; its steps choose their providers. */
+  private async task(base: RunRef, requireApproval: boolean, attachments: Attachment[]): Promise<StartableWorkflow> {
+    if (requireApproval) throw new BadRequestException('require_approval does not apply to a task: it waits for input where its wait_for_input steps say');
+    const input = await taskInput(base, attachments, this.config.workflowRoots);
+    return { start: () => this.workflows.startTask(input) };
   }
 
   /**
@@ -80,7 +101,7 @@ export class RunCreation {
    * newer state. Best effort: the run is started whatever happens here, and the workflow
    * projects it itself; failing the request now would only make the client submit it twice.
    */
-  private async recordQueued(input: RunInput, provider: string): Promise<void> {
+  private async recordQueued(input: RunRef, provider: string | undefined): Promise<void> {
     try {
       await this.runStore.project({
         runId: input.runId,

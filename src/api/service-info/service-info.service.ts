@@ -5,7 +5,10 @@ import { WES_STATES, type WesState } from '../../../workflows/wes-state';
 import type { Config } from '../../config';
 import type { RunStore } from '../../database/run-store';
 import { packageVersion } from '../../repo-root';
+import { API_PREFIX } from '../core/base-url';
 import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
+import { TASK_SCHEMA_PATH } from '../task-schema/task-schema.controller';
+import { TASK_FORMAT_VERSION, TASK_WORKFLOW_TYPE } from '../../../workflows/task/task-definition';
 import { CAPABILITIES } from './capabilities';
 
 /** GA4GH service-info 1.0 `Service`, extended by WES 1.1's `ServiceInfo`. */
@@ -50,7 +53,11 @@ export class ServiceInfoService {
       organization: { name: 'durable-wes', url: origin },
       documentationUrl: docs,
       version: this.version,
-      workflow_type_versions: mapValues(this.capabilities.workflowTypeVersions, (versions) => ({ workflow_type_version: versions })),
+      workflow_type_versions: {
+        ...mapValues(this.capabilities.workflowTypeVersions, (versions) => ({ workflow_type_version: versions })),
+        // Tasks run anywhere: their steps choose their providers.
+        [TASK_WORKFLOW_TYPE]: { workflow_type_version: [TASK_FORMAT_VERSION] },
+      },
       supported_wes_versions: ['1.1.0'],
       supported_filesystem_protocols: this.capabilities.filesystemProtocols,
       workflow_engine_versions: mapValues(this.capabilities.engineVersions, (versions) => ({ workflow_engine_version: versions })),
@@ -63,6 +70,7 @@ export class ServiceInfoService {
         default_provider: this.registry.defaultProvider,
         auth: this.config.authTokens.size > 0 ? 'bearer' : 'none',
         max_attachment_bytes: String(this.config.maxAttachmentBytes),
+        task_schema_url: `${origin}/${API_PREFIX}/${TASK_SCHEMA_PATH}`,
       },
     };
   }

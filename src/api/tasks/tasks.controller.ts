@@ -1,29 +1,43 @@
 /**
- * WES task logs. A run is one step on one provider and has no tasks of its own yet, so every run
- * lists none; the multi-step tasks of docs/design.md, "What is not done yet", will fill this in.
+ * WES task logs: a run's tasks as the read model holds them (docs/design.md, "Tasks"), the jobs
+ * its engine reported, paged like the runs.
  */
-import { BadRequestException, Controller, Get, NotFoundException, Param } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException } from '@nestjs/common';
+import type { RunStore } from '../../database/run-store';
 import { Owner } from '../auth/owner.decorator';
 import type { PageQuery } from '../core/pagination';
 import { RunAccess } from '../core/run-access';
+import { RUN_STORE } from '../core/tokens';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
+import { taskLog, type TaskLogView } from './task-views';
+
+interface TaskListView {
+  task_logs: TaskLogView[];
+  next_page_token: string;
+}
 
 @Controller('runs/:run_id/tasks')
 export class TasksController {
-  constructor(private readonly access: RunAccess) {}
+  constructor(
+    @Inject(RUN_STORE) private readonly runStore: RunStore,
+    private readonly access: RunAccess,
+  ) {}
 
   @Get()
-  async list(@ValidRequest() { path, query }: ValidatedRequest<PageQuery>, @Owner() owner?: string): Promise<{ task_logs: never[]; next_page_token: string }> {
-    // With no tasks there is no second page: any token is one we never issued.
-    if (query.page_token) throw new BadRequestException('invalid page_token');
+  async list(@ValidRequest() { path, query }: ValidatedRequest<PageQuery>, @Owner() owner?: string): Promise<TaskListView> {
     await this.access.visibleRun(path.run_id, owner);
-    return { task_logs: [], next_page_token: '' };
+    const page = await this.runStore.listTasks(path.run_id, { pageSize: query.page_size, pageToken: query.page_token || undefined });
+    return { task_logs: page.tasks.map(taskLog), next_page_token: page.nextPageToken };
   }
 
   @Get(':task_id')
-  async get(@Param('run_id') runId: string, @Param('task_id') taskId: string, @Owner() owner?: string): Promise<never> {
+  async get(@ValidRequest() { path }: ValidatedRequest, @Owner() owner?: string): Promise<TaskLogView> {
+    const { run_id: runId, task_id: taskId } = path;
     await this.access.visibleRun(runId, owner);
-    throw new NotFoundException(`run ${runId} has no task ${taskId}`);
+    // No task id holds a NUL, nor can the database be asked about one.
+    const task = taskId.includes('\0') ? undefined : await this.runStore.getTask(runId, taskId);
+    if (!task) throw new NotFoundException(`run ${runId} has no task ${taskId}`);
+    return taskLog(task);
   }
 }

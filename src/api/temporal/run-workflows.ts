@@ -3,7 +3,7 @@
  * from the read model. Temporal errors that mean "wrong state" become 409s here; the others
  * (unavailable, timeouts) are left to the error filter.
  */
-import { ConflictException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
 import {
   ApplicationFailure,
   Client,
@@ -12,9 +12,11 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import type { Config } from '../../config';
-import { NOT_AWAITING_INPUT, resumeUpdate } from '../../../workflows/messages';
+import { INVALID_RESUME_INPUT, NOT_AWAITING_INPUT, resumeUpdate } from '../../../workflows/messages';
 import type { ResumeInput, RunInput, RunSnapshot } from '../../../workflows/run-types';
 import type { wesRunV4 } from '../../../workflows/wes-run';
+import type { wesTaskV1 } from '../../../workflows/task-run';
+import type { TaskInput } from '../../../workflows/task-run/task-types';
 import { CONFIG } from '../core/tokens';
 
 @Injectable()
@@ -40,11 +42,20 @@ export class RunWorkflows {
    * nothing: a running one is used as it is, a closed one is never started again.
    */
   async start(input: RunInput): Promise<void> {
+    await this.startOnce<typeof wesRunV4>('wesRunV4', input.runId, [{ ...input, ...(this.config.runTimeout ? { timeout: this.config.runTimeout } : {}) }]);
+  }
+
+  /** A task's workflow (docs/tasks.md), started as a run's is. */
+  async startTask(input: TaskInput): Promise<void> {
+    await this.startOnce<typeof wesTaskV1>('wesTaskV1', input.runId, [input]);
+  }
+
+  private async startOnce<W extends typeof wesRunV4 | typeof wesTaskV1>(type: string, runId: string, args: Parameters<W>): Promise<void> {
     try {
-      await this.client.workflow.start<typeof wesRunV4>('wesRunV4', {
+      await this.client.workflow.start<W>(type, {
         taskQueue: this.config.taskQueue,
-        workflowId: input.runId,
-        args: [{ ...input, ...(this.config.runTimeout ? { timeout: this.config.runTimeout } : {}) }],
+        workflowId: runId,
+        args,
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
@@ -62,14 +73,17 @@ export class RunWorkflows {
     }
   }
 
-  /** Resumes a run waiting for input; 409 when it is not waiting (the workflow's own verdict). */
+  /**
+   * Resumes a run waiting for input. The workflow's own verdict: 409 when it is not waiting, 400
+   * when a task's gate refuses the input (its schema), and the task keeps waiting.
+   */
   async resume(runId: string, input: ResumeInput): Promise<RunSnapshot> {
     try {
       return await this.client.workflow.getHandle<typeof wesRunV4>(runId).executeUpdate(resumeUpdate, { args: [input] });
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === NOT_AWAITING_INPUT) {
-        throw new ConflictException(err.cause.message);
-      }
+      const cause = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+      if (cause?.type === NOT_AWAITING_INPUT) throw new ConflictException(cause.message);
+      if (cause?.type === INVALID_RESUME_INPUT) throw new BadRequestException(cause.message);
       throw this.ended(runId, err);
     }
   }

@@ -1,0 +1,28 @@
+/** Whether a path stays inside a directory: lexically, and after its symlinks are followed. */
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Strictly inside: the directory itself is not. */
+export function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+}
+
+export async function realpathOrUndefined(p: string): Promise<string | undefined> {
+  try {
+    return await realpath(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The real path of `file` when it lies inside one of `roots`; undefined otherwise. */
+export async function insideRoots(file: string, roots: readonly string[]): Promise<string | undefined> {
+  const real = await realpathOrUndefined(file);
+  if (real === undefined) return undefined;
+  for (const root of roots) {
+    const realRoot = await realpathOrUndefined(root);
+    if (realRoot !== undefined && isInside(real, realRoot)) return real;
+  }
+  return undefined;
+}

@@ -1,0 +1,49 @@
+/**
+ * POST /runs of a task (workflow_type DWES-TASK, docs/tasks.md): its definition read from the
+ * request's attachment or from a file under the workflow roots, parsed and checked, and the run's
+ * workflow_params bound to its parameters. Every mistake is a 400 that names the key.
+ */
+import { BadRequestException } from '@nestjs/common';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { insideRoots } from '../../../activities/paths';
+import { bindParameters } from '../../task-definitions/bind-parameters';
+import { parseTaskDefinition } from '../../task-definitions/parse-task-definition';
+import { TASK_FORMAT_VERSION, TASK_WORKFLOW_TYPE } from '../../../workflows/task/task-definition';
+import type { TaskInput } from '../../../workflows/task-run/task-types';
+import type { WesRunRequest } from '../../../workflows/run-types';
+import { isRelativeUrl, normalRelativePath, type Attachment } from './attachments';
+
+export function isTaskRequest(request: WesRunRequest): boolean {
+  return request.workflow_type.toUpperCase() === TASK_WORKFLOW_TYPE;
+}
+
+export async function taskInput(
+  base: { runId: string; request: WesRunRequest; owner?: string },
+  attachments: Attachment[],
+  workflowRoots: readonly string[],
+): Promise<TaskInput> {
+  const { request } = base;
+  if (request.workflow_type_version !== TASK_FORMAT_VERSION) {
+    throw new BadRequestException(`workflow_type_version of a ${TASK_WORKFLOW_TYPE} must be ${TASK_FORMAT_VERSION}, not ${JSON.stringify(request.workflow_type_version)}`);
+  }
+  const text = await readFile(await definitionFile(request.workflow_url, attachments, workflowRoots), 'utf8');
+  const definition = parseTaskDefinition(text, request.workflow_url);
+  const params = bindParameters(definition, request.workflow_params ?? {}, request.workflow_url);
+  return { ...base, definition, params };
+}
+
+/** An attachment (a relative workflow_url), or a file under the workflow roots (a path or file:// URL). */
+async function definitionFile(url: string, attachments: Attachment[], workflowRoots: readonly string[]): Promise<string> {
+  if (isRelativeUrl(url)) {
+    const normal = normalRelativePath(url);
+    const attachment = 'path' in normal ? attachments.find((candidate) => candidate.path === normal.path) : undefined;
+    // Checked before: a relative workflow_url names an attachment.
+    return attachment!.file;
+  }
+  const file = url.startsWith('/') ? url : /^file:/i.test(url) ? fileURLToPath(url) : undefined;
+  if (file === undefined) throw new BadRequestException(`workflow_url ${url}: a ${TASK_WORKFLOW_TYPE} definition is an attachment or a file under the workflow roots`);
+  const real = await insideRoots(file, workflowRoots);
+  if (real === undefined) throw new BadRequestException(`workflow_url ${url} is not a file under the workflow roots`);
+  return real;
+}

@@ -1,0 +1,60 @@
+/**
+ * ajv's errors as the one violation to report, at a key path users read
+ * (`steps[1].run.workflow_url: is required`). The ajv instance must be `verbose`: the messages
+ * take alternatives and titles from the failing schemas.
+ */
+import type { ErrorObject } from 'ajv';
+import type { KeyPath } from '../../workflows/task/key-path';
+
+export interface SchemaViolation {
+  at: KeyPath;
+  problem: string;
+}
+
+export function firstViolation(errors: ErrorObject[]): SchemaViolation {
+  return describe(reported(errors));
+}
+
+/**
+ * ajv lists the failures of each alternative of an `anyOf` before the `anyOf` itself; those say
+ * only that one alternative is missing, the `anyOf` says what is needed.
+ */
+function reported(errors: ErrorObject[]): ErrorObject {
+  const [first] = errors;
+  const alternatives = errors.find((error) => error.keyword === 'anyOf' && first.schemaPath.startsWith(`${error.schemaPath}/`));
+  return alternatives ?? first;
+}
+
+function describe(error: ErrorObject): SchemaViolation {
+  // A key refused by `propertyNames` is named by the error, not by its path.
+  const at = [...pathOf(error.instancePath), ...(error.propertyName === undefined ? [] : [error.propertyName])];
+  switch (error.keyword) {
+    case 'anyOf': {
+      const names = (error.schema as { required?: string[] }[]).flatMap((alternative) => alternative.required ?? []);
+      return { at, problem: names.length > 0 ? `must have one of ${names.join(', ')}` : (error.message ?? 'anyOf') };
+    }
+    case 'required':
+      return { at: [...at, error.params.missingProperty], problem: 'is required' };
+    case 'additionalProperties':
+      return { at: [...at, error.params.additionalProperty], problem: 'is not allowed here' };
+    case 'type':
+      return { at, problem: `must be ${/^[aeiou]/.test(error.params.type) ? 'an' : 'a'} ${error.params.type}` };
+    case 'const':
+      return { at, problem: `must be ${JSON.stringify(error.params.allowedValue)}` };
+    case 'pattern': {
+      const { title } = (error.parentSchema ?? {}) as { title?: string };
+      return { at, problem: `must be ${title ?? `like ${error.params.pattern}`}` };
+    }
+    default:
+      return { at, problem: error.message ?? error.keyword };
+  }
+}
+
+/** A JSON pointer (`/steps/0/id`) as a key path. */
+function pathOf(pointer: string): KeyPath {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+}

@@ -1,0 +1,96 @@
+/**
+ * Task runs (docs/tasks.md) through the WES API: submitted as workflow_type DWES-TASK with the
+ * definition as an attachment or a file under the workflow roots, refused with a 400 naming the key
+ * when the definition or the parameters are wrong, resumed at their gates (a wrong input is a 400
+ * and the task keeps waiting), listed step by step under /tasks.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { API, createApiHarness, expectSchema, fieldParts, postMultipart, waitForState, type ApiHarness } from '../support/api-harness';
+import { EXAMPLES } from '../support/harness';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness();
+});
+afterAll(async () => {
+  await api.stop();
+});
+
+const REVIEW_AND_PUBLISH = path.join(EXAMPLES, 'tasks', 'review-and-publish.yaml');
+
+/** A task submitted as WES 1.1 says: the definition as a workflow_attachment, named by workflow_url. */
+function submitTask(definition: string, params: Record<string, unknown> = {}) {
+  return postMultipart(api.http, [
+    ...fieldParts({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'task.yaml', workflow_params: JSON.stringify(params) }),
+    { name: 'workflow_attachment', value: definition, filename: 'task.yaml' },
+  ]);
+}
+
+test('a task with a gate: submitted, paused at its gate, a wrong input refused, resumed, completed, its steps under /tasks', async () => {
+  const { run_id: runId } = (await submitTask(readFileSync(REVIEW_AND_PUBLISH, 'utf8'), { samples: 4, label: 'api' }).expect(200)).body;
+  expect(await waitForState(api.http, runId, (state) => state === 'PAUSED')).toBe('PAUSED');
+
+  const refused = await api.http.post(`${API}/runs/${runId}/resume`).send({ approved: 'yes' }).expect(400);
+  expect(refused.body.msg).toMatch(/review: the input at approved/);
+  expect((await api.http.get(`${API}/runs/${runId}/status`).expect(200)).body.state).toBe('PAUSED');
+
+  await api.http.post(`${API}/runs/${runId}/resume`).send({ approved: true, note: 'looks right' }).expect(200);
+  expect(await waitForState(api.http, runId)).toBe('COMPLETE');
+  const log = (await api.http.get(`${API}/runs/${runId}`).expect(200)).body;
+  expect(log.outputs).toEqual({ count: 8, approved: true });
+  expect(log.request.workflow_type).toBe('DWES-TASK');
+
+  const tasks = (await api.http.get(`${API}/runs/${runId}/tasks`).expect(200)).body;
+  expectSchema('TaskListResponse', tasks);
+  expect(tasks.task_logs.map((task: { id: string }) => task.id)).toEqual(['compute', 'review', 'publish']);
+  const publish = tasks.task_logs[2];
+  expect(publish).toMatchObject({ state: 'COMPLETE', child_run_id: `${runId}.publish`, outputs: { published: 8, note: 'looks right' } });
+  // The child run is a WES run of its own.
+  expect((await api.http.get(`${API}/runs/${runId}.publish/status`).expect(200)).body.state).toBe('COMPLETE');
+});
+
+test('a task under the workflow roots is named by its path', async () => {
+  const response = await api.http
+    .post(`${API}/runs`)
+    .send({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: path.join(EXAMPLES, 'tasks', 'fan-out.yaml'), workflow_params: { duration_ms: 50 } })
+    .expect(200);
+  expect(await waitForState(api.http, response.body.run_id)).toBe('COMPLETE');
+  const tasks = (await api.http.get(`${API}/runs/${response.body.run_id}/tasks?page_size=3`).expect(200)).body;
+  expect(tasks.task_logs).toHaveLength(3);
+  expect(tasks.next_page_token).not.toBe('');
+});
+
+const step = (id: string, params: Record<string, unknown> = {}) => ({
+  id,
+  run: { workflow_url: 'simulated:', workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_params: params },
+});
+
+describe.each([
+  ['a parameter key given twice', 'dwes_task: "1.0"\nparameters:\n  n: {type: integer}\n  n: {type: string}\nsteps:\n  - {id: a, run: {workflow_url: "simulated:", workflow_type: SIMULATED, workflow_type_version: "1"}}\n', /parameters\.n/],
+  ['a step id that collides with a parameter', JSON.stringify({ dwes_task: '1.0', parameters: { a: { type: 'integer', default: 1 } }, steps: [step('a')] }), /steps\[0\]\.id/],
+  ['an unknown reference', JSON.stringify({ dwes_task: '1.0', steps: [step('a', { x: '{% steps.nowhere.outputs %}' })] }), /steps\[0\]\.run\.workflow_params\.x/],
+  ['a reference to a later step', JSON.stringify({ dwes_task: '1.0', steps: [step('a', { x: '{% steps.b.outputs %}' }), step('b')] }), /steps\[0\]\.run\.workflow_params\.x/],
+  ['a gate schema that does not compile', JSON.stringify({ dwes_task: '1.0', steps: [{ id: 'g', wait_for_input: { prompt: 'p', schema: { type: 'nonsense' } } }] }), /steps\[0\]\.wait_for_input\.schema/],
+  ['a document that is not a task', 'just: text', /dwes_task/],
+])('%s', (_name, definition, key) => {
+  test('is a 400 that names the key', async () => {
+    const response = await submitTask(definition).expect(400);
+    expectSchema('ErrorResponse', response.body);
+    expect(response.body.msg).toMatch(key);
+  });
+});
+
+test('parameters that do not fit the definition are a 400 naming them', async () => {
+  const response = await submitTask(readFileSync(REVIEW_AND_PUBLISH, 'utf8'), { samples: 0 }).expect(400);
+  expect(response.body.msg).toMatch(/workflow_params\.samples/);
+  expect((await submitTask(readFileSync(REVIEW_AND_PUBLISH, 'utf8'), { sample: 1 }).expect(400)).body.msg).toMatch(/sample/);
+});
+
+test('service-info lists the task type and where its schema is; the schema is served', async () => {
+  const info = (await api.http.get(`${API}/service-info`).expect(200)).body;
+  expect(info.workflow_type_versions['DWES-TASK']).toEqual({ workflow_type_version: ['1.0'] });
+  const schemaPath = new URL(info.tags.task_schema_url).pathname;
+  const schema = (await api.http.get(schemaPath).expect(200)).body;
+  expect(schema.$id).toBe('urn:durable-wes:schema:dwes-task:1.0');
+});

@@ -1,0 +1,141 @@
+/**
+ * The engines' jobs, parsed from their real reports (test/fixtures: cwltool's log of
+ * examples/scatter/scatter.cwl and of cwltool/scatter-fail.cwl run with --on-error continue,
+ * Snakemake's messages for examples/snakemake-hello and snakemake/samples-fail.Snakefile run
+ * with --cores 2 --keep-going), as the local provider ran them.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { TaskReport } from '../activities/provider';
+import { cwltoolJobs } from '../activities/providers/cwltool-jobs';
+import { endedJobs } from '../activities/providers/local-jobs';
+import { snakemakeJobs } from '../activities/providers/snakemake-jobs';
+
+const fixture = (...parts: string[]) => readFileSync(path.join(__dirname, 'fixtures', ...parts), 'utf8');
+/** Local time, as cwltool writes it. */
+const local = (time: string) => new Date(time).toISOString();
+
+describe('cwltool', () => {
+  test('a scatter: one task per job, in the order they started, each with its command and stdout', () => {
+    const logDir = '/tmp/cwl-fixture/scatter/jobs';
+    const jobs = cwltoolJobs(fixture('cwltool', 'scatter.stderr.log'), logDir);
+
+    expect(jobs.map(({ id, seq, name, state }) => ({ id, seq, name, state }))).toEqual([
+      { id: 'greet', seq: 0, name: 'greet', state: 'COMPLETE' },
+      { id: 'greet_2', seq: 1, name: 'greet_2', state: 'COMPLETE' },
+      { id: 'greet_3', seq: 2, name: 'greet_3', state: 'COMPLETE' },
+      { id: 'count', seq: 3, name: 'count', state: 'COMPLETE' },
+    ]);
+    expect(jobs[1]).toEqual({
+      id: 'greet_2',
+      seq: 1,
+      version: 2,
+      name: 'greet_2',
+      state: 'COMPLETE',
+      startTime: local('2026-12-01T19:09:44'),
+      endTime: local('2026-12-01T19:09:44'),
+      cmd: ['echo', 'Grace'],
+      stdout: `${logDir}/greet_2/greeting.txt`,
+      systemLogs: [],
+    });
+    expect(jobs[3].cmd).toHaveLength(5);
+    expect(jobs[3].cmd?.slice(0, 2)).toEqual(['wc', '-w']);
+    expect(jobs[3].stdout).toBe(`${logDir}/count/count.txt`);
+    // Success is all cwltool says of a job that succeeded: no exit code is made up.
+    expect(jobs.every((job) => job.exitCode === undefined && job.stderr === undefined)).toBe(true);
+  });
+
+  test('a failed scatter job: its exit code, its stdout and stderr, the quoted argument unquoted', () => {
+    const logDir = '/tmp/cwl-fixture/fail/jobs';
+    const jobs = cwltoolJobs(fixture('cwltool', 'scatter-fail.stderr.log'), logDir);
+
+    expect(jobs.map(({ id, state, exitCode }) => ({ id, state, exitCode }))).toEqual([
+      { id: 'exit', state: 'COMPLETE', exitCode: undefined },
+      { id: 'exit_2', state: 'EXECUTOR_ERROR', exitCode: 3 },
+      { id: 'exit_3', state: 'COMPLETE', exitCode: undefined },
+    ]);
+    expect(jobs[1]).toMatchObject({
+      cmd: ['sh', '-c', 'echo "exiting with $0"; echo "to stderr" >&2; exit $0', '3'],
+      stdout: `${logDir}/exit_2/out.txt`,
+      stderr: `${logDir}/exit_2/err.txt`,
+      version: 3,
+      endTime: local('2026-12-01T19:09:50'),
+    });
+  });
+
+  test('while it goes: a job begun shows RUNNING, and each later report has a higher version', () => {
+    const log = fixture('cwltool', 'scatter-fail.stderr.log');
+    const lines = log.split('\n');
+    const upTo = (text: string) => lines.slice(0, lines.findIndex((line) => line.includes(text)) + 1).join('\n');
+
+    const begun = cwltoolJobs(upTo("3 > /tmp/cwl-fixture/fail/jobs/exit_2/out.txt"), '/tmp/cwl-fixture/fail/jobs');
+    expect(begun.map(({ id, state }) => ({ id, state }))).toEqual([
+      { id: 'exit', state: 'COMPLETE' },
+      { id: 'exit_2', state: 'RUNNING' },
+    ]);
+    const exited = cwltoolJobs(upTo('[job exit_2] exited with status'), '/tmp/cwl-fixture/fail/jobs');
+    const ended = cwltoolJobs(log, '/tmp/cwl-fixture/fail/jobs');
+    expect([begun[1].version, exited[1].version, ended[1].version]).toEqual([1, 2, 3]);
+    expect(exited[1]).toMatchObject({ state: 'RUNNING', exitCode: 3 });
+  });
+
+  test('lines that are not a job record of the documented form are not read', () => {
+    const log = [
+      '[2026-12-01 19:08:40] INFO [workflow ] start',
+      '[2026-12-01 19:08:40] INFO [step greet] start',
+      '[2026-12-01 19:08:40] INFO [job greet] completed in a way cwltool never writes',
+      'INFO [job untimed] /tmp/x$ echo',
+      '[job bare] completed success',
+      '[2026-12-01 19:08:40] DEBUG [job greet] initializing from file:///x',
+    ].join('\n');
+    expect(cwltoolJobs(log, '/logs')).toEqual([]);
+    expect(cwltoolJobs('', '/logs')).toEqual([]);
+  });
+});
+
+describe('snakemake', () => {
+  test('each job of the rules, with its shell command, in the order they started', () => {
+    const jobs = snakemakeJobs(fixture('snakemake', 'hello.events.jsonl'), '/runs/r/outputs');
+    expect(jobs.map(({ id, seq, name, state, cmd }) => ({ id, seq, name, state, cmd }))).toEqual([
+      { id: '1', seq: 0, name: 'greet', state: 'COMPLETE', cmd: ["echo 'Hello from Snakemake' > results/greeting.txt"] },
+      { id: '2', seq: 1, name: 'count', state: 'COMPLETE', cmd: ['wc -w < results/greeting.txt > results/words.txt'] },
+      { id: '0', seq: 2, name: 'all', state: 'COMPLETE', cmd: undefined },
+    ]);
+    expect(jobs[0]).toMatchObject({
+      version: 3,
+      startTime: new Date(1796152178.8507013 * 1000).toISOString(),
+      endTime: new Date(1796152178.854587 * 1000).toISOString(),
+      systemLogs: [],
+    });
+  });
+
+  test('wildcards name the job, its log file is its stdout and stderr, and a failed job is an EXECUTOR_ERROR', () => {
+    const jobs = snakemakeJobs(fixture('snakemake', 'samples-fail.events.jsonl'), '/runs/r/outputs');
+    expect(jobs.map(({ id, name, state }) => ({ id, name, state }))).toEqual([
+      { id: '2', name: 'make (s=b)', state: 'COMPLETE' },
+      { id: '1', name: 'make (s=a)', state: 'COMPLETE' },
+      { id: '3', name: 'join', state: 'EXECUTOR_ERROR' },
+    ]);
+    expect(jobs[0]).toMatchObject({ stdout: '/runs/r/outputs/logs/make_b.log', stderr: '/runs/r/outputs/logs/make_b.log' });
+    expect(jobs[2]).toMatchObject({ cmd: ['cat results/a.txt results/b.txt > results/all.txt; exit 3'], endTime: expect.any(String) });
+    expect(jobs[2].exitCode).toBeUndefined();
+  });
+
+  test('a last line still being written, and lines of another shape, are left for later', () => {
+    const events = fixture('snakemake', 'hello.events.jsonl');
+    const lines = events.split('\n');
+    const partial = `${lines.slice(0, 2).join('\n')}\n${lines[2].slice(0, 10)}`;
+    expect(snakemakeJobs(partial, '/o').map(({ id, state }) => ({ id, state }))).toEqual([{ id: '1', state: 'RUNNING' }]);
+    expect(snakemakeJobs('{"level": "job_info", "jobid": "one"}\nnot json\n', '/o')).toEqual([]);
+  });
+});
+
+test('once the engine has ended, a job it left running ended with it', () => {
+  const running: TaskReport = { id: 'a', seq: 0, version: 1, name: 'a', state: 'RUNNING', systemLogs: [] };
+  const done: TaskReport = { ...running, id: 'b', seq: 1, state: 'COMPLETE', version: 2 };
+  expect(endedJobs([running, done], true)).toEqual([{ ...running, state: 'CANCELED', version: 2 }, done]);
+  expect(endedJobs([running, done], false)).toEqual([
+    { ...running, state: 'SYSTEM_ERROR', version: 2, systemLogs: ['the engine ended without reporting the end of this job'] },
+    done,
+  ]);
+});

@@ -1,0 +1,339 @@
+/**
+ * One task run (docs/tasks.md) from acceptance to its end: its steps one after another, each `run`
+ * step a child run workflow (a WES run of its own, shown under the task in the Temporal UI), each
+ * `wait_for_input` step a gate the task waits at in `awaiting_input`, each `parallel` step branches
+ * that run side by side and join. Per step: retries, a time limit, and whether the task may go on
+ * without it; for the task: a time limit. Cancelling the task cancels every branch and child run.
+ * The task's own row and transitions reach the read model as a run's do (RunPublisher); its steps
+ * and branches as its /tasks rows (StepRows). Deterministic code only.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  CancelledFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  executeChild,
+  isCancellation,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { INVALID_RESUME_INPUT, NOT_AWAITING_INPUT, RUN_FAILED, resumeSignal, resumeUpdate, snapshotQuery } from '../messages';
+import { RunLedger } from '../run-ledger';
+import { HISTORY_EVENTS_LIMIT } from '../run-lifecycle';
+import { RunPublisher } from '../run-publisher';
+import type { ResumeInput, RunInput, RunSnapshot, WesRunRequest } from '../run-types';
+import type { TransitionType } from '../state-machine';
+import { evaluate, ExpressionError, type EvaluationContext, type StepContext } from '../task/expressions';
+import type { Branch, ParallelStep, RunStep, Step, StepRetry, WaitForInputStep } from '../task/task-definition';
+import type { wesRunV4 } from '../wes-run';
+import type { wesTaskV1 } from '../task-run';
+import { Gates } from './gates';
+import { childFailure, StepFailed } from './step-failure';
+import { StepRows } from './step-rows';
+import type { TaskInput } from './task-types';
+
+/** The task's own time limit passed. */
+class TaskTimedOut extends Error {}
+
+export class TaskExecution {
+  private readonly ledger: RunLedger;
+  private readonly publisher: RunPublisher;
+  private readonly rows: StepRows;
+  private readonly gates = new Gates();
+  private readonly steps: Record<string, StepContext>;
+  private readonly resumed = new Set<string>();
+  private readonly deadline?: number;
+  private next: number;
+
+  constructor(private readonly input: TaskInput) {
+    const { continued } = input;
+    this.ledger = new RunLedger(input.runId, continued?.ledger);
+    this.publisher = new RunPublisher(this.ledger, input, continued?.projection);
+    this.rows = new StepRows(input.runId, () => this.publisher.settled(), continued?.rows);
+    this.steps = continued?.steps ?? {};
+    this.next = continued?.next ?? 0;
+    const timeout = input.definition.timeout;
+    this.deadline = continued ? continued.deadline : timeout ? Date.now() + msToNumber(timeout) : undefined;
+  }
+
+  async run(): Promise<RunSnapshot> {
+    this.listen();
+    if (!this.input.continued) {
+      this.ledger.transition('init');
+      this.log('step');
+    }
+    const ended = await this.live();
+    await CancellationScope.nonCancellable(async () => {
+      await this.publisher.settled();
+      await this.rows.settled();
+    });
+    if (!ended) return this.continueAsNew();
+    return this.close();
+  }
+
+  private listen(): void {
+    setHandler(snapshotQuery, () => this.ledger.snapshot());
+    setHandler(resumeSignal, (input) => {
+      if (this.refusal(input ?? {}) === undefined) this.gates.give(input ?? {});
+    });
+    setHandler(
+      resumeUpdate,
+      async (input) => {
+        const gate = this.gates.give(input ?? {})!;
+        await condition(() => this.resumed.has(gate.stepId));
+        return this.ledger.snapshot();
+      },
+      {
+        validator: (input) => {
+          const refusal = this.refusal(input ?? {});
+          if (refusal) throw ApplicationFailure.create({ ...refusal, nonRetryable: true });
+        },
+      },
+    );
+  }
+
+  /** Why a resume input is refused now: no gate waits (409), or the oldest gate's schema (400). */
+  private refusal(input: ResumeInput): { type: string; message: string } | undefined {
+    if (this.gates.waiting.length === 0) return { type: NOT_AWAITING_INPUT, message: `task ${this.input.runId} is ${this.ledger.state}, not awaiting input` };
+    const problem = this.gates.refusal(input);
+    return problem === undefined ? undefined : { type: INVALID_RESUME_INPUT, message: problem };
+  }
+
+  /** Until the task ends (true) or should continue in a new execution (false). */
+  private async live(): Promise<boolean> {
+    try {
+      if (await this.withinTimeLimit(() => this.topLevelSteps())) return false;
+      const outputs = await evaluate(this.input.definition.outputs ?? {}, this.context(), ['outputs']);
+      this.ledger.outputs = outputs as Record<string, unknown>;
+      this.log('finish', { outputs: this.ledger.outputs });
+    } catch (err) {
+      this.end(err);
+    }
+    return true;
+  }
+
+  /** Runs the top-level steps from `next`; true when the task should continue as new first. */
+  private async topLevelSteps(): Promise<boolean> {
+    const { steps } = this.input.definition;
+    while (this.next < steps.length) {
+      await this.runStep(steps[this.next]);
+      this.next++;
+      const info = workflowInfo();
+      if (this.next < steps.length && (info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_LIMIT)) return true;
+    }
+    return false;
+  }
+
+  private async withinTimeLimit<T>(work: () => Promise<T>): Promise<T> {
+    if (this.deadline === undefined) return work();
+    const left = this.deadline - Date.now();
+    if (left <= 0) throw new TaskTimedOut();
+    try {
+      return await CancellationScope.withTimeout(left, work);
+    } catch (err) {
+      if (isCancellation(err) && !CancellationScope.current().consideredCancelled) throw new TaskTimedOut();
+      throw err;
+    }
+  }
+
+  /** How the task ends when its steps did not all complete. */
+  private end(err: unknown): void {
+    if (err instanceof TaskTimedOut) {
+      this.ledger.fail('timed_out', `the task's time limit (${this.input.definition.timeout}) has passed`);
+    } else if (isCancellation(err)) {
+      this.ledger.transition('cancelled', { reason: 'cancelled in Temporal' });
+    } else if (err instanceof StepFailed) {
+      this.ledger.fail(err.reason, err.message);
+    } else if (err instanceof ExpressionError) {
+      this.ledger.fail('executor_error', err.message);
+    } else {
+      // A bug here: it fails the workflow task, to be fixed and replayed.
+      throw err;
+    }
+    this.publisher.publish();
+  }
+
+  private async runStep(step: Step, parent?: string): Promise<void> {
+    this.rows.start(step.id, stepName(step), parent);
+    let outcome: StepContext;
+    try {
+      outcome = await this.withinStepTimeLimit(step, () => this.execute(step));
+    } catch (caught) {
+      if (isCancellation(caught)) this.rows.end(step.id, 'CANCELED');
+      // An expression that fails on the values it meets fails its step like a failed run.
+      const err = caught instanceof ExpressionError ? new StepFailed(step.id, 'EXECUTOR_ERROR', 'executor_error', caught.message) : caught;
+      if (!(err instanceof StepFailed)) throw err;
+      this.steps[step.id] = { state: err.wesState, outputs: {} };
+      this.rows.appendLog(step.id, err.message);
+      this.rows.end(step.id, err.wesState);
+      this.log('step', { step: step.id, state: err.wesState, error: err.message });
+      if (step.continue_on_failure) return;
+      throw err;
+    }
+    this.steps[step.id] = outcome;
+    this.rows.end(step.id, 'COMPLETE', { outputs: outcome.outputs });
+    this.log('step', { step: step.id, state: 'COMPLETE' });
+  }
+
+  private async withinStepTimeLimit(step: Step, work: () => Promise<StepContext>): Promise<StepContext> {
+    if (step.timeout === undefined) return work();
+    try {
+      return await CancellationScope.withTimeout(step.timeout, work);
+    } catch (err) {
+      // Cancelled, but not from outside: the step's own time ran out.
+      if (isCancellation(err) && !CancellationScope.current().consideredCancelled) {
+        throw new StepFailed(step.id, 'EXECUTOR_ERROR', 'timed_out', `took longer than its time limit (${step.timeout})`);
+      }
+      throw err;
+    }
+  }
+
+  private execute(step: Step): Promise<StepContext> {
+    if ('run' in step) return this.runChild(step);
+    if ('wait_for_input' in step) return this.waitForInput(step);
+    return this.runBranches(step);
+  }
+
+  /** A child run per attempt: `<task>.<step>`, then `<task>.<step>.<attempt>`. */
+  private async runChild(step: RunStep): Promise<StepContext> {
+    const { provider, ...template } = step.run;
+    const request = (await this.evaluate(template, ['steps', step.id, 'run'])) as WesRunRequest;
+    const attempts = step.retry?.maximum_attempts ?? 1;
+    let failure: StepFailed | undefined;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const runId = attempt === 1 ? `${this.input.runId}.${step.id}` : `${this.input.runId}.${step.id}.${attempt}`;
+      this.rows.update(step.id, { childRunId: runId, state: 'RUNNING' });
+      if (attempt > 1) this.rows.appendLog(step.id, `attempt ${attempt} of ${attempts}: run ${runId}`);
+      const input: RunInput = { runId, request, ...(provider ? { provider } : {}), ...(this.input.owner ? { owner: this.input.owner } : {}) };
+      try {
+        const snapshot = await executeChild<typeof wesRunV4>('wesRunV4', {
+          workflowId: runId,
+          args: [input],
+          // A task that ends any other way (terminated, timed out in Temporal) leaves no run behind.
+          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        });
+        return { state: 'COMPLETE', run_id: runId, outputs: snapshot.outputs };
+      } catch (err) {
+        // The task (or this step) is being cancelled; a child cancelled by someone else is a failure.
+        if (isCancellation(err) && CancellationScope.current().consideredCancelled) throw err;
+        failure = isCancellation(err) ? new StepFailed(step.id, 'CANCELED', 'executor_error', `run ${runId} was cancelled`) : childFailure(step.id, runId, err);
+        if (attempt === attempts) break;
+        this.rows.appendLog(step.id, failure.message);
+        await sleep(retryDelay(step.retry!, attempt));
+      }
+    }
+    throw failure!;
+  }
+
+  private async waitForInput(step: WaitForInputStep): Promise<StepContext> {
+    const prompt = String(await this.evaluate(step.wait_for_input.prompt, ['steps', step.id, 'wait_for_input', 'prompt']));
+    this.rows.update(step.id, { state: 'PAUSED', systemLogs: [prompt] });
+    const input = await this.gates.wait({ stepId: step.id, prompt, schema: step.wait_for_input.schema }, (given) => {
+      this.settleWaiting();
+      return condition(given);
+    });
+    this.log('resume', { step: step.id, input });
+    this.resumed.add(step.id);
+    return { state: 'COMPLETE', outputs: input };
+  }
+
+  /** Branches side by side; the first that fails cancels the others, and fails the step. */
+  private async runBranches(step: ParallelStep): Promise<StepContext> {
+    const scope = new CancellationScope();
+    let failure: unknown;
+    await scope.run(() =>
+      Promise.all(
+        step.parallel.branches.map(async (branch) => {
+          try {
+            await this.runBranch(branch, step.id);
+          } catch (err) {
+            failure ??= err;
+            scope.cancel();
+          }
+        }),
+      ),
+    );
+    if (failure !== undefined) throw failure;
+    return { state: 'COMPLETE', outputs: Object.fromEntries(step.parallel.branches.map((branch) => [branch.id, this.steps[branch.id].outputs])) };
+  }
+
+  /** A branch's outputs are those of its last step. */
+  private async runBranch(branch: Branch, parallelStep: string): Promise<void> {
+    this.rows.start(branch.id, `branch ${branch.id}`, parallelStep);
+    this.log('init_branch', { branch: branch.id, step: parallelStep });
+    try {
+      for (const step of branch.steps) await this.runStep(step, branch.id);
+    } catch (err) {
+      const state = err instanceof StepFailed ? err.wesState : 'CANCELED';
+      this.steps[branch.id] = { state, outputs: {} };
+      this.rows.end(branch.id, state);
+      this.log('finish_branch', { branch: branch.id, state });
+      throw err;
+    }
+    const last = branch.steps.at(-1);
+    this.steps[branch.id] = { state: 'COMPLETE', outputs: last ? this.steps[last.id].outputs : {} };
+    this.rows.end(branch.id, 'COMPLETE', { outputs: this.steps[branch.id].outputs });
+    this.log('finish_branch', { branch: branch.id, state: 'COMPLETE' });
+  }
+
+  private context(): EvaluationContext {
+    return { params: this.input.params, steps: this.steps };
+  }
+
+  private evaluate(template: unknown, at: Array<string | number>): Promise<unknown> {
+    return evaluate(template, this.context(), at);
+  }
+
+  /** Logs a transition and publishes it; a task with a gate open stays awaiting input. */
+  private log(type: TransitionType, payload?: Record<string, unknown>): void {
+    this.ledger.transition(type, payload);
+    this.settleWaiting();
+  }
+
+  /** The task is awaiting input exactly while a gate waits, whatever its branches do meanwhile. */
+  private settleWaiting(): void {
+    const waiting = this.gates.waiting;
+    if (waiting.length > 0 && this.ledger.state === 'running') {
+      this.ledger.transition('wait', { steps: waiting.map((gate) => gate.stepId), prompt: waiting[0].prompt });
+    }
+    this.publisher.publish();
+  }
+
+  private async continueAsNew(): Promise<never> {
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof wesTaskV1>({
+      ...this.input,
+      continued: {
+        ledger: this.ledger.carryOver(),
+        projection: this.publisher.cursor(),
+        next: this.next,
+        steps: this.steps,
+        rows: this.rows.carryOver(),
+        deadline: this.deadline,
+      },
+    });
+  }
+
+  private close(): RunSnapshot {
+    const snapshot = this.ledger.snapshot();
+    if (this.ledger.state === 'failed') throw ApplicationFailure.create({ type: RUN_FAILED, message: snapshot.error, nonRetryable: true, details: [snapshot] });
+    if (this.ledger.state === 'cancelled') throw new CancelledFailure('cancelled in Temporal');
+    return snapshot;
+  }
+}
+
+function stepName(step: Step): string {
+  const kind = 'run' in step ? 'run' : 'wait_for_input' in step ? 'wait_for_input' : 'parallel';
+  return `${step.id} (${kind})`;
+}
+
+/** Temporal's retry terms: `initial_interval` (1 s) times `backoff_coefficient` (2) per attempt, capped. */
+function retryDelay(retry: StepRetry, attempt: number): number {
+  const delay = msToNumber(retry.initial_interval ?? '1s') * (retry.backoff_coefficient ?? 2) ** (attempt - 1);
+  return retry.maximum_interval === undefined ? delay : Math.min(delay, msToNumber(retry.maximum_interval));
+}
