@@ -10,6 +10,7 @@ import { startFloor } from './floor/floor';
 import { history } from './figures/history';
 import { overhead } from './figures/overhead';
 import { recovery } from './figures/recovery';
+import { tasks } from './figures/tasks';
 import { throughput } from './figures/throughput';
 import { writeDoc } from './lib/doc';
 import type { BenchContext, Figure } from './lib/figure';
@@ -20,7 +21,7 @@ import { REPO_ROOT } from './lib/temporal-dev';
 import { now } from './lib/time';
 
 /** In the documented order; recovery last, since it kills the Temporal server the others use. */
-const FIGURES: Figure[] = [throughput, overhead, history, recovery];
+const FIGURES: Figure[] = [throughput, overhead, history, tasks, recovery];
 /** A bound on the whole bench: a hung product must not hang CI. */
 const BENCH_TIMEOUT_MS = 15 * 60_000;
 

@@ -43,6 +43,19 @@ export class WesClient {
     return body.run_id;
   }
 
+  /** A task (docs/tasks.md) whose definition goes as an attachment, as WES 1.1 sends workflow files. */
+  async submitTask(definition: string, params: Record<string, unknown> = {}): Promise<string> {
+    const form = new FormData();
+    for (const [name, value] of Object.entries({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'task.yaml', workflow_params: JSON.stringify(params) })) {
+      form.append(name, value);
+    }
+    form.append('workflow_attachment', new Blob([definition]), 'task.yaml');
+    const response = await fetch(`${this.base}/runs`, { method: 'POST', body: form });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`POST /runs (task): ${response.status} ${text.slice(0, 500)}`);
+    return (JSON.parse(text) as { run_id: string }).run_id;
+  }
+
   async state(runId: string): Promise<string> {
     return (await this.call<{ state: string }>('GET', `/runs/${runId}/status`)).state;
   }
