@@ -19,3 +19,8 @@ export const FAILURE_TYPES = {
   unavailable: 'ProviderUnavailable',
   invalidRequest: 'InvalidRunRequest',
 } as const;
+
+/** What went wrong, for a message: an Error's message, or whatever else was thrown. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -4,13 +4,14 @@
  * their own; a run's state lives with its provider and in its work dir, so any worker of the right
  * queue can pick up any attempt.
  */
-import { ApplicationFailure, CancelledFailure, Context, log } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { FAILURE_TYPES, InvalidRunRequestError, ProviderRejectedError } from './errors';
-import type { OperationContext, Provider, TaskReport } from './provider';
+import { errorMessage, FAILURE_TYPES, InvalidRunRequestError, ProviderRejectedError } from './errors';
+import type { OperationContext, Provider } from './provider';
 import type { ProviderRegistry } from './provider-registry';
-import type { RunProjection, RunStore, TaskRow } from '../src/database/run-store';
+import type { RunProjection, RunStore } from '../src/database/run-store';
+import { TaskReporter } from './task-reporter';
 import { removeStaging, runWorkDir, writeFileAtomic } from './work-dir';
 import { isTerminalWesState } from '../workflows/wes-state';
 import type {
@@ -38,14 +39,7 @@ const HEARTBEAT_EVERY_MS = 5_000;
 const PREPARATION_SHOWN_AFTER_MS = 1_000;
 const UNREACHABLE_BACKOFF_MAX_MS = 60_000;
 const RESULTS_ATTEMPTS = 3;
-const TASK_REPORTS_EVERY_MS = 1_000;
-/** The last report of a run's tasks waits no longer for the read model: the run's end must not. */
-const FINAL_TASK_REPORT_MS = 10_000;
 const WITH_RESULTS: readonly ProviderState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR'];
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /**
  * Runs a provider operation and classifies its failure for Temporal's retry policy:
@@ -57,7 +51,7 @@ async function callProvider<T>(provider: string, operation: string, call: () => 
     return await call();
   } catch (err) {
     if (err instanceof CancelledFailure) throw err;
-    const message = `provider '${provider}' ${operation}: ${describe(err)}`;
+    const message = `provider '${provider}' ${operation}: ${errorMessage(err)}`;
     if (err instanceof InvalidRunRequestError) {
       throw ApplicationFailure.nonRetryable(message, FAILURE_TYPES.invalidRequest);
     }
@@ -92,72 +86,6 @@ async function untilStatusMayChange(provider: Provider, run: ProviderRun, contex
   if (context.cancellationSignal.aborted) await context.cancelled;
 }
 
-function taskRow(report: TaskReport): TaskRow {
-  const { id, startTime, endTime, ...rest } = report;
-  return {
-    ...rest,
-    taskId: id,
-    ...(startTime ? { startTime: new Date(startTime) } : {}),
-    ...(endTime ? { endTime: new Date(endTime) } : {}),
-    outputs: {},
-  };
-}
-
-/**
- * Copies a run's tasks, as its provider reports them, into the read model: straight from the
- * activity, never through the workflow, whose history must not grow with a run's jobs
- * (docs/design.md, "Tasks"). Only tasks whose version changed since the last copy. A failure is
- * logged and the next copy tries again: tasks never fail a run, nor hold it up.
- */
-class TaskReporter {
-  private readonly copied = new Map<string, number>();
-  private inFlight?: Promise<void>;
-  private lastAt = 0;
-  private failing = false;
-
-  constructor(
-    private readonly provider: Provider,
-    private readonly run: ProviderRun,
-    private readonly runStore: RunStore,
-  ) {}
-
-  /** While the run goes: at most once a second, and never waited for. */
-  report(): void {
-    if (!this.provider.tasks || this.inFlight || Date.now() - this.lastAt < TASK_REPORTS_EVERY_MS) return;
-    this.inFlight = this.copy().finally(() => (this.inFlight = undefined));
-  }
-
-  /** When the run has ended: once more, waited for a while. */
-  async final(): Promise<void> {
-    if (!this.provider.tasks) return;
-    let timer: NodeJS.Timeout | undefined;
-    const copied = (async () => {
-      await this.inFlight;
-      await this.copy();
-    })();
-    try {
-      await Promise.race([copied, new Promise((resolve) => (timer = setTimeout(resolve, FINAL_TASK_REPORT_MS)))]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private async copy(): Promise<void> {
-    this.lastAt = Date.now();
-    try {
-      const reports = (await this.provider.tasks?.(this.run)) ?? [];
-      const changed = reports.filter((report) => this.copied.get(report.id) !== report.version);
-      if (changed.length > 0) await this.runStore.projectTasks(this.run.runId, changed.map(taskRow));
-      for (const report of changed) this.copied.set(report.id, report.version);
-      this.failing = false;
-    } catch (err) {
-      // Once per outage: the next copies would only say the same.
-      if (!this.failing) log.warn(`run ${this.run.runId}: its tasks could not be reported: ${describe(err)}`);
-      this.failing = true;
-    }
-  }
-}
-
 function operationContext(context: Context): OperationContext {
   return {
     signal: context.cancellationSignal,
@@ -184,7 +112,7 @@ export function createRunActivities({ registry, runStore, dataDir, hostQueue }: 
           break;
         } catch (err) {
           if (isFinal(err) || attempt === RESULTS_ATTEMPTS) {
-            news.error = describe(err);
+            news.error = errorMessage(err);
             break;
           }
           await Context.current().sleep(1000 * attempt);
@@ -281,7 +209,7 @@ export function createRunActivities({ registry, runStore, dataDir, hostQueue }: 
             status = await callProvider(ref.provider, 'status', () => provider.status(run));
           } catch (err) {
             if (isFinal(err)) throw err;
-            if (!since.unreachable) return { state: since.state, unreachable: describe(err) };
+            if (!since.unreachable) return { state: since.state, unreachable: errorMessage(err) };
             await context.sleep(backoff);
             backoff = Math.min(backoff * 2, UNREACHABLE_BACKOFF_MAX_MS);
             continue;

@@ -1,17 +1,12 @@
 /** Read-model task rows as WES 1.1 TaskLog shows them, with our extension fields (durable-wes.overlay.yaml). */
+import type { RunLog } from '../../../workflows/run-types';
 import type { WesState } from '../../../workflows/wes-state';
 import type { TaskRow } from '../../database/run-store';
 
-export interface TaskLogView {
+/** WES's `Log` (a job's `stdout`/`stderr` are paths on the engine's host for now), with a task's id. */
+export interface TaskLogView extends RunLog {
   id: string;
   name: string;
-  cmd?: string[];
-  start_time?: string;
-  end_time?: string;
-  /** A path on the engine's host, for a local engine's job. */
-  stdout?: string;
-  stderr?: string;
-  exit_code?: number;
   system_logs: string[];
   /** Extensions. */
   state: WesState;
