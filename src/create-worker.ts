@@ -6,6 +6,7 @@
 import { NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { createReadModelActivities } from '../activities/read-model-activities';
 import { createRunActivities } from '../activities/run-activities';
+import { createTaskActivities } from '../activities/task-activities';
 import type { ProviderRegistry } from '../activities/provider-registry';
 import { hostTaskQueue, providerTaskQueue } from '../workflows/task-queues';
 import type { RunStore } from './database/run-store';
@@ -52,9 +53,9 @@ export async function createRunWorkers(options: RunWorkerOptions): Promise<Worke
     namespace,
     taskQueue,
     workflowBundle: options.workflowBundle,
-    // Local activities (provider choice, read-model projections) run here, and so does the cleanup
-    // of a run that never got a provider.
-    activities: { ...runActivities, ...createReadModelActivities(options.runStore) },
+    // Local activities (provider choice, read-model projections) run here, and so do the cleanup
+    // of a run that never got a provider and the staging of a task's attachments for its steps.
+    activities: { ...runActivities, ...createReadModelActivities(options.runStore), ...createTaskActivities({ dataDir: options.dataDir }) },
     maxCachedWorkflows: 1000,
     dataConverter,
     identity,

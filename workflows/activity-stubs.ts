@@ -7,6 +7,7 @@ import { ActivityCancellationType, proxyActivities, proxyLocalActivities, type A
 import type { RetryPolicy } from '@temporalio/common';
 import type { ReadModelActivities } from '../activities/read-model-activities';
 import type { RunActivities } from '../activities/run-activities';
+import type { TaskActivities } from '../activities/task-activities';
 import type { ProviderRetry } from './run-types';
 
 const DEFAULT_PROVIDER_RETRY: ProviderRetry = { initialInterval: '1s', maximumInterval: '1m', maximumAttempts: 10 };
@@ -54,5 +55,12 @@ export const { selectProvider } = proxyLocalActivities<RunActivities>({
 export const { projectRun, projectTasks } = proxyLocalActivities<ReadModelActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { ...FOREVER, initialInterval: '200 milliseconds' },
+  localRetryThreshold: '1 second',
+});
+
+/** A step's run gets the task's attachments: a copy on the data dir every worker shares. */
+export const { shareTaskAttachments } = proxyLocalActivities<TaskActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: FOREVER,
   localRetryThreshold: '1 second',
 });

@@ -19,7 +19,7 @@ import { insideRoots, isInside, realpathOrUndefined } from '../paths';
 import type { OperationContext, Provider, ProviderCapabilities, TaskReport } from '../provider';
 import type { LocalSettings } from './config';
 import { engineVersion } from './engine-version';
-import { SCRATCH_DIR, STAGING_DIR, writeFileAtomic } from '../work-dir';
+import { ATTACHMENTS_DIR, SCRATCH_DIR, STAGING_DIR, writeFileAtomic } from '../work-dir';
 import type { ProviderRun, ProviderStatus, RunResults, WesRunRequest } from '../../workflows/run-types';
 import { engineForType, engineParameters, LOCAL_ENGINES, type EngineFiles, type LocalEngine } from './local-engines';
 import { endedJobs } from './local-jobs';
@@ -255,7 +255,7 @@ export class LocalProvider implements Provider {
     if (/^[a-z][a-z0-9+.-]*:/i.test(url)) throw new InvalidRunRequestError(`local: unsupported ${label} scheme: ${url}`);
     if (path.isAbsolute(url)) return this.insideRoots(url, url, what);
 
-    const base = path.join(run.workDir, STAGING_DIR, 'attachments');
+    const base = path.join(run.workDir, ATTACHMENTS_DIR);
     // Checked lexically first, then again after symlinks are followed.
     if (!isInside(path.resolve(base, url), base)) {
       throw new InvalidRunRequestError(`local: relative ${label} must stay inside the run's attachments: ${url}`);

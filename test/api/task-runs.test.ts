@@ -61,6 +61,24 @@ test('a task under the workflow roots is named by its path', async () => {
   expect(tasks.next_page_token).not.toBe('');
 });
 
+test("a task's step runs a workflow the task came with, by its relative path", async () => {
+  const definition = JSON.stringify({
+    dwes_task: '1.0',
+    parameters: { message: { type: 'string' } },
+    steps: [{ id: 'hello', run: { provider: 'local', workflow_url: 'hello.cwl', workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_params: { message: '{% params.message %}' } } }],
+  });
+  const response = await postMultipart(api.http, [
+    ...fieldParts({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'task.json', workflow_params: JSON.stringify({ message: 'from a task' }) }),
+    { name: 'workflow_attachment', value: definition, filename: 'task.json' },
+    { name: 'workflow_attachment', value: readFileSync(path.join(EXAMPLES, 'hello-world', 'hello.cwl')), filename: 'hello.cwl' },
+  ]).expect(200);
+  expect(await waitForState(api.http, response.body.run_id)).toBe('COMPLETE');
+  const child = (await api.http.get(`${API}/runs/${response.body.run_id}.hello`).expect(200)).body;
+  expect(child.state).toBe('COMPLETE');
+  expect(child.request.workflow_params).toEqual({ message: 'from a task' });
+  expect(child.outputs.greeting).toMatchObject({ class: 'File', size: 'from a task\n'.length });
+});
+
 const step = (id: string, params: Record<string, unknown> = {}) => ({
   id,
   run: { workflow_url: 'simulated:', workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_params: params },
@@ -73,6 +91,7 @@ describe.each([
   ['a reference to a later step', JSON.stringify({ dwes_task: '1.0', steps: [step('a', { x: '{% steps.b.outputs %}' }), step('b')] }), /steps\[0\]\.run\.workflow_params\.x/],
   ['a gate schema that does not compile', JSON.stringify({ dwes_task: '1.0', steps: [{ id: 'g', wait_for_input: { prompt: 'p', schema: { type: 'nonsense' } } }] }), /steps\[0\]\.wait_for_input\.schema/],
   ['a document that is not a task', 'just: text', /dwes_task/],
+  ['a step workflow the task did not come with', JSON.stringify({ dwes_task: '1.0', steps: [{ id: 'a', run: { workflow_url: 'missing.cwl', workflow_type: 'CWL', workflow_type_version: 'v1.2' } }] }), /steps\[0\]\.run\.workflow_url: "missing\.cwl" is relative/],
 ])('%s', (_name, definition, key) => {
   test('is a 400 that names the key', async () => {
     const response = await submitTask(definition).expect(400);

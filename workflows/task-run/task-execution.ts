@@ -22,6 +22,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
+import { shareTaskAttachments } from '../activity-stubs';
 import { INVALID_RESUME_INPUT, NOT_AWAITING_INPUT, RUN_FAILED, resumeSignal, resumeUpdate, snapshotQuery } from '../messages';
 import { RunLedger } from '../run-ledger';
 import { HISTORY_EVENTS_LIMIT } from '../run-lifecycle';
@@ -31,6 +32,7 @@ import type { TransitionType } from '../state-machine';
 import { evaluate, ExpressionError, type EvaluationContext, type StepContext } from '../task/expressions';
 import type { Branch, ParallelStep, RunStep, Step, StepRetry, WaitForInputStep } from '../task/task-definition';
 import type { wesRunV4 } from '../wes-run';
+import { isRelativeUrl } from '../workflow-url';
 import type { wesTaskV1 } from '../task-run';
 import { Gates } from './gates';
 import { childFailure, StepFailed } from './step-failure';
@@ -203,6 +205,8 @@ export class TaskExecution {
   private async runChild(step: RunStep): Promise<StepContext> {
     const { provider, ...template } = step.run;
     const request = (await this.evaluate(template, ['steps', step.id, 'run'])) as WesRunRequest;
+    // A relative workflow_url names a file the task came with (docs/tasks.md).
+    const sharesAttachments = isRelativeUrl(request.workflow_url);
     const attempts = step.retry?.maximum_attempts ?? 1;
     let failure: StepFailed | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -211,6 +215,7 @@ export class TaskExecution {
       if (attempt > 1) this.rows.appendLog(step.id, `attempt ${attempt} of ${attempts}: run ${runId}`);
       const input: RunInput = { runId, request, ...(provider ? { provider } : {}), ...(this.input.owner ? { owner: this.input.owner } : {}) };
       try {
+        if (sharesAttachments) await shareTaskAttachments(this.input.runId, runId);
         const snapshot = await executeChild<typeof wesRunV4>('wesRunV4', {
           workflowId: runId,
           args: [input],

@@ -7,11 +7,9 @@ import { openAsBlob } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { forwardedTags } from '../../run-tags';
-import { STAGING_DIR } from '../../work-dir';
+import { ATTACHMENTS_DIR } from '../../work-dir';
 import type { ProviderRun } from '../../../workflows/run-types';
 import type { RunForm } from './client';
-
-const ATTACHMENTS_DIR = path.join(STAGING_DIR, 'attachments');
 
 export interface Attachment {
   /** The `/`-separated path relative to the attachments dir. */

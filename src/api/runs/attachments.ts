@@ -6,7 +6,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { STAGING_DIR } from '../../../activities/work-dir';
+import { ATTACHMENTS_DIR } from '../../../activities/work-dir';
 
 export interface Attachment {
   /** Relative, `/`-separated, without `.` segments. */
@@ -14,8 +14,6 @@ export interface Attachment {
   /** Where the upload was received. */
   file: string;
 }
-
-export const ATTACHMENTS_DIR = path.join(STAGING_DIR, 'attachments');
 
 /** A relative path in normal form, or the reason it is not a safe one. */
 export function normalRelativePath(name: string): { path: string } | { problem: string } {
@@ -47,14 +45,6 @@ export function checkAttachments(files: Array<{ originalname: string; path: stri
     }
   }
   return attachments;
-}
-
-/**
- * Whether a workflow_url is relative, i.e. names an attachment: it has no scheme and is not an
- * absolute path (WES: "a relative URL corresponding to one of the files attached").
- */
-export function isRelativeUrl(url: string): boolean {
-  return !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(url) && !url.startsWith('/');
 }
 
 /** Moves received attachments into the run's work dir (same file system: a rename each). */

@@ -8,11 +8,15 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { insideRoots } from '../../../activities/paths';
 import { bindParameters } from '../../task-definitions/bind-parameters';
+import { eachStep } from '../../task-definitions/each-step';
 import { parseTaskDefinition } from '../../task-definitions/parse-task-definition';
-import { TASK_FORMAT_VERSION, TASK_WORKFLOW_TYPE } from '../../../workflows/task/task-definition';
+import { TaskDefinitionError } from '../../task-definitions/task-definition-error';
+import { expressionOf } from '../../../workflows/task/expressions';
+import { TASK_FORMAT_VERSION, TASK_WORKFLOW_TYPE, type TaskDefinition } from '../../../workflows/task/task-definition';
 import type { TaskInput } from '../../../workflows/task-run/task-types';
 import type { WesRunRequest } from '../../../workflows/run-types';
-import { isRelativeUrl, normalRelativePath, type Attachment } from './attachments';
+import { isRelativeUrl } from '../../../workflows/workflow-url';
+import { normalRelativePath, type Attachment } from './attachments';
 
 export function isTaskRequest(request: WesRunRequest): boolean {
   return request.workflow_type.toUpperCase() === TASK_WORKFLOW_TYPE;
@@ -29,6 +33,7 @@ export async function taskInput(
   }
   const text = await readFile(await definitionFile(request.workflow_url, attachments, workflowRoots), 'utf8');
   const definition = parseTaskDefinition(text, request.workflow_url);
+  checkStepWorkflows(definition, attachments, request.workflow_url);
   const params = bindParameters(definition, request.workflow_params ?? {}, request.workflow_url);
   return { ...base, definition, params };
 }
@@ -46,4 +51,16 @@ async function definitionFile(url: string, attachments: Attachment[], workflowRo
   const real = await insideRoots(file, workflowRoots);
   if (real === undefined) throw new BadRequestException(`workflow_url ${url} is not a file under the workflow roots`);
   return real;
+}
+
+/** A step's relative workflow_url must name one of the task's attachments, which its run gets. */
+function checkStepWorkflows(definition: TaskDefinition, attachments: Attachment[], source: string): void {
+  for (const { step, at } of eachStep(definition.steps)) {
+    const url = 'run' in step ? step.run.workflow_url : undefined;
+    if (url === undefined || expressionOf(url) !== undefined || !isRelativeUrl(url)) continue;
+    const normal = normalRelativePath(url);
+    if (!('path' in normal) || !attachments.some((attachment) => attachment.path === normal.path)) {
+      throw new TaskDefinitionError(source, [...at, 'run', 'workflow_url'], `${JSON.stringify(url)} is relative, but no workflow_attachment of the task has that path`);
+    }
+  }
 }
