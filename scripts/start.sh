@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
-command -v cwltool >/dev/null || echo "start: cwltool is not installed (apt-get install cwltool): local CWL runs will fail" >&2
+source scripts/engines.sh
 npm run --silent build
 exec node dist/src/main.js

@@ -3,9 +3,8 @@
 # dev server that the tests start from the CLI binary temporal-dev.sh installs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+[ -d node_modules ] || npm ci --no-audit --no-fund
 ./temporal-dev.sh install
-for engine in cwltool snakemake; do
-  command -v "$engine" >/dev/null || { echo "$engine is missing: apt-get install $engine (see .ci/run)" >&2; exit 1; }
-done
+source scripts/engines.sh
 npx tsc --noEmit -p tsconfig.json
 npx jest "$@"

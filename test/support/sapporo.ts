@@ -7,8 +7,8 @@
  *
  * sapporo starts every run as `/bin/bash <run.sh> <run_dir>`, and its own run.sh runs each engine in
  * Docker. There is no Docker engine here, so it is given `test/support/sapporo/run.sh` instead
- * (--run-sh): the same contract, with cwltool run from PATH (Debian's /usr/bin/cwltool); that
- * script needs `jq`, and `sapporo-cli` from the venv (put first on PATH). Its service-info is
+ * (--run-sh): the same contract, with cwltool run from PATH; that script needs `python3`, and
+ * `sapporo-cli` from the venv (put first on PATH). Its service-info is
  * ours too (--service-info): CWL only, and the cwltool version that is installed, not the one of
  * sapporo's image.
  *
@@ -69,9 +69,8 @@ async function cwltoolVersion(): Promise<string> {
 
 export async function startSapporo(options: { startTimeoutMs?: number } = {}): Promise<Sapporo> {
   const server = await ensureSapporo();
-  // run.sh needs both; better said now than as a run's SYSTEM_ERROR.
+  // run.sh needs it; better said now than as a run's SYSTEM_ERROR.
   const version = await cwltoolVersion();
-  await run('jq', ['--version']);
   const port = await freePort();
   const dir = await makePeerDir('sapporo-');
   const runs = path.join(dir, 'runs');

@@ -4,7 +4,7 @@
  *
  * It is installed, once, into a venv under `.cache/wes-service-venv`; a venv that has
  * `bin/wes-server` and the `.installed` marker is used as it is. Its cwltool backend runs the
- * `cwltool` found on PATH (Debian's /usr/bin/cwltool), without Docker.
+ * `cwltool` found on PATH (scripts/engines.sh), without Docker.
  * Each server runs in a temp dir of its own (its runs go to `<dir>/workflows`, its temp files to
  * `<dir>/tmp`), in a process group of its own, so that stopping it ends everything it started
  * (cwltool runs it started may outlive the server itself).

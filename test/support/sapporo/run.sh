@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # sapporo's run script (its --run-sh / SAPPORO_RUN_SH) for the tests: runs CWL with the cwltool
-# on PATH (Debian's /usr/bin/cwltool) instead of cwltool in Docker; any other engine is an
+# on PATH (the one scripts/engines.sh set up) instead of cwltool in Docker; any other engine is an
 # EXECUTOR_ERROR, as in sapporo's own run.sh. Otherwise it keeps that script's contract:
 #
 #   called  /bin/bash run.sh <run_dir>, cwd <run_dir>, stdout/stderr to <run_dir>/stdout.log and
@@ -35,8 +35,13 @@ wf_engine_params_file="${run_dir}/workflow_engine_params.txt"
 cmd="${run_dir}/cmd.txt"
 tmp_dir="${run_dir}/tmp"
 
-wf_engine=$(jq -r '.workflow_engine' "${run_request}")
-wf_url=$(jq -r '.workflow_url' "${run_request}")
+# A field of a JSON file, as `jq -r` prints it ("null" when absent), with the Python every host has.
+function json_field() {
+    python3 -c 'import json, sys; value = json.load(open(sys.argv[1])).get(sys.argv[2]); print("null" if value is None else value)' "$1" "$2"
+}
+
+wf_engine=$(json_field "${run_request}" workflow_engine)
+wf_url=$(json_field "${run_request}" workflow_url)
 wf_engine_params=$(head -n 1 "${wf_engine_params_file}")
 cancel_grace_seconds="${SAPPORO_CANCEL_GRACE_SECONDS:-30}"
 
