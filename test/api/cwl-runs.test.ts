@@ -151,3 +151,22 @@ test("a running local run's stderr is readable through the API, and its run log 
   await api.http.post(`${API}/runs/${runId}/cancel`).expect(200);
   expect(await waitForState(api.http, runId)).toBe('CANCELED');
 });
+
+test('the logs of a run whose engine never started are empty, not missing', async () => {
+  const held = await postMultipart(api.http, [
+    ...fieldParts({ workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: 'hello.cwl', workflow_params: '{"message":"held"}', require_approval: 'true' }),
+    { name: 'workflow_attachment', value: HELLO, filename: 'hello.cwl' },
+  ]).expect(200);
+  const runId: string = held.body.run_id;
+  expect(await waitForState(api.http, runId, (state) => state === 'PAUSED')).toBe('PAUSED');
+  for (const stream of ['stdout', 'stderr']) {
+    const response = await api.http.get(`${API}/runs/${runId}/logs/${stream}`).expect(200);
+    expect(response.type).toBe('text/plain');
+    expect(response.text).toBe('');
+  }
+  // A provider that keeps no log: as empty.
+  const simulated = await api.http.post(`${API}/runs`).send({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: 0 } }).expect(200);
+  expect(await waitForState(api.http, simulated.body.run_id)).toBe('COMPLETE');
+  expect((await api.http.get(`${API}/runs/${simulated.body.run_id}/logs/stdout`).expect(200)).text).toBe('');
+  await api.http.post(`${API}/runs/${runId}/cancel`).expect(200);
+});

@@ -1,8 +1,9 @@
 /**
  * Extension: a run's stdout and stderr, readable while it runs. Local runs are read from the
- * engine's log files in the shared data dir; other providers' logs are where they say they are.
+ * engine's log files in the shared data dir; other providers' logs are where they say they are;
+ * a run with nothing to show (yet) answers an empty log, not a 404: the run exists.
  */
-import { Controller, Get, Inject, NotFoundException, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
@@ -34,13 +35,15 @@ export class LogsController {
     if (isLocalRun(this.registry, row)) {
       const process = localProcess(runWorkDir(this.config.dataDir, runId));
       const file = stream === 'stdout' ? process.stdoutPath : process.stderrPath;
-      if (!(await access(file).then(() => true, () => false))) throw new NotFoundException(`run ${runId} has no ${stream} yet`);
       response.type('text/plain');
+      // A run whose engine has not started (or never will) has written nothing yet.
+      if (!(await access(file).then(() => true, () => false))) return void response.send('');
       createReadStream(file).pipe(response);
       return;
     }
     const location = row.runLog[stream];
     if (location && /^https?:\/\//i.test(location)) return response.redirect(location);
-    throw new NotFoundException(`run ${runId} has no ${stream} this service can show`);
+    // Nothing this service can show: a run that never started, or a provider that keeps no log.
+    response.type('text/plain').send('');
   }
 }
