@@ -249,11 +249,11 @@ export class LocalProvider implements Provider {
       } catch (err) {
         throw new InvalidRunRequestError(`local: bad file URL ${url}: ${(err as Error).message}`);
       }
-      return this.insideRoots(file, url, what);
+      return this.absolute(run, file, url, what);
     }
     const label = what === 'workflow' ? 'workflow_url' : 'input location';
     if (/^[a-z][a-z0-9+.-]*:/i.test(url)) throw new InvalidRunRequestError(`local: unsupported ${label} scheme: ${url}`);
-    if (path.isAbsolute(url)) return this.insideRoots(url, url, what);
+    if (path.isAbsolute(url)) return this.absolute(run, url, url, what);
 
     const base = path.join(run.workDir, ATTACHMENTS_DIR);
     // Checked lexically first, then again after symlinks are followed.
@@ -269,6 +269,22 @@ export class LocalProvider implements Provider {
       throw new InvalidRunRequestError(`local: ${what} ${url} links outside the run's attachments`);
     }
     return this.checkKind(real, url, what);
+  }
+
+  /**
+   * An absolute path: inside the workflow roots; or, for an input outside them, the attachment
+   * whose path is the longest tail of it. Clients such as wes-client name an input by its path on
+   * their own machine (`file:///home/me/data/one.txt`) and upload it by its name (`one.txt`).
+   */
+  private async absolute(run: ProviderRun, file: string, url: string, what: 'workflow' | 'input'): Promise<string> {
+    if (what === 'input' && (await insideRoots(file, this.settings.workflowRoots)) === undefined) {
+      const segments = file.split(path.sep).filter(Boolean);
+      for (let first = 0; first < segments.length; first++) {
+        const attached = segments.slice(first).join('/');
+        if ((await realpathOrUndefined(path.join(run.workDir, ATTACHMENTS_DIR, attached))) !== undefined) return this.resolveReference(run, attached, what);
+      }
+    }
+    return this.insideRoots(file, url, what);
   }
 
   private async insideRoots(file: string, url: string, what: 'workflow' | 'input'): Promise<string> {

@@ -100,6 +100,23 @@ test('a CWL workflow with a file input: the input is an attachment named relativ
   expect(readFileSync(log.body.outputs.count.path, 'utf8')).toMatch(/^4 /);
 });
 
+test("a file input named by its path on the client's machine resolves to the attachment of that name (wes-client)", async () => {
+  const created = await postMultipart(api.http, [
+    ...fieldParts({
+      workflow_type: 'CWL',
+      workflow_type_version: 'v1.2',
+      workflow_url: 'wc.cwl',
+      workflow_params: JSON.stringify({ text: { class: 'File', location: 'file:///home/someone/data/words.txt' } }),
+      tags: JSON.stringify({ wes_provider: 'local' }),
+    }),
+    { name: 'workflow_attachment', filename: 'wc.cwl', value: readFileSync(path.join(EXAMPLES, 'word-count', 'wc.cwl')) },
+    { name: 'workflow_attachment', filename: 'words.txt', value: 'one two three\n' },
+  ]).expect(200);
+  expect(await waitForState(api.http, created.body.run_id)).toBe('COMPLETE');
+  const log = await api.http.get(`${API}/runs/${created.body.run_id}`).expect(200);
+  expect(readFileSync(log.body.outputs.count.path, 'utf8')).toMatch(/^3 /);
+});
+
 test('a file input outside the attachments and the allowed roots fails the run before it starts', async () => {
   const { body } = await api.http
     .post(`${API}/runs`)
