@@ -83,38 +83,30 @@ test('a run submitted as JSON names a workflow inside the allowed roots', async 
   expect(await waitForState(api.http, created.body.run_id)).toBe('COMPLETE');
 });
 
-test('a CWL workflow with a file input: the input is an attachment named relatively', async () => {
+/** word-count with its text input attached as `attachment`, named in workflow_params by `location`; the words it counted. */
+async function countWords(location: string, attachment: string, text: string): Promise<string> {
   const created = await postMultipart(api.http, [
     ...fieldParts({
       workflow_type: 'CWL',
       workflow_type_version: 'v1.2',
       workflow_url: 'wc.cwl',
-      workflow_params: JSON.stringify({ text: { class: 'File', location: 'data/words.txt' } }),
+      workflow_params: JSON.stringify({ text: { class: 'File', location } }),
       tags: JSON.stringify({ wes_provider: 'local' }),
     }),
     { name: 'workflow_attachment', filename: 'wc.cwl', value: readFileSync(path.join(EXAMPLES, 'word-count', 'wc.cwl')) },
-    { name: 'workflow_attachment', filename: 'data/words.txt', value: 'one two three four\n' },
+    { name: 'workflow_attachment', filename: attachment, value: text },
   ]).expect(200);
   expect(await waitForState(api.http, created.body.run_id)).toBe('COMPLETE');
   const log = await api.http.get(`${API}/runs/${created.body.run_id}`).expect(200);
-  expect(readFileSync(log.body.outputs.count.path, 'utf8')).toMatch(/^4 /);
+  return readFileSync(log.body.outputs.count.path, 'utf8');
+}
+
+test('a CWL workflow with a file input: the input is an attachment named relatively', async () => {
+  expect(await countWords('data/words.txt', 'data/words.txt', 'one two three four\n')).toMatch(/^4 /);
 });
 
 test("a file input named by its path on the client's machine resolves to the attachment of that name (wes-client)", async () => {
-  const created = await postMultipart(api.http, [
-    ...fieldParts({
-      workflow_type: 'CWL',
-      workflow_type_version: 'v1.2',
-      workflow_url: 'wc.cwl',
-      workflow_params: JSON.stringify({ text: { class: 'File', location: 'file:///home/someone/data/words.txt' } }),
-      tags: JSON.stringify({ wes_provider: 'local' }),
-    }),
-    { name: 'workflow_attachment', filename: 'wc.cwl', value: readFileSync(path.join(EXAMPLES, 'word-count', 'wc.cwl')) },
-    { name: 'workflow_attachment', filename: 'words.txt', value: 'one two three\n' },
-  ]).expect(200);
-  expect(await waitForState(api.http, created.body.run_id)).toBe('COMPLETE');
-  const log = await api.http.get(`${API}/runs/${created.body.run_id}`).expect(200);
-  expect(readFileSync(log.body.outputs.count.path, 'utf8')).toMatch(/^3 /);
+  expect(await countWords('file:///home/someone/data/words.txt', 'words.txt', 'one two three\n')).toMatch(/^3 /);
 });
 
 test('a file input outside the attachments and the allowed roots fails the run before it starts', async () => {
