@@ -4,7 +4,7 @@
  * take alternatives and titles from the failing schemas.
  */
 import type { ErrorObject } from 'ajv';
-import type { KeyPath } from '../../workflows/task/key-path';
+import { keyPathOf, type KeyPath } from '../../workflows/task/key-path';
 
 export interface SchemaViolation {
   at: KeyPath;
@@ -27,7 +27,7 @@ function reported(errors: ErrorObject[]): ErrorObject {
 
 function describe(error: ErrorObject): SchemaViolation {
   // A key refused by `propertyNames` is named by the error, not by its path.
-  const at = [...pathOf(error.instancePath), ...(error.propertyName === undefined ? [] : [error.propertyName])];
+  const at = [...keyPathOf(error.instancePath), ...(error.propertyName === undefined ? [] : [error.propertyName])];
   switch (error.keyword) {
     case 'anyOf': {
       const names = (error.schema as { required?: string[] }[]).flatMap((alternative) => alternative.required ?? []);
@@ -48,13 +48,4 @@ function describe(error: ErrorObject): SchemaViolation {
     default:
       return { at, problem: error.message ?? error.keyword };
   }
-}
-
-/** A JSON pointer (`/steps/0/id`) as a key path. */
-function pathOf(pointer: string): KeyPath {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
 }

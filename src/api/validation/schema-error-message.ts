@@ -3,13 +3,11 @@
  * `tags.x must be a string`, `unknown field 'workflow_prams'`, `page_size must be <= 1000`.
  */
 import type { ErrorObject } from 'ajv';
+import { formatKey, keyPathOf } from '../../../workflows/task/key-path';
 
 /** `state` and `/0` → `state[0]`; `` and `/tags/x` → `tags.x`; nothing at all → the request body. */
 function fieldName(root: string, instancePath: string, child?: string): string {
-  const segments = instancePath.split('/').slice(1).map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
-  if (child !== undefined) segments.push(child);
-  const name = segments.reduce((name, segment) => (/^\d+$/.test(segment) ? `${name}[${segment}]` : name ? `${name}.${segment}` : segment), root);
-  return name || 'the request body';
+  return formatKey([...(root ? [root] : []), ...keyPathOf(instancePath), ...(child === undefined ? [] : [child])]) || 'the request body';
 }
 
 const withArticle = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
