@@ -19,6 +19,8 @@ export function sendLocalFile(file: string, response: Response): Promise<void> {
     response.sendFile(file, { dotfiles: 'allow' }, (error?: Error) => {
       const err = error as SendError | undefined;
       if (!err || err.code === 'ECONNABORTED' || response.headersSent) return resolve();
+      // What `send` set for the file would describe the ErrorResponse instead.
+      for (const name of ['Content-Type', 'Content-Length', 'ETag', 'Last-Modified']) response.removeHeader(name);
       if (err.status === HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE) {
         for (const [name, value] of Object.entries(err.headers ?? {})) response.setHeader(name, value);
         return reject(new HttpException(`the range ${response.req.get('range')} is not within the file`, HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE));
