@@ -8,6 +8,7 @@ import { readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { OUTPUTS_DIR, runWorkDir } from '../../activities/work-dir';
 import { API, createApiHarness, download, expectSchema, fieldParts, postMultipart, waitForState, type ApiHarness } from '../support/api-harness';
+import { EXAMPLES } from '../support/harness';
 
 const TOOL = readFileSync(path.join(__dirname, '..', 'fixtures', 'cwltool', 'files-and-directory.cwl'));
 const GREETING = 'hello there\n';
@@ -97,14 +98,17 @@ test('RunLog.outputs: every File and Directory location and path is its download
   expect(greeting).toMatchObject({ class: 'File', basename: 'greeting.txt', size: GREETING.length, checksum: expect.stringMatching(/^sha1\$/) });
 });
 
+// request.json lies beside the outputs dir, in the run's work dir: a path that climbs would find it.
 test.each([
-  ['a parent segment', '..%2F..%2Frequest.json'],
-  ['a parent segment, dots encoded', '%2e%2e/%2e%2e/request.json'],
+  ['a parent segment', '..%2Frequest.json'],
+  ['a parent segment, dots encoded', '%2e%2e/request.json'],
+  ['a parent segment further in', 'report/..%2F..%2Frequest.json'],
   ['an absolute path', '%2Fetc%2Fpasswd'],
   ['an empty segment', 'report//a%20b.txt'],
   ['a NUL', 'greeting.txt%00.png'],
   ['a file that is not there', 'nothing.txt'],
 ])('%s names no output: 404 ErrorResponse', async (_what, wanted) => {
+  expect(await onDisk('../request.json')).toContain('files-and-directory.cwl');
   const response = await api.http.get(`${outputs}/${wanted}`).expect(404);
   expect(response.body).toEqual({ msg: expect.any(String), status_code: 404 });
 });
@@ -135,4 +139,33 @@ test('a run without files (simulated) lists none, and has no output to download'
   expect((await api.http.get(`${API}/runs/${body.run_id}/outputs`).expect(200)).body).toEqual({ files: [] });
   await api.http.get(`${API}/runs/${body.run_id}/outputs/anything.txt`).expect(404);
   await api.http.get(`${API}/runs/run-00000000-0000-0000-0000-000000000000/outputs`).expect(404);
+});
+
+test("a Snakemake run's outputs: its files, not Snakemake's records, and RunLog.outputs linking them", async () => {
+  const { body } = await api.http
+    .post(`${API}/runs`)
+    .send({
+      workflow_type: 'SMK',
+      workflow_type_version: '1.0',
+      workflow_url: path.join(EXAMPLES, 'snakemake-hello', 'Snakefile'),
+      workflow_params: { message: 'snake outputs' },
+      tags: { wes_provider: 'local' },
+    })
+    .expect(200);
+  expect(await waitForState(api.http, body.run_id)).toBe('COMPLETE');
+  const smkOutputs = `${API}/runs/${body.run_id}/outputs`;
+  const list = (await api.http.get(smkOutputs).expect(200)).body;
+  expect(list.files.map((file: { path: string }) => file.path)).toEqual(['results/greeting.txt', 'results/words.txt']);
+  const log = (await api.http.get(`${API}/runs/${body.run_id}`).expect(200)).body;
+  expect(new URL(log.outputs['results/greeting.txt'].location).pathname).toBe(`${smkOutputs}/results/greeting.txt`);
+  expect(await download(api.http, log.outputs['results/greeting.txt'].location)).toBe('snake outputs\n');
+  await api.http.get(`${smkOutputs}/.snakemake/log`).expect(404);
+});
+
+test('the outputs routes and their schemas are in the served document, marked as ours', async () => {
+  const document = (await api.http.get('/docs-json').expect(200)).body;
+  expect(document.paths['/runs/{run_id}/outputs'].get['x-durable-wes-extension']).toBe(true);
+  expect(document.paths['/runs/{run_id}/outputs/{path}'].get['x-durable-wes-extension']).toBe(true);
+  expect(Object.keys(document.paths['/runs/{run_id}/outputs/{path}'].get.responses)).toEqual(expect.arrayContaining(['200', '206', '302', '404', '416', '502', '503']));
+  for (const schema of ['OutputFile', 'OutputFileList']) expect(document.components.schemas[schema]['x-durable-wes-extension']).toBe(true);
 });
