@@ -12,7 +12,7 @@ export type OutputTarget =
   | { kind: 'file'; file: string }
   /** A directory of the outputs: the files in it (and below). */
   | { kind: 'directory'; entries: OutputEntry[] }
-  /** A file at a remote WES, fetched and streamed through, with the provider's token when it is the provider's. */
+  /** A file at a remote WES, fetched and streamed through, with the provider's token if it has one. */
   | { kind: 'proxy'; url: string; token?: string; timeoutMs: number }
   /** A file the client fetches from elsewhere itself, e.g. a presigned S3 URL. */
   | { kind: 'redirect'; url: string };

@@ -1,8 +1,10 @@
 /**
- * The outputs of a run on a remote WES (the `wes` provider): the http(s) File and Directory objects of
- * the outputs the remote reported, named by their place under the deepest URL directory they all share.
- * Only those are served, proxied from the remote; a remote's file:// locations are on its own disk,
- * out of reach, and stay as they are.
+ * The outputs of a run on a remote WES (the `wes` provider): the File and Directory objects of the
+ * outputs the remote reported that lie on the remote's own server (the origin of the provider's
+ * `baseUrl`), named by their place under the deepest URL directory they all share. Only those are
+ * served, proxied from the remote with the provider's token. A location elsewhere is not fetched from
+ * here (neither the token nor our network goes where a remote points), and a remote's file://
+ * locations are on its own disk: both stay as they are.
  */
 import type { WesSettings } from '../../../activities/providers/config';
 import { cwlFileObjects } from './cwl-files';
@@ -30,10 +32,12 @@ export class RemoteOutputs implements OutputSource {
     outputs: Record<string, unknown>,
     private readonly settings: Pick<WesSettings, 'baseUrl' | 'token' | 'requestTimeoutMs'>,
   ) {
+    const remote = new URL(settings.baseUrl).origin;
     const found = cwlFileObjects(outputs).flatMap((object) => {
       if (!isHttp(object.location)) return [];
       try {
-        return [{ object, url: new URL(object.location) }];
+        const url = new URL(object.location);
+        return url.origin === remote ? [{ object, url }] : [];
       } catch {
         return [];
       }
@@ -81,10 +85,8 @@ export class RemoteOutputs implements OutputSource {
     return undefined;
   }
 
-  /** The provider's token goes only to the provider's own server, not to wherever a remote points. */
   private proxy(url: string): OutputTarget {
-    const own = new URL(url).origin === new URL(this.settings.baseUrl).origin;
-    return { kind: 'proxy', url, timeoutMs: this.settings.requestTimeoutMs, ...(own && this.settings.token ? { token: this.settings.token } : {}) };
+    return { kind: 'proxy', url, timeoutMs: this.settings.requestTimeoutMs, ...(this.settings.token ? { token: this.settings.token } : {}) };
   }
 }
 
