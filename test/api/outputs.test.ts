@@ -169,3 +169,20 @@ test('the outputs routes and their schemas are in the served document, marked as
   expect(Object.keys(document.paths['/runs/{run_id}/outputs/{path}'].get.responses)).toEqual(expect.arrayContaining(['200', '206', '302', '404', '416', '502', '503']));
   for (const schema of ['OutputFile', 'OutputFileList']) expect(document.components.schemas[schema]['x-durable-wes-extension']).toBe(true);
 });
+
+test("a task run's outputs that are files of its steps' runs link to those runs' download URLs", async () => {
+  const definition = JSON.stringify({
+    dwes_task: '1.0',
+    steps: [{ id: 'hello', run: { provider: 'local', workflow_url: 'hello.cwl', workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_params: { message: 'from a step' } } }],
+    outputs: { greeting: '{% steps.hello.outputs.greeting %}' },
+  });
+  const { body } = await postMultipart(api.http, [
+    ...fieldParts({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'task.json' }),
+    { name: 'workflow_attachment', value: definition, filename: 'task.json' },
+    { name: 'workflow_attachment', value: readFileSync(path.join(EXAMPLES, 'hello-world', 'hello.cwl')), filename: 'hello.cwl' },
+  ]).expect(200);
+  expect(await waitForState(api.http, body.run_id)).toBe('COMPLETE');
+  const { greeting } = (await api.http.get(`${API}/runs/${body.run_id}`).expect(200)).body.outputs;
+  expect(new URL(greeting.location).pathname).toBe(`${API}/runs/${body.run_id}.hello/outputs/hello.txt`);
+  expect(await download(api.http, greeting.location)).toBe('from a step\n');
+});
