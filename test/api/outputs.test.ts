@@ -62,6 +62,12 @@ test('a file downloads whole, with its type, length, validators, and answers a c
   expect((await api.http.get(`${outputs}/report/deeper/b.csv`).expect(200)).headers['content-type']).toMatch(/^text\/csv/);
 });
 
+test('HEAD tells the size and validators of a file without its bytes', async () => {
+  const response = await api.http.head(`${outputs}/greeting.txt`).expect(200);
+  expect(response.headers).toMatchObject({ 'content-length': String(GREETING.length), 'accept-ranges': 'bytes', etag: expect.any(String) });
+  expect(response.text).toBeUndefined();
+});
+
 test('a range is a 206 with those bytes; a suffix range too', async () => {
   const part = await api.http.get(`${outputs}/greeting.txt`).set('Range', 'bytes=6-10').expect(206);
   expect(part.text).toBe('there');

@@ -92,8 +92,10 @@ export class RequestValidator {
     // Nest's route, e.g. /ga4gh/wes/v1/runs/:run_id, is the document's /runs/{run_id}.
     // A wildcard (`*path`) is a path parameter of many segments.
     const route = (request.route.path as string).slice(API_PREFIX.length + 1).replace(/[:*](\w+)/g, '{$1}');
-    const operation = this.operations.get(`${request.method} ${route}`);
-    if (!operation) throw new Error(`the API's document has no operation ${request.method} ${route}`);
+    // Express answers HEAD with the GET route (HTTP: the same answer without its body).
+    const method = request.method === 'HEAD' && !this.operations.has(`HEAD ${route}`) ? 'GET' : request.method;
+    const operation = this.operations.get(`${method} ${route}`);
+    if (!operation) throw new Error(`the API's document has no operation ${method} ${route}`);
     const valid: ValidatedRequest = { path: {}, query: {}, headers: {}, body: undefined };
     for (const parameter of operation.parameters) {
       const raw = parameter.in === 'path' ? pathParameter(request.params[parameter.name]) : parameter.in === 'query' ? request.query[parameter.name] : request.headers[parameter.name.toLowerCase()];
