@@ -15,6 +15,8 @@ export function runWorkDir(dataDir: string, runId: string): string {
 /** What cleanup removes: inputs staged for the engine and its scratch space. Logs and outputs stay. */
 export const STAGING_DIR = 'staging';
 export const SCRATCH_DIR = 'tmp';
+/** Where a local engine writes the run's outputs; they stay, and the API serves them (docs/design.md, "Outputs"). */
+export const OUTPUTS_DIR = 'outputs';
 /** Where the API stages a run's workflow_attachment files, by their relative paths. */
 export const ATTACHMENTS_DIR = path.join(STAGING_DIR, 'attachments');
 

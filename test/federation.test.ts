@@ -9,25 +9,31 @@ import path from 'node:path';
 import request from 'supertest';
 import { parseProvidersConfig } from '../activities/providers/config';
 import { RUN_ID_TAG } from '../activities/run-tags';
-import { API, createApiHarness, fieldParts, postMultipart, waitForState, type ApiHarness } from './support/api-harness';
+import { API, createApiHarness, download, fieldParts, postMultipart, waitForState, type ApiHarness } from './support/api-harness';
 import { freePort } from './support/free-port';
 import { EXAMPLES, FAST_RETRY, finalSnapshot, TEST_PROVIDERS, waitForSnapshot } from './support/harness';
 
 let back: ApiHarness;
 let front: ApiHarness;
 let backUrl: string;
+/** The back again, with auth on: the front's provider `guarded` reaches it with a token. */
+let guardedUrl: string;
 
 beforeAll(async () => {
   // The back runs CWL for real, on its local provider.
   back = await createApiHarness({ providers: { ...TEST_PROVIDERS, default: 'local' } });
   await back.app.listen(0, '127.0.0.1');
   backUrl = `http://127.0.0.1:${(back.app.getHttpServer().address() as AddressInfo).port}${API}`;
+  const guarded = await back.createApp({ authTokens: new Map([['front-token', 'front']]) });
+  await guarded.app.listen(0, '127.0.0.1');
+  guardedUrl = `http://127.0.0.1:${(guarded.app.getHttpServer().address() as AddressInfo).port}${API}`;
   front = await createApiHarness({
     providers: parseProvidersConfig(
       {
         default: 'back',
         providers: {
           back: { kind: 'wes', baseUrl: backUrl, pollIntervalMs: 200 },
+          guarded: { kind: 'wes', baseUrl: guardedUrl, token: 'front-token', pollIntervalMs: 200 },
           nowhere: { kind: 'wes', baseUrl: `http://127.0.0.1:${await freePort()}${API}`, requestTimeoutMs: 2000 },
         },
       },
@@ -61,10 +67,53 @@ test('a CWL run uploaded to the front completes on the back, with its outputs', 
 
   const log = (await front.http.get(`${API}/runs/${body.run_id}`).expect(200)).body;
   const greeting = log.outputs.greeting as { location: string };
-  expect(readFileSync(new URL(greeting.location), 'utf8')).toBe('federated hello\n');
+  // The front's own URL, proxied from the back's.
+  expect(new URL(greeting.location).pathname).toBe(`${API}/runs/${body.run_id}/outputs/hello.txt`);
+  expect(await download(front.http, greeting.location)).toBe('federated hello\n');
   const backRun = await backRunOf(body.run_id);
   expect(backRun.state).toBe('COMPLETE');
   expect(log.run_log.system_logs).toContain(`remote run: ${backUrl}/runs/${backRun.run_id}`);
+});
+
+test("the outputs of a run on the back are the front's, proxied: listed, whole, by range, 416, 404", async () => {
+  const { body } = await front.http
+    .post(`${API}/runs`)
+    .send({ workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: path.join(EXAMPLES, 'hello-world', 'hello.cwl'), workflow_params: { message: 'proxied bytes' } })
+    .expect(200);
+  expect(await waitForState(front.http, body.run_id)).toBe('COMPLETE');
+  const outputs = `${API}/runs/${body.run_id}/outputs`;
+  const list = (await front.http.get(outputs).expect(200)).body;
+  expect(list.files).toEqual([{ path: 'hello.txt', size: 'proxied bytes\n'.length, url: expect.stringMatching(new RegExp(`${outputs}/hello\\.txt$`)) }]);
+  const whole = await front.http.get(`${outputs}/hello.txt`).expect(200);
+  expect(whole.text).toBe('proxied bytes\n');
+  expect(whole.headers).toMatchObject({ 'content-type': 'text/plain; charset=utf-8', 'accept-ranges': 'bytes', etag: expect.any(String) });
+  const part = await front.http.get(`${outputs}/hello.txt`).set('Range', 'bytes=8-12').expect(206);
+  expect(part.text).toBe('bytes');
+  expect(part.headers['content-range']).toBe(`bytes 8-12/${'proxied bytes\n'.length}`);
+  const beyond = await front.http.get(`${outputs}/hello.txt`).set('Range', 'bytes=1000-').expect(416);
+  expect(beyond.body.status_code).toBe(416);
+  expect(beyond.headers['content-range']).toBe(`bytes */${'proxied bytes\n'.length}`);
+  await front.http.get(`${outputs}/other.txt`).expect(404);
+});
+
+test("the provider's token goes with the proxied download to a remote that asks for one", async () => {
+  const { body } = await front.http
+    .post(`${API}/runs`)
+    .send({
+      workflow_type: 'CWL',
+      workflow_type_version: 'v1.2',
+      workflow_url: path.join(EXAMPLES, 'hello-world', 'hello.cwl'),
+      workflow_params: { message: 'behind a token' },
+      tags: { wes_provider: 'guarded' },
+    })
+    .expect(200);
+  expect(await waitForState(front.http, body.run_id)).toBe('COMPLETE');
+  const { greeting } = (await front.http.get(`${API}/runs/${body.run_id}`).expect(200)).body.outputs;
+  expect(await download(front.http, greeting.location)).toBe('behind a token\n');
+  // The read model keeps the back's URL, which answers nobody without the token.
+  const atTheBack = new URL(((await front.harness.runStore.get(body.run_id))!.outputs.greeting as { location: string }).location);
+  expect(atTheBack.origin).toBe(new URL(guardedUrl).origin);
+  await request(atTheBack.origin).get(atTheBack.pathname).expect(401);
 });
 
 test('cancel on the front cancels the run on the back', async () => {

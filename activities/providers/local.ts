@@ -19,7 +19,7 @@ import { insideRoots, isInside, realpathOrUndefined } from '../paths';
 import type { OperationContext, Provider, ProviderCapabilities, TaskReport } from '../provider';
 import type { LocalSettings } from './config';
 import { engineVersion } from './engine-version';
-import { ATTACHMENTS_DIR, SCRATCH_DIR, STAGING_DIR, writeFileAtomic } from '../work-dir';
+import { ATTACHMENTS_DIR, OUTPUTS_DIR, SCRATCH_DIR, STAGING_DIR, writeFileAtomic } from '../work-dir';
 import type { ProviderRun, ProviderStatus, RunResults, WesRunRequest } from '../../workflows/run-types';
 import { engineForType, engineParameters, LOCAL_ENGINES, type EngineFiles, type LocalEngine } from './local-engines';
 import { endedJobs } from './local-jobs';
@@ -309,7 +309,7 @@ export class LocalProvider implements Provider {
   private engineFiles(run: ProviderRun): EngineFiles {
     return {
       stderrFile: this.process(run).stderrPath,
-      outputsDir: path.join(run.workDir, 'outputs'),
+      outputsDir: path.join(run.workDir, OUTPUTS_DIR),
       jobsDir: path.join(run.workDir, 'jobs'),
     };
   }

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { CoreModule, type CoreDependencies } from './core/core.module';
 import { LogsModule } from './logs/logs.module';
+import { OutputsModule } from './outputs/outputs.module';
 import { UnmatchedRouteModule } from './routing/unmatched-route.module';
 import { RunsModule } from './runs/runs.module';
 import { ServiceInfoModule } from './service-info/service-info.module';
@@ -18,7 +19,7 @@ export class AppModule {
     return {
       module: AppModule,
       // The catch-all of UnmatchedRouteModule must come after every other route: last.
-      imports: [CoreModule.forRoot(dependencies), TemporalModule, ServiceInfoModule, TaskSchemaModule, RunsModule, TasksModule, TransitionsModule, LogsModule, UnmatchedRouteModule],
+      imports: [CoreModule.forRoot(dependencies), TemporalModule, ServiceInfoModule, TaskSchemaModule, RunsModule, TasksModule, TransitionsModule, LogsModule, OutputsModule, UnmatchedRouteModule],
       providers: [{ provide: APP_GUARD, useClass: BearerAuthGuard }],
     };
   }

@@ -1,7 +1,7 @@
 /** CWL runs through the WES API, as a WES client submits them: multipart with attachments. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { API, createApiHarness, expectSchema, fieldParts, postMultipart, waitForState, type ApiHarness } from '../support/api-harness';
+import { API, createApiHarness, download, expectSchema, fieldParts, postMultipart, waitForState, type ApiHarness } from '../support/api-harness';
 import { eventually } from '../support/eventually';
 import { EXAMPLES } from '../support/harness';
 
@@ -45,7 +45,7 @@ test('a CWL workflow attached to a multipart request runs to COMPLETE with its o
   });
   expect(log.body.run_log.cmd[0]).toBe('cwltool');
   expect(new Date(log.body.run_log.start_time).getTime()).toBeLessThanOrEqual(new Date(log.body.run_log.end_time).getTime());
-  expect(readFileSync(log.body.outputs.greeting.path, 'utf8')).toBe('Hello through the WES API\n');
+  expect(await download(api.http, log.body.outputs.greeting.path)).toBe('Hello through the WES API\n');
   expect(log.body.task_logs_url).toMatch(new RegExp(`${API}/runs/${runId}/tasks$`));
   expect(log.body.transitions_url).toMatch(new RegExp(`${API}/runs/${runId}/transitions$`));
   expect(log.body.temporal_ui_url).toBe(`${api.config.temporalUiUrl}/namespaces/default/workflows/${runId}`);
@@ -66,7 +66,7 @@ test('attachments keep their relative directories, and the workflow_url names on
   ]).expect(200);
   expect(await waitForState(api.http, created.body.run_id)).toBe('COMPLETE');
   const log = await api.http.get(`${API}/runs/${created.body.run_id}`).expect(200);
-  expect(readFileSync(log.body.outputs.greeting.path, 'utf8')).toBe('from a subdirectory\n');
+  expect(await download(api.http, log.body.outputs.greeting.location)).toBe('from a subdirectory\n');
 });
 
 test('a run submitted as JSON names a workflow inside the allowed roots', async () => {
@@ -98,7 +98,7 @@ async function countWords(location: string, attachment: string, text: string): P
   ]).expect(200);
   expect(await waitForState(api.http, created.body.run_id)).toBe('COMPLETE');
   const log = await api.http.get(`${API}/runs/${created.body.run_id}`).expect(200);
-  return readFileSync(log.body.outputs.count.path, 'utf8');
+  return download(api.http, log.body.outputs.count.location);
 }
 
 test('a CWL workflow with a file input: the input is an attachment named relatively', async () => {

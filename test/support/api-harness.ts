@@ -81,6 +81,16 @@ export async function waitForState(http: Http, runId: string, done: (state: stri
   return status.body.state;
 }
 
+/**
+ * GET of a URL the API gave (an output's location), through `http`: the same app, whatever host the
+ * URL names. The body as text, or throws when the answer is not a 200.
+ */
+export async function download(http: Http, url: string): Promise<string> {
+  const { pathname } = new URL(url);
+  const { text } = await http.get(pathname).buffer(true).expect(200);
+  return text;
+}
+
 /** A part of a multipart request; `filename` makes it a file part. */
 export interface Part {
   name: string;

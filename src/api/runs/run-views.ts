@@ -38,15 +38,18 @@ export function runSummary(row: RunRow): RunSummaryView {
   };
 }
 
-/** `logsUrl`: where the API serves the run's stdout and stderr, when it can (local runs). */
-export function runLog(row: RunRow, links: { runUrl: string; temporalUiUrl: string; logsUrl?: string }): RunLogView {
+/**
+ * `logsUrl`: where the API serves the run's stdout and stderr, when it can (local runs); `outputs`:
+ * the run's outputs as shown, their files pointing at their download URLs.
+ */
+export function runLog(row: RunRow, links: { runUrl: string; temporalUiUrl: string; logsUrl?: string; outputs: Record<string, unknown> }): RunLogView {
   const log = logOf(row);
   return {
     ...runStatus(row),
     request: row.request,
     run_log: links.logsUrl ? { ...log, stdout: `${links.logsUrl}/stdout`, stderr: `${links.logsUrl}/stderr` } : log,
     task_logs_url: `${links.runUrl}/tasks`,
-    outputs: row.outputs,
+    outputs: links.outputs,
     temporal_ui_url: links.temporalUiUrl,
     transitions_url: `${links.runUrl}/transitions`,
   };

@@ -12,6 +12,7 @@ import { apiBaseUrl } from '../core/base-url';
 import { RunAccess } from '../core/run-access';
 import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
 import { isLocalRun } from '../logs/local-run';
+import { OutputSources } from '../outputs/output-sources';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
 import { AttachmentSizeErrors } from './attachment-upload';
@@ -37,6 +38,7 @@ export class RunsController {
     private readonly access: RunAccess,
     private readonly creation: RunCreation,
     private readonly control: RunControl,
+    private readonly outputs: OutputSources,
   ) {}
 
   @Get()
@@ -71,6 +73,7 @@ export class RunsController {
     const row = await this.access.visibleRun(runId, owner);
     const runUrl = `${apiBaseUrl(request)}/runs/${encodeURIComponent(runId)}`;
     return runLog(row, {
+      outputs: this.outputs.linkedOutputs(row, apiBaseUrl(request)),
       runUrl,
       temporalUiUrl: temporalUiLink(this.config, runId),
       logsUrl: isLocalRun(this.registry, row) ? `${runUrl}/logs` : undefined,

@@ -90,12 +90,15 @@ export class RequestValidator {
   /** The request, checked against the operation of the route it matched. */
   validate(request: Request): ValidatedRequest {
     // Nest's route, e.g. /ga4gh/wes/v1/runs/:run_id, is the document's /runs/{run_id}.
-    const route = (request.route.path as string).slice(API_PREFIX.length + 1).replace(/:(\w+)/g, '{$1}');
-    const operation = this.operations.get(`${request.method} ${route}`);
-    if (!operation) throw new Error(`the API's document has no operation ${request.method} ${route}`);
+    // A wildcard (`*path`) is a path parameter of many segments.
+    const route = (request.route.path as string).slice(API_PREFIX.length + 1).replace(/[:*](\w+)/g, '{$1}');
+    // Express answers HEAD with the GET route (HTTP: the same answer without its body).
+    const method = request.method === 'HEAD' && !this.operations.has(`HEAD ${route}`) ? 'GET' : request.method;
+    const operation = this.operations.get(`${method} ${route}`);
+    if (!operation) throw new Error(`the API's document has no operation ${method} ${route}`);
     const valid: ValidatedRequest = { path: {}, query: {}, headers: {}, body: undefined };
     for (const parameter of operation.parameters) {
-      const raw = parameter.in === 'path' ? request.params[parameter.name] : parameter.in === 'query' ? request.query[parameter.name] : request.headers[parameter.name.toLowerCase()];
+      const raw = parameter.in === 'path' ? pathParameter(request.params[parameter.name]) : parameter.in === 'query' ? request.query[parameter.name] : request.headers[parameter.name.toLowerCase()];
       const value = raw === undefined ? parameter.schema.default : decodeParameter(parameter, raw);
       // A path that does not fit names no resource.
       const failure = (message: string) => (parameter.in === 'path' ? new NotFoundException(message) : new BadRequestException(message));
@@ -135,6 +138,11 @@ export class RequestValidator {
     const name = /^#\/components\/schemas\/(.+)$/.exec(schema?.$ref ?? '')?.[1];
     return name === undefined ? schema : this.resolve(this.document.components.schemas[name]);
   }
+}
+
+/** Express hands a wildcard's segments over as an array, each decoded: they are the path they were. */
+function pathParameter(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join('/') : value;
 }
 
 function check(validate: SchemaValidator, value: unknown, root: string, failure: (message: string) => HttpException): void {

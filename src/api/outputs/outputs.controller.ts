@@ -1,0 +1,65 @@
+/**
+ * Extension: a run's output files, listed and downloaded (docs/design.md, "Outputs"). A local run's
+ * files are served from the shared data dir, a remote WES's are proxied, HealthOmics' are redirects
+ * to presigned S3 URLs. `RunLog.outputs` points here.
+ */
+import { Controller, Get, NotFoundException, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Owner } from '../auth/owner.decorator';
+import { apiBaseUrl } from '../core/base-url';
+import { RunAccess } from '../core/run-access';
+import type { ValidatedRequest } from '../validation/request-validator';
+import { ValidRequest } from '../validation/valid-request.decorator';
+import { outputPath } from './output-path';
+import type { OutputEntry } from './output-source';
+import { OutputSources, outputUrl } from './output-sources';
+import { proxyDownload } from './proxy-download';
+import { sendLocalFile } from './send-local-file';
+
+interface OutputFileView {
+  path: string;
+  size?: number;
+  url: string;
+}
+
+export interface OutputListView {
+  files: OutputFileView[];
+}
+
+@Controller('runs/:run_id/outputs')
+export class OutputsController {
+  constructor(
+    private readonly access: RunAccess,
+    private readonly sources: OutputSources,
+  ) {}
+
+  @Get()
+  async list(@ValidRequest() { path }: ValidatedRequest, @Req() request: Request, @Owner() owner?: string): Promise<OutputListView> {
+    const row = await this.access.visibleRun(path.run_id, owner);
+    return listView(await this.sources.of(row).list(), apiBaseUrl(request), row.runId);
+  }
+
+  @Get('*path')
+  async download(@ValidRequest() { path }: ValidatedRequest, @Req() request: Request, @Res() response: Response, @Owner() owner?: string): Promise<void> {
+    const row = await this.access.visibleRun(path.run_id, owner);
+    const wanted = outputPath(path.path);
+    const target = wanted === undefined ? undefined : await this.sources.of(row).locate(wanted);
+    // A path that climbs, is absolute or holds a NUL names no output, like one that is not there.
+    if (!target) throw new NotFoundException(`run ${row.runId} has no output ${JSON.stringify(path.path)}`);
+    switch (target.kind) {
+      case 'file':
+        return sendLocalFile(target.file, response);
+      case 'directory':
+        return void response.json(listView(target.entries, apiBaseUrl(request), row.runId));
+      case 'proxy':
+        return proxyDownload(target, request, response);
+      case 'redirect':
+        return response.redirect(target.url);
+    }
+  }
+}
+
+function listView(entries: OutputEntry[], baseUrl: string, runId: string): OutputListView {
+  const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files: sorted.map((entry) => ({ ...entry, url: outputUrl(baseUrl, runId, entry.path) })) };
+}
