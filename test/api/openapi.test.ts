@@ -3,6 +3,7 @@ import path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { parse } from 'yaml';
 import { API, createApiHarness, type ApiHarness } from '../support/api-harness';
+import { keyAuth, READ_WRITE } from '../support/auth';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 const official = parse(readFileSync(path.resolve(__dirname, '../../spec/wes-openapi.yaml'), 'utf8'));
@@ -74,7 +75,7 @@ test('extensions are in the document, and marked as ours', async () => {
 });
 
 test('with auth on, the document describes the bearer scheme; service-info stays public', async () => {
-  const { http } = await api.createApp({ authTokens: new Map([['secret', 'alice']]) });
+  const { http } = await api.createApp(keyAuth(['alice', 'alice', READ_WRITE]));
   const document = (await http.get('/docs-json').expect(200)).body;
   expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
   expect(document.security).toEqual([{ bearerAuth: [] }]);
@@ -87,7 +88,7 @@ test('/docs serves Swagger UI', async () => {
 });
 
 test('the document validates as OpenAPI (swagger-parser), with auth off and on', async () => {
-  const withAuth = await api.createApp({ authTokens: new Map([['secret', 'alice']]) });
+  const withAuth = await api.createApp(keyAuth(['alice', 'alice', READ_WRITE]));
   for (const http of [api.http, withAuth.http]) {
     const document = (await http.get('/docs-json').expect(200)).body;
     await expect(SwaggerParser.validate(structuredClone(document))).resolves.toMatchObject({ openapi: document.openapi });

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import type { Config } from '../../config';
 import { CONFIG } from '../core/tokens';
-import { AttachmentSizeErrors, attachmentUploadOptions } from './attachment-upload';
+import { UploadLimitErrors, attachmentUploadOptions } from './attachment-upload';
 import { RunControl } from './run-control.service';
 import { RunCreation } from './run-creation.service';
 import { RunsController } from './runs.controller';
@@ -10,6 +10,6 @@ import { RunsController } from './runs.controller';
 @Module({
   imports: [MulterModule.registerAsync({ inject: [CONFIG], useFactory: (config: Config) => attachmentUploadOptions(config) })],
   controllers: [RunsController],
-  providers: [RunCreation, RunControl, AttachmentSizeErrors],
+  providers: [RunCreation, RunControl, UploadLimitErrors],
 })
 export class RunsModule {}

@@ -1,0 +1,11 @@
+import { SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
+import type { Scope } from '../../auth-config';
+
+const SCOPE = 'durable-wes:scope';
+
+/** The scope a route needs (docs/deployment.md, "Security"); a route that says none needs admin. */
+export const RequireScope = (scope: Scope) => SetMetadata(SCOPE, scope);
+
+export const requiredScope = (reflector: Reflector, context: ExecutionContext): Scope =>
+  reflector.getAllAndOverride<Scope | undefined>(SCOPE, [context.getHandler(), context.getClass()]) ?? 'admin';
