@@ -4,8 +4,9 @@ import type { Scope } from '../../auth-config';
 
 const SCOPE = 'durable-wes:scope';
 
-/** The scope a route needs (docs/deployment.md, "Security"); a route that says none needs admin. */
+/** The scope a route needs (docs/deployment.md, "Security"); a route that says none needs admin, so that a forgotten one is closed. */
 export const RequireScope = (scope: Scope) => SetMetadata(SCOPE, scope);
 
-export const requiredScope = (reflector: Reflector, context: ExecutionContext): Scope =>
-  reflector.getAllAndOverride<Scope | undefined>(SCOPE, [context.getHandler(), context.getClass()]) ?? 'admin';
+/** The scope the route declares; ScopeGuard takes none for admin. */
+export const requiredScope = (reflector: Reflector, context: ExecutionContext): Scope | undefined =>
+  reflector.getAllAndOverride<Scope | undefined>(SCOPE, [context.getHandler(), context.getClass()]);

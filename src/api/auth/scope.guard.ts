@@ -13,8 +13,8 @@ import { isPublic } from './bearer-auth.guard';
 import { hasScope, type AuthenticatedRequest } from './caller';
 import { requiredScope } from './require-scope.decorator';
 
-/** RFC 6750's quoted-string: no quote or backslash inside. */
-const quoted = (text: string) => `"${text.replace(/["\\]/g, "'")}"`;
+/** RFC 6750's quoted-string: printable ASCII, no quote or backslash inside. */
+const quoted = (text: string) => `"${text.replace(/[^\x20-\x7e]|["\\]/g, "'")}"`;
 
 @Injectable()
 export class ScopeGuard implements CanActivate {
@@ -38,7 +38,7 @@ export class ScopeGuard implements CanActivate {
       response.setHeader('WWW-Authenticate', `Bearer realm="durable-wes"${details}`);
       throw new UnauthorizedException(authFailure?.message ?? 'a bearer token is required');
     }
-    const scope = requiredScope(this.reflector, context);
+    const scope = requiredScope(this.reflector, context) ?? 'admin';
     if (!hasScope(caller, scope)) {
       response.setHeader('WWW-Authenticate', `Bearer realm="durable-wes", error="insufficient_scope", scope=${quoted(scope)}`);
       throw new ForbiddenException(`this needs the scope ${scope}, which the token does not carry`);

@@ -47,10 +47,13 @@ export function attachmentUploadOptions(config: Config): MulterModuleOptions {
 function totalLimited(disk: StorageEngine, maxBytes: number): StorageEngine {
   return {
     _handleFile(request, file, callback) {
+      let tooLarge: Error | undefined;
       const counter = new Transform({
         transform(chunk: Buffer, _encoding, next) {
-          const total = (receivedBy(request).bytes += chunk.length);
-          next(total > maxBytes ? new PayloadTooLargeException(`the workflow_attachment parts of one request are larger than ${maxBytes} bytes in all (WES_MAX_UPLOAD_BYTES)`) : null, chunk);
+          if ((receivedBy(request).bytes += chunk.length) > maxBytes) {
+            tooLarge = new PayloadTooLargeException(`the workflow_attachment parts of one request are larger than ${maxBytes} bytes in all (WES_MAX_UPLOAD_BYTES)`);
+          }
+          next(tooLarge ?? null, chunk);
         },
       });
       pipeline(file.stream, counter, () => undefined);
@@ -58,8 +61,9 @@ function totalLimited(disk: StorageEngine, maxBytes: number): StorageEngine {
       Object.defineProperty(file, 'stream', { value: counter, configurable: true });
       disk._handleFile(request, file, (err, info) => {
         if (!err) return callback(null, info);
-        // A failed file is not multer's to remove: what was written of it goes here.
-        void rm(file.path ?? '', { force: true }).finally(() => callback(err));
+        // A failed file is not multer's to remove: what was written of it goes here. The disk
+        // storage may fail first, on the stream the limit destroyed: the limit is the cause.
+        void rm(file.path ?? '', { force: true }).finally(() => callback(tooLarge ?? err));
       });
     },
     _removeFile: (request, file, callback) => disk._removeFile(request, file, callback),
