@@ -9,6 +9,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload, type KeyLike } from 'jose';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Test } from 'supertest';
@@ -19,6 +20,7 @@ import { API, createApiHarness, expectSchema, fieldParts, postMultipart, waitFor
 import { keyAuth, READ_WRITE, testKey } from '../support/auth';
 import { freePort } from '../support/free-port';
 
+const ROOT = path.resolve(__dirname, '../..');
 const ISSUER = 'https://idp.test/';
 const AUDIENCE = 'durable-wes-test';
 const KEY_ID = 'test-key';
@@ -231,6 +233,25 @@ test('an identity provider that cannot be reached: 503, not 401', async () => {
   expect(response.body).toEqual({ msg: expect.stringContaining('WES_JWT_JWKS_URL'), status_code: 503 });
 });
 
-test('outside the embedded default, an API without auth configured refuses to start', async () => {
-  await expect(api.createApp({ auth: { off: false, apiKeys: [] } })).rejects.toThrow(/no authentication is configured.*WES_API_KEYS.*WES_AUTH=off/);
+describe('outside the embedded default, without auth configured, nothing starts', () => {
+  /** A process of the product from source, with only these variables besides PATH. */
+  const start = (entry: string, env: Record<string, string>) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['-r', 'ts-node/register/transpile-only', entry], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, timeout: 60_000 }, (error, _stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stderr }),
+      );
+    });
+  const refusal = /no authentication is configured.*set WES_API_KEYS .* or WES_JWT_JWKS_URL with WES_JWT_ISSUER and WES_JWT_AUDIENCE; or set WES_AUTH=off/;
+
+  test('the app', async () => {
+    await expect(api.createApp({ auth: { off: false, apiKeys: [] } })).rejects.toThrow(refusal);
+  });
+
+  test('the API process, with a DATABASE_URL', async () => {
+    expect(await start('src/api.ts', { DATABASE_URL: process.env.DATABASE_URL! })).toEqual({ code: 2, stderr: expect.stringMatching(refusal) });
+  });
+
+  test('the start command, on a host that is not loopback', async () => {
+    expect(await start('src/main.ts', { WES_API_HOST: '0.0.0.0', WES_DATA_DIR: api.harness.dataDir })).toEqual({ code: 1, stderr: expect.stringMatching(refusal) });
+  });
 });
