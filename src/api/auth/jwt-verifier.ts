@@ -40,7 +40,7 @@ export class JwtVerifier {
     // jose's generic error is only that of an answer of the JWKS server that is no key set.
     if (!(err instanceof errors.JOSEError) || err.code === errors.JOSEError.code || err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) {
       // No key to check with: the identity provider is unreachable, not the token wrong.
-      return new ServiceUnavailableException('the identity provider’s keys (WES_JWT_JWKS_URL) are unavailable; try again later');
+      return new ServiceUnavailableException('the identity provider’s keys (WES_JWT_JWKS_URL) are unavailable; try again later', { cause: err });
     }
     if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWSSignatureVerificationFailed) return new InvalidTokenError('the token’s signature does not verify');
     return new InvalidTokenError(`the token is invalid (${err.code})`);
