@@ -191,6 +191,14 @@ describe('owners and admin', () => {
     // The run stays alice's.
     expect((await api.harness.runStore.get(aliceRun))?.owner).toBe('alice');
   });
+
+  test('admin resumes another owner’s run', async () => {
+    const { body } = await alice(http.post(`${API}/runs`)).send({ ...simulated({ duration_ms: 0 }), require_approval: true }).expect(200);
+    await waitForState(api.http, body.run_id, (state) => state === 'PAUSED');
+    await bob(http.post(`${API}/runs/${body.run_id}/resume`).send({})).expect(404);
+    await admin(http.post(`${API}/runs/${body.run_id}/resume`).send({ approved_by: 'ops' })).expect(200);
+    expect(await waitForState(api.http, body.run_id)).toBe('COMPLETE');
+  });
 });
 
 describe('public routes', () => {
