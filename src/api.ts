@@ -5,6 +5,7 @@
  */
 import { createApp, DOCS_PATH } from './api/app';
 import { API_PREFIX } from './api/core/base-url';
+import { authEnabled } from './auth-config';
 import { loadConfig } from './config';
 import { openDatabase } from './database/data-source';
 import { PostgresRunStore } from './database/postgres-run-store';
@@ -13,6 +14,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) {
     console.error('api: DATABASE_URL is not set. `npm start` sets it for the embedded PostgreSQL; otherwise point it at yours.');
+    process.exit(2);
+  }
+  try {
+    authEnabled(config);
+  } catch (err) {
+    console.error(`api: ${(err as Error).message}`);
     process.exit(2);
   }
   const dataSource = await openDatabase(config.databaseUrl);

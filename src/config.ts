@@ -11,6 +11,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { loadProvidersConfig, type Env, type ProvidersConfig } from '../activities/providers/config';
 import { describeIssues } from '../activities/schema-issues';
+import { apiKeys, authConfig, type AuthConfig } from './auth-config';
 import { repoRoot } from './repo-root';
 
 export interface Config {
@@ -33,8 +34,15 @@ export interface Config {
   apiPort: number;
   /** The largest workflow attachment the API accepts, in bytes. */
   maxAttachmentBytes: number;
-  /** Bearer tokens and the owner each stands for; empty means auth is off. */
-  authTokens: Map<string, string>;
+  /** The most workflow attachments, and their largest total size, of one request. */
+  maxAttachments: number;
+  maxUploadBytes: number;
+  /** The largest JSON body, or multipart form field, in bytes. */
+  maxBodyBytes: number;
+  /** Requests per caller and window; undefined means no limit. */
+  rateLimit?: RateLimit;
+  /** Who may call the API (src/auth-config.ts; whether it is on: authEnabled there). */
+  auth: AuthConfig;
   /** The port of the embedded PostgreSQL the start command runs. */
   postgresPort: number;
   /** Whether the start command submits the example run. */
@@ -71,12 +79,24 @@ const duration = parsed((value) => {
   }
 }, "a duration such as '30 days' or '12h'");
 
-/** `token=owner,token2=owner2` */
-const authTokens = parsed((spec) => {
-  const pairs = spec.split(',').map((pair) => pair.trim()).filter(Boolean);
-  if (!pairs.every((pair) => /^[^=]+=.+$/.test(pair))) return undefined;
-  return new Map(pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
-}, 'token=owner pairs separated by commas');
+export interface RateLimit {
+  limit: number;
+  windowMs: number;
+}
+
+/** `600/1m`: at most 600 requests a minute; `off`: none. */
+const rateLimit = parsed((spec): RateLimit | 'off' | undefined => {
+  if (spec === 'off') return spec;
+  const [limit, window] = spec.split('/');
+  if (!/^[1-9][0-9]*$/.test(limit) || window === undefined) return undefined;
+  try {
+    const windowMs = msToNumber(window as Duration);
+    return windowMs > 0 ? { limit: Number(limit), windowMs } : undefined;
+  } catch {
+    return undefined;
+  }
+}, "requests per window such as '600/1m', or off");
+const httpUrl = () => z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 
 const environment = z.looseObject({
   TEMPORAL_ADDRESS: z.string().optional(),
@@ -97,7 +117,17 @@ const environment = z.looseObject({
   WES_API_HOST: z.string().default('127.0.0.1'),
   WES_API_PORT: port().default(8080),
   WES_MAX_ATTACHMENT_BYTES: integer(1, Number.MAX_SAFE_INTEGER).default(100 * 1024 * 1024),
-  WES_AUTH_TOKENS: authTokens.optional(),
+  WES_MAX_ATTACHMENTS: integer(1, 100_000).default(1000),
+  WES_MAX_UPLOAD_BYTES: integer(1, Number.MAX_SAFE_INTEGER).default(1024 * 1024 * 1024),
+  WES_MAX_BODY_BYTES: integer(1, Number.MAX_SAFE_INTEGER).default(10 * 1024 * 1024),
+  WES_RATE_LIMIT: rateLimit.default({ limit: 3000, windowMs: 60_000 }),
+  WES_AUTH: z.enum(['off'], { error: 'expected off, or unset' }).optional(),
+  WES_API_KEYS: apiKeys.optional(),
+  WES_JWT_JWKS_URL: httpUrl().optional(),
+  WES_JWT_ISSUER: z.string().optional(),
+  WES_JWT_AUDIENCE: z.string().optional(),
+  WES_JWT_OWNER_CLAIM: z.string().optional(),
+  WES_AUTH_INSTRUCTIONS_URL: httpUrl().optional(),
   WES_POSTGRES_PORT: port().default(5433),
   WES_DEMO_RUN: z.enum(['0', '1'], { error: 'expected 0 or 1' }).default('1'),
   WES_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
@@ -113,7 +143,8 @@ export function loadConfig(env: Env = process.env): Config {
   // An empty variable is an unset one, as a shell's `VAR=` means.
   const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const result = environment.safeParse(given);
-  const problems = [...unknownWesVariables(given), ...(result.success ? [] : [describeIssues(result.error)])];
+  const auth = result.success ? authConfig(result.data) : undefined;
+  const problems = [...unknownWesVariables(given), ...(result.success ? [] : [describeIssues(result.error)]), ...(auth?.problems ?? [])];
   if (!result.success || problems.length > 0) throw new Error(problems.join('; '));
   const vars = result.data;
   const workflowRoots = vars.WES_WORKFLOW_ROOTS.split(path.delimiter)
@@ -136,7 +167,11 @@ export function loadConfig(env: Env = process.env): Config {
     apiHost: vars.WES_API_HOST,
     apiPort: vars.WES_API_PORT,
     maxAttachmentBytes: vars.WES_MAX_ATTACHMENT_BYTES,
-    authTokens: vars.WES_AUTH_TOKENS ?? new Map(),
+    maxAttachments: vars.WES_MAX_ATTACHMENTS,
+    maxUploadBytes: vars.WES_MAX_UPLOAD_BYTES,
+    maxBodyBytes: vars.WES_MAX_BODY_BYTES,
+    rateLimit: vars.WES_RATE_LIMIT === 'off' ? undefined : vars.WES_RATE_LIMIT,
+    auth: auth!.auth,
     postgresPort: vars.WES_POSTGRES_PORT,
     exampleRun: vars.WES_DEMO_RUN === '1',
     exampleApiUrl: vars.WES_URL ?? `http://127.0.0.1:${vars.WES_API_PORT}/ga4gh/wes/v1`,

@@ -8,7 +8,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { loadConfig } from './config';
+import { authEnabled, isEmbeddedDefault } from './auth-config';
+import { loadConfig, type Config } from './config';
 import { openDatabase } from './database/data-source';
 import type { Service } from './supervisor/service';
 import { api, EmbeddedPostgresService, temporalDevServer, worker } from './supervisor/services';
@@ -45,6 +46,8 @@ async function shutdown(code: number): Promise<void> {
 async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void shutdown(0));
   const config = loadConfig();
+  // Outside the embedded default, an API without auth is refused before anything starts.
+  const apiDefaults = embeddedApiDefaults(config);
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     const postgres = new EmbeddedPostgresService(path.join(config.dataDir, 'postgres'), config.postgresPort);
@@ -58,11 +61,21 @@ async function main(): Promise<void> {
   const env = { ...process.env, DATABASE_URL: databaseUrl };
   await supervise(worker(env));
   const apiUrl = `http://${config.apiHost}:${config.apiPort}/ga4gh/wes/v1`;
-  await supervise(api(env, apiUrl));
+  await supervise(api({ ...env, ...apiDefaults }, apiUrl));
   console.log(`durable-wes is up. WES API: ${apiUrl}  Temporal UI: ${config.temporalUiUrl}  Ctrl-C stops it.`);
   if (config.exampleRun) {
     exampleRun = spawn(process.execPath, [path.join(__dirname, 'example-client.js')], { env: { ...env, WES_URL: apiUrl }, stdio: 'inherit' });
   }
+}
+
+/**
+ * The API is given DATABASE_URL, so it cannot tell that it runs on the embedded default: what that
+ * default means for it is said explicitly. No auth unless configured; no rate limit unless set.
+ */
+function embeddedApiDefaults(config: Config): NodeJS.ProcessEnv {
+  const authOn = authEnabled(config);
+  if (!isEmbeddedDefault(config)) return {};
+  return { ...(authOn ? {} : { WES_AUTH: 'off' }), ...(process.env.WES_RATE_LIMIT ? {} : { WES_RATE_LIMIT: 'off' }) };
 }
 
 main().catch((err) => {

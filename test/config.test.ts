@@ -1,6 +1,7 @@
 /** The environment, parsed once: defaults for one machine, and a bad or unknown variable refused by name. */
 import os from 'node:os';
 import path from 'node:path';
+import { authEnabled } from '../src/auth-config';
 import { loadConfig } from '../src/config';
 
 const root = path.resolve(__dirname, '..');
@@ -25,7 +26,8 @@ test('without variables: the defaults of one machine', () => {
   expect(config.runTimeout).toBeUndefined();
   expect(config.databaseUrl).toBeUndefined();
   expect(config.workflowBundlePath).toBeUndefined();
-  expect(config.authTokens.size).toBe(0);
+  expect(config.auth).toEqual({ off: false, apiKeys: [], jwt: undefined, instructionsUrl: undefined });
+  expect(config).toMatchObject({ maxAttachments: 1000, maxUploadBytes: 1024 ** 3, maxBodyBytes: 10 * 1024 ** 2, rateLimit: { limit: 3000, windowMs: 60_000 } });
   expect(config.providers.default).toBe('local');
 });
 
@@ -45,7 +47,16 @@ test('every variable is read', () => {
     WES_API_HOST: '0.0.0.0',
     WES_API_PORT: '9000',
     WES_MAX_ATTACHMENT_BYTES: '1024',
-    WES_AUTH_TOKENS: 'abc=alice, def=bob',
+    WES_API_KEYS: 'alice-0123456789abcdef=alice:runs:read+runs:write, ops-0123456789abcdef==ops:admin',
+    WES_JWT_JWKS_URL: 'https://idp.example.org/.well-known/jwks.json',
+    WES_JWT_ISSUER: 'https://idp.example.org/',
+    WES_JWT_AUDIENCE: 'durable-wes',
+    WES_JWT_OWNER_CLAIM: 'email',
+    WES_AUTH_INSTRUCTIONS_URL: 'https://wiki.example.org/wes-tokens',
+    WES_MAX_ATTACHMENTS: '10',
+    WES_MAX_UPLOAD_BYTES: '2048',
+    WES_MAX_BODY_BYTES: '512',
+    WES_RATE_LIMIT: '600/30s',
     WES_POSTGRES_PORT: '6000',
     WES_DEMO_RUN: '0',
     WORKFLOW_BUNDLE_PATH: '/srv/bundle.js',
@@ -63,15 +74,25 @@ test('every variable is read', () => {
     apiHost: '0.0.0.0',
     apiPort: 9000,
     maxAttachmentBytes: 1024,
+    maxAttachments: 10,
+    maxUploadBytes: 2048,
+    maxBodyBytes: 512,
+    rateLimit: { limit: 600, windowMs: 30_000 },
     postgresPort: 6000,
     exampleRun: false,
     exampleApiUrl: 'http://127.0.0.1:9000/ga4gh/wes/v1',
     workflowBundlePath: '/srv/bundle.js',
   });
-  expect([...config.authTokens]).toEqual([
-    ['abc', 'alice'],
-    ['def', 'bob'],
-  ]);
+  expect(config.auth).toEqual({
+    off: false,
+    apiKeys: [
+      { key: 'alice-0123456789abcdef', owner: 'alice', scopes: ['runs:read', 'runs:write'] },
+      // A key may end in base64's '=' padding: the owner holds none.
+      { key: 'ops-0123456789abcdef=', owner: 'ops', scopes: ['admin'] },
+    ],
+    jwt: { jwksUrl: 'https://idp.example.org/.well-known/jwks.json', issuer: 'https://idp.example.org/', audience: 'durable-wes', ownerClaim: 'email' },
+    instructionsUrl: 'https://wiki.example.org/wes-tokens',
+  });
   expect(config.providers.default).toBe('simulated');
   expect(config.providers.providers.local).toMatchObject({ cwltool: '/opt/cwltool', workflowRoots: ['/srv/a', '/srv/b'] });
 
@@ -96,8 +117,19 @@ test.each([
   [{ WES_MAX_ATTACHMENT_BYTES: '10MB' }, 'WES_MAX_ATTACHMENT_BYTES: expected an integer from 1 to'],
   [{ WES_RUN_TIMEOUT: 'a month' }, `WES_RUN_TIMEOUT: expected a duration such as '30 days' or '12h', got "a month"`],
   [{ WES_RUN_TIMEOUT: '0s' }, 'WES_RUN_TIMEOUT: expected a duration'],
-  [{ WES_AUTH_TOKENS: 'abc' }, 'WES_AUTH_TOKENS: expected token=owner pairs separated by commas, got "abc"'],
-  [{ WES_AUTH_TOKENS: 'abc=alice,=bob' }, 'WES_AUTH_TOKENS: expected token=owner pairs'],
+  [{ WES_API_KEYS: 'abc' }, 'WES_API_KEYS: entry 1: expected key=owner:scope+scope (scopes: runs:read, runs:write, admin)'],
+  [{ WES_API_KEYS: '0123456789abcdef=alice' }, 'WES_API_KEYS: entry 1: expected key=owner:scope+scope'],
+  [{ WES_API_KEYS: '0123456789abcdef=alice:runs:read,0123456789abcdeg=bob:runs:delete' }, 'WES_API_KEYS: entry 2 (owner bob): unknown scope runs:delete; expected runs:read, runs:write, admin'],
+  [{ WES_API_KEYS: 'short=alice:admin' }, 'WES_API_KEYS: entry 1 (owner alice): the key is shorter than 16 characters'],
+  [{ WES_API_KEYS: '0123456789abcdef=alice:admin,0123456789abcdef=bob:admin' }, 'WES_API_KEYS: entry 2 (owner bob): the same key as an earlier entry'],
+  [{ WES_AUTH: 'none' }, 'WES_AUTH: expected off, or unset'],
+  [{ WES_AUTH: 'off', WES_API_KEYS: '0123456789abcdef=alice:admin' }, 'WES_AUTH: off contradicts the WES_API_KEYS or WES_JWT_JWKS_URL also given'],
+  [{ WES_JWT_JWKS_URL: 'https://idp.example.org/jwks' }, 'WES_JWT_ISSUER: required with WES_JWT_JWKS_URL; WES_JWT_AUDIENCE: required with WES_JWT_JWKS_URL'],
+  [{ WES_JWT_ISSUER: 'https://idp.example.org/' }, 'WES_JWT_ISSUER: has no effect without WES_JWT_JWKS_URL'],
+  [{ WES_JWT_JWKS_URL: 'idp.example.org/jwks' }, 'WES_JWT_JWKS_URL: expected an http(s) URL'],
+  [{ WES_RATE_LIMIT: '600' }, "WES_RATE_LIMIT: expected requests per window such as '600/1m', or off, got \"600\""],
+  [{ WES_RATE_LIMIT: '0/1m' }, 'WES_RATE_LIMIT: expected requests per window'],
+  [{ WES_MAX_ATTACHMENTS: '0' }, 'WES_MAX_ATTACHMENTS: expected an integer from 1 to 100000, got "0"'],
   [{ WES_DEMO_RUN: 'no' }, 'WES_DEMO_RUN: expected 0 or 1'],
   [{ TEMPORAL_UI_URL: 'ui.example.org' }, 'TEMPORAL_UI_URL: expected an http(s) URL'],
   [{ WES_API_PROT: '8080' }, 'WES_API_PROT: not a variable of durable-wes'],
@@ -120,4 +152,36 @@ test("a wes provider's tokenEnv is read from the environment given", () => {
   const providers = '{"default":"a","providers":{"a":{"kind":"wes","baseUrl":"http://x.org","tokenEnv":"A_TOKEN"}}}';
   expect(loadConfig({ WES_PROVIDERS: providers, A_TOKEN: 'secret' }).providers.providers.a).toMatchObject({ token: 'secret' });
   expect(() => loadConfig({ WES_PROVIDERS: providers })).toThrow('WES_PROVIDERS: providers.a.tokenEnv: environment variable A_TOKEN is not set');
+});
+
+test('WES_RATE_LIMIT=off is no limit', () => {
+  expect(loadConfig({ WES_RATE_LIMIT: 'off' }).rateLimit).toBeUndefined();
+});
+
+test('a refused API key is never shown: messages name its entry and owner', () => {
+  expect(() => loadConfig({ WES_API_KEYS: 'topsecret=alice:admin' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('topsecret') }));
+});
+
+describe('auth is required outside the embedded default', () => {
+  const apiHost = '0.0.0.0';
+  const databaseUrl = 'postgres://db/wes';
+  const none = { off: false, apiKeys: [] };
+
+  test('off on the embedded default: no DATABASE_URL and a loopback host', () => {
+    for (const host of ['127.0.0.1', 'localhost', '::1']) expect(authEnabled({ auth: none, apiHost: host })).toBe(false);
+  });
+
+  test.each([
+    ['a DATABASE_URL', { databaseUrl, apiHost: '127.0.0.1' }],
+    ['a host that is not loopback', { apiHost }],
+  ])('with %s and nothing configured, the start is refused, naming the variables to set', (_what, place) => {
+    expect(() => authEnabled({ auth: none, ...place })).toThrow(/set WES_API_KEYS .* or WES_JWT_JWKS_URL with WES_JWT_ISSUER and WES_JWT_AUDIENCE; or set WES_AUTH=off/);
+  });
+
+  test('WES_AUTH=off opens it anywhere; configured credentials turn it on anywhere', () => {
+    expect(authEnabled({ auth: { ...none, off: true }, databaseUrl, apiHost })).toBe(false);
+    const keys = loadConfig({ WES_API_KEYS: '0123456789abcdef=alice:admin' }).auth;
+    expect(authEnabled({ auth: keys, apiHost: '127.0.0.1' })).toBe(true);
+    expect(authEnabled({ auth: keys, databaseUrl, apiHost })).toBe(true);
+  });
 });

@@ -11,6 +11,7 @@ import { parseProvidersConfig } from '../activities/providers/config';
 import { RUN_ID_TAG } from '../activities/run-tags';
 import { API, createApiHarness, download, fieldParts, postMultipart, waitForState, type ApiHarness } from './support/api-harness';
 import { freePort } from './support/free-port';
+import { keyAuth, READ_WRITE, testKey } from './support/auth';
 import { EXAMPLES, FAST_RETRY, finalSnapshot, TEST_PROVIDERS, waitForSnapshot } from './support/harness';
 
 let back: ApiHarness;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   back = await createApiHarness({ providers: { ...TEST_PROVIDERS, default: 'local' } });
   await back.app.listen(0, '127.0.0.1');
   backUrl = `http://127.0.0.1:${(back.app.getHttpServer().address() as AddressInfo).port}${API}`;
-  const guarded = await back.createApp({ authTokens: new Map([['front-token', 'front']]) });
+  const guarded = await back.createApp(keyAuth(['front', 'front', READ_WRITE]));
   await guarded.app.listen(0, '127.0.0.1');
   guardedUrl = `http://127.0.0.1:${(guarded.app.getHttpServer().address() as AddressInfo).port}${API}`;
   front = await createApiHarness({
@@ -33,7 +34,7 @@ beforeAll(async () => {
         default: 'back',
         providers: {
           back: { kind: 'wes', baseUrl: backUrl, pollIntervalMs: 200 },
-          guarded: { kind: 'wes', baseUrl: guardedUrl, token: 'front-token', pollIntervalMs: 200 },
+          guarded: { kind: 'wes', baseUrl: guardedUrl, token: testKey('front'), pollIntervalMs: 200 },
           nowhere: { kind: 'wes', baseUrl: `http://127.0.0.1:${await freePort()}${API}`, requestTimeoutMs: 2000 },
         },
       },

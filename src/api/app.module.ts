@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { BearerAuthGuard } from './auth/bearer-auth.guard';
+import { AuthModule } from './auth/auth.module';
 import { CoreModule, type CoreDependencies } from './core/core.module';
 import { LogsModule } from './logs/logs.module';
 import { OutputsModule } from './outputs/outputs.module';
@@ -19,8 +18,7 @@ export class AppModule {
     return {
       module: AppModule,
       // The catch-all of UnmatchedRouteModule must come after every other route: last.
-      imports: [CoreModule.forRoot(dependencies), TemporalModule, ServiceInfoModule, TaskSchemaModule, RunsModule, TasksModule, TransitionsModule, LogsModule, OutputsModule, UnmatchedRouteModule],
-      providers: [{ provide: APP_GUARD, useClass: BearerAuthGuard }],
+      imports: [CoreModule.forRoot(dependencies), AuthModule.forRoot(dependencies.config), TemporalModule, ServiceInfoModule, TaskSchemaModule, RunsModule, TasksModule, TransitionsModule, LogsModule, OutputsModule, UnmatchedRouteModule],
     };
   }
 }

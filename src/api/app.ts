@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { createProviderRegistry } from '../../activities/providers';
+import { authEnabled } from '../auth-config';
 import type { Config } from '../config';
 import type { RunStore } from '../database/run-store';
 import { AppModule } from './app.module';
@@ -14,7 +15,6 @@ import { API_PREFIX } from './core/base-url';
 import { packageVersion } from '../repo-root';
 import { ErrorResponseFilter } from './errors/error-response.filter';
 import { buildOpenApiDocument } from './openapi/openapi-document';
-import { MAX_FIELD_BYTES } from './runs/run-submission';
 import { RequestValidator } from './validation/request-validator';
 
 export interface ApiOptions {
@@ -35,13 +35,15 @@ export const DOCS_PATH = 'docs';
  */
 export async function createApp({ config, runStore, logger, onShutdown }: ApiOptions): Promise<INestApplication> {
   // Requests are checked against the very document served at /docs: the two cannot drift.
-  const document = await buildOpenApiDocument({ authOn: config.authTokens.size > 0, version: packageVersion() });
+  // Refuses to start an API open by mistake: outside the embedded default, auth must be configured or turned off.
+  const authOn = authEnabled(config);
+  const document = await buildOpenApiDocument({ authOn, jwt: config.auth.jwt !== undefined, rateLimited: config.rateLimit !== undefined, version: packageVersion() });
   const app = await NestFactory.create<NestExpressApplication>(
     // The same providers as the worker's, from the same configuration: requests are validated here.
     AppModule.forRoot({ config, runStore, registry: createProviderRegistry(config), validator: new RequestValidator(document), onShutdown }),
     { bodyParser: false, ...(logger === undefined ? {} : { logger }) },
   );
-  app.useBodyParser('json', { limit: MAX_FIELD_BYTES });
+  app.useBodyParser('json', { limit: config.maxBodyBytes });
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalFilters(new ErrorResponseFilter());
   app.enableShutdownHooks();

@@ -3,6 +3,7 @@ import path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { parse } from 'yaml';
 import { API, createApiHarness, type ApiHarness } from '../support/api-harness';
+import { keyAuth, READ_WRITE } from '../support/auth';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 const official = parse(readFileSync(path.resolve(__dirname, '../../spec/wes-openapi.yaml'), 'utf8'));
@@ -74,11 +75,31 @@ test('extensions are in the document, and marked as ours', async () => {
 });
 
 test('with auth on, the document describes the bearer scheme; service-info stays public', async () => {
-  const { http } = await api.createApp({ authTokens: new Map([['secret', 'alice']]) });
+  const { http } = await api.createApp(keyAuth(['alice', 'alice', READ_WRITE]));
   const document = (await http.get('/docs-json').expect(200)).body;
-  expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+  expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', description: expect.stringContaining('runs:write') });
+  expect(document.components.securitySchemes.bearerAuth.bearerFormat).toBeUndefined();
   expect(document.security).toEqual([{ bearerAuth: [] }]);
   expect(document.paths['/service-info'].get.security).toEqual([]);
+  expect(document.paths['/task-schema'].get.security).toEqual([]);
+});
+
+test('the answers of auth and limits are documented where they can occur', async () => {
+  const jwt = { jwksUrl: 'http://127.0.0.1:1/jwks.json', issuer: 'https://idp.test/', audience: 'wes', ownerClaim: 'sub' };
+  const { http } = await api.createApp({ auth: { off: false, apiKeys: [], jwt }, rateLimit: { limit: 10, windowMs: 1000 } });
+  const document = (await http.get('/docs-json').expect(200)).body;
+  expect(document.components.securitySchemes.bearerAuth).toMatchObject({ bearerFormat: 'JWT', description: expect.stringContaining('JWT') });
+  for (const [route, item] of Object.entries<Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>(document.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      const statuses = Object.keys(operation.responses);
+      const open = Array.isArray(operation.security) && operation.security.length === 0;
+      expect({ route, method, statuses }).toEqual({ route, method, statuses: expect.arrayContaining(open ? ['429'] : ['401', '403', '429']) });
+    }
+  }
+  expect(document.paths['/runs'].post.responses).toHaveProperty('413');
+  expect(document.paths['/runs/{run_id}/resume'].post.responses).toHaveProperty('413');
+  // Without a rate limit, no 429 is promised.
+  expect((await api.http.get('/docs-json').expect(200)).body.paths['/runs'].get.responses).not.toHaveProperty('429');
 });
 
 test('/docs serves Swagger UI', async () => {
@@ -87,7 +108,7 @@ test('/docs serves Swagger UI', async () => {
 });
 
 test('the document validates as OpenAPI (swagger-parser), with auth off and on', async () => {
-  const withAuth = await api.createApp({ authTokens: new Map([['secret', 'alice']]) });
+  const withAuth = await api.createApp(keyAuth(['alice', 'alice', READ_WRITE]));
   for (const http of [api.http, withAuth.http]) {
     const document = (await http.get('/docs-json').expect(200)).body;
     await expect(SwaggerParser.validate(structuredClone(document))).resolves.toMatchObject({ openapi: document.openapi });

@@ -8,6 +8,7 @@ import { readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { OUTPUTS_DIR, runWorkDir } from '../../activities/work-dir';
 import { API, createApiHarness, download, expectSchema, fieldParts, postMultipart, waitForState, type ApiHarness } from '../support/api-harness';
+import { keyAuth, READ_WRITE, testKey } from '../support/auth';
 import { EXAMPLES } from '../support/harness';
 
 const TOOL = readFileSync(path.join(__dirname, '..', 'fixtures', 'cwltool', 'files-and-directory.cwl'));
@@ -130,9 +131,9 @@ test('a symlink out of the outputs is neither served nor listed; one inside them
 });
 
 test('another owner sees no outputs of the run: 404', async () => {
-  const { http } = await api.createApp({ authTokens: new Map([['secret', 'alice']]) });
+  const { http } = await api.createApp(keyAuth(['alice', 'alice', READ_WRITE]));
   for (const url of [outputs, `${outputs}/greeting.txt`]) {
-    expect((await http.get(url).set('Authorization', 'Bearer secret').expect(404)).body.status_code).toBe(404);
+    expect((await http.get(url).set('Authorization', `Bearer ${testKey('alice')}`).expect(404)).body.status_code).toBe(404);
   }
 });
 

@@ -1,6 +1,7 @@
 /** GET /runs (filters, paging, total_runs) and idempotent POST /runs. */
 import { randomUUID } from 'node:crypto';
 import { API, createApiHarness, expectSchema, waitForState, type ApiHarness } from '../support/api-harness';
+import { keyAuth, READ_WRITE, testKey } from '../support/auth';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -125,11 +126,11 @@ describe('Idempotency-Key', () => {
   });
 
   test('keys are per owner: the same key of two owners makes two runs', async () => {
-    const { http } = await api.createApp({ authTokens: new Map([['alice-token', 'alice'], ['bob-token', 'bob']]) });
+    const { http } = await api.createApp(keyAuth(['alice', 'alice', READ_WRITE], ['bob', 'bob', READ_WRITE]));
     const key = randomUUID();
     const body = simulated({ duration_ms: 0 }, { suite: key });
-    const alice = await http.post(`${API}/runs`).auth('alice-token', { type: 'bearer' }).set('Idempotency-Key', key).send(body).expect(200);
-    const bob = await http.post(`${API}/runs`).auth('bob-token', { type: 'bearer' }).set('Idempotency-Key', key).send(body).expect(200);
+    const alice = await http.post(`${API}/runs`).auth(testKey('alice'), { type: 'bearer' }).set('Idempotency-Key', key).send(body).expect(200);
+    const bob = await http.post(`${API}/runs`).auth(testKey('bob'), { type: 'bearer' }).set('Idempotency-Key', key).send(body).expect(200);
     expect(alice.body.run_id).not.toBe(bob.body.run_id);
   });
 });

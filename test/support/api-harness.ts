@@ -48,6 +48,10 @@ export async function createApiHarness(overrides: Partial<Config> = {}): Promise
       dataDir: harness.dataDir,
       workflowRoots: [EXAMPLES],
       providers,
+      // DATABASE_URL is set: outside the embedded default, auth must be off explicitly; and no
+      // rate limit, as tests send requests as fast as they can. Tests of either turn them on.
+      auth: { off: true, apiKeys: [] },
+      rateLimit: undefined,
       ...overrides,
       ...extra,
     };

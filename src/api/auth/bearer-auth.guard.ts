@@ -1,63 +1,63 @@
 /**
- * Bearer-token auth, on when WES_AUTH_TOKENS names any token. A token stands for its owner: the
- * owner is put on the request for the handlers, and runs are the owner's alone.
+ * Authentication: who a request comes from, from its bearer token, an API key (WES_API_KEYS) or
+ * a JWT (WES_JWT_*). It refuses nothing itself: it puts the caller, or why its credentials were
+ * refused, on the request; the rate limit then counts per caller, and ScopeGuard answers 401/403.
  */
-import {
-  Inject,
-  Injectable,
-  SetMetadata,
-  UnauthorizedException,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Request, Response } from 'express';
+import { authEnabled } from '../../auth-config';
 import type { Config } from '../../config';
 import { CONFIG } from '../core/tokens';
+import { ApiKeys } from './api-keys';
+import type { AuthenticatedRequest, Caller } from './caller';
+import { InvalidTokenError, JwtVerifier, looksLikeJwt } from './jwt-verifier';
 
 const PUBLIC = 'durable-wes:public';
 
-/** Marks a route anyone may call: service-info must tell a caller how to authenticate. */
+/** Marks a route (or controller) anyone may call, with or without credentials: e.g. service-info, which tells a caller how to authenticate. */
 export const Public = () => SetMetadata(PUBLIC, true);
 
-export interface AuthenticatedRequest extends Request {
-  owner?: string;
-}
-
-const digest = (token: string) => createHash('sha256').update(token).digest();
+export const isPublic = (reflector: Reflector, context: ExecutionContext) =>
+  reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()]) === true;
 
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
-  private readonly owners: Array<{ digest: Buffer; owner: string }>;
+  private readonly enabled: boolean;
+  private readonly apiKeys: ApiKeys;
+  private readonly jwt?: JwtVerifier;
 
   constructor(
     @Inject(CONFIG) config: Config,
     private readonly reflector: Reflector,
   ) {
-    this.owners = [...config.authTokens].map(([token, owner]) => ({ digest: digest(token), owner }));
+    this.enabled = authEnabled(config);
+    this.apiKeys = new ApiKeys(config.auth.apiKeys);
+    this.jwt = config.auth.jwt && new JwtVerifier(config.auth.jwt);
   }
 
-  canActivate(context: ExecutionContext): boolean {
-    if (this.owners.length === 0) return true;
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
-    const http = context.switchToHttp();
-    const request = http.getRequest<AuthenticatedRequest>();
-    const token = /^Bearer\s+(\S+)\s*$/i.exec(request.get('authorization') ?? '')?.[1];
-    const owner = token === undefined ? undefined : this.ownerOf(token);
-    if (owner === undefined) {
-      http.getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="durable-wes"');
-      throw new UnauthorizedException(token === undefined ? 'a bearer token is required' : 'unknown bearer token');
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (!this.enabled || isPublic(this.reflector, context)) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.get('authorization');
+    if (header === undefined) return true;
+    const token = /^Bearer +(\S+) *$/i.exec(header)?.[1];
+    if (token === undefined) {
+      request.authFailure = { message: 'the Authorization header is not "Bearer <token>"', error: 'invalid_request' };
+      return true;
     }
-    request.owner = owner;
+    try {
+      request.caller = await this.callerOf(token);
+    } catch (err) {
+      if (!(err instanceof InvalidTokenError)) throw err;
+      request.authFailure = { message: err.message, error: 'invalid_token' };
+    }
     return true;
   }
 
-  /** Compares against every token in constant time, so timing tells nothing of a near miss. */
-  private ownerOf(token: string): string | undefined {
-    const given = digest(token);
-    let found: string | undefined;
-    for (const { digest: known, owner } of this.owners) if (timingSafeEqual(given, known)) found = owner;
-    return found;
+  private async callerOf(token: string): Promise<Caller> {
+    const caller = this.apiKeys.callerOf(token);
+    if (caller) return caller;
+    if (this.jwt && looksLikeJwt(token)) return this.jwt.callerOf(token);
+    throw new InvalidTokenError('unknown bearer token');
   }
 }

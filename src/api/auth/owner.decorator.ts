@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedRequest } from './bearer-auth.guard';
+import type { AuthenticatedRequest } from './caller';
 
-/** The caller's owner name; undefined when auth is off. */
+/** The caller (its owner name and scopes); undefined when auth is off. Hand it to RunAccess. */
 export const Owner = createParamDecorator(
-  (_data: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<AuthenticatedRequest>().owner,
+  (_data: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<AuthenticatedRequest>().caller,
 );

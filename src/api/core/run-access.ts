@@ -1,33 +1,47 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { authEnabled } from '../../auth-config';
 import type { Config } from '../../config';
 import type { RunRow, RunStore } from '../../database/run-store';
+import { hasScope, type Caller } from '../auth/caller';
 import { CONFIG, RUN_STORE } from './tokens';
 
-/** Finds a run in the read model as its caller may see it. */
+/** What `@Owner()` gives; a bare owner name stands for a caller without admin. */
+export type RunCaller = Caller | string | undefined;
+
+/** Finds a run in the read model as its caller may see it: its own runs, or every run for admin. */
 @Injectable()
 export class RunAccess {
+  private readonly authOn: boolean;
+
   constructor(
-    @Inject(CONFIG) private readonly config: Config,
+    @Inject(CONFIG) config: Config,
     @Inject(RUN_STORE) private readonly runStore: RunStore,
-  ) {}
+  ) {
+    this.authOn = authEnabled(config);
+  }
 
   /**
    * The run, or 404. With auth on, another owner's run is answered exactly like a missing one,
    * so that run ids of others cannot be probed.
    */
-  async visibleRun(runId: string, owner: string | undefined): Promise<RunRow> {
+  async visibleRun(runId: string, caller: RunCaller): Promise<RunRow> {
+    const owner = this.ownerSeen(caller);
     // No run id holds a NUL, nor can the database be asked about one.
     const row = runId.includes('\0') ? undefined : await this.runStore.get(runId);
-    if (!row || (this.authOn() && row.owner !== owner)) throw new NotFoundException(`run ${runId} not found`);
+    if (!row || (owner !== undefined && row.owner !== owner)) throw new NotFoundException(`run ${runId} not found`);
     return row;
   }
 
-  /** The owner whose runs a caller sees in lists; undefined (everyone's) when auth is off. */
-  listOwner(owner: string | undefined): string | undefined {
-    return this.authOn() ? owner : undefined;
+  /** The owner whose runs a caller sees in lists; undefined (everyone's) when auth is off or for admin. */
+  listOwner(caller: RunCaller): string | undefined {
+    return this.ownerSeen(caller);
   }
 
-  private authOn(): boolean {
-    return this.config.authTokens.size > 0;
+  private ownerSeen(caller: RunCaller): string | undefined {
+    if (!this.authOn) return undefined;
+    // ScopeGuard lets no route through without a caller; one that got here anyway sees nothing.
+    if (caller === undefined) throw new UnauthorizedException('a bearer token is required');
+    if (typeof caller === 'string') return caller;
+    return hasScope(caller, 'admin') ? undefined : caller.owner;
   }
 }

@@ -31,17 +31,19 @@ function fromHttpException(err: HttpException): ErrorResponse {
   return { msg: Array.isArray(message) ? message.join('; ') : String(message), status_code: clientStatus(err.getStatus()) };
 }
 
-/** body-parser's errors (http-errors): malformed or oversized bodies, with a status meant for clients. */
+/** body-parser's errors (http-errors): malformed (400) or oversized (413) bodies, with a status meant for clients. */
 function fromHttpError(err: unknown): ErrorResponse | undefined {
-  const { status, expose, message } = err as { status?: unknown; expose?: unknown; message?: unknown };
+  const { status, expose, message, type, limit } = err as { status?: unknown; expose?: unknown; message?: unknown; type?: unknown; limit?: unknown };
   if (expose !== true || typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  if (type === 'entity.too.large') return { msg: `request body: larger than ${String(limit)} bytes (WES_MAX_BODY_BYTES)`, status_code: status };
   return { msg: `request body: ${String(message)}`, status_code: clientStatus(status) };
 }
 
 /**
- * WES answers malformed requests with 400 and lists no 413/415: a body too large or of a type we
- * do not take is a malformed request to WES clients.
+ * WES answers malformed requests with 400 and lists no 415: a body of a type we do not take is a
+ * malformed request to WES clients. A body too large is a 413, which our document lists: unlike a
+ * malformed one, it may be fine elsewhere (docs/deployment.md, "Limits").
  */
 function clientStatus(status: number): number {
-  return status === HttpStatus.PAYLOAD_TOO_LARGE || status === HttpStatus.UNSUPPORTED_MEDIA_TYPE ? HttpStatus.BAD_REQUEST : status;
+  return status === HttpStatus.UNSUPPORTED_MEDIA_TYPE ? HttpStatus.BAD_REQUEST : status;
 }

@@ -11,13 +11,16 @@ import type { ProviderRegistry } from '../../../activities/provider-registry';
 import { localProcess } from '../../../activities/providers/local';
 import { runWorkDir } from '../../../activities/work-dir';
 import type { Config } from '../../config';
+import type { Caller } from '../auth/caller';
 import { Owner } from '../auth/owner.decorator';
+import { RequireScope } from '../auth/require-scope.decorator';
 import { RunAccess } from '../core/run-access';
 import { CONFIG, PROVIDER_REGISTRY } from '../core/tokens';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
 import { isLocalRun } from './local-run';
 
+@RequireScope('runs:read')
 @Controller('runs/:run_id/logs')
 export class LogsController {
   constructor(
@@ -27,11 +30,11 @@ export class LogsController {
   ) {}
 
   @Get(':stream')
-  async read(@ValidRequest() { path }: ValidatedRequest, @Res() response: Response, @Owner() owner?: string): Promise<void> {
+  async read(@ValidRequest() { path }: ValidatedRequest, @Res() response: Response, @Owner() caller?: Caller): Promise<void> {
     const runId = path.run_id;
     // The document lets only stdout and stderr through.
     const stream = path.stream as 'stdout' | 'stderr';
-    const row = await this.access.visibleRun(runId, owner);
+    const row = await this.access.visibleRun(runId, caller);
     if (isLocalRun(this.registry, row)) {
       const process = localProcess(runWorkDir(this.config.dataDir, runId));
       const file = stream === 'stdout' ? process.stdoutPath : process.stderrPath;

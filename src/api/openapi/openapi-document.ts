@@ -22,7 +22,17 @@ type Json = any;
 // Merge keys (`<<`) let the overlay's two forms of a run request share their fields.
 const readYaml = (file: string): Json => parse(readFileSync(file, 'utf8'), { merge: true });
 
-export async function buildOpenApiDocument(options: { authOn: boolean; version: string }): Promise<OpenAPIObject> {
+export interface DocumentOptions {
+  /** Auth is on: operations but the public ones (`security: []`) need a bearer token. */
+  authOn: boolean;
+  /** Tokens may be JWTs of an identity provider. */
+  jwt?: boolean;
+  /** A rate limit is on: any operation may answer 429. */
+  rateLimited?: boolean;
+  version: string;
+}
+
+export async function buildOpenApiDocument(options: DocumentOptions): Promise<OpenAPIObject> {
   const official = readYaml(path.join(repoRoot, 'spec', 'wes-openapi.yaml'));
   inlineServiceInfo(official, readYaml(path.join(repoRoot, 'spec', 'service-info.yaml')));
   const { data: document, resultData }: Json = await openapiOverlay(official, { overlaySet: readYaml(path.join(repoRoot, 'src', 'api', 'openapi', 'durable-wes.overlay.yaml')) });
@@ -32,15 +42,55 @@ export async function buildOpenApiDocument(options: { authOn: boolean; version: 
   }
   document.info['x-durable-wes-version'] = options.version;
   document.servers = [{ url: `/${API_PREFIX}`, description: 'this durable-wes server' }];
-  if (options.authOn) {
-    document.components.securitySchemes = {
-      bearerAuth: { type: 'http', scheme: 'bearer', description: 'A token the operator of this service issued to you; it stands for you as the owner of your runs.' },
-    };
-    document.security = [{ bearerAuth: [] }];
-    // Service-info tells callers how to authenticate: it needs no token itself.
-    document.paths['/service-info'].get.security = [];
-  }
+  if (options.authOn) describeAuth(document, options.jwt === true);
+  if (options.rateLimited) for (const operation of operations(document)) addResponse(operation, 429, TOO_MANY_REQUESTS);
   return document as OpenAPIObject;
+}
+
+const errorResponse = (description: string, extra: Json = {}) => ({
+  description,
+  ...extra,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },
+  'x-durable-wes-extension': true,
+});
+
+const TOO_MANY_REQUESTS = errorResponse('Too many requests from this caller (its owner, or its IP address without credentials); try again after the seconds Retry-After gives.', {
+  headers: { 'Retry-After': { description: 'Seconds until the caller may send again.', schema: { type: 'integer' } } },
+});
+
+function* operations(document: Json): Generator<Json> {
+  for (const item of Object.values<Json>(document.paths)) for (const method of HTTP_METHODS) if (item[method]) yield item[method];
+}
+
+function addResponse(operation: Json, status: number, response: Json): void {
+  operation.responses[status] ??= response;
+}
+
+const SCOPES_TEXT =
+  'Scopes: `runs:read` (list and read runs, their tasks, transitions and logs), `runs:write` (submit, cancel, resume and delete runs), ' +
+  '`admin` (both, on every owner\'s runs). Each run belongs to the owner of the token that submitted it; other owners\' runs answer 404.';
+
+/** The bearer scheme, and the answers of a request without it (401) or without the scope its operation needs (403). */
+function describeAuth(document: Json, jwt: boolean): void {
+  document.components.securitySchemes = {
+    bearerAuth: {
+      type: 'http',
+      scheme: 'bearer',
+      ...(jwt ? { bearerFormat: 'JWT' } : {}),
+      description:
+        (jwt
+          ? 'An API key the operator issued to you, or a JWT of the identity provider this service trusts (its owner claim names you, its `scope` or `scp` claim gives your scopes). '
+          : 'An API key the operator issued to you; it stands for you as the owner of your runs. ') + SCOPES_TEXT,
+    },
+  };
+  document.security = [{ bearerAuth: [] }];
+  // Service-info tells callers how to authenticate: it needs no token itself.
+  document.paths['/service-info'].get.security = [];
+  for (const operation of operations(document)) {
+    if (Array.isArray(operation.security) && operation.security.length === 0) continue;
+    addResponse(operation, 401, errorResponse('No bearer token, or one that is unknown, expired or invalid (WWW-Authenticate says which).'));
+    addResponse(operation, 403, errorResponse('The token does not carry the scope this operation needs.'));
+  }
 }
 
 /** Copies the service-info schemas in and points the remote references at the copies. */

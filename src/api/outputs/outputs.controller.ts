@@ -5,7 +5,9 @@
  */
 import { Controller, Get, NotFoundException, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { Caller } from '../auth/caller';
 import { Owner } from '../auth/owner.decorator';
+import { RequireScope } from '../auth/require-scope.decorator';
 import { apiBaseUrl } from '../core/base-url';
 import { RunAccess } from '../core/run-access';
 import type { ValidatedRequest } from '../validation/request-validator';
@@ -27,6 +29,7 @@ export interface OutputListView {
 }
 
 @Controller('runs/:run_id/outputs')
+@RequireScope('runs:read')
 export class OutputsController {
   constructor(
     private readonly access: RunAccess,
@@ -34,14 +37,14 @@ export class OutputsController {
   ) {}
 
   @Get()
-  async list(@ValidRequest() { path }: ValidatedRequest, @Req() request: Request, @Owner() owner?: string): Promise<OutputListView> {
-    const row = await this.access.visibleRun(path.run_id, owner);
+  async list(@ValidRequest() { path }: ValidatedRequest, @Req() request: Request, @Owner() caller?: Caller): Promise<OutputListView> {
+    const row = await this.access.visibleRun(path.run_id, caller);
     return listView(await this.sources.of(row).list(), apiBaseUrl(request), row.runId);
   }
 
   @Get('*path')
-  async download(@ValidRequest() { path }: ValidatedRequest, @Req() request: Request, @Res() response: Response, @Owner() owner?: string): Promise<void> {
-    const row = await this.access.visibleRun(path.run_id, owner);
+  async download(@ValidRequest() { path }: ValidatedRequest, @Req() request: Request, @Res() response: Response, @Owner() caller?: Caller): Promise<void> {
+    const row = await this.access.visibleRun(path.run_id, caller);
     const wanted = outputPath(path.path);
     const target = wanted === undefined ? undefined : await this.sources.of(row).locate(wanted);
     // A path that climbs, is absolute or holds a NUL names no output, like one that is not there.

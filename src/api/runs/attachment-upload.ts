@@ -1,27 +1,40 @@
 /**
  * Receiving workflow_attachment parts (multer, through Nest's FilesInterceptor): to disk under
- * the data dir, so that large attachments never sit in memory and staging is a rename.
+ * the data dir, so that large attachments never sit in memory and staging is a rename. Every
+ * limit of an upload is a 413 that names its variable: the size of one attachment, their count
+ * and total size per request, the size of a form field.
  */
-import { BadRequestException, Inject, Injectable, PayloadTooLargeException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Inject, Injectable, PayloadTooLargeException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { MulterModuleOptions } from '@nestjs/platform-express';
+import { multerExceptions } from '@nestjs/platform-express/multer/multer/multer.constants';
+import type { Request } from 'express';
+import multer, { type StorageEngine } from 'multer';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline, Transform } from 'node:stream';
 import { catchError, throwError, type Observable } from 'rxjs';
 import type { Config } from '../../config';
 import { CONFIG } from '../core/tokens';
 import { attachmentPath } from './attachments';
-import { MAX_FIELD_BYTES } from './run-submission';
+
+/** What one request has uploaded so far. */
+const received = new WeakMap<Request, { files: number; bytes: number }>();
+const receivedBy = (request: Request) => received.get(request) ?? received.set(request, { files: 0, bytes: 0 }).get(request)!;
 
 export function attachmentUploadOptions(config: Config): MulterModuleOptions {
   return {
-    dest: path.join(config.dataDir, 'uploads'),
-    limits: { fileSize: config.maxAttachmentBytes, fieldSize: MAX_FIELD_BYTES },
+    storage: totalLimited(multer.diskStorage({ destination: path.join(config.dataDir, 'uploads') }), config.maxUploadBytes),
+    limits: { fileSize: config.maxAttachmentBytes, fieldSize: config.maxBodyBytes },
     // Keep `dir/tool.cwl` as the client named it; busboy would otherwise cut it to `tool.cwl`.
     preservePath: true,
     defParamCharset: 'utf8',
     // Refused before a byte of it is stored.
-    fileFilter: (_request, file, accept) => {
+    fileFilter: (request, file, accept) => {
       try {
         attachmentPath(file.originalname);
+        if (++receivedBy(request).files > config.maxAttachments) {
+          throw new PayloadTooLargeException(`more than ${config.maxAttachments} workflow_attachment parts (WES_MAX_ATTACHMENTS)`);
+        }
         accept(null, true);
       } catch (err) {
         accept(err as Error, false);
@@ -30,20 +43,51 @@ export function attachmentUploadOptions(config: Config): MulterModuleOptions {
   };
 }
 
-/** Says which limit an oversized attachment broke, as a 400 (WES has no 413). */
+/** Disk storage that counts the bytes of all the request's files, and fails the one that goes past `maxBytes`. */
+function totalLimited(disk: StorageEngine, maxBytes: number): StorageEngine {
+  return {
+    _handleFile(request, file, callback) {
+      let tooLarge: Error | undefined;
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding, next) {
+          if ((receivedBy(request).bytes += chunk.length) > maxBytes) {
+            tooLarge = new PayloadTooLargeException(`the workflow_attachment parts of one request are larger than ${maxBytes} bytes in all (WES_MAX_UPLOAD_BYTES)`);
+          }
+          next(tooLarge ?? null, chunk);
+        },
+      });
+      pipeline(file.stream, counter, () => undefined);
+      // multer gives the file its stream as a read-only property.
+      Object.defineProperty(file, 'stream', { value: counter, configurable: true });
+      disk._handleFile(request, file, (err, info) => {
+        if (!err) return callback(null, info);
+        // A failed file is not multer's to remove: what was written of it goes here. The disk
+        // storage may fail first, on the stream the limit destroyed: the limit is the cause.
+        void rm(file.path ?? '', { force: true }).finally(() => callback(tooLarge ?? err));
+      });
+    },
+    _removeFile: (request, file, callback) => disk._removeFile(request, file, callback),
+  };
+}
+
+/** Says which limit an oversized attachment or form field broke. */
 @Injectable()
-export class AttachmentSizeErrors implements NestInterceptor {
+export class UploadLimitErrors implements NestInterceptor {
   constructor(@Inject(CONFIG) private readonly config: Config) {}
 
   intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return next.handle().pipe(
-      catchError((err: unknown) =>
-        throwError(() =>
-          err instanceof PayloadTooLargeException
-            ? new BadRequestException(`a workflow_attachment is larger than ${this.config.maxAttachmentBytes} bytes (WES_MAX_ATTACHMENT_BYTES)`)
-            : err,
-        ),
-      ),
-    );
+    return next.handle().pipe(catchError((err: unknown) => throwError(() => this.named(err))));
+  }
+
+  /** Nest's multer errors say what, not which limit: a file too large, or a field (Nest makes that one a 400). */
+  private named(err: unknown): unknown {
+    if (!(err instanceof Error)) return err;
+    if (err.message === multerExceptions.LIMIT_FILE_SIZE) {
+      return new PayloadTooLargeException(`a workflow_attachment is larger than ${this.config.maxAttachmentBytes} bytes (WES_MAX_ATTACHMENT_BYTES)`);
+    }
+    if (err.message.startsWith(multerExceptions.LIMIT_FIELD_VALUE)) {
+      return new PayloadTooLargeException(`a form field is larger than ${this.config.maxBodyBytes} bytes (WES_MAX_BODY_BYTES)`);
+    }
+    return err;
   }
 }

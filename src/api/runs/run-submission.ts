@@ -18,9 +18,6 @@ export interface RunSubmission {
   requireApproval: boolean;
 }
 
-/** The largest JSON body or form field: workflow parameters are small; files go in attachments. */
-export const MAX_FIELD_BYTES = 10 * 1024 * 1024;
-
 export function toRunSubmission({ require_approval, ...request }: RunRequestBody): RunSubmission {
   // OpenAPI 3.0 schemas have no `dependencies` to say this.
   if (request.workflow_engine_version !== undefined && request.workflow_engine === undefined) {

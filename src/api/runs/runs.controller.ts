@@ -7,7 +7,9 @@ import type { ProviderRegistry } from '../../../activities/provider-registry';
 import type { Config } from '../../config';
 import type { RunStore } from '../../database/run-store';
 import { temporalUiLink } from '../../temporal-ui';
+import type { Caller } from '../auth/caller';
 import { Owner } from '../auth/owner.decorator';
+import { RequireScope } from '../auth/require-scope.decorator';
 import { apiBaseUrl } from '../core/base-url';
 import { RunAccess } from '../core/run-access';
 import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
@@ -15,7 +17,7 @@ import { isLocalRun } from '../logs/local-run';
 import { OutputSources } from '../outputs/output-sources';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
-import { AttachmentSizeErrors } from './attachment-upload';
+import { UploadLimitErrors } from './attachment-upload';
 import { tagFilter, type ListRunsQuery } from './list-filters';
 import { RunControl } from './run-control.service';
 import { RunCreation, type UploadedFile } from './run-creation.service';
@@ -42,7 +44,8 @@ export class RunsController {
   ) {}
 
   @Get()
-  async list(@ValidRequest() { query }: ValidatedRequest<ListRunsQuery>, @Owner() owner?: string): Promise<RunListView> {
+  @RequireScope('runs:read')
+  async list(@ValidRequest() { query }: ValidatedRequest<ListRunsQuery>, @Owner() caller?: Caller): Promise<RunListView> {
     const tags = tagFilter(query.tag);
     if (tags === null) return { runs: [], next_page_token: '', total_runs: 0 };
     const page = await this.runStore.list({
@@ -50,27 +53,29 @@ export class RunsController {
       pageToken: query.page_token || undefined,
       states: query.state,
       tags,
-      owner: this.access.listOwner(owner),
+      owner: this.access.listOwner(caller),
     });
     return { runs: page.runs.map(runSummary), next_page_token: page.nextPageToken, total_runs: page.totalRuns };
   }
 
   @Post()
+  @RequireScope('runs:write')
   @HttpCode(200)
-  @UseInterceptors(AttachmentSizeErrors, FilesInterceptor('workflow_attachment'))
+  @UseInterceptors(UploadLimitErrors, FilesInterceptor('workflow_attachment'))
   async create(
     @UploadedFiles() files: UploadedFile[] | undefined,
     @ValidRequest() { body, headers }: ValidatedRequest<unknown, RunRequestBody>,
-    @Owner() owner?: string,
+    @Owner() caller?: Caller,
   ): Promise<{ run_id: string }> {
     const idempotencyKey = headers['Idempotency-Key'] as string | undefined;
-    const run_id = await this.creation.create({ body, files: files ?? [], idempotencyKey, owner });
+    const run_id = await this.creation.create({ body, files: files ?? [], idempotencyKey, owner: caller?.owner });
     return { run_id };
   }
 
   @Get(':run_id')
-  async get(@Req() request: Request, @Param('run_id') runId: string, @Owner() owner?: string): Promise<RunLogView> {
-    const row = await this.access.visibleRun(runId, owner);
+  @RequireScope('runs:read')
+  async get(@Req() request: Request, @Param('run_id') runId: string, @Owner() caller?: Caller): Promise<RunLogView> {
+    const row = await this.access.visibleRun(runId, caller);
     const runUrl = `${apiBaseUrl(request)}/runs/${encodeURIComponent(runId)}`;
     return runLog(row, {
       outputs: this.outputs.linkedOutputs(row, apiBaseUrl(request)),
@@ -81,23 +86,26 @@ export class RunsController {
   }
 
   @Get(':run_id/status')
-  async status(@Param('run_id') runId: string, @Owner() owner?: string): Promise<RunStatusView> {
-    return runStatus(await this.access.visibleRun(runId, owner));
+  @RequireScope('runs:read')
+  async status(@Param('run_id') runId: string, @Owner() caller?: Caller): Promise<RunStatusView> {
+    return runStatus(await this.access.visibleRun(runId, caller));
   }
 
   @Post(':run_id/cancel')
+  @RequireScope('runs:write')
   @HttpCode(200)
-  async cancel(@Param('run_id') runId: string, @Owner() owner?: string): Promise<{ run_id: string }> {
-    await this.control.cancel(await this.access.visibleRun(runId, owner));
+  async cancel(@Param('run_id') runId: string, @Owner() caller?: Caller): Promise<{ run_id: string }> {
+    await this.control.cancel(await this.access.visibleRun(runId, caller));
     return { run_id: runId };
   }
 
   /** Extension: the input completes or overrides the run's parameters (README: approval gate). */
   @Post(':run_id/resume')
+  @RequireScope('runs:write')
   @HttpCode(200)
-  async resume(@ValidRequest() { path, body }: ValidatedRequest<unknown, ResumeInput | undefined>, @Owner() owner?: string): Promise<RunStatusView> {
+  async resume(@ValidRequest() { path, body }: ValidatedRequest<unknown, ResumeInput | undefined>, @Owner() caller?: Caller): Promise<RunStatusView> {
     const runId = path.run_id;
-    const run = await this.access.visibleRun(runId, owner);
+    const run = await this.access.visibleRun(runId, caller);
     // No body at all is an empty input.
     const snapshot = await this.control.resume(run, body ?? {});
     return { run_id: runId, state: snapshot.wesState };
@@ -105,8 +113,9 @@ export class RunsController {
 
   /** Extension: forgets an ended, cleaned-up run. */
   @Delete(':run_id')
-  async delete(@Param('run_id') runId: string, @Owner() owner?: string): Promise<{ run_id: string }> {
-    await this.control.delete(await this.access.visibleRun(runId, owner));
+  @RequireScope('runs:write')
+  async delete(@Param('run_id') runId: string, @Owner() caller?: Caller): Promise<{ run_id: string }> {
+    await this.control.delete(await this.access.visibleRun(runId, caller));
     return { run_id: runId };
   }
 }

@@ -3,7 +3,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import type { Config } from '../../config';
 import { CONFIG } from '../core/tokens';
 import { OutputsModule } from '../outputs/outputs.module';
-import { AttachmentSizeErrors, attachmentUploadOptions } from './attachment-upload';
+import { UploadLimitErrors, attachmentUploadOptions } from './attachment-upload';
 import { RunControl } from './run-control.service';
 import { RunCreation } from './run-creation.service';
 import { RunsController } from './runs.controller';
@@ -11,6 +11,6 @@ import { RunsController } from './runs.controller';
 @Module({
   imports: [OutputsModule, MulterModule.registerAsync({ inject: [CONFIG], useFactory: (config: Config) => attachmentUploadOptions(config) })],
   controllers: [RunsController],
-  providers: [RunCreation, RunControl, AttachmentSizeErrors],
+  providers: [RunCreation, RunControl, UploadLimitErrors],
 })
 export class RunsModule {}

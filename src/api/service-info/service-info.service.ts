@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ProviderCapabilities } from '../../../activities/provider';
 import type { ProviderRegistry } from '../../../activities/provider-registry';
 import { WES_STATES, type WesState } from '../../../workflows/wes-state';
+import { authEnabled } from '../../auth-config';
 import type { Config } from '../../config';
 import type { RunStore } from '../../database/run-store';
 import { packageVersion } from '../../repo-root';
@@ -33,13 +34,16 @@ export interface ServiceInfo {
 @Injectable()
 export class ServiceInfoService {
   private readonly version = packageVersion();
+  private readonly authOn: boolean;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     @Inject(RUN_STORE) private readonly runStore: RunStore,
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
     @Inject(CAPABILITIES) private readonly capabilities: ProviderCapabilities,
-  ) {}
+  ) {
+    this.authOn = authEnabled(config);
+  }
 
   /** `origin` is where the caller reached us: the documentation is served there. */
   async serviceInfo(origin: string): Promise<ServiceInfo> {
@@ -63,13 +67,16 @@ export class ServiceInfoService {
       workflow_engine_versions: mapValues(this.capabilities.engineVersions, (versions) => ({ workflow_engine_version: versions })),
       default_workflow_engine_parameters: [],
       system_state_counts: Object.fromEntries(WES_STATES.map((state) => [state, counts[state] ?? 0])) as Record<WesState, number>,
-      // The API document (docs) describes the bearer scheme when auth is on.
-      auth_instructions_url: docs,
+      // The API document (docs) describes the bearer scheme and its scopes when auth is on.
+      auth_instructions_url: this.config.auth.instructionsUrl ?? docs,
       tags: {
         providers: this.registry.names().join(','),
         default_provider: this.registry.defaultProvider,
-        auth: this.config.authTokens.size > 0 ? 'bearer' : 'none',
+        auth: this.authOn ? 'bearer' : 'none',
         max_attachment_bytes: String(this.config.maxAttachmentBytes),
+        max_attachments: String(this.config.maxAttachments),
+        max_upload_bytes: String(this.config.maxUploadBytes),
+        max_body_bytes: String(this.config.maxBodyBytes),
         task_schema_url: `${origin}/${API_PREFIX}/${TASK_SCHEMA_PATH}`,
       },
     };

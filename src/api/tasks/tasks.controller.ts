@@ -4,7 +4,9 @@
  */
 import { Controller, Get, Inject, NotFoundException } from '@nestjs/common';
 import type { RunStore } from '../../database/run-store';
+import type { Caller } from '../auth/caller';
 import { Owner } from '../auth/owner.decorator';
+import { RequireScope } from '../auth/require-scope.decorator';
 import type { PageQuery } from '../core/pagination';
 import { RunAccess } from '../core/run-access';
 import { RUN_STORE } from '../core/tokens';
@@ -17,6 +19,7 @@ interface TaskListView {
   next_page_token: string;
 }
 
+@RequireScope('runs:read')
 @Controller('runs/:run_id/tasks')
 export class TasksController {
   constructor(
@@ -25,16 +28,16 @@ export class TasksController {
   ) {}
 
   @Get()
-  async list(@ValidRequest() { path, query }: ValidatedRequest<PageQuery>, @Owner() owner?: string): Promise<TaskListView> {
-    await this.access.visibleRun(path.run_id, owner);
+  async list(@ValidRequest() { path, query }: ValidatedRequest<PageQuery>, @Owner() caller?: Caller): Promise<TaskListView> {
+    await this.access.visibleRun(path.run_id, caller);
     const page = await this.runStore.listTasks(path.run_id, { pageSize: query.page_size, pageToken: query.page_token || undefined });
     return { task_logs: page.tasks.map(taskLog), next_page_token: page.nextPageToken };
   }
 
   @Get(':task_id')
-  async get(@ValidRequest() { path }: ValidatedRequest, @Owner() owner?: string): Promise<TaskLogView> {
+  async get(@ValidRequest() { path }: ValidatedRequest, @Owner() caller?: Caller): Promise<TaskLogView> {
     const { run_id: runId, task_id: taskId } = path;
-    await this.access.visibleRun(runId, owner);
+    await this.access.visibleRun(runId, caller);
     // No task id holds a NUL, nor can the database be asked about one.
     const task = taskId.includes('\0') ? undefined : await this.runStore.getTask(runId, taskId);
     if (!task) throw new NotFoundException(`run ${runId} has no task ${taskId}`);

@@ -2,10 +2,13 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import type { Transition } from '../../../workflows/run-types';
 import type { RunStore } from '../../database/run-store';
+import type { Caller } from '../auth/caller';
 import { Owner } from '../auth/owner.decorator';
+import { RequireScope } from '../auth/require-scope.decorator';
 import { RunAccess } from '../core/run-access';
 import { RUN_STORE } from '../core/tokens';
 
+@RequireScope('runs:read')
 @Controller('runs/:run_id/transitions')
 export class TransitionsController {
   constructor(
@@ -14,8 +17,8 @@ export class TransitionsController {
   ) {}
 
   @Get()
-  async list(@Param('run_id') runId: string, @Owner() owner?: string): Promise<{ transitions: Transition[] }> {
-    await this.access.visibleRun(runId, owner);
+  async list(@Param('run_id') runId: string, @Owner() caller?: Caller): Promise<{ transitions: Transition[] }> {
+    await this.access.visibleRun(runId, caller);
     return { transitions: await this.runStore.transitions(runId) };
   }
 }
