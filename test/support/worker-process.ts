@@ -24,7 +24,7 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
   const exited = new Promise<number | string>((resolve) =>
     child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
-  const polling = () => output.includes('worker: polling');
+  const polling = () => output.includes('polling task queue');
   // An exit and a timeout both end in the error below, which shows what the worker printed.
   await eventually(() => polling() || child.exitCode !== null, Boolean, { timeoutMs: 60_000, what: 'the worker to poll' }).catch(() => undefined);
   if (!polling()) throw new Error(`worker did not start:\n${output}`);
