@@ -3,13 +3,11 @@
  * ignores versions it has seen), so a retried attempt never duplicates a row.
  */
 import type { RunProjection, RunStore, TaskRow } from '../src/database/run-store';
-import type { WorkerMetrics } from '../src/metrics/worker-metrics';
 
-export function createReadModelActivities(store: RunStore, metrics: WorkerMetrics) {
+export function createReadModelActivities(store: RunStore) {
   return {
-    /** Counts each transition once: a retried or repeated projection records none anew. */
     async projectRun(projection: RunProjection): Promise<void> {
-      for (const { from, to } of await store.project(projection)) metrics.transitions.inc({ from, to });
+      await store.project(projection);
     },
     /** A task run's steps and branches, as its workflow sees them (workflows/task-run/step-rows.ts). */
     async projectTasks(runId: string, rows: TaskRow[]): Promise<void> {

@@ -24,7 +24,7 @@ export interface RunWorkerOptions {
   /** This host's name among the workers: local runs launched here are followed on its own queue. */
   hostId: string;
   workflowBundle: WorkflowBundleOption;
-  /** Where the workers count transitions, provider calls and activities; counted unseen without. */
+  /** Where the workers count provider calls and activities; counted unseen without. */
   metrics?: WorkerMetrics;
   /** Extra options for the run worker, e.g. tests failing fast on non-determinism. */
   overrides?: Partial<WorkerOptions>;
@@ -62,7 +62,7 @@ export async function createRunWorkers(options: RunWorkerOptions): Promise<Worke
     workflowBundle: options.workflowBundle,
     // Local activities (provider choice, read-model projections) run here, and so do the cleanup
     // of a run that never got a provider and the staging of a task's attachments for its steps.
-    activities: { ...runActivities, ...createReadModelActivities(options.runStore, metrics), ...createTaskActivities({ dataDir: options.dataDir }) },
+    activities: { ...runActivities, ...createReadModelActivities(options.runStore), ...createTaskActivities({ dataDir: options.dataDir }) },
     maxCachedWorkflows: 1000,
     dataConverter,
     identity,

@@ -16,6 +16,7 @@ import { PostgresRunStore } from './database/postgres-run-store';
 import { createRunWorkers, runWorkers } from './create-worker';
 import { createLogger } from './logging/create-logger';
 import { temporalLogger } from './logging/temporal-logger';
+import { countingTransitions } from './metrics/counting-run-store';
 import { startMetricsServer } from './metrics/metrics-server';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { freePort } from './supervisor/free-port';
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   try {
     const registry = createProviderRegistry(config);
-    const runStore = new PostgresRunStore(database);
+    const runStore = countingTransitions(new PostgresRunStore(database), metrics);
     const workers = await createRunWorkers({
       connection,
       namespace: config.temporalNamespace,

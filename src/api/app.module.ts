@@ -1,7 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { APP_GUARD } from '@nestjs/core';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { CoreModule, type CoreDependencies } from './core/core.module';
+import { HealthModule } from './health/health.module';
+import { RequestLoggingModule } from './logging/request-logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { LogsModule } from './logs/logs.module';
 import { UnmatchedRouteModule } from './routing/unmatched-route.module';
 import { RunsModule } from './runs/runs.module';
@@ -14,11 +18,12 @@ import { TransitionsModule } from './transitions/transitions.module';
 /** One module per API resource; the core and Temporal modules are global to them. */
 @Module({})
 export class AppModule {
-  static forRoot(dependencies: CoreDependencies): DynamicModule {
+  /** `logger`: the API's pino logger (src/logging/create-logger.ts); without it, Nest's own. */
+  static forRoot(dependencies: CoreDependencies, logger?: Logger): DynamicModule {
     return {
       module: AppModule,
       // The catch-all of UnmatchedRouteModule must come after every other route: last.
-      imports: [CoreModule.forRoot(dependencies), TemporalModule, ServiceInfoModule, TaskSchemaModule, RunsModule, TasksModule, TransitionsModule, LogsModule, UnmatchedRouteModule],
+      imports: [CoreModule.forRoot(dependencies), TemporalModule, ServiceInfoModule, TaskSchemaModule, RunsModule, TasksModule, TransitionsModule, LogsModule, HealthModule, MetricsModule, RequestLoggingModule.forRoot(logger), UnmatchedRouteModule],
       providers: [{ provide: APP_GUARD, useClass: BearerAuthGuard }],
     };
   }

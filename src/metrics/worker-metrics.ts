@@ -1,7 +1,7 @@
 /**
  * What the worker counts for Prometheus (docs/deployment.md, "Operations"), in a registry of its
  * own: several workers in one process (the tests) keep their counts apart. Recorded by activities
- * only, never by workflow code, which must stay deterministic.
+ * and the read model's writes, never by workflow code, which must stay deterministic.
  */
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
@@ -14,7 +14,7 @@ export type ActivityOutcome = 'completed' | 'failed' | 'cancelled';
 export class WorkerMetrics {
   readonly registry = new Registry();
 
-  /** Counted once per transition, when the read model first records it. */
+  /** Counted once per transition, when the read model first records it (counting-run-store.ts). */
   readonly transitions = new Counter({
     name: 'wes_run_transitions_total',
     help: 'Run state transitions recorded in the read model, by execution state left and entered',
