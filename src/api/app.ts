@@ -52,7 +52,10 @@ export async function createApp({ config, runStore, logger, logDestination, onSh
     // Nest's start-up messages wait for pino, which exists once the module is made.
     { bodyParser: false, ...(pino ? { bufferLogs: true } : { logger }) },
   );
-  if (pino) app.useLogger(app.get(PinoNestLogger));
+  if (pino) {
+    app.useLogger(app.get(PinoNestLogger));
+    app.flushLogs();
+  }
   // First: a request refused by the body parser is counted too.
   app.use(app.get(ApiMetrics).middleware);
   app.useBodyParser('json', { limit: MAX_FIELD_BYTES });

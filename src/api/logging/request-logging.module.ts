@@ -32,7 +32,8 @@ export class RequestLoggingModule {
               req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
               res: (res: { statusCode: number }) => ({ status: res.statusCode }),
             },
-            customProps: (request) => requestFields(request as Request),
+            // Asked when the request comes and when it ends; only at its end is its route the handler's.
+            customProps: (request, response) => (response.writableFinished ? requestFields(request as Request) : {}),
             customLogLevel: (_request, response, err) => (err || response.statusCode >= 500 ? 'error' : 'info'),
           },
         }),
