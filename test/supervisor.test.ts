@@ -37,7 +37,7 @@ let output = '';
 beforeAll(async () => {
   build();
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-supervisor-'));
-  const [temporalPort, uiPort, apiPort, postgresPort] = await distinctFreePorts(4);
+  const [temporalPort, uiPort, apiPort, postgresPort, workerMetricsPort] = await distinctFreePorts(5);
   apiUrl = `http://127.0.0.1:${apiPort}/ga4gh/wes/v1`;
   product = spawn(process.execPath, [path.join(root, 'dist/src/main.js')], {
     cwd: root,
@@ -48,6 +48,7 @@ beforeAll(async () => {
       TEMPORAL_UI_PORT: String(uiPort),
       WES_API_PORT: String(apiPort),
       WES_POSTGRES_PORT: String(postgresPort),
+      WES_WORKER_METRICS_PORT: String(workerMetricsPort),
       WES_DEMO_RUN: '0',
     },
     // A process group of its own, for the test to press Ctrl-C as a terminal does: to the group.
