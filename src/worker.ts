@@ -46,13 +46,14 @@ let logger: Logger | undefined;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  logger = createLogger({ name: 'worker', level: config.logLevel });
+  const log = createLogger({ name: 'worker', level: config.logLevel });
+  logger = log;
   if (!config.databaseUrl) throw new Error('DATABASE_URL is not set: the worker projects runs into the read model');
   const metrics = new WorkerMetrics().withProcessMetrics();
   // The SDK's core serves its metrics on loopback only; /metrics of the worker passes them on.
   const sdkMetricsAddress = config.workerMetrics ? `127.0.0.1:${await freePort()}` : undefined;
   Runtime.install({
-    logger: temporalLogger(logger),
+    logger: temporalLogger(log),
     shutdownSignals: ['SIGINT', 'SIGTERM'],
     telemetryOptions: {
       // The core's own lines go to the same logger, as JSON too.
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
       ...(sdkMetricsAddress ? { metrics: { prometheus: { bindAddress: sdkMetricsAddress } } } : {}),
     },
   });
-  const metricsServer = await serveMetrics(config, metrics, sdkMetricsAddress, logger);
+  const metricsServer = await serveMetrics(config, metrics, sdkMetricsAddress, log);
   const database = await openDatabase(config.databaseUrl);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   try {
@@ -78,11 +79,11 @@ async function main(): Promise<void> {
       metrics,
     });
     const reconciling = new AbortController();
-    void new ClosedRunReconciler(new Client({ connection, namespace: config.temporalNamespace }), runStore).run(RECONCILE_EVERY_MS, reconciling.signal);
-    logger.info(`polling task queue '${config.taskQueue}' and those of providers ${registry.names().join(', ')} on ${config.temporalAddress}`);
+    void new ClosedRunReconciler(new Client({ connection, namespace: config.temporalNamespace }), runStore).run(RECONCILE_EVERY_MS, reconciling.signal, (message) => log.warn(message));
+    log.info(`polling task queue '${config.taskQueue}' and those of providers ${registry.names().join(', ')} on ${config.temporalAddress}`);
     await runWorkers(workers);
     reconciling.abort();
-    logger.info('stopped');
+    log.info('stopped');
   } finally {
     metricsServer?.close();
     await connection.close();
