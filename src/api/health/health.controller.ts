@@ -3,10 +3,11 @@
  * public: an orchestrator has no token. /healthz: the process answers. /readyz: it can serve,
  * every dependency answering; else a 503 that is a WES ErrorResponse and names what is down.
  */
-import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from '../auth/bearer-auth.guard';
+import type { ErrorResponse } from '../errors/error-response';
 import { ReadinessChecks } from './readiness-checks';
 
 export const PROBE_PATHS = ['healthz', 'readyz'];
@@ -28,14 +29,14 @@ export class HealthController {
   @Public()
   @Get('readyz')
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
-  async readyz(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult | (HealthCheckResult & { msg: string; status_code: number })> {
+  async readyz(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult | (HealthCheckResult & ErrorResponse)> {
     try {
       return await this.health.check(this.readiness.all());
     } catch (err) {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       const result = err.getResponse() as HealthCheckResult;
-      response.status(503);
-      return { msg: `not ready: ${Object.keys(result.error ?? {}).join(', ')} down`, status_code: 503, ...result };
+      response.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return { msg: `not ready: ${Object.keys(result.error ?? {}).join(', ')} down`, status_code: HttpStatus.SERVICE_UNAVAILABLE, ...result };
     }
   }
 }
