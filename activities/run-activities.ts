@@ -4,13 +4,15 @@
  * their own; a run's state lives with its provider and in its work dir, so any worker of the right
  * queue can pick up any attempt.
  */
-import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { errorMessage, FAILURE_TYPES, InvalidRunRequestError, ProviderRejectedError } from './errors';
+import { errorMessage, ProviderRejectedError } from './errors';
+import { providerCaller } from './provider-call';
 import type { OperationContext, Provider } from './provider';
 import type { ProviderRegistry } from './provider-registry';
 import type { RunProjection, RunStore } from '../src/database/run-store';
+import type { WorkerMetrics } from '../src/metrics/worker-metrics';
 import { TaskReporter } from './task-reporter';
 import { removeStaging, runWorkDir, writeFileAtomic } from './work-dir';
 import { isTerminalWesState } from '../workflows/wes-state';
@@ -32,6 +34,7 @@ export interface RunActivityDeps {
   dataDir: string;
   /** The task queue of this host for a host-bound provider's runs. */
   hostQueue(provider: string): string;
+  metrics: WorkerMetrics;
 }
 
 const HEARTBEAT_EVERY_MS = 5_000;
@@ -40,25 +43,6 @@ const PREPARATION_SHOWN_AFTER_MS = 1_000;
 const UNREACHABLE_BACKOFF_MAX_MS = 60_000;
 const RESULTS_ATTEMPTS = 3;
 const WITH_RESULTS: readonly ProviderState[] = ['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR'];
-
-/**
- * Runs a provider operation and classifies its failure for Temporal's retry policy:
- * a rejection or an invalid request is final, anything else is a connection error to retry.
- * The message names the provider and the operation, so that a failed run says who failed and why.
- */
-async function callProvider<T>(provider: string, operation: string, call: () => Promise<T> | T): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    if (err instanceof CancelledFailure) throw err;
-    const message = `provider '${provider}' ${operation}: ${errorMessage(err)}`;
-    if (err instanceof InvalidRunRequestError) {
-      throw ApplicationFailure.nonRetryable(message, FAILURE_TYPES.invalidRequest);
-    }
-    if (err instanceof ProviderRejectedError) throw ApplicationFailure.nonRetryable(message, FAILURE_TYPES.rejected);
-    throw ApplicationFailure.retryable(message, FAILURE_TYPES.unavailable);
-  }
-}
 
 function isFinal(err: unknown): boolean {
   return err instanceof ApplicationFailure && err.nonRetryable === true;
@@ -94,7 +78,8 @@ function operationContext(context: Context): OperationContext {
   };
 }
 
-export function createRunActivities({ registry, runStore, dataDir, hostQueue }: RunActivityDeps) {
+export function createRunActivities({ registry, runStore, dataDir, hostQueue, metrics }: RunActivityDeps) {
+  const callProvider = providerCaller(registry, metrics);
   const providerRun = (ref: RunRef): ProviderRun => ({ ...ref, workDir: runWorkDir(dataDir, ref.runId) });
 
   /**

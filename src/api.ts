@@ -3,6 +3,7 @@
  * needed behind a load balancer. SIGINT/SIGTERM stop it gracefully (Nest's shutdown hooks close the
  * HTTP server, then the Temporal connection, then the database).
  */
+import { Logger } from '@nestjs/common';
 import { createApp, DOCS_PATH } from './api/app';
 import { API_PREFIX } from './api/core/base-url';
 import { authEnabled } from './auth-config';
@@ -32,8 +33,10 @@ async function main(): Promise<void> {
   });
   await app.listen(config.apiPort, config.apiHost);
   const origin = `http://${config.apiHost}:${config.apiPort}`;
-  console.log(`WES API: ${origin}/${API_PREFIX}`);
-  console.log(`API docs: ${origin}/${DOCS_PATH} (OpenAPI: ${origin}/${DOCS_PATH}-json)`);
+  const logger = new Logger('api');
+  logger.log(`WES API: ${origin}/${API_PREFIX}`);
+  logger.log(`API docs: ${origin}/${DOCS_PATH} (OpenAPI: ${origin}/${DOCS_PATH}-json)`);
+  logger.log(`probes: ${origin}/healthz, ${origin}/readyz; metrics: ${origin}/metrics`);
 }
 
 main().catch((err) => {

@@ -35,9 +35,9 @@ export class ClosedRunReconciler {
   }
 
   /** Runs `sweep` every `intervalMs` until `signal` aborts; a failed sweep is reported and retried. */
-  async run(intervalMs: number, signal: AbortSignal): Promise<void> {
+  async run(intervalMs: number, signal: AbortSignal, report: (message: string) => void): Promise<void> {
     while (!signal.aborted) {
-      await this.sweep().catch((err) => console.error('reconciler: sweep failed:', (err as Error).message));
+      await this.sweep().catch((err) => report(`reconciler: sweep failed: ${(err as Error).message}`));
       await new Promise((resolve) => setTimeout(resolve, intervalMs).unref());
     }
   }

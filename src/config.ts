@@ -51,7 +51,14 @@ export interface Config {
   exampleApiUrl: string;
   /** A prebuilt workflow bundle; unset means the worker bundles the workflows when it starts. */
   workflowBundlePath?: string;
+  /** The least severe level the API and the worker log (docs/deployment.md, "Operations"). */
+  logLevel: LogLevel;
+  /** Where the worker serves its Prometheus metrics; unset means it serves none. */
+  workerMetrics?: { host: string; port: number };
 }
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** A variable's text made a value by `check`; undefined refuses it, saying what was expected. */
 function parsed<T>(check: (value: string) => T | undefined, expected: string) {
@@ -132,6 +139,9 @@ const environment = z.looseObject({
   WES_DEMO_RUN: z.enum(['0', '1'], { error: 'expected 0 or 1' }).default('1'),
   WES_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
+  WES_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  WES_WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
+  WES_WORKER_METRICS_PORT: z.union([z.literal('off'), port()], { error: 'expected a port from 1 to 65535 or off' }).default(9464),
 });
 
 const unknownWesVariables = (env: Env) =>
@@ -176,5 +186,7 @@ export function loadConfig(env: Env = process.env): Config {
     exampleRun: vars.WES_DEMO_RUN === '1',
     exampleApiUrl: vars.WES_URL ?? `http://127.0.0.1:${vars.WES_API_PORT}/ga4gh/wes/v1`,
     workflowBundlePath: vars.WORKFLOW_BUNDLE_PATH,
+    logLevel: vars.WES_LOG_LEVEL,
+    workerMetrics: vars.WES_WORKER_METRICS_PORT === 'off' ? undefined : { host: vars.WES_WORKER_METRICS_HOST, port: vars.WES_WORKER_METRICS_PORT },
   };
 }

@@ -10,6 +10,8 @@ import { createTaskActivities } from '../activities/task-activities';
 import type { ProviderRegistry } from '../activities/provider-registry';
 import { hostTaskQueue, providerTaskQueue } from '../workflows/task-queues';
 import type { RunStore } from './database/run-store';
+import { countActivityOutcomes } from './metrics/activity-outcomes';
+import { WorkerMetrics } from './metrics/worker-metrics';
 import { createDataConverter, payloadBlobDir } from './payloads/data-converter';
 
 export interface RunWorkerOptions {
@@ -22,6 +24,8 @@ export interface RunWorkerOptions {
   /** This host's name among the workers: local runs launched here are followed on its own queue. */
   hostId: string;
   workflowBundle: WorkflowBundleOption;
+  /** Where the workers count provider calls and activities; counted unseen without. */
+  metrics?: WorkerMetrics;
   /** Extra options for the run worker, e.g. tests failing fast on non-determinism. */
   overrides?: Partial<WorkerOptions>;
 }
@@ -42,11 +46,14 @@ export async function createRunWorkers(options: RunWorkerOptions): Promise<Worke
   // Names the host, so that a run's history shows which host launched it.
   const identity = `${process.pid}@${hostId}`;
   const dataConverter = createDataConverter(payloadBlobDir(options.dataDir));
+  const metrics = options.metrics ?? new WorkerMetrics();
+  const interceptors = { activity: [countActivityOutcomes(metrics)] };
   const runActivities = createRunActivities({
     registry,
     runStore: options.runStore,
     dataDir: options.dataDir,
     hostQueue: (provider) => hostTaskQueue(taskQueue, provider, hostId),
+    metrics,
   });
   const runWorker = await Worker.create({
     connection,
@@ -59,6 +66,7 @@ export async function createRunWorkers(options: RunWorkerOptions): Promise<Worke
     maxCachedWorkflows: 1000,
     dataConverter,
     identity,
+    interceptors,
     ...LIFECYCLE,
     ...options.overrides,
   });
@@ -76,6 +84,7 @@ export async function createRunWorkers(options: RunWorkerOptions): Promise<Worke
         maxConcurrentActivityTaskExecutions: registry.concurrency(name),
         dataConverter,
         identity,
+        interceptors,
         ...LIFECYCLE,
       }),
     ),

@@ -29,6 +29,14 @@ test('without variables: the defaults of one machine', () => {
   expect(config.auth).toEqual({ off: false, apiKeys: [], jwt: undefined, instructionsUrl: undefined });
   expect(config).toMatchObject({ maxAttachments: 1000, maxUploadBytes: 1024 ** 3, maxBodyBytes: 10 * 1024 ** 2, rateLimit: { limit: 3000, windowMs: 60_000 } });
   expect(config.providers.default).toBe('local');
+  expect(config.logLevel).toBe('info');
+  expect(config.workerMetrics).toEqual({ host: '127.0.0.1', port: 9464 });
+});
+
+test('the worker metrics: another address, or none', () => {
+  expect(loadConfig({ WES_WORKER_METRICS_HOST: '0.0.0.0', WES_WORKER_METRICS_PORT: '9100' }).workerMetrics).toEqual({ host: '0.0.0.0', port: 9100 });
+  expect(loadConfig({ WES_WORKER_METRICS_PORT: 'off' }).workerMetrics).toBeUndefined();
+  expect(loadConfig({ WES_LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
 });
 
 test('every variable is read', () => {
@@ -133,6 +141,8 @@ test.each([
   [{ WES_DEMO_RUN: 'no' }, 'WES_DEMO_RUN: expected 0 or 1'],
   [{ TEMPORAL_UI_URL: 'ui.example.org' }, 'TEMPORAL_UI_URL: expected an http(s) URL'],
   [{ WES_API_PROT: '8080' }, 'WES_API_PROT: not a variable of durable-wes'],
+  [{ WES_WORKER_METRICS_PORT: '0' }, 'WES_WORKER_METRICS_PORT: expected a port from 1 to 65535 or off'],
+  [{ WES_LOG_LEVEL: 'verbose' }, 'WES_LOG_LEVEL: expected one of trace, debug, info, warn, error'],
   [{ WES_PROVIDERS: '{"default":"a","providers":{"a":{"kind":"wes","baseUrl":"ftp://x"}}}' }, 'WES_PROVIDERS: providers.a.baseUrl: must be an http(s) URL'],
 ])('%j is refused: %s', (env, reason) => {
   expect(() => loadConfig(env)).toThrow(reason);

@@ -27,6 +27,7 @@ import { ProviderRegistry } from '../activities/provider-registry';
 import { type HealthOmicsSettings, providerSettings } from '../activities/providers/config';
 import { classifyOmicsError, HealthOmicsProvider, logStreamUrl } from '../activities/providers/healthomics';
 import { createRunActivities } from '../activities/run-activities';
+import { WorkerMetrics } from '../src/metrics/worker-metrics';
 import { RUN_ID_TAG } from '../activities/run-tags';
 import type { ProviderRun, WesRunRequest } from '../workflows/run-types';
 
@@ -516,7 +517,7 @@ describe('cancel, resume and cleanup', () => {
   test('has no resume: resuming its run is rejected, and asks AWS nothing', async () => {
     expect('resume' in provider).toBe(false);
     const registry = new ProviderRegistry(new Map([['healthomics', provider]]), 'healthomics');
-    const activities = createRunActivities({ registry, runStore: undefined as never, dataDir: '/nonexistent', hostQueue: () => 'unused' });
+    const activities = createRunActivities({ registry, runStore: undefined as never, dataDir: '/nonexistent', hostQueue: () => 'unused', metrics: new WorkerMetrics() });
     const resuming = new MockActivityEnvironment().run(activities.resumeRun, makeRun({}, OMICS_RUN), { ok: true });
     await expect(resuming).rejects.toMatchObject({ nonRetryable: true, type: 'ProviderRejected' });
     await expect(resuming).rejects.toThrow("provider 'healthomics' resume: healthomics runs cannot be paused, so there is nothing to resume");

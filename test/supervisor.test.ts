@@ -30,6 +30,7 @@ interface Exit {
 
 let dataDir: string;
 let apiUrl: string;
+let workerMetricsUrl: string;
 let product: ChildProcess;
 let productExited: Promise<Exit>;
 let output = '';
@@ -37,8 +38,9 @@ let output = '';
 beforeAll(async () => {
   build();
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-supervisor-'));
-  const [temporalPort, uiPort, apiPort, postgresPort] = await distinctFreePorts(4);
+  const [temporalPort, uiPort, apiPort, postgresPort, workerMetricsPort] = await distinctFreePorts(5);
   apiUrl = `http://127.0.0.1:${apiPort}/ga4gh/wes/v1`;
+  workerMetricsUrl = `http://127.0.0.1:${workerMetricsPort}/metrics`;
   product = spawn(process.execPath, [path.join(root, 'dist/src/main.js')], {
     cwd: root,
     env: {
@@ -48,6 +50,7 @@ beforeAll(async () => {
       TEMPORAL_UI_PORT: String(uiPort),
       WES_API_PORT: String(apiPort),
       WES_POSTGRES_PORT: String(postgresPort),
+      WES_WORKER_METRICS_PORT: String(workerMetricsPort),
       WES_DEMO_RUN: '0',
     },
     // A process group of its own, for the test to press Ctrl-C as a terminal does: to the group.
@@ -77,6 +80,15 @@ test('npm start comes up and runs a run', async () => {
   await waitForOutput(/^durable-wes is up\./m, 0, 120_000);
   await expectSimulatedRunCompletes();
 }, 180_000);
+
+test('npm start: the API is ready, and the API and the worker serve their metrics', async () => {
+  const origin = new URL(apiUrl).origin;
+  expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+  expect(await (await fetch(`${origin}/metrics`)).text()).toMatch(/^wes_runs\{state="COMPLETE"\} [1-9]/m);
+  const worker = await (await fetch(workerMetricsUrl)).text();
+  expect(worker).toMatch(/^wes_run_transitions_total\{from="running",to="succeeded"\} [1-9]/m);
+  expect(worker).toMatch(/^temporal_workflow_completed\{/m);
+});
 
 test.each(SERVICES)('%s: killed with SIGKILL, restarted, and runs complete again', async (name) => {
   const pid = latestPid(name);

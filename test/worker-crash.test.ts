@@ -78,5 +78,5 @@ test('SIGTERM stops the worker gracefully within its grace time', async () => {
   worker.child.kill('SIGTERM');
   expect(await worker.exited).toBe(0);
   expect(Date.now() - started).toBeLessThan(15_000);
-  expect(worker.output()).toContain('worker: stopped');
+  expect(worker.output()).toContain('"msg":"stopped"');
 });

@@ -14,6 +14,7 @@
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { activityLog } from '../activity-log';
 import { InvalidRunRequestError } from '../errors';
 import { insideRoots, isInside, realpathOrUndefined } from '../paths';
 import type { OperationContext, Provider, ProviderCapabilities, TaskReport } from '../provider';
@@ -124,7 +125,10 @@ export class LocalProvider implements Provider {
   async submit(run: ProviderRun): Promise<string> {
     const proc = this.process(run);
     const launched = await proc.launched();
-    if (launched) return this.externalId(launched);
+    if (launched) {
+      activityLog().info('local engine already launched: attached to it', { pid: launched.pid, engine_host: launched.host });
+      return this.externalId(launched);
+    }
     // Resolved again rather than read back from staging: nothing written to disk is trusted here.
     const { engine, parameters } = this.engineFor(run.request);
     const workflow = await this.resolveWorkflow(run);
@@ -138,7 +142,9 @@ export class LocalProvider implements Provider {
     await mkdir(jobsDir, { recursive: true });
     const executable = this.settings[engine.name];
     const cmd = engine.command({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters });
-    return this.externalId(await proc.launch(cmd, run.workDir));
+    const launch = await proc.launch(cmd, run.workDir);
+    activityLog().info(`local engine ${engine.name} launched`, { pid: launch.pid, engine_host: launch.host, cmd: launch.cmd });
+    return this.externalId(launch);
   }
 
   async status(run: ProviderRun): Promise<ProviderStatus> {
@@ -168,7 +174,9 @@ export class LocalProvider implements Provider {
   }
 
   async cancel(run: ProviderRun): Promise<void> {
+    activityLog().info('local engine cancelled: SIGTERM to its process group, SIGKILL after the grace time', { grace_ms: this.settings.cancelGraceMs });
     await this.process(run).stop(this.settings.cancelGraceMs);
+    activityLog().info('local engine stopped');
   }
 
   async results(run: ProviderRun): Promise<RunResults> {
@@ -185,6 +193,8 @@ export class LocalProvider implements Provider {
     } catch {
       // Killed, or never started: there is no end to report.
     }
+    if (exitCode === undefined) activityLog().warn('local engine ended without an exit code', { pid: launch?.pid });
+    else activityLog().info(`local engine exited with ${exitCode}`, { pid: launch?.pid, exit_code: exitCode });
     return {
       outputs,
       log: {

@@ -6,6 +6,8 @@ import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { createProviderRegistry } from '../../activities/providers';
 import { authEnabled } from '../auth-config';
 import type { Config } from '../config';
@@ -14,6 +16,10 @@ import { AppModule } from './app.module';
 import { API_PREFIX } from './core/base-url';
 import { packageVersion } from '../repo-root';
 import { ErrorResponseFilter } from './errors/error-response.filter';
+import { createLogger } from '../logging/create-logger';
+import { PROBE_PATHS } from './health/health.controller';
+import { ApiMetrics } from './metrics/api-metrics';
+import { METRICS_PATH } from './metrics/metrics.controller';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { RequestValidator } from './validation/request-validator';
 
@@ -21,7 +27,10 @@ export interface ApiOptions {
   config: Config;
   /** The read model; its connection is the caller's to close. */
   runStore: RunStore;
+  /** Nest's own logger at these levels (tests); unset: pino, JSON lines unless stdout is a terminal. */
   logger?: LoggerService | LogLevel[] | false;
+  /** Where pino's lines go instead of stdout (tests read them); only without `logger`. */
+  logDestination?: DestinationStream;
   /** Runs when the app shuts down, after it stopped taking requests: e.g. closing the database. */
   onShutdown?: () => Promise<void>;
 }
@@ -33,18 +42,27 @@ export const DOCS_PATH = 'docs';
  * connection is the app's own and is closed by `app.close()` (and on SIGINT/SIGTERM by the
  * shutdown hooks).
  */
-export async function createApp({ config, runStore, logger, onShutdown }: ApiOptions): Promise<INestApplication> {
+export async function createApp({ config, runStore, logger, logDestination, onShutdown }: ApiOptions): Promise<INestApplication> {
   // Requests are checked against the very document served at /docs: the two cannot drift.
   // Refuses to start an API open by mistake: outside the embedded default, auth must be configured or turned off.
   const authOn = authEnabled(config);
   const document = await buildOpenApiDocument({ authOn, jwt: config.auth.jwt !== undefined, rateLimited: config.rateLimit !== undefined, version: packageVersion() });
+  const pino = logger === undefined ? createLogger({ name: 'api', level: config.logLevel, destination: logDestination }) : undefined;
   const app = await NestFactory.create<NestExpressApplication>(
     // The same providers as the worker's, from the same configuration: requests are validated here.
-    AppModule.forRoot({ config, runStore, registry: createProviderRegistry(config), validator: new RequestValidator(document), onShutdown }),
-    { bodyParser: false, ...(logger === undefined ? {} : { logger }) },
+    AppModule.forRoot({ config, runStore, registry: createProviderRegistry(config), validator: new RequestValidator(document), onShutdown }, pino),
+    // Nest's start-up messages wait for pino, which exists once the module is made.
+    { bodyParser: false, ...(pino ? { bufferLogs: true } : { logger }) },
   );
+  if (pino) {
+    app.useLogger(app.get(PinoNestLogger));
+    app.flushLogs();
+  }
+  // First: a request refused by the body parser is counted too.
+  app.use(app.get(ApiMetrics).middleware);
   app.useBodyParser('json', { limit: config.maxBodyBytes });
-  app.setGlobalPrefix(API_PREFIX);
+  // Probes and metrics where orchestrators and scrapers look for them, not under the WES prefix.
+  app.setGlobalPrefix(API_PREFIX, { exclude: [...PROBE_PATHS, METRICS_PATH] });
   app.useGlobalFilters(new ErrorResponseFilter());
   app.enableShutdownHooks();
   SwaggerModule.setup(DOCS_PATH, app, document, {

@@ -10,6 +10,7 @@ import {
   InvalidPageTokenError,
   type RunListQuery,
   type RunPage,
+  type RecordedTransition,
   type RunProjection,
   type RunRow,
   type RunStore,
@@ -53,7 +54,8 @@ const INSERT_TRANSITIONS = `
   INSERT INTO transitions (run_id, seq, type, from_state, to_state, at, payload)
   SELECT $1, t.seq, t.type, t."from", t."to", t.at, t.payload
   FROM jsonb_to_recordset($2::jsonb) AS t(seq integer, type text, "from" text, "to" text, at timestamptz, payload jsonb)
-  ON CONFLICT (run_id, seq) DO NOTHING`;
+  ON CONFLICT (run_id, seq) DO NOTHING
+  RETURNING seq, from_state AS "from", to_state AS "to"`;
 
 const TASK_COLUMNS = `
   run_id AS "runId", task_id AS "taskId", seq, version, name, state, start_time AS "startTime", end_time AS "endTime",
@@ -94,15 +96,15 @@ export class PostgresRunStore implements RunStore {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Dates may come as ISO strings: a projection reaches its activity as JSON. */
-  async project(p: RunProjection): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  async project(p: RunProjection): Promise<RecordedTransition[]> {
+    return this.dataSource.transaction(async (manager) => {
       await manager.query(UPSERT_RUN, [
         p.runId, p.version, p.state, p.wesState, p.canceling, p.request === undefined ? null : jsonb(p.request), p.provider ?? null,
         p.owner ?? null, p.externalId ?? null, p.failureReason ?? null, p.errorMessage ?? null,
         jsonb(p.outputs), jsonb(p.runLog), p.cleaned, p.submittedAt, p.startTime ?? null,
         p.endTime ?? null,
       ]);
-      if (p.transitions.length > 0) await manager.query(INSERT_TRANSITIONS, [p.runId, jsonb(p.transitions)]);
+      return p.transitions.length > 0 ? manager.query<RecordedTransition[]>(INSERT_TRANSITIONS, [p.runId, jsonb(p.transitions)]) : [];
     });
   }
 
@@ -151,6 +153,10 @@ export class PostgresRunStore implements RunStore {
       nextPageToken: rows.length > query.pageSize && last ? encodePageToken(last) : '',
       totalRuns: total,
     };
+  }
+
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
   }
 
   async countByWesState(): Promise<Partial<Record<WesState, number>>> {

@@ -43,6 +43,8 @@ export interface RunProjection extends Omit<RunRow, 'request'> {
   transitions: Transition[];
 }
 
+export type RecordedTransition = Pick<Transition, 'seq' | 'from' | 'to'>;
+
 export interface RunListQuery {
   pageSize: number;
   /** Opaque, from a previous page's `nextPageToken`. */
@@ -108,8 +110,11 @@ export class InvalidPageTokenError extends Error {
 }
 
 export interface RunStore {
-  /** Idempotent upsert of the run row (only if `version` is newer) and insert of its transitions. */
-  project(projection: RunProjection): Promise<void>;
+  /**
+   * Idempotent upsert of the run row (only if `version` is newer) and insert of its transitions.
+   * Returns the transitions recorded now for the first time (none when repeated): what the worker counts.
+   */
+  project(projection: RunProjection): Promise<RecordedTransition[]>;
   get(runId: string): Promise<RunRow | undefined>;
   transitions(runId: string): Promise<Transition[]>;
   /** Newest first (submittedAt, then runId), keyset-paginated: stable while new runs arrive. */
@@ -125,4 +130,6 @@ export interface RunStore {
   /** In `seq` order (then task id), keyset-paginated: stable while tasks arrive. */
   listTasks(runId: string, query: TaskListQuery): Promise<TaskPage>;
   getTask(runId: string, taskId: string): Promise<TaskRow | undefined>;
+  /** Resolves when the database answers a trivial query: the API's readiness. */
+  ping(): Promise<void>;
 }

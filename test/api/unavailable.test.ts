@@ -48,6 +48,7 @@ describe('database unreachable', () => {
       projectTasks: unreachable,
       listTasks: unreachable,
       getTask: unreachable,
+      ping: unreachable,
     };
     app = await createApp({ config: api.config, runStore, logger: false });
   });

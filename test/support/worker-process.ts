@@ -7,7 +7,10 @@ const root = path.resolve(__dirname, '../..');
 
 export interface WorkerProcess {
   child: ChildProcess;
+  /** Its stdout and stderr, as they interleaved. */
   output(): string;
+  /** Its stdout alone: the log. */
+  stdout(): string;
   /** Resolves with the exit code (or signal name) when the process ends. */
   exited: Promise<number | string>;
 }
@@ -19,14 +22,18 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
+  let stdout = '';
+  child.stdout!.on('data', (chunk) => {
+    output += chunk;
+    stdout += chunk;
+  });
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | string>((resolve) =>
     child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
-  const polling = () => output.includes('worker: polling');
+  const polling = () => output.includes('polling task queue');
   // An exit and a timeout both end in the error below, which shows what the worker printed.
   await eventually(() => polling() || child.exitCode !== null, Boolean, { timeoutMs: 60_000, what: 'the worker to poll' }).catch(() => undefined);
   if (!polling()) throw new Error(`worker did not start:\n${output}`);
-  return { child, output: () => output, exited };
+  return { child, output: () => output, stdout: () => stdout, exited };
 }

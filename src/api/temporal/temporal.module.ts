@@ -44,6 +44,6 @@ class TemporalConnectionCloser implements OnApplicationShutdown {
     TemporalConnectionCloser,
     RunWorkflows,
   ],
-  exports: [RunWorkflows],
+  exports: [RunWorkflows, Connection],
 })
 export class TemporalModule {}

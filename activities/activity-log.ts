@@ -1,0 +1,14 @@
+/**
+ * The logger of the activity this code runs in: its lines carry the activity's attributes, among
+ * them the run's workflow id (the worker logs it as `run_id`, src/logging/temporal-logger.ts).
+ * Providers also run outside activities (the API asks them for service-info; tests call them
+ * directly): there, nobody is listening and nothing is logged.
+ */
+import { asyncLocalStorage } from '@temporalio/activity';
+import type { Logger } from '@temporalio/common';
+
+const silent: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+export function activityLog(): Logger {
+  return asyncLocalStorage.getStore()?.log ?? silent;
+}

@@ -1,0 +1,69 @@
+/**
+ * What the API counts for Prometheus (docs/deployment.md, "Operations"), in a registry of its own
+ * (tests run several apps in one process): HTTP requests by route template and status, the runs
+ * of the read model by WES state, and the process's own metrics.
+ */
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { RunStore } from '../../database/run-store';
+import { WES_STATES, type WesState } from '../../../workflows/wes-state';
+import { RUN_STORE } from '../core/tokens';
+import { within } from '../core/within';
+
+/** Counting runs scans an index of the whole table: at most once this often, however many scrape. */
+const RUN_COUNT_MAX_AGE_MS = 5_000;
+const RUN_COUNT_TIMEOUT_MS = 2_000;
+
+@Injectable()
+export class ApiMetrics {
+  readonly registry = new Registry();
+  private readonly logger = new Logger('metrics');
+  private runCount?: { at: number; counts: Promise<Partial<Record<WesState, number>>> };
+
+  readonly requests = new Histogram({
+    name: 'wes_http_request_duration_seconds',
+    help: 'HTTP requests the API answered, by method, route template and status (its _count is the request count)',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(@Inject(RUN_STORE) private readonly runStore: RunStore) {
+    collectDefaultMetrics({ register: this.registry });
+    const metrics = this;
+    new Gauge({
+      name: 'wes_runs',
+      help: 'Runs in the read model by WES state, as of the scrape (at most 5 s old)',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        // A database that does not answer leaves the gauge empty: the rest of the scrape still serves.
+        const counts = await metrics.countRuns().catch((err: Error) => metrics.logger.warn(`runs by state not counted: ${err.message}`));
+        if (counts) for (const state of WES_STATES) this.set({ state }, counts[state] ?? 0);
+      },
+    });
+  }
+
+  /** Express middleware: times every request, labelled once routing has found its route. */
+  readonly middleware = (request: Request, response: Response, next: NextFunction): void => {
+    const timer = this.requests.startTimer();
+    response.once('finish', () => {
+      // The template, not the path: run ids would make a series per run. Requests no route took
+      // (refused before routing, e.g. a body too large) share one label.
+      const route = (request.route as { path?: string } | undefined)?.path ?? '(none)';
+      timer({ method: request.method, route, status: String(response.statusCode) });
+    });
+    next();
+  };
+
+  private countRuns(): Promise<Partial<Record<WesState, number>>> {
+    if (!this.runCount || Date.now() - this.runCount.at > RUN_COUNT_MAX_AGE_MS) {
+      const counts = within(RUN_COUNT_TIMEOUT_MS, 'the database', this.runStore.countByWesState());
+      // A failed count is asked again at the next scrape, not kept.
+      counts.catch(() => (this.runCount = undefined));
+      this.runCount = { at: Date.now(), counts };
+    }
+    return this.runCount.counts;
+  }
+}

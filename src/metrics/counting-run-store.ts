@@ -1,0 +1,22 @@
+/**
+ * The worker's read model, counting each run transition as it is first recorded there: by the
+ * projection activity, by a run's preparation showing as `starting`, or by the closed-run
+ * reconciler. A repeated projection records nothing new, so nothing is counted twice.
+ */
+import type { RunProjection, RunStore } from '../database/run-store';
+import type { WorkerMetrics } from './worker-metrics';
+
+export function countingTransitions(store: RunStore, metrics: WorkerMetrics): RunStore {
+  const project: RunStore['project'] = async (projection: RunProjection) => {
+    const recorded = await store.project(projection);
+    for (const { from, to } of recorded) metrics.transitions.inc({ from, to });
+    return recorded;
+  };
+  return new Proxy(store, {
+    get(target, key) {
+      if (key === 'project') return project;
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
