@@ -95,7 +95,10 @@ test('a failing run exits 1 with the engine’s stderr shown; logs, logs --follo
   expect(result.code).toBe(1);
   const runId = RUN_ID.exec(result.stderr)![0];
   expect(result.stderr).toContain('boom');
-  expect(result.stderr).toMatch(new RegExp(`✖ ${runId} EXECUTOR_ERROR`));
+  expect(result.stderr).toMatch(new RegExp(`✖ ${runId} EXECUTOR_ERROR \\(\\d+ s\\)\\n`));
+  // The terminal state is shown once, with its mark; then why the run failed.
+  expect(result.stderr).not.toContain(`- ${runId} EXECUTOR_ERROR`);
+  expect(result.stderr).toMatch(/^cwltool exited with 1/m);
 
   const stderr = await cli('logs', runId, '--stderr');
   expect(stderr.code).toBe(0);
@@ -106,6 +109,7 @@ test('a failing run exits 1 with the engine’s stderr shown; logs, logs --follo
   expect(status.code).toBe(0);
   expect(status.stdout).toMatch(/^state: +EXECUTOR_ERROR$/m);
   expect(status.stdout).toMatch(/^workflow: +fail\.cwl \(CWL v1\.2\)$/m);
+  expect(status.stdout).toMatch(/^log: +cwltool exited with 1/m);
 });
 
 test('list filters by tag and state, pages, and --all gathers every page; resume --input FILE releases a PAUSED run', async () => {

@@ -4,6 +4,7 @@
  * above it as it comes, in whole lines so that the spinner never cuts one.
  */
 import ora, { type Ora } from 'ora';
+import { isTerminalWesState } from '../../workflows/wes-state';
 
 export class StateLine {
   private readonly spinner: Ora;
@@ -19,7 +20,8 @@ export class StateLine {
   }
 
   update(state: string): void {
-    if (state === this.state) return;
+    // The end is finish()'s to show, with its mark.
+    if (state === this.state || isTerminalWesState(state)) return;
     this.state = state;
     if (this.spinner.isSpinning) this.spinner.text = this.text();
     // Off a terminal, ora prints a line for each start: one per state.

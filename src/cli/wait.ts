@@ -37,7 +37,11 @@ export async function waitForRun({ api, json }: Context, runId: string): Promise
     const state = log.state ?? end.state;
     line?.finish(state, state === 'COMPLETE');
     if (json) printJson(log);
-    else printOutputs(log.outputs ?? {});
+    else {
+      // Why it failed, in a line each: what follows a message's first line is the engine's stderr, shown above.
+      if (state !== 'COMPLETE') for (const message of log.run_log?.system_logs ?? []) process.stderr.write(`${message.split('\n')[0]}\n`);
+      printOutputs(log.outputs ?? {});
+    }
     return exitCodeOfState(state);
   } finally {
     line?.stop();

@@ -25,6 +25,7 @@ export function statusCommand(program: Command): void {
         ['exit code', log.run_log?.exit_code?.toString()],
         ['temporal', log.temporal_ui_url],
       ];
+      for (const message of log.run_log?.system_logs ?? []) lines.push(['log', message]);
       for (const [label, value] of lines) if (value) process.stdout.write(`${`${label}:`.padEnd(11)}${value}\n`);
       printOutputs(log.outputs ?? {});
     });
