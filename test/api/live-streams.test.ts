@@ -122,3 +122,22 @@ test('a client that hangs up ends its stream; the API goes on serving', async ()
   const again = await openStream(`${base}/runs/${runId}/transitions?follow=true`);
   expect(dataOf(await again.ended, 'end')).toEqual([{ state: 'COMPLETE' }]);
 });
+
+test('an API that shuts down ends its open streams with an error event; the client resumes on another with Last-Event-ID', async () => {
+  const runId = await held();
+  await waitForState(api.http, runId, (state) => state === 'PAUSED');
+  const replica = await api.createApp();
+  const port = await freePort();
+  await replica.app.listen(port, '127.0.0.1');
+  const stream = await openStream(`http://127.0.0.1:${port}${API}/runs/${runId}/transitions?follow=true`);
+  await eventually(() => stream.events.length, (count) => count >= 2, { what: 'the replayed transitions' });
+  // The open stream does not hold the shutdown up.
+  await replica.app.close();
+  const events = await stream.ended;
+  expect(events.map((e) => e.event)).toEqual(['transition', 'transition', 'error']);
+  expect(dataOf(events, 'error')).toEqual([{ msg: expect.stringContaining('shutting down'), status_code: 503 }]);
+
+  await api.http.post(`${API}/runs/${runId}/resume`).expect(200);
+  const resumed = await openStream(`${base}/runs/${runId}/transitions?follow=true`, { 'Last-Event-ID': events[1].id! });
+  expect((await resumed.ended).map((e) => `${e.event}:${e.id ?? ''}`)).toEqual(['transition:3', 'transition:4', 'end:']);
+});

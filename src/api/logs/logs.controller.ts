@@ -17,8 +17,8 @@ import type { RunStore } from '../../database/run-store';
 import { Owner } from '../auth/owner.decorator';
 import { RunAccess } from '../core/run-access';
 import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
-import { EventStream } from '../streams/event-stream';
 import { followRun } from '../streams/follow-run';
+import { OpenStreams } from '../streams/open-streams';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
 import { isLocalRun } from './local-run';
@@ -35,6 +35,7 @@ export class LogsController {
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
     @Inject(RUN_STORE) private readonly runStore: RunStore,
     private readonly access: RunAccess,
+    private readonly streams: OpenStreams,
   ) {}
 
   @Get(':stream')
@@ -56,13 +57,13 @@ export class LogsController {
     const location = row.runLog[stream];
     if (location && /^https?:\/\//i.test(location)) return response.redirect(location);
     // Nothing this service can show: a run that never started, or a provider that keeps no log.
-    if (query.follow) return followRun(new EventStream(response), this.runStore, runId, async () => undefined);
+    if (query.follow) return followRun(this.streams.open(response), this.runStore, runId, async () => undefined);
     response.type('text/plain').send('');
   }
 
   /** Each chunk's id is the byte offset after it: a client that reconnects gets the bytes after the last it saw. */
   private async follow(runId: string, file: string, offset: number, response: Response): Promise<void> {
-    const stream = new EventStream(response);
+    const stream = this.streams.open(response);
     await followRun(stream, this.runStore, runId, async (ended) => {
       for await (const chunk of logChunks(file, offset, ended)) {
         if (stream.closed) return;

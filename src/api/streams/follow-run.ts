@@ -4,7 +4,7 @@
  * once the run is terminal and the producer has sent everything the terminal row implies.
  */
 import { Logger } from '@nestjs/common';
-import type { RunRow, RunStore } from '../../database/run-store';
+import type { RunStore } from '../../database/run-store';
 import { isTerminalWesState } from '../../../workflows/wes-state';
 import type { EventStream } from './event-stream';
 
@@ -21,7 +21,7 @@ const logger = new Logger('FollowRun');
 export async function followRun(stream: EventStream, runStore: RunStore, runId: string, round: (ended: boolean) => Promise<void>): Promise<void> {
   try {
     while (!stream.closed) {
-      const row: RunRow | undefined = await runStore.get(runId);
+      const row = await runStore.get(runId);
       // A run deleted while followed has ended too.
       const ended = !row || isTerminalWesState(row.wesState);
       await round(ended);

@@ -9,8 +9,8 @@ import type { RunStore } from '../../database/run-store';
 import { Owner } from '../auth/owner.decorator';
 import { RunAccess } from '../core/run-access';
 import { RUN_STORE } from '../core/tokens';
-import { EventStream } from '../streams/event-stream';
 import { followRun } from '../streams/follow-run';
+import { OpenStreams } from '../streams/open-streams';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
 
@@ -23,6 +23,7 @@ export class TransitionsController {
   constructor(
     @Inject(RUN_STORE) private readonly runStore: RunStore,
     private readonly access: RunAccess,
+    private readonly streams: OpenStreams,
   ) {}
 
   @Get()
@@ -32,7 +33,7 @@ export class TransitionsController {
     if (!query.follow) return void response.json({ transitions: await this.runStore.transitions(runId) });
     // Each transition's id is its seq: a client that reconnects gets those after the last it saw.
     let seq = (headers['Last-Event-ID'] as number | undefined) ?? 0;
-    const stream = new EventStream(response);
+    const stream = this.streams.open(response);
     await followRun(stream, this.runStore, runId, async () => {
       for (const transition of await this.runStore.transitions(runId, seq)) {
         stream.send('transition', transition, transition.seq);
