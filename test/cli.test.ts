@@ -90,6 +90,22 @@ test('submit --wait --json: the run log, parseable, and nothing else on stdout',
   expect(readFileSync(log.outputs.count.path, 'utf8')).toMatch(/^5 /);
 });
 
+test('a Directory input is uploaded with every file in it, subdirectories kept', async () => {
+  write('listing/data/dir/a.txt', 'a\n');
+  write('listing/data/dir/sub/b.txt', 'b\n');
+  const tool = write(
+    'listing/ls.cwl',
+    ['cwlVersion: v1.2', 'class: CommandLineTool', 'baseCommand: [find, -L, dir, -type, f]', 'requirements:', '  InitialWorkDirRequirement:',
+      '    listing: [$(inputs.dir)]', 'inputs:', '  dir: Directory', 'stdout: found.txt', 'outputs:', '  found:', '    type: stdout', ''].join('\n'),
+  );
+  const params = write('listing/job.json', JSON.stringify({ dir: { class: 'Directory', location: 'data/dir' } }));
+  const result = await cli('--json', 'submit', tool, '--params', params, '--provider', 'local', '--wait');
+  expect(result.code).toBe(0);
+  const log = JSON.parse(result.stdout);
+  expect(log.request.workflow_params).toEqual({ dir: { class: 'Directory', location: 'data/dir' } });
+  expect(readFileSync(log.outputs.found.path, 'utf8').split('\n').filter(Boolean).sort()).toEqual(['dir/a.txt', 'dir/sub/b.txt']);
+});
+
 test('a failing run exits 1 with the engine’s stderr shown; logs, logs --follow and status tell of it', async () => {
   const result = await cli('submit', path.join(EXAMPLES, 'fail', 'fail.cwl'), '--provider', 'local', '--wait');
   expect(result.code).toBe(1);
