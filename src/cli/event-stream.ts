@@ -27,6 +27,7 @@ export async function followStream(api: ApiClient, path: string, onEvent: (event
   for (;;) {
     let progressed = false;
     let end: { data: unknown } | undefined;
+    let failure: unknown;
     try {
       const headers: Record<string, string> = { Accept: 'text/event-stream', ...(lastEventId === undefined ? {} : { 'Last-Event-ID': lastEventId }) };
       const response = await api.fetch(path, {}, headers);
@@ -54,10 +55,10 @@ export async function followStream(api: ApiClient, path: string, onEvent: (event
     } catch (error) {
       // The API's own refusals (404, 401, ...) do not change by retrying.
       if (error instanceof CliError && error.code !== EXIT.server) throw error;
-      if (failures + 1 >= MAX_RETRIES) throw error;
+      failure = error;
     }
     failures = progressed ? 0 : failures + 1;
-    if (failures >= MAX_RETRIES) throw new CliError(`the stream ${api.url(path)} kept breaking off`, EXIT.server);
+    if (failures >= MAX_RETRIES) throw failure ?? new CliError(`the stream ${api.url(path)} kept breaking off`, EXIT.server);
     await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
   }
 }

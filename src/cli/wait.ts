@@ -27,7 +27,8 @@ export async function waitForRun({ api, json }: Context, runId: string): Promise
             `${run}/logs/${stream}?follow=true`,
             ({ data }) => line?.output(stream, (data as { text: string }).text),
             (text) => line?.output(stream, text),
-          ),
+            // The engine's output is shown as a help: without it, the run is still followed to its end.
+          ).catch((error: Error) => line?.output(stream, `(${stream} is not shown: ${error.message})\n`)),
         );
     const end = (await followStream(api, `${run}/transitions?follow=true`, ({ data }) => {
       line?.update(toWesState({ state: (data as Transition).to as ExecutionState, canceling: false }));
