@@ -3,6 +3,7 @@
  * CliError carrying the API's own `msg` and the exit code it stands for.
  */
 import type { components } from '../../spec/wes-api';
+export type { Transition } from '../../workflows/run-types';
 import { CliError, EXIT, exitCodeOfStatus } from './exit-codes';
 
 type Schemas = components['schemas'];
@@ -11,16 +12,6 @@ export type RunStatus = Schemas['RunStatus'];
 export type RunSummary = Schemas['RunSummary'];
 /** WES lets a list hold bare statuses; this service's hold summaries. */
 export type RunListResponse = Omit<Schemas['RunListResponse'], 'runs'> & { runs?: RunSummary[]; total_runs?: number };
-
-/** A transition as GET /runs/{id}/transitions gives it (the overlay's Transition). */
-export interface Transition {
-  seq: number;
-  type: string;
-  from: string;
-  to: string;
-  at: string;
-  payload?: Record<string, unknown>;
-}
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080/ga4gh/wes/v1';
 
@@ -42,7 +33,7 @@ export class ApiClient {
   }
 
   /** The token goes only to this API's own origin, not to where an output's URL may point. */
-  headers(url: string, extra: Record<string, string> = {}): Record<string, string> {
+  private headers(url: string, extra: Record<string, string> = {}): Record<string, string> {
     const ours = new URL(url).origin === new URL(this.baseUrl).origin;
     return { ...(ours && this.options.token ? { Authorization: `Bearer ${this.options.token}` } : {}), ...extra };
   }

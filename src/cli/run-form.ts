@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { attachmentName, commonRoot, filesUnder, type Attachment } from './attachments';
 import { CliError, EXIT } from './exit-codes';
-import { inputFiles } from './input-files';
+import { inputFiles, type InputFile } from './input-files';
 import { localPath } from './local-path';
 import { workflowFiles } from './workflow-files';
 import { guessWorkflowType } from './workflow-type';
@@ -33,23 +33,13 @@ export function runForm(workflow: string, options: RunFormOptions): FormData {
 
   const params = options.params === undefined ? {} : readParams(options.params);
   const inputs = options.params === undefined ? [] : inputFiles(params, path.dirname(path.resolve(options.params)));
-  const workflowFileList = local === undefined ? [] : workflowFiles(local);
-  const entries = [...workflowFileList.map((file) => ({ path: file, directory: false })), ...inputs];
-  const root = entries.length > 0 ? commonRoot(entries) : '';
-  for (const input of inputs) input.rename(attachmentName(root, input.path));
-  const attachments: Attachment[] = [];
-  const seen = new Set<string>();
-  for (const file of [...workflowFileList, ...inputs.flatMap((input) => (input.directory ? filesUnder(input.path) : [input.path]))]) {
-    if (seen.has(file)) continue;
-    seen.add(file);
-    attachments.push({ path: file, name: attachmentName(root, file) });
-  }
+  const { attachments, workflowUrl } = attach(local, inputs);
 
   const tags = { ...options.tag, ...(options.provider === undefined ? {} : { wes_provider: options.provider }) };
   const form = new FormData();
   form.set('workflow_type', type);
   form.set('workflow_type_version', version);
-  form.set('workflow_url', local === undefined ? workflow : attachmentName(root, local));
+  form.set('workflow_url', workflowUrl ?? workflow);
   form.set('workflow_params', JSON.stringify(params));
   if (Object.keys(tags).length > 0) form.set('tags', JSON.stringify(tags));
   if (options.engine !== undefined) form.set('workflow_engine', options.engine);
@@ -58,6 +48,24 @@ export function runForm(workflow: string, options: RunFormOptions): FormData {
   if (options.requireApproval) form.set('require_approval', 'true');
   for (const attachment of attachments) form.append('workflow_attachment', new Blob([readFileSync(attachment.path)]), attachment.name);
   return form;
+}
+
+/**
+ * The files to upload: the local workflow's own and the inputs' (a directory's every file), each
+ * named by its path below the deepest directory that holds them all; the inputs' locations in the
+ * parameters become those names. `workflowUrl`: the local workflow's name among them.
+ */
+function attach(local: string | undefined, inputs: InputFile[]): { attachments: Attachment[]; workflowUrl?: string } {
+  const workflowFileList = local === undefined ? [] : workflowFiles(local);
+  const entries = [...workflowFileList.map((file) => ({ path: file, directory: false })), ...inputs];
+  if (entries.length === 0) return { attachments: [] };
+  const root = commonRoot(entries);
+  for (const input of inputs) input.rename(attachmentName(root, input.path));
+  const files = new Set([...workflowFileList, ...inputs.flatMap((input) => (input.directory ? filesUnder(input.path) : [input.path]))]);
+  return {
+    attachments: [...files].map((file) => ({ path: file, name: attachmentName(root, file) })),
+    workflowUrl: local === undefined ? undefined : attachmentName(root, local),
+  };
 }
 
 function readParams(file: string): Record<string, unknown> {

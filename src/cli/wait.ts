@@ -4,7 +4,6 @@
  * run's outputs. The exit code says how the run ended.
  */
 import { toWesState } from '../../workflows/wes-state';
-import type { ExecutionState } from '../../workflows/state-machine';
 import type { RunLog, RunStatus, Transition } from './api-client';
 import type { Context } from './context';
 import { followStream } from './event-stream';
@@ -31,7 +30,7 @@ export async function waitForRun({ api, json }: Context, runId: string): Promise
           ).catch((error: Error) => line?.output(stream, `(${stream} is not shown: ${error.message})\n`)),
         );
     const end = (await followStream(api, `${run}/transitions?follow=true`, ({ data }) => {
-      line?.update(toWesState({ state: (data as Transition).to as ExecutionState, canceling: false }));
+      line?.update(toWesState({ state: (data as Transition).to, canceling: false }));
     })) as { state: string };
     await Promise.all(logs);
     const log = await api.json<RunLog>('GET', run);
