@@ -203,6 +203,26 @@ test('transitions: a table, or followed as JSON lines to the end', async () => {
   expect(lines.slice(0, -1).map((t) => t.seq)).toEqual(lines.slice(0, -1).map((_, i) => i + 1));
 });
 
+test('a followed stream whose API replica shuts down is resumed on the next one, nothing seen twice or missed', async () => {
+  const runId = (await simulated({ duration_ms: 0 }, '--require-approval')).stdout.trim();
+  await waitForState(api.http, runId, (state) => state === 'PAUSED');
+  const port = await freePort();
+  const first = await api.createApp();
+  await first.app.listen(port, '127.0.0.1');
+  const following = startCli(['--json', 'transitions', runId, '--follow'], { url: `http://127.0.0.1:${port}${API}` });
+  await eventually(() => following.output().stdout.trim().split('\n').length, (count) => count >= 2, { what: 'the replayed transitions' });
+  await first.app.close();
+  // Another replica on the same address, while the CLI retries.
+  const second = await api.createApp();
+  await second.app.listen(port, '127.0.0.1');
+  await api.http.post(`${API}/runs/${runId}/resume`).expect(200);
+  const result = await following.done;
+  expect(result.code).toBe(0);
+  const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+  expect(lines.slice(0, -1).map((t) => `${t.seq}:${t.type}`)).toEqual(['1:init', '2:wait', '3:resume', '4:finish']);
+  expect(lines.at(-1)).toEqual({ end: { state: 'COMPLETE' } });
+});
+
 test('exit codes: not found 5 with the API’s msg, unreachable server 4, usage 2; the token from the environment', async () => {
   const missing = await cli('status', 'run-missing');
   expect(missing).toMatchObject({ code: 5, stderr: 'durable-wes: 404: run run-missing not found\n' });
