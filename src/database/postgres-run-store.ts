@@ -113,10 +113,10 @@ export class PostgresRunStore implements RunStore {
     return rows.length > 0 ? toRunRow(rows[0]) : undefined;
   }
 
-  async transitions(runId: string): Promise<Transition[]> {
+  async transitions(runId: string, afterSeq = 0): Promise<Transition[]> {
     const rows = await this.dataSource.query<TransitionEntity[]>(
-      `SELECT ${TRANSITION_COLUMNS} FROM transitions WHERE run_id = $1 ORDER BY seq`,
-      [runId],
+      `SELECT ${TRANSITION_COLUMNS} FROM transitions WHERE run_id = $1 AND seq > $2 ORDER BY seq`,
+      [runId, afterSeq],
     );
     return rows.map(toTransition);
   }

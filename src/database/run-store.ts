@@ -116,7 +116,8 @@ export interface RunStore {
    */
   project(projection: RunProjection): Promise<RecordedTransition[]>;
   get(runId: string): Promise<RunRow | undefined>;
-  transitions(runId: string): Promise<Transition[]>;
+  /** In `seq` order; only those after `afterSeq` when given (a stream resuming). */
+  transitions(runId: string, afterSeq?: number): Promise<Transition[]>;
   /** Newest first (submittedAt, then runId), keyset-paginated: stable while new runs arrive. */
   list(query: RunListQuery): Promise<RunPage>;
   countByWesState(): Promise<Partial<Record<WesState, number>>>;

@@ -1,7 +1,9 @@
 /**
  * Extension: a run's stdout and stderr, readable while it runs. Local runs are read from the
  * engine's log files in the shared data dir; other providers' logs are where they say they are;
- * a run with nothing to show (yet) answers an empty log, not a 404: the run exists.
+ * a run with nothing to show (yet) answers an empty log, not a 404: the run exists. With
+ * `follow=true`, a local run's log comes as Server-Sent Events: what is there, then what is
+ * appended, until the run has ended (docs/design.md, "Live streams").
  */
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
@@ -11,14 +13,22 @@ import type { ProviderRegistry } from '../../../activities/provider-registry';
 import { localProcess } from '../../../activities/providers/local';
 import { runWorkDir } from '../../../activities/work-dir';
 import type { Config } from '../../config';
+import type { RunStore } from '../../database/run-store';
 import type { Caller } from '../auth/caller';
 import { Owner } from '../auth/owner.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { RunAccess } from '../core/run-access';
-import { CONFIG, PROVIDER_REGISTRY } from '../core/tokens';
+import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
+import { followRun } from '../streams/follow-run';
+import { OpenStreams } from '../streams/open-streams';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
 import { isLocalRun } from './local-run';
+import { logChunks } from './log-chunks';
+
+interface LogQuery {
+  follow: boolean;
+}
 
 @RequireScope('runs:read')
 @Controller('runs/:run_id/logs')
@@ -26,11 +36,13 @@ export class LogsController {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    @Inject(RUN_STORE) private readonly runStore: RunStore,
     private readonly access: RunAccess,
+    private readonly streams: OpenStreams,
   ) {}
 
   @Get(':stream')
-  async read(@ValidRequest() { path }: ValidatedRequest, @Res() response: Response, @Owner() caller?: Caller): Promise<void> {
+  async read(@ValidRequest() { path, query, headers }: ValidatedRequest<LogQuery>, @Res() response: Response, @Owner() caller?: Caller): Promise<void> {
     const runId = path.run_id;
     // The document lets only stdout and stderr through.
     const stream = path.stream as 'stdout' | 'stderr';
@@ -38,6 +50,7 @@ export class LogsController {
     if (isLocalRun(this.registry, row)) {
       const process = localProcess(runWorkDir(this.config.dataDir, runId));
       const file = stream === 'stdout' ? process.stdoutPath : process.stderrPath;
+      if (query.follow) return this.follow(runId, file, (headers['Last-Event-ID'] as number | undefined) ?? 0, response);
       response.type('text/plain');
       // A run whose engine has not started (or never will) has written nothing yet.
       if (!(await access(file).then(() => true, () => false))) return void response.send('');
@@ -47,6 +60,19 @@ export class LogsController {
     const location = row.runLog[stream];
     if (location && /^https?:\/\//i.test(location)) return response.redirect(location);
     // Nothing this service can show: a run that never started, or a provider that keeps no log.
+    if (query.follow) return followRun(this.streams.open(response), this.runStore, runId, async () => undefined);
     response.type('text/plain').send('');
+  }
+
+  /** Each chunk's id is the byte offset after it: a client that reconnects gets the bytes after the last it saw. */
+  private async follow(runId: string, file: string, offset: number, response: Response): Promise<void> {
+    const stream = this.streams.open(response);
+    await followRun(stream, this.runStore, runId, async (ended) => {
+      for await (const chunk of logChunks(file, offset, ended)) {
+        if (stream.closed) return;
+        stream.send('output', { text: chunk.text }, chunk.end);
+        offset = chunk.end;
+      }
+    });
   }
 }

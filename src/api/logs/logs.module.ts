@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { StreamsModule } from '../streams/streams.module';
 import { LogsController } from './logs.controller';
 
-@Module({ controllers: [LogsController] })
+@Module({ imports: [StreamsModule], controllers: [LogsController] })
 export class LogsModule {}

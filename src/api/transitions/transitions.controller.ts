@@ -1,12 +1,24 @@
-/** Extension: a run's state transitions (docs/design.md, "The execution state machine"), as the read model holds them. */
-import { Controller, Get, Inject, Param } from '@nestjs/common';
-import type { Transition } from '../../../workflows/run-types';
+/**
+ * Extension: a run's state transitions (docs/design.md, "The execution state machine"), as the read
+ * model holds them; with `follow=true`, as Server-Sent Events while the run goes
+ * (docs/design.md, "Live streams").
+ */
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import type { RunStore } from '../../database/run-store';
 import type { Caller } from '../auth/caller';
 import { Owner } from '../auth/owner.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { RunAccess } from '../core/run-access';
 import { RUN_STORE } from '../core/tokens';
+import { followRun } from '../streams/follow-run';
+import { OpenStreams } from '../streams/open-streams';
+import type { ValidatedRequest } from '../validation/request-validator';
+import { ValidRequest } from '../validation/valid-request.decorator';
+
+interface TransitionsQuery {
+  follow: boolean;
+}
 
 @RequireScope('runs:read')
 @Controller('runs/:run_id/transitions')
@@ -14,11 +26,22 @@ export class TransitionsController {
   constructor(
     @Inject(RUN_STORE) private readonly runStore: RunStore,
     private readonly access: RunAccess,
+    private readonly streams: OpenStreams,
   ) {}
 
   @Get()
-  async list(@Param('run_id') runId: string, @Owner() caller?: Caller): Promise<{ transitions: Transition[] }> {
+  async list(@ValidRequest() { path, query, headers }: ValidatedRequest<TransitionsQuery>, @Res() response: Response, @Owner() caller?: Caller): Promise<void> {
+    const runId = path.run_id;
     await this.access.visibleRun(runId, caller);
-    return { transitions: await this.runStore.transitions(runId) };
+    if (!query.follow) return void response.json({ transitions: await this.runStore.transitions(runId) });
+    // Each transition's id is its seq: a client that reconnects gets those after the last it saw.
+    let seq = (headers['Last-Event-ID'] as number | undefined) ?? 0;
+    const stream = this.streams.open(response);
+    await followRun(stream, this.runStore, runId, async () => {
+      for (const transition of await this.runStore.transitions(runId, seq)) {
+        stream.send('transition', transition, transition.seq);
+        seq = transition.seq;
+      }
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { StreamsModule } from '../streams/streams.module';
 import { TransitionsController } from './transitions.controller';
 
-@Module({ controllers: [TransitionsController] })
+@Module({ imports: [StreamsModule], controllers: [TransitionsController] })
 export class TransitionsModule {}

@@ -1,0 +1,69 @@
+/**
+ * A Server-Sent Events response (docs/design.md, "Live streams"): named events with ids, comments
+ * as heartbeats so that proxies keep an idle connection, and a closed flag that the producer's
+ * loop checks, so that its work stops when the client goes away.
+ */
+import type { Response } from 'express';
+
+/** Under the usual 30–60 s idle timeouts of proxies and load balancers. */
+const HEARTBEAT_MS = 15_000;
+
+export class EventStream {
+  private open = true;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly wakers = new Set<() => void>();
+
+  constructor(private readonly response: Response) {
+    response.status(200);
+    response.set({
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      // nginx would otherwise buffer the stream.
+      'X-Accel-Buffering': 'no',
+    });
+    response.flushHeaders();
+    this.heartbeat = setInterval(() => this.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    response.on('close', () => this.stop());
+  }
+
+  get closed(): boolean {
+    return !this.open;
+  }
+
+  /** `data` as one line of JSON; `id` is what a reconnecting client sends back as Last-Event-ID. */
+  send(event: string, data: unknown, id?: number): void {
+    this.write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  /** The last event, then the end of the response. */
+  finish(event: string, data: unknown): void {
+    this.send(event, data);
+    this.response.end();
+    this.stop();
+  }
+
+  /** Waits `ms`, or less if the client goes away meanwhile. */
+  sleep(ms: number): Promise<void> {
+    if (!this.open) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
+    });
+  }
+
+  private write(text: string): void {
+    if (this.open) this.response.write(text);
+  }
+
+  private stop(): void {
+    this.open = false;
+    clearInterval(this.heartbeat);
+    for (const wake of [...this.wakers]) wake();
+  }
+}

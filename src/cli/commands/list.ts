@@ -1,0 +1,56 @@
+/** `list`: runs, newest first, filtered by state and tags; one page, or every page (`--all`). */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { RunListResponse, RunSummary } from '../api-client';
+import { contextOf } from '../context';
+import { CliError, EXIT } from '../exit-codes';
+import { formatTags, printJson, printTable } from '../output';
+
+interface ListOptions {
+  state?: string;
+  tag: string[];
+  pageSize?: number;
+  pageToken?: string;
+  all?: boolean;
+}
+
+const positiveInteger = (value: string): number => {
+  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('expected a positive integer');
+  return Number(value);
+};
+
+export function listCommand(program: Command): void {
+  program
+    .command('list')
+    .description('runs, newest first')
+    .option('-s, --state <states>', 'only runs in these states, comma-separated (e.g. RUNNING,PAUSED)')
+    .addOption(new Option('--tag <key:value>', 'only runs with this tag; repeatable').argParser((value: string, previous: string[]) => [...previous, value]).default([]))
+    .addOption(new Option('--page-size <n>', 'runs per page').argParser(positiveInteger))
+    .option('--page-token <token>', 'the page after the one that gave this token')
+    .option('-a, --all', 'every page')
+    .action(async (options: ListOptions, command: Command) => {
+      const { api, json } = contextOf(command);
+      if (options.all && options.pageToken !== undefined) throw new CliError('--all and --page-token exclude each other', EXIT.usage);
+      const query = new URLSearchParams();
+      if (options.state !== undefined) query.set('state', options.state.toUpperCase());
+      for (const tag of options.tag) query.append('tag', tag);
+      if (options.pageSize !== undefined) query.set('page_size', String(options.pageSize));
+      let page = await api.json<RunListResponse>('GET', `/runs?${withToken(query, options.pageToken)}`);
+      const runs: RunSummary[] = [...(page.runs ?? [])];
+      while (options.all && page.next_page_token) {
+        page = await api.json<RunListResponse>('GET', `/runs?${withToken(query, page.next_page_token)}`);
+        runs.push(...(page.runs ?? []));
+      }
+      if (json) return printJson({ ...page, runs });
+      printTable(
+        ['RUN ID', 'STATE', 'STARTED', 'ENDED', 'TAGS'],
+        runs.map((run) => [run.run_id ?? '', run.state ?? '', run.start_time ?? '', run.end_time ?? '', formatTags(run.tags)]),
+      );
+      if (page.next_page_token) process.stderr.write(`more: --page-token ${page.next_page_token}\n`);
+    });
+}
+
+function withToken(query: URLSearchParams, token: string | undefined): URLSearchParams {
+  const copy = new URLSearchParams(query);
+  if (token !== undefined) copy.set('page_token', token);
+  return copy;
+}

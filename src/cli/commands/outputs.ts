@@ -1,0 +1,28 @@
+/** `outputs RUN_ID [--download DIR]`: the run's output files, and saving them. */
+import type { Command } from 'commander';
+import { contextOf } from '../context';
+import { download } from '../download';
+import { outputFiles } from '../output-files';
+import { printJson, printTable } from '../output';
+
+export function outputsCommand(program: Command): void {
+  program
+    .command('outputs')
+    .description("the run's output files")
+    .argument('<run_id>')
+    .option('-d, --download <dir>', 'save every output file into this directory')
+    .action(async (runId: string, options: { download?: string }, command: Command) => {
+      const { api, json } = contextOf(command);
+      const files = await outputFiles(api, runId);
+      if (options.download === undefined) {
+        if (json) return printJson({ files });
+        return printTable(['PATH', 'SIZE', 'URL'], files.map((file) => [file.path, file.size?.toString() ?? '', file.url]));
+      }
+      const saved: string[] = [];
+      for (const file of files) {
+        saved.push(await download(api, file, options.download));
+        if (!json) process.stdout.write(`${saved.at(-1)}\n`);
+      }
+      if (json) printJson({ files, saved });
+    });
+}

@@ -1,0 +1,32 @@
+/** `status RUN_ID`: the run's state, what it runs, when, and what it made. */
+import type { Command } from 'commander';
+import type { RunLog } from '../api-client';
+import { contextOf } from '../context';
+import { formatTags, printJson } from '../output';
+import { printOutputs } from '../outputs-view';
+
+export function statusCommand(program: Command): void {
+  program
+    .command('status')
+    .description("a run's state, request, times and outputs")
+    .argument('<run_id>')
+    .action(async (runId: string, _options: unknown, command: Command) => {
+      const { api, json } = contextOf(command);
+      const log = await api.json<RunLog>('GET', `/runs/${encodeURIComponent(runId)}`);
+      if (json) return printJson(log);
+      const request = log.request;
+      const lines: Array<[string, string | undefined]> = [
+        ['run', log.run_id],
+        ['state', log.state],
+        ['workflow', request && `${request.workflow_url} (${request.workflow_type} ${request.workflow_type_version})`],
+        ['tags', formatTags(request?.tags) || undefined],
+        ['started', log.run_log?.start_time],
+        ['ended', log.run_log?.end_time],
+        ['exit code', log.run_log?.exit_code?.toString()],
+        ['temporal', log.temporal_ui_url],
+      ];
+      for (const message of log.run_log?.system_logs ?? []) lines.push(['log', message]);
+      for (const [label, value] of lines) if (value) process.stdout.write(`${`${label}:`.padEnd(11)}${value}\n`);
+      printOutputs(log.outputs ?? {});
+    });
+}
