@@ -10,10 +10,12 @@ import { loadConfig } from './config';
 import { repoRoot } from './repo-root';
 
 const base = loadConfig().exampleApiUrl;
+// The CLI's variable: with auth on (WES_API_KEYS), `npm start` needs a key to submit its example.
+const token = process.env.DURABLE_WES_TOKEN;
 const workflowDir = path.join(repoRoot, 'examples', 'hello-world');
 
 async function call<T>(method: string, url: string, body?: FormData): Promise<T> {
-  const response = await fetch(`${base}${url}`, { method, body });
+  const response = await fetch(`${base}${url}`, { method, body, headers: token ? { Authorization: `Bearer ${token}` } : {} });
   const json = (await response.json()) as T & { msg?: string };
   if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${json.msg ?? JSON.stringify(json)}`);
   return json;

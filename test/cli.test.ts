@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { API, createApiHarness, waitForState, type ApiHarness } from './support/api-harness';
+import { API, createApiHarness, download, waitForState, type ApiHarness } from './support/api-harness';
 import { keyAuth, READ_WRITE, testKey } from './support/auth';
 import { runCli, startCli } from './support/cli';
 import { eventually } from './support/eventually';
@@ -67,7 +67,7 @@ test('submit --wait: a CWL workflow, its tool and its File input uploaded; the s
   expect(result.stderr).toMatch(new RegExp(`✔ ${runId} COMPLETE`));
   // The engine's own output came through the log streams.
   expect(result.stderr).toContain('[workflow ] completed success');
-  expect(result.stdout).toMatch(/^outputs:\n {2}count: file:\/\/\S+count\.txt\n$/);
+  expect(result.stdout).toBe(`outputs:\n  count: ${url}/runs/${runId}/outputs/count.txt\n`);
 
   const log = (await api.http.get(`${API}/runs/${runId}`).expect(200)).body;
   expect(log.request).toMatchObject({ workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: 'workflows/count.cwl' });
@@ -82,13 +82,23 @@ test('submit --wait: a CWL workflow, its tool and its File input uploaded; the s
   expect(readFileSync(path.join(target, 'count.txt'), 'utf8')).toMatch(/^5 /);
 });
 
+test('the README walkthrough: the word-count example with its File input, waited for, its outputs downloaded', async () => {
+  const example = path.join(EXAMPLES, 'word-count');
+  const result = await cli('submit', path.join(example, 'wc.cwl'), '--params', path.join(example, 'job.yaml'), '--provider', 'local', '--wait');
+  expect(result.code).toBe(0);
+  const runId = RUN_ID.exec(result.stderr)![0];
+  const target = path.join(dir, 'walkthrough');
+  expect((await cli('outputs', runId, '--download', target)).code).toBe(0);
+  expect(readFileSync(path.join(target, 'count.txt'), 'utf8')).toMatch(/^7 /);
+});
+
 test('submit --wait --json: the run log, parseable, and nothing else on stdout', async () => {
   const { workflow, params } = wordCountProject();
   const result = await cli('submit', workflow, '--params', params, '--provider', 'local', '--wait', '--json');
   expect(result.code).toBe(0);
   const log = JSON.parse(result.stdout);
   expect(log).toMatchObject({ state: 'COMPLETE', run_id: expect.stringMatching(RUN_ID), outputs: { count: { class: 'File', basename: 'count.txt' } } });
-  expect(readFileSync(log.outputs.count.path, 'utf8')).toMatch(/^5 /);
+  expect(await download(api.http, log.outputs.count.location)).toMatch(/^5 /);
 });
 
 test('a Directory input is uploaded with every file in it, subdirectories kept', async () => {
@@ -104,7 +114,7 @@ test('a Directory input is uploaded with every file in it, subdirectories kept',
   expect(result.code).toBe(0);
   const log = JSON.parse(result.stdout);
   expect(log.request.workflow_params).toEqual({ dir: { class: 'Directory', location: 'data/dir' } });
-  expect(readFileSync(log.outputs.found.path, 'utf8').split('\n').filter(Boolean).sort()).toEqual(['dir/a.txt', 'dir/sub/b.txt']);
+  expect((await download(api.http, log.outputs.found.location)).split('\n').filter(Boolean).sort()).toEqual(['dir/a.txt', 'dir/sub/b.txt']);
 });
 
 test('a failing run exits 1 with the engine’s stderr shown; logs, logs --follow and status tell of it', async () => {

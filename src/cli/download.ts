@@ -1,10 +1,9 @@
 /** Output files saved into a directory, each at its relative path. */
-import { copyFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import type { ApiClient } from './api-client';
 import { CliError, EXIT } from './exit-codes';
 import type { OutputFile } from './output-files';
@@ -15,13 +14,7 @@ export async function download(api: ApiClient, file: OutputFile, dir: string): P
   // A path from the server must not write outside the directory asked for.
   if (path.isAbsolute(file.path) || !target.startsWith(path.resolve(dir) + path.sep)) throw new CliError(`output ${file.path}: not a relative path`, EXIT.server);
   await mkdir(path.dirname(target), { recursive: true });
-  if (/^file:/i.test(file.url)) {
-    await copyFile(fileURLToPath(file.url), target).catch((error: Error) => {
-      throw new CliError(`output ${file.path}: ${file.url} is on the server's machine: ${error.message}`, EXIT.server);
-    });
-  } else {
-    const response = await api.fetch(file.url);
-    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), createWriteStream(target));
-  }
+  const response = await api.fetch(file.url);
+  await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), createWriteStream(target));
   return target;
 }

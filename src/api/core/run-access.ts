@@ -5,9 +5,6 @@ import type { RunRow, RunStore } from '../../database/run-store';
 import { hasScope, type Caller } from '../auth/caller';
 import { CONFIG, RUN_STORE } from './tokens';
 
-/** What `@Owner()` gives; a bare owner name stands for a caller without admin. */
-export type RunCaller = Caller | string | undefined;
-
 /** Finds a run in the read model as its caller may see it: its own runs, or every run for admin. */
 @Injectable()
 export class RunAccess {
@@ -24,7 +21,7 @@ export class RunAccess {
    * The run, or 404. With auth on, another owner's run is answered exactly like a missing one,
    * so that run ids of others cannot be probed.
    */
-  async visibleRun(runId: string, caller: RunCaller): Promise<RunRow> {
+  async visibleRun(runId: string, caller: Caller | undefined): Promise<RunRow> {
     const owner = this.ownerSeen(caller);
     // No run id holds a NUL, nor can the database be asked about one.
     const row = runId.includes('\0') ? undefined : await this.runStore.get(runId);
@@ -33,15 +30,14 @@ export class RunAccess {
   }
 
   /** The owner whose runs a caller sees in lists; undefined (everyone's) when auth is off or for admin. */
-  listOwner(caller: RunCaller): string | undefined {
+  listOwner(caller: Caller | undefined): string | undefined {
     return this.ownerSeen(caller);
   }
 
-  private ownerSeen(caller: RunCaller): string | undefined {
+  private ownerSeen(caller: Caller | undefined): string | undefined {
     if (!this.authOn) return undefined;
     // ScopeGuard lets no route through without a caller; one that got here anyway sees nothing.
     if (caller === undefined) throw new UnauthorizedException('a bearer token is required');
-    if (typeof caller === 'string') return caller;
     return hasScope(caller, 'admin') ? undefined : caller.owner;
   }
 }

@@ -15,7 +15,7 @@ import { runWorkDir } from '../../../activities/work-dir';
 import type { Config } from '../../config';
 import type { RunStore } from '../../database/run-store';
 import type { Caller } from '../auth/caller';
-import { Owner } from '../auth/owner.decorator';
+import { RequestCaller } from '../auth/request-caller.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { RunAccess } from '../core/run-access';
 import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
@@ -42,7 +42,7 @@ export class LogsController {
   ) {}
 
   @Get(':stream')
-  async read(@ValidRequest() { path, query, headers }: ValidatedRequest<LogQuery>, @Res() response: Response, @Owner() caller?: Caller): Promise<void> {
+  async read(@ValidRequest() { path, query, headers }: ValidatedRequest<LogQuery>, @Res() response: Response, @RequestCaller() caller?: Caller): Promise<void> {
     const runId = path.run_id;
     // The document lets only stdout and stderr through.
     const stream = path.stream as 'stdout' | 'stderr';

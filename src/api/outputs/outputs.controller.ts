@@ -6,7 +6,7 @@
 import { Controller, Get, NotFoundException, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Caller } from '../auth/caller';
-import { Owner } from '../auth/owner.decorator';
+import { RequestCaller } from '../auth/request-caller.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { apiBaseUrl } from '../core/base-url';
 import { RunAccess } from '../core/run-access';
@@ -37,13 +37,13 @@ export class OutputsController {
   ) {}
 
   @Get()
-  async list(@ValidRequest() { path }: ValidatedRequest, @Req() request: Request, @Owner() caller?: Caller): Promise<OutputListView> {
+  async list(@ValidRequest() { path }: ValidatedRequest, @Req() request: Request, @RequestCaller() caller?: Caller): Promise<OutputListView> {
     const row = await this.access.visibleRun(path.run_id, caller);
     return listView(await this.sources.of(row).list(), apiBaseUrl(request), row.runId);
   }
 
   @Get('*path')
-  async download(@ValidRequest() { path }: ValidatedRequest, @Req() request: Request, @Res() response: Response, @Owner() caller?: Caller): Promise<void> {
+  async download(@ValidRequest() { path }: ValidatedRequest, @Req() request: Request, @Res() response: Response, @RequestCaller() caller?: Caller): Promise<void> {
     const row = await this.access.visibleRun(path.run_id, caller);
     const wanted = outputPath(path.path);
     const target = wanted === undefined ? undefined : await this.sources.of(row).locate(wanted);

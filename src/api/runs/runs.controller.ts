@@ -8,7 +8,7 @@ import type { Config } from '../../config';
 import type { RunStore } from '../../database/run-store';
 import { temporalUiLink } from '../../temporal-ui';
 import type { Caller } from '../auth/caller';
-import { Owner } from '../auth/owner.decorator';
+import { RequestCaller } from '../auth/request-caller.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { apiBaseUrl } from '../core/base-url';
 import { RunAccess } from '../core/run-access';
@@ -45,7 +45,7 @@ export class RunsController {
 
   @Get()
   @RequireScope('runs:read')
-  async list(@ValidRequest() { query }: ValidatedRequest<ListRunsQuery>, @Owner() caller?: Caller): Promise<RunListView> {
+  async list(@ValidRequest() { query }: ValidatedRequest<ListRunsQuery>, @RequestCaller() caller?: Caller): Promise<RunListView> {
     const tags = tagFilter(query.tag);
     if (tags === null) return { runs: [], next_page_token: '', total_runs: 0 };
     const page = await this.runStore.list({
@@ -65,7 +65,7 @@ export class RunsController {
   async create(
     @UploadedFiles() files: UploadedFile[] | undefined,
     @ValidRequest() { body, headers }: ValidatedRequest<unknown, RunRequestBody>,
-    @Owner() caller?: Caller,
+    @RequestCaller() caller?: Caller,
   ): Promise<{ run_id: string }> {
     const idempotencyKey = headers['Idempotency-Key'] as string | undefined;
     const run_id = await this.creation.create({ body, files: files ?? [], idempotencyKey, owner: caller?.owner });
@@ -74,7 +74,7 @@ export class RunsController {
 
   @Get(':run_id')
   @RequireScope('runs:read')
-  async get(@Req() request: Request, @Param('run_id') runId: string, @Owner() caller?: Caller): Promise<RunLogView> {
+  async get(@Req() request: Request, @Param('run_id') runId: string, @RequestCaller() caller?: Caller): Promise<RunLogView> {
     const row = await this.access.visibleRun(runId, caller);
     const runUrl = `${apiBaseUrl(request)}/runs/${encodeURIComponent(runId)}`;
     return runLog(row, {
@@ -87,14 +87,14 @@ export class RunsController {
 
   @Get(':run_id/status')
   @RequireScope('runs:read')
-  async status(@Param('run_id') runId: string, @Owner() caller?: Caller): Promise<RunStatusView> {
+  async status(@Param('run_id') runId: string, @RequestCaller() caller?: Caller): Promise<RunStatusView> {
     return runStatus(await this.access.visibleRun(runId, caller));
   }
 
   @Post(':run_id/cancel')
   @RequireScope('runs:write')
   @HttpCode(200)
-  async cancel(@Param('run_id') runId: string, @Owner() caller?: Caller): Promise<{ run_id: string }> {
+  async cancel(@Param('run_id') runId: string, @RequestCaller() caller?: Caller): Promise<{ run_id: string }> {
     await this.control.cancel(await this.access.visibleRun(runId, caller));
     return { run_id: runId };
   }
@@ -103,7 +103,7 @@ export class RunsController {
   @Post(':run_id/resume')
   @RequireScope('runs:write')
   @HttpCode(200)
-  async resume(@ValidRequest() { path, body }: ValidatedRequest<unknown, ResumeInput | undefined>, @Owner() caller?: Caller): Promise<RunStatusView> {
+  async resume(@ValidRequest() { path, body }: ValidatedRequest<unknown, ResumeInput | undefined>, @RequestCaller() caller?: Caller): Promise<RunStatusView> {
     const runId = path.run_id;
     const run = await this.access.visibleRun(runId, caller);
     // No body at all is an empty input.
@@ -114,7 +114,7 @@ export class RunsController {
   /** Extension: forgets an ended, cleaned-up run. */
   @Delete(':run_id')
   @RequireScope('runs:write')
-  async delete(@Param('run_id') runId: string, @Owner() caller?: Caller): Promise<{ run_id: string }> {
+  async delete(@Param('run_id') runId: string, @RequestCaller() caller?: Caller): Promise<{ run_id: string }> {
     await this.control.delete(await this.access.visibleRun(runId, caller));
     return { run_id: runId };
   }

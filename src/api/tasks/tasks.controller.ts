@@ -5,7 +5,7 @@
 import { Controller, Get, Inject, NotFoundException } from '@nestjs/common';
 import type { RunStore } from '../../database/run-store';
 import type { Caller } from '../auth/caller';
-import { Owner } from '../auth/owner.decorator';
+import { RequestCaller } from '../auth/request-caller.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import type { PageQuery } from '../core/pagination';
 import { RunAccess } from '../core/run-access';
@@ -28,14 +28,14 @@ export class TasksController {
   ) {}
 
   @Get()
-  async list(@ValidRequest() { path, query }: ValidatedRequest<PageQuery>, @Owner() caller?: Caller): Promise<TaskListView> {
+  async list(@ValidRequest() { path, query }: ValidatedRequest<PageQuery>, @RequestCaller() caller?: Caller): Promise<TaskListView> {
     await this.access.visibleRun(path.run_id, caller);
     const page = await this.runStore.listTasks(path.run_id, { pageSize: query.page_size, pageToken: query.page_token || undefined });
     return { task_logs: page.tasks.map(taskLog), next_page_token: page.nextPageToken };
   }
 
   @Get(':task_id')
-  async get(@ValidRequest() { path }: ValidatedRequest, @Owner() caller?: Caller): Promise<TaskLogView> {
+  async get(@ValidRequest() { path }: ValidatedRequest, @RequestCaller() caller?: Caller): Promise<TaskLogView> {
     const { run_id: runId, task_id: taskId } = path;
     await this.access.visibleRun(runId, caller);
     // No task id holds a NUL, nor can the database be asked about one.

@@ -7,7 +7,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { RunStore } from '../../database/run-store';
 import type { Caller } from '../auth/caller';
-import { Owner } from '../auth/owner.decorator';
+import { RequestCaller } from '../auth/request-caller.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { RunAccess } from '../core/run-access';
 import { RUN_STORE } from '../core/tokens';
@@ -30,7 +30,7 @@ export class TransitionsController {
   ) {}
 
   @Get()
-  async list(@ValidRequest() { path, query, headers }: ValidatedRequest<TransitionsQuery>, @Res() response: Response, @Owner() caller?: Caller): Promise<void> {
+  async list(@ValidRequest() { path, query, headers }: ValidatedRequest<TransitionsQuery>, @Res() response: Response, @RequestCaller() caller?: Caller): Promise<void> {
     const runId = path.run_id;
     await this.access.visibleRun(runId, caller);
     if (!query.follow) return void response.json({ transitions: await this.runStore.transitions(runId) });

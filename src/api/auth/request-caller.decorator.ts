@@ -2,6 +2,6 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { AuthenticatedRequest } from './caller';
 
 /** The caller (its owner name and scopes); undefined when auth is off. Hand it to RunAccess. */
-export const Owner = createParamDecorator(
+export const RequestCaller = createParamDecorator(
   (_data: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<AuthenticatedRequest>().caller,
 );
