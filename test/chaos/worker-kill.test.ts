@@ -62,8 +62,14 @@ test(`${SIMULATED_RUNS} simulated and ${LOCAL_RUNS} cwltool runs survive SIGKILL
       }),
     ),
   );
+  // Every fourth one still preparing when the worker dies: its start is redone by the next worker.
   const simulated = await Promise.all(
-    Array.from({ length: SIMULATED_RUNS }, () => h.start({ workflow_params: { duration_ms: RUN_SECONDS * 1000 }, tags: { ...tag, wes_provider: 'simulated' } })),
+    Array.from({ length: SIMULATED_RUNS }, (_, i) =>
+      h.start({
+        workflow_params: { duration_ms: RUN_SECONDS * 1000, prepare_ms: i % 4 === 0 ? (RUN_SECONDS * 1000) / 2 : 0 },
+        tags: { ...tag, wes_provider: 'simulated' },
+      }),
+    ),
   );
   const runIds = [...local, ...simulated].map((handle) => handle.workflowId);
   const localIds = new Set(local.map((handle) => handle.workflowId));
