@@ -19,7 +19,7 @@ import { scaled } from './support/scale';
 const SIMULATED_RUNS = scaled(20, 100);
 const LOCAL_RUNS = scaled(2, 4);
 /** Long enough that no run ends before the kill, short enough to end soon after the restart. */
-const RUN_SECONDS = scaled(10, 20);
+const RUN_SECONDS = scaled(10, 12);
 
 let h: Harness;
 let workerEnv: Record<string, string>;
