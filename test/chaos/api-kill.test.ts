@@ -73,7 +73,9 @@ test(`${SUBMISSIONS} idempotent submissions survive SIGKILL of the API: none los
     deadlineMs: 120_000,
   });
   const readyAgainMs = await restarted!;
-  expect(ackedBeforeKill).toBeLessThan(SUBMISSIONS);
+  // The kill fell in the middle: some submissions went unacknowledged and were sent again.
+  const retriedKeys = submissions.filter((s) => s.attempts > 1).length;
+  expect(retriedKeys).toBeGreaterThan(0);
 
   // One run per key, and each key's retry names the run it was acknowledged with.
   expect(submissions.map((s) => s.key).sort()).toEqual([...keys].sort());
@@ -112,7 +114,7 @@ test(`${SUBMISSIONS} idempotent submissions survive SIGKILL of the API: none los
     submissions: SUBMISSIONS,
     clients: CLIENTS,
     acknowledgedBeforeKill: ackedBeforeKill,
-    retriedKeys: submissions.filter((s) => s.attempts > 1).length,
+    retriedKeys,
     attempts: submissions.reduce((sum, s) => sum + s.attempts, 0),
     killToApiReadyMs: readyAgainMs,
     killToAllTerminalMs: allTerminalMs,

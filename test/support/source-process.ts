@@ -38,13 +38,14 @@ export async function startSourceProcess(
   });
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
-  const up = await eventually(async () => child.exitCode === null && (await ready(output)), (value) => value || child.exitCode !== null, {
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const up = await eventually(async () => running() && (await ready(output)), (value) => value || !running(), {
     timeoutMs: 60_000,
     intervalMs: 200,
     what,
   }).catch(() => false);
   if (!up) {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (running()) child.kill('SIGKILL');
     throw new Error(`${script} did not start:\n${output}`);
   }
   return { child, output: () => output, stdout: () => stdout, exited };
