@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHarness, EXAMPLES, finalSnapshot, type Harness, waitForSnapshot } from './support/harness';
+import { eventually } from './support/eventually';
 import { startWorkerProcess } from './support/worker-process';
 
 let h: Harness;
@@ -50,7 +51,8 @@ test('a run survives SIGKILL of its worker and is submitted exactly once', async
   const runDir = path.join(h.dataDir, 'runs', handle.workflowId);
   const submitted = await waitForSnapshot(handle, (s) => s.externalId !== undefined);
   expect(submitted.state).toBe('running');
-  const pid = Number(readFileSync(path.join(runDir, 'process', 'pid'), 'utf8'));
+  // The engine's shell writes its pid itself, a moment after it was spawned.
+  const pid = await eventually(() => Number(readFileSync(path.join(runDir, 'process', 'pid'), 'utf8')), Boolean, { what: "the engine's pid file" });
   expect(alive(pid)).toBe(true);
 
   first.child.kill('SIGKILL');
