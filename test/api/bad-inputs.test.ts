@@ -205,6 +205,16 @@ test('a method a known path does not have: 405 with the methods it has in Allow'
   expect(response.body).toEqual({ msg: expect.stringContaining('PATCH'), status_code: 405 });
 });
 
+test('a path parameter of many segments (an output path) is the same path: 405, not 404', async () => {
+  for (const output of ['a', 'a/b/c.txt']) {
+    const response = await api.http.post(`${API}/runs/${completedRun}/outputs/${output}`).expect(405);
+    expect(response.headers.allow).toBe('GET');
+    expect(response.body).toEqual({ msg: expect.stringContaining('POST'), status_code: 405 });
+  }
+  // A path no template spans is still no path at all.
+  await api.http.post(`${API}/runs/${completedRun}/logs/stdout/more`).expect(404);
+});
+
 test('refused requests leave no files behind: nothing staged, no uploads kept', async () => {
   const runs = path.join(api.harness.dataDir, 'runs');
   const before = readdirSync(runs);
