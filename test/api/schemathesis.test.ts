@@ -27,23 +27,40 @@ import { freePort } from '../support/free-port';
 import { ensureSchemathesis, fuzzProfile, runSchemathesis, testCases } from '../support/schemathesis';
 
 const profile = fuzzProfile();
-/** A test runs one or two schemathesis runs, plus setting up its app and runs. */
-const TEST_TIMEOUT_MS = 2 * profile.timeoutMs + 60_000;
+/** A test runs up to four schemathesis runs, plus setting up its app and runs. */
+const TEST_TIMEOUT_MS = 4 * profile.timeoutMs + 60_000;
+
+/** Phases of a run: those that fuzz one operation at a time (on the fixed runs), or the stateful one. */
+type Phases = 'examples,coverage,fuzzing' | 'stateful';
+
+interface Runs {
+  runId: string;
+  deletedRunId: string;
+}
 
 /**
- * Parameters: a page_token is only one this service issued (an empty one is the first page), and
- * the run operations are given a real run, so that they answer more than 404s; DeleteRun a run of
- * its own, which the first DELETE forgets.
+ * Parameters: a page_token is only one this service issued (an empty one is the first page). The
+ * operations of one run are given a real run, so that they answer more than 404s, DeleteRun a run
+ * of its own, which the first DELETE forgets; but not in the stateful phase, where they are given
+ * the runs that POST /runs created (simulated_runs in schemathesis-hooks.py), through the links
+ * schemathesis infers.
  */
-const parameters = (runs: Runs) => `
+const parameters = (runs: Runs | undefined) => `
 [parameters]
 "query.page_token" = ""
-"path.run_id" = "${runs.runId}"
+${
+  runs
+    ? `"path.run_id" = "${runs.runId}"
 
 [[operations]]
 include-operation-id = "DeleteRun"
-parameters."path.run_id" = "${runs.deletedRunId}"
+parameters."path.run_id" = "${runs.deletedRunId}"`
+    : ''
+}
 `;
+
+/** The stateful phase also checks that a run just created is found, and a deleted one stays gone. */
+const statefulChecks = (phases: Phases) => (phases === 'stateful' ? 'use_after_free.enabled = true\nensure_resource_availability.enabled = true' : '');
 
 /**
  * The checks are in the config file, not on the command line, where they would override the
@@ -52,7 +69,7 @@ parameters."path.run_id" = "${runs.deletedRunId}"
  * its relative workflow_url names no attachment; no schema can say what the configured providers
  * run.
  */
-const servedConfig = (runs: Runs) => `
+const servedConfig = (phases: Phases, runs?: Runs) => `
 [checks]
 enabled = false
 not_a_server_error.enabled = true
@@ -63,6 +80,7 @@ negative_data_rejection.enabled = true
 positive_data_acceptance.enabled = true
 unsupported_method.enabled = true
 error_response.enabled = true
+${statefulChecks(phases)}
 ${parameters(runs)}
 [[operations]]
 include-operation-id = "RunWorkflow"
@@ -80,7 +98,7 @@ checks.positive_data_acceptance.enabled = false
  * paths have methods of ours it does not know (DELETE /runs/{run_id}), which also keeps the coverage
  * phase from sending an "unexpected" DELETE that would forget the run.
  */
-const officialConfig = (runs: Runs, documents: string[]) => `
+const officialConfig = (phases: Phases, documents: string[], runs?: Runs) => `
 [checks]
 enabled = false
 not_a_server_error.enabled = true
@@ -88,6 +106,7 @@ content_type_conformance.enabled = true
 response_schema_conformance.enabled = true
 negative_data_rejection.enabled = true
 error_response.enabled = true
+${statefulChecks(phases)}
 
 [checks.DocumentedStatus]
 enabled = true
@@ -96,11 +115,6 @@ documents = ${JSON.stringify(documents)}
 [phases.coverage]
 unexpected-methods = ["PUT", "PATCH", "TRACE", "OPTIONS"]
 ${parameters(runs)}`;
-
-interface Runs {
-  runId: string;
-  deletedRunId: string;
-}
 
 let api: ApiHarness;
 let dir: string;
@@ -144,7 +158,7 @@ async function completedRuns(http: Http, as?: (test: Test) => Test): Promise<Run
  * seed, so that a failure is seen again on the next run; one worker, as Python 3.11's parser (which
  * Hypothesis calls) can fail on threads ("AST constructor recursion depth mismatch").
  */
-async function fuzz(name: string, config: string, location: string, origin: string, extra: string[] = []): Promise<void> {
+async function fuzz(name: string, phases: Phases, config: string, location: string, origin: string, extra: string[] = []): Promise<void> {
   const configFile = path.join(dir, `${name}.toml`);
   await writeFile(configFile, config);
   const started = Date.now();
@@ -154,6 +168,7 @@ async function fuzz(name: string, config: string, location: string, origin: stri
       'run', location,
       '--url', `${origin}${API}`,
       '--max-examples', String(profile.examplesPerOperation),
+      '--phases', phases,
       '--seed', '1',
       '--workers', '1',
       '--request-timeout', '10',
@@ -173,12 +188,15 @@ test(
   'every operation answers generated requests as the served document and WES 1.1 say',
   async () => {
     const origin = await listen(api.app);
-    await fuzz('served', servedConfig(await completedRuns(api.http)), `${origin}/docs-json`, origin);
     const served = path.join(dir, 'served.json');
     const official = path.join(dir, 'official.json');
     await writeFile(served, (await api.http.get('/docs-json').expect(200)).text);
     await writeFile(official, JSON.stringify(officialDocument()));
-    await fuzz('official', officialConfig(await completedRuns(api.http), [official, served]), official, origin);
+    await fuzz('served', 'examples,coverage,fuzzing', servedConfig('examples,coverage,fuzzing', await completedRuns(api.http)), served, origin);
+    await fuzz('served-stateful', 'stateful', servedConfig('stateful'), served, origin);
+    const documents = [official, served];
+    await fuzz('official', 'examples,coverage,fuzzing', officialConfig('examples,coverage,fuzzing', documents, await completedRuns(api.http)), official, origin);
+    await fuzz('official-stateful', 'stateful', officialConfig('stateful', documents), official, origin);
   },
   TEST_TIMEOUT_MS,
 );
@@ -190,7 +208,8 @@ test(
     const { app, http } = await api.createApp({ ...keyAuth(['alice', 'alice', READ_WRITE], ['reader', 'alice', ['runs:read']]), rateLimit: { limit: 1_000_000, windowMs: 60_000 } });
     const runs = await completedRuns(http, (test) => test.auth(testKey('alice'), { type: 'bearer' }));
     const origin = await listen(app);
-    await fuzz('auth', servedConfig(runs), `${origin}/docs-json`, origin, ['--header', `Authorization: Bearer ${testKey('reader')}`]);
+    // No stateful phase: this caller creates no runs to follow.
+    await fuzz('auth', 'examples,coverage,fuzzing', servedConfig('examples,coverage,fuzzing', runs), `${origin}/docs-json`, origin, ['--header', `Authorization: Bearer ${testKey('reader')}`]);
   },
   TEST_TIMEOUT_MS,
 );

@@ -1,8 +1,8 @@
 /**
  * Schemathesis (property-based testing of an API from its OpenAPI document), pinned, from PyPI,
  * installed once into a venv under `.cache/schemathesis-venv` (SCHEMATHESIS_VENV overrides the
- * place), as the tests' other Python peers are. Our own checks (schemathesis-checks.py) are loaded
- * into every run.
+ * place), as the tests' other Python peers are. Our own checks and hooks (schemathesis-hooks.py)
+ * are loaded into every run.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { ensureVenvPackage } from './python-peer';
 
 export const SCHEMATHESIS_VERSION = '4.32.5';
 export const SCHEMATHESIS_VENV = process.env.SCHEMATHESIS_VENV ?? path.resolve(__dirname, '../../.cache/schemathesis-venv');
-const CHECKS_FILE = path.join(__dirname, 'schemathesis-checks.py');
+const HOOKS_FILE = path.join(__dirname, 'schemathesis-hooks.py');
 
 /**
  * How much to fuzz: `ci` (the default, in `npm test`) a few examples per operation; `full`
@@ -56,7 +56,7 @@ export async function runSchemathesis(args: string[], timeoutMs: number): Promis
         timeout: timeoutMs,
         killSignal: 'SIGKILL',
         maxBuffer: 64 * 1024 * 1024,
-        env: { ...process.env, NO_COLOR: '1', PYTHONWARNINGS: 'ignore', SCHEMATHESIS_HOOKS: CHECKS_FILE },
+        env: { ...process.env, NO_COLOR: '1', PYTHONWARNINGS: 'ignore', SCHEMATHESIS_HOOKS: HOOKS_FILE },
       },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
