@@ -24,7 +24,7 @@ import { officialDocument } from '../../src/api/openapi/openapi-document';
 import { API, createApiHarness, waitForState, type ApiHarness, type Http } from '../support/api-harness';
 import { keyAuth, READ_WRITE, testKey } from '../support/auth';
 import { freePort } from '../support/free-port';
-import { ensureSchemathesis, fuzzProfile, runSchemathesis, testCases } from '../support/schemathesis';
+import { apiLinks, ensureSchemathesis, fuzzProfile, runSchemathesis, testCases } from '../support/schemathesis';
 
 const profile = fuzzProfile();
 /** A test runs up to four schemathesis runs, plus setting up its app and runs. */
@@ -126,7 +126,7 @@ beforeAll(async () => {
   await mkdir(dir, { recursive: true });
 }, 300_000);
 /** What each run did, written to summary.json beside the reports of the full profile. */
-const summary: Array<{ run: string; examples_per_operation: number; test_cases?: string; exit_code: number; seconds: number }> = [];
+const summary: Array<{ run: string; examples_per_operation: number; test_cases?: string; api_links?: string; exit_code: number; seconds: number }> = [];
 afterAll(async () => {
   await api?.stop();
   if (profile.reportDir) await writeFile(path.join(profile.reportDir, 'summary.json'), `${JSON.stringify({ date: new Date().toISOString(), profile: profile.name, runs: summary }, null, 2)}\n`);
@@ -178,8 +178,9 @@ async function fuzz(name: string, phases: Phases, config: string, location: stri
     ],
     profile.timeoutMs,
   );
-  summary.push({ run: name, examples_per_operation: profile.examplesPerOperation, test_cases: testCases(output), exit_code: code, seconds: Math.round((Date.now() - started) / 1000) });
-  console.log(`schemathesis ${name} (${profile.name}, ${profile.examplesPerOperation} examples per operation): ${testCases(output) ?? 'no summary'}`);
+  const links = apiLinks(output);
+  summary.push({ run: name, examples_per_operation: profile.examplesPerOperation, test_cases: testCases(output), api_links: links, exit_code: code, seconds: Math.round((Date.now() - started) / 1000) });
+  console.log(`schemathesis ${name} (${profile.name}, ${profile.examplesPerOperation} examples per operation): ${testCases(output) ?? 'no summary'}${links ? `; API links ${links}` : ''}`);
   if (code !== 0) console.log(output);
   expect({ code }).toEqual({ code: 0 });
 }

@@ -70,3 +70,8 @@ export async function runSchemathesis(args: string[], timeoutMs: number): Promis
 export function testCases(output: string): string | undefined {
   return /Test cases:\s*\n\s*(.+)/.exec(output)?.[1].trim();
 }
+
+/** The links the stateful phase followed: `12 covered / 32 selected / 32 total (32 inferred)`. */
+export function apiLinks(output: string): string | undefined {
+  return /API Links:\s*(.+)/.exec(output)?.[1].trim();
+}
