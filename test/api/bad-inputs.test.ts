@@ -169,6 +169,12 @@ const cases: Case[] = [
   { name: 'unknown run: resume', send: (http) => http.post(`${API}/runs/${unknownRun}/resume`).send({}), status: 404 },
   { name: 'unknown run: transitions', send: (http) => http.get(`${API}/runs/${unknownRun}/transitions`), status: 404 },
   { name: 'unknown run: DELETE', send: (http) => http.delete(`${API}/runs/${unknownRun}`), status: 404 },
+  { name: 'unknown run: transitions followed', send: (http) => http.get(`${API}/runs/${unknownRun}/transitions?follow=true`), status: 404 },
+  { name: 'unknown run: log followed', send: (http) => http.get(`${API}/runs/${unknownRun}/logs/stderr?follow=true`), status: 404 },
+  { name: 'unknown run: outputs', send: (http) => http.get(`${API}/runs/${unknownRun}/outputs`), status: 404 },
+  { name: 'unknown run: an output file', send: (http) => http.get(`${API}/runs/${unknownRun}/outputs/a/b.txt`), status: 404 },
+  { name: 'an output that is not there', send: (http) => http.get(`${API}/runs/${completedRun}/outputs/a/b.txt`), status: 404 },
+  { name: 'a followed log with a bad Last-Event-ID', send: (http) => http.get(`${API}/runs/${completedRun}/logs/stdout?follow=true`).set('Last-Event-ID', '-1'), status: 400 },
   { name: 'a run id that is not one of ours', send: (http) => http.get(`${API}/runs/..%2F..%2Fetc`), status: 404 },
   { name: 'a malformed percent-encoding', send: (http) => http.get(`${API}/runs/%E0%A4%A`), status: 400 },
   { name: 'cancel of a completed run', send: (http) => http.post(`${API}/runs/${completedRun}/cancel`), status: 409, msg: /already ended as COMPLETE/ },
@@ -203,6 +209,24 @@ test('a method a known path does not have: 405 with the methods it has in Allow'
   const response = await api.http.patch(`${API}/runs/${completedRun}`).expect(405);
   expect(response.headers.allow).toBe('GET, DELETE');
   expect(response.body).toEqual({ msg: expect.stringContaining('PATCH'), status_code: 405 });
+});
+
+test('HEAD of an unknown run or output: the GET\'s 404, typed as an ErrorResponse, without its body', async () => {
+  for (const url of [`${API}/runs/${unknownRun}`, `${API}/runs/${completedRun}/outputs/a/b.txt`]) {
+    const response = await api.http.head(url).expect(404);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.text ?? '').toBe('');
+  }
+});
+
+test('a path parameter of many segments (an output path) is the same path: 405, not 404', async () => {
+  for (const output of ['a', 'a/b/c.txt']) {
+    const response = await api.http.post(`${API}/runs/${completedRun}/outputs/${output}`).expect(405);
+    expect(response.headers.allow).toBe('GET');
+    expect(response.body).toEqual({ msg: expect.stringContaining('POST'), status_code: 405 });
+  }
+  // A path no template spans is still no path at all.
+  await api.http.post(`${API}/runs/${completedRun}/logs/stdout/more`).expect(404);
 });
 
 test('refused requests leave no files behind: nothing staged, no uploads kept', async () => {

@@ -1,6 +1,7 @@
 /** GET /runs (filters, paging, total_runs) and idempotent POST /runs. */
 import { randomUUID } from 'node:crypto';
 import { API, createApiHarness, expectSchema, waitForState, type ApiHarness } from '../support/api-harness';
+import { eventually } from '../support/eventually';
 import { keyAuth, READ_WRITE, testKey } from '../support/auth';
 
 let api: ApiHarness;
@@ -114,6 +115,18 @@ describe('Idempotency-Key', () => {
     expect(await api.harness.client.workflow.count(`WorkflowId = "${runId}"`)).toEqual(expect.objectContaining({ count: 1 }));
     const listed = await api.http.get(`${API}/runs?tag=suite:${key}`).expect(200);
     expect(listed.body.total_runs).toBe(1);
+  });
+
+  test('the key of a deleted run: 409, and nothing started', async () => {
+    const key = randomUUID();
+    const body = simulated({ duration_ms: 0 }, { suite: key });
+    const { run_id } = (await api.http.post(`${API}/runs`).set('Idempotency-Key', key).send(body).expect(200)).body;
+    expect(await waitForState(api.http, run_id)).toBe('COMPLETE');
+    // Deletable once cleaned up, a moment after it ended.
+    await eventually(async () => (await api.http.delete(`${API}/runs/${run_id}`)).status, (status) => status === 200, { what: `run ${run_id} to be deleted` });
+    const retry = await api.http.post(`${API}/runs`).set('Idempotency-Key', key).send(body).expect(409);
+    expect(retry.body).toEqual({ msg: expect.stringContaining(`${run_id}, has been deleted`), status_code: 409 });
+    expect(await api.harness.client.workflow.count(`WorkflowId = "${run_id}"`)).toEqual(expect.objectContaining({ count: 1 }));
   });
 
   test('different keys, or no key, make different runs', async () => {

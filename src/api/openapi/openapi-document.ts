@@ -32,10 +32,15 @@ export interface DocumentOptions {
   version: string;
 }
 
-export async function buildOpenApiDocument(options: DocumentOptions): Promise<OpenAPIObject> {
+/** The official WES 1.1 document as it is, but for the service-info schemas inlined (it resolves offline). */
+export function officialDocument(): Json {
   const official = readYaml(path.join(repoRoot, 'spec', 'wes-openapi.yaml'));
   inlineServiceInfo(official, readYaml(path.join(repoRoot, 'spec', 'service-info.yaml')));
-  const { data: document, resultData }: Json = await openapiOverlay(official, { overlaySet: readYaml(path.join(repoRoot, 'src', 'api', 'openapi', 'durable-wes.overlay.yaml')) });
+  return official;
+}
+
+export async function buildOpenApiDocument(options: DocumentOptions): Promise<OpenAPIObject> {
+  const { data: document, resultData }: Json = await openapiOverlay(officialDocument(), { overlaySet: readYaml(path.join(repoRoot, 'src', 'api', 'openapi', 'durable-wes.overlay.yaml')) });
   // An action that finds nothing to change means the official document moved under it.
   if (resultData.totalUnusedActions > 0) {
     throw new Error(`OpenAPI overlay: no target for ${resultData.unusedActions.map((action: Json) => action.target).join(', ')}`);

@@ -2,7 +2,7 @@
  * POST /runs: validate at the edge (every mistake a 400, never a failed run), stage the
  * attachments, start the run's workflow, record the run as QUEUED in the read model.
  */
-import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
 import { rm } from 'node:fs/promises';
 import type { ProviderRegistry } from '../../../activities/provider-registry';
 import { runWorkDir } from '../../../activities/work-dir';
@@ -68,7 +68,14 @@ export class RunCreation {
     const workflow = isTaskRequest(request) ? await this.task(base, requireApproval, attachments) : this.run({ ...base, ...(requireApproval ? { requireApproval } : {}) });
 
     // A retry of an accepted request: its run exists, and its attachments must not be staged again.
-    if (idempotencyKey !== undefined && (await this.workflows.exists(runId))) return runId;
+    if (idempotencyKey !== undefined) {
+      const existing = await this.workflows.find(runId);
+      // A closed run is in the read model for good, unless it was deleted: its id would name nothing.
+      if (existing === 'closed' && !(await this.runStore.get(runId))) {
+        throw new ConflictException(`the run of this Idempotency-Key, ${runId}, has been deleted; a new run needs another key`);
+      }
+      if (existing) return runId;
+    }
 
     const workDir = runWorkDir(this.config.dataDir, runId);
     try {

@@ -26,13 +26,13 @@ export class RunWorkflows {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
-  /** Whether a workflow with this id exists (running, or closed but within retention). */
-  async exists(runId: string): Promise<boolean> {
+  /** Whether a workflow with this id is running, closed (within retention), or not there at all. */
+  async find(runId: string): Promise<'running' | 'closed' | undefined> {
     try {
-      await this.client.workflow.getHandle(runId).describe();
-      return true;
+      const { status } = await this.client.workflow.getHandle(runId).describe();
+      return status.name === 'RUNNING' ? 'running' : 'closed';
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return false;
+      if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     }
   }

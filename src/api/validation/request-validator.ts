@@ -56,7 +56,10 @@ export class RequestValidator {
     const schemas = compileDocumentSchemas(document);
     for (const [route, item] of Object.entries<Json>(document.paths)) {
       const methods = HTTP_METHODS.filter((method) => item[method]);
-      this.paths.push({ pattern: new RegExp(`^${route.replace(/\{[^}]+\}/g, '[^/]+')}$`), methods: methods.map((m) => m.toUpperCase()) });
+      // A parameter marked as spanning segments (a wildcard route) matches them all: a method the path lacks is still a 405.
+      const multiSegment = new Set(methods.flatMap((method) => (item[method].parameters ?? []).filter((p: Json) => p['x-durable-wes-multi-segment']).map((p: Json) => p.name)));
+      const pattern = route.replace(/\{([^}]+)\}/g, (_, name: string) => (multiSegment.has(name) ? '.+' : '[^/]+'));
+      this.paths.push({ pattern: new RegExp(`^${pattern}$`), methods: methods.map((m) => m.toUpperCase()) });
       for (const method of methods) {
         const at = (...parts: string[]) => schemas.at(pointer('paths', route, method, ...parts));
         const { parameters = [], requestBody } = item[method];
