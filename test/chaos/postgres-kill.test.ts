@@ -77,7 +77,7 @@ test(
       await expectRecordedOnce(api!, runId);
     }
 
-    reportRecovery('postgres-kill', {
+    reportRecovery('postgres-kill', allEndedAt - restartedAt, {
       runs: runIds.length,
       down_ms: restartedAt - killedAt,
       restart_to_accepting_ms: upAt - restartedAt,

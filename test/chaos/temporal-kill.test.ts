@@ -93,7 +93,7 @@ test(
     expect(again).toBe(first);
     expect(await waitForState(http, first)).toBe('COMPLETE');
 
-    reportRecovery('temporal-kill', {
+    reportRecovery('temporal-kill', allEndedAt - restartedAt, {
       runs: runIds.length,
       down_ms: restartedAt - killedAt,
       restart_to_healthy_ms: healthyAt - restartedAt,
