@@ -8,7 +8,7 @@
  */
 import { API, createApiHarness, waitForState, type ApiHarness } from '../support/api-harness';
 import { eventually } from '../support/eventually';
-import { RECOVERY_BOUND_MS, reportRecovery, scaled } from './support/chaos-servers';
+import { RECOVERY_BOUND_MS, reportRecovery, scaled, until } from './support/chaos-servers';
 import { startDedicatedPostgres, type DedicatedPostgres } from './support/dedicated-postgres';
 import { expectRecordedOnce, submissions } from './support/exactly-once';
 import { untilAllEnded } from './support/runs-ending';
@@ -31,8 +31,6 @@ afterAll(async () => {
   await api?.stop();
   await postgres?.stop();
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 const simulated = (durationMs: number) => ({
   workflow_type: 'SIMULATED',
@@ -62,7 +60,7 @@ test(
     expect(ready.body).toMatchObject({ msg: 'not ready: database down', status_code: 503, error: { database: { status: 'down' } } });
     // A run accepted meanwhile: its row is the workflow's to write once the database is back.
     runIds.push((await http.post(`${API}/runs`).send(simulated(1_000)).expect(200)).body.run_id);
-    await sleep(killedAt + DOWN_MS - Date.now());
+    await until(killedAt + DOWN_MS);
 
     const restartedAt = Date.now();
     await postgres!.restart();

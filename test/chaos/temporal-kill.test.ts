@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { API, createApiHarness, waitForState, type ApiHarness } from '../support/api-harness';
 import { EXAMPLES } from '../support/harness';
-import { RECOVERY_BOUND_MS, reportRecovery, scaled } from './support/chaos-servers';
+import { RECOVERY_BOUND_MS, reportRecovery, scaled, until } from './support/chaos-servers';
 import { startDedicatedTemporal, type DedicatedTemporal } from './support/dedicated-temporal';
 import { expectRecordedOnce, submissions } from './support/exactly-once';
 import { endedRuns, untilAllEnded } from './support/runs-ending';
@@ -38,8 +38,6 @@ afterAll(async () => {
   await temporal?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 test(
   'every run in flight completes exactly once after the Temporal server is killed and restarted',
@@ -73,7 +71,7 @@ test(
     const retried = { ...simulated(0), workflow_params: { duration_ms: 0 } };
     const refused = await http.post(`${API}/runs`).set('Idempotency-Key', 'chaos-temporal-kill').send(retried).expect(503);
     expect(refused.body).toEqual({ msg: expect.stringMatching(/^Temporal is unavailable/), status_code: 503 });
-    await sleep(killedAt + DOWN_MS - Date.now());
+    await until(killedAt + DOWN_MS);
 
     // Ended in the read model before the restart: projected by workflow tasks the worker had in hand.
     const endedBefore = await endedRuns(http, runIds);

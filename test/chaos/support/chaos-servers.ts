@@ -22,6 +22,9 @@ export const RECOVERY_TARGET_MS = 60_000;
  */
 export const RECOVERY_BOUND_MS = RECOVERY_TARGET_MS + 15_000;
 
+/** Resolves at the time `at` (as Date.now() tells it), at once if that has passed. */
+export const until = (at: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
+
 const RESULTS_DIR = path.join(repoRoot, '.cache', 'chaos');
 
 /**
