@@ -11,7 +11,7 @@ import { eventually } from '../support/eventually';
 import { RECOVERY_BOUND_MS, reportRecovery, scaled, until } from './support/chaos-servers';
 import { startDedicatedPostgres, type DedicatedPostgres } from './support/dedicated-postgres';
 import { expectRecordedOnce, submissions } from './support/exactly-once';
-import { untilAllEnded } from './support/runs-ending';
+import { submitted, untilAllEnded } from './support/runs-ending';
 
 const RUNS = scaled(6, 40);
 /** How long the database stays dead. */
@@ -45,8 +45,8 @@ test(
     const { http, harness } = api!;
     const runIds: string[] = [];
     // Staggered: some end while the database is down, some after it is back.
-    for (let i = 0; i < RUNS; i++) runIds.push((await http.post(`${API}/runs`).send(simulated(2_000 + ((i * DOWN_MS) / RUNS) * 2)).expect(200)).body.run_id);
-    for (const runId of runIds) expect(await waitForState(http, runId, (state) => state === 'RUNNING')).toBe('RUNNING');
+    for (let i = 0; i < RUNS; i++) runIds.push((await http.post(`${API}/runs`).send(simulated(5_000 + ((i * DOWN_MS) / RUNS) * 2)).expect(200)).body.run_id);
+    for (const runId of runIds) await waitForState(http, runId, submitted);
 
     const killedAt = Date.now();
     expect(await postgres!.kill()).toEqual({ code: null, signal: 'SIGKILL' });

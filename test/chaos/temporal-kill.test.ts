@@ -14,7 +14,7 @@ import { EXAMPLES } from '../support/harness';
 import { RECOVERY_BOUND_MS, reportRecovery, scaled, until } from './support/chaos-servers';
 import { startDedicatedTemporal, type DedicatedTemporal } from './support/dedicated-temporal';
 import { expectRecordedOnce, submissions } from './support/exactly-once';
-import { endedRuns, untilAllEnded } from './support/runs-ending';
+import { endedRuns, submitted, untilAllEnded } from './support/runs-ending';
 
 const SIMULATED_RUNS = scaled(6, 40);
 const CWL_RUNS = scaled(1, 3);
@@ -48,7 +48,7 @@ test(
       workflow_type_version: '1',
       workflow_url: 'simulated:',
       // Staggered: some end at their backend while Temporal is down, some after it is back.
-      workflow_params: { duration_ms: 2_000 + ((i * DOWN_MS) / SIMULATED_RUNS) * 2 },
+      workflow_params: { duration_ms: 5_000 + ((i * DOWN_MS) / SIMULATED_RUNS) * 2 },
     });
     const cwl = {
       workflow_type: 'CWL',
@@ -60,7 +60,7 @@ test(
     const requests = [...Array.from({ length: SIMULATED_RUNS }, (_, i) => simulated(i)), ...Array.from({ length: CWL_RUNS }, () => cwl)];
     const runIds: string[] = [];
     for (const body of requests) runIds.push((await http.post(`${API}/runs`).send(body).expect(200)).body.run_id);
-    for (const runId of runIds) expect(await waitForState(http, runId, (state) => state === 'RUNNING')).toBe('RUNNING');
+    for (const runId of runIds) await waitForState(http, runId, submitted);
 
     const killedAt = Date.now();
     expect(await temporal!.kill()).toEqual({ code: null, signal: 'SIGKILL' });

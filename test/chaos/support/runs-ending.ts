@@ -9,6 +9,12 @@ export interface Ending {
   allEndedAt: number;
 }
 
+/**
+ * For waitForState: the run is at its backend (or, on a slow machine, already done there). Not
+ * RUNNING alone, which a short run may have left before it is looked at.
+ */
+export const submitted = (state: string): boolean => state === 'RUNNING' || isTerminalWesState(state);
+
 /** The runs, of `runIds`, whose state the read model shows terminal now. */
 export async function endedRuns(http: Http, runIds: string[]): Promise<Set<string>> {
   const ended = new Set<string>();
