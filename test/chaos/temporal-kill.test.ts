@@ -47,8 +47,9 @@ test(
       workflow_type: 'SIMULATED',
       workflow_type_version: '1',
       workflow_url: 'simulated:',
-      // Staggered: some end at their backend while Temporal is down, some after it is back.
-      workflow_params: { duration_ms: 5_000 + ((i * DOWN_MS) / SIMULATED_RUNS) * 2 },
+      // Staggered: most end at their backend while Temporal is down, the last few seconds after it
+      // is back, so that the time to end them all is the recovery's, not the runs' own.
+      workflow_params: { duration_ms: 5_000 + (i * (DOWN_MS + 5_000)) / SIMULATED_RUNS },
     });
     const cwl = {
       workflow_type: 'CWL',
