@@ -47,6 +47,11 @@ const simulated = (durationMs: number) => ({
   workflow_params: { duration_ms: durationMs },
 });
 
+/** The back's runs that carry out a front run, found by the tag the wes provider sets; asked of the back directly. */
+async function backRunsOf(frontRunId: string): Promise<Array<{ run_id: string; state: string }>> {
+  return (await back!.http.get(`${API}/runs?tag=${RUN_ID_TAG}:${frontRunId}`).expect(200)).body.runs;
+}
+
 test(
   'runs wait through an outage of their provider, then complete, each submitted once',
   async () => {
@@ -70,6 +75,10 @@ test(
       expect(body.run_log.system_logs).toEqual(expect.arrayContaining([expect.stringMatching(/provider 'back' unreachable, still polling: provider 'back' status: wes: GET \S+ failed/)]));
     }
 
+    // Meanwhile the back went on: the first run has ended there, the second not yet.
+    expect((await backRunsOf(runIds[0])).map((run) => run.state)).toEqual(['COMPLETE']);
+    expect((await backRunsOf(runIds[1])).map((run) => run.state)).toEqual(['RUNNING']);
+
     const restoredAt = Date.now();
     await upstream!.restore();
     // The second run ends at the back 10 s after the outage.
@@ -81,7 +90,7 @@ test(
       expect(body.run_log.system_logs).toEqual(expect.arrayContaining([expect.stringMatching(/provider 'back' reachable again$/)]));
       await expectRecordedOnce(front!, runId);
       // The back ran it once: one run carries the front's run id, and it was submitted once.
-      const { runs } = (await back!.http.get(`${API}/runs?tag=${RUN_ID_TAG}:${runId}`).expect(200)).body;
+      const runs = await backRunsOf(runId);
       expect(runs).toEqual([expect.objectContaining({ state: 'COMPLETE' })]);
       expect(submissions(back!.harness.dataDir, runs[0].run_id)).toBe(1);
     }
