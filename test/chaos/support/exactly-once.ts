@@ -2,12 +2,14 @@
  * What "nothing lost, nothing run twice" means, checked from the read model, the workflows and the
  * providers' own records after a fault.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { PostgresRunStore } from '../../../src/database/postgres-run-store';
 import type { RunRow } from '../../../src/database/run-store';
+import { isTerminal } from '../../../workflows/state-machine';
 import { isTerminalWesState } from '../../../workflows/wes-state';
+import { API, type ApiHarness } from '../../support/api-harness';
 import { finalSnapshot } from '../../support/harness';
 
 /** Every run of the read model that carries these tags, all pages. */
@@ -37,19 +39,42 @@ export function localLaunches(dataDir: string, runId: string): number {
   return readFileSync(path.join(dataDir, 'runs', runId, 'process', 'launches.log'), 'utf8').trim().split('\n').length;
 }
 
+/** How many times the run's backend was asked to start it, whichever of the two it ran on. */
+export function submissions(dataDir: string, runId: string): number {
+  return existsSync(path.join(dataDir, 'runs', runId, 'simulated.json')) ? simulatedSubmissions(dataDir, runId) : localLaunches(dataDir, runId);
+}
+
+interface TransitionLine {
+  seq: number;
+  type: string;
+  from: string;
+  to: string;
+}
+const summary = (t: TransitionLine) => `${t.seq} ${t.type}:${t.from}->${t.to}`;
+
 /**
- * The run completed once: its workflow succeeded, and the read model holds exactly the workflow's
- * transitions, numbered from 1 without a gap, with one `init`, one submission (`step` with an
- * external id) and one `finish`.
+ * The read model holds exactly the workflow's own transitions, numbered 1..n without a gap or a
+ * repeat, with one terminal transition. Returns the workflow's final state.
  */
-export async function expectCompletedOnce(client: Client, runStore: PostgresRunStore, runId: string): Promise<void> {
+async function expectSameTransitions(client: Client, runId: string, recorded: TransitionLine[]): Promise<string> {
   const snapshot = await finalSnapshot(client.workflow.getHandle(runId));
-  expect({ runId, state: snapshot.state }).toEqual({ runId, state: 'succeeded' });
-  const brief = (t: { seq: number; type: string; from: string; to: string }) => ({ seq: t.seq, type: t.type, from: t.from, to: t.to });
+  expect(recorded.map(summary)).toEqual(snapshot.transitions.map(summary));
+  expect(recorded.map((t) => t.seq)).toEqual(recorded.map((_, i) => i + 1));
+  expect(snapshot.transitions.filter((t) => isTerminal(t.to))).toHaveLength(1);
+  return snapshot.state;
+}
+
+/** As recorded, read through the API; for scenarios whose read model was itself the fault. */
+export async function expectRecordedOnce(api: ApiHarness, runId: string): Promise<void> {
+  const { body } = await api.http.get(`${API}/runs/${runId}/transitions`).expect(200);
+  await expectSameTransitions(api.harness.client, runId, body.transitions);
+}
+
+/** The run completed once: recorded once, its workflow succeeded, with one `init`, one submission (`step` with an external id) and one `finish`. */
+export async function expectCompletedOnce(client: Client, runStore: PostgresRunStore, runId: string): Promise<void> {
   const transitions = await runStore.transitions(runId);
-  expect(transitions.map(brief)).toEqual(snapshot.transitions.map(brief));
-  expect(transitions.map((t) => t.seq)).toEqual(transitions.map((_, i) => i + 1));
+  expect({ runId, state: await expectSameTransitions(client, runId, transitions) }).toEqual({ runId, state: 'succeeded' });
   const count = (type: string) => transitions.filter((t) => t.type === type).length;
-  const submissions = transitions.filter((t) => t.type === 'step' && t.payload?.external_id !== undefined).length;
-  expect({ runId, init: count('init'), submissions, finish: count('finish') }).toEqual({ runId, init: 1, submissions: 1, finish: 1 });
+  const submitted = transitions.filter((t) => t.type === 'step' && t.payload?.external_id !== undefined).length;
+  expect({ runId, init: count('init'), submitted, finish: count('finish') }).toEqual({ runId, init: 1, submitted: 1, finish: 1 });
 }
