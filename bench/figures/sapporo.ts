@@ -108,17 +108,29 @@ async function measureAgainst(context: BenchContext, peer: SapporoServer) {
   }
 
   // Reads as the stores grow: each side's store is topped up with copies of one of its own runs.
-  const existing = await Promise.all([WES, SAPPORO].map(async (side) => ((await (await fetch(`${clients[side as Side].base}/runs?page_size=1`)).json()) as { total_runs?: number }).total_runs));
-  const reads: Array<{ runs: number; status: Record<Side, number[]>; list: Record<Side, number[]> }> = [];
+  /** total_runs of each side's list: both servers give it (a WES 1.1 extension both implement). */
+  const totals = async () => Object.fromEntries(await Promise.all(([WES, SAPPORO] as Side[]).map(async (side) => {
+    const response = await fetch(`${clients[side].base}/runs?page_size=1`);
+    return [side, ((await response.json()) as { total_runs?: number }).total_runs ?? Number.NaN] as const;
+  }))) as Record<Side, number>;
+  const existing = await totals();
+  const reads: Array<{ runs: number; totals: Record<Side, number>; seedMs: Record<Side, number>; status: Record<Side, number[]>; list: Record<Side, number[]> }> = [];
   let seeded = 0;
   for (const runs of size.stores) {
     if (!template[WES] || !template[SAPPORO]) throw new Error('no completed run on each side to seed the stores with');
     const more = runs - seeded;
-    await Promise.all([seedReadModel(context.product.databaseUrl, template[WES]!, more), peer.seed(template[SAPPORO]!, more)]);
+    // One after the other, so that each seeding time is its own (the result file keeps them).
+    const seedMs = {
+      [WES]: round((await timed(() => seedReadModel(context.product.databaseUrl, template[WES]!, more))).ms),
+      [SAPPORO]: round((await timed(() => peer.seed(template[SAPPORO]!, more))).ms),
+    };
     seeded = runs;
+    // The seeded runs must be runs to the server, or the reads below measure a smaller store.
+    const after = await totals();
+    for (const side of [WES, SAPPORO] as Side[]) if (!(after[side] >= runs)) throw new Error(`${side} lists ${after[side]} runs after seeding ${runs}`);
     const status = await readLatency(clients, (side) => `/runs/${template[side]}/status`, size.reads);
     const list = await readLatency(clients, () => LIST, size.reads);
-    reads.push({ runs, status, list });
+    reads.push({ runs, totals: after, seedMs, status, list });
   }
 
   const p = (samples: number[], q: number) => round(percentile(samples, q));
@@ -194,12 +206,14 @@ async function measureAgainst(context: BenchContext, peer: SapporoServer) {
     charts,
     details: {
       sizes: size,
-      runs_before_seeding: { [WES]: existing[0], [SAPPORO]: existing[1] },
+      runs_before_seeding: existing,
       seeded_from: template,
       latency_ms: { [WES]: summarize(latency[WES]), [SAPPORO]: summarize(latency[SAPPORO]) },
       runs_per_second: perSecond,
-      reads: reads.map(({ runs, status, list }) => ({
+      reads: reads.map(({ runs, totals: listed, seedMs, status, list }) => ({
         runs,
+        total_runs: listed,
+        seed_ms: seedMs,
         status_ms: { [WES]: summarize(status[WES]), [SAPPORO]: summarize(status[SAPPORO]) },
         list_ms: { [WES]: summarize(list[WES]), [SAPPORO]: summarize(list[SAPPORO]) },
       })),
