@@ -16,7 +16,7 @@ import { HELLO_CWL, POLL_MS, type RunRequest, type WesClient } from '../lib/wes-
 import { isTerminalWesState } from '../../workflows/wes-state';
 
 const SIZES = {
-  full: { latencyRuns: 10, clients: [1, 4, 8], rampMs: 3_000, windowMs: 20_000, windowPairs: 1, stores: [1_000, 100_000], reads: 500 },
+  full: { latencyRuns: 10, clients: [1, 4, 8], rampMs: 3_000, windowMs: 15_000, windowPairs: 2, stores: [1_000, 100_000], reads: 500 },
   quick: { latencyRuns: 2, clients: [1, 4], rampMs: 1_000, windowMs: 4_000, windowPairs: 1, stores: [200, 1_000], reads: 30 },
 };
 /** Closed-loop clients ask after their run every 100 ms: ten times a second is what a WES client does. */
