@@ -144,7 +144,9 @@ const environment = z.looseObject({
   WES_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   WES_WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
   WES_WORKER_METRICS_PORT: z.union([z.literal('off'), port()], { error: 'expected a port from 1 to 65535 or off' }).default(9464),
-  WES_WORKER_CACHE: integer(0, 1_000_000).default(1000),
+  // Each cached waiting run holds about half a MiB of worker memory (docs/benchmarks.md, figure 7);
+  // 250 covers the runs a worker keeps busy at once, and a run past it is replayed when it wakes.
+  WES_WORKER_CACHE: integer(0, 1_000_000).default(250),
 });
 
 const unknownWesVariables = (env: Env) =>

@@ -26,7 +26,7 @@ export interface RunWorkerOptions {
   workflowBundle: WorkflowBundleOption;
   /** Where the workers count provider calls and activities; counted unseen without. */
   metrics?: WorkerMetrics;
-  /** maxCachedWorkflows of the run worker (WES_WORKER_CACHE); 1000 when not given. */
+  /** maxCachedWorkflows of the run worker (WES_WORKER_CACHE); 1000, as before the setting, when not given (tests). */
   workflowCache?: number;
   /** Extra options for the run worker, e.g. tests failing fast on non-determinism. */
   overrides?: Partial<WorkerOptions>;

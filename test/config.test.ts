@@ -31,7 +31,7 @@ test('without variables: the defaults of one machine', () => {
   expect(config.providers.default).toBe('local');
   expect(config.logLevel).toBe('info');
   expect(config.workerMetrics).toEqual({ host: '127.0.0.1', port: 9464 });
-  expect(config.workerCache).toBe(1000);
+  expect(config.workerCache).toBe(250);
 });
 
 test('the worker workflow cache: any size, 0 turns it off', () => {
