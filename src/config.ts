@@ -55,6 +55,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Where the worker serves its Prometheus metrics; unset means it serves none. */
   workerMetrics?: { host: string; port: number };
+  /** Workflows the worker keeps in memory (maxCachedWorkflows); others are replayed when they wake. */
+  workerCache: number;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
@@ -142,6 +144,9 @@ const environment = z.looseObject({
   WES_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   WES_WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
   WES_WORKER_METRICS_PORT: z.union([z.literal('off'), port()], { error: 'expected a port from 1 to 65535 or off' }).default(9464),
+  // Each cached waiting run holds about half a MiB of worker memory (docs/benchmarks.md, figure 7);
+  // 250 covers the runs a worker keeps busy at once, and a run past it is replayed when it wakes.
+  WES_WORKER_CACHE: integer(0, 1_000_000).default(250),
 });
 
 const unknownWesVariables = (env: Env) =>
@@ -188,5 +193,6 @@ export function loadConfig(env: Env = process.env): Config {
     workflowBundlePath: vars.WORKFLOW_BUNDLE_PATH,
     logLevel: vars.WES_LOG_LEVEL,
     workerMetrics: vars.WES_WORKER_METRICS_PORT === 'off' ? undefined : { host: vars.WES_WORKER_METRICS_HOST, port: vars.WES_WORKER_METRICS_PORT },
+    workerCache: vars.WES_WORKER_CACHE,
   };
 }

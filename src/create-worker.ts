@@ -26,6 +26,8 @@ export interface RunWorkerOptions {
   workflowBundle: WorkflowBundleOption;
   /** Where the workers count provider calls and activities; counted unseen without. */
   metrics?: WorkerMetrics;
+  /** maxCachedWorkflows of the run worker (WES_WORKER_CACHE); 1000, as before the setting, when not given (tests). */
+  workflowCache?: number;
   /** Extra options for the run worker, e.g. tests failing fast on non-determinism. */
   overrides?: Partial<WorkerOptions>;
 }
@@ -63,7 +65,7 @@ export async function createRunWorkers(options: RunWorkerOptions): Promise<Worke
     // Local activities (provider choice, read-model projections) run here, and so do the cleanup
     // of a run that never got a provider and the staging of a task's attachments for its steps.
     activities: { ...runActivities, ...createReadModelActivities(options.runStore), ...createTaskActivities({ dataDir: options.dataDir }) },
-    maxCachedWorkflows: 1000,
+    maxCachedWorkflows: options.workflowCache ?? 1000,
     dataConverter,
     identity,
     interceptors,

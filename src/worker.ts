@@ -77,6 +77,7 @@ async function main(): Promise<void> {
       hostId: config.hostId,
       workflowBundle: await loadWorkflowBundle(config.workflowBundlePath),
       metrics,
+      workflowCache: config.workerCache,
     });
     const reconciling = new AbortController();
     void new ClosedRunReconciler(new Client({ connection, namespace: config.temporalNamespace }), runStore).run(RECONCILE_EVERY_MS, reconciling.signal, (message) => log.warn(message));

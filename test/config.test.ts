@@ -31,6 +31,12 @@ test('without variables: the defaults of one machine', () => {
   expect(config.providers.default).toBe('local');
   expect(config.logLevel).toBe('info');
   expect(config.workerMetrics).toEqual({ host: '127.0.0.1', port: 9464 });
+  expect(config.workerCache).toBe(250);
+});
+
+test('the worker workflow cache: any size, 0 turns it off', () => {
+  expect(loadConfig({ WES_WORKER_CACHE: '250' }).workerCache).toBe(250);
+  expect(loadConfig({ WES_WORKER_CACHE: '0' }).workerCache).toBe(0);
 });
 
 test('the worker metrics: another address, or none', () => {
@@ -142,6 +148,7 @@ test.each([
   [{ TEMPORAL_UI_URL: 'ui.example.org' }, 'TEMPORAL_UI_URL: expected an http(s) URL'],
   [{ WES_API_PROT: '8080' }, 'WES_API_PROT: not a variable of durable-wes'],
   [{ WES_WORKER_METRICS_PORT: '0' }, 'WES_WORKER_METRICS_PORT: expected a port from 1 to 65535 or off'],
+  [{ WES_WORKER_CACHE: 'lots' }, 'WES_WORKER_CACHE: expected an integer from 0 to 1000000, got "lots"'],
   [{ WES_LOG_LEVEL: 'verbose' }, 'WES_LOG_LEVEL: expected one of trace, debug, info, warn, error'],
   [{ WES_PROVIDERS: '{"default":"a","providers":{"a":{"kind":"wes","baseUrl":"ftp://x"}}}' }, 'WES_PROVIDERS: providers.a.baseUrl: must be an http(s) URL'],
 ])('%j is refused: %s', (env, reason) => {

@@ -33,6 +33,7 @@ function section(result: FigureResult, order: number): string {
     ...result.measures.map(row),
     '',
     result.failures.length ? `Failed samples or errors: ${result.failures.map((f) => `\`${f}\``).join('; ')}` : 'Failed samples: none.',
+    ...(result.charts ?? []).flatMap((chart) => ['', `![${chart.title}](${chart.file})`]),
   ];
   return lines.join('\n');
 }

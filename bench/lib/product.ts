@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { embeddedPostgresUrl } from '../../src/database/embedded-postgres';
 import { freePort } from '../../test/support/free-port';
 import { REPO_ROOT, temporalDev } from './temporal-dev';
 import { sleep, waitFor } from './time';
@@ -36,6 +37,18 @@ export class Product {
 
   get logFile(): string {
     return path.join(this.dataDir, 'product.log');
+  }
+
+  get databaseUrl(): string {
+    return embeddedPostgresUrl(Number(this.env.WES_POSTGRES_PORT));
+  }
+
+  /** The pid of a service the start command runs (`worker`, `API`), as its log last named it. */
+  servicePid(service: string): number {
+    const pattern = new RegExp(`^${service} (?:re)?started \\(pid (\\d+)\\)`, 'gm');
+    const pids = [...readFileSync(this.logFile, 'utf8').matchAll(pattern)].map((match) => Number(match[1]));
+    if (!pids.length) throw new Error(`no "${service} started (pid …)" line in ${this.logFile}`);
+    return pids.at(-1)!;
   }
 
   runDir(runId: string): string {

@@ -51,6 +51,8 @@ export interface FigureResult {
   /** Samples that ended in another state than expected, with why; an empty list is a clean run. */
   failures: string[];
   details: Record<string, unknown>;
+  /** Charts drawn from this result, each a path relative to docs/ (bench/lib/chart.ts). */
+  charts?: Array<{ title: string; file: string }>;
 }
 
 export function revision(): string {
@@ -91,9 +93,9 @@ export function shown(value: number | null | undefined): string {
   return typeof value === 'number' && Number.isFinite(value) ? value.toLocaleString('en-US') : '—';
 }
 
-export function writeResult(result: FigureResult): string {
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = path.join(RESULTS_DIR, `${result.figure}.json`);
+export function writeResult(result: FigureResult, dir = RESULTS_DIR): string {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${result.figure}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }

@@ -3,6 +3,7 @@
  * followed by polling its status, every 10 ms unless said otherwise, so the polling interval adds
  * at most that to a sample and the same to every sample.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isTerminalWesState } from '../../workflows/wes-state';
 import { now, sleep } from './time';
@@ -54,6 +55,29 @@ export class WesClient {
     const text = await response.text();
     if (!response.ok) throw new Error(`POST /runs (task): ${response.status} ${text.slice(0, 500)}`);
     return (JSON.parse(text) as { run_id: string }).run_id;
+  }
+
+  /**
+   * A run as WES 1.1 sends it, multipart with the workflow as an attachment: the form every WES
+   * server takes, so that the same request goes to durable-wes and to Sapporo.
+   */
+  async submitForm(request: RunRequest, attachments: Record<string, string>): Promise<string> {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(request)) form.append(name, typeof value === 'string' ? value : JSON.stringify(value));
+    for (const [name, file] of Object.entries(attachments)) form.append('workflow_attachment', new Blob([readFileSync(file)]), name);
+    const response = await fetch(`${this.base}/runs`, { method: 'POST', body: form });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`POST /runs (form): ${response.status} ${text.slice(0, 500)}`);
+    return (JSON.parse(text) as { run_id: string }).run_id;
+  }
+
+  /** A GET whose answer only needs to be OK: for latency samples of reads. */
+  async get(url: string): Promise<void> {
+    await this.call('GET', url);
+  }
+
+  async post(url: string, body?: unknown): Promise<void> {
+    await this.call('POST', url, body === undefined ? undefined : JSON.stringify(body));
   }
 
   async state(runId: string): Promise<string> {

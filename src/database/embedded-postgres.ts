@@ -20,6 +20,11 @@ const PASSWORD = 'durable-wes';
 const DATABASE = 'durable_wes';
 const TIMEOUT_MS = 60_000;
 
+/** Where the embedded server started on `port` is reached (the bench seeds its read model there). */
+export function embeddedPostgresUrl(port: number): string {
+  return `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+}
+
 export interface EmbeddedPostgresOptions {
   /** The cluster's directory: created and initialised on first use, reused afterwards. */
   dataDir: string;
@@ -101,7 +106,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await stop();
     throw new Error(`PostgreSQL did not start: ${(err as Error).message}\n${await tail(logFile)}`);
   }
-  const url = `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`;
+  const url = embeddedPostgresUrl(options.port);
   return { url, pid: server.pid!, exited, stop };
 }
 
