@@ -32,15 +32,15 @@ let signingKey: KeyLike;
 let attackerKey: KeyLike;
 let jwt: JwtConfig;
 
-/** A JWT signed by the identity provider, unless another key or claims are given. */
-async function token(claims: JWTPayload, options: { key?: KeyLike; issuer?: string; audience?: string; expiresIn?: string | number } = {}): Promise<string> {
-  return new SignJWT(claims)
+/** A JWT signed by the identity provider, unless another key or claims are given; `expiresIn: null` gives none. */
+async function token(claims: JWTPayload, options: { key?: KeyLike; issuer?: string; audience?: string; expiresIn?: string | number | null } = {}): Promise<string> {
+  const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid: KEY_ID })
     .setIssuedAt()
     .setIssuer(options.issuer ?? ISSUER)
-    .setAudience(options.audience ?? AUDIENCE)
-    .setExpirationTime(options.expiresIn ?? '5m')
-    .sign(options.key ?? signingKey);
+    .setAudience(options.audience ?? AUDIENCE);
+  if (options.expiresIn !== null) jwt.setExpirationTime(options.expiresIn ?? '5m');
+  return jwt.sign(options.key ?? signingKey);
 }
 
 const as = (bearer: string) => (test: Test) => test.auth(bearer, { type: 'bearer' });
@@ -93,6 +93,11 @@ describe('credentials that are refused: 401', () => {
 
   test.each([['Basic YWxpY2U6c2VjcmV0'], ['Bearer'], [`Bearer ${testKey('alice')} extra`]])('a malformed Authorization header: %s', async (header) => {
     await expectUnauthorized(http.get(`${API}/runs`).set('Authorization', header), /not "Bearer <token>"/, 'invalid_request');
+  });
+
+  test('a JWT without an expiry: it would be good for ever', async () => {
+    const forever = await token({ sub: 'carol', scope: 'runs:read' }, { expiresIn: null });
+    await expectUnauthorized(as(forever)(http.get(`${API}/runs`)), /has no exp claim/, 'invalid_token');
   });
 
   test('an expired JWT', async () => {

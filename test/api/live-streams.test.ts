@@ -110,6 +110,16 @@ test('logs: a run whose provider keeps no log streams only its end', async () =>
   expect((await stream.ended).map((e) => [e.event, e.data])).toEqual([['end', JSON.stringify({ state: 'COMPLETE' })]]);
 });
 
+test('a HEAD with follow=true gets the plain answer\'s headers, not a stream that waits for the run', async () => {
+  const runId = await held();
+  for (const url of [`${API}/runs/${runId}/transitions?follow=true`, `${API}/runs/${runId}/logs/stdout?follow=true`]) {
+    // A stream would stay open as long as the run is held: the timeout would end the request.
+    const response = await api.http.head(url).timeout(10_000).expect(200);
+    expect(response.headers['content-type']).not.toMatch(/event-stream/);
+  }
+  await api.http.post(`${API}/runs/${runId}/cancel`).expect(200);
+});
+
 test('a client that hangs up ends its stream; the API goes on serving', async () => {
   const runId = await held();
   await waitForState(api.http, runId, (state) => state === 'PAUSED');

@@ -58,6 +58,8 @@ test('a file downloads whole, with its type, length, validators, and answers a c
     'accept-ranges': 'bytes',
     etag: expect.any(String),
     'last-modified': expect.any(String),
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': 'sandbox',
   });
   await api.http.get(`${outputs}/greeting.txt`).set('If-None-Match', response.headers.etag).expect(304);
   expect((await api.http.get(`${outputs}/report/deeper/b.csv`).expect(200)).headers['content-type']).toMatch(/^text\/csv/);

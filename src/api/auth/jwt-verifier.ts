@@ -25,7 +25,7 @@ export class JwtVerifier {
   async callerOf(token: string): Promise<Caller> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.jwks, { issuer: this.config.issuer, audience: this.config.audience }));
+      ({ payload } = await jwtVerify(token, this.jwks, { issuer: this.config.issuer, audience: this.config.audience, requiredClaims: ['exp'] }));
     } catch (err) {
       throw this.refusal(err);
     }
@@ -36,6 +36,8 @@ export class JwtVerifier {
 
   private refusal(err: unknown): Error {
     if (err instanceof errors.JWTExpired) return new InvalidTokenError('the token has expired');
+    // A token without an expiry would be good for ever, were it ever leaked.
+    if (err instanceof errors.JWTClaimValidationFailed && err.reason === 'missing') return new InvalidTokenError(`the token has no ${err.claim} claim`);
     if (err instanceof errors.JWTClaimValidationFailed) return new InvalidTokenError(`the token's ${err.claim} claim is not accepted here`);
     // jose's generic error is only that of an answer of the JWKS server that is no key set.
     if (!(err instanceof errors.JOSEError) || err.code === errors.JOSEError.code || err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) {

@@ -19,6 +19,7 @@ import { RequestCaller } from '../auth/request-caller.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { RunAccess } from '../core/run-access';
 import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
+import { followed } from '../streams/event-stream';
 import { followRun } from '../streams/follow-run';
 import { OpenStreams } from '../streams/open-streams';
 import type { ValidatedRequest } from '../validation/request-validator';
@@ -50,7 +51,7 @@ export class LogsController {
     if (isLocalRun(this.registry, row)) {
       const process = localProcess(runWorkDir(this.config.dataDir, runId));
       const file = stream === 'stdout' ? process.stdoutPath : process.stderrPath;
-      if (query.follow) return this.follow(runId, file, (headers['Last-Event-ID'] as number | undefined) ?? 0, response);
+      if (followed(query.follow, response)) return this.follow(runId, file, (headers['Last-Event-ID'] as number | undefined) ?? 0, response);
       response.type('text/plain');
       // A run whose engine has not started (or never will) has written nothing yet.
       if (!(await access(file).then(() => true, () => false))) return void response.send('');
@@ -60,7 +61,7 @@ export class LogsController {
     const location = row.runLog[stream];
     if (location && /^https?:\/\//i.test(location)) return response.redirect(location);
     // Nothing this service can show: a run that never started, or a provider that keeps no log.
-    if (query.follow) return followRun(this.streams.open(response), this.runStore, runId, async () => undefined);
+    if (followed(query.follow, response)) return followRun(this.streams.open(response), this.runStore, runId, async () => undefined);
     response.type('text/plain').send('');
   }
 
@@ -72,6 +73,7 @@ export class LogsController {
         if (stream.closed) return;
         stream.send('output', { text: chunk.text }, chunk.end);
         offset = chunk.end;
+        await stream.drained();
       }
     });
   }

@@ -5,7 +5,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isInside, realpathOrUndefined } from '../../../activities/paths';
+import { insideRoots } from '../../../activities/paths';
 import { isUnder } from './output-path';
 import { directoryOf, type OutputEntry, type OutputSource, type OutputTarget } from './output-source';
 
@@ -21,8 +21,8 @@ export class LocalOutputs implements OutputSource {
 
   async locate(wanted: string): Promise<OutputTarget | undefined> {
     if (isUnder(wanted, ENGINE_RECORDS)) return undefined;
-    const [realRoot, real] = await Promise.all([realpathOrUndefined(this.root), realpathOrUndefined(path.join(this.root, wanted))]);
-    if (realRoot === undefined || real === undefined || !isInside(real, realRoot)) return undefined;
+    const real = await insideRoots(path.join(this.root, wanted), [this.root]);
+    if (real === undefined) return undefined;
     const info = await stat(real);
     if (info.isFile()) return { kind: 'file', file: real };
     return info.isDirectory() ? directoryOf(await this.walk(wanted), wanted) : undefined;

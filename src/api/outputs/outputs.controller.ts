@@ -45,6 +45,9 @@ export class OutputsController {
   @Get('*path')
   async download(@ValidRequest() { path }: ValidatedRequest, @Req() request: Request, @Res() response: Response, @RequestCaller() caller?: Caller): Promise<void> {
     const row = await this.access.visibleRun(path.run_id, caller);
+    // A workflow's output is the workflow author's content: a browser must not sniff it into HTML
+    // nor run it as a page of this origin, where the API's docs and tokens live.
+    response.set({ 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': 'sandbox' });
     const wanted = outputPath(path.path);
     const target = wanted === undefined ? undefined : await this.sources.of(row).locate(wanted);
     // A path that climbs, is absolute or holds a NUL names no output, like one that is not there.

@@ -27,7 +27,8 @@ export async function proxyDownload({ url, token, timeoutMs }: Extract<OutputTar
   response.on('close', () => abort.abort());
   let remote: globalThis.Response;
   try {
-    remote = await fetch(url, { headers, redirect: 'manual', signal: abort.signal });
+    // A HEAD asks the remote for headers only, rather than fetching a file to throw away.
+    remote = await fetch(url, { method: request.method === 'HEAD' ? 'HEAD' : 'GET', headers, redirect: 'manual', signal: abort.signal });
   } catch (err) {
     throw new BadGatewayException(`the remote WES did not answer for ${url}: ${describe(err)}`);
   } finally {

@@ -5,6 +5,9 @@
  */
 import type { Response } from 'express';
 
+/** Whether to answer with a stream: a HEAD (which Express routes to GET) gets the plain answer's headers, never a stream that polls on for nothing. */
+export const followed = (follow: boolean, response: Response): boolean => follow && response.req.method !== 'HEAD';
+
 /** Under the usual 30–60 s idle timeouts of proxies and load balancers. */
 const HEARTBEAT_MS = 15_000;
 
@@ -34,6 +37,23 @@ export class EventStream {
   /** `data` as one line of JSON; `id` is what a reconnecting client sends back as Last-Event-ID. */
   send(event: string, data: unknown, id?: number): void {
     this.write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  /**
+   * Resolves once the client has taken what was sent (or has gone): a producer that awaits it
+   * between events holds no more than one socket buffer of a large log in memory.
+   */
+  drained(): Promise<void> {
+    if (!this.open || !this.response.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.response.off('drain', done);
+        this.response.off('close', done);
+        resolve();
+      };
+      this.response.once('drain', done);
+      this.response.once('close', done);
+    });
   }
 
   /** The last event, then the end of the response. */

@@ -11,6 +11,7 @@ import { RequestCaller } from '../auth/request-caller.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { RunAccess } from '../core/run-access';
 import { RUN_STORE } from '../core/tokens';
+import { followed } from '../streams/event-stream';
 import { followRun } from '../streams/follow-run';
 import { OpenStreams } from '../streams/open-streams';
 import type { ValidatedRequest } from '../validation/request-validator';
@@ -33,7 +34,7 @@ export class TransitionsController {
   async list(@ValidRequest() { path, query, headers }: ValidatedRequest<TransitionsQuery>, @Res() response: Response, @RequestCaller() caller?: Caller): Promise<void> {
     const runId = path.run_id;
     await this.access.visibleRun(runId, caller);
-    if (!query.follow) return void response.json({ transitions: await this.runStore.transitions(runId) });
+    if (!followed(query.follow, response)) return void response.json({ transitions: await this.runStore.transitions(runId) });
     // Each transition's id is its seq: a client that reconnects gets those after the last it saw.
     let seq = (headers['Last-Event-ID'] as number | undefined) ?? 0;
     const stream = this.streams.open(response);
