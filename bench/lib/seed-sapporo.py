@@ -10,7 +10,9 @@ one second apart going back from the template's, so that the copies are older th
 and a row in the index with those times, as add_run_db writes at POST /runs. The server may be
 running: the index is in WAL mode and Sapporo writes it the same way.
 """
+import errno
 import os
+import shutil
 import sqlite3
 import sys
 import uuid
@@ -28,6 +30,22 @@ def file_time(dt: datetime) -> str:
     return dt.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+# Each file is hard-linked to one source; a file system caps an inode's links (65,000 on ext4), so
+# when a source is full, the next copy becomes a real file and the source of those after it.
+link_sources: dict = {}
+
+
+def link_or_copy(original: Path, target: Path) -> None:
+    source = link_sources.get(original, original)
+    try:
+        os.link(source, target)
+    except OSError as err:
+        if err.errno != errno.EMLINK:
+            raise
+        shutil.copy2(source, target)
+        link_sources[original] = target
+
+
 def copy_run(run_id: str, shift: timedelta, times: dict) -> None:
     target = run_dir / run_id[:2] / run_id
     for source_dir, dirs, files in os.walk(template):
@@ -37,7 +55,7 @@ def copy_run(run_id: str, shift: timedelta, times: dict) -> None:
             if rel == Path(".") and name in TIMES and times.get(name):
                 (target / name).write_text(file_time(times[name] - shift))
             else:
-                os.link(Path(source_dir) / name, target / rel / name)
+                link_or_copy(Path(source_dir) / name, target / rel / name)
 
 
 db = sqlite3.connect(run_dir / "sapporo.db", timeout=30)
