@@ -5,7 +5,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OUTPUTS_DIR, runWorkDir } from '../../../activities/work-dir';
+import { isSafeRunId, OUTPUTS_DIR, runWorkDir } from '../../../activities/work-dir';
 import type { Config } from '../../config';
 import type { RunRow } from '../../database/run-store';
 import { CONFIG } from '../core/tokens';
@@ -80,7 +80,7 @@ export class OutputSources {
     if (!path.isAbsolute(file)) return undefined;
     const [runId, dir, ...rest] = path.relative(path.join(this.config.dataDir, 'runs'), path.normalize(file)).split(path.sep);
     const output = dir === OUTPUTS_DIR && rest.length > 0 ? outputPath(rest.join('/')) : undefined;
-    return output === undefined || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(runId) ? undefined : { runId, output };
+    return output === undefined || !isSafeRunId(runId) ? undefined : { runId, output };
   }
 
   private settingsOf(row: RunRow) {
