@@ -3,7 +3,7 @@
  * count, waiting runs are added through the API until that many are PAUSED, then RSS is read from
  * /proc for each process, median of a few readings a second apart. The baseline is each process's
  * RSS with no run waiting, in the same run. The worker keeps at most WES_WORKER_CACHE workflows in
- * memory (default 1000): past that, memory should stay flat however many runs wait.
+ * memory (default 250): past that, memory should stay flat however many runs wait.
  */
 import { Failures, type Figure } from '../lib/figure';
 import { measure } from '../lib/report';
@@ -29,7 +29,8 @@ const READINGS = 5;
 const SETTLE_MS = 3_000;
 /** Per 1,000 runs: about 10 runs/s reach PAUSED on this 2-core machine, 4/s when it is loaded. */
 const TIMEOUT_PER_1000_MS = 300_000;
-const TARGET_WORKER_MIB = 500;
+/** The issue's 500 MB, in the MiB that /proc reports. */
+const TARGET_WORKER_MIB = Math.round((500e6 / 2 ** 20) * 10) / 10;
 
 const SERVICES = { worker: 'worker', api: 'API' } as const;
 type Service = keyof typeof SERVICES;
@@ -62,7 +63,8 @@ export const memory: Figure = {
 
     const first = curve[0];
     const last = curve.at(-1);
-    const workerCache = product.env.WES_WORKER_CACHE ?? '1000 (default)';
+    const peak = curve.reduce((highest, point) => (point.worker > highest.worker ? point : highest), curve[0]);
+    const workerCache = product.env.WES_WORKER_CACHE ?? '250 (default)';
     const charts = curve.length > 1
       ? [{
           title: 'Resident memory as runs waiting for input grow',
@@ -80,6 +82,14 @@ export const memory: Figure = {
             name: `worker RSS with ${last.waiting.toLocaleString('en-US')} runs waiting`,
             unit: 'MiB',
             value: last.worker,
+            baseline: { name: 'worker RSS with no run waiting', value: first.worker },
+            target: { on: 'value', op: '<=', limit: TARGET_WORKER_MIB },
+          }),
+          // RSS follows garbage collection, not only what is kept: the highest reading is reported too.
+          measure({
+            name: `worker RSS, highest of the counts measured (${peak.waiting.toLocaleString('en-US')} runs waiting)`,
+            unit: 'MiB',
+            value: peak.worker,
             baseline: { name: 'worker RSS with no run waiting', value: first.worker },
             target: { on: 'value', op: '<=', limit: TARGET_WORKER_MIB },
           }),

@@ -69,11 +69,16 @@ export function temporalDevServer(address: string, dataDir: string, env: NodeJS.
   };
 }
 
-/** Ready once spawned: it serves no requests to check, and retries Temporal and the database by itself. */
+/**
+ * Ready once spawned: it serves no requests to check, and retries Temporal and the database by itself.
+ * Two malloc arenas unless told otherwise: the Temporal core's many threads otherwise each grow one,
+ * and the worker's memory with them (docs/deployment.md, "Memory").
+ */
 export function worker(env: NodeJS.ProcessEnv): Service {
   return {
     name: 'worker',
-    start: async () => startChild(process.execPath, [path.join(__dirname, '..', 'worker.js')], { env, stopTimeoutMs: WORKER_STOP_TIMEOUT_MS }),
+    start: async () =>
+      startChild(process.execPath, [path.join(__dirname, '..', 'worker.js')], { env: { MALLOC_ARENA_MAX: '2', ...env }, stopTimeoutMs: WORKER_STOP_TIMEOUT_MS }),
   };
 }
 
