@@ -100,7 +100,8 @@ async function sameRun(request: Partial<WesRunRequest>) {
     );
   expect(view(w, warmRun.run)).toBe(view(c, coldRun.run));
   const contents = async (side: typeof w, run: ProviderRun) =>
-    Promise.all(outputFiles(side.results.outputs).map(async (file) => normalized(await readFile(file, 'utf8'), run)));
+    // cwltool 3.1 names a scattered output it did not copy (greeting.txt_2), cold as warm: absent on both.
+    Promise.all(outputFiles(side.results.outputs).map(async (file) => normalized((await readFileIfExists(file)) ?? '<absent>', run)));
   expect(await contents(w, warmRun.run)).toEqual(await contents(c, coldRun.run));
   const logs = async (run: ProviderRun, file: string) => normalized(await readFile(path.join(run.workDir, 'process', file), 'utf8'), run);
   expect(await logs(warmRun.run, 'stdout.log')).toBe(await logs(coldRun.run, 'stdout.log'));
@@ -164,7 +165,8 @@ test('cancel stops the warm engine and its tool: nothing is left running', async
   await eventually(() => processesIn(run.workDir), (pids) => pids.length === 0, { timeoutMs: 5000, intervalMs: 50, what: 'the run to leave no process' });
   expect(await liveGroupMembers(engine!)).toEqual([]);
   expect(await liveGroupMembers(pgid)).toEqual([]);
-  expect(() => process.kill(sleeper[0].pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+  // The tool, orphaned by the kill, may be a zombie for a moment until init reaps it.
+  await eventually(() => processAlive(sleeper[0].pid), (alive) => !alive, { timeoutMs: 5000, intervalMs: 50, what: 'the sleep tool to be gone' });
   expect((await warm.tasks(run)).map(({ id, state }) => ({ id, state }))).toEqual([{ id: 'sleep.cwl', state: 'CANCELED' }]);
 });
 
