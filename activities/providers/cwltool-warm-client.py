@@ -21,10 +21,14 @@ KILLED = 137
 
 
 def record(path, line):
+    """Best effort: a record that cannot be written must not stop the run."""
     tmp = f"{path}.tmp"
-    with open(tmp, "w") as out:
-        out.write(line + "\n")
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w") as out:
+            out.write(line + "\n")
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 def cold(record_path, argv, why):
