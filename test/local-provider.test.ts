@@ -13,6 +13,7 @@ import { DetachedProcess, liveGroupMembers } from '../activities/providers/local
 import { runWorkDir } from '../activities/work-dir';
 import type { ProviderRun, ProviderStatus, WesRunRequest } from '../workflows/run-types';
 import { isTerminalWesState } from '../workflows/wes-state';
+import { engineGroup } from './support/engine-group';
 import { eventually } from './support/eventually';
 
 jest.setTimeout(90_000);
@@ -90,14 +91,14 @@ async function groupMembers(pgid: number, comm: string): Promise<number[]> {
   return (await liveGroupMembers(pgid)).filter((p) => p.comm === comm).map((p) => p.pid);
 }
 
-async function startSleep(seconds: number): Promise<{ run: ProviderRun; pgid: number; sleepPid: number }> {
+async function startSleep(seconds: number): Promise<{ run: ProviderRun; pgid: number; enginePgid: number; sleepPid: number }> {
   const run = makeRun({ workflow_url: path.join(EXAMPLES, 'sleep', 'sleep.cwl'), workflow_params: { seconds } });
   await provider.prepare(run, context);
   const pgid = pidOf(await provider.submit(run));
-  // Wait for the tool itself (a grandchild of the shell), so that stopping it proves the group reach.
-  const sleepers = await eventually(() => groupMembers(pgid, 'sleep'), (pids) => pids.length > 0, { what: 'sleep to start' });
+  // Wait for the tool itself (a grandchild of the engine), so that stopping it proves the group reach.
+  const sleepers = await eventually(async () => groupMembers(await engineGroup(run, pgid), 'sleep'), (pids) => pids.length > 0, { what: 'sleep to start' });
   expect((await provider.status(run)).state).toBe('RUNNING');
-  return { run, pgid, sleepPid: sleepers[0] };
+  return { run, pgid, enginePgid: await engineGroup(run, pgid), sleepPid: sleepers[0] };
 }
 
 test('hello-world runs to COMPLETE and reports its greeting', async () => {
@@ -164,13 +165,14 @@ test('a failing workflow ends EXECUTOR_ERROR with the tail of stderr', async () 
 });
 
 test('cancel stops the whole process group and the run ends CANCELED', async () => {
-  const { run, pgid, sleepPid } = await startSleep(300);
+  const { run, pgid, enginePgid, sleepPid } = await startSleep(300);
   const started = Date.now();
   await provider.cancel(run);
   expect(Date.now() - started).toBeLessThan(10_000);
 
   expect(await provider.status(run)).toEqual({ state: 'CANCELED' });
   expect(await groupGone(pgid)).toBe(true);
+  expect(await groupGone(enginePgid)).toBe(true);
   expect(() => process.kill(sleepPid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
 
   // Cancelling again, or cleaning up, leaves it as it is.

@@ -40,6 +40,7 @@ test('each kind gets its defaults', () => {
       workflowRoots: ['/srv/workflows'],
       pollIntervalMs: 1000,
       cancelGraceMs: 3000,
+      warmStart: true,
     },
     sim: { kind: 'simulated', pollIntervalMs: 200 },
     upstream: {
@@ -65,6 +66,7 @@ test('every setting of every kind can be set', () => {
       workflowRoots: ['/a', '/b'],
       pollIntervalMs: 50,
       cancelGraceMs: 10_000,
+      warmStart: false,
     },
     sim: { kind: 'simulated', maxConcurrent: 3, pollIntervalMs: 20 },
     upstream: {
@@ -128,6 +130,7 @@ test.each([
   [{ default: 'A', providers: { A: { kind: 'local' } } }, "providers.A: a provider's name must be lower-case letters, digits, '-' or '_'"],
   [one({ kind: 'local', workflowRoots: 'not-a-list' }), 'providers.a.workflowRoots: Invalid input: expected array'],
   [one({ kind: 'local', workflowRoots: ['relative/dir'] }), 'providers.a.workflowRoots.0: must be an absolute path'],
+  [one({ kind: 'local', warmStart: 'yes' }), 'providers.a.warmStart: must be true or false'],
   [one({ kind: 'local', cwltool: '' }), 'providers.a.cwltool: must not be empty'],
   [one({ kind: 'simulated', pollIntervalMs: 1.5 }), 'providers.a.pollIntervalMs: must be a positive integer'],
   [one({ kind: 'wes', baseUrl: 'ftp://example.org/' }), 'providers.a.baseUrl: must be an http(s) URL'],

@@ -47,6 +47,8 @@ const localSchema = z.strictObject({
   pollIntervalMs: positiveInteger().default(1000),
   /** How long a cancelled engine has after SIGTERM before its process group is SIGKILLed. */
   cancelGraceMs: positiveInteger().default(3000),
+  /** cwltool forked from a server that has loaded it already (cwltool-warm.ts); false: a fresh process per run. */
+  warmStart: z.boolean({ error: 'must be true or false' }).default(true),
 });
 
 // Secrets stay out of the providers file: `tokenEnv` names the environment variable holding the token.

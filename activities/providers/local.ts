@@ -6,7 +6,7 @@
  * Work dir layout:
  *   staging/attachments/  where relative workflow_urls resolve (the API stages attachments there)
  *   staging/inputs.json   workflow_params: cwltool's job order, snakemake's config file
- *   process/              pid, exit code, stdout and stderr of the engine
+ *   process/              pid, exit code, stdout and stderr of the engine; engine_start: cwltool warm or cold
  *   jobs/                 the engine's report of its jobs: cwltool's job logs, Snakemake's job messages
  *   outputs/              the engine's output directory
  *   tmp/                  the engine's scratch space
@@ -19,10 +19,11 @@ import { InvalidRunRequestError } from '../errors';
 import { insideRoots, isInside, realpathOrUndefined } from '../paths';
 import type { OperationContext, Provider, ProviderCapabilities, TaskReport } from '../provider';
 import type { LocalSettings } from './config';
+import { engineCommand, warmCommand, warmCwltool, WARM_RECORD, type WarmServer } from './cwltool-warm';
 import { engineVersion } from './engine-version';
 import { ATTACHMENTS_DIR, OUTPUTS_DIR, SCRATCH_DIR, STAGING_DIR, writeFileAtomic } from '../work-dir';
 import type { ProviderRun, ProviderStatus, RunResults, WesRunRequest } from '../../workflows/run-types';
-import { engineForType, engineParameters, LOCAL_ENGINES, type EngineFiles, type LocalEngine } from './local-engines';
+import { CWLTOOL, engineForType, engineParameters, LOCAL_ENGINES, type EngineFiles, type LocalEngine } from './local-engines';
 import { endedJobs } from './local-jobs';
 import { DetachedProcess, type ProcessLaunch } from './local-process';
 
@@ -57,8 +58,12 @@ export class LocalProvider implements Provider {
   readonly hostBound = true;
   readonly pollIntervalMs: number;
 
+  /** Snakemake always starts cold: only cwltool has a warm start. */
+  private readonly warm?: WarmServer;
+
   constructor(private readonly settings: LocalSettings) {
     this.pollIntervalMs = settings.pollIntervalMs;
+    this.warm = settings.warmStart ? warmCwltool(settings.cwltool) : undefined;
   }
 
   /** Asked once: an engine's version does not change while we run. */
@@ -118,6 +123,8 @@ export class LocalProvider implements Provider {
     if (!(await this.installedEngines()).has(engine)) {
       throw new InvalidRunRequestError(`local: ${engine.name} is not installed on this worker`);
     }
+    // Loading cwltool takes a moment: begun now, it is likely ready by the submission.
+    if (engine === CWLTOOL) this.warm?.start();
     await this.resolveWorkflow(run);
     await this.resolveInputs(run);
   }
@@ -142,7 +149,8 @@ export class LocalProvider implements Provider {
     await mkdir(jobsDir, { recursive: true });
     const executable = this.settings[engine.name];
     const cmd = engine.command({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters });
-    const launch = await proc.launch(cmd, run.workDir);
+    const warm = engine === CWLTOOL && this.warm;
+    const launch = await proc.launch(warm ? await warmCommand(warm, cmd, path.join(proc.dir, WARM_RECORD)) : cmd, run.workDir);
     activityLog().info(`local engine ${engine.name} launched`, { pid: launch.pid, engine_host: launch.host, cmd: launch.cmd });
     return this.externalId(launch);
   }
@@ -158,7 +166,7 @@ export class LocalProvider implements Provider {
         return { state: 'QUEUED' };
       case 'exited': {
         const lines = (await tail(proc.stderrPath, STDERR_TAIL_BYTES)).trimEnd().split('\n').slice(-STDERR_TAIL_LINES);
-        const engine = path.basename(seen.launch?.cmd[0] ?? 'the engine');
+        const engine = path.basename(engineCommand(seen.launch?.cmd ?? [])[0] ?? 'the engine');
         return { state: 'EXECUTOR_ERROR', detail: `${engine} exited with ${seen.exitCode}:\n${lines.join('\n')}` };
       }
       case 'died':
@@ -199,7 +207,7 @@ export class LocalProvider implements Provider {
       outputs,
       log: {
         name: engine.name,
-        cmd: launch?.cmd,
+        cmd: launch && engineCommand(launch.cmd),
         start_time: launch?.startedAt,
         end_time: endTime,
         stdout: proc.stdoutPath,

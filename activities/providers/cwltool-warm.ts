@@ -1,0 +1,171 @@
+/**
+ * A warm start for cwltool (docs/design.md, "The warm cwltool"). A fresh cwltool spends most of a
+ * short run's CPU importing itself and parsing the CWL metaschema; a server per worker process does
+ * that once (cwltool-warm-server.py) and forks a child per run. The run's process stays what it was
+ * (local-process.ts): only the executable in its argv changes, to a small client
+ * (cwltool-warm-client.py) that hands the run to the server and exits with its exit code, or execs
+ * the real cwltool when no server takes it. So a warm start is never a new way for a run to fail.
+ *
+ * The server is started by the first run that wants it, from the Python that runs the cwltool
+ * script (its shebang), with a pipe on its stdin: it exits when the worker does, and after
+ * IDLE_SECONDS without a run. Its children, the engines of runs in flight, go on without it.
+ */
+import { spawn } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, mkdtemp, open, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { activityLog } from '../activity-log';
+import { repoRoot } from '../../src/repo-root';
+
+const SERVER = path.join(repoRoot, 'activities', 'providers', 'cwltool-warm-server.py');
+const CLIENT = path.join(repoRoot, 'activities', 'providers', 'cwltool-warm-client.py');
+/** Written by the client in the run's process dir: `warm pid=<engine pid>` or `cold: <why>`. */
+export const WARM_RECORD = 'engine_start';
+/** How long a run waits for a server that is loading cwltool (a second or two) before it goes cold. */
+const READY_WAIT_MS = 30_000;
+/** An idle server gives its memory back; the next run starts another. */
+const IDLE_SECONDS = 600;
+/** A server that died is started again by a run, but not more often than this. */
+const RESTART_AFTER_MS = 10_000;
+
+interface Ready {
+  socket: string;
+  python: string;
+}
+
+/** `executable` as a shell would find it. */
+async function onPath(executable: string): Promise<string | undefined> {
+  const candidates = executable.includes('/')
+    ? [executable]
+    : (process.env.PATH ?? '').split(':').map((dir) => path.join(dir || '.', executable));
+  for (const candidate of candidates) {
+    try {
+      await access(candidate, constants.X_OK);
+      return path.resolve(candidate);
+    } catch {
+      // Not here.
+    }
+  }
+  return undefined;
+}
+
+/** The interpreter (and its options) of a Python script's `#!` line; undefined for anything else. */
+async function pythonOf(script: string): Promise<string[] | undefined> {
+  const handle = await open(script, 'r');
+  const head = Buffer.alloc(256);
+  try {
+    await handle.read(head, 0, head.length, 0);
+  } finally {
+    await handle.close();
+  }
+  const line = head.toString('utf8').split('\n')[0];
+  if (!line.startsWith('#!')) return undefined;
+  let words = line.slice(2).trim().split(/\s+/);
+  if (path.basename(words[0]) === 'env') words = words.slice(1);
+  if (!/^python[0-9.]*$/.test(path.basename(words[0] ?? ''))) return undefined;
+  const python = await onPath(words[0]);
+  return python ? [python, ...words.slice(1)] : undefined;
+}
+
+export class WarmServer {
+  private ready?: Promise<Ready | string>;
+  /** Why this cwltool is never warm, once the server said so. */
+  private unsupported?: string;
+  private diedAt = 0;
+
+  constructor(private readonly executable: string) {}
+
+  /** Starts the server unless it runs, is starting, or cannot run here. */
+  start(): void {
+    if (this.ready || this.unsupported || Date.now() - this.diedAt < RESTART_AFTER_MS) return;
+    this.ready = this.spawn().catch((err: Error) => `could not start: ${err.message}`);
+  }
+
+  /** The server to hand a run to, waiting a bounded time for one that is starting; else why not. */
+  async get(): Promise<Ready | string> {
+    this.start();
+    if (!this.ready) return this.unsupported ?? 'the warm server died a moment ago';
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`not ready after ${READY_WAIT_MS} ms`), READY_WAIT_MS);
+    });
+    try {
+      return await Promise.race([this.ready, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async spawn(): Promise<Ready | string> {
+    const script = await onPath(this.executable);
+    const interpreter = script && (await pythonOf(script));
+    if (!script || !interpreter) {
+      this.unsupported = `${this.executable} is not a Python script`;
+      return this.unsupported;
+    }
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'durable-wes-cwltool-'));
+    const socket = path.join(dir, 'server.sock');
+    const [python, ...options] = interpreter;
+    const child = spawn(python, [...options, SERVER, script, socket, String(IDLE_SECONDS)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // It must not keep the worker alive; its stdin is how it learns that the worker is gone.
+    child.unref();
+    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref(): void }).unref();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-4096)));
+    const exited = new Promise<string>((resolve) => {
+      const gone = (why: string, crashed: boolean) => {
+        this.ready = undefined;
+        // An idle server, or one whose worker is stopping, exits 0; only a crash holds restarts back.
+        if (crashed) this.diedAt = Date.now();
+        void rm(dir, { recursive: true, force: true });
+        resolve(why);
+      };
+      child.once('error', (err) => gone(`could not start ${python}: ${err.message}`, true));
+      child.once('exit', (code, signal) => gone(`exited (${signal ?? code}) ${stderr.trim()}`.trim(), code !== 0));
+    });
+    const said = new Promise<string>((resolve) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('\n')) resolve(out.split('\n')[0]);
+      });
+    });
+    const first = await Promise.race([said, exited.then((why) => ({ why }))]);
+    if (typeof first !== 'string') return first.why;
+    const message = JSON.parse(first) as { ready?: boolean; unsupported?: string };
+    if (message.unsupported !== undefined) {
+      this.unsupported = message.unsupported;
+      return message.unsupported;
+    }
+    activityLog().info('warm cwltool server ready', { pid: child.pid, socket });
+    return { socket, python };
+  }
+}
+
+/** One server per cwltool per process, shared by every local provider of the process. */
+const servers = new Map<string, WarmServer>();
+
+export function warmCwltool(executable: string): WarmServer {
+  let server = servers.get(executable);
+  if (!server) servers.set(executable, (server = new WarmServer(executable)));
+  return server;
+}
+
+/**
+ * `cmd` (cwltool's argv) to launch: through the client when a server is there, else unchanged.
+ * `record` is the file where the client says which start it took.
+ */
+export async function warmCommand(server: WarmServer, cmd: string[], record: string): Promise<string[]> {
+  const ready = await server.get();
+  if (typeof ready === 'string') {
+    activityLog().info('cwltool starts cold', { reason: ready });
+    return cmd;
+  }
+  return [ready.python, '-I', '-S', CLIENT, record, ready.socket, '--', ...cmd];
+}
+
+/** The engine's own argv of a launched command, whether it went through the client or not. */
+export function engineCommand(cmd: string[]): string[] {
+  return path.basename(cmd[3] ?? '') === path.basename(CLIENT) && cmd[6] === '--' ? cmd.slice(7) : cmd;
+}
