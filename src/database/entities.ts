@@ -116,10 +116,11 @@ export const TaskSchema = new EntitySchema<TaskEntity>({
   ],
 });
 
-/** Runs per owner ('' for none) and WES state, kept by triggers on runs (src/database/migrations/1797000000000-ReadPath.ts). */
+/** Runs per owner ('' for none) and WES state, in stripes, kept by triggers on runs (src/database/migrations/1797000000000-ReadPath.ts). */
 export interface RunCountEntity {
   owner: string;
   wesState: string;
+  stripe: number;
   runs: string;
 }
 
@@ -129,6 +130,7 @@ export const RunCountSchema = new EntitySchema<RunCountEntity>({
   columns: {
     owner: { type: 'text', primary: true, primaryKeyConstraintName: 'run_counts_pkey' },
     wesState: { name: 'wes_state', type: 'text', primary: true, primaryKeyConstraintName: 'run_counts_pkey' },
+    stripe: { type: 'smallint', primary: true, primaryKeyConstraintName: 'run_counts_pkey' },
     runs: { type: 'bigint' },
   },
 });

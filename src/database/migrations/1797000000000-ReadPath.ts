@@ -12,6 +12,14 @@ const DELTAS = {
   delete: `SELECT owner, wes_state, -1 AS delta FROM old_runs`,
 };
 
+/**
+ * Each connection counts in a stripe of its own (its backend's pid modulo this): a count row is locked
+ * until its transaction commits, and with one row per (owner, state) every projection that moves a run
+ * would wait for every other one moving a run between the same states. A stripe is only a share of a
+ * sum: the runs of (owner, state) are the sum over its stripes, whichever stripes counted them.
+ */
+const STRIPES = 8;
+
 const TRANSITION_TABLES = {
   insert: 'NEW TABLE AS new_runs',
   update: 'OLD TABLE AS old_runs NEW TABLE AS new_runs',
@@ -27,7 +35,7 @@ const TRANSITION_TABLES = {
  * many rows (a bulk load) makes one change per count rather than one per row. Each trigger changes
  * its counts in one statement in key order: two transactions moving runs between the same states in
  * opposite directions lock the count rows in the same order and cannot deadlock; a statement that
- * nets no change (a projection that keeps the run's state) locks none.
+ * nets no change (a projection that keeps the run's state) locks none. The counts are striped (below).
  */
 export class ReadPath1797000000000 implements MigrationInterface {
   name = 'ReadPath1797000000000';
@@ -37,17 +45,18 @@ export class ReadPath1797000000000 implements MigrationInterface {
       CREATE TABLE run_counts (
         owner     text   NOT NULL,
         wes_state text   NOT NULL,
+        stripe    smallint NOT NULL,
         runs      bigint NOT NULL,
-        CONSTRAINT run_counts_pkey PRIMARY KEY (owner, wes_state)
+        CONSTRAINT run_counts_pkey PRIMARY KEY (owner, wes_state, stripe)
       )`);
     for (const [event, deltas] of Object.entries(DELTAS) as Array<[keyof typeof DELTAS, string]>) {
       await queryRunner.query(`
         CREATE FUNCTION run_counts_on_${event}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-          INSERT INTO run_counts AS counts (owner, wes_state, runs)
-          SELECT COALESCE(owner, ''), wes_state, sum(delta) FROM (${deltas}) AS changes
+          INSERT INTO run_counts AS counts (owner, wes_state, stripe, runs)
+          SELECT COALESCE(owner, ''), wes_state, pg_backend_pid() % ${STRIPES}, sum(delta) FROM (${deltas}) AS changes
           GROUP BY 1, 2 HAVING sum(delta) <> 0 ORDER BY 1, 2
-          ON CONFLICT (owner, wes_state) DO UPDATE SET runs = counts.runs + EXCLUDED.runs;
+          ON CONFLICT (owner, wes_state, stripe) DO UPDATE SET runs = counts.runs + EXCLUDED.runs;
           RETURN NULL;
         END $$`);
       await queryRunner.query(`
@@ -62,7 +71,7 @@ export class ReadPath1797000000000 implements MigrationInterface {
       END $$`);
     await queryRunner.query(`CREATE TRIGGER run_counts_truncate AFTER TRUNCATE ON runs FOR EACH STATEMENT EXECUTE FUNCTION run_counts_on_truncate()`);
     // After the triggers: creating them locked out writers, so no run is counted twice or missed.
-    await queryRunner.query(`INSERT INTO run_counts (owner, wes_state, runs) SELECT COALESCE(owner, ''), wes_state, count(*) FROM runs GROUP BY 1, 2`);
+    await queryRunner.query(`INSERT INTO run_counts (owner, wes_state, stripe, runs) SELECT COALESCE(owner, ''), wes_state, 0, count(*) FROM runs GROUP BY 1, 2`);
 
     // The listing filtered by state or by owner, in its keyset order: these replace the plain indexes on either column.
     await queryRunner.query(`CREATE INDEX runs_wes_state_listing_idx ON runs (wes_state, submitted_at DESC, run_id DESC)`);
