@@ -170,9 +170,9 @@ export class PostgresRunStore implements RunStore {
   }
 
   /**
-   * The runs matching a listing's filters: from the counts the triggers of run_counts keep per owner and WES state
-   * (docs/design.md, "The read model"), not a count of every row on every page. Tags are not counted ahead: a
-   * filter by tags counts its runs through the tags index.
+   * The runs matching a listing's filters: from the counts per owner and WES state that triggers keep in run_counts
+   * (docs/design.md, "The read model"), which has the columns the state and owner filters name, not a count of every
+   * row on every page. Tags are not counted ahead: a filter by tags counts its runs through the tags index.
    */
   private async totalRuns(query: RunListQuery, filters: string[], params: unknown[]): Promise<number> {
     const where = filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : '';

@@ -43,10 +43,10 @@ export class ReadPath1797000000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
       CREATE TABLE run_counts (
-        owner     text   NOT NULL,
-        wes_state text   NOT NULL,
+        owner     text     NOT NULL,
+        wes_state text     NOT NULL,
         stripe    smallint NOT NULL,
-        runs      bigint NOT NULL,
+        runs      bigint   NOT NULL,
         CONSTRAINT run_counts_pkey PRIMARY KEY (owner, wes_state, stripe)
       )`);
     for (const [event, deltas] of Object.entries(DELTAS) as Array<[keyof typeof DELTAS, string]>) {
