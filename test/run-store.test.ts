@@ -14,7 +14,8 @@ import type { WesState } from '../workflows/wes-state';
 import { migrate, openDatabase } from '../src/database/data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/database/embedded-postgres';
 import { PostgresRunStore } from '../src/database/postgres-run-store';
-import { InvalidPageTokenError, type RunProjection, type RunRow, type TaskRow } from '../src/database/run-store';
+import { InvalidPageTokenError, type RunProjection, type RunRow, type RunSummaryRow, type TaskRow } from '../src/database/run-store';
+import { seedReadModel } from '../bench/lib/seed-read-model';
 import { freePort } from './support/free-port';
 
 let tmp: string;
@@ -144,6 +145,14 @@ test('get, transitions and delete, which takes the transitions with it', async (
   expect(await store.transitions('kept')).toHaveLength(1);
 });
 
+test('status reads the state and owner only', async () => {
+  await store.project(projection('owned', 2, { owner: 'alice' }));
+  await store.project(projection('unowned', 3));
+  expect(await store.status('owned')).toEqual({ runId: 'owned', wesState: 'RUNNING', owner: 'alice' });
+  expect(await store.status('unowned')).toEqual({ runId: 'unowned', wesState: 'COMPLETE' });
+  expect(await store.status('nothing')).toBeUndefined();
+});
+
 test('countByWesState', async () => {
   const versions = [0, 0, 0, 2, 2, 3];
   await Promise.all(versions.map((version, i) => store.project(projection(`count-${i}`, version))));
@@ -152,7 +161,7 @@ test('countByWesState', async () => {
 
 describe('list', () => {
   const request = (tags?: Record<string, string>) => ({ ...REQUEST, ...(tags ? { tags } : {}) });
-  const ids = (runs: RunRow[]) => runs.map((run) => run.runId);
+  const ids = (runs: RunSummaryRow[]) => runs.map((run) => run.runId);
 
   beforeEach(async () => {
     const runs = [
@@ -169,6 +178,11 @@ describe('list', () => {
     const list = (filters: object) => store.list({ pageSize: 10, ...filters });
     expect(await list({})).toMatchObject({ totalRuns: 5, nextPageToken: '' });
     expect(ids((await list({})).runs)).toEqual(['r5', 'r4', 'r3', 'r2', 'r1']);
+    // A summary: what a listing shows, not the run's request, outputs and log.
+    expect((await list({})).runs.slice(0, 2)).toEqual([
+      { runId: 'r5', wesState: 'COMPLETE', submittedAt: new Date(T0 + 4000), startTime: new Date(T0 + 1000), endTime: new Date(T0 + 3000), tags: { project: 'a' } },
+      { runId: 'r4', wesState: 'RUNNING', submittedAt: new Date(T0 + 3000), startTime: new Date(T0 + 1000), tags: {} },
+    ]);
 
     expect(await list({ tags: { project: 'a' } })).toMatchObject({ totalRuns: 3 });
     expect(ids((await list({ tags: { project: 'a' } })).runs)).toEqual(['r5', 'r2', 'r1']);
@@ -205,6 +219,105 @@ describe('list', () => {
   });
 });
 
+describe('totalRuns', () => {
+  /** What a count of the rows says, for the filters a listing without tags counts from run_counts. */
+  async function counted(filters: { states?: WesState[]; owner?: string }): Promise<number> {
+    const [{ n }] = await db.query(`SELECT count(*)::integer AS n FROM runs WHERE ($1::text[] IS NULL OR wes_state = ANY($1)) AND ($2::text IS NULL OR owner = $2)`, [
+      filters.states ?? null,
+      filters.owner ?? null,
+    ]);
+    return n;
+  }
+
+  const FILTERS: Array<{ states?: WesState[]; owner?: string }> = [
+    {},
+    { states: ['QUEUED'] },
+    { states: ['RUNNING', 'COMPLETE'] },
+    { states: ['CANCELED'] },
+    { owner: 'alice' },
+    { owner: 'bob' },
+    { owner: 'alice', states: ['RUNNING'] },
+    { owner: 'carol', states: ['COMPLETE', 'QUEUED'] },
+  ];
+
+  async function expectExact(): Promise<void> {
+    for (const filters of FILTERS) {
+      const { totalRuns } = await store.list({ pageSize: 1, ...filters });
+      expect({ ...filters, totalRuns }).toEqual({ ...filters, totalRuns: await counted(filters) });
+    }
+    const [{ byState }] = await db.query(`SELECT COALESCE(jsonb_object_agg(wes_state, n), '{}') AS "byState" FROM (SELECT wes_state, count(*)::integer AS n FROM runs GROUP BY 1) AS c`);
+    expect(await store.countByWesState()).toEqual(byState);
+  }
+
+  const owners = [undefined, 'alice', 'bob'];
+
+  test('stays exact as runs arrive, move, are re-projected out of order, change owner and are deleted', async () => {
+    await expectExact();
+    for (let i = 0; i < 12; i++) await store.project(projection(`t-${i}`, 0, { owner: owners[i % 3] }));
+    expect((await store.list({ pageSize: 1 })).totalRuns).toBe(12);
+    await expectExact();
+    for (let i = 0; i < 12; i++) await store.project(projection(`t-${i}`, 1 + (i % 3), { owner: owners[i % 3] }));
+    await expectExact();
+    // Repeated and older versions change nothing, nor do they count.
+    for (let i = 0; i < 12; i++) await store.project(projection(`t-${i}`, i % 3, { owner: owners[i % 3] }));
+    await expectExact();
+    // The API's row has no owner when auth is off; a projection with one moves the run to it.
+    await store.project(projection('t-0', 3, { owner: 'carol' }));
+    await expectExact();
+    expect((await store.list({ pageSize: 1, owner: 'carol' })).totalRuns).toBe(1);
+    for (const runId of ['t-0', 't-1', 't-5', 'never']) await store.delete(runId);
+    await expectExact();
+    expect((await store.list({ pageSize: 1 })).totalRuns).toBe(9);
+  });
+
+  test('stays exact under concurrent projections and deletes', async () => {
+    const runs = Array.from({ length: 60 }, (_, i) => `c-${i}`);
+    await Promise.all(runs.map((runId, i) => store.project(projection(runId, 0, { owner: owners[i % 3] }))));
+    // Each run goes through its life while others are deleted: many transactions on the same few counts at once.
+    await Promise.all(
+      runs.map(async (runId, i) => {
+        if (i % 5 === 0) {
+          await store.delete(runId);
+          return;
+        }
+        for (let version = 1; version <= 1 + (i % 3); version++) await store.project(projection(runId, version, { owner: owners[i % 3] }));
+      }),
+    );
+    await expectExact();
+    expect((await store.list({ pageSize: 1 })).totalRuns).toBe(48);
+  });
+
+  test('two transactions moving runs between two states in opposite directions both commit', async () => {
+    for (let i = 0; i < 20; i++) await store.project(projection(`o-${i}`, i < 10 ? 2 : 3));
+    const clients = [new Client(postgres.url), new Client(postgres.url)];
+    try {
+      for (const client of clients) await client.connect();
+      const move = async (client: Client, from: WesState, to: WesState) => {
+        await client.query('BEGIN');
+        await client.query(`UPDATE runs SET wes_state = $2 WHERE wes_state = $1`, [from, to]);
+        // Holds its count rows while the other transaction wants the same two.
+        await client.query('SELECT pg_sleep(0.2)');
+        await client.query('COMMIT');
+      };
+      await Promise.all([move(clients[0], 'RUNNING', 'COMPLETE'), move(clients[1], 'COMPLETE', 'RUNNING')]);
+    } finally {
+      for (const client of clients) await client.end();
+    }
+    await expectExact();
+    expect((await store.list({ pageSize: 1, states: ['COMPLETE'] })).totalRuns).toBe(10);
+  });
+
+  test('counts the runs of a bulk load (the bench seeding: INSERT ... SELECT) and a TRUNCATE', async () => {
+    await store.project(projection('template', 3, { owner: 'alice' }));
+    await seedReadModel(postgres.url, 'template', 500);
+    await expectExact();
+    expect((await store.list({ pageSize: 1, owner: 'alice', states: ['COMPLETE'] })).totalRuns).toBe(501);
+    await db.query('TRUNCATE runs CASCADE');
+    expect(await store.countByWesState()).toEqual({});
+    expect((await store.list({ pageSize: 1 })).totalRuns).toBe(0);
+  });
+});
+
 test('paging through 1,000 runs while 200 more arrive: each of the 1,000 exactly once', async () => {
   // 20 distinct times only: the run id breaks the many ties.
   const submittedAt = (i: number) => new Date(T0 + (i % 20) * 1000);
@@ -224,7 +337,7 @@ test('paging through 1,000 runs while 200 more arrive: each of the 1,000 exactly
     await Promise.all(batch.map((p) => store.project(p)));
   };
 
-  const listed: RunRow[] = [];
+  const listed: RunSummaryRow[] = [];
   let pageToken = '';
   do {
     const page = await store.list({ pageSize: 37, ...(pageToken ? { pageToken } : {}) });
@@ -337,7 +450,7 @@ describe('tasks', () => {
 });
 
 describe('migrations', () => {
-  const MIGRATIONS = ['InitialSchema1795307182168', 'Tasks1796152200000'];
+  const MIGRATIONS = ['InitialSchema1795307182168', 'Tasks1796152200000', 'ReadPath1797000000000'];
 
   test('run again, sequentially and concurrently, they find nothing to do', async () => {
     await (await openDatabase(postgres.url)).destroy();
@@ -359,17 +472,31 @@ describe('migrations', () => {
       const tables = async () =>
         (
           await fresh.query(
-            `SELECT to_regclass('runs') IS NOT NULL AS runs, to_regclass('transitions') IS NOT NULL AS transitions, to_regclass('tasks') IS NOT NULL AS tasks`,
+            `SELECT to_regclass('runs') IS NOT NULL AS runs, to_regclass('transitions') IS NOT NULL AS transitions, to_regclass('tasks') IS NOT NULL AS tasks,
+              to_regclass('run_counts') IS NOT NULL AS run_counts, to_regclass('runs_owner_idx') IS NOT NULL AS runs_owner_idx`,
           )
         )[0];
-      expect(await tables()).toEqual({ runs: true, transitions: true, tasks: true });
+      expect(await tables()).toEqual({ runs: true, transitions: true, tasks: true, run_counts: true, runs_owner_idx: false });
 
       await fresh.undoLastMigration();
-      expect(await tables()).toEqual({ runs: true, transitions: true, tasks: false });
+      expect(await tables()).toEqual({ runs: true, transitions: true, tasks: true, run_counts: false, runs_owner_idx: true });
+      // Runs that were there before the counts: the migration counts them.
+      const other = new PostgresRunStore(fresh);
+      await other.project(projection('before-1', 2, { owner: 'alice' }));
+      await other.project(projection('before-2', 3));
+      expect(await migrate(fresh)).toEqual(['ReadPath1797000000000']);
+      expect(await other.countByWesState()).toEqual({ RUNNING: 1, COMPLETE: 1 });
+      expect((await other.list({ pageSize: 1, owner: 'alice' })).totalRuns).toBe(1);
+      await other.delete('before-1');
+      await other.delete('before-2');
+
       await fresh.undoLastMigration();
-      expect(await tables()).toEqual({ runs: false, transitions: false, tasks: false });
+      await fresh.undoLastMigration();
+      expect(await tables()).toEqual({ runs: true, transitions: true, tasks: false, run_counts: false, runs_owner_idx: true });
+      await fresh.undoLastMigration();
+      expect(await tables()).toEqual({ runs: false, transitions: false, tasks: false, run_counts: false, runs_owner_idx: false });
       expect(await migrate(fresh)).toEqual(MIGRATIONS);
-      expect(await tables()).toEqual({ runs: true, transitions: true, tasks: true });
+      expect(await tables()).toEqual({ runs: true, transitions: true, tasks: true, run_counts: true, runs_owner_idx: false });
     } finally {
       for (const dataSource of [fresh, ...others]) await dataSource.destroy();
     }

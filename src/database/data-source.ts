@@ -3,16 +3,17 @@
  * run at start-up by every process that opens the database (API, worker, the migrate command).
  */
 import { DataSource, MigrationExecutor } from 'typeorm';
-import { RunSchema, TaskSchema, TransitionSchema } from './entities';
+import { RunCountSchema, RunSchema, TaskSchema, TransitionSchema } from './entities';
 import { InitialSchema1795307182168 } from './migrations/1795307182168-InitialSchema';
 import { Tasks1796152200000 } from './migrations/1796152200000-Tasks';
+import { ReadPath1797000000000 } from './migrations/1797000000000-ReadPath';
 
 export function createDataSource(url: string): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    entities: [RunSchema, TransitionSchema, TaskSchema],
-    migrations: [InitialSchema1795307182168, Tasks1796152200000],
+    entities: [RunSchema, TransitionSchema, TaskSchema, RunCountSchema],
+    migrations: [InitialSchema1795307182168, Tasks1796152200000, ReadPath1797000000000],
     migrationsRun: false,
     migrationsTransactionMode: 'all',
     synchronize: false,

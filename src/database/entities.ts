@@ -8,7 +8,7 @@ import type { ExecutionState, TransitionType } from '../../workflows/state-machi
 import type { RunRow, TaskRow } from './run-store';
 
 /** A row type as a table row: what is optional there is a nullable column here. */
-type TableRow<Row> = {
+export type TableRow<Row> = {
   [K in keyof Row]-?: undefined extends Row[K] ? Exclude<Row[K], undefined> | null : Row[K];
 };
 
@@ -53,8 +53,8 @@ export const RunSchema = new EntitySchema<RunEntity>({
     // The listing's order and keyset. TypeORM cannot express the DESC, nor the expression
     // index on tags, so it is told to leave both alone.
     { name: 'runs_listing_idx', columns: ['submittedAt', 'runId'], synchronize: false },
-    { name: 'runs_wes_state_idx', columns: ['wesState'] },
-    { name: 'runs_owner_idx', columns: ['owner'] },
+    { name: 'runs_wes_state_listing_idx', columns: ['wesState', 'submittedAt', 'runId'], synchronize: false },
+    { name: 'runs_owner_listing_idx', columns: ['owner', 'submittedAt', 'runId'], synchronize: false },
     { name: 'runs_tags_idx', synchronize: false },
   ],
 });
@@ -114,4 +114,23 @@ export const TaskSchema = new EntitySchema<TaskEntity>({
       onDelete: 'CASCADE',
     },
   ],
+});
+
+/** Runs per owner ('' for none) and WES state, in stripes, kept by triggers on runs (src/database/migrations/1797000000000-ReadPath.ts). */
+export interface RunCountEntity {
+  owner: string;
+  wesState: string;
+  stripe: number;
+  runs: string;
+}
+
+export const RunCountSchema = new EntitySchema<RunCountEntity>({
+  name: 'RunCount',
+  tableName: 'run_counts',
+  columns: {
+    owner: { type: 'text', primary: true, primaryKeyConstraintName: 'run_counts_pkey' },
+    wesState: { name: 'wes_state', type: 'text', primary: true, primaryKeyConstraintName: 'run_counts_pkey' },
+    stripe: { type: 'smallint', primary: true, primaryKeyConstraintName: 'run_counts_pkey' },
+    runs: { type: 'bigint' },
+  },
 });

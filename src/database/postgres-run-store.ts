@@ -5,7 +5,7 @@
 import type { DataSource } from 'typeorm';
 import type { Transition } from '../../workflows/run-types';
 import type { WesState } from '../../workflows/wes-state';
-import { RunSchema, type RunEntity, type TaskEntity, type TransitionEntity } from './entities';
+import { RunSchema, type RunEntity, type TableRow, type TaskEntity, type TransitionEntity } from './entities';
 import {
   InvalidPageTokenError,
   type RunListQuery,
@@ -13,7 +13,9 @@ import {
   type RecordedTransition,
   type RunProjection,
   type RunRow,
+  type RunStatusRow,
   type RunStore,
+  type RunSummaryRow,
   type TaskListQuery,
   type TaskPage,
   type TaskRow,
@@ -24,6 +26,11 @@ const RUN_COLUMNS = `
   external_id AS "externalId", failure_reason AS "failureReason", error_message AS "errorMessage",
   outputs, run_log AS "runLog", cleaned, submitted_at AS "submittedAt", start_time AS "startTime",
   end_time AS "endTime", updated_at AS "updatedAt"`;
+
+/** A listing's columns only: the request, outputs and log of a hundred runs would be read, parsed and dropped. */
+const SUMMARY_COLUMNS = `
+  run_id AS "runId", wes_state AS "wesState", submitted_at AS "submittedAt", start_time AS "startTime", end_time AS "endTime",
+  COALESCE(request->'tags', '{}'::jsonb) AS tags`;
 
 const TRANSITION_COLUMNS = `
   run_id AS "runId", seq, type, from_state AS "fromState", to_state AS "toState", at, payload`;
@@ -121,6 +128,14 @@ export class PostgresRunStore implements RunStore {
     return rows.map(toTransition);
   }
 
+  async status(runId: string): Promise<RunStatusRow | undefined> {
+    const rows = await this.dataSource.query<Array<TableRow<RunStatusRow>>>(
+      `SELECT run_id AS "runId", wes_state AS "wesState", owner FROM runs WHERE run_id = $1`,
+      [runId],
+    );
+    return rows.length > 0 ? withoutNulls(rows[0]) : undefined;
+  }
+
   async list(query: RunListQuery): Promise<RunPage> {
     const params: unknown[] = [];
     const param = (value: unknown): string => `$${params.push(value)}`;
@@ -128,8 +143,7 @@ export class PostgresRunStore implements RunStore {
     if (query.states?.length) filters.push(`wes_state = ANY(${param(query.states)}::text[])`);
     if (query.tags && Object.keys(query.tags).length > 0) filters.push(`request->'tags' @> ${param(JSON.stringify(query.tags))}::jsonb`);
     if (query.owner !== undefined) filters.push(`owner = ${param(query.owner)}`);
-    const countParams = [...params];
-    const countWhere = filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : '';
+    const total = this.totalRuns(query, [...filters], [...params]);
 
     if (query.pageToken) {
       const after = decodePageToken(query.pageToken);
@@ -139,20 +153,34 @@ export class PostgresRunStore implements RunStore {
     // One more than a page, to know whether there is a next one.
     const limit = param(query.pageSize + 1);
 
-    const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query<RunEntity[]>(
-        `SELECT ${RUN_COLUMNS} FROM runs ${where} ORDER BY submitted_at DESC, run_id DESC LIMIT ${limit}`,
+    const [rows, totalRuns] = await Promise.all([
+      this.dataSource.query<Array<TableRow<RunSummaryRow>>>(
+        `SELECT ${SUMMARY_COLUMNS} FROM runs ${where} ORDER BY submitted_at DESC, run_id DESC LIMIT ${limit}`,
         params,
       ),
-      this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::integer AS total FROM runs ${countWhere}`, countParams),
+      total,
     ]);
-    const runs = rows.slice(0, query.pageSize).map(toRunRow);
+    const runs = rows.slice(0, query.pageSize).map((row) => withoutNulls<RunSummaryRow>(row));
     const last = runs[runs.length - 1];
     return {
       runs,
       nextPageToken: rows.length > query.pageSize && last ? encodePageToken(last) : '',
-      totalRuns: total,
+      totalRuns,
     };
+  }
+
+  /**
+   * The runs matching a listing's filters: from the counts per owner and WES state that triggers keep in run_counts
+   * (docs/design.md, "The read model"), which has the columns the state and owner filters name, not a count of every
+   * row on every page. Tags are not counted ahead: a filter by tags counts its runs through the tags index.
+   */
+  private async totalRuns(query: RunListQuery, filters: string[], params: unknown[]): Promise<number> {
+    const where = filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : '';
+    const sql = query.tags && Object.keys(query.tags).length > 0
+      ? `SELECT count(*)::integer AS total FROM runs ${where}`
+      : `SELECT COALESCE(sum(runs), 0)::integer AS total FROM run_counts ${where}`;
+    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(sql, params);
+    return total;
   }
 
   async ping(): Promise<void> {
@@ -161,7 +189,7 @@ export class PostgresRunStore implements RunStore {
 
   async countByWesState(): Promise<Partial<Record<WesState, number>>> {
     const rows = await this.dataSource.query<Array<{ wesState: WesState; count: number }>>(
-      `SELECT wes_state AS "wesState", count(*)::integer AS count FROM runs GROUP BY wes_state`,
+      `SELECT wes_state AS "wesState", sum(runs)::integer AS count FROM run_counts GROUP BY wes_state HAVING sum(runs) > 0`,
     );
     return Object.fromEntries(rows.map(({ wesState, count }) => [wesState, count]));
   }
@@ -223,7 +251,7 @@ function decodeKeyset<T extends [unknown, string]>(token: string, valid: (values
   return decoded;
 }
 
-function encodePageToken(run: RunRow): string {
+function encodePageToken(run: Pick<RunRow, 'submittedAt' | 'runId'>): string {
   return encodeKeyset([run.submittedAt.toISOString(), run.runId]);
 }
 

@@ -56,8 +56,17 @@ export interface RunListQuery {
   owner?: string;
 }
 
+/** What a status read needs of a run: its state, and its owner to decide who may see it. */
+export type RunStatusRow = Pick<RunRow, 'runId' | 'wesState' | 'owner'>;
+
+/** What a listing shows of a run (WES RunSummary), and its place in the listing. */
+export interface RunSummaryRow extends Pick<RunRow, 'runId' | 'wesState' | 'submittedAt' | 'startTime' | 'endTime'> {
+  /** The request's tags; {} when it has none. */
+  tags: Record<string, string>;
+}
+
 export interface RunPage {
-  runs: RunRow[];
+  runs: RunSummaryRow[];
   /** '' when there are no more runs, as the WES spec says. */
   nextPageToken: string;
   /** All runs matching the filters (not only this page). */
@@ -116,6 +125,8 @@ export interface RunStore {
    */
   project(projection: RunProjection): Promise<RecordedTransition[]>;
   get(runId: string): Promise<RunRow | undefined>;
+  /** The few columns a status read needs, without the run's request, outputs and log. */
+  status(runId: string): Promise<RunStatusRow | undefined>;
   /** In `seq` order; only those after `afterSeq` when given (a stream resuming). */
   transitions(runId: string, afterSeq?: number): Promise<Transition[]>;
   /** Newest first (submittedAt, then runId), keyset-paginated: stable while new runs arrive. */

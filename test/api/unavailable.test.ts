@@ -41,6 +41,7 @@ describe('database unreachable', () => {
     const runStore: RunStore = {
       project: unreachable,
       get: unreachable,
+      status: unreachable,
       transitions: unreachable,
       list: unreachable,
       countByWesState: unreachable,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { authEnabled } from '../../auth-config';
 import type { Config } from '../../config';
-import type { RunRow, RunStore } from '../../database/run-store';
+import type { RunRow, RunStatusRow, RunStore } from '../../database/run-store';
 import { hasScope, type Caller } from '../auth/caller';
 import { CONFIG, RUN_STORE } from './tokens';
 
@@ -21,17 +21,26 @@ export class RunAccess {
    * The run, or 404. With auth on, another owner's run is answered exactly like a missing one,
    * so that run ids of others cannot be probed.
    */
-  async visibleRun(runId: string, caller: Caller | undefined): Promise<RunRow> {
-    const owner = this.ownerSeen(caller);
-    // No run id holds a NUL, nor can the database be asked about one.
-    const row = runId.includes('\0') ? undefined : await this.runStore.get(runId);
-    if (!row || (owner !== undefined && row.owner !== owner)) throw new NotFoundException(`run ${runId} not found`);
-    return row;
+  visibleRun(runId: string, caller: Caller | undefined): Promise<RunRow> {
+    return this.visible(runId, caller, (id) => this.runStore.get(id));
+  }
+
+  /** As visibleRun, reading only the run's status: a status read (polled often) need not read the whole row. */
+  visibleStatus(runId: string, caller: Caller | undefined): Promise<RunStatusRow> {
+    return this.visible(runId, caller, (id) => this.runStore.status(id));
   }
 
   /** The owner whose runs a caller sees in lists; undefined (everyone's) when auth is off or for admin. */
   listOwner(caller: Caller | undefined): string | undefined {
     return this.ownerSeen(caller);
+  }
+
+  private async visible<Row extends Pick<RunRow, 'owner'>>(runId: string, caller: Caller | undefined, read: (runId: string) => Promise<Row | undefined>): Promise<Row> {
+    const owner = this.ownerSeen(caller);
+    // No run id holds a NUL, nor can the database be asked about one.
+    const row = runId.includes('\0') ? undefined : await read(runId);
+    if (!row || (owner !== undefined && row.owner !== owner)) throw new NotFoundException(`run ${runId} not found`);
+    return row;
   }
 
   private ownerSeen(caller: Caller | undefined): string | undefined {

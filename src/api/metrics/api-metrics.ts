@@ -11,7 +11,7 @@ import { WES_STATES, type WesState } from '../../../workflows/wes-state';
 import { RUN_STORE } from '../core/tokens';
 import { within } from '../core/within';
 
-/** Counting runs scans an index of the whole table: at most once this often, however many scrape. */
+/** The counts are cheap to read (run_counts), but however many scrape, the database is asked at most once this often. */
 const RUN_COUNT_MAX_AGE_MS = 5_000;
 const RUN_COUNT_TIMEOUT_MS = 2_000;
 

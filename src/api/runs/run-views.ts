@@ -1,7 +1,7 @@
 /** Read-model rows as the WES 1.1 schemas show them (RunStatus, RunSummary, RunLog). */
 import type { RunLog } from '../../../workflows/run-types';
 import type { WesState } from '../../../workflows/wes-state';
-import type { RunRow } from '../../database/run-store';
+import type { RunRow, RunStatusRow, RunSummaryRow } from '../../database/run-store';
 
 export interface RunStatusView {
   run_id: string;
@@ -25,16 +25,16 @@ export interface RunLogView extends RunStatusView {
   transitions_url: string;
 }
 
-export function runStatus(row: RunRow): RunStatusView {
+export function runStatus(row: Pick<RunStatusRow, 'runId' | 'wesState'>): RunStatusView {
   return { run_id: row.runId, state: row.wesState };
 }
 
-export function runSummary(row: RunRow): RunSummaryView {
+export function runSummary(row: RunSummaryRow): RunSummaryView {
   return {
     ...runStatus(row),
     start_time: row.startTime?.toISOString(),
     end_time: row.endTime?.toISOString(),
-    tags: row.request.tags ?? {},
+    tags: row.tags,
   };
 }
 

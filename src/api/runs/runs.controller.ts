@@ -88,7 +88,7 @@ export class RunsController {
   @Get(':run_id/status')
   @RequireScope('runs:read')
   async status(@Param('run_id') runId: string, @RequestCaller() caller?: Caller): Promise<RunStatusView> {
-    return runStatus(await this.access.visibleRun(runId, caller));
+    return runStatus(await this.access.visibleStatus(runId, caller));
   }
 
   @Post(':run_id/cancel')

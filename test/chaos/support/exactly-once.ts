@@ -12,13 +12,14 @@ import { isTerminalWesState } from '../../../workflows/wes-state';
 import { API, type ApiHarness } from '../../support/api-harness';
 import { finalSnapshot } from '../../support/harness';
 
-/** Every run of the read model that carries these tags, all pages. */
+/** Every run of the read model that carries these tags, all pages, each run's whole row. */
 export async function taggedRuns(runStore: PostgresRunStore, tags: Record<string, string>): Promise<RunRow[]> {
   const rows: RunRow[] = [];
   let pageToken: string | undefined;
   do {
     const page = await runStore.list({ pageSize: 500, tags, pageToken });
-    rows.push(...page.runs);
+    // A run deleted between the page and its read is not there any more.
+    for (const row of await Promise.all(page.runs.map((run) => runStore.get(run.runId)))) if (row) rows.push(row);
     pageToken = page.nextPageToken || undefined;
   } while (pageToken);
   return rows;
