@@ -44,7 +44,7 @@ install_cli() {
 # The server's command line, into the array `server`.
 server_command() {
   server=("$(temporal_bin)" server start-dev --ip 127.0.0.1 --port "$port" --ui-port "$ui_port"
-    --db-filename "$data_dir/temporal.db" --log-level warn)
+    --db-filename "$data_dir/temporal.db" --log-level warn --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal)
   for sa in "${search_attributes[@]}"; do server+=(--search-attribute "$sa"); done
 }
 
