@@ -4,6 +4,7 @@
  */
 import type { DataSource } from 'typeorm';
 import type { Transition } from '../../workflows/run-types';
+import { EXECUTION_STATES, isTerminal } from '../../workflows/state-machine';
 import type { WesState } from '../../workflows/wes-state';
 import { RunSchema, type RunEntity, type TaskEntity, type TransitionEntity } from './entities';
 import {
@@ -36,14 +37,24 @@ const TRANSITION_COLUMNS = `
  * token (made from the Date read back) holds the exact value and the keyset neither skips nor
  * repeats a run.
  */
+/** The execution states a run ends in, as SQL: the state machine's terminal states. */
+const ENDED = `(${EXECUTION_STATES.filter(isTerminal).map((state) => `'${state}'`).join(', ')})`;
+
+/**
+ * A run's cancel, once Temporal has it, shows as CANCELING (RunStore.markCanceling) until the run
+ * ends: a projection made before the workflow heard of the cancel leaves the mark as it is.
+ */
+const KEEP_CANCELING = `runs.canceling AND NOT EXCLUDED.canceling AND EXCLUDED.state NOT IN ${ENDED}`;
+
 const UPSERT_RUN = `
   INSERT INTO runs (run_id, version, state, wes_state, canceling, request, provider, owner, external_id,
     failure_reason, error_message, outputs, run_log, cleaned, submitted_at, start_time, end_time, updated_at)
   VALUES ($1, $2, $3, $4, $5, COALESCE($6::jsonb, 'null'::jsonb), $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb, $14,
     date_trunc('milliseconds', $15::timestamptz), $16, $17, now())
   ON CONFLICT (run_id) DO UPDATE SET
-    version = EXCLUDED.version, state = EXCLUDED.state, wes_state = EXCLUDED.wes_state,
-    canceling = EXCLUDED.canceling, request = COALESCE($6::jsonb, runs.request), provider = EXCLUDED.provider,
+    version = EXCLUDED.version, state = EXCLUDED.state,
+    wes_state = CASE WHEN ${KEEP_CANCELING} THEN 'CANCELING' ELSE EXCLUDED.wes_state END,
+    canceling = EXCLUDED.canceling OR (${KEEP_CANCELING}), request = COALESCE($6::jsonb, runs.request), provider = EXCLUDED.provider,
     owner = EXCLUDED.owner, external_id = EXCLUDED.external_id, failure_reason = EXCLUDED.failure_reason,
     error_message = EXCLUDED.error_message, outputs = EXCLUDED.outputs, run_log = EXCLUDED.run_log,
     cleaned = EXCLUDED.cleaned, start_time = COALESCE(EXCLUDED.start_time, runs.start_time), end_time = EXCLUDED.end_time,
@@ -168,6 +179,13 @@ export class PostgresRunStore implements RunStore {
       `SELECT wes_state AS "wesState", count(*)::integer AS count FROM runs GROUP BY wes_state`,
     );
     return Object.fromEntries(rows.map(({ wesState, count }) => [wesState, count]));
+  }
+
+  async markCanceling(runId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE runs SET canceling = true, wes_state = 'CANCELING', updated_at = now() WHERE run_id = $1 AND state NOT IN ${ENDED}`,
+      [runId],
+    );
   }
 
   async delete(runId: string): Promise<boolean> {

@@ -44,6 +44,7 @@ describe('database unreachable', () => {
       transitions: unreachable,
       list: unreachable,
       countByWesState: unreachable,
+      markCanceling: unreachable,
       delete: unreachable,
       projectTasks: unreachable,
       listTasks: unreachable,
