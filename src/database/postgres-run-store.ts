@@ -29,14 +29,6 @@ const RUN_COLUMNS = `
 const TRANSITION_COLUMNS = `
   run_id AS "runId", seq, type, from_state AS "fromState", to_state AS "toState", at, payload`;
 
-/**
- * An older or repeated version changes nothing. A projection without the request or start time
- * keeps the row's (the JSON null only satisfies NOT NULL for an insert that conflicts: a run's
- * first projection always carries its request). The first writer's submitted_at stays: it is when
- * the API accepted the run. It is kept to whole milliseconds, as a JS Date has it, so that a page
- * token (made from the Date read back) holds the exact value and the keyset neither skips nor
- * repeats a run.
- */
 /** The execution states a run ends in, as SQL: the state machine's terminal states. */
 const ENDED = `(${EXECUTION_STATES.filter(isTerminal).map((state) => `'${state}'`).join(', ')})`;
 
@@ -46,6 +38,14 @@ const ENDED = `(${EXECUTION_STATES.filter(isTerminal).map((state) => `'${state}'
  */
 const KEEP_CANCELING = `runs.canceling AND NOT EXCLUDED.canceling AND EXCLUDED.state NOT IN ${ENDED}`;
 
+/**
+ * An older or repeated version changes nothing. A projection without the request or start time
+ * keeps the row's (the JSON null only satisfies NOT NULL for an insert that conflicts: a run's
+ * first projection always carries its request). The first writer's submitted_at stays: it is when
+ * the API accepted the run. It is kept to whole milliseconds, as a JS Date has it, so that a page
+ * token (made from the Date read back) holds the exact value and the keyset neither skips nor
+ * repeats a run.
+ */
 const UPSERT_RUN = `
   INSERT INTO runs (run_id, version, state, wes_state, canceling, request, provider, owner, external_id,
     failure_reason, error_message, outputs, run_log, cleaned, submitted_at, start_time, end_time, updated_at)
