@@ -132,6 +132,30 @@ describe('project', () => {
   });
 });
 
+describe('markCanceling', () => {
+  test('shows CANCELING until the run ends; a projection made before the workflow heard of the cancel keeps it', async () => {
+    await store.project(projection('mark', 1));
+    await store.markCanceling('mark');
+    expect(await store.get('mark')).toEqual(rowOf(projection('mark', 1, { canceling: true, wesState: 'CANCELING' })));
+
+    // Now running, made before the cancel reached the workflow: the mark stays.
+    await store.project(projection('mark', 2));
+    expect(await store.get('mark')).toMatchObject({ version: 2, state: 'running', canceling: true, wesState: 'CANCELING' });
+
+    await store.project(projection('mark', 3, { state: 'cancelled', wesState: 'CANCELED' }));
+    expect(await store.get('mark')).toMatchObject({ version: 3, canceling: false, wesState: 'CANCELED' });
+  });
+
+  test('changes nothing on a run that has ended, nor on one that is not there', async () => {
+    const ended = projection('ended', 3);
+    await store.project(ended);
+    await store.markCanceling('ended');
+    await store.markCanceling('absent');
+    expect(await store.get('ended')).toEqual(rowOf(ended));
+    expect(await store.get('absent')).toBeUndefined();
+  });
+});
+
 test('get, transitions and delete, which takes the transitions with it', async () => {
   await store.project(projection('gone', 2));
   await store.project(projection('kept', 1));

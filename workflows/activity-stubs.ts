@@ -50,11 +50,14 @@ export const { selectProvider } = proxyLocalActivities<RunActivities>({
 /**
  * Read-model writes never give up: a database outage delays the projection, not the run. A local
  * activity holds its workflow task open while it retries, so past a second the backoff becomes a
- * workflow timer and the run's other commands go out.
+ * workflow timer and the run's other commands go out. At most 10 s apart: a projection made after
+ * the database is back waits behind the one still retrying (they are chained), so this bounds how
+ * late it lands; each retry past the first second costs six events of history (docs/design.md,
+ * "Recovery"). Each failed attempt's marker records its backoff, so a change here replays as it ran.
  */
 export const { projectRun, projectTasks } = proxyLocalActivities<ReadModelActivities>({
   startToCloseTimeout: '10 seconds',
-  retry: { ...FOREVER, initialInterval: '200 milliseconds' },
+  retry: { ...FOREVER, initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
   localRetryThreshold: '1 second',
 });
 

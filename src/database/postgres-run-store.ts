@@ -4,6 +4,7 @@
  */
 import type { DataSource } from 'typeorm';
 import type { Transition } from '../../workflows/run-types';
+import { EXECUTION_STATES, isTerminal } from '../../workflows/state-machine';
 import type { WesState } from '../../workflows/wes-state';
 import { RunSchema, type RunEntity, type TableRow, type TaskEntity, type TransitionEntity } from './entities';
 import {
@@ -35,6 +36,15 @@ const SUMMARY_COLUMNS = `
 const TRANSITION_COLUMNS = `
   run_id AS "runId", seq, type, from_state AS "fromState", to_state AS "toState", at, payload`;
 
+/** The execution states a run ends in, as SQL: the state machine's terminal states. */
+const ENDED = `(${EXECUTION_STATES.filter(isTerminal).map((state) => `'${state}'`).join(', ')})`;
+
+/**
+ * A run's cancel, once Temporal has it, shows as CANCELING (RunStore.markCanceling) until the run
+ * ends: a projection made before the workflow heard of the cancel leaves the mark as it is.
+ */
+const KEEP_CANCELING = `runs.canceling AND NOT EXCLUDED.canceling AND EXCLUDED.state NOT IN ${ENDED}`;
+
 /**
  * An older or repeated version changes nothing. A projection without the request or start time
  * keeps the row's (the JSON null only satisfies NOT NULL for an insert that conflicts: a run's
@@ -49,18 +59,26 @@ const UPSERT_RUN = `
   VALUES ($1, $2, $3, $4, $5, COALESCE($6::jsonb, 'null'::jsonb), $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb, $14,
     date_trunc('milliseconds', $15::timestamptz), $16, $17, now())
   ON CONFLICT (run_id) DO UPDATE SET
-    version = EXCLUDED.version, state = EXCLUDED.state, wes_state = EXCLUDED.wes_state,
-    canceling = EXCLUDED.canceling, request = COALESCE($6::jsonb, runs.request), provider = EXCLUDED.provider,
+    version = EXCLUDED.version, state = EXCLUDED.state,
+    wes_state = CASE WHEN ${KEEP_CANCELING} THEN 'CANCELING' ELSE EXCLUDED.wes_state END,
+    canceling = EXCLUDED.canceling OR (${KEEP_CANCELING}), request = COALESCE($6::jsonb, runs.request), provider = EXCLUDED.provider,
     owner = EXCLUDED.owner, external_id = EXCLUDED.external_id, failure_reason = EXCLUDED.failure_reason,
     error_message = EXCLUDED.error_message, outputs = EXCLUDED.outputs, run_log = EXCLUDED.run_log,
     cleaned = EXCLUDED.cleaned, start_time = COALESCE(EXCLUDED.start_time, runs.start_time), end_time = EXCLUDED.end_time,
     updated_at = EXCLUDED.updated_at
   WHERE runs.version < EXCLUDED.version`;
 
-const INSERT_TRANSITIONS = `
+/**
+ * The row and its new transitions in one statement: atomic as a transaction is, in one round trip
+ * instead of four (a projection is on the way of every change a client waits to see). A
+ * data-modifying WITH runs whether or not it is read, and the transitions' foreign key is checked
+ * at the end of the statement, when a first projection's row is there.
+ */
+const PROJECT = `
+  WITH run AS (${UPSERT_RUN})
   INSERT INTO transitions (run_id, seq, type, from_state, to_state, at, payload)
   SELECT $1, t.seq, t.type, t."from", t."to", t.at, t.payload
-  FROM jsonb_to_recordset($2::jsonb) AS t(seq integer, type text, "from" text, "to" text, at timestamptz, payload jsonb)
+  FROM jsonb_to_recordset($18::jsonb) AS t(seq integer, type text, "from" text, "to" text, at timestamptz, payload jsonb)
   ON CONFLICT (run_id, seq) DO NOTHING
   RETURNING seq, from_state AS "from", to_state AS "to"`;
 
@@ -104,15 +122,12 @@ export class PostgresRunStore implements RunStore {
 
   /** Dates may come as ISO strings: a projection reaches its activity as JSON. */
   async project(p: RunProjection): Promise<RecordedTransition[]> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(UPSERT_RUN, [
-        p.runId, p.version, p.state, p.wesState, p.canceling, p.request === undefined ? null : jsonb(p.request), p.provider ?? null,
-        p.owner ?? null, p.externalId ?? null, p.failureReason ?? null, p.errorMessage ?? null,
-        jsonb(p.outputs), jsonb(p.runLog), p.cleaned, p.submittedAt, p.startTime ?? null,
-        p.endTime ?? null,
-      ]);
-      return p.transitions.length > 0 ? manager.query<RecordedTransition[]>(INSERT_TRANSITIONS, [p.runId, jsonb(p.transitions)]) : [];
-    });
+    return this.dataSource.query<RecordedTransition[]>(PROJECT, [
+      p.runId, p.version, p.state, p.wesState, p.canceling, p.request === undefined ? null : jsonb(p.request), p.provider ?? null,
+      p.owner ?? null, p.externalId ?? null, p.failureReason ?? null, p.errorMessage ?? null,
+      jsonb(p.outputs), jsonb(p.runLog), p.cleaned, p.submittedAt, p.startTime ?? null,
+      p.endTime ?? null, jsonb(p.transitions),
+    ]);
   }
 
   async get(runId: string): Promise<RunRow | undefined> {
@@ -192,6 +207,13 @@ export class PostgresRunStore implements RunStore {
       `SELECT wes_state AS "wesState", sum(runs)::integer AS count FROM run_counts GROUP BY wes_state HAVING sum(runs) > 0`,
     );
     return Object.fromEntries(rows.map(({ wesState, count }) => [wesState, count]));
+  }
+
+  async markCanceling(runId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE runs SET canceling = true, wes_state = 'CANCELING', updated_at = now() WHERE run_id = $1 AND state NOT IN ${ENDED}`,
+      [runId],
+    );
   }
 
   async delete(runId: string): Promise<boolean> {

@@ -132,6 +132,13 @@ export interface RunStore {
   /** Newest first (submittedAt, then runId), keyset-paginated: stable while new runs arrive. */
   list(query: RunListQuery): Promise<RunPage>;
   countByWesState(): Promise<Partial<Record<WesState, number>>>;
+  /**
+   * Shows the run as CANCELING, unless it has ended: Temporal has recorded a cancel of its
+   * workflow, which the workflow has not yet projected. No version: the workflow's next projection
+   * (its own CANCELING, or how the run ended) replaces it, and one made before it heard of the
+   * cancel keeps it.
+   */
+  markCanceling(runId: string): Promise<void>;
   /** Deletes the run, its transitions and its tasks; false if there was no such run. */
   delete(runId: string): Promise<boolean>;
   /**

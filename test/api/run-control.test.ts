@@ -38,6 +38,24 @@ test('cancel stops a running run: CANCELED; cancelling again is harmless', async
   await api.http.post(`${API}/runs/${runId}/cancel`).expect(200, { run_id: runId });
 });
 
+test('a cancelled run shows CANCELING as soon as the cancel is answered, before its workflow hears of it', async () => {
+  const runId = await submit(simulated({ duration_ms: 0 }, { require_approval: true }));
+  await waitForState(api.http, runId, (state) => state === 'PAUSED');
+  // With no worker, only Temporal has the cancel: the workflow cannot have projected anything.
+  await api.harness.stopWorker();
+  try {
+    await api.http.post(`${API}/runs/${runId}/cancel`).expect(200, { run_id: runId });
+    expect((await api.http.get(`${API}/runs/${runId}/status`).expect(200)).body).toEqual({ run_id: runId, state: 'CANCELING' });
+    // A second cancel, still unseen by the workflow, changes nothing.
+    await api.http.post(`${API}/runs/${runId}/cancel`).expect(200, { run_id: runId });
+  } finally {
+    await api.harness.startWorker();
+  }
+  expect(await waitForState(api.http, runId)).toBe('CANCELED');
+  const { body } = await api.http.get(`${API}/runs/${runId}/transitions`).expect(200);
+  expect(body.transitions.map((t: { type: string }) => t.type)).toEqual(['init', 'wait', 'cancelled']);
+});
+
 test('cancel of a run that completed is a conflict', async () => {
   const runId = await submit(simulated({ duration_ms: 0 }));
   expect(await waitForState(api.http, runId)).toBe('COMPLETE');

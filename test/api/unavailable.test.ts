@@ -45,6 +45,7 @@ describe('database unreachable', () => {
       transitions: unreachable,
       list: unreachable,
       countByWesState: unreachable,
+      markCanceling: unreachable,
       delete: unreachable,
       projectTasks: unreachable,
       listTasks: unreachable,

@@ -67,9 +67,9 @@ test(
     await postgres!.restart();
     const upAt = Date.now();
 
-    const { firstEndedAt, allEndedAt } = await untilAllEnded(http, runIds, RECOVERY_BOUND_MS);
-
-    await http.get('/readyz').expect(200);
+    // The API's pool drops the dead connections and opens new ones: ready again at once.
+    const apiReady = eventually(() => http.get('/readyz'), (response) => response.status === 200, { timeoutMs: RECOVERY_BOUND_MS, intervalMs: 100, what: '/readyz to answer 200' }).then(() => Date.now());
+    const [{ firstEndedAt, allEndedAt }, apiReadyAt] = await Promise.all([untilAllEnded(http, runIds, RECOVERY_BOUND_MS), apiReady]);
     for (const runId of runIds) {
       expect(await waitForState(http, runId)).toBe('COMPLETE');
       expect({ runId, submissions: submissions(harness.dataDir, runId) }).toEqual({ runId, submissions: 1 });
@@ -80,6 +80,7 @@ test(
       runs: runIds.length,
       down_ms: restartedAt - killedAt,
       restart_to_accepting_ms: upAt - restartedAt,
+      restart_to_api_ready_ms: apiReadyAt - restartedAt,
       restart_to_first_terminal_row_ms: firstEndedAt! - restartedAt,
       restart_to_all_terminal_ms: allEndedAt - restartedAt,
     });
