@@ -3,9 +3,10 @@
  * is local, so that a dead worker or a completion lost with the Temporal server is retried within
  * about 20 s (docs/design.md, "Recovery"); each call states how it is cancelled.
  */
-import { ActivityCancellationType, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, isCancellation, patched, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
 import type { ReadModelActivities } from '../activities/read-model-activities';
+import type { RunProjection, TaskRow } from '../src/database/run-store';
 import type { RunActivities } from '../activities/run-activities';
 import type { TaskActivities } from '../activities/task-activities';
 import type { ProviderRetry } from './run-types';
@@ -48,18 +49,48 @@ export const { selectProvider } = proxyLocalActivities<RunActivities>({
 });
 
 /**
- * Read-model writes never give up: a database outage delays the projection, not the run. A local
- * activity holds its workflow task open while it retries, so past a second the backoff becomes a
- * workflow timer and the run's other commands go out. At most 10 s apart: a projection made after
- * the database is back waits behind the one still retrying (they are chained), so this bounds how
- * late it lands; each retry past the first second costs six events of history (docs/design.md,
- * "Recovery"). Each failed attempt's marker records its backoff, so a change here replays as it ran.
+ * Read-model writes never give up: a database outage delays the projection, not the run. Runs
+ * started before PROJECTIONS_OUTLAST_OUTAGES retry them as local activities only: a local activity
+ * holds its workflow task open while it retries, so past a second the backoff becomes a workflow
+ * timer, six events of history per retry, at most 10 s apart (a projection made after the database
+ * is back waits behind the one still retrying: they are chained). Each failed attempt's marker
+ * records its backoff, so a change here replays as it ran.
  */
-export const { projectRun, projectTasks } = proxyLocalActivities<ReadModelActivities>({
+const retriedLocally = proxyLocalActivities<ReadModelActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { ...FOREVER, initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
   localRetryThreshold: '1 second',
 });
+
+/**
+ * Since PROJECTIONS_OUTLAST_OUTAGES: a few local attempts within a second and a half, then the
+ * same write as an ordinary activity, which the server retries every few seconds without adding
+ * to history however long the database is away (docs/design.md, "Recovery").
+ */
+const PROJECTIONS_OUTLAST_OUTAGES = 'projections-outlast-outages';
+const firstLocally = proxyLocalActivities<ReadModelActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumAttempts: 4 },
+  localRetryThreshold: '1 second',
+});
+const thenByTheServer = proxyActivities<ReadModelActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 seconds' },
+});
+
+async function projected(write: (activities: ReadModelActivities) => Promise<void>): Promise<void> {
+  if (!patched(PROJECTIONS_OUTLAST_OUTAGES)) return write(retriedLocally);
+  try {
+    await write(firstLocally);
+  } catch (err) {
+    // A local activity fails with its own failure, not wrapped in an ActivityFailure.
+    if (isCancellation(err)) throw err;
+    await write(thenByTheServer);
+  }
+}
+
+export const projectRun = (projection: RunProjection): Promise<void> => projected((activities) => activities.projectRun(projection));
+export const projectTasks = (runId: string, rows: TaskRow[]): Promise<void> => projected((activities) => activities.projectTasks(runId, rows));
 
 /** A step's run gets the task's attachments: a copy on the data dir every worker shares. */
 export const { shareTaskAttachments } = proxyLocalActivities<TaskActivities>({

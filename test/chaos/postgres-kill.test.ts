@@ -4,7 +4,8 @@
  * the API answers reads with a 503 ErrorResponse and /readyz with 503, and still starts runs; once it
  * is started again on the same port and data, the read model catches up: every run's row reaches
  * its terminal state, with every transition once, as Temporal recorded it. Reports restart → first
- * row terminal → all terminal (.cache/chaos/postgres-kill.json).
+ * row terminal → all terminal (.cache/chaos/postgres-kill.json). The runs' histories hold no timer:
+ * a projection that outlasts its local attempts is retried by the server.
  */
 import { API, createApiHarness, waitForState, type ApiHarness } from '../support/api-harness';
 import { eventually } from '../support/eventually';
@@ -75,6 +76,12 @@ test(
       expect({ runId, submissions: submissions(harness.dataDir, runId) }).toEqual({ runId, submissions: 1 });
       await expectRecordedOnce(api!, runId);
     }
+    // Past its first local attempts a projection waits on the server's retries, not on workflow
+    // timers: however long the database is away, the history keeps its size.
+    const histories = await Promise.all(runIds.map((runId) => harness.client.workflow.getHandle(runId).fetchHistory()));
+    const events = histories.flatMap((history) => history.events ?? []);
+    expect(events.filter((event) => event.timerStartedEventAttributes)).toEqual([]);
+    expect(events.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'projectRun').length).toBeGreaterThan(0);
 
     reportServerRecovery('postgres-kill', allEndedAt - restartedAt, {
       runs: runIds.length,
