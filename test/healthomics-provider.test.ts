@@ -22,7 +22,6 @@ import {
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { InvalidRunRequestError, ProviderRejectedError } from '../activities/errors';
-import type { OperationContext } from '../activities/provider';
 import { ProviderRegistry } from '../activities/provider-registry';
 import { type HealthOmicsSettings, providerSettings } from '../activities/providers/config';
 import { classifyOmicsError, HealthOmicsProvider, logStreamUrl } from '../activities/providers/healthomics';
@@ -30,6 +29,7 @@ import { createRunActivities } from '../activities/run-activities';
 import { WorkerMetrics } from '../src/metrics/worker-metrics';
 import { RUN_ID_TAG } from '../activities/run-tags';
 import type { ProviderRun, WesRunRequest } from '../workflows/run-types';
+import { testOperationContext } from './support/operation-context';
 
 const omics = mockClient(OmicsClient);
 
@@ -38,11 +38,7 @@ const ROLE = 'arn:aws:iam::123456789012:role/omics-service-role';
 const OUTPUT = 's3://wes-outputs/runs';
 const OMICS_RUN = '7654321';
 
-const context: OperationContext = {
-  signal: new AbortController().signal,
-  heartbeat: () => undefined,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+const context = testOperationContext;
 
 /** The settings as the providers' configuration gives them: parsed, defaults applied. */
 function settings(overrides: Partial<Omit<HealthOmicsSettings, 'kind'>> = {}): HealthOmicsSettings {

@@ -6,7 +6,6 @@ import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, symlink, utimes, write
 import os from 'node:os';
 import path from 'node:path';
 import { InvalidRunRequestError } from '../activities/errors';
-import type { OperationContext } from '../activities/provider';
 import { providerSettings } from '../activities/providers/config';
 import { LocalProvider } from '../activities/providers/local';
 import { DetachedProcess, liveGroupMembers } from '../activities/providers/local-process';
@@ -15,6 +14,7 @@ import type { ProviderRun, ProviderStatus, WesRunRequest } from '../workflows/ru
 import { isTerminalWesState } from '../workflows/wes-state';
 import { engineGroup } from './support/engine-group';
 import { eventually } from './support/eventually';
+import { testOperationContext } from './support/operation-context';
 
 jest.setTimeout(90_000);
 
@@ -22,11 +22,7 @@ const EXAMPLES = path.resolve(__dirname, '..', 'examples');
 
 let dataDir: string;
 let provider: LocalProvider;
-const context: OperationContext = {
-  signal: new AbortController().signal,
-  heartbeat: () => undefined,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+const context = testOperationContext;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'local-provider-'));

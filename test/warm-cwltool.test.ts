@@ -9,7 +9,6 @@ import { chmod, mkdtemp, readFile, readdir, readlink, rm, writeFile } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { OperationContext } from '../activities/provider';
 import { providerSettings } from '../activities/providers/config';
 import { WARM_RECORD } from '../activities/providers/cwltool-warm';
 import { LocalProvider } from '../activities/providers/local';
@@ -21,17 +20,14 @@ import { warmEnginePid } from './support/engine-group';
 import { eventually } from './support/eventually';
 import { createHarness, EXAMPLES, finalSnapshot, waitForSnapshot } from './support/harness';
 import { startWorkerProcess } from './support/worker-process';
+import { testOperationContext } from './support/operation-context';
 
 jest.setTimeout(180_000);
 
 let dataDir: string;
 let warm: LocalProvider;
 let cold: LocalProvider;
-const context: OperationContext = {
-  signal: new AbortController().signal,
-  heartbeat: () => undefined,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+const context = testOperationContext;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'warm-cwltool-'));
