@@ -29,7 +29,7 @@ import { createRunActivities } from '../activities/run-activities';
 import { WorkerMetrics } from '../src/metrics/worker-metrics';
 import { RUN_ID_TAG } from '../activities/run-tags';
 import type { ProviderRun, WesRunRequest } from '../workflows/run-types';
-import { testOperationContext } from './support/operation-context';
+import { testOperationContext } from './support/provider-operations';
 
 const omics = mockClient(OmicsClient);
 

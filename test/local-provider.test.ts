@@ -9,12 +9,11 @@ import { InvalidRunRequestError } from '../activities/errors';
 import { providerSettings } from '../activities/providers/config';
 import { LocalProvider } from '../activities/providers/local';
 import { DetachedProcess, liveGroupMembers } from '../activities/providers/local-process';
-import { runWorkDir } from '../activities/work-dir';
 import type { ProviderRun, ProviderStatus, WesRunRequest } from '../workflows/run-types';
 import { isTerminalWesState } from '../workflows/wes-state';
 import { engineGroup } from './support/engine-group';
 import { eventually } from './support/eventually';
-import { testOperationContext } from './support/operation-context';
+import { localRunMaker, testOperationContext } from './support/provider-operations';
 
 jest.setTimeout(90_000);
 
@@ -37,16 +36,7 @@ function localProvider(settings: { pollIntervalMs?: number } = {}): LocalProvide
   return new LocalProvider(providerSettings('local', { workflowRoots: [EXAMPLES], ...settings }));
 }
 
-let runCount = 0;
-function makeRun(request: Partial<WesRunRequest>): ProviderRun {
-  const runId = `run-${++runCount}`;
-  return {
-    runId,
-    provider: 'local',
-    workDir: runWorkDir(dataDir, runId),
-    request: { workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: '', ...request },
-  };
-}
+const makeRun = localRunMaker(() => dataDir);
 
 function waitForStatus(run: ProviderRun, done: (s: ProviderStatus) => boolean, timeoutMs = 60_000): Promise<ProviderStatus> {
   return eventually(() => provider.status(run), done, { timeoutMs, intervalMs: provider.pollIntervalMs, what: `the status of ${run.runId}` });

@@ -13,14 +13,14 @@ import { providerSettings } from '../activities/providers/config';
 import { WARM_RECORD } from '../activities/providers/cwltool-warm';
 import { LocalProvider } from '../activities/providers/local';
 import { liveGroupMembers } from '../activities/providers/local-process';
-import { readFileIfExists, runWorkDir } from '../activities/work-dir';
+import { readFileIfExists } from '../activities/work-dir';
 import type { ProviderRun, WesRunRequest } from '../workflows/run-types';
 import { isTerminalWesState } from '../workflows/wes-state';
 import { warmEnginePid } from './support/engine-group';
 import { eventually } from './support/eventually';
 import { createHarness, EXAMPLES, finalSnapshot, waitForSnapshot } from './support/harness';
 import { startWorkerProcess } from './support/worker-process';
-import { testOperationContext } from './support/operation-context';
+import { localRunMaker, testOperationContext } from './support/provider-operations';
 
 jest.setTimeout(180_000);
 
@@ -39,16 +39,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-let runCount = 0;
-function makeRun(request: Partial<WesRunRequest>): ProviderRun {
-  const runId = `run-${++runCount}`;
-  return {
-    runId,
-    provider: 'local',
-    workDir: runWorkDir(dataDir, runId),
-    request: { workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: '', ...request },
-  };
-}
+const makeRun = localRunMaker(() => dataDir);
 
 const example = (file: string, params: Record<string, unknown> = {}) => ({ workflow_url: path.join(EXAMPLES, file), workflow_params: params });
 
