@@ -2,9 +2,9 @@
  * The read-model writes that could not reach PostgreSQL, kept by the worker process and written
  * the moment the database answers again (docs/design.md, "Recovery"). The workflow still retries
  * each of them until its own attempt succeeds, so the spool is only a shortcut: a worker that dies
- * loses it and nothing else. Its point is the timing: the workflow's retries back off to a minute
- * to keep a long outage from filling the run's history with timers, while this process asks every
- * half second, once for all its runs, without any history.
+ * loses it and nothing else. Its point is the timing: the workflow's retries come up to 5 s apart
+ * (the server's, past the first local attempts; 10 s for runs from before that change), while this
+ * process asks every half second, once for all its runs.
  *
  * A run has at most one projection (and one set of task rows) on its way at a time, since its
  * projections are chained (workflows/run-publisher.ts, workflows/task-run/step-rows.ts), and a
