@@ -11,7 +11,7 @@
  * retry carries the same one: the spool keeps the last per run. Writing one twice, or late, changes
  * nothing (the version guard of RunStore).
  */
-import { unavailableDependency } from '../api/errors/unavailable';
+import { unavailableDependency } from '../outages';
 import type { RunProjection, RunStore, TaskRow } from './run-store';
 
 const RETRY_EVERY_MS = 500;

@@ -6,7 +6,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { InvalidRunRequestError } from '../../../activities/errors';
 import { InvalidPageTokenError } from '../../database/run-store';
 import { TaskDefinitionError } from '../../task-definitions/task-definition-error';
-import { unavailableDependency } from './unavailable';
+import { unavailableDependency } from '../../outages';
 
 export interface ErrorResponse {
   msg: string;
