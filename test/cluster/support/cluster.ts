@@ -1,0 +1,74 @@
+/**
+ * The cluster the suites run on, as scripts/cluster.sh brought it up: its addresses (from
+ * cluster.env in DURABLE_WES_CLUSTER_DIR), clients of its Temporal, read model and API, and its controls.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import request from 'supertest';
+import { openDatabase } from '../../../src/database/data-source';
+import { PostgresRunStore } from '../../../src/database/postgres-run-store';
+import { createDataConverter, payloadBlobDir } from '../../../src/payloads/data-converter';
+import type { Http } from '../../support/api-harness';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CONTROL_TIMEOUT_MS = 5 * 60_000;
+
+export interface Cluster {
+  /** The WES base URL behind the balancer, …/ga4gh/wes/v1. */
+  wesUrl: string;
+  /** supertest on the balancer's origin: paths start with /ga4gh/wes/v1. */
+  http: Http;
+  client: Client;
+  runStore: PostgresRunStore;
+  /** The data directory every API and worker of the cluster shares. */
+  dataDir: string;
+  env: Record<string, string>;
+  /** scripts/cluster.sh with these arguments, e.g. ('kill', 'history-1'). */
+  control(...args: string[]): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function clusterDir(): string {
+  const dir = process.env.DURABLE_WES_CLUSTER_DIR;
+  if (!dir) throw new Error('DURABLE_WES_CLUSTER_DIR is not set: run the cluster suites with `npm run cluster:test`');
+  return dir;
+}
+
+function readEnvFile(file: string): Record<string, string> {
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+export async function connectCluster(): Promise<Cluster> {
+  const env = readEnvFile(path.join(clusterDir(), 'cluster.env'));
+  const dataDir = env.WES_DATA_DIR;
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const database = await openDatabase(env.DATABASE_URL);
+  return {
+    wesUrl: env.WES_URL,
+    http: request(new URL(env.WES_URL).origin),
+    client: new Client({ connection, dataConverter: createDataConverter(payloadBlobDir(dataDir)) }),
+    runStore: new PostgresRunStore(database),
+    dataDir,
+    env,
+    async control(...args) {
+      const { stdout } = await promisify(execFile)('bash', [path.join(ROOT, 'scripts/cluster.sh'), ...args], {
+        cwd: ROOT,
+        env: process.env,
+        timeout: CONTROL_TIMEOUT_MS,
+      });
+      return stdout;
+    },
+    async close() {
+      await connection.close();
+      await database.destroy();
+    },
+  };
+}
