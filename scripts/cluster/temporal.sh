@@ -32,29 +32,12 @@ ui_bin="$cache_dir/temporal-ui-server"
 ui_unavailable="$cache_dir/temporal-ui-server.unavailable"
 
 cluster_dir="${WES_CLUSTER_DIR:-$repo/.data/cluster}"
-# The ports of the running cluster, written by `up` and removed by `down`: every later command
-# talks to the ports the cluster runs on, whatever its environment says.
+# The ports of the running cluster, as `up` recorded them.
 ports_file="$cluster_dir/ports.env"
-if [ -f "$ports_file" ]; then
-  while IFS='=' read -r variable value; do
-    if [ -n "${!variable:-}" ] && [ "${!variable}" != "$value" ]; then
-      echo "temporal.sh: the cluster in $cluster_dir runs with $variable=$value, not ${!variable}: 'down' it first" >&2
-      exit 1
-    fi
-    printf -v "$variable" '%s' "$value"
-  done < "$ports_file"
-fi
 pg_data="$cluster_dir/postgres"
 run_dir="$cluster_dir/run"
 log_dir="$cluster_dir/logs"
 config_dir="$cluster_dir/config"
-pg_port="${CLUSTER_PG_PORT:-17432}"
-frontend_port="${CLUSTER_TEMPORAL_PORT:-17233}"
-ui_port="${CLUSTER_UI_PORT:-18233}"
-# The services' other ports follow the frontend's (17240-17251 by default): moving it moves them all.
-port_block=$((frontend_port + 7))
-frontend_membership_port=$port_block
-frontend_http_port=$((port_block + 1))
 pg_user="postgres"
 # Fixed, like the embedded server's of src/database/embedded-postgres.ts: it listens on loopback only.
 pg_password="durable-wes"
@@ -63,15 +46,6 @@ namespace="default"
 retention="3d"
 wait_seconds=120
 
-# name, service, gRPC port, membership port.
-instances=(
-  "frontend frontend $frontend_port $frontend_membership_port"
-  "history-1 history $((port_block + 2)) $((port_block + 3))"
-  "history-2 history $((port_block + 4)) $((port_block + 5))"
-  "matching-1 matching $((port_block + 6)) $((port_block + 7))"
-  "matching-2 matching $((port_block + 8)) $((port_block + 9))"
-  "worker worker $((port_block + 10)) $((port_block + 11))"
-)
 names=(postgres frontend history-1 history-2 matching-1 matching-2 worker ui)
 
 say() { echo "temporal.sh: $*" >&2; }
@@ -132,6 +106,39 @@ running_pid() {
   kill -0 "$pid" 2>/dev/null || return 1
   tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$cluster_dir" || return 1
   echo "$pid"
+}
+
+# A running cluster keeps the ports `up` recorded: every command talks to those, whatever its own
+# environment says, and asking for others is an error rather than a second cluster.
+adopt_running_ports() {
+  [ -f "$ports_file" ] || return 0
+  local name variable value running=""
+  for name in "${names[@]}"; do running_pid "$name" >/dev/null && running=1; done
+  [ -n "$running" ] || return 0
+  while IFS='=' read -r variable value; do
+    [ -z "${!variable:-}" ] || [ "${!variable}" = "$value" ] \
+      || die "the cluster in $cluster_dir runs with $variable=$value, not ${!variable}: 'down' it first"
+    printf -v "$variable" '%s' "$value"
+  done < "$ports_file"
+}
+
+set_ports() {
+  pg_port="${CLUSTER_PG_PORT:-17432}"
+  frontend_port="${CLUSTER_TEMPORAL_PORT:-17233}"
+  ui_port="${CLUSTER_UI_PORT:-18233}"
+  # The services' other ports follow the frontend's (17240-17251 by default): moving it moves them all.
+  local block=$((frontend_port + 7))
+  frontend_membership_port=$block
+  frontend_http_port=$((block + 1))
+  # name, service, gRPC port, membership port.
+  instances=(
+    "frontend frontend $frontend_port $frontend_membership_port"
+    "history-1 history $((block + 2)) $((block + 3))"
+    "history-2 history $((block + 4)) $((block + 5))"
+    "matching-1 matching $((block + 6)) $((block + 7))"
+    "matching-2 matching $((block + 8)) $((block + 9))"
+    "worker worker $((block + 10)) $((block + 11))"
+  )
 }
 
 # Something else answering on a port we are about to listen on would be talked to instead of ours.
@@ -534,6 +541,8 @@ start_one() {
   say "$1 is back (pid $(running_pid "$1"))"
 }
 
+adopt_running_ports
+set_ports
 case "${1:-}" in
   build) build ;;
   up) up ;;
