@@ -422,7 +422,7 @@ write_env() {
     echo "TEMPORAL_ADDRESS=127.0.0.1:$frontend_port"
     echo "TEMPORAL_NAMESPACE=$namespace"
     echo "DATABASE_URL=$(pg_url wes)"
-    [ -x "$ui_bin" ] && echo "TEMPORAL_UI_URL=http://127.0.0.1:$ui_port"
+    if [ -x "$ui_bin" ]; then echo "TEMPORAL_UI_URL=http://127.0.0.1:$ui_port"; fi
   } > "$cluster_dir/temporal.env"
 }
 
@@ -463,10 +463,10 @@ up() {
 # wait for every client to disconnect).
 stop_signal() { [ "$1" = postgres ] && echo INT || echo TERM; }
 
+# All of Temporal's processes together, then PostgreSQL: they write to it until they are gone.
 stop_all() {
-  local name pid pids=() order=(ui worker frontend matching-1 matching-2 history-1 history-2)
-  # PostgreSQL last: the services write to it until they are gone.
-  for group in "${order[*]}" postgres; do
+  local group name pid pids alive
+  for group in "ui worker frontend matching-1 matching-2 history-1 history-2" postgres; do
     pids=()
     for name in $group; do
       if pid="$(running_pid "$name")"; then
@@ -476,7 +476,7 @@ stop_all() {
       rm -f "$(pid_file "$name")"
     done
     for _ in $(seq 1 60); do
-      local alive=0
+      alive=0
       for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
       [ "$alive" = 0 ] && break
       sleep 0.5
