@@ -23,7 +23,8 @@ repo="$(cd "$here/../.." && pwd)"
 files="$here/temporal"
 
 server_version="v1.30.4"
-# The UI release that followed server v1.30.4 (API v1.62); later ones need a newer Go than 1.26.8.
+# The UI release of server v1.30's time (two weeks after v1.30.4, on the same API line, v1.62).
+# From v2.53 the UI follows API v1.63 (later servers); from v2.56 it also needs Go 1.26.10.
 ui_version="v2.49.1"
 cache_dir="${DURABLE_WES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/durable-wes}/temporal-server-$server_version"
 server_bin="$cache_dir/temporal-server"
