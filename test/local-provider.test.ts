@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { InvalidRunRequestError } from '../activities/errors';
 import { providerSettings } from '../activities/providers/config';
+import { EngineUnansweredError, engineVersion } from '../activities/providers/engine-version';
 import { LocalProvider } from '../activities/providers/local';
 import { DetachedProcess, liveGroupMembers } from '../activities/providers/local-process';
 import type { ProviderRun, ProviderStatus, WesRunRequest } from '../workflows/run-types';
@@ -240,6 +241,32 @@ describe("tasks: the engine's own jobs, while the run goes and once it ended", (
     expect(tasks[1].cmd).toEqual(['wc -w < results/greeting.txt > results/words.txt']);
     // The job log is not among the outputs.
     expect(Object.keys((await provider.results(run)).outputs).sort()).toEqual(['results/greeting.txt', 'results/words.txt']);
+  });
+});
+
+describe('asks an engine for its version until it answers', () => {
+  const hello = path.join(EXAMPLES, 'hello-world', 'hello.cwl');
+
+  test('an engine missing at first is found once installed', async () => {
+    const bin = await mkdtemp(path.join(os.tmpdir(), 'engine-bin-'));
+    const cwltool = path.join(bin, 'cwltool');
+    const probed = new LocalProvider(providerSettings('local', { workflowRoots: [EXAMPLES], cwltool, warmStart: false }));
+    const run = makeRun({ workflow_url: hello, workflow_params: { message: 'hi' } });
+    await expect(probed.prepare(run, context)).rejects.toThrow(/cwltool is not installed on this worker/);
+    await writeFile(cwltool, '#!/bin/sh\necho cwltool 9.9\n', { mode: 0o755 });
+    await expect(probed.prepare(run, context)).resolves.toBeUndefined();
+    expect((await probed.capabilities()).engineVersions.cwltool).toEqual(['9.9']);
+
+    await rm(bin, { recursive: true, force: true });
+  });
+
+  test('an engine that does not answer in time is not called missing', async () => {
+    const bin = await mkdtemp(path.join(os.tmpdir(), 'engine-bin-'));
+    const slow = path.join(bin, 'cwltool');
+    await writeFile(slow, '#!/bin/sh\nsleep 5\n', { mode: 0o755 });
+    await expect(engineVersion(slow, 200)).rejects.toThrow(EngineUnansweredError);
+    await expect(engineVersion(path.join(bin, 'absent'), 200)).resolves.toBeUndefined();
+    await rm(bin, { recursive: true, force: true });
   });
 });
 

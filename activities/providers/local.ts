@@ -66,15 +66,29 @@ export class LocalProvider implements Provider {
     this.warm = settings.warmStart ? warmCwltool(settings.cwltool) : undefined;
   }
 
-  /** Asked once: an engine's version does not change while we run. */
-  private installed?: Promise<Map<LocalEngine, string>>;
+  /**
+   * Each engine's version, once found: it does not change while we run. An engine not found, or
+   * one that did not answer, is asked again next time: a loaded host can time out a probe.
+   */
+  private readonly versions = new Map<LocalEngine, Promise<string | undefined>>();
 
-  /** The engines that are installed here, with their versions. */
-  private installedEngines(): Promise<Map<LocalEngine, string>> {
-    this.installed ??= Promise.all(
-      LOCAL_ENGINES.map(async (engine) => [engine, await engineVersion(this.settings[engine.name])] as const),
-    ).then((found) => new Map(found.filter((pair): pair is [LocalEngine, string] => pair[1] !== undefined)));
-    return this.installed;
+  private versionOf(engine: LocalEngine): Promise<string | undefined> {
+    let probe = this.versions.get(engine);
+    if (!probe) {
+      probe = engineVersion(this.settings[engine.name]);
+      this.versions.set(engine, probe);
+      probe.then(
+        (version) => version === undefined && this.versions.delete(engine),
+        () => this.versions.delete(engine),
+      );
+    }
+    return probe;
+  }
+
+  /** The engines that are installed here, with their versions; one that does not answer now counts as absent. */
+  private async installedEngines(): Promise<Map<LocalEngine, string>> {
+    const found = await Promise.all(LOCAL_ENGINES.map(async (engine) => [engine, await this.versionOf(engine).catch(() => undefined)] as const));
+    return new Map(found.filter((pair): pair is [LocalEngine, string] => pair[1] !== undefined));
   }
 
   async capabilities(): Promise<ProviderCapabilities> {
@@ -120,7 +134,8 @@ export class LocalProvider implements Provider {
 
   async prepare(run: ProviderRun, _context: OperationContext): Promise<void> {
     const { engine } = this.engineFor(run.request);
-    if (!(await this.installedEngines()).has(engine)) {
+    // An engine that does not answer throws EngineUnansweredError: retried, unlike one that is missing.
+    if ((await this.versionOf(engine)) === undefined) {
       throw new InvalidRunRequestError(`local: ${engine.name} is not installed on this worker`);
     }
     // Loading cwltool takes a moment: begun now, it is likely ready by the submission.
