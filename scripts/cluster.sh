@@ -10,32 +10,34 @@
 #   scripts/cluster.sh kill NAME       SIGKILL one process (api-1, worker-3, history-1, ...)
 #   scripts/cluster.sh start NAME      start that process again
 #
-# Environment: DURABLE_WES_CLUSTER_DIR (./.data/cluster), CLUSTER_API_PORT (18080; replicas on the next two).
+# Environment: DURABLE_WES_CLUSTER_DIR (./.data/cluster), CLUSTER_API_PORT (18080; replicas on the
+# next two), and those of scripts/cluster/temporal.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
 # Not a WES_ variable: the product's processes refuse names of theirs they do not know.
 cluster_dir="${DURABLE_WES_CLUSTER_DIR:-$repo/.data/cluster}"
-DAEMON_DIR="$cluster_dir/wes"
+wait_seconds=120
+die() { echo "cluster: $*" >&2; exit 1; }
 source scripts/cluster/daemons.sh
 
 api_port="${CLUSTER_API_PORT:-18080}"
 api_replicas=(api-1 api-2)
 workers=(worker-1 worker-2 worker-3)
 bundle="$cluster_dir/workflow-bundle.js"
-temporal() { WES_CLUSTER_DIR="$cluster_dir" bash scripts/cluster/temporal.sh "$@"; }
+temporal() { DURABLE_WES_CLUSTER_DIR="$cluster_dir" bash scripts/cluster/temporal.sh "$@"; }
 
-# Where this start's lines begin in the log, for ready().
-log_mark() { mkdir -p "$DAEMON_DIR"; stat -c %s "$DAEMON_DIR/$1.log" 2>/dev/null >"$DAEMON_DIR/$1.mark" || echo 0 >"$DAEMON_DIR/$1.mark"; }
 replica_port() { echo $((api_port + ${1#api-})); }
 worker_host() { [ "$1" = worker-1 ] && echo cluster-a || echo cluster-b; }
 worker_metrics_port() { echo $((19463 + ${1#worker-})); }
+# Where this start's lines begin in the log, for ready().
+log_mark() { stat -c %s "$(log_file "$1")" 2>/dev/null >"$run_dir/$1.mark" || echo 0 >"$run_dir/$1.mark"; }
 
 # What every durable-wes process of the cluster shares: Temporal, the read model, the data dir.
 shared_env() {
   # shellcheck disable=SC1091
   source "$cluster_dir/temporal.env"
-  export TEMPORAL_ADDRESS DATABASE_URL TEMPORAL_UI_URL
+  export TEMPORAL_ADDRESS TEMPORAL_NAMESPACE DATABASE_URL TEMPORAL_UI_URL
   export WES_DATA_DIR="$cluster_dir/wes-data" WORKFLOW_BUNDLE_PATH="$bundle"
   # Loopback only: no credentials, no rate limit (one balancer address is every client's).
   export WES_AUTH=off WES_RATE_LIMIT=off
@@ -44,34 +46,34 @@ shared_env() {
   export WES_PROVIDERS
 }
 
-launch() {
+launch_one() {
   local name="$1"
+  mkdir -p "$run_dir" "$log_dir"
   case "$name" in
     api-*)
       WES_LOG_LEVEL="${WES_LOG_LEVEL:-warn}" WES_API_HOST=127.0.0.1 WES_API_PORT="$(replica_port "$name")" WES_URL="http://127.0.0.1:$api_port/ga4gh/wes/v1" \
-        launch_daemon "$name" node dist/src/api.js ;;
+        launch "$name" node dist/src/api.js ;;
     worker-*)
       log_mark "$name"
       MALLOC_ARENA_MAX=2 WES_LOG_LEVEL="${WES_LOG_LEVEL:-info}" WES_HOST_ID="$(worker_host "$name")" WES_WORKER_METRICS_PORT="$(worker_metrics_port "$name")" \
-        launch_daemon "$name" node dist/src/worker.js ;;
+        launch "$name" node dist/src/worker.js ;;
     balancer)
-      launch_daemon balancer node scripts/cluster/balancer.js "$api_port" $(for r in "${api_replicas[@]}"; do replica_port "$r"; done) ;;
-    *) return 1 ;;
+      launch balancer node scripts/cluster/balancer.js "$api_port" $(for r in "${api_replicas[@]}"; do replica_port "$r"; done) ;;
   esac
 }
 
 ready() {
   case "$1" in
-    api-*) curl -fsS -o /dev/null "http://127.0.0.1:$(replica_port "$1")/readyz" ;;
-    balancer) curl -fsS -o /dev/null "http://127.0.0.1:$api_port/readyz" ;;
+    api-*) curl -fs -o /dev/null "http://127.0.0.1:$(replica_port "$1")/readyz" ;;
+    balancer) curl -fs -o /dev/null "http://127.0.0.1:$api_port/readyz" ;;
     # A worker serves nothing to ask; it says when it polls, in its log since this start.
-    worker-*) tail -c "+$(($(cat "$DAEMON_DIR/$1.mark") + 1))" "$DAEMON_DIR/$1.log" | grep -q 'polling task queue' ;;
+    worker-*) tail -c "+$(($(cat "$run_dir/$1.mark") + 1))" "$(log_file "$1")" | grep -q 'polling task queue' ;;
   esac
 }
 
 start_one() {
-  launch "$1"
-  wait_until "$1 to be ready" 120 "$DAEMON_DIR/$1.log" ready "$1"
+  running_pid "$1" >/dev/null || launch_one "$1"
+  wait_for "becoming ready" "$1" ready
 }
 
 up() {
@@ -79,14 +81,13 @@ up() {
   source scripts/engines.sh
   ./temporal-dev.sh install
   npm run --silent build
-  temporal build
   temporal up
   shared_env
   [ -f "$bundle" ] || node dist/src/write-workflow-bundle.js "$bundle"
   node dist/src/database/migrate.js >/dev/null
-  for name in "${workers[@]}" "${api_replicas[@]}"; do launch "$name"; done
-  for name in "${workers[@]}" "${api_replicas[@]}"; do wait_until "$name to be ready" 120 "$DAEMON_DIR/$name.log" ready "$name"; done
-  start_one balancer
+  local name
+  for name in "${workers[@]}" "${api_replicas[@]}"; do running_pid "$name" >/dev/null || launch_one "$name"; done
+  for name in "${workers[@]}" "${api_replicas[@]}" balancer; do start_one "$name"; done
   {
     echo "WES_URL=http://127.0.0.1:$api_port/ga4gh/wes/v1"
     echo "TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS"
@@ -94,23 +95,19 @@ up() {
     echo "WES_DATA_DIR=$WES_DATA_DIR"
     echo "CLUSTER_API_REPLICAS=$(for r in "${api_replicas[@]}"; do printf 'http://127.0.0.1:%s ' "$(replica_port "$r")"; done | sed 's/ $//')"
   } >"$cluster_dir/cluster.env"
-  echo "cluster: WES API http://127.0.0.1:$api_port/ga4gh/wes/v1 (replicas on $(replica_port api-1), $(replica_port api-2))"
-  echo "cluster: Temporal $TEMPORAL_ADDRESS${TEMPORAL_UI_URL:+, Web UI $TEMPORAL_UI_URL}; addresses in $cluster_dir/cluster.env"
+  echo "WES API:           http://127.0.0.1:$api_port/ga4gh/wes/v1 (replicas on $(replica_port api-1), $(replica_port api-2); workers ${workers[*]})"
+  echo "Addresses:         $cluster_dir/cluster.env"
 }
 
 down() {
-  stop_daemon balancer
-  for name in "${api_replicas[@]}"; do stop_daemon "$name"; done
-  # Past the worker's shutdownForceTime (src/create-worker.ts), so a graceful stop is not cut short.
-  for name in "${workers[@]}"; do stop_daemon "$name" 25 & done
-  wait
+  stop_daemons balancer "${api_replicas[@]}" "${workers[@]}"
   temporal down "$@"
 }
 
 status() {
   local name pid
   for name in balancer "${api_replicas[@]}" "${workers[@]}"; do
-    if pid="$(daemon_pid "$name")"; then echo "$name $pid alive"; else echo "$name - down"; fi
+    if pid="$(running_pid "$name")"; then echo "$name $pid alive"; else echo "$name - dead"; fi
   done
   temporal status
 }
@@ -123,5 +120,5 @@ case "${1:-}" in
   status) status ;;
   kill) if ours "${2:?name}"; then kill_daemon "$2"; else temporal kill "$2"; fi ;;
   start) if ours "${2:?name}"; then shared_env; source scripts/engines.sh; start_one "$2"; else temporal start "$2"; fi ;;
-  *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
 esac

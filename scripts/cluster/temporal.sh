@@ -14,7 +14,7 @@
 #   scripts/cluster/temporal.sh start <name>   start one process again, with its same config
 #
 # Names: postgres, frontend, history-1, history-2, matching-1, matching-2, worker, ui.
-# Environment: WES_CLUSTER_DIR (<repo>/.data/cluster), CLUSTER_PG_PORT (17432),
+# Environment: DURABLE_WES_CLUSTER_DIR (<repo>/.data/cluster), CLUSTER_PG_PORT (17432),
 # CLUSTER_TEMPORAL_PORT (17233), CLUSTER_UI_PORT (18233), DURABLE_WES_CACHE.
 set -euo pipefail
 
@@ -32,12 +32,10 @@ sql_bin="$cache_dir/temporal-sql-tool"
 ui_bin="$cache_dir/temporal-ui-server"
 ui_unavailable="$cache_dir/temporal-ui-server.unavailable"
 
-cluster_dir="${WES_CLUSTER_DIR:-$repo/.data/cluster}"
+cluster_dir="${DURABLE_WES_CLUSTER_DIR:-$repo/.data/cluster}"
 # The ports of the running cluster, as `up` recorded them.
 ports_file="$cluster_dir/ports.env"
 pg_data="$cluster_dir/postgres"
-run_dir="$cluster_dir/run"
-log_dir="$cluster_dir/logs"
 config_dir="$cluster_dir/config"
 pg_user="postgres"
 # Fixed, like the embedded server's of src/database/embedded-postgres.ts: it listens on loopback only.
@@ -51,6 +49,8 @@ names=(postgres frontend history-1 history-2 matching-1 matching-2 worker ui)
 
 say() { echo "temporal.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
+# shellcheck source=daemons.sh
+source "$here/daemons.sh"
 
 pg_url() { echo "postgres://$pg_user:$pg_password@127.0.0.1:$pg_port/$1"; }
 
@@ -95,20 +95,6 @@ build() {
 
 # --- processes ---------------------------------------------------------------------------------
 
-pid_file() { echo "$run_dir/$1.pid"; }
-log_file() { echo "$log_dir/$1.log"; }
-
-# Alive, and still ours: a recycled pid would not name this cluster's directory on its command line.
-running_pid() {
-  local file pid
-  file="$(pid_file "$1")"
-  [ -f "$file" ] || return 1
-  pid="$(cat "$file")"
-  kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$cluster_dir" || return 1
-  echo "$pid"
-}
-
 # A running cluster keeps the ports `up` recorded: every command talks to those, whatever its own
 # environment says, and asking for others is an error rather than a second cluster.
 adopt_running_ports() {
@@ -147,24 +133,6 @@ ensure_port_free() {
   if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
     die "port $1 (for $2) is taken by a process this script did not start; set ${3:-another port}"
   fi
-}
-
-# setsid: the process outlives this script and is stopped only by `down` or `kill`.
-launch() {
-  local name="$1"
-  shift
-  setsid "$@" >>"$(log_file "$name")" 2>&1 </dev/null &
-  echo $! > "$(pid_file "$name")"
-}
-
-wait_for() {
-  local what="$1" name="$2" check="$3"
-  for _ in $(seq 1 $((wait_seconds * 2))); do
-    "$check" && return 0
-    running_pid "$name" >/dev/null || die "$name exited while $what; see $(log_file "$name")"
-    sleep 0.5
-  done
-  die "$name: $what did not happen within $wait_seconds s; see $(log_file "$name")"
 }
 
 # --- PostgreSQL --------------------------------------------------------------------------------
@@ -466,25 +434,8 @@ stop_signal() { [ "$1" = postgres ] && echo INT || echo TERM; }
 
 # All of Temporal's processes together, then PostgreSQL: they write to it until they are gone.
 stop_all() {
-  local group name pid pids alive
-  for group in "ui worker frontend matching-1 matching-2 history-1 history-2" postgres; do
-    pids=()
-    for name in $group; do
-      if pid="$(running_pid "$name")"; then
-        kill -"$(stop_signal "$name")" "$pid"
-        pids+=("$pid")
-      fi
-      rm -f "$(pid_file "$name")"
-    done
-    for _ in $(seq 1 60); do
-      alive=0
-      for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-      [ "$alive" = 0 ] && break
-      sleep 0.5
-    done
-    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null && say "pid $pid did not stop within 30 s: killed"; done
-  done
-  return 0
+  stop_daemons ui worker frontend matching-1 matching-2 history-1 history-2
+  stop_daemons postgres
 }
 
 down() {
@@ -519,10 +470,7 @@ known_name() {
 
 kill_one() {
   known_name "$1"
-  local pid
-  pid="$(running_pid "$1")" || die "$1 is not running"
-  kill -9 "$pid"
-  say "killed $1 (pid $pid)"
+  kill_daemon "$1"
 }
 
 start_one() {
