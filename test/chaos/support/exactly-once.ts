@@ -57,7 +57,7 @@ const summary = (t: TransitionLine) => `${t.seq} ${t.type}:${t.from}->${t.to}`;
  * The read model holds exactly the workflow's own transitions, numbered 1..n without a gap or a
  * repeat, with one terminal transition. Returns the workflow's final state.
  */
-async function expectSameTransitions(client: Client, runId: string, recorded: TransitionLine[]): Promise<string> {
+export async function expectSameTransitions(client: Client, runId: string, recorded: TransitionLine[]): Promise<string> {
   const snapshot = await finalSnapshot(client.workflow.getHandle(runId));
   expect(recorded.map(summary)).toEqual(snapshot.transitions.map(summary));
   expect(recorded.map((t) => t.seq)).toEqual(recorded.map((_, i) => i + 1));

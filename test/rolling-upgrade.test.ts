@@ -1,0 +1,58 @@
+/**
+ * A rolling upgrade with Worker Deployment Versioning on the dev server: production worker
+ * processes (src/worker.ts) of version N with runs in flight, then of N+1, N drained and stopped
+ * (the scenario: test/support/rolling-upgrade.ts). Both versions run today's code: what is proved
+ * is where each run's workflow tasks and activities went, which the histories record.
+ */
+import type { AddressInfo } from 'node:net';
+import { createApiHarness, type ApiHarness } from './support/api-harness';
+import { runRollingUpgrade, type VersionWorkers } from './support/rolling-upgrade';
+import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
+import { CHAOS_PROVIDERS, CHAOS_PROVIDERS_ENV } from './chaos/support/providers';
+import type { WorkerDeploymentVersion } from '../src/config';
+
+const HOST_ID = 'upgrade-host';
+
+let api: ApiHarness;
+let apiUrl: string;
+const processes: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  api = await createApiHarness({ providers: CHAOS_PROVIDERS }, { startWorker: false });
+  await api.app.listen(0, '127.0.0.1');
+  apiUrl = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}/ga4gh/wes/v1`;
+});
+
+afterAll(async () => {
+  for (const worker of processes) if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+  await api.stop();
+});
+
+/** One worker process of `version`; both versions on the same host, as a rolling upgrade in place. */
+async function startWorkers(version: WorkerDeploymentVersion): Promise<VersionWorkers> {
+  const worker = await startWorkerProcess({
+    ...CHAOS_PROVIDERS_ENV,
+    WES_TASK_QUEUE: api.harness.taskQueue,
+    WES_DATA_DIR: api.harness.dataDir,
+    WES_HOST_ID: HOST_ID,
+    WES_WORKER_METRICS_PORT: 'off',
+    WES_DEPLOYMENT_NAME: version.deploymentName,
+    WES_BUILD_ID: version.buildId,
+    WORKFLOW_BUNDLE_PATH: process.env.WORKFLOW_BUNDLE_PATH!,
+  });
+  processes.push(worker);
+  return {
+    identities: [`${worker.child.pid}@${HOST_ID}`],
+    async stop() {
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toBe(0);
+    },
+  };
+}
+
+test('runs in flight on version N complete on N while new runs start on N+1; N drains and stops', async () => {
+  const report = await runRollingUpgrade({ apiUrl, client: api.harness.client, dataDir: api.harness.dataDir, startWorkers, runsOfEachKind: 4, longRunMs: 25_000, timeoutMs: 90_000 });
+  // The long runs were still at their provider when the version changed: followed across it.
+  expect(report.longRunsRunningAtSwitch).toBeGreaterThan(0);
+  expect([...report.runsOn.values()].map((runIds) => runIds.length)).toEqual([12, 4]);
+}, 240_000);
