@@ -15,7 +15,7 @@
  * each workflow task completed by a worker of the version it started on, each activity run by one.
  */
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import { decodeVersioningBehavior } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { ApiClient, type RunStatus } from '../../src/cli/api-client';
 import type { WorkerDeploymentVersion } from '../../src/config';
@@ -24,8 +24,6 @@ import { isTerminalWesState } from '../../workflows/wes-state';
 import { expectSameTransitions, submissions } from '../chaos/support/exactly-once';
 import { reportRecovery } from '../chaos/support/recovery-report';
 import { eventually } from './eventually';
-
-const PINNED = temporal.api.enums.v1.VersioningBehavior.VERSIONING_BEHAVIOR_PINNED;
 
 /** The workers of one version, started by the caller's means (processes, a cluster's hosts). */
 export interface VersionWorkers {
@@ -158,8 +156,8 @@ async function expectRanOnceOn(client: Client, api: ApiClient, runId: string, da
   expect({ runId, executions: executions.length }).toEqual({ runId, executions: 1 });
   const events = (await client.workflow.getHandle(runId).fetchHistory()).events ?? [];
   const tasks = events.flatMap((event) => (event.workflowTaskCompletedEventAttributes ? [event.workflowTaskCompletedEventAttributes] : []));
-  const ranOn = new Set(tasks.map((task) => `${task.deploymentVersion?.deploymentName}:${task.deploymentVersion?.buildId} ${task.versioningBehavior === PINNED ? 'pinned' : task.versioningBehavior}`));
-  expect({ runId, tasks: tasks.length > 0, ranOn: [...ranOn] }).toEqual({ runId, tasks: true, ranOn: [`${version} pinned`] });
+  const ranOn = new Set(tasks.map((task) => `${task.deploymentVersion?.deploymentName}:${task.deploymentVersion?.buildId} ${decodeVersioningBehavior(task.versioningBehavior)}`));
+  expect({ runId, tasks: tasks.length > 0, ranOn: [...ranOn] }).toEqual({ runId, tasks: true, ranOn: [`${version} PINNED`] });
   const activityWorkers = new Set(events.flatMap((event) => (event.activityTaskStartedEventAttributes ? [event.activityTaskStartedEventAttributes.identity] : [])));
   expect({ runId, foreign: [...activityWorkers].filter((identity) => !identities.includes(identity ?? '')) }).toEqual({ runId, foreign: [] });
 }
