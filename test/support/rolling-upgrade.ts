@@ -6,13 +6,16 @@
  *
  *   1. workers of version N poll, N is current;
  *   2. runs in flight on N: some awaiting input at their approval gate, some paused by their
- *      provider, some long ones followed at their provider;
+ *      provider, some long ones followed at their provider, some so busy that they continue as
+ *      new every few seconds;
  *   3. workers of N+1 start, N+1 is made current; runs submitted now start on N+1;
  *   4. the waiting runs are resumed (on N: they are pinned to it), every run ends;
  *   5. N is reported drained, and its workers are stopped.
  *
- * Then every run completed exactly once, and its history proves that it ran on one version only:
- * each workflow task completed by a worker of the version it started on, each activity run by one.
+ * Then every run completed exactly once, and its histories prove that no execution ran on two
+ * versions: each workflow task completed by a worker of one version, pinned, each activity run by
+ * a worker of that version. A run that continued as new may move on to N+1 at that boundary
+ * (workflows/versioning.ts; a 1.30 server does, 1.29 keeps the continued run on N), never back.
  */
 import type { Client } from '@temporalio/client';
 import { decodeVersioningBehavior } from '@temporalio/common';
@@ -45,7 +48,7 @@ export interface RollingUpgradeOptions {
   startWorkers(version: WorkerDeploymentVersion): Promise<VersionWorkers>;
   /** Defaults to a fresh name; build ids `n` and `n-plus-1`. */
   deploymentName?: string;
-  /** Runs of each kind; 4 each by default. */
+  /** Runs of each kind (gated, paused, long, continuing, started after the switch); 4 each by default. */
   runsOfEachKind?: number;
   /** How long the long runs go; long enough to outlast the start of the new workers. */
   longRunMs?: number;
@@ -56,22 +59,37 @@ export interface RollingUpgradeOptions {
 export interface RollingUpgradeReport {
   from: WorkerDeploymentVersion;
   to: WorkerDeploymentVersion;
-  /** Run ids by the version they must have run on. */
+  /** Run ids by the version they started on. */
   runsOn: Map<string, string[]>;
   longRunsRunningAtSwitch: number;
+  /** Executions of the continuing runs, and how many of them ran on N+1. */
+  continuingExecutions: number;
+  continuedOntoNewVersion: number;
   switchMs: number;
   switchToOldRunsEndedMs: number;
   oldRunsEndedToDrainedMs: number;
   switchToDrainedMs: number;
 }
 
-type Kind = 'gated' | 'paused' | 'long' | 'after';
+type Kind = 'gated' | 'paused' | 'long' | 'continuing' | 'after';
+
+/** Preempted and back every 30 simulated seconds, at 1,000 simulated ms per real one: news every 30 ms. */
+const BUSY = { preempt_every_ms: 30_000, time_scale: 1_000 };
+
+const paramsOf = (kind: Kind, longRunMs: number) =>
+  ({
+    gated: {},
+    paused: { pause_at_ms: 100, duration_ms: 1_000 },
+    long: { duration_ms: longRunMs },
+    continuing: { ...BUSY, duration_ms: longRunMs * BUSY.time_scale },
+    after: { duration_ms: 1_000 },
+  })[kind];
 
 const bodyOf = (kind: Kind, tag: string, longRunMs: number) => ({
   workflow_type: 'SIMULATED',
   workflow_type_version: '1',
   workflow_url: 'simulated:',
-  workflow_params: { gated: {}, paused: { pause_at_ms: 100, duration_ms: 1_000 }, long: { duration_ms: longRunMs }, after: { duration_ms: 1_000 } }[kind],
+  workflow_params: paramsOf(kind, longRunMs),
   tags: { upgrade: tag, kind, wes_provider: 'simulated', ...(kind === 'gated' ? { wes_require_approval: 'true' } : {}) },
 });
 
@@ -93,9 +111,9 @@ export async function runRollingUpgrade(options: RollingUpgradeOptions): Promise
 
   const oldWorkers = await options.startWorkers(from);
   await setCurrentVersion(client, from);
-  const [gated, paused, long] = [await submit('gated'), await submit('paused'), await submit('long')];
+  const [gated, paused, long, continuing] = [await submit('gated'), await submit('paused'), await submit('long'), await submit('continuing')];
   await until([...gated, ...paused], (state) => state === 'PAUSED', 'awaiting input');
-  await until(long, (state) => state === 'RUNNING', 'running at their provider');
+  await until([...long, ...continuing], (state) => state === 'RUNNING', 'running at their provider');
 
   const newWorkers = await options.startWorkers(to);
   const switchedAt = Date.now();
@@ -105,8 +123,8 @@ export async function runRollingUpgrade(options: RollingUpgradeOptions): Promise
   const after = await submit('after');
   for (const runId of [...gated, ...paused]) await api.json('POST', `/runs/${runId}/resume`, {});
 
-  const old = [...gated, ...paused, ...long];
-  await until(old, isTerminalWesState, 'of version N ended');
+  const old = [...gated, ...paused, ...long, ...continuing];
+  await until(old, isTerminalWesState, 'started on version N ended');
   const oldRunsEndedAt = Date.now();
   await waitUntilDrained(client, from, timeoutMs);
   const drainedAt = Date.now();
@@ -114,33 +132,43 @@ export async function runRollingUpgrade(options: RollingUpgradeOptions): Promise
   await until(after, isTerminalWesState, 'of version N+1 ended');
   await newWorkers.stop();
 
-  const runsOn = new Map([
-    [versionName(from), old],
-    [versionName(to), after],
+  const order = [versionName(from), versionName(to)];
+  const workersOf = new Map([
+    [order[0], oldWorkers.identities],
+    [order[1], newWorkers.identities],
   ]);
-  const identities = new Map([
-    [versionName(from), oldWorkers.identities],
-    [versionName(to), newWorkers.identities],
-  ]);
-  for (const [version, runIds] of runsOn) for (const runId of runIds) await expectRanOnceOn(client, api, runId, options.dataDir, version, identities.get(version)!);
+  const chains = new Map<string, string[]>();
+  for (const runId of old) chains.set(runId, await expectRanOnce(client, api, runId, options.dataDir, workersOf));
+  for (const runId of after) chains.set(runId, await expectRanOnce(client, api, runId, options.dataDir, workersOf));
+  for (const [runId, chain] of chains) {
+    const startedOn = after.includes(runId) ? order[1] : order[0];
+    // Only a continuing run has executions after its first, and it never moves back to N.
+    const forwards = [...chain].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    expect({ runId, chain }).toEqual({ runId, chain: continuing.includes(runId) ? forwards : [startedOn] });
+    expect({ runId, startedOn: chain[0] }).toEqual({ runId, startedOn });
+  }
 
+  const continuedChains = continuing.map((runId) => chains.get(runId)!);
   const figures = {
     longRunsRunningAtSwitch,
+    continuingExecutions: continuedChains.flat().length,
+    continuedOntoNewVersion: continuedChains.flat().filter((version) => version === order[1]).length,
     switchMs,
     switchToOldRunsEndedMs: oldRunsEndedAt - switchedAt,
     oldRunsEndedToDrainedMs: drainedAt - oldRunsEndedAt,
     switchToDrainedMs: drainedAt - switchedAt,
   };
   reportRecovery('rolling-upgrade', { runsOfVersionN: old.length, runsOfVersionN1: after.length, ...figures });
-  return { from, to, runsOn, ...figures };
+  return { from, to, runsOn: new Map([[order[0], old], [order[1], after]]), ...figures };
 }
 
 /**
- * COMPLETE in the read model with the workflow's own transitions, submitted once, one execution in
- * Temporal; every workflow task completed by a worker of `version`, pinned, and every activity run
- * by one of `identities`.
+ * COMPLETE in the read model with the workflow's own transitions, submitted once; in Temporal,
+ * each execution's workflow tasks completed by workers of one version, pinned, and its activities
+ * run by workers of that version (`workersOf`: identities by version). Returns the version of
+ * each execution, oldest first.
  */
-async function expectRanOnceOn(client: Client, api: ApiClient, runId: string, dataDir: string, version: string, identities: string[]): Promise<void> {
+async function expectRanOnce(client: Client, api: ApiClient, runId: string, dataDir: string, workersOf: Map<string, string[]>): Promise<string[]> {
   expect({ runId, state: (await api.json<RunStatus>('GET', `/runs/${runId}/status`)).state }).toEqual({ runId, state: 'COMPLETE' });
   const { transitions } = await api.json<{ transitions: { seq: number; type: string; from: string; to: string }[] }>('GET', `/runs/${runId}/transitions`);
   const count = (type: string) => transitions.filter((t) => t.type === type).length;
@@ -151,13 +179,18 @@ async function expectRanOnceOn(client: Client, api: ApiClient, runId: string, da
     finish: 1,
     submissions: 1,
   });
-  const executions = [];
-  for await (const execution of client.workflow.list({ query: `WorkflowId = '${runId}'` })) executions.push(execution.runId);
-  expect({ runId, executions: executions.length }).toEqual({ runId, executions: 1 });
-  const events = (await client.workflow.getHandle(runId).fetchHistory()).events ?? [];
-  const tasks = events.flatMap((event) => (event.workflowTaskCompletedEventAttributes ? [event.workflowTaskCompletedEventAttributes] : []));
-  const ranOn = new Set(tasks.map((task) => `${task.deploymentVersion?.deploymentName}:${task.deploymentVersion?.buildId} ${decodeVersioningBehavior(task.versioningBehavior)}`));
-  expect({ runId, tasks: tasks.length > 0, ranOn: [...ranOn] }).toEqual({ runId, tasks: true, ranOn: [`${version} PINNED`] });
-  const activityWorkers = new Set(events.flatMap((event) => (event.activityTaskStartedEventAttributes ? [event.activityTaskStartedEventAttributes.identity] : [])));
-  expect({ runId, foreign: [...activityWorkers].filter((identity) => !identities.includes(identity ?? '')) }).toEqual({ runId, foreign: [] });
+  const executions: string[] = [];
+  for await (const execution of client.workflow.list({ query: `WorkflowId = '${runId}'` })) executions.unshift(execution.runId);
+  const chain: string[] = [];
+  for (const execution of executions) {
+    const events = (await client.workflow.getHandle(runId, execution).fetchHistory()).events ?? [];
+    const tasks = events.flatMap((event) => (event.workflowTaskCompletedEventAttributes ? [event.workflowTaskCompletedEventAttributes] : []));
+    const ranOn = [...new Set(tasks.map((task) => `${task.deploymentVersion?.deploymentName}:${task.deploymentVersion?.buildId} ${decodeVersioningBehavior(task.versioningBehavior)}`))];
+    expect({ runId, execution, ranOn }).toEqual({ runId, execution, ranOn: [expect.stringMatching(/ PINNED$/)] });
+    const version = ranOn[0].replace(/ PINNED$/, '');
+    const activityWorkers = new Set(events.flatMap((event) => (event.activityTaskStartedEventAttributes ? [event.activityTaskStartedEventAttributes.identity ?? ''] : [])));
+    expect({ runId, execution, foreign: [...activityWorkers].filter((identity) => !workersOf.get(version)?.includes(identity)) }).toEqual({ runId, execution, foreign: [] });
+    chain.push(version);
+  }
+  return chain;
 }
