@@ -22,7 +22,7 @@ import { decodeVersioningBehavior } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { ApiClient, type RunStatus } from '../../src/cli/api-client';
 import type { WorkerDeploymentVersion } from '../../src/config';
-import { setCurrentVersion, versionName, waitUntilDrained } from '../../src/deployments/deployment-versions';
+import { describeDrainage, setCurrentVersion, versionName, waitUntilDrained } from '../../src/deployments/deployment-versions';
 import { isTerminalWesState } from '../../workflows/wes-state';
 import { expectSameTransitions, submissions } from '../chaos/support/exactly-once';
 import { reportRecovery } from '../chaos/support/recovery-report';
@@ -119,6 +119,8 @@ export async function runRollingUpgrade(options: RollingUpgradeOptions): Promise
   const switchedAt = Date.now();
   await setCurrentVersion(client, to);
   const switchMs = Date.now() - switchedAt;
+  // No longer current, with runs open: the server says so from the switch on.
+  expect(await describeDrainage(client, from)).toMatchObject({ status: 'draining' });
   const longRunsRunningAtSwitch = (await states(long)).filter((state) => state === 'RUNNING').length;
   const after = await submit('after');
   for (const runId of [...gated, ...paused]) await api.json('POST', `/runs/${runId}/resume`, {});
