@@ -5,12 +5,14 @@
  * to the run workflow").
  *
  *   1. workers of version N poll, N is current;
- *   2. runs in flight on N: some awaiting input at their approval gate, some paused by their
- *      provider, some long ones followed at their provider, some so busy that they continue as
- *      new every few seconds;
- *   3. workers of N+1 start, N+1 is made current; runs submitted now start on N+1;
- *   4. the waiting runs are resumed (on N: they are pinned to it), every run ends;
- *   5. N is reported drained, and its workers are stopped.
+ *   2. runs in flight on N, awaiting input: some at their approval gate, some paused by their
+ *      provider;
+ *   3. workers of N+1 start; more runs start on N, the current version: long ones followed at
+ *      their provider, and some so busy that they continue as new every few seconds (started now
+ *      so that a slow start of the new workers cannot outlast them);
+ *   4. N+1 is made current; runs submitted now start on N+1;
+ *   5. the waiting runs are resumed (on N: they are pinned to it), every run ends;
+ *   6. N is reported drained, and its workers are stopped.
  *
  * Then every run completed exactly once, and its histories prove that no execution ran on two
  * versions: each workflow task completed by a worker of one version, pinned, each activity run by
@@ -81,7 +83,8 @@ const paramsOf = (kind: Kind, longRunMs: number) =>
     gated: {},
     paused: { pause_at_ms: 100, duration_ms: 1_000 },
     long: { duration_ms: longRunMs },
-    continuing: { ...BUSY, duration_ms: longRunMs * BUSY.time_scale },
+    // Longer: at this pace a run continues as new every 10 to 20 s on 2 cores.
+    continuing: { ...BUSY, duration_ms: 2 * longRunMs * BUSY.time_scale },
     after: { duration_ms: 1_000 },
   })[kind];
 
@@ -111,11 +114,13 @@ export async function runRollingUpgrade(options: RollingUpgradeOptions): Promise
 
   const oldWorkers = await options.startWorkers(from);
   await setCurrentVersion(client, from);
-  const [gated, paused, long, continuing] = [await submit('gated'), await submit('paused'), await submit('long'), await submit('continuing')];
+  expect(await describeDrainage(client, from)).toMatchObject({ status: 'none' });
+  const [gated, paused] = [await submit('gated'), await submit('paused')];
   await until([...gated, ...paused], (state) => state === 'PAUSED', 'awaiting input');
-  await until([...long, ...continuing], (state) => state === 'RUNNING', 'running at their provider');
 
   const newWorkers = await options.startWorkers(to);
+  const [long, continuing] = [await submit('long'), await submit('continuing')];
+  await until([...long, ...continuing], (state) => state === 'RUNNING', 'running at their provider');
   const switchedAt = Date.now();
   await setCurrentVersion(client, to);
   const switchMs = Date.now() - switchedAt;
