@@ -54,8 +54,10 @@ export interface RollingUpgradeOptions {
   runsOfEachKind?: number;
   /** How long the long runs go; long enough to outlast the start of the new workers. */
   longRunMs?: number;
-  /** For every wait; 5 minutes by default (a cluster with the server's default drainage intervals needs more). */
+  /** For every wait; 8 minutes by default, past the 3 + 3 minutes of the server's default drainage intervals. */
   timeoutMs?: number;
+  /** Of the figures in `.cache/chaos/<name>.json`; `rolling-upgrade` by default. */
+  reportName?: string;
 }
 
 export interface RollingUpgradeReport {
@@ -104,7 +106,7 @@ export async function runRollingUpgrade(options: RollingUpgradeOptions): Promise
   const to = { deploymentName, buildId: 'n-plus-1' };
   const count = options.runsOfEachKind ?? 4;
   const longRunMs = options.longRunMs ?? 30_000;
-  const timeoutMs = options.timeoutMs ?? 5 * 60_000;
+  const timeoutMs = options.timeoutMs ?? 8 * 60_000;
   const tag = randomUUID();
   const submit = (kind: Kind) =>
     Promise.all(Array.from({ length: count }, async () => (await api.json<{ run_id: string }>('POST', '/runs', bodyOf(kind, tag, longRunMs))).run_id));
@@ -165,7 +167,7 @@ export async function runRollingUpgrade(options: RollingUpgradeOptions): Promise
     oldRunsEndedToDrainedMs: drainedAt - oldRunsEndedAt,
     switchToDrainedMs: drainedAt - switchedAt,
   };
-  reportRecovery('rolling-upgrade', { runsOfVersionN: old.length, runsOfVersionN1: after.length, ...figures });
+  reportRecovery(options.reportName ?? 'rolling-upgrade', { runsOfVersionN: old.length, runsOfVersionN1: after.length, ...figures });
   return { from, to, runsOn: new Map([[order[0], old], [order[1], after]]), ...figures };
 }
 
