@@ -57,6 +57,13 @@ export interface Config {
   workerMetrics?: { host: string; port: number };
   /** Workflows the worker keeps in memory (maxCachedWorkflows); others are replayed when they wake. */
   workerCache: number;
+  /** The Worker Deployment Version the workers belong to; unset means unversioned workers (docs/deployment.md). */
+  workerDeployment?: WorkerDeploymentVersion;
+}
+
+export interface WorkerDeploymentVersion {
+  deploymentName: string;
+  buildId: string;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
@@ -105,6 +112,10 @@ const rateLimit = parsed((spec): RateLimit | 'off' | undefined => {
     return undefined;
   }
 }, "requests per window such as '600/1m', or off");
+// Temporal refuses a deployment name with '.' or ':' and names or build ids starting with '__'.
+const deploymentName = z.string().regex(/^(?!__)[^.:]{1,200}$/, { error: "expected up to 200 characters without '.' or ':', not starting with '__'" });
+const buildId = z.string().regex(/^(?!__).{1,200}$/, { error: "expected up to 200 characters, not starting with '__'" });
+
 const httpUrl = () => z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 
 const environment = z.looseObject({
@@ -147,7 +158,21 @@ const environment = z.looseObject({
   // Each cached waiting run holds about half a MiB of worker memory (docs/benchmarks.md, figure 7);
   // 250 covers the runs a worker keeps busy at once, and a run past it is replayed when it wakes.
   WES_WORKER_CACHE: integer(0, 1_000_000).default(250),
+  WES_DEPLOYMENT_NAME: deploymentName.optional(),
+  WES_BUILD_ID: buildId.optional(),
 });
+
+/**
+ * Both or neither: the build id is what the operator names to make a version current, so it is
+ * chosen, not derived (a hash of the workflow bundle would miss changes to activities).
+ */
+function workerDeployment(vars: { WES_DEPLOYMENT_NAME?: string; WES_BUILD_ID?: string }): { version?: WorkerDeploymentVersion; problems: string[] } {
+  const { WES_DEPLOYMENT_NAME: name, WES_BUILD_ID: id } = vars;
+  if (name !== undefined && id !== undefined) return { version: { deploymentName: name, buildId: id }, problems: [] };
+  if (name !== undefined) return { problems: ['WES_BUILD_ID: required with WES_DEPLOYMENT_NAME (the version this build is, e.g. a release tag)'] };
+  if (id !== undefined) return { problems: ['WES_DEPLOYMENT_NAME: required with WES_BUILD_ID'] };
+  return { problems: [] };
+}
 
 const unknownWesVariables = (env: Env) =>
   Object.keys(env)
@@ -159,7 +184,13 @@ export function loadConfig(env: Env = process.env): Config {
   const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const result = environment.safeParse(given);
   const auth = result.success ? authConfig(result.data) : undefined;
-  const problems = [...unknownWesVariables(given), ...(result.success ? [] : [describeIssues(result.error)]), ...(auth?.problems ?? [])];
+  const deployment = result.success ? workerDeployment(result.data) : undefined;
+  const problems = [
+    ...unknownWesVariables(given),
+    ...(result.success ? [] : [describeIssues(result.error)]),
+    ...(auth?.problems ?? []),
+    ...(deployment?.problems ?? []),
+  ];
   if (!result.success || problems.length > 0) throw new Error(problems.join('; '));
   const vars = result.data;
   const workflowRoots = vars.WES_WORKFLOW_ROOTS.split(path.delimiter)
@@ -194,5 +225,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: vars.WES_LOG_LEVEL,
     workerMetrics: vars.WES_WORKER_METRICS_PORT === 'off' ? undefined : { host: vars.WES_WORKER_METRICS_HOST, port: vars.WES_WORKER_METRICS_PORT },
     workerCache: vars.WES_WORKER_CACHE,
+    workerDeployment: deployment!.version,
   };
 }

@@ -9,7 +9,9 @@ import { createRunActivities } from '../activities/run-activities';
 import { createTaskActivities } from '../activities/task-activities';
 import type { ProviderRegistry } from '../activities/provider-registry';
 import { hostTaskQueue, providerTaskQueue } from '../workflows/task-queues';
+import type { WorkerDeploymentVersion } from './config';
 import type { RunStore } from './database/run-store';
+import { workerDeploymentOptions } from './deployments/worker-versioning';
 import { countActivityOutcomes } from './metrics/activity-outcomes';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { createDataConverter, payloadBlobDir } from './payloads/data-converter';
@@ -28,6 +30,8 @@ export interface RunWorkerOptions {
   metrics?: WorkerMetrics;
   /** maxCachedWorkflows of the run worker (WES_WORKER_CACHE); 1000, as before the setting, when not given (tests). */
   workflowCache?: number;
+  /** The Worker Deployment Version every worker of the process belongs to (WES_DEPLOYMENT_NAME, WES_BUILD_ID); unversioned without. */
+  deployment?: WorkerDeploymentVersion;
   /** Extra options for the run worker, e.g. tests failing fast on non-determinism. */
   overrides?: Partial<WorkerOptions>;
 }
@@ -50,6 +54,7 @@ export async function createRunWorkers(options: RunWorkerOptions): Promise<Worke
   const dataConverter = createDataConverter(payloadBlobDir(options.dataDir));
   const metrics = options.metrics ?? new WorkerMetrics();
   const interceptors = { activity: [countActivityOutcomes(metrics)] };
+  const versioning = workerDeploymentOptions(options.deployment);
   const runActivities = createRunActivities({
     registry,
     runStore: options.runStore,
@@ -69,6 +74,7 @@ export async function createRunWorkers(options: RunWorkerOptions): Promise<Worke
     dataConverter,
     identity,
     interceptors,
+    ...versioning,
     ...LIFECYCLE,
     ...options.overrides,
   });
@@ -87,6 +93,7 @@ export async function createRunWorkers(options: RunWorkerOptions): Promise<Worke
         dataConverter,
         identity,
         interceptors,
+        ...versioning,
         ...LIFECYCLE,
       }),
     ),

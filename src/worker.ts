@@ -78,10 +78,12 @@ async function main(): Promise<void> {
       workflowBundle: await loadWorkflowBundle(config.workflowBundlePath),
       metrics,
       workflowCache: config.workerCache,
+      deployment: config.workerDeployment,
     });
     const reconciling = new AbortController();
     void new ClosedRunReconciler(new Client({ connection, namespace: config.temporalNamespace }), runStore).run(RECONCILE_EVERY_MS, reconciling.signal, (message) => log.warn(message));
-    log.info(`polling task queue '${config.taskQueue}' and those of providers ${registry.names().join(', ')} on ${config.temporalAddress}`);
+    const version = config.workerDeployment ? ` as version ${config.workerDeployment.deploymentName}:${config.workerDeployment.buildId}` : '';
+    log.info(`polling task queue '${config.taskQueue}' and those of providers ${registry.names().join(', ')} on ${config.temporalAddress}${version}`);
     await runWorkers(workers);
     reconciling.abort();
     log.info('stopped');

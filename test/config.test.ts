@@ -118,6 +118,15 @@ test('every variable is read', () => {
   });
 });
 
+test('a worker deployment version: both its name and its build id, or unversioned workers', () => {
+  expect(loadConfig({}).workerDeployment).toBeUndefined();
+  expect(loadConfig({ WES_DEPLOYMENT_NAME: 'durable-wes', WES_BUILD_ID: 'v1.4.0' }).workerDeployment).toEqual({ deploymentName: 'durable-wes', buildId: 'v1.4.0' });
+  expect(() => loadConfig({ WES_DEPLOYMENT_NAME: 'durable-wes' })).toThrow('WES_BUILD_ID: required with WES_DEPLOYMENT_NAME');
+  expect(() => loadConfig({ WES_BUILD_ID: 'v1.4.0' })).toThrow('WES_DEPLOYMENT_NAME: required with WES_BUILD_ID');
+  expect(() => loadConfig({ WES_DEPLOYMENT_NAME: 'durable.wes', WES_BUILD_ID: 'v1' })).toThrow("WES_DEPLOYMENT_NAME: expected up to 200 characters without '.' or ':'");
+  expect(() => loadConfig({ WES_DEPLOYMENT_NAME: 'wes', WES_BUILD_ID: '__unversioned__' })).toThrow("WES_BUILD_ID: expected up to 200 characters, not starting with '__'");
+});
+
 test('an empty variable is an unset one', () => {
   expect(loadConfig({ WES_HOST_ID: '', DATABASE_URL: '', WES_API_PORT: '' })).toMatchObject({ hostId: os.hostname(), apiPort: 8080 });
   expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();

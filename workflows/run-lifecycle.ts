@@ -17,7 +17,6 @@ import {
   CancelledFailure,
   allHandlersFinished,
   condition,
-  continueAsNew,
   isCancellation,
   setHandler,
   workflowInfo,
@@ -31,6 +30,7 @@ import type { PollingState, ProviderNews, ResumeInput, RunInput, RunLog, RunRef,
 import { isTerminal, type FailureReason, type TransitionType } from './state-machine';
 import { failureMessage, failureReasonOf } from './failures';
 import { providerTaskQueue } from './task-queues';
+import { continueAsNewOnCurrentVersion } from './versioning';
 import type { wesRunV4 } from './wes-run';
 
 /** Continue as new past this many events, well below Temporal's limits (51,200 events, 50 MB). */
@@ -250,7 +250,7 @@ export class RunLifecycle {
 
   private async continueAsNew(): Promise<never> {
     const continued = { record: this.ledger.carryOver(), deadline: this.deadline, projection: this.publisher.cursor(), polling: this.seen };
-    return continueAsNew<typeof wesRunV4>({ ...this.input, request: this.request, continued });
+    return continueAsNewOnCurrentVersion<typeof wesRunV4>({ ...this.input, request: this.request, continued });
   }
 
   private listen(): void {

@@ -33,9 +33,10 @@ export interface ApiHarness extends TestApp {
   stop(): Promise<void>;
 }
 
-export async function createApiHarness(overrides: Partial<Config> = {}): Promise<ApiHarness> {
+/** `startWorker: false`: no worker in the process, for tests that run workers as processes of their own. */
+export async function createApiHarness(overrides: Partial<Config> = {}, { startWorker = true } = {}): Promise<ApiHarness> {
   const providers = overrides.providers ?? TEST_PROVIDERS;
-  const harness = await createHarness({ providers });
+  const harness = await createHarness({ providers, startWorker });
   // The worker's store: one connection pool for the worker and the app, as both use one database.
   const { runStore } = harness;
   const apps: INestApplication[] = [];

@@ -14,7 +14,6 @@ import {
   ParentClosePolicy,
   allHandlersFinished,
   condition,
-  continueAsNew,
   executeChild,
   isCancellation,
   setHandler,
@@ -34,6 +33,7 @@ import type { Branch, ParallelStep, RunStep, Step, StepRetry, WaitForInputStep }
 import type { wesRunV4 } from '../wes-run';
 import { isRelativeUrl } from '../workflow-url';
 import type { wesTaskV1 } from '../task-run';
+import { continueAsNewOnCurrentVersion } from '../versioning';
 import { Gates } from './gates';
 import { childFailure, StepFailed } from './step-failure';
 import { StepRows } from './step-rows';
@@ -311,7 +311,7 @@ export class TaskExecution {
 
   private async continueAsNew(): Promise<never> {
     await condition(allHandlersFinished);
-    return continueAsNew<typeof wesTaskV1>({
+    return continueAsNewOnCurrentVersion<typeof wesTaskV1>({
       ...this.input,
       continued: {
         ledger: this.ledger.carryOver(),
