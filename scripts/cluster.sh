@@ -8,7 +8,14 @@
 #   scripts/cluster.sh down [--purge]  stop everything (--purge: and delete its data)
 #   scripts/cluster.sh status          one line per process
 #   scripts/cluster.sh kill NAME       SIGKILL one process (api-1, worker-3, history-1, ...)
-#   scripts/cluster.sh start NAME      start that process again
+#   scripts/cluster.sh start NAME      start that process again (or one more worker: worker-4, …)
+#   scripts/cluster.sh stop NAME       stop one process gracefully (SIGTERM)
+#
+# The workers are versioned (docs/deployment.md, "Deploying changes to the run workflow"): deployment
+# durable-wes, build id CLUSTER_BUILD_ID (1) as the first `up` recorded it in $cluster_dir/build-id,
+# made current by `up`. A worker starts with the build id that file holds when it starts.
+# $cluster_dir/product.env holds what one more API of the cluster needs, to source; a worker also
+# needs WES_DEPLOYMENT_NAME=durable-wes and WES_BUILD_ID.
 #
 # Environment: DURABLE_WES_CLUSTER_DIR (./.data/cluster), CLUSTER_API_PORT (18080; replicas on the
 # next two), and those of scripts/cluster/temporal.sh.
@@ -25,10 +32,15 @@ api_port="${CLUSTER_API_PORT:-18080}"
 api_replicas=(api-1 api-2)
 workers=(worker-1 worker-2 worker-3)
 bundle="$cluster_dir/workflow-bundle.js"
+deployment=durable-wes
+build_id_file="$cluster_dir/build-id"
 temporal() { DURABLE_WES_CLUSTER_DIR="$cluster_dir" bash scripts/cluster/temporal.sh "$@"; }
 
 replica_port() { echo $((api_port + ${1#api-})); }
-worker_host() { [ "$1" = worker-1 ] && echo cluster-a || echo cluster-b; }
+# worker-1, -4, -7…: host cluster-a; the others cluster-b (more workers join as worker-4, -5, …).
+worker_host() { [ $(( ${1#worker-} % 3 )) = 1 ] && echo cluster-a || echo cluster-b; }
+# Every worker that has a pid file, and the first three.
+all_workers() { { printf '%s\n' "${workers[@]}"; ls "$run_dir" 2>/dev/null | sed -n 's/^\(worker-[0-9]*\)\.pid$/\1/p'; } | sort -u -t- -k2n; }
 worker_metrics_port() { echo $((19463 + ${1#worker-})); }
 # Where this start's lines begin in the log, for ready().
 log_mark() { stat -c %s "$(log_file "$1")" 2>/dev/null >"$run_dir/$1.mark" || echo 0 >"$run_dir/$1.mark"; }
@@ -55,7 +67,7 @@ launch_one() {
         launch "$name" node dist/src/api.js ;;
     worker-*)
       log_mark "$name"
-      MALLOC_ARENA_MAX=2 WES_LOG_LEVEL="${WES_LOG_LEVEL:-info}" WES_HOST_ID="$(worker_host "$name")" WES_WORKER_METRICS_PORT="$(worker_metrics_port "$name")" \
+      MALLOC_ARENA_MAX=2 WES_DEPLOYMENT_NAME="$deployment" WES_BUILD_ID="$(cat "$build_id_file")" WES_LOG_LEVEL="${WES_LOG_LEVEL:-info}" WES_HOST_ID="$(worker_host "$name")" WES_WORKER_METRICS_PORT="$(worker_metrics_port "$name")" \
         launch "$name" node dist/src/worker.js ;;
     balancer)
       launch balancer node scripts/cluster/balancer.js "$api_port" $(for r in "${api_replicas[@]}"; do replica_port "$r"; done) ;;
@@ -69,6 +81,11 @@ ready() {
     # A worker serves nothing to ask; it says when it polls, in its log since this start.
     worker-*) tail -c "+$(($(cat "$run_dir/$1.mark") + 1))" "$(log_file "$1")" | grep -q 'polling task queue' ;;
   esac
+}
+
+build_current() {
+  "$(./temporal-dev.sh path)" worker deployment set-current-version --deployment-name "$deployment" --build-id "$(cat "$build_id_file")" \
+    --address "$TEMPORAL_ADDRESS" --yes >/dev/null 2>&1
 }
 
 start_one() {
@@ -85,14 +102,20 @@ up() {
   shared_env
   [ -f "$bundle" ] || node dist/src/write-workflow-bundle.js "$bundle"
   node dist/src/database/migrate.js >/dev/null
+  [ -f "$build_id_file" ] || echo "${CLUSTER_BUILD_ID:-1}" >"$build_id_file"
   local name
   for name in "${workers[@]}" "${api_replicas[@]}"; do running_pid "$name" >/dev/null || launch_one "$name"; done
   for name in "${workers[@]}" "${api_replicas[@]}" balancer; do start_one "$name"; done
+  # Refused until the server has seen the version's workers poll every queue: asked until it takes.
+  wait_for "making build $(cat "$build_id_file") current" worker-1 build_current
+  env | grep -E '^(TEMPORAL_ADDRESS|TEMPORAL_NAMESPACE|DATABASE_URL|WES_DATA_DIR|WORKFLOW_BUNDLE_PATH|WES_AUTH|WES_RATE_LIMIT|WES_PROVIDERS)=' \
+    | sed "s/'/'\\\\''/g; s/=\(.*\)/='\1'/" >"$cluster_dir/product.env"
   {
     echo "WES_URL=http://127.0.0.1:$api_port/ga4gh/wes/v1"
     echo "TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS"
     echo "DATABASE_URL=$DATABASE_URL"
     echo "WES_DATA_DIR=$WES_DATA_DIR"
+    echo "CLUSTER_BUILD_ID=$(cat "$build_id_file")"
     echo "CLUSTER_API_REPLICAS=$(for r in "${api_replicas[@]}"; do printf 'http://127.0.0.1:%s ' "$(replica_port "$r")"; done | sed 's/ $//')"
   } >"$cluster_dir/cluster.env"
   echo "WES API:           http://127.0.0.1:$api_port/ga4gh/wes/v1 (replicas on $(replica_port api-1), $(replica_port api-2); workers ${workers[*]})"
@@ -100,25 +123,26 @@ up() {
 }
 
 down() {
-  stop_daemons balancer "${api_replicas[@]}" "${workers[@]}"
+  stop_daemons balancer "${api_replicas[@]}" $(all_workers)
   temporal down "$@"
 }
 
 status() {
   local name pid
-  for name in balancer "${api_replicas[@]}" "${workers[@]}"; do
+  for name in balancer "${api_replicas[@]}" $(all_workers); do
     if pid="$(running_pid "$name")"; then echo "$name $pid alive"; else echo "$name - dead"; fi
   done
   temporal status
 }
 
-ours() { [[ " balancer ${api_replicas[*]} ${workers[*]} " == *" $1 "* ]]; }
+ours() { [[ " balancer ${api_replicas[*]} " == *" $1 "* || "$1" =~ ^worker-[0-9]+$ ]]; }
 
 case "${1:-}" in
   up) up ;;
   down) shift; down "$@" ;;
   status) status ;;
   kill) if ours "${2:?name}"; then kill_daemon "$2"; else temporal kill "$2"; fi ;;
+  stop) if ours "${2:?name}"; then stop_daemons "$2"; else die "stop: only the cluster's own processes (balancer, api-N, worker-N); kill stops Temporal's"; fi ;;
   start) if ours "${2:?name}"; then shared_env; source scripts/engines.sh; start_one "$2"; else temporal start "$2"; fi ;;
-  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,19p' "$0" >&2; exit 2 ;;
 esac

@@ -34,6 +34,13 @@ beforeAll(async () => {
 });
 afterAll(() => cluster?.close());
 
+/** The process's pid while it runs (scripts/cluster.sh status: `name pid alive`), else undefined. */
+async function alivePid(name: string): Promise<string | undefined> {
+  const line = (await cluster.control('status')).split('\n').find((l) => l.startsWith(`${name} `));
+  const [, pid, state] = line?.split(' ') ?? [];
+  return state === 'alive' ? pid : undefined;
+}
+
 /** A zero-length run submitted (retried until acknowledged) and followed to its end. */
 async function probe(tags: Record<string, string>): Promise<{ key: string; runId: string }> {
   const key = `probe-${randomUUID()}`;
@@ -51,6 +58,8 @@ test.each(FAULTS)('kill -9 of $name, $kind, while runs are in flight: none lost,
   const burst = randomUUID();
   const tags = { cluster: `${name}-${burst}` };
   const keys = Array.from({ length: RUNS }, (_, i) => `${name}-${burst}-${i}`);
+  const pidBefore = await alivePid(name);
+  expect(pidBefore).toBeDefined();
   let killedAt = 0;
   let probed: Promise<{ key: string; runId: string; endedAt: number }> | undefined;
   const acknowledged = await submitBurst({
@@ -70,9 +79,14 @@ test.each(FAULTS)('kill -9 of $name, $kind, while runs are in flight: none lost,
   const probeRun = await probed!;
   const { allEndedAt } = await untilAllEnded(cluster.http, acknowledged.map((s) => s.runId), ALL_ENDED_WITHIN_MS - (Date.now() - killedAt));
 
+  // Down all along: the runs ended without it.
+  expect(await alivePid(name)).toBeUndefined();
   const restarting = Date.now();
   await cluster.control('start', name);
   const restartMs = Date.now() - restarting;
+  const pidAfter = await alivePid(name);
+  expect(pidAfter).toBeDefined();
+  expect(pidAfter).not.toBe(pidBefore);
 
   await expectEachOnce(cluster, tags, [...acknowledged, { ...probeRun, attempts: 1 }], [...keys, probeRun.key]);
   reportRecovery(`cluster-kill-${name}`, {

@@ -48,8 +48,8 @@ export interface RollingUpgradeOptions {
   dataDir: string;
   /** Starts workers of `version` and resolves once they poll. */
   startWorkers(version: WorkerDeploymentVersion): Promise<VersionWorkers>;
-  /** Defaults to a fresh name; build ids `n` and `n-plus-1`. */
-  deploymentName?: string;
+  /** N and N+1; by default a fresh deployment name with build ids `n` and `n-plus-1`. */
+  versions?: [WorkerDeploymentVersion, WorkerDeploymentVersion];
   /** Runs of each kind (gated, paused, long, continuing, started after the switch); 4 each by default. */
   runsOfEachKind?: number;
   /** How long the long runs go; long enough to outlast the start of the new workers. */
@@ -101,9 +101,11 @@ const bodyOf = (kind: Kind, tag: string, longRunMs: number) => ({
 export async function runRollingUpgrade(options: RollingUpgradeOptions): Promise<RollingUpgradeReport> {
   const { client } = options;
   const api = new ApiClient({ url: options.apiUrl, token: options.token });
-  const deploymentName = options.deploymentName ?? `durable-wes-${randomUUID().slice(0, 8)}`;
-  const from = { deploymentName, buildId: 'n' };
-  const to = { deploymentName, buildId: 'n-plus-1' };
+  const deploymentName = `durable-wes-${randomUUID().slice(0, 8)}`;
+  const [from, to] = options.versions ?? [
+    { deploymentName, buildId: 'n' },
+    { deploymentName, buildId: 'n-plus-1' },
+  ];
   const count = options.runsOfEachKind ?? 4;
   const longRunMs = options.longRunMs ?? 30_000;
   const timeoutMs = options.timeoutMs ?? 8 * 60_000;
