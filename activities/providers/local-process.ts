@@ -12,13 +12,14 @@
  *   stdout.log, stderr.log
  *   exit_code         written atomically by the shell when the command ends; absent if it was killed
  *   cancel_requested  marker written by stop(); the shell checks it before running the command
- *   launches.log      one line per real spawn, an audit trail
+ *   launches.log      one line per real spawn, an audit trail, written by the shell itself: a
+ *                     launcher killed right after spawning cannot leave a spawn unrecorded
  *
  * Liveness comes from /proc, so it is only meaningful on the host that launched the process.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFile, link, mkdir, open, readFile, readdir, rm, stat, watch, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readFile, readdir, rm, stat, watch, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { readFileIfExists, writeFileAtomic } from '../work-dir';
 import path from 'node:path';
@@ -29,6 +30,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const SCRIPT = [
   'd=$1; shift',
   'echo $$ >"$d/pid.tmp" && mv "$d/pid.tmp" "$d/pid" || exit 125',
+  'echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) host=$(uname -n) pid=$$ launcher=$PPID" >>"$d/launches.log"',
   '[ -e "$d/cancel_requested" ] && exit 0',
   '"$@" >"$d/stdout.log" 2>"$d/stderr.log"',
   'echo $? >"$d/exit_code.tmp" && mv "$d/exit_code.tmp" "$d/exit_code"',
@@ -271,7 +273,6 @@ export class DetachedProcess {
       startedAt: new Date().toISOString(),
     };
     await writeFileAtomic(this.file('process.json'), JSON.stringify(launch));
-    await appendFile(this.file('launches.log'), `${launch.startedAt} host=${launch.host} pid=${pid} launcher=${process.pid}\n`);
     return launch;
   }
 
