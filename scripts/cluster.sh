@@ -100,7 +100,8 @@ up() {
   npm run --silent build
   temporal up
   shared_env
-  [ -f "$bundle" ] || node dist/src/write-workflow-bundle.js "$bundle"
+  # Of the code as it is now: workers already running keep the code they loaded.
+  node dist/src/write-workflow-bundle.js "$bundle"
   node dist/src/database/migrate.js >/dev/null
   [ -f "$build_id_file" ] || echo "${CLUSTER_BUILD_ID:-1}" >"$build_id_file"
   local name
