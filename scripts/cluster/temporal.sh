@@ -321,6 +321,20 @@ launch_instance() {
   launch "$name" "$server_bin" --config-file "$config_dir/$name.yaml" --allow-no-auth start --service "$service"
 }
 
+# Launches those of the named services that are not running, then waits for each to join the ring.
+start_instances() {
+  local name
+  local -A since=()
+  for name in "$@"; do
+    since[$name]=0
+    if ! running_pid "$name" >/dev/null; then
+      since[$name]="$(($(date +%s) - 1))"
+      launch_instance "$name"
+    fi
+  done
+  for name in "$@"; do await_instance "$name" "${since[$name]}"; done
+}
+
 await_instance() {
   local name="$1" since="$2" service grpc membership
   read -r name service grpc membership <<<"$(instance "$name")"
@@ -396,7 +410,7 @@ write_env() {
 }
 
 up() {
-  local started_at name entry
+  local started_at entry
   started_at="$(date +%s)"
   build
   mkdir -p "$run_dir" "$log_dir" "$config_dir"
@@ -404,20 +418,15 @@ up() {
   temporal_cli_bin="$(temporal_cli)"
   running_pid postgres >/dev/null || start_postgres
   apply_schemas
-  declare -A since=()
+  local names_in_order=()
   for entry in "${instances[@]}"; do
-    name="${entry%% *}"
     render_config "$entry"
-    since[$name]=0
-    if ! running_pid "$name" >/dev/null; then
-      since[$name]="$(($(date +%s) - 1))"
-      launch_instance "$name"
-    fi
+    names_in_order+=("${entry%% *}")
   done
-  for entry in "${instances[@]}"; do
-    name="${entry%% *}"
-    await_instance "$name" "${since[$name]}"
-  done
+  # The frontend alone first: on a fresh database every process writes the cluster's metadata
+  # record as it starts, and those that lose that race exit.
+  start_instances "${names_in_order[0]}"
+  start_instances "${names_in_order[@]:1}"
   register_namespace
   if [ -x "$ui_bin" ] && ! running_pid ui >/dev/null; then start_ui; fi
   write_env

@@ -5,11 +5,11 @@
  * the cluster records); N+1 is made current; N drains and its workers stop. The cluster is left
  * running N+1.
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkerDeploymentVersion } from '../../src/config';
 import { runRollingUpgrade, type VersionWorkers } from '../support/rolling-upgrade';
-import { clusterDir, connectCluster, type Cluster } from './support/cluster';
+import { clusterDir, connectCluster, workerHost, type Cluster } from './support/cluster';
 
 const DEPLOYMENT = 'durable-wes';
 const BUILD_ID_FILE = () => path.join(clusterDir(), 'build-id');
@@ -22,22 +22,17 @@ afterAll(() => cluster?.close());
 
 const workerNumber = (name: string) => Number(name.slice('worker-'.length));
 
-/** The cluster's workers with a pid file, by number. */
-function workerNames(): string[] {
-  return readdirSync(path.join(clusterDir(), 'run'))
-    .flatMap((file) => /^(worker-\d+)\.pid$/.exec(file)?.[1] ?? [])
-    .sort((a, b) => workerNumber(a) - workerNumber(b));
+/** The cluster's workers that run now, by number. */
+async function runningWorkers(): Promise<string[]> {
+  const names = [...(await cluster.alive()).keys()].filter((name) => name.startsWith('worker-'));
+  return names.sort((a, b) => workerNumber(a) - workerNumber(b));
 }
 
-/** As histories name a worker: `<pid>@<host id>` (scripts/cluster.sh gives worker-1, -4, … host cluster-a). */
-function identity(name: string): string {
-  const pid = readFileSync(path.join(clusterDir(), 'run', `${name}.pid`), 'utf8').trim();
-  return `${pid}@${workerNumber(name) % 3 === 1 ? 'cluster-a' : 'cluster-b'}`;
-}
-
-function versionWorkers(names: string[]): VersionWorkers {
+/** The workers of a version, named as histories name them: `<pid>@<host id>`. */
+async function versionWorkers(names: string[]): Promise<VersionWorkers> {
+  const alive = await cluster.alive();
   return {
-    identities: names.map(identity),
+    identities: names.map((name) => `${alive.get(name)}@${workerHost(name)}`),
     async stop() {
       for (const name of names) await cluster.control('stop', name);
     },
@@ -47,7 +42,7 @@ function versionWorkers(names: string[]): VersionWorkers {
 test("the cluster's workers are upgraded under load: runs of N finish on N, new runs start on N+1, N drains", async () => {
   const current = readFileSync(BUILD_ID_FILE(), 'utf8').trim();
   const next = /^\d+$/.test(current) ? String(Number(current) + 1) : `${current}-next`;
-  const oldNames = workerNames();
+  const oldNames = await runningWorkers();
   expect(oldNames.length).toBeGreaterThanOrEqual(3);
   const firstNew = workerNumber(oldNames.at(-1)!) + 1;
   const newNames = [firstNew, firstNew + 1, firstNew + 2].map((k) => `worker-${k}`);

@@ -28,7 +28,14 @@ export interface Cluster {
   env: Record<string, string>;
   /** scripts/cluster.sh with these arguments, e.g. ('kill', 'history-1'). */
   control(...args: string[]): Promise<string>;
+  /** The cluster's processes that run now, name to pid (scripts/cluster.sh status). */
+  alive(): Promise<Map<string, string>>;
   close(): Promise<void>;
+}
+
+/** The host a worker of the cluster plays (scripts/cluster.sh: worker-1, -4, … cluster-a; the others cluster-b). */
+export function workerHost(name: string): string {
+  return Number(name.slice('worker-'.length)) % 3 === 1 ? 'cluster-a' : 'cluster-b';
 }
 
 export function clusterDir(): string {
@@ -51,6 +58,14 @@ export async function connectCluster(): Promise<Cluster> {
   const dataDir = env.WES_DATA_DIR;
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const database = await openDatabase(env.DATABASE_URL);
+  const control = async (...args: string[]) => {
+    const { stdout } = await promisify(execFile)('bash', [path.join(ROOT, 'scripts/cluster.sh'), ...args], {
+      cwd: ROOT,
+      env: process.env,
+      timeout: CONTROL_TIMEOUT_MS,
+    });
+    return stdout;
+  };
   return {
     wesUrl: env.WES_URL,
     http: request(new URL(env.WES_URL).origin),
@@ -58,13 +73,10 @@ export async function connectCluster(): Promise<Cluster> {
     runStore: new PostgresRunStore(database),
     dataDir,
     env,
-    async control(...args) {
-      const { stdout } = await promisify(execFile)('bash', [path.join(ROOT, 'scripts/cluster.sh'), ...args], {
-        cwd: ROOT,
-        env: process.env,
-        timeout: CONTROL_TIMEOUT_MS,
-      });
-      return stdout;
+    control,
+    async alive() {
+      const lines = (await control('status')).split('\n').map((line) => line.split(' '));
+      return new Map(lines.filter(([, , state]) => state === 'alive').map(([name, pid]) => [name, pid]));
     },
     async close() {
       await connection.close();
