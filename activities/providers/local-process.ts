@@ -39,6 +39,9 @@ const SCRIPT = [
 /** A lock this old with no pid beside it belongs to a launcher that died before spawning. */
 const STALE_LOCK_MS = 10_000;
 const LOCK_POLL_MS = 100;
+/** How long a launch waits for the shell to record its spawn (it does so before anything else runs). */
+const RECORD_WAIT_MS = 5_000;
+const RECORD_POLL_MS = 10;
 
 export interface ProcessLaunch {
   pid: number;
@@ -273,7 +276,18 @@ export class DetachedProcess {
       startedAt: new Date().toISOString(),
     };
     await writeFileAtomic(this.file('process.json'), JSON.stringify(launch));
+    await this.untilRecorded(pid);
     return launch;
+  }
+
+  /** Until the shell's line for `pid` is in launches.log, so that a returned launch is an audited one. */
+  private async untilRecorded(pid: number): Promise<void> {
+    const recorded = async () => (await readFileIfExists(this.file('launches.log')))?.includes(`pid=${pid} `) ?? false;
+    for (let waited = 0; waited < RECORD_WAIT_MS; waited += RECORD_POLL_MS) {
+      // A shell gone without its line failed before running anything.
+      if ((await recorded()) || !(await groupAlive(pid))) return;
+      await sleep(RECORD_POLL_MS);
+    }
   }
 
   private async lockedCmd(): Promise<string[]> {
