@@ -6,7 +6,7 @@
 #
 #   scripts/cluster.sh up              build what is missing, start everything, print the addresses
 #   scripts/cluster.sh down [--purge]  stop everything (--purge: and delete its data)
-#   scripts/cluster.sh status          one line per process
+#   scripts/cluster.sh status          one line per process: name, pid, alive or dead (and a worker's host)
 #   scripts/cluster.sh kill NAME       SIGKILL one process (api-1, worker-3, history-1, ...)
 #   scripts/cluster.sh start NAME      start that process again (or one more worker: worker-4, …)
 #   scripts/cluster.sh stop NAME       stop one process gracefully (SIGTERM)
@@ -130,8 +130,11 @@ down() {
 
 status() {
   local name pid
+  # A worker's line ends with the host it plays, as its runs' histories name it (<pid>@<host>).
   for name in balancer "${api_replicas[@]}" $(all_workers); do
-    if pid="$(running_pid "$name")"; then echo "$name $pid alive"; else echo "$name - dead"; fi
+    if ! pid="$(running_pid "$name")"; then echo "$name - dead"
+    elif [[ "$name" == worker-* ]]; then echo "$name $pid alive $(worker_host "$name")"
+    else echo "$name $pid alive"; fi
   done
   temporal status
 }

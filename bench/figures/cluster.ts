@@ -6,7 +6,6 @@
  * of 10 and 50 clients, windows interleaved ABBA.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Failures, type Figure } from '../lib/figure';
@@ -16,6 +15,7 @@ import { abba, closedLoop, type Window } from '../lib/schedule';
 import { median, round } from '../lib/stats';
 import { REPO_ROOT } from '../lib/temporal-dev';
 import { simulatedRun, WesClient } from '../lib/wes-client';
+import { readEnvFile } from '../../test/cluster/support/cluster';
 
 const CLIENT_COUNTS = [10, 50];
 const RAMP_MS = 3_000;
@@ -39,11 +39,6 @@ function clusterScript(...args: string[]): void {
   });
 }
 
-function clusterAddresses(): Record<string, string> {
-  const lines = readFileSync(path.join(CLUSTER_DIR, 'cluster.env'), 'utf8').split('\n').filter((line) => line.includes('='));
-  return Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
-}
-
 export const cluster: Figure = {
   name: 'cluster',
   title: 'A Temporal cluster on PostgreSQL against the single dev server',
@@ -51,7 +46,7 @@ export const cluster: Figure = {
     // A fresh cluster: runs left by an earlier bench would be counted as open workflows.
     clusterScript('down', '--purge');
     clusterScript('up');
-    const addresses = clusterAddresses();
+    const addresses = readEnvFile(path.join(CLUSTER_DIR, 'cluster.env'));
     const connection = await Connection.connect({ address: addresses.TEMPORAL_ADDRESS });
     try {
       const sides: Side[] = [

@@ -11,7 +11,7 @@ import { reportRecovery } from '../chaos/support/recovery-report';
 import { untilAllEnded } from '../chaos/support/runs-ending';
 import { waitForState } from '../support/api-harness';
 import { eventually } from '../support/eventually';
-import { connectCluster, workerHost, type Cluster } from './support/cluster';
+import { connectCluster, type Cluster } from './support/cluster';
 import { expectEachOnce, mixedBody, simulatedRun } from './support/runs';
 
 const RUNS = 80;
@@ -40,7 +40,7 @@ afterAll(() => cluster?.close());
  */
 async function victim(name: string): Promise<string> {
   if (name !== 'a worker') return name;
-  const hostB = [...(await cluster.alive()).keys()].filter((process) => process.startsWith('worker-') && workerHost(process) === 'cluster-b');
+  const hostB = [...(await cluster.alive())].filter(([, { host }]) => host === 'cluster-b').map(([process]) => process);
   expect(hostB.length).toBeGreaterThanOrEqual(2);
   return hostB.at(-1)!;
 }
@@ -63,7 +63,7 @@ test.each(FAULTS)('kill -9 of $name, $kind, while runs are in flight: none lost,
   const burst = randomUUID();
   const tags = { cluster: `${name}-${burst}` };
   const keys = Array.from({ length: RUNS }, (_, i) => `${name}-${burst}-${i}`);
-  const pidBefore = (await cluster.alive()).get(name);
+  const pidBefore = (await cluster.alive()).get(name)?.pid;
   expect(pidBefore).toBeDefined();
   let killedAt = 0;
   let probed: Promise<{ key: string; runId: string; endedAt: number }> | undefined;
@@ -89,7 +89,7 @@ test.each(FAULTS)('kill -9 of $name, $kind, while runs are in flight: none lost,
   const restarting = Date.now();
   await cluster.control('start', name);
   const restartMs = Date.now() - restarting;
-  const pidAfter = (await cluster.alive()).get(name);
+  const pidAfter = (await cluster.alive()).get(name)?.pid;
   expect(pidAfter).toBeDefined();
   expect(pidAfter).not.toBe(pidBefore);
 

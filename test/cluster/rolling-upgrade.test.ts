@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkerDeploymentVersion } from '../../src/config';
 import { runRollingUpgrade, type VersionWorkers } from '../support/rolling-upgrade';
-import { clusterDir, connectCluster, workerHost, type Cluster } from './support/cluster';
+import { clusterDir, connectCluster, type Cluster } from './support/cluster';
 
 const DEPLOYMENT = 'durable-wes';
 const BUILD_ID_FILE = () => path.join(clusterDir(), 'build-id');
@@ -32,7 +32,7 @@ async function runningWorkers(): Promise<string[]> {
 async function versionWorkers(names: string[]): Promise<VersionWorkers> {
   const alive = await cluster.alive();
   return {
-    identities: names.map((name) => `${alive.get(name)}@${workerHost(name)}`),
+    identities: names.map((name) => `${alive.get(name)?.pid}@${alive.get(name)?.host}`),
     async stop() {
       for (const name of names) await cluster.control('stop', name);
     },

@@ -28,14 +28,15 @@ export interface Cluster {
   env: Record<string, string>;
   /** scripts/cluster.sh with these arguments, e.g. ('kill', 'history-1'). */
   control(...args: string[]): Promise<string>;
-  /** The cluster's processes that run now, name to pid (scripts/cluster.sh status). */
-  alive(): Promise<Map<string, string>>;
+  /** The cluster's processes that run now, by name (scripts/cluster.sh status). */
+  alive(): Promise<Map<string, Running>>;
   close(): Promise<void>;
 }
 
-/** The host a worker of the cluster plays (scripts/cluster.sh: worker-1, -4, … cluster-a; the others cluster-b). */
-export function workerHost(name: string): string {
-  return Number(name.slice('worker-'.length)) % 3 === 1 ? 'cluster-a' : 'cluster-b';
+/** A process of the cluster that runs now; a worker's `host` is the one its runs' histories name. */
+export interface Running {
+  pid: string;
+  host?: string;
 }
 
 export function clusterDir(): string {
@@ -44,7 +45,8 @@ export function clusterDir(): string {
   return dir;
 }
 
-function readEnvFile(file: string): Record<string, string> {
+/** A KEY=VALUE file the cluster script writes (cluster.env). */
+export function readEnvFile(file: string): Record<string, string> {
   return Object.fromEntries(
     readFileSync(file, 'utf8')
       .split('\n')
@@ -76,7 +78,7 @@ export async function connectCluster(): Promise<Cluster> {
     control,
     async alive() {
       const lines = (await control('status')).split('\n').map((line) => line.split(' '));
-      return new Map(lines.filter(([, , state]) => state === 'alive').map(([name, pid]) => [name, pid]));
+      return new Map(lines.filter(([, , state]) => state === 'alive').map(([name, pid, , host]) => [name, { pid, host }]));
     },
     async close() {
       await connection.close();
