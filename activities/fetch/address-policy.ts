@@ -29,7 +29,7 @@ const NOT_PUBLIC: ReadonlyArray<[cidr: string, name: string]> = [
   ['100::/64', 'discard-only'],
   ['2001::/32', 'Teredo'],
   ['2001:db8::/32', 'documentation'],
-  ['fc00::/7', 'unique local (private)'],
+  ['fc00::/7', 'private (unique local)'],
   ['fe80::/10', 'link-local'],
   ['fec0::/10', 'site-local'],
   ['ff00::/8', 'multicast'],
