@@ -2,7 +2,6 @@
 import { AddressPolicy, allowEntryProblem, literalAddress, notPublic } from '../../activities/fetch/address-policy';
 import { urlRefusal } from '../../activities/fetch/download';
 import { loaderDirective } from '../../activities/fetch/loader-directives';
-import { providerSettings } from '../../activities/providers/config';
 
 test.each([
   ['127.0.0.1', 'loopback'],
@@ -107,11 +106,4 @@ test('loader directives are found at any depth, and named by their path', () => 
   let deep: unknown = { $include: '/etc/passwd' };
   for (let i = 0; i < 200_000; i++) deep = [deep];
   expect(loaderDirective({ deep })).toMatch(/^workflow_params\.deep(\[0\]){200000}\.\$include$/);
-});
-
-test("the local provider's fetch settings: defaults, and an entry that is none of the forms refused with its path", () => {
-  expect(providerSettings('local', {}).fetch).toEqual({ allow: [], maxBytes: 1024 ** 3, maxRunBytes: 10 * 1024 ** 3, timeoutMs: 1_800_000, maxRedirects: 5 });
-  expect(providerSettings('local', { fetch: { allow: ['127.0.0.1'], maxBytes: 10 } }).fetch).toMatchObject({ allow: ['127.0.0.1'], maxBytes: 10, maxRunBytes: 10 * 1024 ** 3 });
-  expect(() => providerSettings('local', { fetch: { allow: ['10.0.0.0/99'] } })).toThrow(/fetch\.allow\.0: must be an address or a network/);
-  expect(() => providerSettings('local', { fetch: { allowed: [] } as never })).toThrow(/fetch/);
 });
