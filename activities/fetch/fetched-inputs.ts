@@ -1,8 +1,10 @@
 /**
  * A run's http(s) inputs, downloaded by the worker into the run's own directory before its engine
  * starts, so that the engine is handed files and never needs the network (docs/design.md,
- * "Inputs fetched by the service"). Layout: `staging/fetched/<hash of the URL>/<its file name>`.
- * A finished download is reused by a retried activity; a partial one is never used.
+ * "Inputs fetched by the service"). Layout under `staging/fetched/`: an input at
+ * `<hash of its URL>/<its file name>`; a workflow where its URL's path puts it under
+ * `site-<hash of its origin>/`, so that its relative imports, fetched beside it, resolve
+ * (fetched-workflow.ts). A finished download is reused by a retried activity; a partial one is never used.
  */
 import { asyncLocalStorage } from '@temporalio/activity';
 import { createHash, randomUUID } from 'node:crypto';
@@ -13,32 +15,46 @@ import { errorMessage, InvalidRunRequestError } from '../errors';
 import type { FetchSettings } from '../providers/config';
 import { STAGING_DIR } from '../work-dir';
 import { AddressPolicy } from './address-policy';
-import { download, shownUrl } from './download';
 import { byteSize } from './byte-size';
+import { download, shownUrl } from './download';
 
 export const FETCHED_DIR = path.join(STAGING_DIR, 'fetched');
 
-/** The file name a URL's content keeps (CWL's `basename`): the last segment of its path. */
-export function fetchedName(url: URL): string {
+const PARTIAL = '.part';
+
+export const shortHash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
+
+/** A URL path segment as a file name, or undefined when it cannot be one. */
+export function fileName(segment: string): string | undefined {
   let name: string;
   try {
-    name = decodeURIComponent(url.pathname.slice(url.pathname.lastIndexOf('/') + 1));
+    name = decodeURIComponent(segment);
   } catch {
-    name = '';
+    return undefined;
   }
-  const usable = name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name) && Buffer.byteLength(name) <= 200;
-  return usable ? name : 'download';
+  const usable = name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name) && !name.endsWith(PARTIAL) && Buffer.byteLength(name) <= 200;
+  return usable ? name : undefined;
+}
+
+/** The file name a URL's content keeps (CWL's `basename`): the last segment of its path. */
+export const fetchedName = (url: URL): string => fileName(url.pathname.slice(url.pathname.lastIndexOf('/') + 1)) ?? 'download';
+
+export function parseUrl(reference: string): URL {
+  try {
+    return new URL(reference);
+  } catch {
+    throw new InvalidRunRequestError(`local: not a valid URL: ${reference}`);
+  }
 }
 
 /** Bytes the run has fetched so far: its finished downloads. */
 async function fetchedBytes(workDir: string): Promise<number> {
   const root = path.join(workDir, FETCHED_DIR);
+  const names = await readdir(root, { recursive: true }).catch(() => []);
   let total = 0;
-  for (const entry of await readdir(root, { withFileTypes: true }).catch(() => [])) {
-    if (!entry.isDirectory()) continue;
-    for (const file of await readdir(path.join(root, entry.name), { withFileTypes: true })) {
-      if (file.isFile() && !file.name.endsWith('.part')) total += (await stat(path.join(root, entry.name, file.name))).size;
-    }
+  for (const name of names) {
+    const info = await stat(path.join(root, name));
+    if (info.isFile() && !name.endsWith(PARTIAL)) total += info.size;
   }
   return total;
 }
@@ -54,16 +70,8 @@ function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
   return result;
 }
 
-/** The local file of an http(s) `reference` of the run in `workDir`, downloaded unless it already was. */
-export function fetchedFile(workDir: string, reference: string, settings: FetchSettings): Promise<string> {
-  let url: URL;
-  try {
-    url = new URL(reference);
-  } catch {
-    return Promise.reject(new InvalidRunRequestError(`local: not a valid URL: ${reference}`));
-  }
-  const dir = path.join(workDir, FETCHED_DIR, createHash('sha256').update(url.href).digest('hex').slice(0, 16));
-  const file = path.join(dir, fetchedName(url));
+/** Downloads `url` to `file` of the run in `workDir`, unless it already was; within the settings' limits. */
+export function fetchTo(workDir: string, url: URL, file: string, settings: FetchSettings): Promise<string> {
   return oneAtATime(workDir, async () => {
     if (await stat(file).then((info) => info.isFile(), () => false)) return file;
     const used = await fetchedBytes(workDir);
@@ -75,8 +83,8 @@ export function fetchedFile(workDir: string, reference: string, settings: FetchS
         ? { maxBytes: Math.max(perRun, 0), describeLimit: `${byteSize(settings.maxRunBytes)} per run (${byteSize(used)} fetched already)` }
         : { maxBytes: settings.maxBytes, describeLimit: `${byteSize(settings.maxBytes)} per input` }),
     };
-    await mkdir(dir, { recursive: true });
-    const partial = `${file}.${randomUUID()}.part`;
+    await mkdir(path.dirname(file), { recursive: true });
+    const partial = `${file}.${randomUUID()}${PARTIAL}`;
     const cancelled = asyncLocalStorage.getStore()?.cancellationSignal;
     let bytes: number;
     try {
@@ -89,4 +97,10 @@ export function fetchedFile(workDir: string, reference: string, settings: FetchS
     activityLog().info('input fetched', { url: shownUrl(url), bytes });
     return file;
   });
+}
+
+/** The local file of an http(s) input `reference` of the run in `workDir`, downloaded unless it already was. */
+export async function fetchedFile(workDir: string, reference: string, settings: FetchSettings): Promise<string> {
+  const url = parseUrl(reference);
+  return fetchTo(workDir, url, path.join(workDir, FETCHED_DIR, shortHash(url.href), fetchedName(url)), settings);
 }

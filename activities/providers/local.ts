@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { activityLog } from '../activity-log';
 import { InvalidRunRequestError } from '../errors';
 import { fetchedFile } from '../fetch/fetched-inputs';
+import { fetchedWorkflow } from '../fetch/fetched-workflow';
 import { isLocationKey } from '../fetch/input-locations';
 import { checkFetchable } from '../fetch/request-check';
 import { insideRoots, isInside, realpathOrUndefined } from '../paths';
@@ -280,7 +281,7 @@ export class LocalProvider implements Provider {
 
   private async resolveReference(run: ProviderRun, reference: string, what: 'workflow' | 'input'): Promise<string> {
     const url = reference.trim();
-    if (/^https?:\/\//i.test(url)) return fetchedFile(run.workDir, url, this.settings.fetch);
+    if (/^https?:\/\//i.test(url)) return (what === 'workflow' ? fetchedWorkflow : fetchedFile)(run.workDir, url, this.settings.fetch);
     if (/^file:/i.test(url)) {
       let file: string;
       try {

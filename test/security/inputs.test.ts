@@ -19,6 +19,21 @@ import { EXAMPLES } from '../support/harness';
 
 const WC = readFileSync(path.join(EXAMPLES, 'word-count', 'wc.cwl'));
 const WC_PATH = path.join(EXAMPLES, 'word-count', 'wc.cwl');
+/** A workflow whose step runs a tool named relatively, on the same site. */
+const COUNTING_WORKFLOW = `cwlVersion: v1.2
+class: Workflow
+inputs:
+  text: File
+outputs:
+  count:
+    type: File
+    outputSource: count/count
+steps:
+  count:
+    run: ../tools/wc.cwl
+    in: { text: text }
+    out: [count]
+`;
 
 /** What the server was asked, in order. */
 const requests: Array<{ url: string; userAgent?: string }> = [];
@@ -34,7 +49,11 @@ beforeAll(async () => {
         response.end('one two three\n');
         break;
       case '/wc.cwl':
+      case '/site/tools/wc.cwl':
         response.end(WC);
+        break;
+      case '/site/workflows/count.cwl':
+        response.end(COUNTING_WORKFLOW);
         break;
       case '/redirect':
         response.writeHead(302, { location: `http://127.0.0.1:${port}/data/words.txt` }).end();
@@ -143,11 +162,23 @@ test('allowed by the provider, the workflow and its input are fetched by the wor
   expect(requests.every((r) => r.userAgent === 'durable-wes')).toBe(true);
   const log = (await api.http.get(`${API}/runs/${body.run_id}`).expect(200)).body;
   expect(JSON.stringify(log.run_log.cmd)).not.toContain('http');
-  expect(log.run_log.cmd).toContainEqual(expect.stringMatching(/\/staging\/fetched\/[0-9a-f]{16}\/wc\.cwl$/));
+  expect(log.run_log.cmd).toContainEqual(expect.stringMatching(/\/staging\/fetched\/site-[0-9a-f]{16}\/wc\.cwl$/));
   // wc names the file it counted: the engine's copy of the download, its name kept.
   const counted = await downloadOutput(api.http, log.outputs.count.location);
   expect(counted).toMatch(/^3 \/\S+\/words\.txt\n$/);
   expect(counted).not.toContain('http');
+});
+
+test('a workflow fetched by URL brings the files it names relatively, fetched beside it', async () => {
+  const { body } = await api.http
+    .post(`${API}/runs`)
+    .send(wordCount(`http://127.0.0.1:${port}/data/words.txt`, 'allowing', `http://127.0.0.1:${port}/site/workflows/count.cwl`))
+    .expect(200);
+  expect(await waitForState(api.http, body.run_id)).toBe('COMPLETE');
+  expect(requests.map((r) => r.url).sort()).toEqual(['/data/words.txt', '/site/tools/wc.cwl', '/site/workflows/count.cwl']);
+  expect(requests.every((r) => r.userAgent === 'durable-wes')).toBe(true);
+  const log = (await api.http.get(`${API}/runs/${body.run_id}`).expect(200)).body;
+  expect(await downloadOutput(api.http, log.outputs.count.location)).toMatch(/^3 \/\S+\/words\.txt\n$/);
 });
 
 test('a redirect from an allowed host to a loopback address is refused: the run fails naming both URLs, and the target hears nothing', async () => {
