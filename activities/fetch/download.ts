@@ -76,6 +76,8 @@ function get(url: URL, policy: AddressPolicy, signal: AbortSignal): Promise<Inco
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Answers that may be different next time, besides 5xx: Request Timeout, Too Many Requests. */
+const RETRIED = new Set([408, 429]);
 
 function redirectTarget(location: string, from: URL): URL {
   try {
@@ -86,9 +88,9 @@ function redirectTarget(location: string, from: URL): URL {
 }
 
 /**
- * Downloads `start` into `file` and returns how many bytes it wrote. Refusals, the limits and 4xx
- * answers throw InvalidRunRequestError (retrying cannot help); anything else is taken for an
- * outage and retried by the activity. A partial file is removed.
+ * Downloads `start` into `file` and returns how many bytes it wrote. Refusals, the limits and
+ * answers other than 200 throw InvalidRunRequestError (retrying cannot help); connection errors,
+ * 5xx, 408 and 429 are taken for an outage and retried by the activity. A partial file is removed.
  */
 export async function download(start: URL, file: string, policy: AddressPolicy, limits: DownloadLimits, cancelled?: AbortSignal): Promise<number> {
   const deadline = AbortSignal.timeout(limits.timeoutMs);
@@ -102,15 +104,15 @@ export async function download(start: URL, file: string, policy: AddressPolicy, 
       const response = await get(url, policy, signal);
       const status = response.statusCode ?? 0;
       if (REDIRECTS.has(status) && response.headers.location !== undefined) {
-        response.resume();
+        response.destroy();
         if (redirects >= limits.maxRedirects) throw new InvalidRunRequestError(`more than ${limits.maxRedirects} redirects`);
         url = redirectTarget(response.headers.location, url);
         continue;
       }
       if (status !== 200) {
-        response.resume();
+        response.destroy();
         const message = `${shownUrl(url)} answered ${status} ${response.statusMessage ?? ''}`.trim();
-        throw status >= 400 && status < 500 ? new InvalidRunRequestError(message) : new Error(message);
+        throw RETRIED.has(status) || status >= 500 ? new Error(message) : new InvalidRunRequestError(message);
       }
       const length = Number(response.headers['content-length']);
       if (length > limits.maxBytes) {

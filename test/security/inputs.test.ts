@@ -4,7 +4,7 @@
  * and that address hears nothing; an allowed one is downloaded before the engine starts; loader
  * directives in workflow_params are refused. Against a real HTTP server the test starts on 127.0.0.1.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -65,6 +65,13 @@ beforeAll(async () => {
         // No Content-Length: only counting the bytes as they come can stop it.
         for (let i = 0; i < 50; i++) response.write('x'.repeat(100));
         response.end();
+        break;
+      case '/loop':
+        response.writeHead(302, { location: '/loop' }).end();
+        break;
+      case '/slow':
+        // Never ends: only the time limit stops it.
+        response.write('x');
         break;
       default:
         response.writeHead(404).end();
@@ -211,6 +218,19 @@ test('a host name is judged by the address it resolves to, when the worker resol
   // The same name allowed: fetched.
   expect(await download(new URL(`http://localhost:${port}/data/words.txt`), file, new AddressPolicy(['localhost']), limits)).toBe(14);
   expect(readFileSync(file, 'utf8')).toBe('one two three\n');
+});
+
+test('a download fails for good on an answer other than 200, past the redirects allowed, or past its time limit', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'fetch-'));
+  const policy = new AddressPolicy(['127.0.0.1']);
+  const limits = { maxBytes: 1000, describeLimit: '1000 bytes per input', timeoutMs: 5000, maxRedirects: 2 };
+  const fetch = (route: string, overrides = {}) => download(new URL(`http://127.0.0.1:${port}${route}`), path.join(dir, 'file'), policy, { ...limits, ...overrides });
+  await expect(fetch('/missing')).rejects.toThrow(new InvalidRunRequestError(`http://127.0.0.1:${port}/missing answered 404 Not Found`));
+  await expect(fetch('/loop')).rejects.toThrow(new InvalidRunRequestError('more than 2 redirects'));
+  expect(requests.filter((r) => r.url === '/loop')).toHaveLength(3);
+  await expect(fetch('/slow', { timeoutMs: 300 })).rejects.toThrow(new InvalidRunRequestError('not downloaded within the time limit of 300 ms'));
+  // Nothing partial is left.
+  expect(readdirSync(dir)).toEqual([]);
 });
 
 test('an http input given by an approver at resume is refused before the engine starts, and its address hears nothing', async () => {
