@@ -41,6 +41,7 @@ test('each kind gets its defaults', () => {
       pollIntervalMs: 1000,
       cancelGraceMs: 3000,
       warmStart: true,
+      fetch: { allow: [], maxBytes: 1024 ** 3, maxRunBytes: 10 * 1024 ** 3, timeoutMs: 1_800_000, maxRedirects: 5 },
     },
     sim: { kind: 'simulated', pollIntervalMs: 200 },
     upstream: {
@@ -67,6 +68,7 @@ test('every setting of every kind can be set', () => {
       pollIntervalMs: 50,
       cancelGraceMs: 10_000,
       warmStart: false,
+      fetch: { allow: ['10.1.0.0/16', '*.internal.example'], maxBytes: 1000, maxRunBytes: 5000, timeoutMs: 60_000, maxRedirects: 0 },
     },
     sim: { kind: 'simulated', maxConcurrent: 3, pollIntervalMs: 20 },
     upstream: {
@@ -131,6 +133,8 @@ test.each([
   [one({ kind: 'local', workflowRoots: 'not-a-list' }), 'providers.a.workflowRoots: Invalid input: expected array'],
   [one({ kind: 'local', workflowRoots: ['relative/dir'] }), 'providers.a.workflowRoots.0: must be an absolute path'],
   [one({ kind: 'local', warmStart: 'yes' }), 'providers.a.warmStart: must be true or false'],
+  [one({ kind: 'local', fetch: { allow: ['10.0.0.0/40'] } }), 'providers.a.fetch.allow.0: must be an address or a network such as 10.1.0.0/16 (at most /32)'],
+  [one({ kind: 'local', fetch: { maxRedirects: 21 } }), 'providers.a.fetch.maxRedirects: must be an integer from 0 to 20'],
   [one({ kind: 'local', cwltool: '' }), 'providers.a.cwltool: must not be empty'],
   [one({ kind: 'simulated', pollIntervalMs: 1.5 }), 'providers.a.pollIntervalMs: must be a positive integer'],
   [one({ kind: 'wes', baseUrl: 'ftp://example.org/' }), 'providers.a.baseUrl: must be an http(s) URL'],

@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { allowEntryProblem } from '../fetch/address-policy';
 import { describeIssues } from '../schema-issues';
 
 export type Env = Record<string, string | undefined>;
@@ -28,6 +29,29 @@ const text = () =>
 
 /** How many of this provider's activities one worker runs at once (default 50). */
 const maxConcurrent = positiveInteger().optional();
+
+const GiB = 1024 ** 3;
+
+/** How the worker fetches a run's http(s) inputs before its engine starts (docs/design.md, "Inputs fetched by the service"). */
+const fetchSchema = z
+  .strictObject({
+    /** Networks, addresses and host names fetched from besides public addresses (address-policy.ts). */
+    allow: z
+      .array(
+        text().superRefine((entry, context) => {
+          const problem = allowEntryProblem(entry);
+          if (problem !== undefined) context.addIssue({ code: 'custom', message: problem, input: entry });
+        }),
+      )
+      .default([]),
+    /** The largest input, and the most bytes a run's inputs may total. */
+    maxBytes: positiveInteger().default(GiB),
+    maxRunBytes: positiveInteger().default(10 * GiB),
+    /** One download's time limit, redirects included. */
+    timeoutMs: positiveInteger().default(30 * 60_000),
+    maxRedirects: z.int({ error: 'must be an integer from 0 to 20' }).min(0).max(20, { error: 'must be an integer from 0 to 20' }).default(5),
+  })
+  .prefault({});
 
 const simulatedSchema = z.strictObject({
   kind: z.literal('simulated'),
@@ -49,6 +73,7 @@ const localSchema = z.strictObject({
   cancelGraceMs: positiveInteger().default(3000),
   /** cwltool forked from a server that has loaded it already (cwltool-warm.ts); false: a fresh process per run. */
   warmStart: z.boolean({ error: 'must be true or false' }).default(true),
+  fetch: fetchSchema,
 });
 
 // Secrets stay out of the providers file: `tokenEnv` names the environment variable holding the token.
@@ -100,6 +125,7 @@ const healthOmicsSchema = z.strictObject({
 
 export type SimulatedSettings = z.output<typeof simulatedSchema>;
 export type LocalSettings = z.output<typeof localSchema>;
+export type FetchSettings = LocalSettings['fetch'];
 export type WesSettings = z.output<ReturnType<typeof wesSchema>>;
 export type HealthOmicsSettings = z.output<typeof healthOmicsSchema>;
 export type ProviderSettings = SimulatedSettings | LocalSettings | WesSettings | HealthOmicsSettings;

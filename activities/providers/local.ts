@@ -5,6 +5,7 @@
  *
  * Work dir layout:
  *   staging/attachments/  where relative workflow_urls resolve (the API stages attachments there)
+ *   staging/fetched/      http(s) workflows and inputs, fetched by the worker (../fetch/fetched-inputs.ts)
  *   staging/inputs.json   workflow_params: cwltool's job order, snakemake's config file
  *   process/              pid, exit code, stdout and stderr of the engine; engine_start: cwltool warm or cold
  *   jobs/                 the engine's report of its jobs: cwltool's job logs, Snakemake's job messages
@@ -16,6 +17,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { activityLog } from '../activity-log';
 import { InvalidRunRequestError } from '../errors';
+import { fetchedFile } from '../fetch/fetched-inputs';
+import { fetchedWorkflow } from '../fetch/fetched-workflow';
+import { isLocationKey } from '../fetch/input-locations';
+import { checkFetchable } from '../fetch/request-check';
 import { insideRoots, isInside, realpathOrUndefined } from '../paths';
 import type { OperationContext, Provider, ProviderCapabilities, TaskReport } from '../provider';
 import type { LocalSettings } from './config';
@@ -103,6 +108,7 @@ export class LocalProvider implements Provider {
 
   validate(request: WesRunRequest): void {
     this.engineFor(request);
+    checkFetchable(request, this.settings.fetch);
   }
 
   /** The engine that runs the request, with its validated parameters; throws when nothing can. */
@@ -247,25 +253,26 @@ export class LocalProvider implements Provider {
     await this.process(run).killLeftovers();
   }
 
-  /** The workflow as the engine should be given it: an http(s) URL, or a real path we allow. */
+  /** The workflow as the engine should be given it: a real path we allow, or the file fetched from its http(s) URL. */
   private resolveWorkflow(run: ProviderRun): Promise<string> {
     return this.resolveReference(run, run.request.workflow_url, 'workflow');
   }
 
   /**
    * workflow_params with every CWL File or Directory location resolved as the workflow itself is:
-   * relative to the run's attachments, inside the allowed roots, or an http(s) URL. The engine
-   * reads what its job file names, so nothing else on this host may be named there.
+   * relative to the run's attachments, inside the allowed roots, or fetched from an http(s) URL.
+   * The engine reads what its job file names, so nothing else on this host may be named there.
    */
   private async resolveInputs(run: ProviderRun): Promise<Record<string, unknown>> {
+    // Again here: an approver's resume input joins workflow_params after validate saw them.
+    checkFetchable(run.request, this.settings.fetch);
     const visit = async (value: unknown): Promise<unknown> => {
       if (Array.isArray(value)) return Promise.all(value.map(visit));
       if (value === null || typeof value !== 'object') return value;
       const object = value as Record<string, unknown>;
       const resolved: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(object)) {
-        const isLocation = (object.class === 'File' || object.class === 'Directory') && (key === 'location' || key === 'path');
-        resolved[key] = isLocation && typeof item === 'string' ? await this.resolveReference(run, item, 'input') : await visit(item);
+        resolved[key] = isLocationKey(object, key) && typeof item === 'string' ? await this.resolveReference(run, item, 'input') : await visit(item);
       }
       return resolved;
     };
@@ -274,7 +281,7 @@ export class LocalProvider implements Provider {
 
   private async resolveReference(run: ProviderRun, reference: string, what: 'workflow' | 'input'): Promise<string> {
     const url = reference.trim();
-    if (/^https?:\/\//i.test(url)) return url;
+    if (/^https?:\/\//i.test(url)) return (what === 'workflow' ? fetchedWorkflow : fetchedFile)(run.workDir, url, this.settings.fetch);
     if (/^file:/i.test(url)) {
       let file: string;
       try {

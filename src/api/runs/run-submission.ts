@@ -4,6 +4,7 @@
  * what that schema cannot say.
  */
 import { BadRequestException } from '@nestjs/common';
+import { loaderDirective, loaderDirectiveRefusal } from '../../../activities/fetch/loader-directives';
 import { REQUIRE_APPROVAL_TAG } from '../../../activities/run-tags';
 import type { WesRunRequest } from '../../../workflows/run-types';
 
@@ -23,5 +24,12 @@ export function toRunSubmission({ require_approval, ...request }: RunRequestBody
   if (request.workflow_engine_version !== undefined && request.workflow_engine === undefined) {
     throw new BadRequestException('workflow_engine is required when workflow_engine_version is given');
   }
+  refuseLoaderDirectives(request.workflow_params);
   return { request, requireApproval: require_approval === true || request.tags?.[REQUIRE_APPROVAL_TAG] === 'true' };
+}
+
+/** workflow_params, at submission or added at resume, may not make the engine read host files (loader-directives.ts). */
+export function refuseLoaderDirectives(params: unknown): void {
+  const directive = loaderDirective(params);
+  if (directive !== undefined) throw new BadRequestException(loaderDirectiveRefusal(directive));
 }

@@ -21,7 +21,7 @@ import { UploadLimitErrors } from './attachment-upload';
 import { tagFilter, type ListRunsQuery } from './list-filters';
 import { RunControl } from './run-control.service';
 import { RunCreation, type UploadedFile } from './run-creation.service';
-import type { RunRequestBody } from './run-submission';
+import { refuseLoaderDirectives, type RunRequestBody } from './run-submission';
 import { runLog, runStatus, runSummary, type RunLogView, type RunStatusView, type RunSummaryView } from './run-views';
 
 interface RunListView {
@@ -106,6 +106,7 @@ export class RunsController {
   async resume(@ValidRequest() { path, body }: ValidatedRequest<unknown, ResumeInput | undefined>, @RequestCaller() caller?: Caller): Promise<RunStatusView> {
     const runId = path.run_id;
     const run = await this.access.visibleRun(runId, caller);
+    refuseLoaderDirectives(body);
     // No body at all is an empty input.
     const snapshot = await this.control.resume(run, body ?? {});
     return { run_id: runId, state: snapshot.wesState };
