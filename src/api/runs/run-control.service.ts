@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { runWorkDir } from '../../../activities/work-dir';
 import type { ResumeInput } from '../../../workflows/run-types';
 import { isTerminal } from '../../../workflows/state-machine';
+import { TASK_WORKFLOW_TYPE } from '../../../workflows/task/task-definition';
 import { isTerminalWesState } from '../../../workflows/wes-state';
 import type { Config } from '../../config';
 import type { RunRow, RunStore } from '../../database/run-store';
@@ -84,8 +85,10 @@ export class RunControl {
   }
 }
 
+/** A task run has no provider to clean up: it is done once ended, and its step runs once cleaned up. */
 function assertForgettable(run: RunRow, which = ''): void {
-  if (!isTerminal(run.state) || !run.cleaned) {
+  const cleaned = run.cleaned || run.request.workflow_type === TASK_WORKFLOW_TYPE;
+  if (!isTerminal(run.state) || !cleaned) {
     throw new ConflictException(
       `run ${run.runId}${which} is ${run.wesState}${isTerminal(run.state) ? ' and not yet cleaned up' : ''}: only ended, cleaned-up runs can be deleted`,
     );
