@@ -30,6 +30,23 @@ export function temporalConnectionOptions({ temporalAddress, temporalTls, tempor
 }
 
 /**
+ * A failed connect, saying what was tried and which settings decide it: the SDK's own message
+ * (e.g. `InvalidCertificate(UnknownIssuer)`) names no variable.
+ */
+export function connectFailure({ temporalAddress, temporalTls, temporalApiKey }: TemporalConnectionConfig, err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  if (!temporalTls) return new Error(`cannot connect to Temporal at ${temporalAddress}: ${message}`);
+  const settings = temporalTls === true ? {} : temporalTls;
+  const trust = settings.serverRootCACertificate ? 'the CA of WES_TEMPORAL_TLS_CA' : "the system's CAs (no WES_TEMPORAL_TLS_CA)";
+  const name = settings.serverNameOverride ? ` for the name ${settings.serverNameOverride}` : '';
+  const client = settings.clientCertPair ? 'with the client certificate of WES_TEMPORAL_TLS_CERT' : 'without a client certificate (WES_TEMPORAL_TLS_CERT, WES_TEMPORAL_TLS_KEY)';
+  return new Error(
+    `cannot connect to Temporal at ${temporalAddress} over TLS, trusting ${trust}${name}, ${client}${temporalApiKey ? ', with an API key' : ''}: ${message}`,
+    { cause: err },
+  );
+}
+
+/**
  * TLS is on when asked for, or when any TLS file, server name or API key is given (an API key is a
  * bearer secret: never sent in clear unless WES_TEMPORAL_TLS=off says so).
  */
