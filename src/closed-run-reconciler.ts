@@ -7,6 +7,7 @@
 import type { Client } from '@temporalio/client';
 import { isTerminal } from '../workflows/state-machine';
 import { RunLedger } from '../workflows/run-ledger';
+import { RUN_RECORDING_TYPES } from '../workflows/workflow-types';
 import type { RunStore } from './database/run-store';
 
 const CLOSED_FROM_OUTSIDE = ['Terminated', 'TimedOut'];
@@ -22,8 +23,9 @@ export class ClosedRunReconciler {
 
   /** Fails in the read model every run closed from outside since the last sweep; returns how many. */
   async sweep(): Promise<number> {
+    const types = RUN_RECORDING_TYPES.map((type) => `'${type}'`).join(', ');
     const statuses = CLOSED_FROM_OUTSIDE.map((status) => `'${status}'`).join(', ');
-    const query = `WorkflowType IN ('wesRunV4', 'wesRun') AND ExecutionStatus IN (${statuses}) AND CloseTime >= '${this.sweptUntil.toISOString()}'`;
+    const query = `WorkflowType IN (${types}) AND ExecutionStatus IN (${statuses}) AND CloseTime >= '${this.sweptUntil.toISOString()}'`;
     let failed = 0;
     let latest = this.sweptUntil;
     for await (const workflow of this.client.workflow.list({ query })) {
@@ -42,13 +44,14 @@ export class ClosedRunReconciler {
     }
   }
 
+  /** `status`: the SDK's name of the execution status (TERMINATED, TIMED_OUT), not visibility's. */
   private async failInReadModel(runId: string, status: string, closedAt = new Date()): Promise<boolean> {
     const row = await this.store.get(runId);
     if (!row || isTerminal(row.state)) return false;
     const transitions = await this.store.transitions(runId);
     const ledger = new RunLedger(runId, { ...row, log: row.runLog, transitions: transitions.slice(-1), preempted: false });
     const lastSeq = ledger.lastSeq;
-    ledger.fail('system_error', `the run's workflow was ${status === 'TimedOut' ? 'timed out' : 'terminated'} in Temporal`);
+    ledger.fail('system_error', `the run's workflow was ${status === 'TIMED_OUT' ? 'timed out' : 'terminated'} in Temporal`);
     for (const transition of ledger.transitions.filter((t) => t.seq > lastSeq)) transition.at = closedAt.toISOString();
     const projection = ledger.projection({ request: row.request, owner: row.owner }, row.submittedAt, row.version + 1, lastSeq);
     await this.store.project(projection);

@@ -12,10 +12,11 @@ import { z } from 'zod';
 import { loadProvidersConfig, type Env, type ProvidersConfig } from '../activities/providers/config';
 import { describeIssues } from '../activities/schema-issues';
 import { apiKeys, authConfig, type AuthConfig } from './auth-config';
+import { payloadKeys, payloadKeysOf, type PayloadKey } from './payloads/payload-keys';
 import { repoRoot } from './repo-root';
+import { temporalSecurity, type TemporalConnectionConfig } from './temporal-connection';
 
-export interface Config {
-  temporalAddress: string;
+export interface Config extends TemporalConnectionConfig {
   temporalNamespace: string;
   temporalUiUrl: string;
   taskQueue: string;
@@ -59,6 +60,8 @@ export interface Config {
   workerCache: number;
   /** The Worker Deployment Version the workers belong to; unset means unversioned workers (docs/deployment.md). */
   workerDeployment?: WorkerDeploymentVersion;
+  /** Keys that encrypt payloads at rest (src/payloads/payload-keys.ts); unset: payloads are not encrypted. */
+  payloadKeys?: PayloadKey[];
 }
 
 export interface WorkerDeploymentVersion {
@@ -160,6 +163,15 @@ const environment = z.looseObject({
   WES_WORKER_CACHE: integer(0, 1_000_000).default(250),
   WES_DEPLOYMENT_NAME: deploymentName.optional(),
   WES_BUILD_ID: buildId.optional(),
+  WES_PAYLOAD_KEYS: payloadKeys.optional(),
+  WES_PAYLOAD_KEYS_FILE: z.string().optional(),
+  WES_TEMPORAL_TLS: z.enum(['on', 'off'], { error: 'expected on or off' }).optional(),
+  WES_TEMPORAL_TLS_CA: z.string().optional(),
+  WES_TEMPORAL_TLS_CERT: z.string().optional(),
+  WES_TEMPORAL_TLS_KEY: z.string().optional(),
+  WES_TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  WES_TEMPORAL_API_KEY: z.string().optional(),
+  WES_TEMPORAL_API_KEY_FILE: z.string().optional(),
 });
 
 /**
@@ -185,11 +197,15 @@ export function loadConfig(env: Env = process.env): Config {
   const result = environment.safeParse(given);
   const auth = result.success ? authConfig(result.data) : undefined;
   const deployment = result.success ? workerDeployment(result.data) : undefined;
+  const keys = result.success ? payloadKeysOf(result.data) : undefined;
+  const temporal = result.success ? temporalSecurity(result.data) : undefined;
   const problems = [
     ...unknownWesVariables(given),
     ...(result.success ? [] : [describeIssues(result.error)]),
     ...(auth?.problems ?? []),
     ...(deployment?.problems ?? []),
+    ...(keys?.problems ?? []),
+    ...(temporal?.problems ?? []),
   ];
   if (!result.success || problems.length > 0) throw new Error(problems.join('; '));
   const vars = result.data;
@@ -198,6 +214,7 @@ export function loadConfig(env: Env = process.env): Config {
     .map((root) => path.resolve(root));
   return {
     temporalAddress: vars.TEMPORAL_ADDRESS ?? `127.0.0.1:${vars.TEMPORAL_PORT}`,
+    ...temporal!.security,
     temporalNamespace: vars.TEMPORAL_NAMESPACE,
     temporalUiUrl: vars.TEMPORAL_UI_URL ?? `http://127.0.0.1:${vars.TEMPORAL_UI_PORT}`,
     taskQueue: vars.WES_TASK_QUEUE,
@@ -226,5 +243,6 @@ export function loadConfig(env: Env = process.env): Config {
     workerMetrics: vars.WES_WORKER_METRICS_PORT === 'off' ? undefined : { host: vars.WES_WORKER_METRICS_HOST, port: vars.WES_WORKER_METRICS_PORT },
     workerCache: vars.WES_WORKER_CACHE,
     workerDeployment: deployment!.version,
+    payloadKeys: keys!.keys,
   };
 }

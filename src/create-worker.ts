@@ -15,6 +15,7 @@ import { workerDeploymentOptions } from './deployments/worker-versioning';
 import { countActivityOutcomes } from './metrics/activity-outcomes';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { createDataConverter, payloadBlobDir } from './payloads/data-converter';
+import type { PayloadKey } from './payloads/payload-keys';
 
 export interface RunWorkerOptions {
   connection: NativeConnection;
@@ -32,6 +33,8 @@ export interface RunWorkerOptions {
   workflowCache?: number;
   /** The Worker Deployment Version every worker of the process belongs to (WES_DEPLOYMENT_NAME, WES_BUILD_ID); unversioned without. */
   deployment?: WorkerDeploymentVersion;
+  /** Keys that encrypt payloads at rest (WES_PAYLOAD_KEYS); none without. */
+  payloadKeys?: PayloadKey[];
   /** Extra options for the run worker, e.g. tests failing fast on non-determinism. */
   overrides?: Partial<WorkerOptions>;
 }
@@ -51,7 +54,7 @@ export async function createRunWorkers(options: RunWorkerOptions): Promise<Worke
   const namespace = options.namespace ?? 'default';
   // Names the host, so that a run's history shows which host launched it.
   const identity = `${process.pid}@${hostId}`;
-  const dataConverter = createDataConverter(payloadBlobDir(options.dataDir));
+  const dataConverter = createDataConverter(payloadBlobDir(options.dataDir), { keys: options.payloadKeys });
   const metrics = options.metrics ?? new WorkerMetrics();
   const interceptors = { activity: [countActivityOutcomes(metrics)] };
   const versioning = workerDeploymentOptions(options.deployment);

@@ -20,6 +20,7 @@ import { countingTransitions } from './metrics/counting-run-store';
 import { startMetricsServer } from './metrics/metrics-server';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { freePort } from './supervisor/free-port';
+import { connectFailure, temporalConnectionOptions } from './temporal-connection';
 import { loadWorkflowBundle } from './workflow-bundle';
 
 /** How soon a run terminated in Temporal shows as failed in the read model. */
@@ -63,7 +64,9 @@ async function main(): Promise<void> {
   });
   const metricsServer = await serveMetrics(config, metrics, sdkMetricsAddress, log);
   const database = await openDatabase(config.databaseUrl);
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config)).catch((err: unknown) => {
+    throw connectFailure(config, err);
+  });
   try {
     const registry = createProviderRegistry(config);
     const runStore = countingTransitions(new PostgresRunStore(database), metrics);
@@ -79,6 +82,7 @@ async function main(): Promise<void> {
       metrics,
       workflowCache: config.workerCache,
       deployment: config.workerDeployment,
+      payloadKeys: config.payloadKeys,
     });
     const reconciling = new AbortController();
     void new ClosedRunReconciler(new Client({ connection, namespace: config.temporalNamespace }), runStore).run(RECONCILE_EVERY_MS, reconciling.signal, (message) => log.warn(message));

@@ -5,6 +5,8 @@
 import { Worker } from '@temporalio/worker';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import * as hostedWorkflows from '../workflows';
+import { WORKFLOW_TYPES } from '../workflows/workflow-types';
 import { readHistory } from './support/history-file';
 import { CURRENT_GENERATION, CURRENT_TASK_GENERATION, HISTORIES_DIR, SCENARIOS, TASK_SCENARIOS } from './support/record-histories';
 
@@ -21,6 +23,13 @@ test('the current generations have a history for every recorded scenario, and ol
   expect(namesIn(CURRENT_GENERATION)).toEqual(Object.keys(SCENARIOS).sort());
   expect(namesIn(CURRENT_TASK_GENERATION)).toEqual(Object.keys(TASK_SCENARIOS).sort());
   expect(generations.length).toBeGreaterThan(2);
+});
+
+test('the worker hosts exactly the workflow types of the one list, and every recorded history is of one of them', () => {
+  const types = Object.values(WORKFLOW_TYPES).sort();
+  expect(Object.keys(hostedWorkflows).sort()).toEqual(types);
+  const recorded = new Set(files.map((file) => readHistory(path.join(HISTORIES_DIR, file)).events[0].workflowExecutionStartedEventAttributes!.workflowType!.name));
+  expect([...recorded].filter((type) => !types.includes(type as never))).toEqual([]);
 });
 
 test.each(files)('%s replays deterministically', async (file) => {

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module';
+import { CodecModule } from './codec/codec.module';
 import { CoreModule, type CoreDependencies } from './core/core.module';
 import { HealthModule } from './health/health.module';
 import { RequestLoggingModule } from './logging/request-logging.module';
@@ -35,6 +36,7 @@ export class AppModule {
         LogsModule,
         OutputsModule,
         HealthModule,
+        CodecModule,
         MetricsModule,
         RequestLoggingModule.forRoot(logger),
         UnmatchedRouteModule,

@@ -5,11 +5,12 @@
  * through Temporal as a small claim check naming the blob; decode swaps the blob back in.
  *
  * Blobs are content-addressed, so a retried start, an activity retry or a continue-as-new carrying
- * the same value reuse the blob instead of writing another. Nothing deletes blobs yet: they are not
- * garbage-collected, and the store only grows. Tools without this codec (the Web UI, the CLI) show
- * the claim check rather than the value.
+ * the same value reuse the blob instead of writing another. Each blob is referenced by the workflow
+ * whose payload it is, as the SDK's serialization context names it; deleting a run releases its
+ * references, and a blob goes with the last one (docs/design.md, "Large payloads"). Tools without
+ * this codec show the claim check rather than the value, unless they use the API's codec endpoint.
  */
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { ContentAddressedStore } from './blob-store';
 
@@ -40,19 +41,20 @@ export class ClaimCheckCodec implements PayloadCodec {
     this.thresholdBytes = options.thresholdBytes ?? DEFAULT_THRESHOLD_BYTES;
   }
 
-  async encode(payloads: Payload[]): Promise<Payload[]> {
-    return Promise.all(payloads.map((payload) => this.encodeOne(payload)));
+  /** `context`: whose payloads these are; a child's input is its own, an activity's its workflow's. */
+  async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
+    return Promise.all(payloads.map((payload) => this.encodeOne(payload, context?.workflowId)));
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return Promise.all(payloads.map((payload) => this.decodeOne(payload)));
   }
 
-  private async encodeOne(payload: Payload): Promise<Payload> {
+  private async encodeOne(payload: Payload, owner: string | undefined): Promise<Payload> {
     const serialized = PayloadMessage.encode(payload).finish();
     // Small payloads stay as they are, so histories recorded before this codec decode unchanged.
     if (serialized.length <= this.thresholdBytes) return payload;
-    const check: ClaimCheck = { sha256: await this.store.put(serialized), size: serialized.length };
+    const check: ClaimCheck = { sha256: await this.store.put(serialized, owner), size: serialized.length };
     return {
       metadata: { encoding: utf8Encoder.encode(CLAIM_CHECK_ENCODING) },
       data: utf8Encoder.encode(JSON.stringify(check)),

@@ -36,7 +36,8 @@ export interface ApiHarness extends TestApp {
 /** `startWorker: false`: no worker in the process, for tests that run workers as processes of their own. */
 export async function createApiHarness(overrides: Partial<Config> = {}, { startWorker = true } = {}): Promise<ApiHarness> {
   const providers = overrides.providers ?? TEST_PROVIDERS;
-  const harness = await createHarness({ providers, startWorker });
+  const temporal = overrides.temporalAddress ? { temporalAddress: overrides.temporalAddress, temporalTls: overrides.temporalTls, temporalApiKey: overrides.temporalApiKey } : undefined;
+  const harness = await createHarness({ providers, startWorker, payloadKeys: overrides.payloadKeys, temporal });
   // The worker's store: one connection pool for the worker and the app, as both use one database.
   const { runStore } = harness;
   const apps: INestApplication[] = [];

@@ -15,6 +15,8 @@ import { createRunWorkers, runWorkers } from '../../src/create-worker';
 import { openDatabase } from '../../src/database/data-source';
 import { PostgresRunStore } from '../../src/database/postgres-run-store';
 import { createDataConverter, payloadBlobDir } from '../../src/payloads/data-converter';
+import type { PayloadKey } from '../../src/payloads/payload-keys';
+import { temporalConnectionOptions, type TemporalConnectionConfig } from '../../src/temporal-connection';
 import { eventually } from './eventually';
 import { installQuietRuntime } from './runtime';
 import { snapshotQuery } from '../../workflows/messages';
@@ -54,17 +56,26 @@ export const TEST_PROVIDERS: ProvidersConfig = parseProvidersConfig(
 );
 
 export async function createHarness(
-  options: { startWorker?: boolean; taskQueue?: string; dataDir?: string; providers?: ProvidersConfig; hostId?: string } = {},
+  options: {
+    startWorker?: boolean;
+    taskQueue?: string;
+    dataDir?: string;
+    providers?: ProvidersConfig;
+    hostId?: string;
+    payloadKeys?: PayloadKey[];
+    /** How to reach Temporal (TLS, API key); the dev server of the global set-up without. */
+    temporal?: TemporalConnectionConfig;
+  } = {},
 ): Promise<Harness> {
   installQuietRuntime();
-  const address = process.env.TEMPORAL_ADDRESS!;
+  const connectionOptions = temporalConnectionOptions(options.temporal ?? { temporalAddress: process.env.TEMPORAL_ADDRESS! });
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'durable-wes-test-'));
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const registry = createProviderRegistry({ providers: options.providers ?? TEST_PROVIDERS });
   const database = await openDatabase(process.env.DATABASE_URL!);
   const runStore = new PostgresRunStore(database);
-  const clientConnection = await Connection.connect({ address });
-  const client = new Client({ connection: clientConnection, dataConverter: createDataConverter(payloadBlobDir(dataDir)) });
+  const clientConnection = await Connection.connect(connectionOptions);
+  const client = new Client({ connection: clientConnection, dataConverter: createDataConverter(payloadBlobDir(dataDir), { keys: options.payloadKeys }) });
   let workerConnection: NativeConnection | undefined;
   let workers: Worker[] = [];
   let running: Promise<void> | undefined;
@@ -76,7 +87,7 @@ export async function createHarness(
     dataDir,
     registry,
     async startWorker() {
-      workerConnection = await NativeConnection.connect({ address });
+      workerConnection = await NativeConnection.connect(connectionOptions);
       workers = await createRunWorkers({
         connection: workerConnection,
         taskQueue,
@@ -84,6 +95,7 @@ export async function createHarness(
         runStore,
         dataDir,
         hostId: options.hostId ?? 'test-host',
+        payloadKeys: options.payloadKeys,
         workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
         overrides: {
           // Any error thrown by workflow code is a bug: fail the run at once instead of retrying the task.

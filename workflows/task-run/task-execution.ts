@@ -32,6 +32,7 @@ import { evaluate, ExpressionError, type EvaluationContext, type StepContext } f
 import type { Branch, ParallelStep, RunStep, Step, StepRetry, WaitForInputStep } from '../task/task-definition';
 import type { wesRunV4 } from '../wes-run';
 import { isRelativeUrl } from '../workflow-url';
+import { WORKFLOW_TYPES } from '../workflow-types';
 import type { wesTaskV1 } from '../task-run';
 import { continueAsNewOnCurrentVersion } from '../versioning';
 import { Gates } from './gates';
@@ -216,7 +217,7 @@ export class TaskExecution {
       const input: RunInput = { runId, request, ...(provider ? { provider } : {}), ...(this.input.owner ? { owner: this.input.owner } : {}) };
       try {
         if (sharesAttachments) await shareTaskAttachments(this.input.runId, runId);
-        const snapshot = await executeChild<typeof wesRunV4>('wesRunV4', {
+        const snapshot = await executeChild<typeof wesRunV4>(WORKFLOW_TYPES.run, {
           workflowId: runId,
           args: [input],
           // A task that ends any other way (terminated, timed out in Temporal) leaves no run behind.

@@ -4,21 +4,32 @@ import { rm } from 'node:fs/promises';
 import { runWorkDir } from '../../../activities/work-dir';
 import type { ResumeInput } from '../../../workflows/run-types';
 import { isTerminal } from '../../../workflows/state-machine';
+import { TASK_WORKFLOW_TYPE } from '../../../workflows/task/task-definition';
 import { isTerminalWesState } from '../../../workflows/wes-state';
 import type { Config } from '../../config';
 import type { RunRow, RunStore } from '../../database/run-store';
+import { ContentAddressedStore } from '../../payloads/blob-store';
+import { payloadBlobDir } from '../../payloads/data-converter';
 import { CONFIG, RUN_STORE } from '../core/tokens';
 import { RunWorkflows } from '../temporal/run-workflows';
+import { WorkflowHistories } from '../temporal/workflow-histories';
+
+/** Rows of a run's tasks read at once while looking for a task's step runs. */
+const TASK_PAGE = 500;
 
 @Injectable()
 export class RunControl {
   private readonly logger = new Logger(RunControl.name);
+  private readonly blobs: ContentAddressedStore;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     @Inject(RUN_STORE) private readonly runStore: RunStore,
     private readonly workflows: RunWorkflows,
-  ) {}
+    private readonly histories: WorkflowHistories,
+  ) {
+    this.blobs = new ContentAddressedStore(payloadBlobDir(config.dataDir));
+  }
 
   /**
    * Cancelling a cancelled run again is harmless; cancelling one that ended otherwise is a conflict.
@@ -38,15 +49,48 @@ export class RunControl {
   }
 
   /**
-   * Forgets a run: its work dir (outputs and logs) and its read-model row. Only once it has ended
-   * and been cleaned up, so nothing is left running or staged. The work dir goes first: a failure
-   * then leaves the row, and the DELETE can be repeated.
+   * Forgets a run everywhere (docs/design.md, "Deleting a run"): its workflow's executions in
+   * Temporal, its payload blobs no other run refers to, its work dir (outputs and logs) and its
+   * read-model rows; and the same of a task's step runs. Only once it has ended and been cleaned
+   * up, so nothing is left running or staged. The row goes last: a failure leaves it, and the DELETE
+   * can be repeated.
    */
   async delete(run: RunRow): Promise<void> {
-    if (!isTerminal(run.state) || !run.cleaned) {
-      throw new ConflictException(`run ${run.runId} is ${run.wesState}${isTerminal(run.state) ? ' and not yet cleaned up' : ''}: only ended, cleaned-up runs can be deleted`);
+    assertForgettable(run);
+    const steps = await this.stepRuns(run.runId);
+    for (const step of steps) {
+      const row = await this.runStore.get(step);
+      if (row) assertForgettable(row, ` (a step run of task ${run.runId})`);
     }
-    await rm(runWorkDir(this.config.dataDir, run.runId), { recursive: true, force: true });
-    await this.runStore.delete(run.runId);
+    for (const runId of [...steps, run.runId]) await this.forget(runId);
+  }
+
+  private async forget(runId: string): Promise<void> {
+    await this.histories.delete(runId);
+    await this.blobs.release(runId);
+    await rm(runWorkDir(this.config.dataDir, runId), { recursive: true, force: true });
+    await this.runStore.delete(runId);
+  }
+
+  /** The runs a task started for its steps: from its /tasks rows, and from Temporal for any not yet recorded there. */
+  private async stepRuns(runId: string): Promise<string[]> {
+    const ids = new Set<string>(await this.histories.children(runId));
+    let pageToken: string | undefined;
+    do {
+      const page = await this.runStore.listTasks(runId, { pageSize: TASK_PAGE, pageToken });
+      for (const task of page.tasks) if (task.childRunId) ids.add(task.childRunId);
+      pageToken = page.nextPageToken || undefined;
+    } while (pageToken);
+    return [...ids];
+  }
+}
+
+/** A task run has no provider to clean up: it is done once ended, and its step runs once cleaned up. */
+function assertForgettable(run: RunRow, which = ''): void {
+  const cleaned = run.cleaned || run.request.workflow_type === TASK_WORKFLOW_TYPE;
+  if (!isTerminal(run.state) || !cleaned) {
+    throw new ConflictException(
+      `run ${run.runId}${which} is ${run.wesState}${isTerminal(run.state) ? ' and not yet cleaned up' : ''}: only ended, cleaned-up runs can be deleted`,
+    );
   }
 }

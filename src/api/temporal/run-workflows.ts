@@ -17,6 +17,7 @@ import type { ResumeInput, RunInput, RunSnapshot } from '../../../workflows/run-
 import type { wesRunV4 } from '../../../workflows/wes-run';
 import type { wesTaskV1 } from '../../../workflows/task-run';
 import type { TaskInput } from '../../../workflows/task-run/task-types';
+import { WORKFLOW_TYPES } from '../../../workflows/workflow-types';
 import { CONFIG } from '../core/tokens';
 
 @Injectable()
@@ -42,12 +43,12 @@ export class RunWorkflows {
    * nothing: a running one is used as it is, a closed one is never started again.
    */
   async start(input: RunInput): Promise<void> {
-    await this.startOnce<typeof wesRunV4>('wesRunV4', input.runId, [{ ...input, ...(this.config.runTimeout ? { timeout: this.config.runTimeout } : {}) }]);
+    await this.startOnce<typeof wesRunV4>(WORKFLOW_TYPES.run, input.runId, [{ ...input, ...(this.config.runTimeout ? { timeout: this.config.runTimeout } : {}) }]);
   }
 
   /** A task's workflow (docs/tasks.md), started as a run's is. */
   async startTask(input: TaskInput): Promise<void> {
-    await this.startOnce<typeof wesTaskV1>('wesTaskV1', input.runId, [input]);
+    await this.startOnce<typeof wesTaskV1>(WORKFLOW_TYPES.task, input.runId, [input]);
   }
 
   private async startOnce<W extends typeof wesRunV4 | typeof wesTaskV1>(type: string, runId: string, args: Parameters<W>): Promise<void> {

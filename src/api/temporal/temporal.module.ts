@@ -7,8 +7,10 @@ import { Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { Config } from '../../config';
 import { createDataConverter, payloadBlobDir } from '../../payloads/data-converter';
+import { temporalConnectionOptions } from '../../temporal-connection';
 import { CONFIG } from '../core/tokens';
 import { RunWorkflows } from './run-workflows';
+import { WorkflowHistories } from './workflow-histories';
 
 const API_CALL_ATTEMPTS = 6;
 
@@ -29,7 +31,7 @@ class TemporalConnectionCloser implements OnApplicationShutdown {
       inject: [CONFIG],
       useFactory: (config: Config) =>
         Connection.lazy({
-          address: config.temporalAddress,
+          ...temporalConnectionOptions(config),
           // The SDK's default retries a call for ~20 s; an API caller would rather have a 503 it
           // can retry after ~2 s.
           interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: API_CALL_ATTEMPTS }))],
@@ -39,11 +41,12 @@ class TemporalConnectionCloser implements OnApplicationShutdown {
       provide: Client,
       inject: [Connection, CONFIG],
       useFactory: (connection: Connection, config: Config) =>
-        new Client({ connection, namespace: config.temporalNamespace, dataConverter: createDataConverter(payloadBlobDir(config.dataDir)) }),
+        new Client({ connection, namespace: config.temporalNamespace, dataConverter: createDataConverter(payloadBlobDir(config.dataDir), { keys: config.payloadKeys }) }),
     },
     TemporalConnectionCloser,
     RunWorkflows,
+    WorkflowHistories,
   ],
-  exports: [RunWorkflows, Connection],
+  exports: [RunWorkflows, WorkflowHistories, Connection, Client],
 })
 export class TemporalModule {}
