@@ -14,6 +14,7 @@ import type { Config } from '../config';
 import type { RunStore } from '../database/run-store';
 import { AppModule } from './app.module';
 import { API_PREFIX } from './core/base-url';
+import { refuseForeignRequests } from './core/foreign-requests';
 import { packageVersion } from '../repo-root';
 import { ErrorResponseFilter } from './errors/error-response.filter';
 import { createLogger } from '../logging/create-logger';
@@ -60,6 +61,8 @@ export async function createApp({ config, runStore, logger, logDestination, onSh
   }
   // First: a request refused by the body parser is counted too.
   app.use(app.get(ApiMetrics).middleware);
+  // Before any body is read, on every route (docs and probes too).
+  app.use(refuseForeignRequests(config));
   app.useBodyParser('json', { limit: config.maxBodyBytes });
   // Probes and metrics where orchestrators and scrapers look for them, not under the WES prefix.
   app.setGlobalPrefix(API_PREFIX, { exclude: [...PROBE_PATHS, METRICS_PATH] });
