@@ -116,6 +116,12 @@ export class RequestValidator {
     return valid;
   }
 
+  /** The fields the document's multipart form of `METHOD /route` names (the parser refuses others as they come). */
+  formFields(method: string, route: string): string[] {
+    const form = this.operations.get(`${method} ${route}`)?.body?.content.get('multipart/form-data');
+    return Object.keys(form?.schema.properties ?? {});
+  }
+
   /** The methods of the document's path that `url` (under the API prefix) is, if it is one. */
   methodsOf(url: string): string[] | undefined {
     const route = url.slice(API_PREFIX.length + 1);
