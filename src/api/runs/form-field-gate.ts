@@ -95,7 +95,8 @@ export class FormFieldGate extends Transform {
     const name = /;[ \t]*name=(?:"([^"]*)"|([^;\s]+))/i.exec(disposition);
     const field = name?.[1] ?? name?.[2];
     if (field === undefined || !this.limits.fields.has(field)) {
-      throw new BadRequestException(`form field ${JSON.stringify(field ?? '')}: not a field of a run request (${[...this.limits.fields].join(', ')})`);
+      // As the validator words it for a JSON body (src/api/validation/schema-error-message.ts).
+      throw new BadRequestException(`unknown field '${field ?? ''}': a run request's form has ${[...this.limits.fields].join(', ')}`);
     }
     return 'text';
   }
