@@ -13,6 +13,7 @@ import Ajv, { type Options } from 'ajv';
 import type { RegExpEngine } from 'ajv/dist/types';
 import addFormats from 'ajv-formats';
 import { RE2JS } from 're2js';
+import type { KeyPath } from '../../workflows/task/key-path';
 
 /** An ECMA-262 pattern as RE2 runs it; JSON Schema's `pattern` matches anywhere in the text, as `find` does. */
 function re2(pattern: string): { test: (text: string) => boolean } {
@@ -35,6 +36,33 @@ const isRe2Pattern = (text: string): boolean => {
     return false;
   }
 };
+
+/** Values that are data, not schemas: a `pattern` key inside them is no pattern. */
+const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
+
+/**
+ * The first pattern of `schema` that RE2 cannot run, with where it is. ajv compiles only the
+ * patterns it needs (not a `patternProperties` key whose schema is `{}`), yet every one may be
+ * run, by the task's gate in the workflow: each is checked here.
+ */
+export function unrunnablePattern(schema: unknown, at: KeyPath = []): { at: KeyPath; problem: string } | undefined {
+  if (Array.isArray(schema)) return schema.map((item, index) => unrunnablePattern(item, [...at, index])).find(Boolean);
+  if (schema === null || typeof schema !== 'object') return undefined;
+  for (const [key, value] of Object.entries(schema)) {
+    if (DATA_KEYWORDS.has(key)) continue;
+    const patterns = key === 'pattern' && typeof value === 'string' ? [value] : key === 'patternProperties' && value && typeof value === 'object' ? Object.keys(value) : [];
+    for (const pattern of patterns) {
+      try {
+        re2(pattern);
+      } catch (error) {
+        return { at: [...at, key], problem: (error as Error).message };
+      }
+    }
+    const inner = unrunnablePattern(value, [...at, key]);
+    if (inner) return inner;
+  }
+  return undefined;
+}
 
 export function userSchemaCompiler(options: Options = {}): Ajv {
   const ajv = new Ajv({ strict: true, strictTypes: false, strictTuples: false, verbose: true, ...options, code: { regExp: re2Engine } });

@@ -98,9 +98,9 @@ describe('patterns of user schemas', () => {
 
   test('a pattern RE2 cannot run is refused at submission, naming its key', async () => {
     const refused = await submitTask(withPattern('^(?=a)a$'), { code: 'a' }).expect(400);
-    expect(refused.body.msg).toMatch(/parameters\.code: is not a JSON Schema that compiles: pattern "\^\(\?=a\)a\$" is not one RE2 runs/);
+    expect(refused.body.msg).toMatch(/parameters\.code\.pattern: is not a JSON Schema that compiles: pattern "\^\(\?=a\)a\$" is not one RE2 runs/);
     const gate = taskDocument({ steps: [{ id: 'gate', wait_for_input: { prompt: 'ok?', schema: { type: 'object', patternProperties: { '(a)\\1': { type: 'string' } } } } }] });
-    expect((await submitTask(gate, {}).expect(400)).body.msg).toMatch(/steps\[0\]\.wait_for_input\.schema: .*not one RE2 runs/);
+    expect((await submitTask(gate, {}).expect(400)).body.msg).toMatch(/steps\[0\]\.wait_for_input\.schema\.patternProperties: .*not one RE2 runs/);
   });
 });
 
