@@ -22,6 +22,7 @@ import { PROBE_PATHS } from './health/health.controller';
 import { ApiMetrics } from './metrics/api-metrics';
 import { METRICS_PATH } from './metrics/metrics.controller';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { nestsTooDeep, tooDeepMessage } from './validation/json-depth';
 import { RequestValidator } from './validation/request-validator';
 
 export interface ApiOptions {
@@ -63,7 +64,12 @@ export async function createApp({ config, runStore, logger, logDestination, onSh
   app.use(app.get(ApiMetrics).middleware);
   // Before any body is read, on every route (docs and probes too).
   app.use(refuseForeignRequests(config));
-  app.useBodyParser('json', { limit: config.maxBodyBytes });
+  app.useBodyParser('json', {
+    limit: config.maxBodyBytes,
+    verify: (_request: unknown, _response: unknown, body: Buffer) => {
+      if (nestsTooDeep(body)) throw Object.assign(new Error(tooDeepMessage('the JSON')), { status: 400 });
+    },
+  });
   // Probes and metrics where orchestrators and scrapers look for them, not under the WES prefix.
   app.setGlobalPrefix(API_PREFIX, { exclude: [...PROBE_PATHS, METRICS_PATH] });
   app.useGlobalFilters(new ErrorResponseFilter());

@@ -160,6 +160,18 @@ describe('multipart form fields', () => {
   });
 });
 
+describe('deeply nested JSON', () => {
+  test('workflow_params nested 100,000 deep is a 400, as a JSON body and as a form field, not a stack overflow (500)', async () => {
+    const deep = `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const { workflow_type, workflow_type_version, workflow_url } = SIMULATED_RUN;
+    const body = `{"workflow_type":"${workflow_type}","workflow_type_version":"${workflow_type_version}","workflow_url":"${workflow_url}","workflow_params":${deep}}`;
+    const refused = await client.post(`${API}/runs`).set('content-type', 'application/json').send(body).expect(400);
+    expect(refused.body).toEqual({ msg: 'request body: the JSON nests arrays and objects more than 128 deep', status_code: 400 });
+    const form = await postMultipart(client, fieldParts({ workflow_type, workflow_type_version, workflow_url, workflow_params: deep })).expect(400);
+    expect(form.body.msg).toBe('workflow_params nests arrays and objects more than 128 deep');
+  });
+});
+
 describe('live streams', () => {
   let base: string;
   beforeAll(async () => {

@@ -10,6 +10,7 @@ import type { Request } from 'express';
 import { API_PREFIX } from '../core/base-url';
 import { HTTP_METHODS } from '../openapi/openapi-document';
 import { compileDocumentSchemas, type SchemaValidator } from './document-schemas';
+import { nestsTooDeep, tooDeepMessage } from './json-depth';
 import { schemaErrorMessage } from './schema-error-message';
 
 /** A request that conforms to its operation; the types are what the operation's schemas promise. */
@@ -179,6 +180,7 @@ function decodeForm(fields: Record<string, unknown>, { schema, jsonFields }: Con
     if (typeof value !== 'string') decoded[name] = value;
     else if (!jsonFields.has(name)) decoded[name] = fromText(value, schema.properties?.[name]);
     else {
+      if (nestsTooDeep(value)) throw new BadRequestException(tooDeepMessage(name));
       try {
         decoded[name] = JSON.parse(value);
       } catch (err) {
