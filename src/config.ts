@@ -42,6 +42,15 @@ export interface Config extends TemporalConnectionConfig {
   maxBodyBytes: number;
   /** Requests per caller and window; undefined means no limit. */
   rateLimit?: RateLimit;
+  /** Host names the API answers besides those it listens on (src/api/core/foreign-requests.ts). */
+  allowedHosts: string[];
+  /** Web origins whose pages may call the API, besides its own. */
+  allowedOrigins: string[];
+  /** Live streams (`follow=true`) open at once in one API process, and per caller. */
+  maxStreams: number;
+  maxStreamsPerCaller: number;
+  /** How long a live stream lasts before the client is told to reconnect, in ms. */
+  streamMaxAgeMs: number;
   /** Who may call the API (src/auth-config.ts; whether it is on: authEnabled there). */
   auth: AuthConfig;
   /** The port of the embedded PostgreSQL the start command runs. */
@@ -119,6 +128,21 @@ const rateLimit = parsed((spec): RateLimit | 'off' | undefined => {
 const deploymentName = z.string().regex(/^(?!__)[^.:]{1,200}$/, { error: "expected up to 200 characters without '.' or ':', not starting with '__'" });
 const buildId = z.string().regex(/^(?!__).{1,200}$/, { error: "expected up to 200 characters, not starting with '__'" });
 
+/** Comma-separated host names, e.g. `wes.example.org,wes.internal`, as the Host header gives them (any port). */
+const hostNames = z.string().transform((list) => list.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean));
+const origins = z.string().transform((list, context) =>
+  list
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean)
+    .map((origin) => {
+      const url = URL.parse(origin);
+      if (url && /^https?:$/.test(url.protocol) && url.origin === origin.replace(/\/$/, '').toLowerCase()) return url.origin;
+      context.issues.push({ code: 'custom', message: `expected origins such as https://app.example.org, got ${JSON.stringify(origin)}`, input: origin });
+      return origin;
+    }),
+);
+
 const httpUrl = () => z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 
 const environment = z.looseObject({
@@ -144,6 +168,11 @@ const environment = z.looseObject({
   WES_MAX_UPLOAD_BYTES: integer(1, Number.MAX_SAFE_INTEGER).default(1024 * 1024 * 1024),
   WES_MAX_BODY_BYTES: integer(1, Number.MAX_SAFE_INTEGER).default(10 * 1024 * 1024),
   WES_RATE_LIMIT: rateLimit.default({ limit: 3000, windowMs: 60_000 }),
+  WES_ALLOWED_HOSTS: hostNames.default([]),
+  WES_ALLOWED_ORIGINS: origins.default([]),
+  WES_MAX_STREAMS: integer(1, 1_000_000).default(1000),
+  WES_MAX_STREAMS_PER_CALLER: integer(1, 1_000_000).default(20),
+  WES_STREAM_MAX_AGE: duration.default('1h'),
   WES_AUTH: z.enum(['off'], { error: 'expected off, or unset' }).optional(),
   WES_API_KEYS: apiKeys.optional(),
   WES_JWT_JWKS_URL: httpUrl().optional(),
@@ -234,6 +263,11 @@ export function loadConfig(env: Env = process.env): Config {
     maxUploadBytes: vars.WES_MAX_UPLOAD_BYTES,
     maxBodyBytes: vars.WES_MAX_BODY_BYTES,
     rateLimit: vars.WES_RATE_LIMIT === 'off' ? undefined : vars.WES_RATE_LIMIT,
+    allowedHosts: vars.WES_ALLOWED_HOSTS,
+    allowedOrigins: vars.WES_ALLOWED_ORIGINS,
+    maxStreams: vars.WES_MAX_STREAMS,
+    maxStreamsPerCaller: vars.WES_MAX_STREAMS_PER_CALLER,
+    streamMaxAgeMs: msToNumber(vars.WES_STREAM_MAX_AGE),
     auth: auth!.auth,
     postgresPort: vars.WES_POSTGRES_PORT,
     exampleRun: vars.WES_DEMO_RUN === '1',

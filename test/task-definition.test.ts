@@ -257,6 +257,32 @@ describe('refused definitions name the offending key', () => {
     expect(refusal(task([runStep('a', { outputs: { x: '{% $eval("1 + 1") %}' } })])).message).toContain('calls $eval');
   });
 
+  test('an expression with a regular expression (it would backtrack in one step)', () => {
+    expect(refusal(task([runStep('a', { outputs: { x: '{% $match(params.label, /(a+)+$/) %}' } })])).message).toContain('has a regular expression');
+  });
+
+  test('a range written past the budget of an expression', () => {
+    expect(refusal(task([runStep('a', { outputs: { x: '{% [1..1e7].([1..1e7]) %}' } })]))).toMatchObject({
+      key: 'steps[0].run.workflow_params.outputs.x',
+      message: expect.stringContaining('makes a range of 10000000 numbers'),
+    });
+  });
+
+  test('a pattern RE2 cannot run (lookaround, backreferences), in a parameter or a gate', () => {
+    expect(refusal(task([runStep('a')], { parameters: { code: { type: 'string', pattern: '^(?!x)' } } }))).toMatchObject({
+      key: 'parameters.code.pattern',
+      message: expect.stringContaining('is not one RE2 runs'),
+    });
+    // ajv would never compile this one (its schema is {}), but the gate would run it.
+    expect(refusal(task([gateStep('g', { type: 'object', patternProperties: { '(a)\\1': {} } })])).key).toBe('steps[0].wait_for_input.schema.patternProperties');
+  });
+
+  test('a parameter default checked by RE2: a backtracking pattern is answered at once', () => {
+    const started = Date.now();
+    expect(refusal(task([runStep('a')], { parameters: { code: { type: 'string', pattern: '^(a+)+$', default: `${'a'.repeat(40)}!` } } })).key).toBe('parameters.code.default');
+    expect(Date.now() - started).toBeLessThan(100);
+  });
+
   test('a gate schema with a misspelt keyword does not compile', () => {
     expect(refusal(task([gateStep('a', { type: 'object', requried: ['x'] })]))).toMatchObject({
       key: 'steps[0].wait_for_input.schema',
@@ -299,5 +325,38 @@ describe('binding a run’s workflow_params to the parameters', () => {
 
   test('refuses a parameter the task does not declare', () => {
     expect(() => bindParameters(definition, { label: 'x', m: 1 }, 'task.json')).toThrow('workflow_params.m: is not allowed here');
+  });
+});
+
+describe('limits (docs/tasks.md, "Limits")', () => {
+  test('a document larger than 64 KiB', () => {
+    expect(refusal(task([runStep('a')], { description: 'x'.repeat(64 * 1024) })).message).toContain('is larger than 64 KiB');
+  });
+
+  test('brackets nested past 64 deep, refused before the parser recurses into them', () => {
+    const started = Date.now();
+    expect(refusal(`dwes_task: "1.0"\nx: ${'['.repeat(20_000)}${']'.repeat(20_000)}`).message).toContain('nests brackets more than 64 deep');
+    expect(Date.now() - started).toBeLessThan(100);
+  });
+
+  test('a billion laughs: aliases are not expanded without end', () => {
+    const levels = Array.from({ length: 9 }, (_, i) => `l${i}: &l${i} [${Array(9).fill(i === 0 ? 'x' : `*l${i - 1}`).join(', ')}]`);
+    expect(refusal(`dwes_task: "1.0"\nsteps: []\n${levels.join('\n')}\n`).message).toContain('resource exhaustion');
+  });
+
+  test('more than 100 steps in a list, 20 branches, 10 attempts', () => {
+    expect(refusal(task(Array.from({ length: 101 }, (_, i) => runStep(`s${i}`))))).toMatchObject({ key: 'steps', message: expect.stringContaining('more than 100 items') });
+    const branches = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`b${i}`, [runStep(`s${i}`)]]));
+    expect(refusal(task([parallelStep('p', branches)])).key).toBe('steps[0].parallel.branches');
+    expect(refusal(task([{ ...runStep('a'), retry: { maximum_attempts: 11 } }])).key).toBe('steps[0].retry.maximum_attempts');
+  });
+
+  test('more than 500 steps in all, and parallel steps nested more than 4 deep', () => {
+    const small = (id: string) => ({ id, run: { workflow_url: 'x:', workflow_type: 'X', workflow_type_version: '1' } });
+    const wide = Object.fromEntries(Array.from({ length: 20 }, (_, b) => [`b${b}`, Array.from({ length: 26 }, (_, i) => small(`s${b}_${i}`))]));
+    expect(refusal(task([parallelStep('p', wide)]))).toMatchObject({ key: 'steps', message: expect.stringContaining('has 521 steps, its branches\' included: more than the 500 a task may have') });
+    const nest = (depth: number): object => parallelStep(`p${depth}`, { [`b${depth}`]: depth === 1 ? [runStep('leaf')] : [nest(depth - 1)] });
+    expect(() => parseTaskDefinition(task([nest(4)]), 'task.yaml')).not.toThrow();
+    expect(refusal(task([nest(5)]))).toMatchObject({ key: 'steps[0].parallel.branches[0].steps[0].parallel.branches[0].steps[0].parallel.branches[0].steps[0].parallel.branches[0].steps[0].parallel', message: expect.stringContaining('more than 4 deep') });
   });
 });

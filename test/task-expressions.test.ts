@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { evaluate, ExpressionError, type EvaluationContext } from '../workflows/task/expressions';
+import { evaluate, EXPRESSION_BUDGET, ExpressionError, type EvaluationContext } from '../workflows/task/expressions';
 import { installQuietRuntime } from './support/runtime';
 
 const context: EvaluationContext = {
@@ -56,6 +56,31 @@ test('a JSONata error is an ExpressionError naming its key and JSONata code', as
 
 test('an expression that yields a function is not a JSON value', async () => {
   await expect(evaluate({ f: '{% $uppercase %}' }, context)).rejects.toMatchObject({ key: 'f', message: expect.stringContaining('yields a function') });
+});
+
+describe('the budget of an expression', () => {
+  const within = (expression: string) => evaluate({ x: `{% ${expression} %}` }, context, [], EXPRESSION_BUDGET);
+
+  test('steps: an expression that evaluates too many nodes fails fast, naming the budget', async () => {
+    const started = Date.now();
+    await expect(within('$sum([1..99999].($ * 2 + 1))')).rejects.toMatchObject({ key: 'x', message: expect.stringContaining('took more than 100000 evaluation steps (the budget of an expression)') });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // Without a budget (histories recorded before it) the same expression ends as it always did.
+    await expect(evaluate({ x: '{% $sum([1..99999].($ * 2 + 1)) %}' }, context)).resolves.toEqual({ x: 99999 * 99999 + 2 * 99999 });
+  });
+
+  test('items: a range past the budget is refused before it is allocated', async () => {
+    await expect(within('[1..params.samples * 1e6]')).rejects.toMatchObject({ message: expect.stringContaining('(JSONata D2015)') });
+  });
+
+  test('size: a string, or a value, larger than 1 MiB', async () => {
+    await expect(within('$pad("", 2000000, "x")')).rejects.toMatchObject({ message: expect.stringContaining('made a string of more than 1048576 characters') });
+    await expect(within('[$pad("", 900000, "x"), $pad("", 900000, "y")]')).rejects.toMatchObject({ message: expect.stringContaining('yields more than 1048576 characters of JSON') });
+  });
+
+  test('within it, the same values as without', async () => {
+    expect(await evaluate(template, context, [], EXPRESSION_BUDGET)).toEqual(expected);
+  });
 });
 
 test('the evaluation module runs inside a bundled workflow and replays to the same result', async () => {

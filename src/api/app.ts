@@ -14,6 +14,7 @@ import type { Config } from '../config';
 import type { RunStore } from '../database/run-store';
 import { AppModule } from './app.module';
 import { API_PREFIX } from './core/base-url';
+import { refuseForeignRequests } from './core/foreign-requests';
 import { packageVersion } from '../repo-root';
 import { ErrorResponseFilter } from './errors/error-response.filter';
 import { createLogger } from '../logging/create-logger';
@@ -21,6 +22,7 @@ import { PROBE_PATHS } from './health/health.controller';
 import { ApiMetrics } from './metrics/api-metrics';
 import { METRICS_PATH } from './metrics/metrics.controller';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { nestsTooDeep, tooDeepMessage } from './validation/json-depth';
 import { RequestValidator } from './validation/request-validator';
 
 export interface ApiOptions {
@@ -60,7 +62,14 @@ export async function createApp({ config, runStore, logger, logDestination, onSh
   }
   // First: a request refused by the body parser is counted too.
   app.use(app.get(ApiMetrics).middleware);
-  app.useBodyParser('json', { limit: config.maxBodyBytes });
+  // Before any body is read, on every route (docs and probes too).
+  app.use(refuseForeignRequests(config));
+  app.useBodyParser('json', {
+    limit: config.maxBodyBytes,
+    verify: (_request: unknown, _response: unknown, body: Buffer) => {
+      if (nestsTooDeep(body)) throw Object.assign(new Error(tooDeepMessage('the JSON')), { status: 400 });
+    },
+  });
   // Probes and metrics where orchestrators and scrapers look for them, not under the WES prefix.
   app.setGlobalPrefix(API_PREFIX, { exclude: [...PROBE_PATHS, METRICS_PATH] });
   app.useGlobalFilters(new ErrorResponseFilter());

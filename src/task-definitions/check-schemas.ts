@@ -5,11 +5,13 @@ import type { JsonSchema, TaskDefinition } from '../../workflows/task/task-defin
 import { eachStep } from './each-step';
 import { firstViolation } from './schema-violation';
 import { TaskDefinitionError } from './task-definition-error';
-import { userSchemaCompiler } from './user-schemas';
+import { unrunnablePattern, userSchemaCompiler } from './user-schemas';
 
 export function checkSchemas(definition: TaskDefinition, source: string): void {
   const ajv = userSchemaCompiler();
   const compile = (schema: JsonSchema, at: KeyPath): ValidateFunction => {
+    const pattern = unrunnablePattern(schema);
+    if (pattern) throw new TaskDefinitionError(source, [...at, ...pattern.at], `is not a JSON Schema that compiles: ${pattern.problem}`);
     try {
       return ajv.compile(schema);
     } catch (error) {

@@ -5,6 +5,7 @@
  * instead, and reads nothing from the root (docs/tasks.md, "Expressions").
  */
 import jsonata from 'jsonata';
+import { EXPRESSION_BUDGET } from '../../workflows/task/expressions';
 
 /** `steps.align.outputs` → { root: 'steps', name: 'align', field: 'outputs' }. */
 export interface Reference {
@@ -45,12 +46,20 @@ function visit(value: unknown, atRoot: boolean, references: Reference[]): void {
 /**
  * A function defined in an expression can call itself, and JSONata runs tail calls without end:
  * the workflow would hang in the expression. Without them (and without `$eval`, which could
- * define one) every expression ends.
+ * define one) every expression ends. A regular expression would run on JavaScript's backtracking
+ * engine, where a pattern can take exponential time in one step the budget cannot interrupt. A
+ * range of numbers written out is refused here when it is past the budget it would fail at.
  */
 function refuseUnbounded(node: AstNode): void {
   if (node.type === 'lambda') throw new UnusableExpressionError('defines a function, which tasks do not allow');
   if ((node.type === 'function' || node.type === 'partial') && node.procedure?.type === 'variable' && node.procedure.value === 'eval') {
     throw new UnusableExpressionError('calls $eval, which tasks do not allow');
+  }
+  if (node.type === 'regex') throw new UnusableExpressionError('has a regular expression, which tasks do not allow');
+  const { lhs, rhs } = node as { lhs?: AstNode; rhs?: AstNode };
+  if (node.type === 'binary' && node.value === '..' && lhs?.type === 'number' && rhs?.type === 'number') {
+    const size = Number(rhs.value) - Number(lhs.value) + 1;
+    if (size > EXPRESSION_BUDGET.items) throw new UnusableExpressionError(`makes a range of ${size} numbers, more than the ${EXPRESSION_BUDGET.items} items an expression may make`);
   }
 }
 

@@ -6,6 +6,7 @@
 import type { TaskDefinition } from '../../workflows/task/task-definition';
 import { checkExpressions } from './check-expressions';
 import { checkIds } from './check-ids';
+import { checkLimits } from './check-limits';
 import { checkSchemas } from './check-schemas';
 import { readDocument } from './read-document';
 import { TaskDefinitionError } from './task-definition-error';
@@ -17,6 +18,7 @@ export function parseTaskDefinition(text: string, source: string): TaskDefinitio
   const violation = schemaViolation(document);
   if (violation) throw new TaskDefinitionError(source, violation.at, violation.problem);
   const definition = document as TaskDefinition;
+  checkLimits(definition, source);
   checkIds(definition, source);
   checkSchemas(definition, source);
   checkExpressions(definition, source);

@@ -16,6 +16,7 @@ import {
   condition,
   executeChild,
   isCancellation,
+  patched,
   setHandler,
   sleep,
   workflowInfo,
@@ -28,7 +29,7 @@ import { HISTORY_EVENTS_LIMIT } from '../run-lifecycle';
 import { RunPublisher } from '../run-publisher';
 import type { ResumeInput, RunInput, RunSnapshot, WesRunRequest } from '../run-types';
 import type { TransitionType } from '../state-machine';
-import { evaluate, ExpressionError, type EvaluationContext, type StepContext } from '../task/expressions';
+import { evaluate, EXPRESSION_BUDGET, ExpressionError, type EvaluationContext, type StepContext } from '../task/expressions';
 import type { Branch, ParallelStep, RunStep, Step, StepRetry, WaitForInputStep } from '../task/task-definition';
 import type { wesRunV4 } from '../wes-run';
 import { isRelativeUrl } from '../workflow-url';
@@ -39,6 +40,9 @@ import { Gates } from './gates';
 import { childFailure, StepFailed } from './step-failure';
 import { StepRows } from './step-rows';
 import type { TaskInput } from './task-types';
+
+/** Gates the expression budget: a task recorded before it evaluated its expressions without one. */
+export const EXPRESSION_BUDGET_PATCH = 'expression-budget';
 
 /** The task's own time limit passed. */
 class TaskTimedOut extends Error {}
@@ -111,7 +115,7 @@ export class TaskExecution {
   private async live(): Promise<boolean> {
     try {
       if (await this.withinTimeLimit(() => this.topLevelSteps())) return false;
-      const outputs = await evaluate(this.input.definition.outputs ?? {}, this.context(), ['outputs']);
+      const outputs = await this.evaluate(this.input.definition.outputs ?? {}, ['outputs']);
       this.ledger.outputs = outputs as Record<string, unknown>;
       this.log('finish', { outputs: this.ledger.outputs });
     } catch (err) {
@@ -291,8 +295,9 @@ export class TaskExecution {
     return { params: this.input.params, steps: this.steps };
   }
 
+  /** Within the budget of an expression; a history recorded before budgets replays without one. */
   private evaluate(template: unknown, at: Array<string | number>): Promise<unknown> {
-    return evaluate(template, this.context(), at);
+    return evaluate(template, this.context(), at, patched(EXPRESSION_BUDGET_PATCH) ? EXPRESSION_BUDGET : undefined);
   }
 
   /** Logs a transition and publishes it; a task with a gate open stays awaiting input. */

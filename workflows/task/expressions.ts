@@ -3,6 +3,10 @@
  * (AWS Step Functions' convention); every other string is itself. JSONata runs in the workflow
  * sandbox as it is: no I/O, no timers, no eval; its clock and random numbers are the workflow's,
  * so replays give the same values (docs/tasks.md, "Expressions").
+ *
+ * An expression runs within a budget (EXPRESSION_BUDGET): evaluation steps, nesting, the length
+ * of any sequence it makes and the size of its value. Each is a count, not a time, so a replay
+ * fails where the first execution failed.
  */
 import jsonata from 'jsonata';
 import { formatKey, type KeyPath } from './key-path';
@@ -20,6 +24,20 @@ export interface StepContext {
   /** A run's outputs, a gate's resume input, or each branch's last step's outputs by branch id. */
   outputs: Record<string, unknown>;
 }
+
+/** What one expression may cost; past it the expression fails, naming the budget. */
+export interface ExpressionBudget {
+  /** Evaluations of nodes of its syntax tree (JSONata's `__evaluate_entry`). */
+  steps: number;
+  /** How deeply evaluations nest (JSONata's `stack`). */
+  depth: number;
+  /** The longest sequence, or range, it may make (JSONata's `sequence`). */
+  items: number;
+  /** Its longest string, and its value as JSON, in characters. */
+  chars: number;
+}
+
+export const EXPRESSION_BUDGET: ExpressionBudget = { steps: 100_000, depth: 500, items: 100_000, chars: 1024 * 1024 };
 
 const WHOLE_EXPRESSION = /^\{%([\s\S]*)%\}$/;
 
@@ -55,34 +73,55 @@ function reasonOf(error: unknown): string {
 /**
  * `template` with each expression string replaced by its value, as plain JSON. An expression that
  * yields nothing (a path that matches no value) is an error rather than a silently missing value.
+ * Without a budget an expression runs as long as it takes: only histories recorded before budgets
+ * replay that way (workflows/task-run/task-execution.ts).
  */
-export async function evaluate(template: unknown, context: EvaluationContext, at: KeyPath = []): Promise<unknown> {
+export async function evaluate(template: unknown, context: EvaluationContext, at: KeyPath = [], budget?: ExpressionBudget): Promise<unknown> {
   if (typeof template === 'string') {
     const expression = expressionOf(template);
-    return expression === undefined ? template : evaluateOne(expression, context, formatKey(at));
+    return expression === undefined ? template : evaluateOne(expression, context, formatKey(at), budget);
   }
   if (Array.isArray(template)) {
     const values: unknown[] = [];
-    for (const [index, item] of template.entries()) values.push(await evaluate(item, context, [...at, index]));
+    for (const [index, item] of template.entries()) values.push(await evaluate(item, context, [...at, index], budget));
     return values;
   }
   if (template !== null && typeof template === 'object') {
     const values: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(template)) values[key] = await evaluate(item, context, [...at, key]);
+    for (const [key, item] of Object.entries(template)) values[key] = await evaluate(item, context, [...at, key], budget);
     return values;
   }
   return template;
 }
 
-async function evaluateOne(expression: string, context: EvaluationContext, key: string): Promise<unknown> {
+async function evaluateOne(expression: string, context: EvaluationContext, key: string, budget?: ExpressionBudget): Promise<unknown> {
   let value: unknown;
   try {
-    value = await jsonata(expression).evaluate(context);
+    value = await (budget ? budgeted(expression, budget) : jsonata(expression)).evaluate(context);
   } catch (error) {
     throw new ExpressionError(key, expression, reasonOf(error));
   }
   if (value === undefined) throw new ExpressionError(key, expression, 'yields no value');
-  return plainJson(value, () => new ExpressionError(key, expression, 'yields a function, not a JSON value'));
+  const json = plainJson(value, () => new ExpressionError(key, expression, 'yields a function, not a JSON value'));
+  if (budget && JSON.stringify(json).length > budget.chars) throw new ExpressionError(key, expression, `yields more than ${budget.chars} characters of JSON (the budget of an expression)`);
+  return json;
+}
+
+/** Over budget: an Error, so that reasonOf shows its message. */
+class OverBudget extends Error {}
+
+function budgeted(expression: string, budget: ExpressionBudget): jsonata.Expression {
+  const compiled = jsonata(expression, { stack: budget.depth, sequence: budget.items } as never);
+  let steps = 0;
+  // JSONata looks its evaluation hooks up by these symbols; its typings only know string names.
+  compiled.assign(Symbol.for('jsonata.__evaluate_entry') as never, () => {
+    if (++steps > budget.steps) throw new OverBudget(`took more than ${budget.steps} evaluation steps (the budget of an expression)`);
+  });
+  compiled.assign(Symbol.for('jsonata.__evaluate_exit') as never, (_node: unknown, _input: unknown, _environment: unknown, result: unknown) => {
+    if (typeof result === 'string' && result.length > budget.chars) throw new OverBudget(`made a string of more than ${budget.chars} characters (the budget of an expression)`);
+    if (Array.isArray(result) && result.length > budget.items) throw new OverBudget(`made a sequence of more than ${budget.items} items (the budget of an expression)`);
+  });
+  return compiled;
 }
 
 // JSONata's sequences are arrays with extra properties; its functions are not JSON at all.

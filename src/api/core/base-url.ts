@@ -2,7 +2,10 @@ import type { Request } from 'express';
 
 export const API_PREFIX = 'ga4gh/wes/v1';
 
-/** Where the caller reached us: WES wants complete URLs in what it returns. */
+/**
+ * Where the caller reached us: WES wants complete URLs in what it returns. The Host is one the API
+ * answers to (./foreign-requests.ts refused any other), so no caller can plant a name in them.
+ */
 export function requestOrigin(request: Request): string {
   return `${request.protocol}://${request.get('host')}`;
 }

@@ -51,7 +51,7 @@ export class LogsController {
     if (isLocalRun(this.registry, row)) {
       const process = localProcess(runWorkDir(this.config.dataDir, runId));
       const file = stream === 'stdout' ? process.stdoutPath : process.stderrPath;
-      if (followed(query.follow, response)) return this.follow(runId, file, (headers['Last-Event-ID'] as number | undefined) ?? 0, response);
+      if (followed(query.follow, response)) return this.follow(runId, file, (headers['Last-Event-ID'] as number | undefined) ?? 0, response, caller);
       response.type('text/plain');
       // A run whose engine has not started (or never will) has written nothing yet.
       if (!(await access(file).then(() => true, () => false))) return void response.send('');
@@ -61,13 +61,13 @@ export class LogsController {
     const location = row.runLog[stream];
     if (location && /^https?:\/\//i.test(location)) return response.redirect(location);
     // Nothing this service can show: a run that never started, or a provider that keeps no log.
-    if (followed(query.follow, response)) return followRun(this.streams.open(response), this.runStore, runId, async () => undefined);
+    if (followed(query.follow, response)) return followRun(this.streams.open(response, caller), this.runStore, runId, async () => undefined);
     response.type('text/plain').send('');
   }
 
   /** Each chunk's id is the byte offset after it: a client that reconnects gets the bytes after the last it saw. */
-  private async follow(runId: string, file: string, offset: number, response: Response): Promise<void> {
-    const stream = this.streams.open(response);
+  private async follow(runId: string, file: string, offset: number, response: Response, caller: Caller | undefined): Promise<void> {
+    const stream = this.streams.open(response, caller);
     await followRun(stream, this.runStore, runId, async (ended) => {
       for await (const chunk of logChunks(file, offset, ended)) {
         if (stream.closed) return;

@@ -2,7 +2,8 @@
  * Receiving workflow_attachment parts (multer, through Nest's FilesInterceptor): to disk under
  * the data dir, so that large attachments never sit in memory and staging is a rename. Every
  * limit of an upload is a 413 that names its variable: the size of one attachment, their count
- * and total size per request, the size of a form field.
+ * and total size per request, the size of a form field and of all of them. A text field the form
+ * does not have is a 400 as soon as its header arrives (./form-field-gate.ts).
  */
 import { Inject, Injectable, PayloadTooLargeException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { MulterModuleOptions } from '@nestjs/platform-express';
@@ -16,15 +17,30 @@ import { catchError, throwError, type Observable } from 'rxjs';
 import type { Config } from '../../config';
 import { CONFIG } from '../core/tokens';
 import { attachmentPath } from './attachments';
+import { FormFieldGate, multipartBoundary } from './form-field-gate';
+
+/** A run request has eight text fields; a few repeated ones are the client's mistake to hear of. */
+const MAX_FORM_FIELDS = 32;
 
 /** What one request has uploaded so far. */
 const received = new WeakMap<Request, { files: number; bytes: number }>();
 const receivedBy = (request: Request) => received.get(request) ?? received.set(request, { files: 0, bytes: 0 }).get(request)!;
 
-export function attachmentUploadOptions(config: Config): MulterModuleOptions {
-  return {
+/** `formFields`: the text fields of the run request's form, as the API's document names them. */
+export function attachmentUploadOptions(config: Config, formFields: readonly string[]): MulterModuleOptions {
+  const gate = { fields: new Set(formFields), maxTextBytes: config.maxBodyBytes };
+  const options: MulterModuleOptions & { streamHandler: (request: Request, parser: NodeJS.WritableStream) => void } = {
     storage: totalLimited(multer.diskStorage({ destination: path.join(config.dataDir, 'uploads') }), config.maxUploadBytes),
-    limits: { fileSize: config.maxAttachmentBytes, fieldSize: config.maxBodyBytes },
+    limits: { fileSize: config.maxAttachmentBytes, fieldSize: config.maxBodyBytes, fields: MAX_FORM_FIELDS },
+    // multer 2 hands busboy the body through this: the gate reads it on the way.
+    streamHandler: (request, parser) => {
+      const boundary = multipartBoundary(request.headers['content-type']);
+      if (boundary === undefined) return void request.pipe(parser);
+      const fieldGate = new FormFieldGate(boundary, gate);
+      // multer fails the request on the parser's error, and drains what the client still sends.
+      fieldGate.on('error', (error) => parser.emit('error', error));
+      request.pipe(fieldGate).pipe(parser);
+    },
     // Keep `dir/tool.cwl` as the client named it; busboy would otherwise cut it to `tool.cwl`.
     preservePath: true,
     defParamCharset: 'utf8',
@@ -41,6 +57,7 @@ export function attachmentUploadOptions(config: Config): MulterModuleOptions {
       }
     },
   };
+  return options;
 }
 
 /** Disk storage that counts the bytes of all the request's files, and fails the one that goes past `maxBytes`. */
@@ -88,6 +105,7 @@ export class UploadLimitErrors implements NestInterceptor {
     if (err.message.startsWith(multerExceptions.LIMIT_FIELD_VALUE)) {
       return new PayloadTooLargeException(`a form field is larger than ${this.config.maxBodyBytes} bytes (WES_MAX_BODY_BYTES)`);
     }
+    if (err.message.startsWith(multerExceptions.LIMIT_FIELD_COUNT)) return new PayloadTooLargeException(`more than ${MAX_FORM_FIELDS} form fields`);
     return err;
   }
 }

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import type { Config } from '../../config';
-import { CONFIG } from '../core/tokens';
+import { CONFIG, REQUEST_VALIDATOR } from '../core/tokens';
+import type { RequestValidator } from '../validation/request-validator';
 import { OutputsModule } from '../outputs/outputs.module';
 import { UploadLimitErrors, attachmentUploadOptions } from './attachment-upload';
 import { RunControl } from './run-control.service';
@@ -9,7 +10,10 @@ import { RunCreation } from './run-creation.service';
 import { RunsController } from './runs.controller';
 
 @Module({
-  imports: [OutputsModule, MulterModule.registerAsync({ inject: [CONFIG], useFactory: (config: Config) => attachmentUploadOptions(config) })],
+  imports: [OutputsModule, MulterModule.registerAsync({
+      inject: [CONFIG, REQUEST_VALIDATOR],
+      useFactory: (config: Config, validator: RequestValidator) => attachmentUploadOptions(config, validator.formFields('POST', '/runs')),
+    }),],
   controllers: [RunsController],
   providers: [RunCreation, RunControl, UploadLimitErrors],
 })

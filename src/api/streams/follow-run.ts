@@ -1,6 +1,7 @@
 /**
  * The loop behind every live stream of a run: poll the read model (shared by all API replicas, so
- * any replica can serve any stream), hand each round to the producer, and end with an `end` event
+ * any replica can serve any stream) for the run's state only, not its whole row (whose request
+ * may be megabytes of workflow_params), hand each round to the producer, and end with an `end` event
  * once the run is terminal and the producer has sent everything the terminal row implies.
  */
 import { Logger } from '@nestjs/common';
@@ -21,7 +22,7 @@ const logger = new Logger('FollowRun');
 export async function followRun(stream: EventStream, runStore: RunStore, runId: string, round: (ended: boolean) => Promise<void>): Promise<void> {
   try {
     while (!stream.closed) {
-      const row = await runStore.get(runId);
+      const row = await runStore.status(runId);
       // A run deleted while followed has ended too.
       const ended = !row || isTerminalWesState(row.wesState);
       await round(ended);

@@ -37,7 +37,7 @@ export class TransitionsController {
     if (!followed(query.follow, response)) return void response.json({ transitions: await this.runStore.transitions(runId) });
     // Each transition's id is its seq: a client that reconnects gets those after the last it saw.
     let seq = (headers['Last-Event-ID'] as number | undefined) ?? 0;
-    const stream = this.streams.open(response);
+    const stream = this.streams.open(response, caller);
     await followRun(stream, this.runStore, runId, async () => {
       for (const transition of await this.runStore.transitions(runId, seq)) {
         stream.send('transition', transition, transition.seq);

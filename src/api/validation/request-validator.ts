@@ -10,6 +10,7 @@ import type { Request } from 'express';
 import { API_PREFIX } from '../core/base-url';
 import { HTTP_METHODS } from '../openapi/openapi-document';
 import { compileDocumentSchemas, type SchemaValidator } from './document-schemas';
+import { nestsTooDeep, tooDeepMessage } from './json-depth';
 import { schemaErrorMessage } from './schema-error-message';
 
 /** A request that conforms to its operation; the types are what the operation's schemas promise. */
@@ -116,6 +117,12 @@ export class RequestValidator {
     return valid;
   }
 
+  /** The fields the document's multipart form of `METHOD /route` names (the parser refuses others as they come). */
+  formFields(method: string, route: string): string[] {
+    const form = this.operations.get(`${method} ${route}`)?.body?.content.get('multipart/form-data');
+    return Object.keys(form?.schema.properties ?? {});
+  }
+
   /** The methods of the document's path that `url` (under the API prefix) is, if it is one. */
   methodsOf(url: string): string[] | undefined {
     const route = url.slice(API_PREFIX.length + 1);
@@ -173,6 +180,7 @@ function decodeForm(fields: Record<string, unknown>, { schema, jsonFields }: Con
     if (typeof value !== 'string') decoded[name] = value;
     else if (!jsonFields.has(name)) decoded[name] = fromText(value, schema.properties?.[name]);
     else {
+      if (nestsTooDeep(value)) throw new BadRequestException(tooDeepMessage(name));
       try {
         decoded[name] = JSON.parse(value);
       } catch (err) {

@@ -1,0 +1,77 @@
+/**
+ * Refuses requests that a web page, not the API's own, makes a browser send (docs/deployment.md,
+ * "Requests from web pages"): a page on any site can POST a multipart run request to
+ * 127.0.0.1:8080 without a CORS preflight, and a page whose name is rebound to 127.0.0.1 (DNS
+ * rebinding) can even read the answers. So, before anything else of a request is read:
+ *
+ * - its Host must be a name the API answers to: those it listens on, loopback, and WES_ALLOWED_HOSTS
+ *   (a rebound page sends its own name): else 421 Misdirected Request;
+ * - its Origin, when a browser sends one, must be the API's own or one of WES_ALLOWED_ORIGINS; without
+ *   an Origin, Sec-Fetch-Site must be absent, `same-origin` or `none` (typed in the address bar):
+ *   else 403.
+ *
+ * Clients that are not browsers (curl, the CLI, wes-client, other WES services) send neither
+ * header and pass. Ports are not compared: a rebinding page is told apart by its name, and a
+ * balancer in front of replicas forwards its own port.
+ */
+import { HttpStatus } from '@nestjs/common';
+import type { Request, RequestHandler, Response } from 'express';
+import { isIP } from 'node:net';
+import os from 'node:os';
+import type { Config } from '../../config';
+import type { ErrorResponse } from '../errors/error-response';
+
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];
+const WILDCARDS = new Set(['', '0.0.0.0', '::']);
+/** What a browser says of a request that a page of the API's own origin, or the user, made. */
+const OWN_SITE = new Set(['same-origin', 'none']);
+
+/** `[::1]:8080` → `::1`, `Example.org:80` → `example.org`; undefined when there is no Host. */
+export function hostName(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d*$/, '');
+  return name.toLowerCase();
+}
+
+/** The names the API answers to: where it listens (every interface of a wildcard), loopback, and the configured ones. */
+export function allowedHostNames(config: Pick<Config, 'apiHost' | 'allowedHosts'>): Set<string> {
+  const listening = WILDCARDS.has(config.apiHost)
+    ? [os.hostname(), ...Object.values(os.networkInterfaces()).flatMap((addresses) => (addresses ?? []).map((address) => address.address))]
+    : [config.apiHost];
+  return new Set([...LOOPBACK_NAMES, ...listening, ...config.allowedHosts].map((name) => hostName(name)!));
+}
+
+/** Why a browser's request comes from a page of another origin, or undefined when it does not. */
+function foreignOrigin(request: Request, allowedOrigins: ReadonlySet<string>): string | undefined {
+  const { origin } = request.headers;
+  const site = request.headers['sec-fetch-site'];
+  if (origin !== undefined) {
+    if (allowedOrigins.has(origin) || URL.parse(origin)?.host === request.headers.host?.toLowerCase()) return undefined;
+    return `requests from pages of ${JSON.stringify(origin)} are refused: a web page may not drive this API (WES_ALLOWED_ORIGINS lists trusted ones)`;
+  }
+  if (typeof site === 'string' && !OWN_SITE.has(site)) return `a ${site} request of a browser is refused: a web page may not drive this API`;
+  return undefined;
+}
+
+export function refuseForeignRequests(config: Pick<Config, 'apiHost' | 'allowedHosts' | 'allowedOrigins'>): RequestHandler {
+  const hosts = allowedHostNames(config);
+  const origins = new Set(config.allowedOrigins);
+  return (request, response, next) => {
+    const name = hostName(request.headers.host);
+    if (name === undefined || !hosts.has(name)) {
+      const shown = request.headers.host === undefined ? 'no Host header' : `Host ${JSON.stringify(request.headers.host)}`;
+      // An IP address cannot be rebound, but it names one interface: say which names are taken.
+      const hint = isIP(name ?? '') ? 'an address this API does not listen on' : 'a name this API does not answer to';
+      return refuse(response, HttpStatus.MISDIRECTED, `${shown}: ${hint} (WES_ALLOWED_HOSTS adds names)`);
+    }
+    const foreign = foreignOrigin(request, origins);
+    if (foreign) return refuse(response, HttpStatus.FORBIDDEN, foreign);
+    next();
+  };
+}
+
+function refuse(response: Response, status: number, msg: string): void {
+  const error: ErrorResponse = { msg, status_code: status };
+  // The body is never read: Node discards what the client still sends.
+  response.status(status).json(error);
+}

@@ -1,0 +1,208 @@
+/**
+ * The API against a hostile web page and a hostile submitter (issue 19's probes), on the real app,
+ * worker, Temporal and PostgreSQL: pages of other sites and rebound host names are refused on
+ * every route; a submitter's patterns, expressions, form fields and live streams are bounded.
+ */
+import request from 'supertest';
+import { API, createApiHarness, fieldParts, postMultipart, waitForState, type ApiHarness, type Http } from '../support/api-harness';
+import { freePort } from '../support/free-port';
+import { dataOf, openStream } from '../support/sse';
+import { taskDocument } from '../support/task-documents';
+
+let api: ApiHarness;
+/** The main app, listening: requests carry the Host and Origin a browser would. */
+let origin: string;
+let client: Http;
+beforeAll(async () => {
+  api = await createApiHarness();
+  const port = await freePort();
+  await api.app.listen(port, '127.0.0.1');
+  origin = `http://127.0.0.1:${port}`;
+  client = request(origin);
+});
+afterAll(() => api?.stop());
+
+const SIMULATED_RUN = { workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: 0 } };
+const totalRuns = async () => (await client.get(`${API}/runs`).expect(200)).body.total_runs as number;
+
+describe('requests from web pages', () => {
+  test('a POST /runs from a page of another site is a 403 ErrorResponse, and no run starts', async () => {
+    const before = await totalRuns();
+    const refused = await client.post(`${API}/runs`).set('Origin', 'https://evil.example').send(SIMULATED_RUN).expect(403);
+    expect(refused.body).toEqual({ msg: expect.stringContaining('"https://evil.example"'), status_code: 403 });
+    // A form post needs no CORS preflight: it is refused the same.
+    await postMultipart(client, fieldParts({ ...SIMULATED_RUN, workflow_params: '{}' })).set('Origin', 'https://evil.example').expect(403);
+    await client.post(`${API}/runs`).set('Origin', 'null').send(SIMULATED_RUN).expect(403);
+    expect(await totalRuns()).toBe(before);
+  });
+
+  test('Sec-Fetch-Site: cross-site (or same-site) without an Origin is a 403, on any route', async () => {
+    const refused = await client.post(`${API}/runs`).set('Sec-Fetch-Site', 'cross-site').send(SIMULATED_RUN).expect(403);
+    expect(refused.body).toEqual({ msg: expect.stringContaining('cross-site'), status_code: 403 });
+    await client.get(`${API}/service-info`).set('Sec-Fetch-Site', 'same-site').expect(403);
+    await client.get('/docs-json').set('Sec-Fetch-Site', 'cross-site').expect(403);
+  });
+
+  test('a rebound host name is a 421 ErrorResponse, on every route', async () => {
+    const refused = await client.get(`${API}/runs`).set('Host', 'rebind.evil.example').expect(421);
+    expect(refused.body).toEqual({ msg: expect.stringContaining('"rebind.evil.example"'), status_code: 421 });
+    await client.get('/healthz').set('Host', 'rebind.evil.example:8080').expect(421);
+    await client.post(`${API}/runs`).set('Host', 'rebind.evil.example').send(SIMULATED_RUN).expect(421);
+  });
+
+  test('the API\'s own pages, the user, and clients that are not browsers are served as before', async () => {
+    const own = await client.post(`${API}/runs`).set('Origin', origin).set('Sec-Fetch-Site', 'same-origin').send(SIMULATED_RUN).expect(200);
+    await client.get(`${API}/service-info`).set('Sec-Fetch-Site', 'none').expect(200);
+    await client.get(`${API}/runs`).set('Host', 'localhost').expect(200);
+    const plain = await client.post(`${API}/runs`).send(SIMULATED_RUN).expect(200);
+    expect(await waitForState(client, plain.body.run_id)).toBe('COMPLETE');
+    expect(await waitForState(client, own.body.run_id)).toBe('COMPLETE');
+  });
+
+  test('WES_ALLOWED_HOSTS and WES_ALLOWED_ORIGINS add names and pages; URLs the API builds use the name asked', async () => {
+    const trusting = await api.createApp({ allowedHosts: ['wes.example.org'], allowedOrigins: ['https://portal.example.org'] });
+    const created = await trusting.http.post(`${API}/runs`).set('Origin', 'https://portal.example.org').send(SIMULATED_RUN).expect(200);
+    await trusting.http.post(`${API}/runs`).set('Origin', 'https://evil.example').send(SIMULATED_RUN).expect(403);
+    const runId = created.body.run_id;
+    expect(await waitForState(trusting.http, runId)).toBe('COMPLETE');
+    const info = (await trusting.http.get(`${API}/service-info`).set('Host', 'wes.example.org').expect(200)).body;
+    expect(info.organization.url).toBe('http://wes.example.org');
+    await trusting.http.get(`${API}/runs/${runId}`).set('Host', 'other.example.org').expect(421);
+  });
+});
+
+describe('patterns of user schemas', () => {
+  const withPattern = (pattern: string) =>
+    taskDocument({ parameters: { code: { type: 'string', pattern } }, steps: [{ id: 'echo', run: { ...SIMULATED_RUN, workflow_params: { code: '{% params.code %}' } } }] });
+  const submitTask = (definition: string, params: Record<string, unknown>) =>
+    postMultipart(client, [
+      ...fieldParts({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'task.yaml', workflow_params: JSON.stringify(params) }),
+      { name: 'workflow_attachment', value: definition, filename: 'task.yaml' },
+    ]);
+
+  test('^(a+)+$ against 33 characters is answered at once, and other requests are served meanwhile', async () => {
+    const started = Date.now();
+    let servedMeanwhile = 0;
+    const probe = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await client.get('/healthz').expect(200);
+      servedMeanwhile = Date.now();
+    })();
+    const refused = await submitTask(withPattern('^(a+)+$'), { code: `${'a'.repeat(33)}!` }).expect(400);
+    const answered = Date.now();
+    await probe;
+    expect(refused.body.msg).toMatch(/workflow_params\.code: must (match|be like)/);
+    expect(answered - started).toBeLessThan(500);
+    expect(servedMeanwhile - started).toBeLessThan(500);
+  });
+
+  test('a pattern RE2 cannot run is refused at submission, naming its key', async () => {
+    const refused = await submitTask(withPattern('^(?=a)a$'), { code: 'a' }).expect(400);
+    expect(refused.body.msg).toMatch(/parameters\.code\.pattern: is not a JSON Schema that compiles: pattern "\^\(\?=a\)a\$" is not one RE2 runs/);
+    const gate = taskDocument({ steps: [{ id: 'gate', wait_for_input: { prompt: 'ok?', schema: { type: 'object', patternProperties: { '(a)\\1': { type: 'string' } } } } }] });
+    expect((await submitTask(gate, {}).expect(400)).body.msg).toMatch(/steps\[0\]\.wait_for_input\.schema\.patternProperties: .*not one RE2 runs/);
+  });
+});
+
+describe('expressions', () => {
+  const submitSteps = (steps: unknown[], params: Record<string, unknown> = {}) =>
+    postMultipart(client, [
+      ...fieldParts({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'task.yaml', workflow_params: JSON.stringify(params) }),
+      { name: 'workflow_attachment', value: taskDocument({ parameters: { n: { type: 'integer' } }, steps }), filename: 'task.yaml' },
+    ]);
+
+  test('[1..1e7].([1..1e7]) is refused at submission, naming the budget', async () => {
+    const refused = await submitSteps([{ id: 'bomb', run: { ...SIMULATED_RUN, workflow_params: { x: '{% [1..1e7].([1..1e7]) %}' } } }], { n: 1 }).expect(400);
+    expect(refused.body.msg).toMatch(/steps\[0\]\.run\.workflow_params\.x: .*makes a range of 10000000 numbers, more than the 100000 items an expression may make/);
+  });
+
+  test('a bomb the submission cannot see fails its step fast, naming the budget', async () => {
+    const started = Date.now();
+    const created = await submitSteps([{ id: 'bomb', run: { ...SIMULATED_RUN, workflow_params: { x: '{% $count([1..params.n].([1..params.n])) %}' } } }], { n: 10_000_000 }).expect(200);
+    const runId = created.body.run_id;
+    expect(await waitForState(client, runId)).toBe('EXECUTOR_ERROR');
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const tasks = (await client.get(`${API}/runs/${runId}/tasks`).expect(200)).body;
+    expect(tasks.task_logs[0].system_logs.join('\n')).toMatch(/maximum sequence length of 100000|budget of an expression/);
+  });
+});
+
+describe('multipart form fields', () => {
+  const fourMiB = 'x'.repeat(4 * 1024 * 1024);
+
+  test('3 × 4 MiB unknown fields: a 400 naming the first, decided at its header, before its value is read', async () => {
+    // The body never closes (no final boundary): a parser that read the fields to their end before
+    // judging them would answer "Unexpected end of form" instead.
+    const boundary = 'durable-wes-probe';
+    const part = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const fields = Object.entries({ ...SIMULATED_RUN, workflow_params: '{}' }).map(([name, value]) => part(name, String(value)));
+    const body = [...fields, part('junk1', fourMiB), part('junk2', fourMiB), part('junk3', fourMiB)].join('');
+    const started = Date.now();
+    const refused = await client.post(`${API}/runs`).set('content-type', `multipart/form-data; boundary=${boundary}`).send(body).expect(400);
+    expect(refused.body).toEqual({ msg: expect.stringMatching(/^unknown field 'junk1': a run request's form has workflow_params, /), status_code: 400 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  test('an unknown field larger than any field may be is refused for its name, not buffered to the field limit first', async () => {
+    // Before, busboy read it up to WES_MAX_BODY_BYTES and multer answered with that limit (413).
+    const small = await api.createApp({ maxBodyBytes: 1024 * 1024 });
+    const refused = await postMultipart(small.http, [...fieldParts({ ...SIMULATED_RUN, workflow_params: '{}' }), { name: 'junk', value: 'x'.repeat(2 * 1024 * 1024) }]).expect(400);
+    expect(refused.body.msg).toMatch(/^unknown field 'junk'/);
+  });
+
+  test('the text fields of one request are as large as a JSON body may be, in all', async () => {
+    const small = await api.createApp({ maxBodyBytes: 1024 * 1024 });
+    const half = JSON.stringify({ sample: 'x'.repeat(600 * 1024) });
+    const refused = await postMultipart(small.http, [...fieldParts({ ...SIMULATED_RUN, workflow_params: half }), { name: 'workflow_params', value: half }]).expect(413);
+    expect(refused.body.msg).toMatch(/form fields of one request are larger than 1048576 bytes in all \(WES_MAX_BODY_BYTES\)/);
+    // One of them alone is a run.
+    await postMultipart(small.http, fieldParts({ ...SIMULATED_RUN, workflow_params: half })).expect(200);
+  });
+});
+
+describe('deeply nested JSON', () => {
+  test('workflow_params nested 100,000 deep is a 400, as a JSON body and as a form field, not a stack overflow (500)', async () => {
+    const deep = `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const { workflow_type, workflow_type_version, workflow_url } = SIMULATED_RUN;
+    const body = `{"workflow_type":"${workflow_type}","workflow_type_version":"${workflow_type_version}","workflow_url":"${workflow_url}","workflow_params":${deep}}`;
+    const refused = await client.post(`${API}/runs`).set('content-type', 'application/json').send(body).expect(400);
+    expect(refused.body).toEqual({ msg: 'request body: the JSON nests arrays and objects more than 128 deep', status_code: 400 });
+    const form = await postMultipart(client, fieldParts({ workflow_type, workflow_type_version, workflow_url, workflow_params: deep })).expect(400);
+    expect(form.body.msg).toBe('workflow_params nests arrays and objects more than 128 deep');
+  });
+});
+
+describe('live streams', () => {
+  let base: string;
+  beforeAll(async () => {
+    const limited = await api.createApp({ maxStreamsPerCaller: 1, streamMaxAgeMs: 1500 });
+    const port = await freePort();
+    await limited.app.listen(port, '127.0.0.1');
+    base = `http://127.0.0.1:${port}${API}`;
+  });
+
+  const pausedRun = async () => {
+    const { run_id: runId } = (await client.post(`${API}/runs`).send({ ...SIMULATED_RUN, require_approval: true }).expect(200)).body;
+    await waitForState(client, runId, (state) => state === 'PAUSED');
+    return runId as string;
+  };
+
+  test('past the streams a caller may have open: a 429 ErrorResponse before any stream; a stream past its lifetime ends, telling the client to reconnect', async () => {
+    const runId = await pausedRun();
+    const first = await openStream(`${base}/runs/${runId}/transitions?follow=true`);
+    expect(first.status).toBe(200);
+    const second = await fetch(`${base}/runs/${runId}/transitions?follow=true`, { headers: { Accept: 'text/event-stream' } });
+    expect(second.status).toBe(429);
+    expect(await second.json()).toEqual({ msg: expect.stringContaining('WES_MAX_STREAMS_PER_CALLER'), status_code: 429 });
+
+    // The run stays paused: only the lifetime ends the stream.
+    const events = await first.ended;
+    expect(dataOf(events, 'end')).toEqual([]);
+    expect(dataOf(events, 'error')).toEqual([{ msg: expect.stringMatching(/lifetime .*reconnect with Last-Event-ID/), status_code: 503 }]);
+    // Its place is free again; resuming from the last id sees nothing twice.
+    const again = await openStream(`${base}/runs/${runId}/transitions?follow=true`, { 'Last-Event-ID': events.filter((e) => e.id).at(-1)!.id! });
+    expect(again.status).toBe(200);
+    again.close();
+    await client.post(`${API}/runs/${runId}/resume`).expect(200);
+  });
+});
