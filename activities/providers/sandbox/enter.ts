@@ -48,7 +48,7 @@ if [ "$disk" -gt 0 ] || [ "$wall" -gt 0 ]; then
     echo "$why" >"$d/limit_reached.tmp" && mv "$d/limit_reached.tmp" "$d/limit_reached"
     kill -TERM "$c"
     break
-  done 9>&- </dev/null &
+  done 9>&- </dev/null >/dev/null 2>&1 &
   w=$!
 fi
 wait "$c"

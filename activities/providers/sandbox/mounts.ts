@@ -50,6 +50,8 @@ export async function systemArgs(tmpBytes: number): Promise<string[]> {
     if (info?.isSymbolicLink()) args.push('--symlink', await readlink(dir), dir);
     else if (info?.isDirectory()) args.push('--ro-bind', dir, dir);
   }
+  // As root bwrap makes a bind's missing parents mode 0700: /etc is made first, readable.
+  args.push('--perms', '0755', '--dir', '/etc');
   for (const file of ETC_FILES) args.push('--ro-bind-try', `/etc/${file}`, `/etc/${file}`);
   args.push('--proc', '/proc', '--dev', '/dev', '--perms', '1777', '--size', String(tmpBytes), '--tmpfs', TMP);
   return args;
