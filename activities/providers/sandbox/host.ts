@@ -6,6 +6,8 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { promisify } from 'node:util';
+import type { ProvidersConfig } from '../config';
+import { localSandboxes } from './describe';
 
 const run = promisify(execFile);
 
@@ -80,4 +82,19 @@ export function sandboxHost(user: string): Promise<RunIdentity> {
     found.catch(() => checked.delete(user));
   }
   return found;
+}
+
+/**
+ * At a worker's start: every local provider's sandbox can be made here (the worker stops otherwise,
+ * saying how to fix it), or the operator turned it off, which is said loudly.
+ */
+export async function checkSandboxes(config: ProvidersConfig, log: { info(message: string): void; warn(message: string): void }): Promise<void> {
+  for (const [name, settings, described] of localSandboxes(config)) {
+    if (settings.sandbox === 'off') {
+      log.warn(`provider ${name}: sandbox ${described}`);
+      continue;
+    }
+    const { uid } = await sandboxHost(settings.sandbox.user);
+    log.info(`provider ${name}: sandbox ${described} (uid ${uid})`);
+  }
 }
