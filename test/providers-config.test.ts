@@ -42,6 +42,17 @@ test('each kind gets its defaults', () => {
       cancelGraceMs: 3000,
       warmStart: true,
       fetch: { allow: [], maxBytes: 1024 ** 3, maxRunBytes: 10 * 1024 ** 3, timeoutMs: 1_800_000, maxRedirects: 5 },
+      maxEngines: Math.max(2, 2 * os.availableParallelism()),
+      sandbox: {
+        user: 'durable-wes-run',
+        memory: 8 * 2 ** 30,
+        processes: 1024,
+        wallTimeSeconds: 7 * 24 * 3600,
+        disk: 100 * 2 ** 30,
+        logBytes: 64 * 2 ** 20,
+        env: [],
+        egress: false,
+      },
     },
     sim: { kind: 'simulated', pollIntervalMs: 200 },
     upstream: {
@@ -69,6 +80,8 @@ test('every setting of every kind can be set', () => {
       cancelGraceMs: 10_000,
       warmStart: false,
       fetch: { allow: ['10.1.0.0/16', '*.internal.example'], maxBytes: 1000, maxRunBytes: 5000, timeoutMs: 60_000, maxRedirects: 0 },
+      maxEngines: 3,
+      sandbox: { user: 'runner', memory: 2 ** 30, processes: 100, cpus: 1.5, wallTimeSeconds: 60, disk: 2 ** 31, logBytes: 2 ** 20, env: ['FOO'], egress: false },
     },
     sim: { kind: 'simulated', maxConcurrent: 3, pollIntervalMs: 20 },
     upstream: {
