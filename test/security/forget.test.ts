@@ -115,7 +115,9 @@ describe('without encryption (the default)', () => {
   });
 
   test('deleting a task forgets its step runs too: rows, blobs and executions', async () => {
-    const handle = await api.harness.startTask(taskDocument({ steps: [simulatedStep('big', largeParams())] }));
+    // The 400 KB come as the task's parameter: a definition itself may be at most 64 KiB.
+    const document = taskDocument({ parameters: { payload: { type: 'string' } }, steps: [simulatedStep('big', { duration_ms: 0, outputs: { big: '{% params.payload %}' } })] });
+    const handle = await api.harness.startTask(document, { payload: (largeParams().outputs as { big: string }).big });
     expect(await waitForState(api.http, handle.workflowId)).toBe('COMPLETE');
     const step = `${handle.workflowId}.big`;
     await api.http.get(`${API}/runs/${step}`).expect(200);
