@@ -59,6 +59,21 @@ describe('requests from web pages', () => {
     expect(await waitForState(client, own.body.run_id)).toBe('COMPLETE');
   });
 
+  test('the Temporal Web UI\'s page may call the codec routes, and no other: POST /runs from its origin is a 403', async () => {
+    const ui = new URL(api.config.temporalUiUrl).origin;
+    const before = await totalRuns();
+    const refused = await client.post(`${API}/runs`).set('Origin', ui).set('Sec-Fetch-Site', 'same-site').send(SIMULATED_RUN).expect(403);
+    expect(refused.body).toEqual({ msg: expect.stringContaining(JSON.stringify(ui)), status_code: 403 });
+    await client.get(`${API}/runs`).set('Origin', ui).expect(403);
+    await client.options(`${API}/runs`).set('Origin', ui).set('Access-Control-Request-Method', 'POST').expect(403);
+    expect(await totalRuns()).toBe(before);
+
+    const decoded = await client.post(`${API}/codec/decode`).set('Origin', ui).set('Sec-Fetch-Site', 'same-site').send({ payloads: [] }).expect(200);
+    expect(decoded.headers['access-control-allow-origin']).toBe(ui);
+    // Another page is refused there too.
+    await client.post(`${API}/codec/decode`).set('Origin', 'https://evil.example').send({ payloads: [] }).expect(403);
+  });
+
   test('WES_ALLOWED_HOSTS and WES_ALLOWED_ORIGINS add names and pages; URLs the API builds use the name asked', async () => {
     const trusting = await api.createApp({ allowedHosts: ['wes.example.org'], allowedOrigins: ['https://portal.example.org'] });
     const created = await trusting.http.post(`${API}/runs`).set('Origin', 'https://portal.example.org').send(SIMULATED_RUN).expect(200);
