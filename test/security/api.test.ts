@@ -119,6 +119,39 @@ describe('patterns of user schemas', () => {
   });
 });
 
+describe('patterns of a gate, at resume', () => {
+  const gated = taskDocument({
+    steps: [
+      { id: 'gate', wait_for_input: { prompt: 'code?', schema: { type: 'object', required: ['code'], properties: { code: { type: 'string', pattern: '^(a+)+$' } } } } },
+      { id: 'echo', run: { ...SIMULATED_RUN, workflow_params: { code: '{% steps.gate.outputs.code %}' } } },
+    ],
+  });
+
+  test('an input ^(a+)+$ would backtrack on is a 400 at once, the task stays PAUSED, and a good input resumes it', async () => {
+    const { run_id: runId } = (
+      await postMultipart(client, [
+        ...fieldParts({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'task.yaml', workflow_params: '{}' }),
+        { name: 'workflow_attachment', value: gated, filename: 'task.yaml' },
+      ]).expect(200)
+    ).body;
+    expect(await waitForState(client, runId, (state) => state === 'PAUSED')).toBe('PAUSED');
+
+    const started = Date.now();
+    // JavaScript's RegExp, which the workflow's own check uses, would take hours on this.
+    const refused = await client.post(`${API}/runs/${runId}/resume`).send({ code: `${'a'.repeat(40)}!` }).expect(400);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(refused.body).toEqual({ msg: 'gate: the input at code: must be like ^(a+)+$', status_code: 400 });
+    expect((await client.get(`${API}/runs/${runId}/status`).expect(200)).body.state).toBe('PAUSED');
+
+    await client.post(`${API}/runs/${runId}/resume`).send({ code: 'aaaa' }).expect(200);
+    expect(await waitForState(client, runId)).toBe('COMPLETE');
+    const tasks = (await client.get(`${API}/runs/${runId}/tasks`).expect(200)).body.task_logs;
+    expect(tasks.find((task: { id: string }) => task.id === 'gate').outputs).toEqual({ code: 'aaaa' });
+    // Ended: no gate waits.
+    await client.post(`${API}/runs/${runId}/resume`).send({ code: 'a' }).expect(409);
+  });
+});
+
 describe('expressions', () => {
   const submitSteps = (steps: unknown[], params: Record<string, unknown> = {}) =>
     postMultipart(client, [

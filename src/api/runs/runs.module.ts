@@ -8,6 +8,7 @@ import { UploadLimitErrors, attachmentUploadOptions } from './attachment-upload'
 import { RunControl } from './run-control.service';
 import { RunCreation } from './run-creation.service';
 import { RunsController } from './runs.controller';
+import { WaitingGates } from './waiting-gate';
 
 @Module({
   imports: [OutputsModule, MulterModule.registerAsync({
@@ -15,6 +16,6 @@ import { RunsController } from './runs.controller';
       useFactory: (config: Config, validator: RequestValidator) => attachmentUploadOptions(config, validator.formFields('POST', '/runs')),
     }),],
   controllers: [RunsController],
-  providers: [RunCreation, RunControl, UploadLimitErrors],
+  providers: [RunCreation, RunControl, WaitingGates, UploadLimitErrors],
 })
 export class RunsModule {}
