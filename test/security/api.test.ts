@@ -95,6 +95,9 @@ describe('patterns of user schemas', () => {
       { name: 'workflow_attachment', value: definition, filename: 'task.yaml' },
     ]);
 
+  // The task reader's thread starts with the first definition: as on an API that has served one.
+  beforeAll(() => submitTask(withPattern('^a$'), { code: 'b' }).expect(400));
+
   test('^(a+)+$ against 33 characters is answered at once, and other requests are served meanwhile', async () => {
     const started = Date.now();
     let servedMeanwhile = 0;
@@ -149,6 +152,41 @@ describe('patterns of a gate, at resume', () => {
     expect(tasks.find((task: { id: string }) => task.id === 'gate').outputs).toEqual({ code: 'aaaa' });
     // Ended: no gate waits.
     await client.post(`${API}/runs/${runId}/resume`).send({ code: 'a' }).expect(409);
+  });
+});
+
+describe('reading task definitions', () => {
+  /** Within every limit, and the costliest kind measured: 64 KiB of parameter schemas with patterns and defaults. */
+  const maximal = taskDocument({
+    parameters: Object.fromEntries(Array.from({ length: 720 }, (_, i) => [`p${i}`, { type: 'string', pattern: `^x{${i % 50}}[a-z]+$`, default: `${'x'.repeat(i % 50)}a` }])),
+    steps: [{ id: 'echo', run: { ...SIMULATED_RUN, workflow_params: { first: '{% params.p0 %}' } } }],
+  });
+  const submit = () =>
+    postMultipart(client, [
+      ...fieldParts({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'task.yaml', workflow_params: '{}' }),
+      { name: 'workflow_attachment', value: maximal, filename: 'task.yaml' },
+    ]);
+
+  test('while 5 maximal definitions are read, /healthz answers within 100 ms each time', async () => {
+    expect(Buffer.byteLength(maximal)).toBeGreaterThan(60 * 1024);
+    expect(Buffer.byteLength(maximal)).toBeLessThanOrEqual(64 * 1024);
+    // Warm: the reader's threads start with the first definition.
+    await submit().expect(200);
+
+    let reading = true;
+    const submissions = Promise.all(Array.from({ length: 5 }, () => submit().expect(200))).finally(() => (reading = false));
+    const probes: number[] = [];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    while (reading) {
+      const started = performance.now();
+      await client.get('/healthz').expect(200);
+      probes.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await submissions;
+    // Reading them takes seconds: the probes ran meanwhile.
+    expect(probes.length).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...probes)).toBeLessThan(100);
   });
 });
 

@@ -10,10 +10,10 @@ import type { Config } from '../../config';
 import type { RunRow, RunStore } from '../../database/run-store';
 import { ContentAddressedStore } from '../../payloads/blob-store';
 import { payloadBlobDir } from '../../payloads/data-converter';
-import { gateInputProblem } from '../../task-definitions/gate-input';
 import { CONFIG, RUN_STORE } from '../core/tokens';
 import { RunWorkflows } from '../temporal/run-workflows';
 import { WorkflowHistories } from '../temporal/workflow-histories';
+import { TaskReading } from './task-reading.service';
 import { isTaskRequest } from './task-submission';
 import { WaitingGates } from './waiting-gate';
 
@@ -31,6 +31,7 @@ export class RunControl {
     private readonly workflows: RunWorkflows,
     private readonly histories: WorkflowHistories,
     private readonly gates: WaitingGates,
+    private readonly reading: TaskReading,
   ) {
     this.blobs = new ContentAddressedStore(payloadBlobDir(config.dataDir));
   }
@@ -52,7 +53,7 @@ export class RunControl {
   async resume(run: RunRow, input: ResumeInput) {
     if (isTaskRequest(run.request)) {
       const gate = await this.gates.oldest(run);
-      const problem = gate && gateInputProblem(gate, input);
+      const problem = gate && (await this.reading.gateInputProblem(gate, input));
       if (problem) throw new BadRequestException(problem);
     }
     return this.workflows.resume(run.runId, input);

@@ -8,6 +8,7 @@ import { UploadLimitErrors, attachmentUploadOptions } from './attachment-upload'
 import { RunControl } from './run-control.service';
 import { RunCreation } from './run-creation.service';
 import { RunsController } from './runs.controller';
+import { TaskReading } from './task-reading.service';
 import { WaitingGates } from './waiting-gate';
 
 @Module({
@@ -16,6 +17,6 @@ import { WaitingGates } from './waiting-gate';
       useFactory: (config: Config, validator: RequestValidator) => attachmentUploadOptions(config, validator.formFields('POST', '/runs')),
     }),],
   controllers: [RunsController],
-  providers: [RunCreation, RunControl, WaitingGates, UploadLimitErrors],
+  providers: [RunCreation, RunControl, WaitingGates, TaskReading, UploadLimitErrors],
 })
 export class RunsModule {}
