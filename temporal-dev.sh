@@ -3,7 +3,8 @@
 # the Web UI on, and the search attributes the run workflow upserts registered.
 #
 #   ./temporal-dev.sh          start (or find running) and wait until healthy; prints addresses
-#   ./temporal-dev.sh run      run it in the foreground, as this process, for a supervisor to own
+#   ./temporal-dev.sh run [flag…]  run it in the foreground, as this process, for a supervisor to
+#                              own; flags are added to `temporal server start-dev`'s
 #   ./temporal-dev.sh stop     stop the server this script started
 #   ./temporal-dev.sh install  only make sure the CLI is there
 #   ./temporal-dev.sh path     print the path of the CLI binary (installing it if needed)
@@ -94,6 +95,7 @@ run() {
   mkdir -p "$data_dir"
   local server
   server_command
+  server+=("$@")
   # exec keeps this pid: the server's own, for `stop` and for whoever started this script.
   echo $$ > "$pid_file"
   exec "${server[@]}" >>"$log_file" 2>&1 < /dev/null
@@ -114,7 +116,7 @@ stop() {
 
 case "${1:-start}" in
   start) start ;;
-  run) run ;;
+  run) shift; run "$@" ;;
   stop) stop ;;
   install) install_cli ;;
   path) install_cli; temporal_bin ;;

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { authEnabled, isEmbeddedDefault } from './auth-config';
 import { loadConfig, type Config } from './config';
 import { openDatabase } from './database/data-source';
+import { devServerFlags } from './supervisor/dev-server-flags';
 import type { Service } from './supervisor/service';
 import { api, EmbeddedPostgresService, temporalDevServer, worker } from './supervisor/services';
 import { Supervised } from './supervisor/supervised';
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   }
   await (await openDatabase(databaseUrl)).destroy();
 
-  await supervise(temporalDevServer(config.temporalAddress, config.dataDir));
+  await supervise(temporalDevServer(config.temporalAddress, config.dataDir, process.env, devServerFlags(config)));
   const env = { ...process.env, DATABASE_URL: databaseUrl };
   await supervise(worker(env));
   const apiUrl = `http://${config.apiHost}:${config.apiPort}/ga4gh/wes/v1`;

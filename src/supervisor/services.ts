@@ -40,9 +40,10 @@ export class EmbeddedPostgresService implements Service {
 
 /**
  * Its SQLite file persists across restarts, and with it every run's history. `env` must name the
- * same port and data dir (TEMPORAL_PORT, WES_DATA_DIR) as `address` and `dataDir`.
+ * same port and data dir (TEMPORAL_PORT, WES_DATA_DIR) as `address` and `dataDir`; `flags` are
+ * added to its command line (./dev-server-flags.ts).
  */
-export function temporalDevServer(address: string, dataDir: string, env: NodeJS.ProcessEnv = process.env): Service {
+export function temporalDevServer(address: string, dataDir: string, env: NodeJS.ProcessEnv = process.env, flags: string[] = []): Service {
   // Once, before any start: installing the CLI can take minutes, more than a start may.
   const cli = execFileSync('bash', [TEMPORAL_DEV, 'path'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   const healthy = () =>
@@ -56,7 +57,7 @@ export function temporalDevServer(address: string, dataDir: string, env: NodeJS.
     name: 'Temporal dev server',
     start: async () => {
       await ensurePortFree(hostname, Number(port));
-      return startChild('bash', [TEMPORAL_DEV, 'run'], {
+      return startChild('bash', [TEMPORAL_DEV, 'run', ...flags], {
         env,
         stopTimeoutMs: STOP_TIMEOUT_MS,
         ready: (exited) =>

@@ -3,9 +3,9 @@
  * a key given twice in one mapping is refused (JSON.parse would keep the last silently), which is
  * how duplicate parameter keys show.
  *
- * The API parses definitions on its event loop, so what a parse may cost is bounded before it
- * starts (docs/tasks.md, "Limits"): the text's size, and how deeply its brackets nest (the YAML
- * parser recurses, and a deep enough nesting costs seconds); aliases expand at most
+ * What a parse may cost is bounded before it starts (docs/tasks.md, "Limits"), as it holds one of
+ * the API's few reader threads (./task-reader.ts): the text's size, and how deeply its brackets nest
+ * (the YAML parser recurses, and a deep enough nesting costs seconds); aliases expand at most
  * MAX_ALIAS_COUNT times (a "billion laughs" document is refused, not expanded).
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';

@@ -11,8 +11,8 @@ export class TaskDefinitionError extends Error {
   constructor(
     /** The document's name: an attachment's path or the workflow_url. */
     readonly source: string,
-    at: KeyPath,
-    problem: string,
+    readonly at: KeyPath,
+    readonly problem: string,
   ) {
     const key = formatKey(at);
     super(`${source}: ${key ? `${key}: ` : ''}${problem}`);

@@ -59,6 +59,21 @@ describe('requests from web pages', () => {
     expect(await waitForState(client, own.body.run_id)).toBe('COMPLETE');
   });
 
+  test('the Temporal Web UI\'s page may call the codec routes, and no other: POST /runs from its origin is a 403', async () => {
+    const ui = new URL(api.config.temporalUiUrl).origin;
+    const before = await totalRuns();
+    const refused = await client.post(`${API}/runs`).set('Origin', ui).set('Sec-Fetch-Site', 'same-site').send(SIMULATED_RUN).expect(403);
+    expect(refused.body).toEqual({ msg: expect.stringContaining(JSON.stringify(ui)), status_code: 403 });
+    await client.get(`${API}/runs`).set('Origin', ui).expect(403);
+    await client.options(`${API}/runs`).set('Origin', ui).set('Access-Control-Request-Method', 'POST').expect(403);
+    expect(await totalRuns()).toBe(before);
+
+    const decoded = await client.post(`${API}/codec/decode`).set('Origin', ui).set('Sec-Fetch-Site', 'same-site').send({ payloads: [] }).expect(200);
+    expect(decoded.headers['access-control-allow-origin']).toBe(ui);
+    // Another page is refused there too.
+    await client.post(`${API}/codec/decode`).set('Origin', 'https://evil.example').send({ payloads: [] }).expect(403);
+  });
+
   test('WES_ALLOWED_HOSTS and WES_ALLOWED_ORIGINS add names and pages; URLs the API builds use the name asked', async () => {
     const trusting = await api.createApp({ allowedHosts: ['wes.example.org'], allowedOrigins: ['https://portal.example.org'] });
     const created = await trusting.http.post(`${API}/runs`).set('Origin', 'https://portal.example.org').send(SIMULATED_RUN).expect(200);
@@ -79,6 +94,9 @@ describe('patterns of user schemas', () => {
       ...fieldParts({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'task.yaml', workflow_params: JSON.stringify(params) }),
       { name: 'workflow_attachment', value: definition, filename: 'task.yaml' },
     ]);
+
+  // The task reader's thread starts with the first definition: as on an API that has served one.
+  beforeAll(() => submitTask(withPattern('^a$'), { code: 'b' }).expect(400));
 
   test('^(a+)+$ against 33 characters is answered at once, and other requests are served meanwhile', async () => {
     const started = Date.now();
@@ -101,6 +119,74 @@ describe('patterns of user schemas', () => {
     expect(refused.body.msg).toMatch(/parameters\.code\.pattern: is not a JSON Schema that compiles: pattern "\^\(\?=a\)a\$" is not one RE2 runs/);
     const gate = taskDocument({ steps: [{ id: 'gate', wait_for_input: { prompt: 'ok?', schema: { type: 'object', patternProperties: { '(a)\\1': { type: 'string' } } } } }] });
     expect((await submitTask(gate, {}).expect(400)).body.msg).toMatch(/steps\[0\]\.wait_for_input\.schema\.patternProperties: .*not one RE2 runs/);
+  });
+});
+
+describe('patterns of a gate, at resume', () => {
+  const gated = taskDocument({
+    steps: [
+      { id: 'gate', wait_for_input: { prompt: 'code?', schema: { type: 'object', required: ['code'], properties: { code: { type: 'string', pattern: '^(a+)+$' } } } } },
+      { id: 'echo', run: { ...SIMULATED_RUN, workflow_params: { code: '{% steps.gate.outputs.code %}' } } },
+    ],
+  });
+
+  test('an input ^(a+)+$ would backtrack on is a 400 at once, the task stays PAUSED, and a good input resumes it', async () => {
+    const { run_id: runId } = (
+      await postMultipart(client, [
+        ...fieldParts({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'task.yaml', workflow_params: '{}' }),
+        { name: 'workflow_attachment', value: gated, filename: 'task.yaml' },
+      ]).expect(200)
+    ).body;
+    expect(await waitForState(client, runId, (state) => state === 'PAUSED')).toBe('PAUSED');
+
+    const started = Date.now();
+    // JavaScript's RegExp, which the workflow's own check uses, would take hours on this.
+    const refused = await client.post(`${API}/runs/${runId}/resume`).send({ code: `${'a'.repeat(40)}!` }).expect(400);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(refused.body).toEqual({ msg: 'gate: the input at code: must be like ^(a+)+$', status_code: 400 });
+    expect((await client.get(`${API}/runs/${runId}/status`).expect(200)).body.state).toBe('PAUSED');
+
+    await client.post(`${API}/runs/${runId}/resume`).send({ code: 'aaaa' }).expect(200);
+    expect(await waitForState(client, runId)).toBe('COMPLETE');
+    const tasks = (await client.get(`${API}/runs/${runId}/tasks`).expect(200)).body.task_logs;
+    expect(tasks.find((task: { id: string }) => task.id === 'gate').outputs).toEqual({ code: 'aaaa' });
+    // Ended: no gate waits.
+    await client.post(`${API}/runs/${runId}/resume`).send({ code: 'a' }).expect(409);
+  });
+});
+
+describe('reading task definitions', () => {
+  /** Within every limit, and the costliest kind measured: 64 KiB of parameter schemas with patterns and defaults. */
+  const maximal = taskDocument({
+    parameters: Object.fromEntries(Array.from({ length: 720 }, (_, i) => [`p${i}`, { type: 'string', pattern: `^x{${i % 50}}[a-z]+$`, default: `${'x'.repeat(i % 50)}a` }])),
+    steps: [{ id: 'echo', run: { ...SIMULATED_RUN, workflow_params: { first: '{% params.p0 %}' } } }],
+  });
+  const submit = () =>
+    postMultipart(client, [
+      ...fieldParts({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'task.yaml', workflow_params: '{}' }),
+      { name: 'workflow_attachment', value: maximal, filename: 'task.yaml' },
+    ]);
+
+  test('while 5 maximal definitions are read, /healthz answers within 100 ms each time', async () => {
+    expect(Buffer.byteLength(maximal)).toBeGreaterThan(60 * 1024);
+    expect(Buffer.byteLength(maximal)).toBeLessThanOrEqual(64 * 1024);
+    // Warm: the reader's threads start with the first definition.
+    await submit().expect(200);
+
+    let reading = true;
+    const submissions = Promise.all(Array.from({ length: 5 }, () => submit().expect(200))).finally(() => (reading = false));
+    const probes: number[] = [];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    while (reading) {
+      const started = performance.now();
+      await client.get('/healthz').expect(200);
+      probes.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await submissions;
+    // Reading them takes seconds: the probes ran meanwhile.
+    expect(probes.length).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...probes)).toBeLessThan(100);
   });
 });
 

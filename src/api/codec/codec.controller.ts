@@ -12,6 +12,7 @@ import type { Config } from '../../config';
 import { createPayloadCodecs, payloadBlobDir } from '../../payloads/data-converter';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { CONFIG } from '../core/tokens';
+import { CODEC_PATH, CODEC_ROUTES } from './codec-routes';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, { error: 'expected base64' });
 const codecRequest = z.object({
@@ -23,7 +24,7 @@ interface JsonPayload {
   data: string;
 }
 
-@Controller('codec')
+@Controller(CODEC_PATH)
 @RequireScope('admin')
 export class CodecController {
   private readonly codecs: PayloadCodec[];
@@ -36,7 +37,7 @@ export class CodecController {
    * Each payload decoded on its own, in the order the SDK decodes; one that cannot be (a blob
    * deleted with its run, a key no longer configured) comes back as it was, so the rest still show.
    */
-  @Post('decode')
+  @Post(CODEC_ROUTES.decode)
   @HttpCode(200)
   async decode(@Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
     const payloads = parse(body).map(async (payload) => {
@@ -52,7 +53,7 @@ export class CodecController {
   }
 
   /** What the UI sends to a workflow (a signal's input): encoded as the API's client would, owned by no run. */
-  @Post('encode')
+  @Post(CODEC_ROUTES.encode)
   @HttpCode(200)
   async encode(@Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
     let payloads = parse(body);

@@ -1,19 +1,21 @@
 /**
  * The codec endpoint is called by browsers showing the Temporal Web UI, from the UI's own origin
  * (TEMPORAL_UI_URL): that origin alone may call it, with credentials and the headers the UI sends.
- * A preflight is answered here, before authentication, as browsers send it without credentials.
+ * A preflight is answered here, before authentication, as browsers send it without credentials;
+ * ../core/foreign-requests.ts lets that origin through to these routes alone.
  */
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../../config';
 import { CONFIG } from '../core/tokens';
+import { uiOrigin } from './codec-routes';
 
 @Injectable()
 export class UiCorsMiddleware implements NestMiddleware {
   private readonly origin: string;
 
   constructor(@Inject(CONFIG) config: Config) {
-    this.origin = new URL(config.temporalUiUrl).origin;
+    this.origin = uiOrigin(config);
   }
 
   use(request: Request, response: Response, next: NextFunction): void {

@@ -10,6 +10,10 @@
  *   an Origin, Sec-Fetch-Site must be absent, `same-origin` or `none` (typed in the address bar):
  *   else 403.
  *
+ * One exception: the Temporal Web UI's page (TEMPORAL_UI_URL's origin) may call the codec routes, and
+ * those alone (../codec/codec-routes.ts): it shows decoded payloads to operators; the routes take
+ * the admin scope when auth is on. Listing the UI in WES_ALLOWED_ORIGINS would open every route to it.
+ *
  * Clients that are not browsers (curl, the CLI, wes-client, other WES services) send neither
  * header and pass. Ports are not compared: a rebinding page is told apart by its name, and a
  * balancer in front of replicas forwards its own port.
@@ -19,6 +23,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { isIP } from 'node:net';
 import os from 'node:os';
 import type { Config } from '../../config';
+import { codecRequestPaths, uiOrigin } from '../codec/codec-routes';
 import type { ErrorResponse } from '../errors/error-response';
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];
@@ -41,21 +46,31 @@ export function allowedHostNames(config: Pick<Config, 'apiHost' | 'allowedHosts'
   return new Set([...LOOPBACK_NAMES, ...listening, ...config.allowedHosts].map((name) => hostName(name)!));
 }
 
+type OriginPolicy = (request: Request, origin: string) => boolean;
+
 /** Why a browser's request comes from a page of another origin, or undefined when it does not. */
-function foreignOrigin(request: Request, allowedOrigins: ReadonlySet<string>): string | undefined {
+function foreignOrigin(request: Request, allowed: OriginPolicy): string | undefined {
   const { origin } = request.headers;
   const site = request.headers['sec-fetch-site'];
   if (origin !== undefined) {
-    if (allowedOrigins.has(origin) || URL.parse(origin)?.host === request.headers.host?.toLowerCase()) return undefined;
+    if (allowed(request, origin) || URL.parse(origin)?.host === request.headers.host?.toLowerCase()) return undefined;
     return `requests from pages of ${JSON.stringify(origin)} are refused: a web page may not drive this API (WES_ALLOWED_ORIGINS lists trusted ones)`;
   }
   if (typeof site === 'string' && !OWN_SITE.has(site)) return `a ${site} request of a browser is refused: a web page may not drive this API`;
   return undefined;
 }
 
-export function refuseForeignRequests(config: Pick<Config, 'apiHost' | 'allowedHosts' | 'allowedOrigins'>): RequestHandler {
-  const hosts = allowedHostNames(config);
+/** The configured origins, everywhere; the Temporal Web UI's, on the codec routes. */
+function originPolicy(config: Pick<Config, 'allowedOrigins' | 'temporalUiUrl'>): OriginPolicy {
   const origins = new Set(config.allowedOrigins);
+  const ui = uiOrigin(config);
+  const codecPaths = new Set(codecRequestPaths());
+  return (request, origin) => origins.has(origin) || (origin === ui && codecPaths.has(request.path));
+}
+
+export function refuseForeignRequests(config: Pick<Config, 'apiHost' | 'allowedHosts' | 'allowedOrigins' | 'temporalUiUrl'>): RequestHandler {
+  const hosts = allowedHostNames(config);
+  const allowed = originPolicy(config);
   return (request, response, next) => {
     const name = hostName(request.headers.host);
     if (name === undefined || !hosts.has(name)) {
@@ -64,7 +79,7 @@ export function refuseForeignRequests(config: Pick<Config, 'apiHost' | 'allowedH
       const hint = isIP(name ?? '') ? 'an address this API does not listen on' : 'a name this API does not answer to';
       return refuse(response, HttpStatus.MISDIRECTED, `${shown}: ${hint} (WES_ALLOWED_HOSTS adds names)`);
     }
-    const foreign = foreignOrigin(request, origins);
+    const foreign = foreignOrigin(request, allowed);
     if (foreign) return refuse(response, HttpStatus.FORBIDDEN, foreign);
     next();
   };

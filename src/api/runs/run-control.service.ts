@@ -1,5 +1,5 @@
 /** Actions on an existing run: cancel, resume, delete. The caller has found the run visible. */
-import { ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
 import { rm } from 'node:fs/promises';
 import { runWorkDir } from '../../../activities/work-dir';
 import type { ResumeInput } from '../../../workflows/run-types';
@@ -13,6 +13,9 @@ import { payloadBlobDir } from '../../payloads/data-converter';
 import { CONFIG, RUN_STORE } from '../core/tokens';
 import { RunWorkflows } from '../temporal/run-workflows';
 import { WorkflowHistories } from '../temporal/workflow-histories';
+import { TaskReading } from './task-reading.service';
+import { isTaskRequest } from './task-submission';
+import { WaitingGates } from './waiting-gate';
 
 /** Rows of a run's tasks read at once while looking for a task's step runs. */
 const TASK_PAGE = 500;
@@ -27,6 +30,8 @@ export class RunControl {
     @Inject(RUN_STORE) private readonly runStore: RunStore,
     private readonly workflows: RunWorkflows,
     private readonly histories: WorkflowHistories,
+    private readonly gates: WaitingGates,
+    private readonly reading: TaskReading,
   ) {
     this.blobs = new ContentAddressedStore(payloadBlobDir(config.dataDir));
   }
@@ -44,7 +49,13 @@ export class RunControl {
     await this.runStore.markCanceling(run.runId).catch((err: Error) => this.logger.warn(`run ${run.runId} cancelled, but not yet shown as CANCELING: ${err.message}`));
   }
 
-  resume(run: RunRow, input: ResumeInput) {
+  /** A task's input is checked here first, on RE2; the workflow checks it again (./waiting-gate.ts). */
+  async resume(run: RunRow, input: ResumeInput) {
+    if (isTaskRequest(run.request)) {
+      const gate = await this.gates.oldest(run);
+      const problem = gate && (await this.reading.gateInputProblem(gate, input));
+      if (problem) throw new BadRequestException(problem);
+    }
     return this.workflows.resume(run.runId, input);
   }
 

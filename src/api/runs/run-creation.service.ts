@@ -14,6 +14,7 @@ import { RunWorkflows } from '../temporal/run-workflows';
 import { isRelativeUrl } from '../../../workflows/workflow-url';
 import { checkAttachments, normalRelativePath, stageAttachments, type Attachment } from './attachments';
 import { runIdFor } from './run-id';
+import { TaskReading } from './task-reading.service';
 import { isTaskRequest, taskInput } from './task-submission';
 import { toRunSubmission, type RunRequestBody, type RunSubmission } from './run-submission';
 
@@ -48,6 +49,7 @@ export class RunCreation {
     @Inject(RUN_STORE) private readonly runStore: RunStore,
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
     private readonly workflows: RunWorkflows,
+    private readonly reading: TaskReading,
   ) {}
 
   /** Returns the run id: a new run's, or, for a repeated Idempotency-Key, the first request's. */
@@ -100,7 +102,7 @@ export class RunCreation {
   /** A task (docs/tasks.md): its definition checked here; its steps choose their providers. */
   private async task(base: RunRef, requireApproval: boolean, attachments: Attachment[]): Promise<StartableWorkflow> {
     if (requireApproval) throw new BadRequestException('require_approval does not apply to a task: it waits for input where its wait_for_input steps say');
-    const input = await taskInput(base, attachments, this.config.workflowRoots);
+    const input = await taskInput(base, attachments, this.config.workflowRoots, this.reading);
     return { start: () => this.workflows.startTask(input) };
   }
 

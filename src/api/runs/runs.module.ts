@@ -8,6 +8,8 @@ import { UploadLimitErrors, attachmentUploadOptions } from './attachment-upload'
 import { RunControl } from './run-control.service';
 import { RunCreation } from './run-creation.service';
 import { RunsController } from './runs.controller';
+import { TaskReading } from './task-reading.service';
+import { WaitingGates } from './waiting-gate';
 
 @Module({
   imports: [OutputsModule, MulterModule.registerAsync({
@@ -15,6 +17,6 @@ import { RunsController } from './runs.controller';
       useFactory: (config: Config, validator: RequestValidator) => attachmentUploadOptions(config, validator.formFields('POST', '/runs')),
     }),],
   controllers: [RunsController],
-  providers: [RunCreation, RunControl, UploadLimitErrors],
+  providers: [RunCreation, RunControl, WaitingGates, TaskReading, UploadLimitErrors],
 })
 export class RunsModule {}

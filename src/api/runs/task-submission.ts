@@ -7,9 +7,7 @@ import { BadRequestException } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { insideRoots } from '../../../activities/paths';
-import { bindParameters } from '../../task-definitions/bind-parameters';
 import { eachStep } from '../../task-definitions/each-step';
-import { parseTaskDefinition } from '../../task-definitions/parse-task-definition';
 import { TaskDefinitionError } from '../../task-definitions/task-definition-error';
 import { expressionOf } from '../../../workflows/task/expressions';
 import { TASK_FORMAT_VERSION, TASK_WORKFLOW_TYPE, type TaskDefinition } from '../../../workflows/task/task-definition';
@@ -17,6 +15,7 @@ import type { TaskInput } from '../../../workflows/task-run/task-types';
 import type { WesRunRequest } from '../../../workflows/run-types';
 import { isRelativeUrl } from '../../../workflows/workflow-url';
 import { normalRelativePath, type Attachment } from './attachments';
+import type { TaskReading } from './task-reading.service';
 
 export function isTaskRequest(request: WesRunRequest): boolean {
   return request.workflow_type.toUpperCase() === TASK_WORKFLOW_TYPE;
@@ -26,15 +25,15 @@ export async function taskInput(
   base: { runId: string; request: WesRunRequest; owner?: string },
   attachments: Attachment[],
   workflowRoots: readonly string[],
+  reading: TaskReading,
 ): Promise<TaskInput> {
   const { request } = base;
   if (request.workflow_type_version !== TASK_FORMAT_VERSION) {
     throw new BadRequestException(`workflow_type_version of a ${TASK_WORKFLOW_TYPE} must be ${TASK_FORMAT_VERSION}, not ${JSON.stringify(request.workflow_type_version)}`);
   }
   const text = await readFile(await definitionFile(request.workflow_url, attachments, workflowRoots), 'utf8');
-  const definition = parseTaskDefinition(text, request.workflow_url);
+  const { definition, params } = await reading.readTask(text, request.workflow_url, request.workflow_params ?? {});
   checkStepWorkflows(definition, attachments, request.workflow_url);
-  const params = bindParameters(definition, request.workflow_params ?? {}, request.workflow_url);
   return { ...base, definition, params };
 }
 
