@@ -314,7 +314,7 @@ export class RunLifecycle {
   }
 
   private ref(): RunRef {
-    return { runId: this.input.runId, provider: this.ledger.provider!, request: this.request, externalId: this.ledger.externalId };
+    return { runId: this.input.runId, owner: this.input.owner, provider: this.ledger.provider!, request: this.request, externalId: this.ledger.externalId };
   }
 
   /** The one way a transition is made: entered in the ledger, then published. */
