@@ -132,3 +132,9 @@ test("past an owner's cap, that owner's next run waits QUEUED while another owne
   expect(types.slice(0, 3)).toEqual(['init', 'step', 'queue']);
   expect(types.at(-1)).toBe('finish');
 });
+
+test('service-info shows both caps of a local provider', async () => {
+  const { body } = await http.get(`${API}/service-info`).expect(200);
+  expect(body.tags['sandbox.single']).toMatch(/; at most 1 engines at once$/);
+  expect(body.tags['sandbox.owned']).toMatch(/; at most 8 engines at once, 1 of one owner$/);
+});
