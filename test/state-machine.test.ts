@@ -103,6 +103,22 @@ describe('WES state', () => {
   test('a preempted running run is PREEMPTED', () => {
     expect(toWesState({ state: 'running', canceling: false, preempted: true })).toBe('PREEMPTED');
   });
+  test('a run its provider holds queued is QUEUED, unless a cancel is pending', () => {
+    expect(toWesState({ state: 'running', canceling: false, queued: true })).toBe('QUEUED');
+    expect(toWesState({ state: 'running', canceling: true, queued: true })).toBe('CANCELING');
+  });
+  test('a ledger is queued while its last transition is a `queue`, derived from the log alone', () => {
+    const ledger = ledgerIn('starting');
+    ledger.transition('step', { external_id: 'x' });
+    ledger.transition('queue', { provider_state: 'QUEUED' });
+    expect(ledger).toMatchObject({ state: 'running', queued: true, wesState: 'QUEUED' });
+    expect(new RunLedger('run-x', ledger.carryOver())).toMatchObject({ queued: true, wesState: 'QUEUED' });
+    ledger.transition('step', { provider_state: 'RUNNING' });
+    expect(ledger).toMatchObject({ state: 'running', queued: false, wesState: 'RUNNING' });
+    // A provider's QUEUED recorded as a `step` (runs before the `queue` type) still shows RUNNING.
+    ledger.transition('step', { provider_state: 'QUEUED' });
+    expect(ledger.wesState).toBe('RUNNING');
+  });
 });
 
 test('temporal-dev.sh registers exactly the search attributes the workflow upserts', () => {

@@ -1,7 +1,8 @@
 /**
  * The in-workflow ledger of one run: its transition log and what it produced. The state, the
- * failure reason and the WES state are derived from the log, never stored beside it; every state
- * change goes through `transition`, which enforces the table of state-machine.ts.
+ * failure reason, whether its provider holds it queued, and the WES state are derived from the log,
+ * never stored beside it; every state change goes through `transition`, which enforces the table
+ * of state-machine.ts.
  */
 import { isTerminal, nextState, type ExecutionState, type FailureReason, type TransitionType } from './state-machine';
 import { toWesState } from './wes-state';
@@ -44,6 +45,11 @@ export class RunLedger {
   get failureReason(): FailureReason | undefined {
     const last = this.transitions.at(-1);
     return last?.type === 'error' ? (last.payload?.reason as FailureReason) : undefined;
+  }
+
+  /** Whether the provider holds the run in its queue: its last transition says so, until the next one. */
+  get queued(): boolean {
+    return this.transitions.at(-1)?.type === 'queue';
   }
 
   /** What went wrong, for a run that ended on an error (also one cancelled while failing). */

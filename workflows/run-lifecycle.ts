@@ -18,6 +18,7 @@ import {
   allHandlersFinished,
   condition,
   isCancellation,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -35,6 +36,13 @@ import type { wesRunV4 } from './wes-run';
 
 /** Continue as new past this many events, well below Temporal's limits (51,200 events, 50 MB). */
 export const HISTORY_EVENTS_LIMIT = 1_000;
+
+/**
+ * Since QUEUED_AT_PROVIDER a run its provider holds queued is recorded with a `queue` transition,
+ * which shows it QUEUED (docs/design.md, "WES states"); runs that saw the provider's QUEUED before
+ * it recorded a `step` and showed RUNNING, and replay so.
+ */
+const QUEUED_AT_PROVIDER = 'queued-at-provider';
 
 export class RunLifecycle {
   private readonly ledger: RunLedger;
@@ -161,7 +169,10 @@ export class RunLifecycle {
         return this.pause();
       default:
         this.ledger.preempted = news.state === 'PREEMPTED';
-        this.transition('step', { provider_state: news.state, ...(news.detail ? { detail: news.detail } : {}) });
+        this.transition(news.state === 'QUEUED' && patched(QUEUED_AT_PROVIDER) ? 'queue' : 'step', {
+          provider_state: news.state,
+          ...(news.detail ? { detail: news.detail } : {}),
+        });
         return false;
     }
   }
@@ -303,7 +314,7 @@ export class RunLifecycle {
   }
 
   private ref(): RunRef {
-    return { runId: this.input.runId, provider: this.ledger.provider!, request: this.request, externalId: this.ledger.externalId };
+    return { runId: this.input.runId, owner: this.input.owner, provider: this.ledger.provider!, request: this.request, externalId: this.ledger.externalId };
   }
 
   /** The one way a transition is made: entered in the ledger, then published. */

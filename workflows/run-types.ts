@@ -103,6 +103,8 @@ export interface ProviderStatus {
 /** What the workflow passes to provider activities: enough for any provider operation. */
 export interface RunRef {
   runId: string;
+  /** Whose run it is: a provider may cap the runs of one owner (the local provider's maxEnginesPerOwner). */
+  owner?: string;
   provider: string;
   request: WesRunRequest;
   externalId?: string;

@@ -31,6 +31,9 @@ export const TRANSITIONS: Readonly<Record<ExecutionState, readonly ExecutionStat
 export const TRANSITION_TARGETS = {
   init: 'starting',
   step: 'running',
+  // The provider holds the submitted run in its queue: running as far as the workflow goes (the
+  // provider has it), QUEUED through WES until the next transition (wes-state.ts).
+  queue: 'running',
   wait: 'awaiting_input',
   resume: 'running',
   finish: 'succeeded',

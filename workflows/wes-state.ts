@@ -34,6 +34,8 @@ export interface WesStateInputs {
   failureReason?: FailureReason;
   /** The provider preempted the run and it will be retried. */
   preempted?: boolean;
+  /** The provider holds the run in its queue: nothing of it has started yet. */
+  queued?: boolean;
 }
 
 const BY_STATE: Record<ExecutionState, WesState> = {
@@ -46,10 +48,11 @@ const BY_STATE: Record<ExecutionState, WesState> = {
   cancelled: 'CANCELED',
 };
 
-export function toWesState({ state, canceling, failureReason, preempted }: WesStateInputs): WesState {
+export function toWesState({ state, canceling, failureReason, preempted, queued }: WesStateInputs): WesState {
   if (state === 'failed') return failureReason === 'system_error' ? 'SYSTEM_ERROR' : 'EXECUTOR_ERROR';
   if (isTerminal(state)) return BY_STATE[state];
   if (canceling) return 'CANCELING';
   if (preempted) return 'PREEMPTED';
+  if (queued) return 'QUEUED';
   return BY_STATE[state];
 }

@@ -129,11 +129,13 @@ const localSchema = (env: Env) => z.strictObject({
   fetch: fetchSchema,
   sandbox: sandboxSchema(env),
   /**
-   * Engines running at once on this host, counted by the slots their shells hold (sandbox/engine-slots.ts),
+   * Engines running at once on this host, counted by the slots their shells hold (sandbox/enter.ts),
    * whichever worker started them; a run past it waits, QUEUED. Engines mostly wait on their jobs:
    * twice the cores by default.
    */
   maxEngines: positiveInteger().default(Math.max(2, 2 * os.availableParallelism())),
+  /** Engines of one owner running at once on this host, counted as maxEngines is; unset: no cap of its own. */
+  maxEnginesPerOwner: positiveInteger().optional(),
 });
 
 // Secrets stay out of the providers file: `tokenEnv` names the environment variable holding the token.

@@ -181,6 +181,7 @@ export class LocalProvider implements Provider {
     const sandboxed = await this.sandbox.wrap(
       {
         runId: run.runId,
+        owner: run.owner,
         workDir: run.workDir,
         processDir: proc.dir,
         // Runs live in <data dir>/runs/<run id> (work-dir.ts).
@@ -205,7 +206,7 @@ export class LocalProvider implements Provider {
     const seen = await proc.inspect();
     if (seen.phase === 'exited' && seen.exitCode === 0) return { state: 'COMPLETE' };
     if (seen.phase === 'running') {
-      const waiting = await this.sandbox.queued(proc.dir, seen.launch?.cmd ?? []);
+      const waiting = await this.sandbox.queued(proc.dir);
       return waiting ? { state: 'QUEUED', detail: waiting } : { state: 'RUNNING' };
     }
     if (seen.cancelRequested) return { state: 'CANCELED' };

@@ -5,7 +5,8 @@
  *
  * workflow_params:
  *   outcome        COMPLETE (default) | EXECUTOR_ERROR | SYSTEM_ERROR
- *   duration_ms    how long the run takes once submitted (default 1000)
+ *   queued_ms      how long the run waits QUEUED once submitted, before it starts (default 0)
+ *   duration_ms    how long the run takes once started (default 1000)
  *   pause_at_ms    pause (WES PAUSED) after this long, until resumed
  *   prepare_ms     how long preparation takes (default 0)
  *   submit_errors  fail the first N submit calls as connection errors
@@ -33,6 +34,7 @@ const duration = () => z.number({ error: 'must be a non-negative number' }).nonn
 const simulatedParams = z
   .object({
     outcome: z.enum(['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR']).default('COMPLETE'),
+    queued_ms: duration().default(0),
     duration_ms: duration().default(1000),
     pause_at_ms: duration().optional(),
     prepare_ms: duration().default(0),
@@ -46,6 +48,7 @@ const simulatedParams = z
   })
   .transform((p) => ({
     outcome: p.outcome,
+    queuedMs: p.queued_ms,
     durationMs: p.duration_ms,
     pauseAtMs: p.pause_at_ms,
     prepareMs: p.prepare_ms,
@@ -169,11 +172,13 @@ export class SimulatedProvider implements Provider {
     if (state.submittedAt === undefined) return 'QUEUED';
     if (state.cancelledAt !== undefined) return 'CANCELED';
     const elapsed = (since: number) => (now - since) * params.timeScale;
+    if (elapsed(state.submittedAt) < params.queuedMs) return 'QUEUED';
+    const startedAt = state.submittedAt + params.queuedMs / params.timeScale;
     let active: number;
-    if (params.pauseAtMs === undefined) active = elapsed(state.submittedAt);
+    if (params.pauseAtMs === undefined) active = elapsed(startedAt);
     else if (state.resumedAt === undefined) {
-      if (elapsed(state.submittedAt) >= params.pauseAtMs && params.pauseAtMs < params.durationMs) return 'PAUSED';
-      active = elapsed(state.submittedAt);
+      if (elapsed(startedAt) >= params.pauseAtMs && params.pauseAtMs < params.durationMs) return 'PAUSED';
+      active = elapsed(startedAt);
     } else active = params.pauseAtMs + elapsed(state.resumedAt);
     if (active >= params.durationMs) return params.outcome;
     const preempted = params.preemptEveryMs !== undefined && active % params.preemptEveryMs >= params.preemptEveryMs / 2;

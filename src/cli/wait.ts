@@ -30,7 +30,8 @@ export async function waitForRun({ api, json }: Context, runId: string): Promise
           ).catch((error: Error) => line?.output(stream, `(${stream} is not shown: ${error.message})\n`)),
         );
     const end = (await followStream(api, `${run}/transitions?follow=true`, ({ data }) => {
-      line?.update(toWesState({ state: (data as Transition).to, canceling: false }));
+      const transition = data as Transition;
+      line?.update(toWesState({ state: transition.to, canceling: false, queued: transition.type === 'queue' }));
     })) as { state: string };
     await Promise.all(logs);
     const log = await api.json<RunLog>('GET', run);

@@ -159,7 +159,7 @@ test('past the host cap of running engines a run waits QUEUED until a slot is fr
   const before = await events();
   await new Promise((resolve) => setTimeout(resolve, 3000));
   expect(await events()).toBe(before);
-  expect((await waiting.query<RunSnapshot>('snapshot')).state).toBe('running');
+  expect(await waiting.query<RunSnapshot>('snapshot')).toMatchObject({ state: 'running', wesState: 'QUEUED' });
   await holder.cancel();
   expect(await printed(await finalSnapshot(waiting))).toBe('my turn\n');
 });

@@ -23,7 +23,7 @@ import { startTemporalServer } from './temporal-server';
  * proving that runs started on old code continue on new code.
  */
 export const HISTORIES_DIR = path.resolve(__dirname, '../histories');
-export const CURRENT_GENERATION = '4-lean-engine';
+export const CURRENT_GENERATION = '5-queued-at-provider';
 /** Task runs (docs/tasks.md) are a workflow type of their own, with generations of their own. */
 export const CURRENT_TASK_GENERATION = 'task-1';
 
@@ -93,6 +93,7 @@ export const SCENARIOS: Record<string, Scenario> = {
   'provider-unreachable': {
     request: { workflow_params: { duration_ms: 1500, unreachable_from_ms: 300, unreachable_for_ms: 700 } },
   },
+  'provider-queued': { request: { workflow_params: { queued_ms: 600, duration_ms: 300 } } },
   'timed-out': { request: { workflow_params: { duration_ms: 60_000 } }, options: { timeout: '1s' } },
   'local-hello-world': {
     request: {

@@ -18,7 +18,7 @@ import { chown, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SandboxSettings } from '../config';
 import { createRunCgroups, type RunCgroups } from './cgroups';
-import { ENTER_NAME, enterArgv } from './enter';
+import { ENTER_NAME, enterArgv, type EngineSlots } from './enter';
 import { unshareArgs, type RunIdentity } from './host';
 import { bindArgs, runtimeBinds, systemArgs, type Bind } from './mounts';
 
@@ -41,8 +41,8 @@ export interface SandboxRequest {
   programs: string[];
   /** Anything else a caller needs inside (the warm client, its python, its server's socket). */
   extraBinds?: Bind[];
-  /** The host's engine slots: a run waits for one before it starts; count 0: no cap. */
-  slots: { dir: string; count: number };
+  /** The slots a run waits for before it starts (sandbox/enter.ts). */
+  slots: EngineSlots;
   settings: SandboxSettings;
   identity: RunIdentity;
   /** The environment the allow-list picks from: the worker's. */

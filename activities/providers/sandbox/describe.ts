@@ -3,7 +3,8 @@ import type { LocalSettings, ProvidersConfig } from '../config';
 import { formatSize } from './sizes';
 
 export function describeSandbox(settings: LocalSettings): string {
-  const engines = `at most ${settings.maxEngines} engines at once`;
+  const perOwner = settings.maxEnginesPerOwner === undefined ? '' : `, ${settings.maxEnginesPerOwner} of one owner`;
+  const engines = `at most ${settings.maxEngines} engines at once${perOwner}`;
   const { sandbox } = settings;
   if (sandbox === 'off') return `off: engines run unconfined as the worker's user; ${engines}`;
   return [

@@ -1,16 +1,17 @@
 /**
  * The sandbox as the local provider uses it for one run: what its launch is wrapped in, whether it
- * waits for an engine slot, which limit stopped it, and what is removed after it. What a launch
+ * waits for a slot (its owner's or the host's), which limit stopped it, and what is removed after it. What a launch
  * was given is recorded in its process dir (`sandbox.json`), so that a restarted worker, or one
  * configured otherwise since, reads a run's limits as they were.
  */
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { LocalSettings, SandboxSettings } from '../config';
 import { readJsonIfExists, writeFileAtomic } from '../../work-dir';
 import { cgroupLimitReached, removeRunCgroups, type RunCgroups } from './cgroups';
 import { sandboxCommand, type Bind } from './command';
-import { enterArgv, holdsEngineSlot, watcherLimitReached } from './enter';
+import { awaitedSlots, enterArgv, watcherLimitReached, type EngineSlots } from './enter';
 import { sandboxHost } from './host';
 import { formatSize } from './sizes';
 
@@ -23,6 +24,8 @@ interface Record {
 
 export interface RunPaths {
   runId: string;
+  /** Whose run it is (undefined with auth off: such runs count as one owner). */
+  owner?: string;
   workDir: string;
   processDir: string;
   /** The data dir's: the host's engine slots are counted there. */
@@ -37,10 +40,8 @@ export class RunSandbox {
 
   /** The argv that launches `cmd` for the run, and the most kept of each log stream (0: all). */
   async wrap(run: RunPaths, cmd: string[], programs: string[], extraBinds: Bind[] = []): Promise<{ argv: string[]; logBytes: number }> {
-    const slotDir = path.join(run.dataDir, 'engine-slots');
-    await mkdir(slotDir, { recursive: true });
+    const slots = await this.slots(run);
     await mkdir(run.processDir, { recursive: true });
-    const slots = { dir: slotDir, count: this.settings.maxEngines };
     const sandbox = this.settings.sandbox;
     if (sandbox === 'off') {
       await writeFileAtomic(path.join(run.processDir, RECORD), JSON.stringify({ cgroups: {} } satisfies Record));
@@ -72,10 +73,16 @@ export class RunSandbox {
     return { argv: made.argv, logBytes: sandbox.logBytes };
   }
 
-  /** Why a launched run is not running yet: it waits for an engine slot. */
-  async queued(processDir: string, cmd: string[]): Promise<string | undefined> {
-    if (await holdsEngineSlot(processDir, cmd)) return undefined;
-    return `waiting for an engine slot: this host runs at most ${this.settings.maxEngines} engines at once`;
+  /** Why a launched run is not running yet: it waits for a slot. */
+  async queued(processDir: string): Promise<string | undefined> {
+    switch (await awaitedSlots(processDir)) {
+      case 'owner':
+        return `waiting for a slot of its owner: this host runs at most ${this.settings.maxEnginesPerOwner} engines of one owner at once`;
+      case 'host':
+        return `waiting for an engine slot: this host runs at most ${this.settings.maxEngines} engines at once`;
+      default:
+        return undefined;
+    }
   }
 
   /** The limit that stopped the run, in words (`memory limit of 8 GiB reached`); undefined when none did. */
@@ -87,6 +94,18 @@ export class RunSandbox {
     if (watched === 'disk') return `disk limit of ${formatSize(settings.disk)} reached`;
     if (watched === 'wall') return `wall time limit of ${settings.wallTimeSeconds} seconds reached`;
     return cgroupLimitReached(record.cgroups, settings);
+  }
+
+  /**
+   * The slot dirs of the data dir: the host's, and one per owner named by a digest of the owner
+   * (any string) when owners have a cap. The files in them are what the engines' shells lock.
+   */
+  private async slots(run: RunPaths): Promise<EngineSlots> {
+    const dir = path.join(run.dataDir, 'engine-slots');
+    const perOwner = this.settings.maxEnginesPerOwner;
+    const owner = perOwner === undefined ? undefined : { dir: path.join(dir, 'owners', createHash('sha256').update(run.owner ?? '').digest('hex').slice(0, 32)), count: perOwner };
+    await mkdir(owner ? owner.dir : dir, { recursive: true });
+    return { dir, count: this.settings.maxEngines, ...(owner ? { owner } : {}) };
   }
 
   /** Removes the run's cgroups once nothing of it runs. */
