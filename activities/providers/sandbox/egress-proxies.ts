@@ -6,7 +6,7 @@
  * socket there is seen inside), closed with the run.
  */
 import type { Logger } from '@temporalio/common';
-import { chmod, chown, mkdir, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, open as openFile, rm, type FileHandle } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import type { SandboxSettings } from '../config';
@@ -14,23 +14,31 @@ import { AddressPolicy } from '../../fetch/address-policy';
 import { EgressProxy } from './egress-proxy';
 import type { RunIdentity } from './host';
 
-/** sockaddr_un holds 108 bytes, the last a NUL. */
-const MAX_SOCKET_PATH = 107;
+interface Served {
+  proxy: EgressProxy;
+  /** The socket's directory, open while the proxy listens (below). */
+  dir: FileHandle;
+}
 
-const proxies = new Map<string, Promise<EgressProxy | undefined>>();
+const proxies = new Map<string, Promise<Served | undefined>>();
 
 export function egressDir(processDir: string): string {
   return path.join(processDir, 'egress');
 }
 
-function socketOf(processDir: string): string {
-  return path.join(egressDir(processDir), 'proxy.sock');
-}
+const SOCKET = 'proxy.sock';
+
+/**
+ * The socket's path through the open directory: sockaddr_un holds 107 bytes of path, fewer than a
+ * data dir's run may need. libuv unlinks a server's path when it closes it, so the directory stays
+ * open (and its descriptor's number ours) while the proxy listens.
+ */
+const throughDir = (dir: FileHandle) => `/proc/self/fd/${dir.fd}/${SOCKET}`;
 
 /** Whether a process (another worker of this host) serves the socket already. */
-function answers(socketPath: string): Promise<boolean> {
+async function answers(dir: FileHandle): Promise<boolean> {
   return new Promise((resolve) => {
-    const probe = net.connect(socketPath);
+    const probe = net.connect(throughDir(dir));
     probe.once('connect', () => {
       probe.destroy();
       resolve(true);
@@ -39,39 +47,43 @@ function answers(socketPath: string): Promise<boolean> {
   });
 }
 
-async function open(run: { runId: string; processDir: string }, settings: SandboxSettings, identity: RunIdentity, log: Logger): Promise<EgressProxy | undefined> {
-  const socketPath = socketOf(run.processDir);
-  if (socketPath.length > MAX_SOCKET_PATH) {
-    throw new Error(`the egress socket ${socketPath} is longer than a unix socket's ${MAX_SOCKET_PATH} bytes: use a shorter data dir`);
-  }
-  if (await answers(socketPath)) return undefined;
-  const dir = egressDir(run.processDir);
-  await mkdir(dir, { recursive: true });
+async function open(run: { runId: string; processDir: string }, settings: SandboxSettings, identity: RunIdentity, log: Logger): Promise<Served | undefined> {
+  const dirPath = egressDir(run.processDir);
+  await mkdir(dirPath, { recursive: true });
   // The run's user passes through, lists nothing, and connects to its own socket alone.
-  await chmod(dir, 0o711);
-  await rm(socketPath, { force: true });
-  const proxy = new EgressProxy(
-    run.runId,
-    {
-      policy: new AddressPolicy(settings.egressAllow),
-      ports: settings.egressPorts,
-      connections: settings.egressConnections,
-      bytes: settings.egressBytes,
-      idleMs: settings.egressIdleSeconds * 1000,
-    },
-    log,
-  );
-  await proxy.listen(socketPath);
-  await chmod(socketPath, 0o600);
-  if (identity.dropsRoot) await chown(socketPath, identity.uid, identity.gid);
-  return proxy;
+  await chmod(dirPath, 0o711);
+  const dir = await openFile(dirPath, 'r');
+  try {
+    if (await answers(dir)) {
+      await dir.close();
+      return undefined;
+    }
+    await rm(path.join(dirPath, SOCKET), { force: true });
+    const proxy = new EgressProxy(
+      run.runId,
+      {
+        policy: new AddressPolicy(settings.egressAllow),
+        ports: settings.egressPorts,
+        connections: settings.egressConnections,
+        bytes: settings.egressBytes,
+        idleMs: settings.egressIdleSeconds * 1000,
+      },
+      log,
+    );
+    await proxy.listen(throughDir(dir));
+    await chmod(path.join(dirPath, SOCKET), 0o600);
+    if (identity.dropsRoot) await chown(path.join(dirPath, SOCKET), identity.uid, identity.gid);
+    return { proxy, dir };
+  } catch (err) {
+    await dir.close();
+    throw err;
+  }
 }
 
 /** Serves the run's proxy unless this process or another of the host does already. */
 export async function openEgress(run: { runId: string; processDir: string }, settings: SandboxSettings, identity: RunIdentity, log: Logger): Promise<void> {
-  const key = socketOf(run.processDir);
-  const served = await proxies.get(key);
-  if (served) return;
+  const key = egressDir(run.processDir);
+  if (await proxies.get(key)?.catch(() => undefined)) return;
   const opening = open(run, settings, identity, log);
   proxies.set(key, opening);
   try {
@@ -82,13 +94,13 @@ export async function openEgress(run: { runId: string; processDir: string }, set
   }
 }
 
-/** Closes the run's proxy and its connections, if this process serves it, and removes its socket. */
+/** Closes the run's proxy and its connections, if this process serves it; its socket goes with it. */
 export async function closeEgress(processDir: string): Promise<void> {
-  const key = socketOf(processDir);
-  const proxy = await proxies.get(key)?.catch(() => undefined);
+  const key = egressDir(processDir);
+  const served = await proxies.get(key)?.catch(() => undefined);
   proxies.delete(key);
-  if (proxy) {
-    await proxy.close();
-    await rm(key, { force: true });
+  if (served) {
+    await served.proxy.close();
+    await served.dir.close();
   }
 }

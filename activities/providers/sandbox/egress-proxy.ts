@@ -186,7 +186,8 @@ export class EgressProxy {
   private forward(request: IncomingMessage, response: ServerResponse): void {
     if (this.turnedAway.has(request.socket)) return;
     const answer = (status: number, reason: string) => {
-      response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(`${reason}\n`);
+      const body = `${reason}\n`;
+      response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
     };
     let url: URL;
     try {
