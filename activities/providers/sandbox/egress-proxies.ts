@@ -3,7 +3,7 @@
  * socket in the run's process dir (`process/egress/proxy.sock`: outside the sandbox, which sees the
  * directory alone, read-only, at a fixed path). Opened before the run's engine starts, opened again
  * by a worker that finds the run running after a restart (the sandbox sees the directory, so a new
- * socket there is seen inside), closed with the run.
+ * socket there is seen inside), closed with the run: at its cleanup, or when a sweep finds it ended.
  */
 import type { Logger } from '@temporalio/common';
 import { chmod, chown, mkdir, open as openFile, rm, type FileHandle } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { SandboxSettings } from '../config';
 import { AddressPolicy } from '../../fetch/address-policy';
+import { DetachedProcess } from '../local-process';
 import { EgressProxy } from './egress-proxy';
 import type { RunIdentity } from './host';
 
@@ -80,6 +81,25 @@ async function open(run: { runId: string; processDir: string }, settings: Sandbo
   }
 }
 
+/**
+ * How often the proxies are checked against their runs: one whose run ended is closed even where
+ * its cleanup ran in another worker process of the host.
+ */
+const SWEEP_MS = 30_000;
+let sweeper: NodeJS.Timeout | undefined;
+
+async function sweep(): Promise<void> {
+  for (const dir of proxies.keys()) {
+    const processDir = path.dirname(dir);
+    const { phase } = await new DetachedProcess(processDir).inspect().catch(() => ({ phase: 'unknown' }));
+    if (phase === 'exited' || phase === 'died') await closeEgress(processDir);
+  }
+  if (proxies.size === 0) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
+}
+
 /** Serves the run's proxy unless this process or another of the host does already. */
 export async function openEgress(run: { runId: string; processDir: string }, settings: SandboxSettings, identity: RunIdentity, log: Logger): Promise<void> {
   const key = egressDir(run.processDir);
@@ -88,6 +108,7 @@ export async function openEgress(run: { runId: string; processDir: string }, set
   proxies.set(key, opening);
   try {
     if (!(await opening)) proxies.delete(key);
+    else sweeper ??= setInterval(() => void sweep().catch(() => undefined), SWEEP_MS).unref();
   } catch (err) {
     proxies.delete(key);
     throw err;
