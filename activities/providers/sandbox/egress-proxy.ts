@@ -142,6 +142,8 @@ export class EgressProxy {
   }
 
   private tunnel(request: IncomingMessage, client: net.Socket, head: Buffer): void {
+    // The HTTP server hands a CONNECT's socket over without its own error handler.
+    client.on('error', () => client.destroy());
     if (this.turnedAway.has(client)) return;
     const target = authority(request.url);
     if (!target) {
@@ -169,7 +171,6 @@ export class EgressProxy {
       this.relay(upstream, client);
     });
     client.once('close', () => upstream.destroy());
-    client.on('error', () => upstream.destroy());
   }
 
   /** One direction of a tunnel, counted, with back-pressure; its end half-closes the other side. */
