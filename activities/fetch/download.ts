@@ -45,7 +45,7 @@ export function urlRefusal(url: URL, policy: AddressPolicy, { byName = true } = 
 }
 
 /** dns.lookup keeping only the addresses the policy allows; none left is a refusal. */
-function guardedLookup(policy: AddressPolicy, hostname: string): LookupFunction {
+export function guardedLookup(policy: AddressPolicy, hostname: string): LookupFunction {
   return (host, options, callback) => {
     dnsLookup(host, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);

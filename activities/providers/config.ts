@@ -34,18 +34,22 @@ const maxConcurrent = positiveInteger().optional();
 
 const GiB = 1024 ** 3;
 
+/** Networks, addresses and host names reached besides public addresses (address-policy.ts). */
+const allowList = () =>
+  z
+    .array(
+      text().superRefine((entry, context) => {
+        const problem = allowEntryProblem(entry);
+        if (problem !== undefined) context.addIssue({ code: 'custom', message: problem, input: entry });
+      }),
+    )
+    .default([]);
+
 /** How the worker fetches a run's http(s) inputs before its engine starts (docs/design.md, "Inputs fetched by the service"). */
 const fetchSchema = z
   .strictObject({
-    /** Networks, addresses and host names fetched from besides public addresses (address-policy.ts). */
-    allow: z
-      .array(
-        text().superRefine((entry, context) => {
-          const problem = allowEntryProblem(entry);
-          if (problem !== undefined) context.addIssue({ code: 'custom', message: problem, input: entry });
-        }),
-      )
-      .default([]),
+    /** What the worker fetches from besides public addresses. */
+    allow: allowList(),
     /** The largest input, and the most bytes a run's inputs may total. */
     maxBytes: positiveInteger().default(GiB),
     maxRunBytes: positiveInteger().default(10 * GiB),
@@ -88,7 +92,24 @@ const sandboxLimitsSchema = z.strictObject({
   logBytes: byteSize().default(64 * 2 ** 20),
   /** Worker environment variables passed to runs, beyond PATH, HOME, TMPDIR, LANG and LC_ALL. */
   env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an environment variable name' })).default([]),
-  egress: z.literal(false, { error: 'true is not supported yet: runs have no network; inputs are staged for them (docs/deployment.md)' }).default(false),
+  /**
+   * Outbound connections through the worker's guarded proxy (sandbox/egress-proxy.ts, docs/design.md
+   * "Egress"); false: no network at all.
+   */
+  egress: z.boolean({ error: 'must be true or false' }).default(false),
+  /** What runs may reach besides public addresses; not fetch.allow: a run's code sends anything, the worker only GETs. */
+  egressAllow: allowList(),
+  /** Destination ports runs may reach. */
+  egressPorts: z
+    .array(z.int({ error: 'must be a port from 1 to 65535' }).min(1, { error: 'must be a port from 1 to 65535' }).max(65535, { error: 'must be a port from 1 to 65535' }))
+    .min(1, { error: 'must name at least one port' })
+    .default([80, 443]),
+  /** Connections of one run through the proxy at once. */
+  egressConnections: positiveInteger().default(64),
+  /** Bytes one run may send and receive through the proxy in all. */
+  egressBytes: byteSize().default(10 * GiB),
+  /** A connection through the proxy that moves nothing this long is closed. */
+  egressIdleSeconds: positiveInteger().default(300),
 });
 
 /**

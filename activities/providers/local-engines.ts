@@ -24,6 +24,8 @@ export interface EngineCommandInput {
   jobsDir: string;
   /** Validated against the engine's allow-list. */
   parameters: string[];
+  /** Variables of the sandbox the engine's jobs must get too (the egress proxy's). */
+  passedEnv: string[];
 }
 
 /** A parameter a user may pass in workflow_engine_parameters: a flag, or an option whose value is checked. */
@@ -65,9 +67,11 @@ export const CWLTOOL: LocalEngine = {
     '--strict-memory-limit': { flag: true },
     '--on-error': { pattern: /^(stop|continue)$/, describe: 'stop or continue' },
   },
-  command: ({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters }) => [
+  command: ({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters, passedEnv }) => [
     executable,
     '--disable-color',
+    // cwltool gives its tools PATH, HOME and TMPDIR only, unless told.
+    ...passedEnv.flatMap((name) => ['--preserve-environment', name]),
     // Its log is its report of its jobs (cwltool-jobs.ts): timed, with each job's stdout and stderr kept.
     '--timestamps',
     '--log-dir',
@@ -107,6 +111,7 @@ export const SNAKEMAKE: LocalEngine = {
     '--rerun-incomplete': { flag: true },
     '--printshellcmds': { flag: true },
   },
+  // Its jobs get its whole environment.
   command: ({ executable, workflow, inputsFile, outputsDir, parameters }) => [
     executable,
     '--snakefile',

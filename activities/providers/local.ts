@@ -34,6 +34,7 @@ import { CWLTOOL, engineForType, engineParameters, LOCAL_ENGINES, type EngineFil
 import { endedJobs } from './local-jobs';
 import { DetachedProcess, type ProcessLaunch } from './local-process';
 import { unsandboxed } from './sandbox/command';
+import { EGRESS_ENV } from './sandbox/egress-sandbox';
 import { RunSandbox } from './sandbox/run-sandbox';
 
 const STDERR_TAIL_LINES = 10;
@@ -175,7 +176,8 @@ export class LocalProvider implements Provider {
     await mkdir(scratchDir, { recursive: true });
     await mkdir(jobsDir, { recursive: true });
     const executable = this.settings[engine.name];
-    const cmd = engine.command({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters });
+    const passedEnv = this.settings.sandbox !== 'off' && this.settings.sandbox.egress ? EGRESS_ENV : [];
+    const cmd = engine.command({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters, passedEnv });
     const warm = engine === CWLTOOL && this.warm;
     const command = warm ? await warmCommand(warm, cmd, path.join(proc.dir, WARM_RECORD)) : cmd;
     const sandboxed = await this.sandbox.wrap(
@@ -206,6 +208,7 @@ export class LocalProvider implements Provider {
     const seen = await proc.inspect();
     if (seen.phase === 'exited' && seen.exitCode === 0) return { state: 'COMPLETE' };
     if (seen.phase === 'running') {
+      await this.sandbox.attach(run.runId, proc.dir);
       const waiting = await this.sandbox.queued(proc.dir);
       return waiting ? { state: 'QUEUED', detail: waiting } : { state: 'RUNNING' };
     }

@@ -6,7 +6,8 @@
  *     prlimit (the limits no cgroup enforces, and the size of one file)
  *       bwrap (namespaces: mount, pid, net, ipc, uts; a file system of read-only binds)
  *         setpriv (as root only: the run's own unprivileged user, no capabilities, no_new_privs)
- *           the command
+ *           egress-forwarder.py (with egress only: the way to the worker's proxy; egress-sandbox.ts)
+ *             the command
  *
  * bwrap runs as the worker's user: as root it binds what the run's user could not reach (a venv's
  * python under /root) and makes no user namespace, which would map the run to root outside; the run
@@ -16,8 +17,10 @@
 import { createHash } from 'node:crypto';
 import { chown, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { activityLog } from '../../activity-log';
 import type { SandboxSettings } from '../config';
 import { createRunCgroups, type RunCgroups } from './cgroups';
+import { egressSandbox, withoutForwarder } from './egress-sandbox';
 import { ENTER_NAME, enterArgv, type EngineSlots } from './enter';
 import { unshareArgs, type RunIdentity } from './host';
 import { bindArgs, runtimeBinds, systemArgs, type Bind } from './mounts';
@@ -103,17 +106,18 @@ export async function sandboxCommand(request: SandboxRequest, cmd: string[]): Pr
     if (identity.dropsRoot) await chown(dir, identity.uid, identity.gid);
   }
   const runtimes = await Promise.all(request.programs.map((program) => runtimeBinds(program)));
+  const binDirs = runtimes.flatMap((runtime) => (runtime.binDir ? [runtime.binDir] : []));
+  // Its proxy opened before the engine can start: the forwarder finds it at the first connection.
+  const egress = settings.egress ? await egressSandbox(request, settings, identity, binDirs, activityLog()) : undefined;
   const binds: Bind[] = [
     ...runtimes.flatMap((runtime) => runtime.binds),
     ...request.readOnly.map((source) => ({ source, dest: source, readOnly: true })),
     ...[...request.writable, request.home, request.tmpDir].map((source) => ({ source, dest: source, readOnly: false })),
     ...(await identityFiles(request)),
     ...(request.extraBinds ?? []),
+    ...(egress?.binds ?? []),
   ];
-  const env = environment(
-    request,
-    runtimes.flatMap((runtime) => (runtime.binDir ? [runtime.binDir] : [])),
-  );
+  const env = { ...environment(request, binDirs), ...egress?.env };
   const bwrap = [
     'bwrap',
     '--die-with-parent',
@@ -147,7 +151,7 @@ export async function sandboxCommand(request: SandboxRequest, cmd: string[]): Pr
       watched: { dir: request.workDir, bytes: settings.disk },
       wallSeconds: settings.wallTimeSeconds ?? 0,
     },
-    ['prlimit', ...rlimits, '--', ...bwrap, ...dropRoot, ...cmd],
+    ['prlimit', ...rlimits, '--', ...bwrap, ...dropRoot, ...(egress?.prefix ?? []), ...cmd],
   );
   return { argv, env, cgroups, rlimits, identity };
 }
@@ -159,5 +163,5 @@ export function unsandboxed(cmd: string[]): string[] {
   let rest = cmd.slice(cmd.indexOf('--', cmd.indexOf('--', 12) + 1) + 1);
   // prlimit's, bwrap's and setpriv's own options each end at their `--`.
   for (const wrapper of ['prlimit', 'bwrap', 'setpriv']) if (rest[0] === wrapper) rest = rest.slice(rest.indexOf('--') + 1);
-  return rest;
+  return withoutForwarder(rest);
 }

@@ -1,6 +1,12 @@
 /** A local provider's sandbox and limits in one line, as service-info and the worker's start-up log show them. */
-import type { LocalSettings, ProvidersConfig } from '../config';
+import type { LocalSettings, ProvidersConfig, SandboxSettings } from '../config';
 import { formatSize } from './sizes';
+
+function describeEgress(sandbox: SandboxSettings): string {
+  if (!sandbox.egress) return 'no network';
+  const allowed = ['public addresses', ...sandbox.egressAllow].join(', ');
+  return `egress through the worker's proxy to ${allowed} on ports ${sandbox.egressPorts.join(', ')} (${formatSize(sandbox.egressBytes)} per run)`;
+}
 
 export function describeSandbox(settings: LocalSettings): string {
   const perOwner = settings.maxEnginesPerOwner === undefined ? '' : `, ${settings.maxEnginesPerOwner} of one owner`;
@@ -8,7 +14,7 @@ export function describeSandbox(settings: LocalSettings): string {
   const { sandbox } = settings;
   if (sandbox === 'off') return `off: engines run unconfined as the worker's user; ${engines}`;
   return [
-    `bubblewrap as ${sandbox.user} (when the worker is root), no network`,
+    `bubblewrap as ${sandbox.user} (when the worker is root), ${describeEgress(sandbox)}`,
     `memory ${formatSize(sandbox.memory)}`,
     `${sandbox.processes} processes`,
     `cpus ${sandbox.cpus ?? 'all'}`,

@@ -7,10 +7,12 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { activityLog } from '../../activity-log';
 import type { LocalSettings, SandboxSettings } from '../config';
 import { readJsonIfExists, writeFileAtomic } from '../../work-dir';
 import { cgroupLimitReached, removeRunCgroups, type RunCgroups } from './cgroups';
 import { sandboxCommand, type Bind } from './command';
+import { closeEgress, openEgress } from './egress-proxies';
 import { awaitedSlots, enterArgv, watcherLimitReached, type EngineSlots } from './enter';
 import { sandboxHost } from './host';
 import { formatSize } from './sizes';
@@ -108,8 +110,15 @@ export class RunSandbox {
     return { dir, count: this.settings.maxEngines, ...(owner ? { owner } : {}) };
   }
 
-  /** Removes the run's cgroups once nothing of it runs. */
+  /** A running run's egress proxy, opened again by a worker that restarted since the launch. */
+  async attach(runId: string, processDir: string): Promise<void> {
+    const settings = (await readJsonIfExists<Record>(path.join(processDir, RECORD)))?.settings;
+    if (settings?.egress) await openEgress({ runId, processDir }, settings, await sandboxHost(settings.user), activityLog());
+  }
+
+  /** Removes the run's cgroups once nothing of it runs, and closes its egress proxy. */
   async release(processDir: string): Promise<void> {
+    await closeEgress(processDir);
     const record = await readJsonIfExists<Record>(path.join(processDir, RECORD));
     if (record) await removeRunCgroups(record.cgroups);
   }
