@@ -12,9 +12,11 @@
  *       "omics":     { "kind": "healthomics", "region": "eu-west-1", "roleArn": "...", "outputUri": "s3://..." } } }
  */
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { describeIssues } from '../schema-issues';
+import { parseSize, SIZE_PATTERN } from './sandbox/sizes';
 
 export type Env = Record<string, string | undefined>;
 
@@ -35,7 +37,49 @@ const simulatedSchema = z.strictObject({
   pollIntervalMs: positiveInteger().default(200),
 });
 
-const localSchema = z.strictObject({
+/** "8GiB", "64 MiB" or a number of bytes; bytes once parsed. */
+const byteSize = () =>
+  z
+    .union([z.int().positive(), z.string().regex(SIZE_PATTERN)], { error: 'must be a size such as "8GiB", "512 MiB" or a number of bytes' })
+    .transform((size) => parseSize(size)!);
+
+/**
+ * The sandbox of a local run's engine (docs/design.md, "The sandbox of a local run"): the isolation
+ * is fixed, the limits are settings. `"off"` runs engines bare, as the worker's own user; the
+ * operator must say so, and service-info and the worker's start-up log show it.
+ */
+const sandboxSchema = (env: Env) =>
+  z
+    .union(
+      [
+        z.literal('off'),
+        z.strictObject({
+          /** The unprivileged user runs are run as when the worker is root (made by scripts/engines.sh, or at start-up). */
+          user: text().default('durable-wes-run'),
+          memory: byteSize().default(8 * 2 ** 30),
+          /** Processes (and threads) of one run at once. */
+          processes: positiveInteger().default(1024),
+          /** CPU time as a number of cores (1.5: one and a half); all of them when absent. */
+          cpus: z.number({ error: 'must be a positive number of cores' }).positive({ error: 'must be a positive number of cores' }).optional(),
+          /** The engine is stopped past this; WES_RUN_TIMEOUT, when set, is the one limit instead. */
+          wallTimeSeconds: positiveInteger().default(7 * 24 * 3600),
+          /** The run's directory (outputs, jobs, scratch), and any one file in it. */
+          disk: byteSize().default(100 * 2 ** 30),
+          /** Of each of the engine's stdout and stderr; the rest is dropped, with a line saying so. */
+          logBytes: byteSize().default(64 * 2 ** 20),
+          /** Worker environment variables passed to runs, beyond PATH, HOME, TMPDIR, LANG and LC_ALL. */
+          env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an environment variable name' })).default([]),
+          egress: z
+            .literal(false, { error: 'true is not supported yet: runs have no network; inputs are staged for them (docs/deployment.md)' })
+            .default(false),
+        }),
+      ],
+      { error: 'must be "off" or an object of sandbox settings' },
+    )
+    .transform((sandbox) => (sandbox === 'off' || env.WES_RUN_TIMEOUT === undefined ? sandbox : { ...sandbox, wallTimeSeconds: undefined }))
+    .prefault({});
+
+const localSchema = (env: Env) => z.strictObject({
   kind: z.literal('local'),
   maxConcurrent,
   /** Executables, looked up on PATH unless a path is given. */
@@ -49,6 +93,13 @@ const localSchema = z.strictObject({
   cancelGraceMs: positiveInteger().default(3000),
   /** cwltool forked from a server that has loaded it already (cwltool-warm.ts); false: a fresh process per run. */
   warmStart: z.boolean({ error: 'must be true or false' }).default(true),
+  sandbox: sandboxSchema(env),
+  /**
+   * Engines running at once on this host, counted by the slots their shells hold (sandbox/engine-slots.ts),
+   * whichever worker started them; a run past it waits, QUEUED. Engines mostly wait on their jobs:
+   * twice the cores by default.
+   */
+  maxEngines: positiveInteger().default(Math.max(2, 2 * os.availableParallelism())),
 });
 
 // Secrets stay out of the providers file: `tokenEnv` names the environment variable holding the token.
@@ -99,14 +150,15 @@ const healthOmicsSchema = z.strictObject({
 });
 
 export type SimulatedSettings = z.output<typeof simulatedSchema>;
-export type LocalSettings = z.output<typeof localSchema>;
+export type LocalSettings = z.output<ReturnType<typeof localSchema>>;
+export type SandboxSettings = Exclude<LocalSettings['sandbox'], 'off'>;
 export type WesSettings = z.output<ReturnType<typeof wesSchema>>;
 export type HealthOmicsSettings = z.output<typeof healthOmicsSchema>;
 export type ProviderSettings = SimulatedSettings | LocalSettings | WesSettings | HealthOmicsSettings;
 export type ProviderKind = ProviderSettings['kind'];
 
 const providerSchema = (env: Env) =>
-  z.discriminatedUnion('kind', [simulatedSchema, localSchema, wesSchema(env), healthOmicsSchema], {
+  z.discriminatedUnion('kind', [simulatedSchema, localSchema(env), wesSchema(env), healthOmicsSchema], {
     error: 'kind must be one of simulated, local, wes, healthomics',
   });
 

@@ -35,6 +35,8 @@ export interface LocalEngine {
   workflowTypes: Record<string, string[]>;
   parameters: Record<string, ParameterSpec>;
   command(input: EngineCommandInput): string[];
+  /** Files of this repository the engine's command names: bound read-only, one by one, into its sandbox. */
+  helperFiles: string[];
   /** The run's outputs, once the engine exited 0. */
   outputs(stdoutFile: string, outputsDir: string): Promise<Record<string, unknown>>;
   /** The jobs the engine has reported so far (docs/design.md, "Tasks"). */
@@ -81,6 +83,7 @@ export const CWLTOOL: LocalEngine = {
     workflow,
     inputsFile,
   ],
+  helperFiles: [],
   // cwltool prints the CWL output object on stdout.
   async outputs(stdoutFile) {
     try {
@@ -120,6 +123,7 @@ export const SNAKEMAKE: LocalEngine = {
     '1',
     ...parameters,
   ],
+  helperFiles: [SNAKEMAKE_LOG_HANDLER],
   // Snakemake has no output object: every file the workflow left in its directory is an output.
   async outputs(_stdoutFile, outputsDir) {
     const outputs: Record<string, unknown> = {};

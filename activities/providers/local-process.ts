@@ -26,15 +26,33 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 // Checking the marker after publishing the pid closes the race with stop(): either stop() sees the
-// pid and signals the group, or the shell sees the marker and runs nothing.
+// pid and signals the group, or the shell sees the marker and runs nothing. With a cap ($2 > 0) each
+// stream goes through a fifo to a reader that keeps its first $2 bytes, drops the rest (reading on,
+// so the command never blocks on a full pipe) and says so; the command still runs in the foreground,
+// so its exit code is the one written. The readers end with the last writer: the command and its
+// children (a sandbox's pid namespace ends them all with it).
 const SCRIPT = [
-  'd=$1; shift',
+  'd=$1; cap=$2; shift 2',
   'echo $$ >"$d/pid.tmp" && mv "$d/pid.tmp" "$d/pid" || exit 125',
   'echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) host=$(uname -n) pid=$$ launcher=$PPID" >>"$d/launches.log"',
   '[ -e "$d/cancel_requested" ] && exit 0',
-  '"$@" >"$d/stdout.log" 2>"$d/stderr.log"',
-  'echo $? >"$d/exit_code.tmp" && mv "$d/exit_code.tmp" "$d/exit_code"',
+  'if [ "$cap" -gt 0 ]; then',
+  '  keep() { head -c "$cap"; if [ "$(dd bs=1 count=1 2>/dev/null | wc -c)" -gt 0 ]; then printf "\\n[durable-wes: %s was cut at %s bytes: the rest was dropped]\\n" "$1" "$cap"; cat >/dev/null; fi; }',
+  '  rm -f "$d/stdout.fifo" "$d/stderr.fifo" && mkfifo -m 600 "$d/stdout.fifo" "$d/stderr.fifo" || exit 125',
+  '  keep stdout <"$d/stdout.fifo" >"$d/stdout.log" &',
+  '  keep stderr <"$d/stderr.fifo" >"$d/stderr.log" &',
+  '  "$@" >"$d/stdout.fifo" 2>"$d/stderr.fifo"',
+  '  code=$?',
+  '  wait',
+  'else',
+  '  "$@" >"$d/stdout.log" 2>"$d/stderr.log"',
+  '  code=$?',
+  'fi',
+  'echo $code >"$d/exit_code.tmp" && mv "$d/exit_code.tmp" "$d/exit_code"',
 ].join('\n');
+
+/** Files whose changes say nothing of the process's state. */
+const OUTPUT_FILES = new Set(['stdout.log', 'stderr.log', 'stdout.fifo', 'stderr.fifo']);
 
 /** A lock this old with no pid beside it belongs to a launcher that died before spawning. */
 const STALE_LOCK_MS = 10_000;
@@ -131,8 +149,11 @@ export class DetachedProcess {
     return path.join(this.dir, 'exit_code');
   }
 
-  /** Starts `cmd` in `cwd`, or returns the process already started from this directory. */
-  async launch(cmd: string[], cwd: string): Promise<ProcessLaunch> {
+  /**
+   * Starts `cmd` in `cwd`, or returns the process already started from this directory. `logBytes`:
+   * the most kept of each of its stdout and stderr (0: all).
+   */
+  async launch(cmd: string[], cwd: string, logBytes = 0): Promise<ProcessLaunch> {
     await mkdir(this.dir, { recursive: true });
     const lock = this.file('launch.lock');
     for (;;) {
@@ -150,7 +171,7 @@ export class DetachedProcess {
         continue;
       }
       // A launcher we took for dead may have spawned after all.
-      return (await this.launched()) ?? (await this.spawn(cmd, cwd, lock));
+      return (await this.launched()) ?? (await this.spawn(cmd, cwd, lock, logBytes));
     }
   }
 
@@ -222,7 +243,7 @@ export class DetachedProcess {
       first.catch(() => undefined);
       if (await exists(this.exitCodePath)) return;
       for (let event = await first; !event.done; event = await events.next()) {
-        if (event.value.filename !== 'stdout.log' && event.value.filename !== 'stderr.log') return;
+        if (!OUTPUT_FILES.has(event.value.filename ?? '')) return;
       }
     } catch (err) {
       if ((err as Error).name !== 'AbortError') throw err;
@@ -258,8 +279,8 @@ export class DetachedProcess {
     if (await groupAlive(launch.pid)) signalGroup(launch.pid, 'SIGKILL');
   }
 
-  private async spawn(cmd: string[], cwd: string, lock: string): Promise<ProcessLaunch> {
-    const child = spawn('sh', ['-c', SCRIPT, 'sh', this.dir, ...cmd], { cwd, detached: true, stdio: 'ignore' });
+  private async spawn(cmd: string[], cwd: string, lock: string, logBytes: number): Promise<ProcessLaunch> {
+    const child = spawn('sh', ['-c', SCRIPT, 'sh', this.dir, String(logBytes), ...cmd], { cwd, detached: true, stdio: 'ignore' });
     const pid = child.pid;
     if (pid === undefined) {
       const error = await new Promise<Error>((resolve) => child.once('error', resolve));

@@ -1,12 +1,14 @@
 /**
  * Runs workflows with a local engine (cwltool for CWL, snakemake for Snakemake; local-engines.ts)
- * as a detached process on the worker's host. Everything about a run lives in
+ * as a detached process on the worker's host, in a sandbox that shows it only its own run
+ * (sandbox/, docs/design.md "The sandbox of a local run"). Everything about a run lives in
  * its work dir (see local-process.ts), so a restarted worker picks its runs up where they are.
  *
  * Work dir layout:
  *   staging/attachments/  where relative workflow_urls resolve (the API stages attachments there)
  *   staging/inputs.json   workflow_params: cwltool's job order, snakemake's config file
- *   process/              pid, exit code, stdout and stderr of the engine; engine_start: cwltool warm or cold
+ *   process/              pid, exit code, stdout and stderr of the engine; engine_start: cwltool warm or cold;
+ *                         what its sandbox was made of (sandbox/run-sandbox.ts). Never visible inside the sandbox.
  *   jobs/                 the engine's report of its jobs: cwltool's job logs, Snakemake's job messages
  *   outputs/              the engine's output directory
  *   tmp/                  the engine's scratch space
@@ -26,6 +28,8 @@ import type { ProviderRun, ProviderStatus, RunResults, WesRunRequest } from '../
 import { CWLTOOL, engineForType, engineParameters, LOCAL_ENGINES, type EngineFiles, type LocalEngine } from './local-engines';
 import { endedJobs } from './local-jobs';
 import { DetachedProcess, type ProcessLaunch } from './local-process';
+import { unsandboxed } from './sandbox/command';
+import { RunSandbox } from './sandbox/run-sandbox';
 
 const STDERR_TAIL_LINES = 10;
 const STDERR_TAIL_BYTES = 8192;
@@ -60,10 +64,12 @@ export class LocalProvider implements Provider {
 
   /** Snakemake always starts cold: only cwltool has a warm start. */
   private readonly warm?: WarmServer;
+  private readonly sandbox: RunSandbox;
 
   constructor(private readonly settings: LocalSettings) {
     this.pollIntervalMs = settings.pollIntervalMs;
     this.warm = settings.warmStart ? warmCwltool(settings.cwltool) : undefined;
+    this.sandbox = new RunSandbox(settings);
   }
 
   /**
@@ -165,7 +171,25 @@ export class LocalProvider implements Provider {
     const executable = this.settings[engine.name];
     const cmd = engine.command({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters });
     const warm = engine === CWLTOOL && this.warm;
-    const launch = await proc.launch(warm ? await warmCommand(warm, cmd, path.join(proc.dir, WARM_RECORD)) : cmd, run.workDir);
+    const command = warm ? await warmCommand(warm, cmd, path.join(proc.dir, WARM_RECORD)) : cmd;
+    const sandboxed = await this.sandbox.wrap(
+      {
+        runId: run.runId,
+        workDir: run.workDir,
+        processDir: proc.dir,
+        // Runs live in <data dir>/runs/<run id> (work-dir.ts).
+        dataDir: path.dirname(path.dirname(run.workDir)),
+        readOnly: [path.join(run.workDir, STAGING_DIR), ...engine.helperFiles],
+        writable: [outputsDir, jobsDir, scratchDir],
+        scratchDir,
+      },
+      command,
+      [executable],
+      // The warm client, argv[3] of its command (cwltool-warm.ts), runs inside; it finds no server
+      // there (the socket is not bound in) and runs cwltool cold.
+      command === cmd ? [] : [{ source: command[3], dest: command[3], readOnly: true }],
+    );
+    const launch = await proc.launch(sandboxed.argv, run.workDir, sandboxed.logBytes);
     activityLog().info(`local engine ${engine.name} launched`, { pid: launch.pid, engine_host: launch.host, cmd: launch.cmd });
     return this.externalId(launch);
   }
@@ -174,15 +198,19 @@ export class LocalProvider implements Provider {
     const proc = this.process(run);
     const seen = await proc.inspect();
     if (seen.phase === 'exited' && seen.exitCode === 0) return { state: 'COMPLETE' };
-    if (seen.phase === 'running') return { state: 'RUNNING' };
+    if (seen.phase === 'running') {
+      const waiting = await this.sandbox.queued(proc.dir, seen.launch?.cmd ?? []);
+      return waiting ? { state: 'QUEUED', detail: waiting } : { state: 'RUNNING' };
+    }
     if (seen.cancelRequested) return { state: 'CANCELED' };
     switch (seen.phase) {
       case 'not_started':
         return { state: 'QUEUED' };
       case 'exited': {
         const lines = (await tail(proc.stderrPath, STDERR_TAIL_BYTES)).trimEnd().split('\n').slice(-STDERR_TAIL_LINES);
-        const engine = path.basename(engineCommand(seen.launch?.cmd ?? [])[0] ?? 'the engine');
-        return { state: 'EXECUTOR_ERROR', detail: `${engine} exited with ${seen.exitCode}:\n${lines.join('\n')}` };
+        const engine = path.basename(engineCommand(unsandboxed(seen.launch?.cmd ?? []))[0] ?? 'the engine');
+        const limit = await this.sandbox.limitReached(proc.dir);
+        return { state: 'EXECUTOR_ERROR', detail: `${limit ? `${limit}: ` : ''}${engine} exited with ${seen.exitCode}:\n${lines.join('\n')}` };
       }
       case 'died':
         return {
@@ -222,7 +250,7 @@ export class LocalProvider implements Provider {
       outputs,
       log: {
         name: engine.name,
-        cmd: launch && engineCommand(launch.cmd),
+        cmd: launch && engineCommand(unsandboxed(launch.cmd)),
         start_time: launch?.startedAt,
         end_time: endTime,
         stdout: proc.stdoutPath,
@@ -244,7 +272,9 @@ export class LocalProvider implements Provider {
   }
 
   async cleanup(run: ProviderRun): Promise<void> {
-    await this.process(run).killLeftovers();
+    const proc = this.process(run);
+    await proc.killLeftovers();
+    await this.sandbox.release(proc.dir);
   }
 
   /** The workflow as the engine should be given it: an http(s) URL, or a real path we allow. */

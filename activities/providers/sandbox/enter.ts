@@ -1,0 +1,105 @@
+/**
+ * The shell that stands between a local run's detached process (local-process.ts) and its sandbox,
+ * as the worker's user, outside the sandbox:
+ *
+ *   1. takes one of the host's engine slots (flock on a file of `<slots>/`, held while it lives, so
+ *      the count survives worker restarts), waiting while all are taken; says so in `engine_slot`;
+ *   2. starts the rest of its argv in the run's cgroups, without the slot's descriptor;
+ *   3. watches the run's directory size and its wall time, and stops the run past either, saying
+ *      which in `limit_reached`.
+ *
+ * A constant script: the values reach it as positional parameters, never as shell text.
+ */
+import path from 'node:path';
+import { readFileIfExists } from '../../work-dir';
+
+/** Written in the process dir once the engine holds a slot; before that the run is QUEUED. */
+export const ENGINE_SLOT_FILE = 'engine_slot';
+/** Written in the process dir when the watcher stopped the run: `disk` or `wall`. */
+export const LIMIT_REACHED_FILE = 'limit_reached';
+/** How often the watcher looks at the run's size and age. */
+export const WATCH_EVERY_SECONDS = 5;
+/** argv[3] of every sandboxed launch: how a launch's command is told from a bare one. */
+export const ENTER_NAME = 'durable-wes-sandbox';
+
+const ENTER = String.raw`
+d=$1 slots=$2 n=$3 disk=$4 wall=$5 dir=$6 every=$7; shift 8
+if [ "$n" -gt 0 ]; then
+  while :; do
+    i=0
+    while [ "$i" -lt "$n" ]; do
+      exec 9>>"$slots/$i" || exit 125
+      flock -n 9 && break 2
+      i=$((i + 1))
+    done
+    sleep 1
+  done
+  echo "$i" >"$d/engine_slot.tmp" && mv "$d/engine_slot.tmp" "$d/engine_slot" || exit 125
+fi
+sh -c 'for g; do shift; [ "$g" = -- ] && break; echo $$ >"$g/cgroup.procs" || exit 125; done; exec "$@"' sh "$@" 9>&- &
+c=$!
+w=
+if [ "$disk" -gt 0 ] || [ "$wall" -gt 0 ]; then
+  start=$(date +%s)
+  while sleep "$every"; do
+    if [ "$disk" -gt 0 ] && [ "$(du -sxb "$dir" 2>/dev/null | cut -f1)" -gt "$disk" ]; then why=disk
+    elif [ "$wall" -gt 0 ] && [ $(($(date +%s) - start)) -ge "$wall" ]; then why=wall
+    else continue; fi
+    echo "$why" >"$d/limit_reached.tmp" && mv "$d/limit_reached.tmp" "$d/limit_reached"
+    kill -TERM "$c"
+    break
+  done 9>&- </dev/null >/dev/null 2>&1 &
+  w=$!
+fi
+wait "$c"
+code=$?
+[ -n "$w" ] && kill "$w" 2>/dev/null
+exit "$code"
+`;
+
+export interface EnterOptions {
+  processDir: string;
+  /** Where the host's engine slot files are; `count` 0: no cap. */
+  slots: { dir: string; count: number };
+  /** The cgroup directories the run joins. */
+  cgroups: string[];
+  /** The directory whose size is watched, and the most it may hold (0: not watched). */
+  watched: { dir: string; bytes: number };
+  /** 0: no limit of its own. */
+  wallSeconds: number;
+}
+
+/** `rest` (the sandbox's argv) behind the slot, the cgroups and the watcher. */
+export function enterArgv(options: EnterOptions, rest: string[]): string[] {
+  const { processDir, slots, cgroups, watched, wallSeconds } = options;
+  return [
+    'sh',
+    '-c',
+    ENTER,
+    ENTER_NAME,
+    processDir,
+    slots.dir,
+    String(slots.count),
+    String(watched.bytes),
+    String(wallSeconds),
+    watched.dir,
+    String(WATCH_EVERY_SECONDS),
+    // $8, shifted with the others: keeps the positional count fixed whatever follows.
+    '--',
+    ...cgroups,
+    '--',
+    ...rest,
+  ];
+}
+
+/** Whether the engine of a sandboxed launch holds its slot yet; true for a launch that took none. */
+export async function holdsEngineSlot(processDir: string, cmd: string[]): Promise<boolean> {
+  if (cmd[3] !== ENTER_NAME || cmd[6] === '0') return true;
+  return (await readFileIfExists(path.join(processDir, ENGINE_SLOT_FILE))) !== undefined;
+}
+
+/** What the watcher stopped the run for, if it did. */
+export async function watcherLimitReached(processDir: string): Promise<'disk' | 'wall' | undefined> {
+  const why = (await readFileIfExists(path.join(processDir, LIMIT_REACHED_FILE)))?.trim();
+  return why === 'disk' || why === 'wall' ? why : undefined;
+}

@@ -1,0 +1,97 @@
+/**
+ * The sandbox as the local provider uses it for one run: what its launch is wrapped in, whether it
+ * waits for an engine slot, which limit stopped it, and what is removed after it. What a launch
+ * was given is recorded in its process dir (`sandbox.json`), so that a restarted worker, or one
+ * configured otherwise since, reads a run's limits as they were.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { LocalSettings, SandboxSettings } from '../config';
+import { readJsonIfExists, writeFileAtomic } from '../../work-dir';
+import { cgroupLimitReached, removeRunCgroups, type RunCgroups } from './cgroups';
+import { sandboxCommand, type Bind } from './command';
+import { enterArgv, holdsEngineSlot, watcherLimitReached } from './enter';
+import { sandboxHost } from './host';
+import { formatSize } from './sizes';
+
+const RECORD = 'sandbox.json';
+
+interface Record {
+  cgroups: RunCgroups;
+  settings?: SandboxSettings;
+}
+
+export interface RunPaths {
+  runId: string;
+  workDir: string;
+  processDir: string;
+  /** The data dir's: the host's engine slots are counted there. */
+  dataDir: string;
+  readOnly: string[];
+  writable: string[];
+  scratchDir: string;
+}
+
+export class RunSandbox {
+  constructor(private readonly settings: LocalSettings) {}
+
+  /** The argv that launches `cmd` for the run, and the most kept of each log stream (0: all). */
+  async wrap(run: RunPaths, cmd: string[], programs: string[], extraBinds: Bind[] = []): Promise<{ argv: string[]; logBytes: number }> {
+    const slotDir = path.join(run.dataDir, 'engine-slots');
+    await mkdir(slotDir, { recursive: true });
+    await mkdir(run.processDir, { recursive: true });
+    const slots = { dir: slotDir, count: this.settings.maxEngines };
+    const sandbox = this.settings.sandbox;
+    if (sandbox === 'off') {
+      await writeFileAtomic(path.join(run.processDir, RECORD), JSON.stringify({ cgroups: {} } satisfies Record));
+      return {
+        argv: enterArgv({ processDir: run.processDir, slots, cgroups: [], watched: { dir: run.workDir, bytes: 0 }, wallSeconds: 0 }, cmd),
+        logBytes: 0,
+      };
+    }
+    const identity = await sandboxHost(sandbox.user);
+    const roots = this.settings.workflowRoots;
+    const made = await sandboxCommand(
+      {
+        runId: run.runId,
+        workDir: run.workDir,
+        processDir: run.processDir,
+        readOnly: [...run.readOnly, ...roots],
+        writable: run.writable,
+        home: path.join(run.scratchDir, 'home'),
+        tmpDir: run.scratchDir,
+        programs,
+        extraBinds,
+        slots,
+        settings: sandbox,
+        identity,
+      },
+      cmd,
+    );
+    await writeFileAtomic(path.join(run.processDir, RECORD), JSON.stringify({ cgroups: made.cgroups, settings: sandbox } satisfies Record));
+    return { argv: made.argv, logBytes: sandbox.logBytes };
+  }
+
+  /** Why a launched run is not running yet: it waits for an engine slot. */
+  async queued(processDir: string, cmd: string[]): Promise<string | undefined> {
+    if (await holdsEngineSlot(processDir, cmd)) return undefined;
+    return `waiting for an engine slot: this host runs at most ${this.settings.maxEngines} engines at once`;
+  }
+
+  /** The limit that stopped the run, in words (`memory limit of 8 GiB reached`); undefined when none did. */
+  async limitReached(processDir: string): Promise<string | undefined> {
+    const record = await readJsonIfExists<Record>(path.join(processDir, RECORD));
+    const settings = record?.settings;
+    if (!settings) return undefined;
+    const watched = await watcherLimitReached(processDir);
+    if (watched === 'disk') return `disk limit of ${formatSize(settings.disk)} reached`;
+    if (watched === 'wall') return `wall time limit of ${settings.wallTimeSeconds} seconds reached`;
+    return cgroupLimitReached(record.cgroups, settings);
+  }
+
+  /** Removes the run's cgroups once nothing of it runs. */
+  async release(processDir: string): Promise<void> {
+    const record = await readJsonIfExists<Record>(path.join(processDir, RECORD));
+    if (record) await removeRunCgroups(record.cgroups);
+  }
+}

@@ -1,0 +1,32 @@
+/** Byte sizes as operators write them in the providers file ("8GiB", "64 MiB", 1048576) and as messages show them. */
+const UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+export const SIZE_PATTERN = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?\s*$/i;
+
+/** Bytes of a size; undefined when it is not one. */
+export function parseSize(size: string | number): number | undefined {
+  if (typeof size === 'number') return Number.isSafeInteger(size) && size > 0 ? size : undefined;
+  const match = SIZE_PATTERN.exec(size);
+  if (!match) return undefined;
+  const bytes = Math.floor(Number(match[1]) * UNITS[(match[2] ?? 'b').toLowerCase()]);
+  return bytes > 0 && Number.isSafeInteger(bytes) ? bytes : undefined;
+}
+
+/** The largest binary unit that divides it: 8589934592 → "8 GiB". */
+export function formatSize(bytes: number): string {
+  for (const unit of ['TiB', 'GiB', 'MiB', 'KiB']) {
+    const size = UNITS[unit.toLowerCase()];
+    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}
