@@ -23,12 +23,13 @@ KILLED = 137
 
 
 def record(path, line):
-    """Best effort: a record that cannot be written must not stop the run."""
-    tmp = f"{path}.tmp"
+    """
+    Best effort: a record that cannot be written must not stop the run. Written in place: in a
+    sandbox the file is bound in alone, so a temporary file beside it could not be renamed over it.
+    """
     try:
-        with open(tmp, "w") as out:
+        with open(path, "w") as out:
             out.write(line + "\n")
-        os.replace(tmp, path)
     except OSError:
         pass
 

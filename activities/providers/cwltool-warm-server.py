@@ -80,7 +80,7 @@ def recv_exactly(conn, size):
 
 
 def adopt(conn, script):
-    """The client's request, its fds put in place of ours; refused unless it names our cwltool."""
+    """The client's request, its fds put in place of ours; refused unless it names our cwltool (`script`: its device and inode)."""
     header, fds, _flags, _addr = socket.recv_fds(conn, 4, 3)
     if len(header) < 4:
         header += recv_exactly(conn, 4 - len(header))
@@ -103,8 +103,10 @@ def adopt(conn, script):
     argv = request["argv"]
     # The path a shell's exec would have given the script, which cwltool prints as its name.
     argv[0] = shutil.which(argv[0]) or argv[0]
-    if os.path.realpath(argv[0]) != script:
-        raise ValueError(f"{argv[0]} is not {script}")
+    # The file itself, not its path: a sandbox binds a venv at the path of a link to it.
+    found = os.stat(argv[0])
+    if (found.st_dev, found.st_ino) != script:
+        raise ValueError(f"{argv[0]} is not the cwltool this server loaded")
     return argv
 
 
@@ -247,7 +249,8 @@ def main():
     listener.listen(64)
     say({"ready": True, "pid": os.getpid(), "version": version})
     try:
-        serve(listener, cwltool_main, os.path.realpath(script), idle_seconds, run_uid)
+        found = os.stat(script)
+        serve(listener, cwltool_main, (found.st_dev, found.st_ino), idle_seconds, run_uid)
     finally:
         os.unlink(path)
 

@@ -2,8 +2,9 @@
 How a child of the warm cwltool server (cwltool-warm-server.py) becomes its client's peer inside
 the client's sandbox before it reads anything of the run (docs/design.md, "The warm cwltool").
 
-The client runs inside the run's sandbox (bubblewrap: user, mount, pid, net, ipc, uts and cgroup
-namespaces, an unprivileged uid, a cgroup per run, rlimits). The server, outside, has cwltool
+The client runs inside the run's sandbox (bubblewrap: mount, pid, net, ipc, uts and cgroup
+namespaces, a user namespace too unless the worker is root, an unprivileged uid, a cgroup per run,
+rlimits). The server, outside, has cwltool
 loaded. Its child takes, from the kernel's view of the connecting process and never from what the
 request says: the peer's cgroups, rlimits, groups, namespaces, root, uid and gid; then it drops
 every capability and sets no_new_privs. So a hostile tool that connects to the socket from inside
@@ -116,9 +117,13 @@ def own_namespace(name):
 
 
 def is_sandboxed(peer):
-    """In a user namespace other than ours: a sandbox (bubblewrap makes one for every run)."""
+    """
+    In a mount namespace other than ours: a sandbox. bubblewrap makes one for every run, with a user
+    namespace of its own when the worker is not root (the worker owns it, so may enter it), and
+    without one as root (the run's user is then an unprivileged uid of the host's).
+    """
     peer.open()
-    return peer.namespace("user") != own_namespace("user")
+    return peer.namespace("mnt") != own_namespace("mnt")
 
 
 def cgroup_mounts():
