@@ -242,6 +242,9 @@ def main():
     # Children are reaped by the kernel: their exit codes travel over their connections.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    # A server killed before it could unlink its socket leaves it behind, in a directory that is ours.
+    if os.path.exists(path):
+        os.unlink(path)
     listener.bind(path)
     if run_uid is not None:
         # The sandbox's uid connects from inside (its directory is the worker's to open to it).

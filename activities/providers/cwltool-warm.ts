@@ -15,8 +15,8 @@
  * (cwltool_warm_sandbox.py): the engine is as confined as a cold one.
  */
 import { spawn } from 'node:child_process';
-import { constants } from 'node:fs';
-import { access, chmod, chown, mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { constants, rmSync } from 'node:fs';
+import { access, chmod, chown, mkdir, mkdtemp, open, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { activityLog } from '../activity-log';
@@ -87,6 +87,7 @@ export class WarmServer {
   /** Why this cwltool is never warm, once the server said so. */
   private unsupported?: string;
   private diedAt = 0;
+  private dir?: string;
 
   constructor(
     private readonly executable: string,
@@ -114,6 +115,23 @@ export class WarmServer {
     }
   }
 
+  /**
+   * The socket's directory, one for the life of this process: a launch may have bound it into a
+   * sandbox just as its server dies, and there the client must find no socket (and start cold),
+   * not make bwrap fail on a missing directory. A server that starts again binds the same path.
+   */
+  private async socketDir(identity: RunIdentity | undefined): Promise<string> {
+    if (this.dir) return this.dir;
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'durable-wes-cwltool-'));
+    if (identity?.dropsRoot) {
+      // The runs' user reaches the socket through it, from inside their sandboxes; no one else does.
+      await chown(dir, process.getuid!(), identity.gid);
+      await chmod(dir, 0o710);
+    }
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return (this.dir = dir);
+  }
+
   private async spawn(): Promise<Ready | string> {
     const script = await onPath(this.executable);
     const interpreter = script && (await pythonOf(script));
@@ -122,13 +140,7 @@ export class WarmServer {
       return this.unsupported;
     }
     const identity = this.sandbox === 'off' ? undefined : await sandboxHost(this.sandbox.user);
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'durable-wes-cwltool-'));
-    if (identity?.dropsRoot) {
-      // The runs' user reaches the socket through it, from inside their sandboxes; no one else does.
-      await chown(dir, process.getuid!(), identity.gid);
-      await chmod(dir, 0o710);
-    }
-    const socket = path.join(dir, 'server.sock');
+    const socket = path.join(await this.socketDir(identity), 'server.sock');
     const [python, ...options] = interpreter;
     const env = Object.fromEntries(SERVER_ENV.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])));
     const args = [...options, SERVER, script, socket, String(IDLE_SECONDS), ...(identity ? [String(identity.uid)] : [])];
@@ -143,7 +155,6 @@ export class WarmServer {
         this.ready = undefined;
         // An idle server, or one whose worker is stopping, exits 0; only a crash holds restarts back.
         if (crashed) this.diedAt = Date.now();
-        void rm(dir, { recursive: true, force: true });
         resolve(why);
       };
       child.once('error', (err) => gone(`could not start ${python}: ${err.message}`, true));
