@@ -29,8 +29,10 @@ import threading
 import time
 import traceback
 
-# Imported while sys.path[0] is still this script's directory (preload makes it cwltool's).
-import cwltool_warm_sandbox as sandbox
+# Imported while sys.path[0] is still this script's directory (preload makes it cwltool's), with no
+# __pycache__ left in the checkout.
+sys.dont_write_bytecode = True
+import cwltool_warm_sandbox as sandbox  # noqa: E402
 
 # The versions whose internals this relies on (main.run, main.use_standard_schema,
 # process.custom_schemas and SCHEMA_CACHE) were read: the one scripts/engines.sh pins.
