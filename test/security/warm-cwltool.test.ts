@@ -111,7 +111,7 @@ test('the warm engine itself is confined: uid, capabilities, namespaces and cgro
   const tool = await eventually(() => childNamed(engine, 'sleep'), Boolean, { what: 'the sleep tool under the engine' });
   try {
     const status = await readFile(`/proc/${engine}/status`, 'utf8');
-    const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(status)![1].trim();
+    const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'm').exec(status)![1].trim();
     expect(field('Uid').split(/\s+/).map(Number)).toEqual(Array(4).fill(runUid()));
     for (const caps of ['CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb']) expect(field(caps)).toMatch(/^0+$/);
     expect(field('NoNewPrivs')).toBe('1');
