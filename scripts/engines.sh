@@ -18,3 +18,14 @@ if [ -f "${ENGINES_VENV}/.installed" ] || ! command -v cwltool >/dev/null || ! c
   fi
   export PATH="${ENGINES_VENV}/bin:${PATH}"
 fi
+
+# The sandbox of every local run (docs/deployment.md, "The sandbox of local runs"): bubblewrap, and,
+# when we are root, the unprivileged user runs are run as. Installed where we can (root on Debian);
+# elsewhere the worker says what is missing when it starts.
+if ! command -v bwrap >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "engines: installing bubblewrap, the sandbox of local runs (once)" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null
+fi
+if [ "$(id -u)" = 0 ] && ! getent passwd durable-wes-run >/dev/null; then
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin durable-wes-run
+fi

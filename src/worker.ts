@@ -10,6 +10,7 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { ClosedRunReconciler } from './closed-run-reconciler';
 import { createProviderRegistry } from '../activities/providers';
+import { checkSandboxes } from '../activities/providers/sandbox/host';
 import { loadConfig, type Config } from './config';
 import { openDatabase } from './database/data-source';
 import { PostgresRunStore } from './database/postgres-run-store';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   try {
     const registry = createProviderRegistry(config);
+    await checkSandboxes(config.providers, log);
     const runStore = countingTransitions(new PostgresRunStore(database), metrics);
     const workers = await createRunWorkers({
       connection,

@@ -41,6 +41,17 @@ test('each kind gets its defaults', () => {
       pollIntervalMs: 1000,
       cancelGraceMs: 3000,
       warmStart: true,
+      maxEngines: Math.max(2, 2 * os.availableParallelism()),
+      sandbox: {
+        user: 'durable-wes-run',
+        memory: 8 * 2 ** 30,
+        processes: 1024,
+        wallTimeSeconds: 7 * 24 * 3600,
+        disk: 100 * 2 ** 30,
+        logBytes: 64 * 2 ** 20,
+        env: [],
+        egress: false,
+      },
     },
     sim: { kind: 'simulated', pollIntervalMs: 200 },
     upstream: {
@@ -67,6 +78,8 @@ test('every setting of every kind can be set', () => {
       pollIntervalMs: 50,
       cancelGraceMs: 10_000,
       warmStart: false,
+      maxEngines: 3,
+      sandbox: { user: 'runner', memory: 2 ** 30, processes: 100, cpus: 1.5, wallTimeSeconds: 60, disk: 2 ** 31, logBytes: 2 ** 20, env: ['FOO'], egress: false },
     },
     sim: { kind: 'simulated', maxConcurrent: 3, pollIntervalMs: 20 },
     upstream: {

@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { describeIssues } from '../schema-issues';
-import { parseSize, SIZE_PATTERN } from './sandbox/sizes';
+import { parseSize } from './sandbox/sizes';
 
 export type Env = Record<string, string | undefined>;
 
@@ -38,46 +38,55 @@ const simulatedSchema = z.strictObject({
 });
 
 /** "8GiB", "64 MiB" or a number of bytes; bytes once parsed. */
+const SIZE_ERROR = 'must be a size such as "8GiB", "512 MiB" or a number of bytes';
 const byteSize = () =>
-  z
-    .union([z.int().positive(), z.string().regex(SIZE_PATTERN)], { error: 'must be a size such as "8GiB", "512 MiB" or a number of bytes' })
-    .transform((size) => parseSize(size)!);
+  z.union([z.number(), z.string()], { error: SIZE_ERROR }).transform((size, context) => {
+    const bytes = parseSize(size);
+    if (bytes !== undefined) return bytes;
+    context.issues.push({ code: 'custom', message: SIZE_ERROR, input: size });
+    return z.NEVER;
+  });
+
+/** The limits of a local run's sandbox (below). */
+const sandboxLimitsSchema = z.strictObject({
+  /** The unprivileged user runs are run as when the worker is root (made by scripts/engines.sh, or at start-up). */
+  user: text().default('durable-wes-run'),
+  memory: byteSize().default(8 * 2 ** 30),
+  /** Processes (and threads) of one run at once. */
+  processes: positiveInteger().default(1024),
+  /** CPU time as a number of cores (1.5: one and a half); all of them when absent. */
+  cpus: z.number({ error: 'must be a positive number of cores' }).positive({ error: 'must be a positive number of cores' }).optional(),
+  /** The engine is stopped past this; WES_RUN_TIMEOUT, when set, is the one limit instead. */
+  wallTimeSeconds: positiveInteger().default(7 * 24 * 3600),
+  /** The run's directory (outputs, jobs, scratch), and any one file in it. */
+  disk: byteSize().default(100 * 2 ** 30),
+  /** Of each of the engine's stdout and stderr; the rest is dropped, with a line saying so. */
+  logBytes: byteSize().default(64 * 2 ** 20),
+  /** Worker environment variables passed to runs, beyond PATH, HOME, TMPDIR, LANG and LC_ALL. */
+  env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an environment variable name' })).default([]),
+  egress: z.literal(false, { error: 'true is not supported yet: runs have no network; inputs are staged for them (docs/deployment.md)' }).default(false),
+});
 
 /**
  * The sandbox of a local run's engine (docs/design.md, "The sandbox of a local run"): the isolation
  * is fixed, the limits are settings. `"off"` runs engines bare, as the worker's own user; the
- * operator must say so, and service-info and the worker's start-up log show it.
+ * operator must say so, and service-info and the worker's start-up log show it. Not a z.union, so
+ * that a bad limit is named rather than "not off nor an object".
  */
 const sandboxSchema = (env: Env) =>
   z
-    .union(
-      [
-        z.literal('off'),
-        z.strictObject({
-          /** The unprivileged user runs are run as when the worker is root (made by scripts/engines.sh, or at start-up). */
-          user: text().default('durable-wes-run'),
-          memory: byteSize().default(8 * 2 ** 30),
-          /** Processes (and threads) of one run at once. */
-          processes: positiveInteger().default(1024),
-          /** CPU time as a number of cores (1.5: one and a half); all of them when absent. */
-          cpus: z.number({ error: 'must be a positive number of cores' }).positive({ error: 'must be a positive number of cores' }).optional(),
-          /** The engine is stopped past this; WES_RUN_TIMEOUT, when set, is the one limit instead. */
-          wallTimeSeconds: positiveInteger().default(7 * 24 * 3600),
-          /** The run's directory (outputs, jobs, scratch), and any one file in it. */
-          disk: byteSize().default(100 * 2 ** 30),
-          /** Of each of the engine's stdout and stderr; the rest is dropped, with a line saying so. */
-          logBytes: byteSize().default(64 * 2 ** 20),
-          /** Worker environment variables passed to runs, beyond PATH, HOME, TMPDIR, LANG and LC_ALL. */
-          env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an environment variable name' })).default([]),
-          egress: z
-            .literal(false, { error: 'true is not supported yet: runs have no network; inputs are staged for them (docs/deployment.md)' })
-            .default(false),
-        }),
-      ],
-      { error: 'must be "off" or an object of sandbox settings' },
-    )
-    .transform((sandbox) => (sandbox === 'off' || env.WES_RUN_TIMEOUT === undefined ? sandbox : { ...sandbox, wallTimeSeconds: undefined }))
-    .prefault({});
+    .unknown()
+    .prefault({})
+    .transform((value, context): 'off' | (Omit<z.output<typeof sandboxLimitsSchema>, 'wallTimeSeconds'> & { wallTimeSeconds?: number }) => {
+      if (value === 'off') return 'off';
+      const parsed = sandboxLimitsSchema.safeParse(value);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) context.issues.push({ code: 'custom', path: issue.path, message: issue.message, input: value });
+        return z.NEVER;
+      }
+      // The workflow's own timer is then the one limit.
+      return env.WES_RUN_TIMEOUT === undefined ? parsed.data : { ...parsed.data, wallTimeSeconds: undefined };
+    });
 
 const localSchema = (env: Env) => z.strictObject({
   kind: z.literal('local'),

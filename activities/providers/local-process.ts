@@ -28,7 +28,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 // Checking the marker after publishing the pid closes the race with stop(): either stop() sees the
 // pid and signals the group, or the shell sees the marker and runs nothing. With a cap ($2 > 0) each
 // stream goes through a fifo to a reader that keeps its first $2 bytes, drops the rest (reading on,
-// so the command never blocks on a full pipe) and says so; the command still runs in the foreground,
+// so the command never blocks on a full pipe; unbuffered, so the log is as fresh as without a cap) and says so; the command still runs in the foreground,
 // so its exit code is the one written. The readers end with the last writer: the command and its
 // children (a sandbox's pid namespace ends them all with it).
 const SCRIPT = [
@@ -37,7 +37,7 @@ const SCRIPT = [
   'echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) host=$(uname -n) pid=$$ launcher=$PPID" >>"$d/launches.log"',
   '[ -e "$d/cancel_requested" ] && exit 0',
   'if [ "$cap" -gt 0 ]; then',
-  '  keep() { head -c "$cap"; if [ "$(dd bs=1 count=1 2>/dev/null | wc -c)" -gt 0 ]; then printf "\\n[durable-wes: %s was cut at %s bytes: the rest was dropped]\\n" "$1" "$cap"; cat >/dev/null; fi; }',
+  '  keep() { stdbuf -o0 head -c "$cap"; if [ "$(dd bs=1 count=1 2>/dev/null | wc -c)" -gt 0 ]; then printf "\\n[durable-wes: %s was cut at %s bytes: the rest was dropped]\\n" "$1" "$cap"; cat >/dev/null; fi; }',
   '  rm -f "$d/stdout.fifo" "$d/stderr.fifo" && mkfifo -m 600 "$d/stdout.fifo" "$d/stderr.fifo" || exit 125',
   '  keep stdout <"$d/stdout.fifo" >"$d/stdout.log" &',
   '  keep stderr <"$d/stderr.fifo" >"$d/stderr.log" &',

@@ -37,6 +37,8 @@ test('service-info describes this service as a WES 1.1 implementation', async ()
   });
   expect(info.auth_instructions_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/docs$/);
   expect(info.tags).toMatchObject({ default_provider: 'simulated', auth: 'none' });
+  // The local provider's sandbox and limits, from its settings (the API needs no engine for it).
+  expect(info.tags['sandbox.local']).toMatch(/^bubblewrap as durable-wes-run .*; memory 8 GiB; 1024 processes; cpus all; .*; logs 64 MiB per stream; /);
 });
 
 test('service-info advertises only what the providers really run', async () => {

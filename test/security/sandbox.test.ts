@@ -8,7 +8,8 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { parseProvidersConfig } from '../../activities/providers/config';
+import { parseProvidersConfig, ProvidersConfigError } from '../../activities/providers/config';
+import { checkSandboxes, SandboxUnavailableError } from '../../activities/providers/sandbox/host';
 import type { RunSnapshot } from '../../workflows/run-types';
 import { createHarness, EXAMPLES, finalSnapshot, type Harness, waitForSnapshot } from '../support/harness';
 
@@ -36,6 +37,8 @@ beforeAll(async () => {
         local,
         small: { ...local, sandbox: { memory: '256MiB', processes: 64, logBytes: '1MiB' } },
         single: { ...local, maxEngines: 1 },
+        tight: { ...local, sandbox: { disk: '8MiB' } },
+        brief: { ...local, sandbox: { wallTimeSeconds: 1 } },
       },
     },
     'sandbox test',
@@ -159,4 +162,32 @@ test('past the host cap of running engines a run waits QUEUED until a slot is fr
   expect((await waiting.query<RunSnapshot>('snapshot')).state).toBe('running');
   await holder.cancel();
   expect(await printed(await finalSnapshot(waiting))).toBe('my turn\n');
+});
+
+test('a run past its disk limit, or past its wall time, is stopped, naming the limit', async () => {
+  const disk = await run('i=0; while [ $i -lt 20 ]; do head -c 1000000 /dev/zero >"$HOME/f$i"; i=$((i + 1)); done; sleep 60', 'tight');
+  expect(disk).toMatchObject({ wesState: 'EXECUTOR_ERROR' });
+  expect(disk.error).toContain('disk limit of 8 MiB reached');
+  const wall = await run('sleep 60', 'brief');
+  expect(wall).toMatchObject({ wesState: 'EXECUTOR_ERROR' });
+  expect(wall.error).toContain('wall time limit of 1 seconds reached');
+});
+
+test('without bubblewrap the worker refuses to start, saying how to fix it; "off" is said aloud', async () => {
+  const config = (sandbox: unknown) => parseProvidersConfig({ default: 'local', providers: { local: { kind: 'local', sandbox } } }, 'test');
+  const said: string[] = [];
+  const log = { info: (line: string) => said.push(`info ${line}`), warn: (line: string) => said.push(`warn ${line}`) };
+  const refused = checkSandboxes(config({ user: 'no-such-sandbox-user' }), log, { ...process.env, PATH: '/nonexistent' });
+  await expect(refused).rejects.toThrow(SandboxUnavailableError);
+  await expect(refused).rejects.toThrow(/bwrap \(bubblewrap\) is not on PATH.*apt-get install bubblewrap.*"sandbox": "off"/);
+  await checkSandboxes(config('off'), log);
+  expect(said).toEqual([expect.stringMatching(/^warn provider local: sandbox off: engines run unconfined/)]);
+});
+
+test('egress cannot be turned on yet, and limits must be sizes', () => {
+  const parse = (sandbox: unknown) => () => parseProvidersConfig({ default: 'local', providers: { local: { kind: 'local', sandbox } } }, 'test');
+  expect(parse({ egress: true })).toThrow(ProvidersConfigError);
+  expect(parse({ egress: true })).toThrow(/egress: true is not supported yet/);
+  expect(parse({ memory: 'lots' })).toThrow(/memory: must be a size/);
+  expect(parse({ memory: '512 MiB' })().providers.local).toMatchObject({ sandbox: { memory: 512 * 2 ** 20, processes: 1024 } });
 });

@@ -60,13 +60,13 @@ function limitFiles(controller: Controller, settings: SandboxSettings): Array<[s
 }
 
 /** The run's cgroups, limits written; a controller we cannot use is left out. */
-export async function createRunCgroups(runId: string, settings: SandboxSettings): Promise<RunCgroups> {
+export async function createRunCgroups(name: string, settings: SandboxSettings): Promise<RunCgroups> {
   const own = await ownCgroups().catch(() => ({}) as RunCgroups);
   const made: RunCgroups = {};
   for (const controller of CONTROLLERS) {
     const parent = own[controller];
     if (parent === undefined) continue;
-    const dir = path.join(parent, 'durable-wes', runId);
+    const dir = path.join(parent, 'durable-wes', name);
     try {
       await mkdir(dir, { recursive: true });
       for (const [file, value, { optional }] of limitFiles(controller, settings)) {

@@ -13,6 +13,7 @@
  * becomes its unprivileged user only inside, by setpriv. Not as root, bwrap makes a user namespace
  * of the worker's own uid, and drops every capability and sets no_new_privs itself.
  */
+import { createHash } from 'node:crypto';
 import { chown, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SandboxSettings } from '../config';
@@ -128,7 +129,8 @@ export async function sandboxCommand(request: SandboxRequest, cmd: string[]): Pr
   const dropRoot = identity.dropsRoot
     ? ['setpriv', '--reuid', String(identity.uid), '--regid', String(identity.gid), '--clear-groups', '--no-new-privs', '--inh-caps=-all', '--bounding-set=-all', '--']
     : [];
-  const cgroups = await createRunCgroups(request.runId, settings);
+  // Named by the work dir too: workers of other data dirs on this host may use the same run ids (tests do).
+  const cgroups = await createRunCgroups(`${request.runId}-${createHash('sha256').update(request.workDir).digest('hex').slice(0, 12)}`, settings);
   const rlimits = [
     // One file may not outgrow the run's disk; a core dump of a big job would.
     `--fsize=${settings.disk}`,
@@ -154,7 +156,7 @@ export async function sandboxCommand(request: SandboxRequest, cmd: string[]): Pr
 export function unsandboxed(cmd: string[]): string[] {
   if (cmd[3] !== ENTER_NAME) return cmd;
   // enterArgv's positional parameters, then the cgroups up to the second `--`.
-  let rest = cmd.slice(cmd.indexOf('--', cmd.indexOf('--', 11) + 1) + 1);
+  let rest = cmd.slice(cmd.indexOf('--', cmd.indexOf('--', 12) + 1) + 1);
   // prlimit's, bwrap's and setpriv's own options each end at their `--`.
   for (const wrapper of ['prlimit', 'bwrap', 'setpriv']) if (rest[0] === wrapper) rest = rest.slice(rest.indexOf('--') + 1);
   return rest;

@@ -6,7 +6,8 @@
  *      the count survives worker restarts), waiting while all are taken; says so in `engine_slot`;
  *   2. starts the rest of its argv in the run's cgroups, without the slot's descriptor;
  *   3. watches the run's directory size and its wall time, and stops the run past either, saying
- *      which in `limit_reached`.
+ *      which in `limit_reached`; the watcher is in a session of its own, so the process group that a
+ *      cancel signals, and that tests and cleanup look at, is the run's alone.
  *
  * A constant script: the values reach it as positional parameters, never as shell text.
  */
@@ -22,9 +23,12 @@ export const WATCH_EVERY_SECONDS = 5;
 /** argv[3] of every sandboxed launch: how a launch's command is told from a bare one. */
 export const ENTER_NAME = 'durable-wes-sandbox';
 
+// While no slot is free it waits on one (flock -w), not in a sleep: the group holds no process that
+// is not the run's.
 const ENTER = String.raw`
-d=$1 slots=$2 n=$3 disk=$4 wall=$5 dir=$6 every=$7; shift 8
+d=$1 slots=$2 n=$3 disk=$4 wall=$5 dir=$6 every=$7 watch=$8; shift 9
 if [ "$n" -gt 0 ]; then
+  tries=0
   while :; do
     i=0
     while [ "$i" -lt "$n" ]; do
@@ -32,7 +36,9 @@ if [ "$n" -gt 0 ]; then
       flock -n 9 && break 2
       i=$((i + 1))
     done
-    sleep 1
+    i=$((tries % n)) tries=$((tries + 1))
+    exec 9>>"$slots/$i" || exit 125
+    flock -w 1 9 && break
   done
   echo "$i" >"$d/engine_slot.tmp" && mv "$d/engine_slot.tmp" "$d/engine_slot" || exit 125
 fi
@@ -40,21 +46,27 @@ sh -c 'for g; do shift; [ "$g" = -- ] && break; echo $$ >"$g/cgroup.procs" || ex
 c=$!
 w=
 if [ "$disk" -gt 0 ] || [ "$wall" -gt 0 ]; then
-  start=$(date +%s)
-  while sleep "$every"; do
-    if [ "$disk" -gt 0 ] && [ "$(du -sxb "$dir" 2>/dev/null | cut -f1)" -gt "$disk" ]; then why=disk
-    elif [ "$wall" -gt 0 ] && [ $(($(date +%s) - start)) -ge "$wall" ]; then why=wall
-    else continue; fi
-    echo "$why" >"$d/limit_reached.tmp" && mv "$d/limit_reached.tmp" "$d/limit_reached"
-    kill -TERM "$c"
-    break
-  done 9>&- </dev/null >/dev/null 2>&1 &
+  setsid sh -c "$watch" watch "$d" "$c" "$disk" "$wall" "$dir" "$every" 9>&- </dev/null >/dev/null 2>&1 &
   w=$!
 fi
 wait "$c"
 code=$?
 [ -n "$w" ] && kill "$w" 2>/dev/null
 exit "$code"
+`;
+
+// In a session of its own, so that the run's group is only the run; it ends with the run it watches.
+const WATCH = String.raw`
+d=$1 c=$2 disk=$3 wall=$4 dir=$5 every=$6
+start=$(date +%s)
+while sleep "$every" && kill -0 "$c" 2>/dev/null; do
+  if [ "$disk" -gt 0 ] && [ "$(du -sxb "$dir" 2>/dev/null | cut -f1)" -gt "$disk" ]; then why=disk
+  elif [ "$wall" -gt 0 ] && [ $(($(date +%s) - start)) -ge "$wall" ]; then why=wall
+  else continue; fi
+  echo "$why" >"$d/limit_reached.tmp" && mv "$d/limit_reached.tmp" "$d/limit_reached"
+  kill -TERM "$c"
+  exit
+done
 `;
 
 export interface EnterOptions {
@@ -84,7 +96,8 @@ export function enterArgv(options: EnterOptions, rest: string[]): string[] {
     String(wallSeconds),
     watched.dir,
     String(WATCH_EVERY_SECONDS),
-    // $8, shifted with the others: keeps the positional count fixed whatever follows.
+    WATCH,
+    // $9, shifted with the others: keeps the positional count fixed whatever follows.
     '--',
     ...cgroups,
     '--',

@@ -6,6 +6,8 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { promisify } from 'node:util';
+import type { ProvidersConfig } from '../config';
+import { localSandboxes } from './describe';
 
 const run = promisify(execFile);
 
@@ -34,10 +36,11 @@ export function unshareArgs(): string[] {
   return isRoot() ? common : ['--unshare-user', ...common];
 }
 
-async function probe(): Promise<void> {
+async function probe(env: NodeJS.ProcessEnv): Promise<void> {
   try {
     await run('bwrap', ['--ro-bind', '/usr', '/usr', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--proc', '/proc', '--dev', '/dev', ...unshareArgs(), '--die-with-parent', '--', '/usr/bin/true'], {
       timeout: 10_000,
+      env,
     });
   } catch (err) {
     const { code, stderr } = err as NodeJS.ErrnoException & { stderr?: string };
@@ -72,12 +75,31 @@ async function identity(user: string): Promise<RunIdentity> {
 const checked = new Map<string, Promise<RunIdentity>>();
 
 /** The identity runs get, once bubblewrap answered; a failure is not cached, so a fixed host is seen at the next try. */
-export function sandboxHost(user: string): Promise<RunIdentity> {
+export function sandboxHost(user: string, env: NodeJS.ProcessEnv = process.env): Promise<RunIdentity> {
   let found = checked.get(user);
   if (!found) {
-    found = probe().then(() => identity(user));
+    found = probe(env).then(() => identity(user));
     checked.set(user, found);
     found.catch(() => checked.delete(user));
   }
   return found;
+}
+
+/**
+ * At a worker's start: every local provider's sandbox can be made here (the worker stops otherwise,
+ * saying how to fix it), or the operator turned it off, which is said loudly.
+ */
+export async function checkSandboxes(
+  config: ProvidersConfig,
+  log: { info(message: string): void; warn(message: string): void },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  for (const [name, settings, described] of localSandboxes(config)) {
+    if (settings.sandbox === 'off') {
+      log.warn(`provider ${name}: sandbox ${described}`);
+      continue;
+    }
+    const { uid } = await sandboxHost(settings.sandbox.user, env);
+    log.info(`provider ${name}: sandbox ${described} (uid ${uid})`);
+  }
 }

@@ -86,11 +86,14 @@ async function shebang(script: string): Promise<string | undefined> {
   }
 }
 
-/** The Python virtual environment (or prefix) a file lies in: the directory above its bin/ with a pyvenv.cfg, or above bin/ at all. */
+/**
+ * The installation a program lies in: the prefix above its bin/ (a venv, a pyenv version, /opt/x);
+ * a program elsewhere (a wrapper script beside other files) alone.
+ */
 async function prefixOf(file: string): Promise<string> {
   const bin = path.dirname(file);
   const prefix = path.dirname(bin);
-  return (await lstat(path.join(prefix, 'pyvenv.cfg')).catch(() => undefined)) || path.basename(bin) === 'bin' ? prefix : bin;
+  return (await lstat(path.join(prefix, 'pyvenv.cfg')).catch(() => undefined)) || path.basename(bin) === 'bin' ? prefix : file;
 }
 
 /**

@@ -11,7 +11,7 @@ const UNITS: Record<string, number> = {
   tib: 2 ** 40,
 };
 
-export const SIZE_PATTERN = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?\s*$/i;
+const SIZE_PATTERN = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?\s*$/i;
 
 /** Bytes of a size; undefined when it is not one. */
 export function parseSize(size: string | number): number | undefined {

@@ -11,6 +11,7 @@ import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
 import { TASK_SCHEMA_PATH } from '../task-schema/task-schema.controller';
 import { TASK_FORMAT_VERSION, TASK_WORKFLOW_TYPE } from '../../../workflows/task/task-definition';
 import { CAPABILITIES } from './capabilities';
+import { localSandboxes } from '../../../activities/providers/sandbox/describe';
 
 /** GA4GH service-info 1.0 `Service`, extended by WES 1.1's `ServiceInfo`. */
 export interface ServiceInfo {
@@ -78,6 +79,8 @@ export class ServiceInfoService {
         max_upload_bytes: String(this.config.maxUploadBytes),
         max_body_bytes: String(this.config.maxBodyBytes),
         task_schema_url: `${origin}/${API_PREFIX}/${TASK_SCHEMA_PATH}`,
+        // What confines each local provider's engines, or that nothing does (docs/deployment.md).
+        ...Object.fromEntries(localSandboxes(this.config.providers).map(([name, , described]) => [`sandbox.${name}`, described])),
       },
     };
   }
