@@ -122,9 +122,8 @@ test('the warm engine itself is confined: uid, capabilities, namespaces and cgro
       if (ns !== 'user' || process.getuid?.() !== 0) expect(engineNs).not.toBe(ownNs);
     }
     const { cgroups } = JSON.parse(await readFile(path.join(dir, 'process', 'sandbox.json'), 'utf8')) as { cgroups: Record<string, string> };
-    const memberOf = await readFile(`/proc/${engine}/cgroup`, 'utf8');
-    for (const [controller, cgroupDir] of Object.entries(cgroups)) {
-      expect(memberOf).toMatch(new RegExp(`:${controller}(,[a-z]+)*:.*/durable-wes/${handle.workflowId}$`, 'm'));
+    expect(Object.keys(cgroups).length).toBeGreaterThan(0);
+    for (const cgroupDir of Object.values(cgroups)) {
       expect((await readFile(path.join(cgroupDir, 'cgroup.procs'), 'utf8')).split('\n')).toContain(String(engine));
     }
     // The engine's initial environment is the server's, which the worker started with an allow-list.
