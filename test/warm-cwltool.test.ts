@@ -13,6 +13,7 @@ import { providerSettings } from '../activities/providers/config';
 import { WARM_RECORD } from '../activities/providers/cwltool-warm';
 import { LocalProvider } from '../activities/providers/local';
 import { liveGroupMembers } from '../activities/providers/local-process';
+import { unsandboxed } from '../activities/providers/sandbox/command';
 import { readFileIfExists } from '../activities/work-dir';
 import type { ProviderRun, WesRunRequest } from '../workflows/run-types';
 import { isTerminalWesState } from '../workflows/wes-state';
@@ -31,6 +32,8 @@ const context = testOperationContext;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'warm-cwltool-'));
+  // A workflow root (late-fail.cwl): readable by the runs' own user.
+  await chmod(dataDir, 0o755);
   warm = new LocalProvider(providerSettings('local', { workflowRoots: [EXAMPLES, dataDir], pollIntervalMs: 100 }));
   cold = new LocalProvider(providerSettings('local', { workflowRoots: [EXAMPLES, dataDir], pollIntervalMs: 100, warmStart: false }));
 });
@@ -114,10 +117,14 @@ async function processesIn(dir: string): Promise<number[]> {
   return found;
 }
 
+/** The client's command of a launched run, without the sandbox around it. */
+async function clientCommand(run: ProviderRun): Promise<string[]> {
+  return unsandboxed((JSON.parse(await readFile(path.join(run.workDir, 'process', 'process.json'), 'utf8')) as { cmd: string[] }).cmd);
+}
+
 /** The warm server of a launched run: the process whose command line names its socket. */
 async function serverPid(run: ProviderRun): Promise<number> {
-  const launch = JSON.parse(await readFile(path.join(run.workDir, 'process', 'process.json'), 'utf8')) as { cmd: string[] };
-  const socket = launch.cmd[5];
+  const socket = (await clientCommand(run))[5];
   for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
     const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
     if (cmdline.includes(socket) && cmdline.some((arg) => arg.endsWith('cwltool-warm-server.py'))) return Number(pid);
@@ -179,8 +186,7 @@ test('without a server, cwltool starts cold: a server killed under the provider,
   expect((await record(after.run)) ?? 'cold: no client').toMatch(/^cold: /);
 
   // The client alone, with no server at its socket, becomes cwltool.
-  const launch = JSON.parse(await readFile(path.join(first.run.workDir, 'process', 'process.json'), 'utf8')) as { cmd: string[] };
-  const [python, , , client] = launch.cmd;
+  const [python, , , client] = await clientCommand(first.run);
   const recordFile = path.join(dataDir, 'client-record');
   const { stdout } = await promisify(execFile)(python, ['-I', '-S', client, recordFile, path.join(dataDir, 'no.sock'), '--', 'cwltool', '--version']);
   expect(stdout).toMatch(/cwltool 3\.\d+\.\d+/);
@@ -197,7 +203,8 @@ test('a cwltool that is not a Python script runs cold, through no client', async
   const wrapper = path.join(dataDir, 'cwltool-wrapper');
   await writeFile(wrapper, '#!/bin/sh\nexec cwltool "$@"\n');
   await chmod(wrapper, 0o755);
-  const wrapped = new LocalProvider(providerSettings('local', { workflowRoots: [EXAMPLES], pollIntervalMs: 100, cwltool: wrapper }));
+  // Unsandboxed: a sandbox binds the runtime of the engine's own script, not of what a shell script execs.
+  const wrapped = new LocalProvider(providerSettings('local', { workflowRoots: [EXAMPLES], pollIntervalMs: 100, cwltool: wrapper, sandbox: 'off' }));
   const { run } = await submit(wrapped, example('hello-world/hello.cwl', { message: 'wrapped' }));
   const { status, results } = await finish(wrapped, run);
   expect(status.state).toBe('COMPLETE');

@@ -6,7 +6,9 @@ Stands where cwltool would in a local run's command (cwltool-warm.ts), run as `p
 Hands its argv, cwd, umask, environment and fds 0/1/2 to the warm server at SOCKET
 (cwltool-warm-server.py), passes on the signals a cancel sends, and exits with the engine's exit
 code. Without a server that takes the run, it becomes the real cwltool (exec). RECORD says which
-happened: `warm pid=<engine pid>` or `cold: <why>`.
+happened: `warm pid=<engine pid>` or `cold: <why>`. In a sandbox the client runs inside it, and so
+does the engine the server forks for it: the engine's pid differs there (what the client signals)
+from the host's (what RECORD says, for the worker).
 """
 import json
 import os
@@ -21,12 +23,13 @@ KILLED = 137
 
 
 def record(path, line):
-    """Best effort: a record that cannot be written must not stop the run."""
-    tmp = f"{path}.tmp"
+    """
+    Best effort: a record that cannot be written must not stop the run. Written in place: in a
+    sandbox the file is bound in alone, so a temporary file beside it could not be renamed over it.
+    """
     try:
-        with open(tmp, "w") as out:
+        with open(path, "w") as out:
             out.write(line + "\n")
-        os.replace(tmp, path)
     except OSError:
         pass
 
@@ -67,9 +70,11 @@ def main():
         started = next(replies, "")
     except OSError as err:
         cold(record_path, argv, f"no warm server at {path}: {err.strerror}")
+    if started.startswith("refused "):
+        cold(record_path, argv, f"the warm server refused the run: {started[len('refused '):]}")
     if not started.startswith("started "):
         cold(record_path, argv, "the warm server did not take the run")
-    pid = int(started.split()[1])
+    pid, host_pid = (int(word) for word in started.split()[1:3])
 
     def forward(signum, _frame):
         try:
@@ -79,7 +84,7 @@ def main():
 
     for signum in FORWARDED:
         signal.signal(signum, forward)
-    record(record_path, f"warm pid={pid}")
+    record(record_path, f"warm pid={host_pid}")
     for line in replies:
         if line.startswith("exit "):
             sys.exit(int(line.split()[1]))

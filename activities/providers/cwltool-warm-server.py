@@ -1,7 +1,7 @@
 """
 The warm cwltool of the local provider (cwltool-warm.ts): one per worker process and cwltool.
 
-    python CWLTOOL_PYTHON cwltool-warm-server.py CWLTOOL_SCRIPT SOCKET IDLE_SECONDS
+    python CWLTOOL_PYTHON cwltool-warm-server.py CWLTOOL_SCRIPT SOCKET IDLE_SECONDS [RUN_UID]
 
 Loads cwltool and the CWL schemas once, then forks one child per run that connects to SOCKET
 (cwltool-warm-client.py): the child starts a session of its own, takes the client's argv, cwd,
@@ -9,11 +9,17 @@ umask, environment and fds 0/1/2, runs cwltool's `main.run()` as the cwltool scr
 sends back its exit code. A fresh cwltool spends most of its CPU importing itself and parsing the
 metaschema; a child starts with both done.
 
+Without RUN_UID runs are not sandboxed: only clients of the server's own uid are served, as they
+are. With it, every run is in a sandbox of its own and only clients of that uid (as the host sees
+it) are served: each child enters its client's sandbox before it reads the request
+(cwltool_warm_sandbox.py), and forks the engine there.
+
 Says `{"ready": ...}` (or `{"unsupported": reason}`, then exits 3) as one line on stdout. Exits
 when its stdin closes (the worker is gone) or after IDLE_SECONDS without a run; children go on.
 """
 import json
 import os
+import resource
 import selectors
 import signal
 import socket
@@ -23,11 +29,16 @@ import threading
 import time
 import traceback
 
+# Imported while sys.path[0] is still this script's directory (preload makes it cwltool's), with no
+# __pycache__ left in the checkout.
+sys.dont_write_bytecode = True
+import cwltool_warm_sandbox as sandbox  # noqa: E402
+
 # The versions whose internals this relies on (main.run, main.use_standard_schema,
 # process.custom_schemas and SCHEMA_CACHE) were read: the one scripts/engines.sh pins.
 KNOWN_VERSIONS = {"3.1.20230209161050"}
 PRELOADED_SCHEMAS = ("v1.0", "v1.1", "v1.2")
-STARTED, EXITED = b"started", b"exit"
+STARTED, REFUSED, EXITED = b"started", b"refused", b"exit"
 
 
 def say(message):
@@ -71,7 +82,7 @@ def recv_exactly(conn, size):
 
 
 def adopt(conn, script):
-    """The client's request, its fds put in place of ours; refused unless it names our cwltool."""
+    """The client's request, its fds put in place of ours; refused unless it names our cwltool (`script`: its device and inode)."""
     header, fds, _flags, _addr = socket.recv_fds(conn, 4, 3)
     if len(header) < 4:
         header += recv_exactly(conn, 4 - len(header))
@@ -94,8 +105,10 @@ def adopt(conn, script):
     argv = request["argv"]
     # The path a shell's exec would have given the script, which cwltool prints as its name.
     argv[0] = shutil.which(argv[0]) or argv[0]
-    if os.path.realpath(argv[0]) != script:
-        raise ValueError(f"{argv[0]} is not {script}")
+    # The file itself, not its path: a sandbox binds a venv at the path of a link to it.
+    found = os.stat(argv[0])
+    if (found.st_dev, found.st_ino) != script:
+        raise ValueError(f"{argv[0]} is not the cwltool this server loaded")
     return argv
 
 
@@ -119,15 +132,51 @@ def watch_client(conn):
     os.killpg(os.getpgrp(), signal.SIGKILL)
 
 
-def child(conn, main, script):
+def into_sandbox(conn):
+    """
+    Enters the client's sandbox, then forks the engine in its pid namespace: the engine's pid there
+    (what the client signals) and here (what the worker watches) are then told apart.
+    """
+    peer = sandbox.Peer(conn)
+    peer.open()
+    if not sandbox.is_sandboxed(peer):
+        raise sandbox.Refused("the client is not in a sandbox of its own")
+    sandbox.enter(peer)
+    readable, writable = os.pipe()
+    engine = os.fork()
+    if engine:
+        os.write(writable, b"%d" % engine)
+        os._exit(0)
+    os.close(writable)
+    host_pid = int(os.read(readable, 32))
+    os.close(readable)
+    sandbox.verify_dropped()
+    return host_pid
+
+
+def close_other_fds(conn):
+    """Nothing of the server's (its worker's pipes, the listener) is left to the run."""
+    keep = conn.fileno()
+    os.closerange(3, keep)
+    os.closerange(keep + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[1])
+
+
+def child(conn, main, script, sandboxed):
     code = 1
     try:
+        host_pid = into_sandbox(conn) if sandboxed else os.getpid()
         os.setsid()
+        close_other_fds(conn)
         argv = adopt(conn, script)
         sys.argv = argv
-        conn.sendall(b"%s %d\n" % (STARTED, os.getpid()))
-    except BaseException:
-        # Nothing of the run has happened: the client runs cwltool cold instead.
+        conn.sendall(b"%s %d %d\n" % (STARTED, os.getpid(), host_pid))
+    except BaseException as err:
+        # Nothing of the run has happened: the client runs cwltool cold instead, and says why.
+        why = str(err) if isinstance(err, sandbox.Refused) else f"{type(err).__name__}: {err}"
+        try:
+            conn.sendall(b"%s %s\n" % (REFUSED, why.replace("\n", " ").encode()))
+        except OSError:
+            pass
         os._exit(70)
     threading.Thread(target=watch_client, args=(conn,), daemon=True).start()
     try:
@@ -155,11 +204,11 @@ def child(conn, main, script):
     os._exit(code)
 
 
-def serve(listener, main, script, idle_seconds):
+def serve(listener, main, script, idle_seconds, run_uid):
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
     selector.register(sys.stdin.fileno(), selectors.EVENT_READ)
-    uid = os.getuid()
+    uid = os.getuid() if run_uid is None else run_uid
     while True:
         events = selector.select(timeout=idle_seconds)
         if not events:
@@ -178,12 +227,13 @@ def serve(listener, main, script, idle_seconds):
                 selector.close()
                 listener.close()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                child(conn, main, script)
+                child(conn, main, script, run_uid is not None)
             conn.close()
 
 
 def main():
     script, path, idle_seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    run_uid = int(sys.argv[4]) if len(sys.argv) > 4 else None
     if sys.version_info < (3, 9):
         say({"unsupported": "Python 3.9 or later is needed to pass fds"})
         sys.exit(3)
@@ -194,11 +244,18 @@ def main():
     # Children are reaped by the kernel: their exit codes travel over their connections.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    # A server killed before it could unlink its socket leaves it behind, in a directory that is ours.
+    if os.path.exists(path):
+        os.unlink(path)
     listener.bind(path)
+    if run_uid is not None:
+        # The sandbox's uid connects from inside (its directory is the worker's to open to it).
+        os.chmod(path, 0o666)
     listener.listen(64)
     say({"ready": True, "pid": os.getpid(), "version": version})
     try:
-        serve(listener, cwltool_main, os.path.realpath(script), idle_seconds)
+        found = os.stat(script)
+        serve(listener, cwltool_main, (found.st_dev, found.st_ino), idle_seconds, run_uid)
     finally:
         os.unlink(path)
 

@@ -9,14 +9,21 @@
  * The server is started by the first run that wants it, from the Python that runs the cwltool
  * script (its shebang), with a pipe on its stdin: it exits when the worker does, and after
  * IDLE_SECONDS without a run. Its children, the engines of runs in flight, go on without it.
+ *
+ * With the sandbox on, the client runs inside the run's sandbox (its script, the server's socket and
+ * the record bound in) and the server's child enters that sandbox before it loads the run
+ * (cwltool_warm_sandbox.py): the engine is as confined as a cold one.
  */
 import { spawn } from 'node:child_process';
-import { constants } from 'node:fs';
-import { access, mkdtemp, open, rm } from 'node:fs/promises';
+import { constants, rmSync } from 'node:fs';
+import { access, chmod, chown, mkdir, mkdtemp, open, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { activityLog } from '../activity-log';
 import { repoRoot } from '../../src/repo-root';
+import type { LocalSettings } from './config';
+import type { Bind } from './sandbox/command';
+import { sandboxHost, type RunIdentity } from './sandbox/host';
 
 const SERVER = path.join(repoRoot, 'activities', 'providers', 'cwltool-warm-server.py');
 const CLIENT = path.join(repoRoot, 'activities', 'providers', 'cwltool-warm-client.py');
@@ -28,10 +35,17 @@ const READY_WAIT_MS = 30_000;
 const IDLE_SECONDS = 600;
 /** A server that died is started again by a run, but not more often than this. */
 const RESTART_AFTER_MS = 10_000;
+/**
+ * All the server gets of the worker's environment: it holds no secret (DATABASE_URL, tokens) that a
+ * sandboxed engine, its fork, could find in its memory. The engine's own is the client's.
+ */
+const SERVER_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'];
 
 interface Ready {
   socket: string;
   python: string;
+  /** Who the runs are, when they run sandboxed. */
+  identity?: RunIdentity;
 }
 
 /** `executable` as a shell would find it. */
@@ -73,8 +87,12 @@ export class WarmServer {
   /** Why this cwltool is never warm, once the server said so. */
   private unsupported?: string;
   private diedAt = 0;
+  private dir?: string;
 
-  constructor(private readonly executable: string) {}
+  constructor(
+    private readonly executable: string,
+    private readonly sandbox: LocalSettings['sandbox'],
+  ) {}
 
   /** Starts the server unless it runs, is starting, or cannot run here. */
   start(): void {
@@ -97,6 +115,23 @@ export class WarmServer {
     }
   }
 
+  /**
+   * The socket's directory, one for the life of this process: a launch may have bound it into a
+   * sandbox just as its server dies, and there the client must find no socket (and start cold),
+   * not make bwrap fail on a missing directory. A server that starts again binds the same path.
+   */
+  private async socketDir(identity: RunIdentity | undefined): Promise<string> {
+    if (this.dir) return this.dir;
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'durable-wes-cwltool-'));
+    if (identity?.dropsRoot) {
+      // The runs' user reaches the socket through it, from inside their sandboxes; no one else does.
+      await chown(dir, process.getuid!(), identity.gid);
+      await chmod(dir, 0o710);
+    }
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return (this.dir = dir);
+  }
+
   private async spawn(): Promise<Ready | string> {
     const script = await onPath(this.executable);
     const interpreter = script && (await pythonOf(script));
@@ -104,10 +139,12 @@ export class WarmServer {
       this.unsupported = `${this.executable} is not a Python script`;
       return this.unsupported;
     }
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'durable-wes-cwltool-'));
-    const socket = path.join(dir, 'server.sock');
+    const identity = this.sandbox === 'off' ? undefined : await sandboxHost(this.sandbox.user);
+    const socket = path.join(await this.socketDir(identity), 'server.sock');
     const [python, ...options] = interpreter;
-    const child = spawn(python, [...options, SERVER, script, socket, String(IDLE_SECONDS)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const env = Object.fromEntries(SERVER_ENV.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])));
+    const args = [...options, SERVER, script, socket, String(IDLE_SECONDS), ...(identity ? [String(identity.uid)] : [])];
+    const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     // It must not keep the worker alive; its stdin is how it learns that the worker is gone.
     child.unref();
     for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref(): void }).unref();
@@ -118,7 +155,6 @@ export class WarmServer {
         this.ready = undefined;
         // An idle server, or one whose worker is stopping, exits 0; only a crash holds restarts back.
         if (crashed) this.diedAt = Date.now();
-        void rm(dir, { recursive: true, force: true });
         resolve(why);
       };
       child.once('error', (err) => gone(`could not start ${python}: ${err.message}`, true));
@@ -138,31 +174,43 @@ export class WarmServer {
       this.unsupported = message.unsupported;
       return message.unsupported;
     }
-    activityLog().info('warm cwltool server ready', { pid: child.pid, socket });
-    return { socket, python };
+    activityLog().info('warm cwltool server ready', { pid: child.pid, socket, sandboxed: identity !== undefined });
+    return { socket, python, identity };
   }
 }
 
-/** One server per cwltool per process, shared by every local provider of the process. */
+/** One server per cwltool and sandbox per process, shared by every local provider of the process. */
 const servers = new Map<string, WarmServer>();
 
-export function warmCwltool(executable: string): WarmServer {
-  let server = servers.get(executable);
-  if (!server) servers.set(executable, (server = new WarmServer(executable)));
+export function warmCwltool(executable: string, sandbox: LocalSettings['sandbox']): WarmServer {
+  const key = JSON.stringify([executable, sandbox === 'off' ? 'off' : sandbox.user]);
+  let server = servers.get(key);
+  if (!server) servers.set(key, (server = new WarmServer(executable, sandbox)));
   return server;
 }
 
 /**
- * `cmd` (cwltool's argv) to launch: through the client when a server is there, else unchanged.
- * `record` is the file where the client says which start it took.
+ * `cmd` (cwltool's argv) to launch: through the client when a server is there, else unchanged; and
+ * what the client needs bound into the run's sandbox. `record` is the file where the client says
+ * which start it took: made here, the one file of the run's process dir the sandbox shows.
  */
-export async function warmCommand(server: WarmServer, cmd: string[], record: string): Promise<string[]> {
+export async function warmCommand(server: WarmServer, cmd: string[], record: string): Promise<{ command: string[]; binds: Bind[] }> {
   const ready = await server.get();
   if (typeof ready === 'string') {
     activityLog().info('cwltool starts cold', { reason: ready });
-    return cmd;
+    return { command: cmd, binds: [] };
   }
-  return [ready.python, '-I', '-S', CLIENT, record, ready.socket, '--', ...cmd];
+  await mkdir(path.dirname(record), { recursive: true });
+  await writeFile(record, '');
+  if (ready.identity?.dropsRoot) await chown(record, ready.identity.uid, ready.identity.gid);
+  return {
+    command: [ready.python, '-I', '-S', CLIENT, record, ready.socket, '--', ...cmd],
+    binds: [
+      { source: CLIENT, dest: CLIENT, readOnly: true },
+      { source: path.dirname(ready.socket), dest: path.dirname(ready.socket), readOnly: true },
+      { source: record, dest: record, readOnly: false },
+    ],
+  };
 }
 
 /** The engine's own argv of a launched command, whether it went through the client or not. */

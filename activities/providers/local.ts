@@ -74,7 +74,7 @@ export class LocalProvider implements Provider {
 
   constructor(private readonly settings: LocalSettings) {
     this.pollIntervalMs = settings.pollIntervalMs;
-    this.warm = settings.warmStart ? warmCwltool(settings.cwltool) : undefined;
+    this.warm = settings.warmStart ? warmCwltool(settings.cwltool, settings.sandbox) : undefined;
     this.sandbox = new RunSandbox(settings);
   }
 
@@ -179,7 +179,7 @@ export class LocalProvider implements Provider {
     const passedEnv = this.settings.sandbox !== 'off' && this.settings.sandbox.egress ? EGRESS_ENV : [];
     const cmd = engine.command({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters, passedEnv });
     const warm = engine === CWLTOOL && this.warm;
-    const command = warm ? await warmCommand(warm, cmd, path.join(proc.dir, WARM_RECORD)) : cmd;
+    const { command, binds } = warm ? await warmCommand(warm, cmd, path.join(proc.dir, WARM_RECORD)) : { command: cmd, binds: [] };
     const sandboxed = await this.sandbox.wrap(
       {
         runId: run.runId,
@@ -194,9 +194,8 @@ export class LocalProvider implements Provider {
       },
       command,
       [executable],
-      // The warm client, argv[3] of its command (cwltool-warm.ts), runs inside; it finds no server
-      // there (the socket is not bound in) and runs cwltool cold.
-      command === cmd ? [] : [{ source: command[3], dest: command[3], readOnly: true }],
+      // The warm client runs inside, and the engine the server forks for it (cwltool-warm.ts).
+      binds,
     );
     const launch = await proc.launch(sandboxed.argv, run.workDir, sandboxed.logBytes);
     activityLog().info(`local engine ${engine.name} launched`, { pid: launch.pid, engine_host: launch.host, cmd: launch.cmd });

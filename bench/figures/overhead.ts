@@ -71,7 +71,8 @@ export const overhead: Figure = {
           unit: 'ms',
           value: wes.p50,
           baseline: { name: 'bare cwltool, same file and inputs, median', value: cwltool.p50 },
-          target: { on: 'ratio', op: '<=', limit: 1.1 },
+          // The warm cwltool in the run's sandbox against a cold bare one (docs/benchmarks.md, figure 2).
+          target: { on: 'ratio', op: '<=', limit: 0.5 },
         }),
       ],
       failures: failures.all,
