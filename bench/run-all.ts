@@ -3,7 +3,9 @@
  * runs the figures (all, or those named) against it one after another, writes
  * bench/results/<figure>.json and regenerates the tables of docs/benchmarks.md. Exits non-zero when
  * a figure could not be measured; a missed target is a result, not an error. `--quick` runs small
- * sizes into .cache/bench-quick/ and leaves bench/results/ and docs/ alone.
+ * sizes into .cache/bench-quick/ and leaves bench/results/ and docs/ alone. `--sandbox-off` measures
+ * the product with its local provider's sandbox off (docs/security.md), into bench/results/sandbox-off/,
+ * to set beside the figures measured with it on; docs/ is left alone.
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -42,7 +44,7 @@ const ON_REQUEST: Figure[] = [cluster];
  */
 const BENCH_TIMEOUT_MS = 60 * 60_000;
 
-const OPTIONS = ['--no-build', '--quick'];
+const OPTIONS = ['--no-build', '--quick', '--sandbox-off'];
 const QUICK_DIR = path.join(REPO_ROOT, '.cache', 'bench-quick');
 
 function selectFigures(args: string[]): Figure[] {
@@ -85,13 +87,14 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const figures = selectFigures(args);
   const quick = args.includes('--quick');
-  const resultsDir = quick ? path.join(QUICK_DIR, 'results') : RESULTS_DIR;
+  const sandboxOff = args.includes('--sandbox-off');
+  const resultsDir = quick ? path.join(QUICK_DIR, 'results') : sandboxOff ? path.join(RESULTS_DIR, 'sandbox-off') : RESULTS_DIR;
   const chartsDir = quick ? path.join(QUICK_DIR, 'charts') : CHARTS_DIR;
   const started = now();
   if (!args.includes('--no-build')) execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
 
-  console.log('bench: starting durable-wes (node dist/src/main.js)');
-  const product = await Product.start();
+  console.log(`bench: starting durable-wes (node dist/src/main.js)${sandboxOff ? ', its local provider unsandboxed' : ''}`);
+  const product = await Product.start({ sandboxOff });
   let measured = false;
   let clean = false;
   const abort = async (why: string) => {
@@ -120,10 +123,10 @@ async function main(): Promise<number> {
       print(result);
       results.push(result);
     }
-    if (!quick) writeDoc(FIGURES.map((figure) => figure.name));
+    if (!quick && !sandboxOff) writeDoc(FIGURES.map((figure) => figure.name));
     measured = results.every((result) => result.measures.length > 0);
     clean = measured && results.every((result) => result.failures.length === 0);
-    console.log(`bench: done in ${round((now() - started) / 1000)} s; results in ${path.relative(REPO_ROOT, resultsDir)}/${quick ? ' (quick: docs/benchmarks.md left as it is)' : ', tables in docs/benchmarks.md'}`);
+    console.log(`bench: done in ${round((now() - started) / 1000)} s; results in ${path.relative(REPO_ROOT, resultsDir)}/${quick || sandboxOff ? ' (docs/benchmarks.md left as it is)' : ', tables in docs/benchmarks.md'}`);
   } finally {
     clearTimeout(watchdog);
     await connection?.close();

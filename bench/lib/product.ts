@@ -19,6 +19,8 @@ const STOP_TIMEOUT_MS = 60_000;
 /** Settings the user's shell may carry that would point the product elsewhere than where the bench looks. */
 const INHERITED_OVERRIDES = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'WES_API_HOST', 'WES_API_KEYS', 'WES_JWT_JWKS_URL', 'WES_JWT_ISSUER', 'WES_JWT_AUDIENCE', 'WES_JWT_OWNER_CLAIM', 'WES_RATE_LIMIT', 'WES_PROVIDERS', 'WES_PROVIDERS_FILE', 'WES_TASK_QUEUE', 'WES_WORKFLOW_ROOTS'];
 
+const UNSANDBOXED_PROVIDERS = { default: 'local', providers: { local: { kind: 'local', sandbox: 'off' }, simulated: { kind: 'simulated' } } };
+
 export class Product {
   private constructor(
     readonly dataDir: string,
@@ -59,7 +61,8 @@ export class Product {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  static async start(): Promise<Product> {
+  /** `sandboxOff`: the default providers, the local one with `"sandbox": "off"`. */
+  static async start(options: { sandboxOff?: boolean } = {}): Promise<Product> {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-bench-'));
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const name of INHERITED_OVERRIDES) delete env[name];
@@ -70,6 +73,7 @@ export class Product {
       TEMPORAL_UI_PORT: String(await freePort()),
       WES_API_PORT: String(await freePort()),
       WES_POSTGRES_PORT: String(await freePort()),
+      ...(options.sandboxOff ? { WES_PROVIDERS: JSON.stringify(UNSANDBOXED_PROVIDERS) } : {}),
     });
     const log = openSync(path.join(dataDir, 'product.log'), 'a');
     // Its own process group: a Ctrl-C meant for the bench reaches the product only through stop().
