@@ -62,9 +62,7 @@ describe('the budget of an expression', () => {
   const within = (expression: string) => evaluate({ x: `{% ${expression} %}` }, context, [], EXPRESSION_BUDGET);
 
   test('steps: an expression that evaluates too many nodes fails fast, naming the budget', async () => {
-    const started = Date.now();
-    await expect(within('$sum([1..99999].($ * 2 + 1))')).rejects.toMatchObject({ key: 'x', message: expect.stringContaining('took more than 100000 evaluation steps (the budget of an expression)') });
-    expect(Date.now() - started).toBeLessThan(5_000);
+    await expect(within('$sum([1..99999].($ * 2 + 1))')).rejects.toMatchObject({ key: 'x', message: expect.stringContaining('took more than 20000 evaluation steps (the budget of an expression)') });
     // Without a budget (histories recorded before it) the same expression ends as it always did.
     await expect(evaluate({ x: '{% $sum([1..99999].($ * 2 + 1)) %}' }, context)).resolves.toEqual({ x: 99999 * 99999 + 2 * 99999 });
   });

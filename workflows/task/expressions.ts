@@ -37,7 +37,7 @@ export interface ExpressionBudget {
   chars: number;
 }
 
-export const EXPRESSION_BUDGET: ExpressionBudget = { steps: 100_000, depth: 500, items: 100_000, chars: 1024 * 1024 };
+export const EXPRESSION_BUDGET: ExpressionBudget = { steps: 20_000, depth: 500, items: 100_000, chars: 1024 * 1024 };
 
 const WHOLE_EXPRESSION = /^\{%([\s\S]*)%\}$/;
 
