@@ -15,8 +15,8 @@
  * (cwltool_warm_sandbox.py): the engine is as confined as a cold one.
  */
 import { spawn } from 'node:child_process';
-import { constants, rmSync } from 'node:fs';
-import { access, chmod, chown, mkdir, mkdtemp, open, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { chmod, chown, mkdir, mkdtemp, open, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { activityLog } from '../activity-log';
@@ -24,6 +24,7 @@ import { repoRoot } from '../../src/repo-root';
 import type { LocalSettings } from './config';
 import type { Bind } from './sandbox/command';
 import { sandboxHost, type RunIdentity } from './sandbox/host';
+import { onPath } from './sandbox/mounts';
 
 const SERVER = path.join(repoRoot, 'activities', 'providers', 'cwltool-warm-server.py');
 const CLIENT = path.join(repoRoot, 'activities', 'providers', 'cwltool-warm-client.py');
@@ -46,22 +47,6 @@ interface Ready {
   python: string;
   /** Who the runs are, when they run sandboxed. */
   identity?: RunIdentity;
-}
-
-/** `executable` as a shell would find it. */
-async function onPath(executable: string): Promise<string | undefined> {
-  const candidates = executable.includes('/')
-    ? [executable]
-    : (process.env.PATH ?? '').split(':').map((dir) => path.join(dir || '.', executable));
-  for (const candidate of candidates) {
-    try {
-      await access(candidate, constants.X_OK);
-      return path.resolve(candidate);
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined;
 }
 
 /** The interpreter (and its options) of a Python script's `#!` line; undefined for anything else. */

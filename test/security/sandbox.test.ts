@@ -5,12 +5,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseProvidersConfig, ProvidersConfigError } from '../../activities/providers/config';
 import { checkSandboxes, SandboxUnavailableError } from '../../activities/providers/sandbox/host';
 import type { RunSnapshot } from '../../workflows/run-types';
+import { loopbackListener } from '../support/loopback-listener';
 import { createHarness, EXAMPLES, finalSnapshot, type Harness, waitForSnapshot } from '../support/harness';
 
 jest.setTimeout(120_000);
@@ -107,20 +107,13 @@ test("a Snakemake rule's environment holds none of the worker's secrets", async 
 });
 
 test("a job cannot reach a service listening on the host's loopback", async () => {
-  let connections = 0;
-  const server = net.createServer((socket) => {
-    connections++;
-    socket.end('hello');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
+  const listener = await loopbackListener();
   try {
-    const probe = `import socket\ntry:\n    socket.create_connection(("127.0.0.1", ${port}), 3)\n    print("connected")\nexcept OSError as e:\n    print("refused", e)`;
-    const out = await printed(await run(`python3 -c '${probe}'`));
+    const out = await printed(await run(`python3 -c '${listener.probe}'`));
     expect(out).toMatch(/^refused/);
-    expect(connections).toBe(0);
+    expect(listener.connections()).toBe(0);
   } finally {
-    server.close();
+    listener.close();
   }
 });
 

@@ -6,7 +6,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseProvidersConfig } from '../../activities/providers/config';
@@ -14,6 +13,7 @@ import { onPath } from '../../activities/providers/sandbox/mounts';
 import type { RunSnapshot } from '../../workflows/run-types';
 import { eventually } from '../support/eventually';
 import { warmEnginePid } from '../support/engine-group';
+import { loopbackListener } from '../support/loopback-listener';
 import { createHarness, finalSnapshot, type Harness, waitForSnapshot } from '../support/harness';
 
 jest.setTimeout(120_000);
@@ -75,17 +75,10 @@ async function run(script: string, provider = 'local'): Promise<RunSnapshot> {
 }
 
 test("a warm run's tool: the run's uid, no capabilities, no shadow, only its own run, no loopback", async () => {
-  let connections = 0;
-  const listener = net.createServer((socket) => {
-    connections++;
-    socket.end('hello');
-  });
-  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-  const port = (listener.address() as net.AddressInfo).port;
+  const listener = await loopbackListener();
   try {
-    const connect = `import socket\ntry:\n    socket.create_connection(("127.0.0.1", ${port}), 3)\n    print("connected")\nexcept OSError as e:\n    print("refused", e)`;
     const snapshot = await run(
-      `id -u; grep -E "^(CapEff|CapPrm|CapBnd|NoNewPrivs)" /proc/self/status; cat /etc/shadow 2>/dev/null || echo no-shadow; ls ${h.dataDir}/runs; python3 -c '${connect}'`,
+      `id -u; grep -E "^(CapEff|CapPrm|CapBnd|NoNewPrivs)" /proc/self/status; cat /etc/shadow 2>/dev/null || echo no-shadow; ls ${h.dataDir}/runs; python3 -c '${listener.probe}'`,
     );
     const out = await printedWarm(snapshot);
     const [uid, ...lines] = out.trim().split('\n');
@@ -97,7 +90,7 @@ test("a warm run's tool: the run's uid, no capabilities, no shadow, only its own
     expect(out).toContain('no-shadow');
     expect(lines.filter((line) => line.startsWith('run-'))).toEqual([snapshot.runId]);
     expect(out).toMatch(/^refused/m);
-    expect(connections).toBe(0);
+    expect(listener.connections()).toBe(0);
   } finally {
     listener.close();
   }
