@@ -268,8 +268,9 @@ export class DetachedProcess {
       await sleep(100);
     }
     signalGroup(launch.pid, 'SIGKILL');
-    // SIGKILL cannot be caught, but dying still takes the kernel a moment.
-    for (let i = 0; i < 20 && (await groupAlive(launch.pid)); i++) await sleep(50);
+    // SIGKILL cannot be caught, but dying still takes the kernel a moment: longer for a sandbox,
+    // whose pid and mount namespaces are torn down with it (seconds on a loaded host).
+    for (let i = 0; i < 100 && (await groupAlive(launch.pid)); i++) await sleep(50);
   }
 
   /** SIGKILLs whatever is left of the group: children the command left running after it ended. */
