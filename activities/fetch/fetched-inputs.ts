@@ -15,7 +15,7 @@ import { errorMessage, InvalidRunRequestError } from '../errors';
 import type { FetchSettings } from '../providers/config';
 import { STAGING_DIR } from '../work-dir';
 import { AddressPolicy } from './address-policy';
-import { byteSize } from './byte-size';
+import { approximateSize } from '../byte-sizes';
 import { download, shownUrl } from './download';
 
 export const FETCHED_DIR = path.join(STAGING_DIR, 'fetched');
@@ -80,8 +80,8 @@ export function fetchTo(workDir: string, url: URL, file: string, settings: Fetch
       timeoutMs: settings.timeoutMs,
       maxRedirects: settings.maxRedirects,
       ...(perRun < settings.maxBytes
-        ? { maxBytes: Math.max(perRun, 0), describeLimit: `${byteSize(settings.maxRunBytes)} per run (${byteSize(used)} fetched already)` }
-        : { maxBytes: settings.maxBytes, describeLimit: `${byteSize(settings.maxBytes)} per input` }),
+        ? { maxBytes: Math.max(perRun, 0), describeLimit: `${approximateSize(settings.maxRunBytes)} per run (${approximateSize(used)} fetched already)` }
+        : { maxBytes: settings.maxBytes, describeLimit: `${approximateSize(settings.maxBytes)} per input` }),
     };
     await mkdir(path.dirname(file), { recursive: true });
     const partial = `${file}.${randomUUID()}${PARTIAL}`;

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { allowEntryProblem } from '../fetch/address-policy';
 import { describeIssues } from '../schema-issues';
-import { parseSize } from './sandbox/sizes';
+import { parseSize } from '../byte-sizes';
 
 export type Env = Record<string, string | undefined>;
 

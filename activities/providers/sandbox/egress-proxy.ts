@@ -12,7 +12,7 @@ import net from 'node:net';
 import { errorMessage, InvalidRunRequestError } from '../../errors';
 import { ipLiteral, literalAddress, type AddressPolicy } from '../../fetch/address-policy';
 import { guardedLookup } from '../../fetch/download';
-import { formatSize } from './sizes';
+import { formatSize } from '../../byte-sizes';
 
 export interface EgressRules {
   policy: AddressPolicy;

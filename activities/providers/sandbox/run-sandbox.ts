@@ -15,7 +15,7 @@ import { sandboxCommand, type Bind } from './command';
 import { closeEgress, openEgress } from './egress-proxies';
 import { awaitedSlots, enterArgv, watcherLimitReached, type EngineSlots } from './enter';
 import { sandboxHost } from './host';
-import { formatSize } from './sizes';
+import { formatSize } from '../../byte-sizes';
 
 const RECORD = 'sandbox.json';
 

@@ -1,4 +1,7 @@
-/** Byte sizes as operators write them in the providers file ("8GiB", "64 MiB", 1048576) and as messages show them. */
+/**
+ * Byte sizes as operators write them in the providers file ("8GiB", "64 MiB", 1048576), and as
+ * messages show them: a limit exactly, an amount roughly.
+ */
 const UNITS: Record<string, number> = {
   b: 1,
   kb: 1e3,
@@ -29,4 +32,16 @@ export function formatSize(bytes: number): string {
     if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
   }
   return `${bytes} bytes`;
+}
+
+/** An amount as a person reads it, to two decimals: `1.37 GiB`, `512 bytes`. */
+export function approximateSize(bytes: number): string {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let unit = -1;
+  let value = bytes;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit < 0 ? `${bytes} bytes` : `${Number(value.toFixed(2))} ${units[unit]}`;
 }
