@@ -16,7 +16,7 @@
  */
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, open, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { activityLog } from '../activity-log';
@@ -24,7 +24,7 @@ import { repoRoot } from '../../src/repo-root';
 import type { LocalSettings } from './config';
 import type { Bind } from './sandbox/command';
 import { sandboxHost, type RunIdentity } from './sandbox/host';
-import { onPath } from './sandbox/mounts';
+import { onPath, shebangWords } from './sandbox/mounts';
 
 const SERVER = path.join(repoRoot, 'activities', 'providers', 'cwltool-warm-server.py');
 const CLIENT = path.join(repoRoot, 'activities', 'providers', 'cwltool-warm-client.py');
@@ -51,18 +51,8 @@ interface Ready {
 
 /** The interpreter (and its options) of a Python script's `#!` line; undefined for anything else. */
 async function pythonOf(script: string): Promise<string[] | undefined> {
-  const handle = await open(script, 'r');
-  const head = Buffer.alloc(256);
-  try {
-    await handle.read(head, 0, head.length, 0);
-  } finally {
-    await handle.close();
-  }
-  const line = head.toString('utf8').split('\n')[0];
-  if (!line.startsWith('#!')) return undefined;
-  let words = line.slice(2).trim().split(/\s+/);
-  if (path.basename(words[0]) === 'env') words = words.slice(1);
-  if (!/^python[0-9.]*$/.test(path.basename(words[0] ?? ''))) return undefined;
+  const words = await shebangWords(script);
+  if (!words || !/^python[0-9.]*$/.test(path.basename(words[0] ?? ''))) return undefined;
   const python = await onPath(words[0]);
   return python ? [python, ...words.slice(1)] : undefined;
 }

@@ -71,7 +71,8 @@ export async function onPath(executable: string, searchPath = process.env.PATH ?
   return undefined;
 }
 
-async function shebang(script: string): Promise<string | undefined> {
+/** The interpreter and its options on a script's `#!` line (after `env`); undefined for anything else. */
+export async function shebangWords(script: string): Promise<string[] | undefined> {
   const handle = await open(script, 'r').catch(() => undefined);
   if (!handle) return undefined;
   try {
@@ -80,10 +81,14 @@ async function shebang(script: string): Promise<string | undefined> {
     const line = head.toString('utf8').split('\n')[0];
     if (!line.startsWith('#!')) return undefined;
     const words = line.slice(2).trim().split(/\s+/);
-    return path.basename(words[0]) === 'env' ? words[1] : words[0];
+    return path.basename(words[0]) === 'env' ? words.slice(1) : words;
   } finally {
     await handle.close();
   }
+}
+
+async function shebang(script: string): Promise<string | undefined> {
+  return (await shebangWords(script))?.[0];
 }
 
 /**
