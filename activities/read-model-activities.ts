@@ -5,7 +5,8 @@
  * answers again; the attempt still fails, and the workflow retries it as before.
  */
 import { ProjectionSpool } from '../src/database/projection-spool';
-import type { RunProjection, RunStore, TaskRow } from '../src/database/run-store';
+import type { RunStore } from '../src/database/run-store';
+import type { RunProjection, TaskRow } from '../src/database/run-rows';
 
 export function createReadModelActivities(store: RunStore, spool = new ProjectionSpool(store)) {
   const keptOnOutage = async (write: () => Promise<unknown>, keep: () => void): Promise<void> => {

@@ -4,7 +4,8 @@
 import { log } from '@temporalio/activity';
 import { errorMessage } from './errors';
 import type { Provider, TaskReport } from './provider';
-import type { RunStore, TaskRow } from '../src/database/run-store';
+import type { RunStore } from '../src/database/run-store';
+import type { TaskRow } from '../src/database/run-rows';
 import type { ProviderRun } from '../workflows/run-types';
 
 const TASK_REPORTS_EVERY_MS = 1_000;

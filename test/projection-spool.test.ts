@@ -9,7 +9,7 @@ import { createReadModelActivities } from '../activities/read-model-activities';
 import { openDatabase } from '../src/database/data-source';
 import { PostgresRunStore } from '../src/database/postgres-run-store';
 import { ProjectionSpool } from '../src/database/projection-spool';
-import type { RunProjection, TaskRow } from '../src/database/run-store';
+import type { RunProjection, TaskRow } from '../src/database/run-rows';
 import { startDedicatedPostgres, type DedicatedPostgres } from './chaos/support/dedicated-postgres';
 import { eventually } from './support/eventually';
 

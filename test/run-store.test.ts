@@ -14,7 +14,8 @@ import type { WesState } from '../workflows/wes-state';
 import { migrate, openDatabase } from '../src/database/data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/database/embedded-postgres';
 import { PostgresRunStore } from '../src/database/postgres-run-store';
-import { InvalidPageTokenError, type RunProjection, type RunRow, type RunSummaryRow, type TaskRow } from '../src/database/run-store';
+import { InvalidPageTokenError } from '../src/database/run-store';
+import { type RunProjection, type RunRow, type RunSummaryRow, type TaskRow } from '../src/database/run-rows';
 import { seedReadModel } from '../bench/lib/seed-read-model';
 import { freePort } from './support/free-port';
 

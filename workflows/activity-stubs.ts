@@ -6,7 +6,7 @@
 import { ActivityCancellationType, isCancellation, patched, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
 import type { ReadModelActivities } from '../activities/read-model-activities';
-import type { RunProjection, TaskRow } from '../src/database/run-store';
+import type { RunProjection, TaskRow } from '../src/database/run-rows';
 import type { RunActivities } from '../activities/run-activities';
 import type { TaskActivities } from '../activities/task-activities';
 import type { ProviderRetry } from './run-types';

@@ -6,7 +6,7 @@
  */
 import { isTerminal, nextState, type ExecutionState, type FailureReason, type TransitionType } from './state-machine';
 import { toWesState } from './wes-state';
-import type { RunProjection } from '../src/database/run-store';
+import type { RunProjection } from '../src/database/run-rows';
 import type { CarriedLedger, PublishedRun, RunLog, RunSnapshot, Transition } from './run-types';
 
 /** How many transitions a ledger carries into a new execution; the read model keeps them all. */

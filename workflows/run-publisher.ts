@@ -4,7 +4,7 @@
  * makes, they go out as one upsert and one projection, in order, never rolling back.
  */
 import { CancellationScope, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { RunProjection } from '../src/database/run-store';
+import type { RunProjection } from '../src/database/run-rows';
 import { projectRun } from './activity-stubs';
 import type { RunLedger } from './run-ledger';
 import type { ProjectionCursor, PublishedRun } from './run-types';

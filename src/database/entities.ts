@@ -5,7 +5,7 @@
  */
 import { EntitySchema } from 'typeorm';
 import type { ExecutionState, TransitionType } from '../../workflows/state-machine';
-import type { RunRow, TaskRow } from './run-store';
+import type { RunRow, TaskRow } from './run-rows';
 
 /** A row type as a table row: what is optional there is a nullable column here. */
 export type TableRow<Row> = {

@@ -7,20 +7,8 @@ import type { Transition } from '../../workflows/run-types';
 import { EXECUTION_STATES, isTerminal } from '../../workflows/state-machine';
 import type { WesState } from '../../workflows/wes-state';
 import { RunSchema, type RunEntity, type TableRow, type TaskEntity, type TransitionEntity } from './entities';
-import {
-  InvalidPageTokenError,
-  type RunListQuery,
-  type RunPage,
-  type RecordedTransition,
-  type RunProjection,
-  type RunRow,
-  type RunStatusRow,
-  type RunStore,
-  type RunSummaryRow,
-  type TaskListQuery,
-  type TaskPage,
-  type TaskRow,
-} from './run-store';
+import { InvalidPageTokenError, type RunListQuery, type RunPage, type RunStore, type TaskListQuery, type TaskPage } from './run-store';
+import { type RecordedTransition, type RunProjection, type RunRow, type RunStatusRow, type RunSummaryRow, type TaskRow } from './run-rows';
 
 const RUN_COLUMNS = `
   run_id AS "runId", version, state, wes_state AS "wesState", canceling, request, provider, owner,

@@ -12,7 +12,8 @@
  * nothing (the version guard of RunStore).
  */
 import { unavailableDependency } from '../outages';
-import type { RunProjection, RunStore, TaskRow } from './run-store';
+import type { RunStore } from './run-store';
+import type { RunProjection, TaskRow } from './run-rows';
 
 const RETRY_EVERY_MS = 500;
 

@@ -3,7 +3,8 @@
  * projection activity, by a run's preparation showing as `starting`, or by the closed-run
  * reconciler. A repeated projection records nothing new, so nothing is counted twice.
  */
-import type { RunProjection, RunStore } from '../database/run-store';
+import type { RunStore } from '../database/run-store';
+import type { RunProjection } from '../database/run-rows';
 import type { WorkerMetrics } from './worker-metrics';
 
 export function countingTransitions(store: RunStore, metrics: WorkerMetrics): RunStore {

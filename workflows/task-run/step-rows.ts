@@ -5,7 +5,7 @@
  * change of a row raises its version.
  */
 import { CancellationScope } from '@temporalio/workflow';
-import type { TaskRow } from '../../src/database/run-store';
+import type { TaskRow } from '../../src/database/run-rows';
 import { projectTasks } from '../activity-stubs';
 import type { WesState } from '../wes-state';
 

@@ -1,7 +1,8 @@
 import { Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { authEnabled } from '../../auth-config';
 import type { Config } from '../../config';
-import type { RunRow, RunStatusRow, RunStore } from '../../database/run-store';
+import type { RunStore } from '../../database/run-store';
+import type { RunRow, RunStatusRow } from '../../database/run-rows';
 import { hasScope, type Caller } from '../auth/caller';
 import { CONFIG, RUN_STORE } from './tokens';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isSafeRunId, OUTPUTS_DIR, runWorkDir } from '../../../activities/work-dir';
 import type { Config } from '../../config';
-import type { RunRow } from '../../database/run-store';
+import type { RunRow } from '../../database/run-rows';
 import { CONFIG } from '../core/tokens';
 import { relinkCwlFiles } from './cwl-files';
 import { LocalOutputs } from './local-outputs';

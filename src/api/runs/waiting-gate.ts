@@ -14,7 +14,8 @@ import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-wor
 import type { TaskDefinition, WaitForInputStep } from '../../../workflows/task/task-definition';
 import type { TaskInput } from '../../../workflows/task-run/task-types';
 import type { Config } from '../../config';
-import type { RunRow, RunStore } from '../../database/run-store';
+import type { RunStore } from '../../database/run-store';
+import type { RunRow } from '../../database/run-rows';
 import { gateStep } from '../../task-definitions/gate-input';
 import { CONFIG, RUN_STORE } from '../core/tokens';
 
