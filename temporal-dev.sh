@@ -21,7 +21,7 @@ port="${TEMPORAL_PORT:-7233}"
 ui_port="${TEMPORAL_UI_PORT:-8233}"
 pid_file="$data_dir/server.pid"
 log_file="$data_dir/server.log"
-# Must match workflows/search-attributes.ts (a test checks that they do).
+# Must match domain/search-attributes.ts (a test checks that they do).
 search_attributes=(WesState=Keyword WesWorkflowType=Keyword WesProvider=Keyword WesOwner=Keyword)
 
 temporal_bin() {

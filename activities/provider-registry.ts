@@ -5,7 +5,7 @@
 import { InvalidRunRequestError } from './errors';
 import type { Provider } from './provider';
 import { PROVIDER_TAG } from './run-tags';
-import type { RunInput } from '../workflows/run-types';
+import type { RunInput } from '../domain/run-types';
 
 /** How many activities of one provider a worker runs at once unless configured otherwise. */
 export const DEFAULT_PROVIDER_CONCURRENCY = 50;

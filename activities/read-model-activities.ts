@@ -4,11 +4,12 @@
  * the database away is also kept by the process's spool, which writes it as soon as the database
  * answers again; the attempt still fails, and the workflow retries it as before.
  */
-import { ProjectionSpool } from '../src/database/projection-spool';
-import type { RunStore } from '../src/database/run-store';
-import type { RunProjection, TaskRow } from '../src/database/run-rows';
+import { ProjectionSpool } from './projection-spool';
+import type { RunStore } from '../read-model/run-store';
+import type { RunProjection, TaskRow } from '../domain/run-rows';
+import type { ReadModelActivities } from '../workflows/activity-interfaces';
 
-export function createReadModelActivities(store: RunStore, spool = new ProjectionSpool(store)) {
+export function createReadModelActivities(store: RunStore, spool = new ProjectionSpool(store)): ReadModelActivities {
   const keptOnOutage = async (write: () => Promise<unknown>, keep: () => void): Promise<void> => {
     try {
       await write();
@@ -27,5 +28,3 @@ export function createReadModelActivities(store: RunStore, spool = new Projectio
     },
   };
 }
-
-export type ReadModelActivities = ReturnType<typeof createReadModelActivities>;

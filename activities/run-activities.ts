@@ -11,12 +11,12 @@ import { errorMessage, ProviderRejectedError } from './errors';
 import { providerCaller } from './provider-call';
 import type { OperationContext, Provider } from './provider';
 import type { ProviderRegistry } from './provider-registry';
-import type { RunStore } from '../src/database/run-store';
-import type { RunProjection } from '../src/database/run-rows';
-import type { WorkerMetrics } from '../src/metrics/worker-metrics';
+import type { RunStore } from '../read-model/run-store';
+import type { RunProjection } from '../domain/run-rows';
+import type { WorkerMetrics } from './worker-metrics';
 import { TaskReporter } from './task-reporter';
 import { removeStaging, runWorkDir, writeFileAtomic } from './work-dir';
-import { isTerminalWesState } from '../workflows/wes-state';
+import { isTerminalWesState } from '../domain/wes-state';
 import type {
   PollingState,
   ProviderNews,
@@ -27,7 +27,8 @@ import type {
   RunInput,
   RunRef,
   Submission,
-} from '../workflows/run-types';
+} from '../domain/run-types';
+import type { RunActivities } from '../workflows/activity-interfaces';
 
 export interface RunActivityDeps {
   registry: ProviderRegistry;
@@ -79,7 +80,7 @@ function operationContext(context: Context): OperationContext {
   };
 }
 
-export function createRunActivities({ registry, runStore, dataDir, hostQueue, metrics }: RunActivityDeps) {
+export function createRunActivities({ registry, runStore, dataDir, hostQueue, metrics }: RunActivityDeps): RunActivities {
   const callProvider = providerCaller(registry, metrics);
   const providerRun = (ref: RunRef): ProviderRun => ({ ...ref, workDir: runWorkDir(dataDir, ref.runId) });
 
@@ -234,5 +235,3 @@ export function createRunActivities({ registry, runStore, dataDir, hostQueue, me
     },
   };
 }
-
-export type RunActivities = ReturnType<typeof createRunActivities>;

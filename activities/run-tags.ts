@@ -1,7 +1,7 @@
 /**
  * The tags that mean something to durable-wes itself, and the tags a run's backend is given.
  */
-import type { WesRunRequest } from '../workflows/run-types';
+import type { WesRunRequest } from '../domain/run-types';
 
 /** The tag a client may set to pick a provider without any API extension. */
 export const PROVIDER_TAG = 'wes_provider';

@@ -5,8 +5,9 @@
 import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { ATTACHMENTS_DIR, runWorkDir } from './work-dir';
+import type { TaskActivities } from '../workflows/activity-interfaces';
 
-export function createTaskActivities({ dataDir }: { dataDir: string }) {
+export function createTaskActivities({ dataDir }: { dataDir: string }): TaskActivities {
   return {
     /**
      * Copies the task's attachments into a step run's staging, as the API stages a run's own.
@@ -22,5 +23,3 @@ export function createTaskActivities({ dataDir }: { dataDir: string }) {
     },
   };
 }
-
-export type TaskActivities = ReturnType<typeof createTaskActivities>;

@@ -4,9 +4,9 @@
 import { log } from '@temporalio/activity';
 import { errorMessage } from './errors';
 import type { Provider, TaskReport } from './provider';
-import type { RunStore } from '../src/database/run-store';
-import type { TaskRow } from '../src/database/run-rows';
-import type { ProviderRun } from '../workflows/run-types';
+import type { RunStore } from '../read-model/run-store';
+import type { TaskRow } from '../domain/run-rows';
+import type { ProviderRun } from '../domain/run-types';
 
 const TASK_REPORTS_EVERY_MS = 1_000;
 /** The last report of a run's tasks waits no longer for the read model: the run's end must not. */

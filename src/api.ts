@@ -6,10 +6,10 @@
 import { Logger } from '@nestjs/common';
 import { createApp, DOCS_PATH } from './api/app';
 import { API_PREFIX } from './api/core/base-url';
-import { authEnabled } from './auth-config';
-import { loadConfig } from './config';
-import { openDatabase } from './database/data-source';
-import { PostgresRunStore } from './database/postgres-run-store';
+import { authEnabled } from './config/auth-config';
+import { loadConfig } from './config/config';
+import { openDatabase } from '../read-model/data-source';
+import { PostgresRunStore } from '../read-model/postgres-run-store';
 
 async function main(): Promise<void> {
   const config = loadConfig();

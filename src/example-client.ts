@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isTerminalWesState } from '../workflows/wes-state';
-import { loadConfig } from './config';
-import { repoRoot } from './repo-root';
+import { isTerminalWesState } from '../domain/wes-state';
+import { loadConfig } from './config/config';
+import { repoRoot } from '../activities/repo-root';
 
 const base = loadConfig().exampleApiUrl;
 // The CLI's variable: with auth on (WES_API_KEYS), `npm start` needs a key to submit its example.

@@ -8,9 +8,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { authEnabled, isEmbeddedDefault } from './auth-config';
-import { loadConfig, type Config } from './config';
-import { openDatabase } from './database/data-source';
+import { authEnabled, isEmbeddedDefault } from './config/auth-config';
+import { loadConfig, type Config } from './config/config';
+import { openDatabase } from '../read-model/data-source';
 import { devServerFlags } from './supervisor/dev-server-flags';
 import type { Service } from './supervisor/service';
 import { api, EmbeddedPostgresService, temporalDevServer, worker } from './supervisor/services';

@@ -8,21 +8,21 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { ClosedRunReconciler } from './closed-run-reconciler';
+import { ClosedRunReconciler } from './worker/closed-run-reconciler';
 import { createProviderRegistry } from '../activities/providers';
 import { checkSandboxes } from '../activities/providers/sandbox/host';
-import { loadConfig, type Config } from './config';
-import { openDatabase } from './database/data-source';
-import { PostgresRunStore } from './database/postgres-run-store';
-import { createRunWorkers, runWorkers } from './create-worker';
+import { loadConfig, type Config } from './config/config';
+import { openDatabase } from '../read-model/data-source';
+import { PostgresRunStore } from '../read-model/postgres-run-store';
+import { createRunWorkers, runWorkers } from './worker/create-worker';
 import { createLogger } from './logging/create-logger';
 import { temporalLogger } from './logging/temporal-logger';
-import { countingTransitions } from './metrics/counting-run-store';
-import { startMetricsServer } from './metrics/metrics-server';
-import { WorkerMetrics } from './metrics/worker-metrics';
+import { countingTransitions } from './worker/counting-run-store';
+import { startMetricsServer } from './worker/metrics-server';
+import { WorkerMetrics } from '../activities/worker-metrics';
 import { freePort } from './supervisor/free-port';
-import { connectFailure, temporalConnectionOptions } from './temporal-connection';
-import { loadWorkflowBundle } from './workflow-bundle';
+import { connectFailure, temporalConnectionOptions } from './temporal/temporal-connection';
+import { loadWorkflowBundle } from './worker/workflow-bundle';
 
 /** How soon a run terminated in Temporal shows as failed in the read model. */
 const RECONCILE_EVERY_MS = 10_000;

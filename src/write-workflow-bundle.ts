@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflows } from './workflow-bundle';
+import { bundleWorkflows } from './worker/workflow-bundle';
 
 async function main(): Promise<void> {
   const file = process.argv[2];

@@ -3,9 +3,9 @@
  * (terminated, timed out): task runs as well as plain ones (docs/design.md, "Cancel and
  * Temporal-native control").
  */
-import { ClosedRunReconciler } from '../src/closed-run-reconciler';
+import { ClosedRunReconciler } from '../src/worker/closed-run-reconciler';
 import { parseTaskDefinition } from '../src/task-definitions/parse-task-definition';
-import { WORKFLOW_TYPES } from '../workflows/workflow-types';
+import { WORKFLOW_TYPES } from '../domain/workflow-types';
 import type { wesTaskV1 } from '../workflows/task-run';
 import { eventually } from './support/eventually';
 import { createHarness, type Harness } from './support/harness';

@@ -1,8 +1,8 @@
 /** The environment, parsed once: defaults for one machine, and a bad or unknown variable refused by name. */
 import os from 'node:os';
 import path from 'node:path';
-import { authEnabled } from '../src/auth-config';
-import { loadConfig } from '../src/config';
+import { authEnabled } from '../src/config/auth-config';
+import { loadConfig } from '../src/config/config';
 
 const root = path.resolve(__dirname, '..');
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../src/config';
+import { loadConfig } from '../src/config/config';
 import { devServerFlags } from '../src/supervisor/dev-server-flags';
 import { temporalDevServer } from '../src/supervisor/services';
 import { eventually } from './support/eventually';

@@ -26,9 +26,9 @@ import { ProviderRegistry } from '../activities/provider-registry';
 import { type HealthOmicsSettings, providerSettings } from '../activities/providers/config';
 import { classifyOmicsError, HealthOmicsProvider, logStreamUrl } from '../activities/providers/healthomics';
 import { createRunActivities } from '../activities/run-activities';
-import { WorkerMetrics } from '../src/metrics/worker-metrics';
+import { WorkerMetrics } from '../activities/worker-metrics';
 import { RUN_ID_TAG } from '../activities/run-tags';
-import type { ProviderRun, WesRunRequest } from '../workflows/run-types';
+import type { ProviderRun, WesRunRequest } from '../domain/run-types';
 import { testOperationContext } from './support/provider-operations';
 
 const omics = mockClient(OmicsClient);

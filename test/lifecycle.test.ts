@@ -7,9 +7,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseProvidersConfig } from '../activities/providers/config';
-import { NOT_AWAITING_INPUT, resumeSignal, resumeUpdate } from '../workflows/messages';
-import type { RunSnapshot } from '../workflows/run-types';
-import { WesProviderKey, WesStateKey, WesWorkflowTypeKey } from '../workflows/search-attributes';
+import { NOT_AWAITING_INPUT, resumeSignal, resumeUpdate } from '../domain/messages';
+import type { RunSnapshot } from '../domain/run-types';
+import { WesProviderKey, WesStateKey, WesWorkflowTypeKey } from '../domain/search-attributes';
 import { eventually } from './support/eventually';
 import { createHarness, finalSnapshot, transitionTypes, waitForSnapshot, type Harness } from './support/harness';
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hostTaskQueue } from '../workflows/task-queues';
+import { hostTaskQueue } from '../domain/task-queues';
 import { createHarness, EXAMPLES, finalSnapshot, waitForSnapshot, type Harness } from './support/harness';
 
 const taskQueue = `hosts-${randomUUID()}`;

@@ -1,15 +1,15 @@
 /**
- * The projection spool (src/database/projection-spool.ts) on a real PostgreSQL that is killed and
+ * The projection spool (activities/projection-spool.ts) on a real PostgreSQL that is killed and
  * started again: a read-model write that found the database away is written by the worker process
  * itself once the database is back, without the workflow asking again; a write that failed for
  * another reason is not kept.
  */
 import type { DataSource } from 'typeorm';
 import { createReadModelActivities } from '../activities/read-model-activities';
-import { openDatabase } from '../src/database/data-source';
-import { PostgresRunStore } from '../src/database/postgres-run-store';
-import { ProjectionSpool } from '../src/database/projection-spool';
-import type { RunProjection, TaskRow } from '../src/database/run-rows';
+import { openDatabase } from '../read-model/data-source';
+import { PostgresRunStore } from '../read-model/postgres-run-store';
+import { ProjectionSpool } from '../activities/projection-spool';
+import type { RunProjection, TaskRow } from '../domain/run-rows';
 import { startDedicatedPostgres, type DedicatedPostgres } from './chaos/support/dedicated-postgres';
 import { eventually } from './support/eventually';
 

@@ -6,7 +6,7 @@ import { Worker } from '@temporalio/worker';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import * as hostedWorkflows from '../workflows';
-import { WORKFLOW_TYPES } from '../workflows/workflow-types';
+import { WORKFLOW_TYPES } from '../domain/workflow-types';
 import { readHistory } from './support/history-file';
 import { CURRENT_GENERATION, CURRENT_TASK_GENERATION, HISTORIES_DIR, SCENARIOS, TASK_SCENARIOS } from './support/record-histories';
 

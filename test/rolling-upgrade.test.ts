@@ -9,7 +9,7 @@ import { createApiHarness, type ApiHarness } from './support/api-harness';
 import { runRollingUpgrade, type VersionWorkers } from './support/rolling-upgrade';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
 import { EXAMPLES, TEST_PROVIDERS } from './support/harness';
-import type { WorkerDeploymentVersion } from '../src/config';
+import type { WorkerDeploymentVersion } from '../src/config/config';
 import { setCurrentVersion } from '../src/deployments/deployment-versions';
 
 const HOST_ID = 'upgrade-host';

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { ProviderRejectedError } from '../activities/errors';
 import { SUBMISSION_RECORD_FILE, type WesProvider } from '../activities/providers/wes';
 import { RUN_ID_TAG } from '../activities/run-tags';
-import type { ProviderRun, ProviderStatus, WesRunRequest } from '../workflows/run-types';
+import type { ProviderRun, ProviderStatus, WesRunRequest } from '../domain/run-types';
 import { eventually } from './support/eventually';
 import { SAPPORO_CANCEL_GRACE_SECONDS, startSapporo, type Sapporo } from './support/sapporo';
 import { EXAMPLES, FAIL_CWL, forgetRemoteRunId, hasEnded, HELLO_CWL, makeProviderRun, pollStatus, wesProvider } from './support/wes-provider-fixtures';

@@ -9,12 +9,12 @@ import {
   TRANSITION_TARGETS,
   type ExecutionState,
   type TransitionType,
-} from '../workflows/state-machine';
+} from '../domain/state-machine';
 import { RunLedger } from '../workflows/run-ledger';
-import { TERMINAL_WES_STATES, toWesState } from '../workflows/wes-state';
+import { TERMINAL_WES_STATES, toWesState } from '../domain/wes-state';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_KEYS } from '../domain/search-attributes';
 
 // The table of docs/design.md, "The execution state machine", written out independently of the module under test.
 const ALLOWED = new Set([

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Backoff } from '../src/supervisor/backoff';
-import { isTerminalWesState } from '../workflows/wes-state';
+import { isTerminalWesState } from '../domain/wes-state';
 import { eventually } from './support/eventually';
 import { freePort } from './support/free-port';
 

@@ -7,7 +7,7 @@ import { bindParameters } from '../src/task-definitions/bind-parameters';
 import { parseTaskDefinition } from '../src/task-definitions/parse-task-definition';
 import { TaskDefinitionError } from '../src/task-definitions/task-definition-error';
 import { TASK_SCHEMA, TASK_SCHEMA_ID } from '../src/task-definitions/task-schema';
-import { TASK_FORMAT_VERSION, type TaskDefinition } from '../workflows/task/task-definition';
+import { TASK_FORMAT_VERSION, type TaskDefinition } from '../domain/task-definition';
 
 const EXAMPLES = path.resolve(__dirname, '../examples/tasks');
 const readExample = (name: string) => readFileSync(path.join(EXAMPLES, name), 'utf8');

@@ -5,7 +5,7 @@
  */
 import { ReaderBusyError, TaskReader } from '../src/task-definitions/task-reader';
 import { TaskDefinitionError } from '../src/task-definitions/task-definition-error';
-import type { WaitForInputStep } from '../workflows/task/task-definition';
+import type { WaitForInputStep } from '../domain/task-definition';
 import { taskDocument } from './support/task-documents';
 
 const small = taskDocument({ parameters: { n: { type: 'integer', default: 2 } }, steps: [{ id: 'gate', wait_for_input: { prompt: '{% $string(params.n) %}', schema: { type: 'object' } } }] });

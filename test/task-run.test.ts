@@ -5,8 +5,8 @@
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { INVALID_RESUME_INPUT, NOT_AWAITING_INPUT, resumeUpdate } from '../workflows/messages';
-import type { RunSnapshot } from '../workflows/run-types';
+import { INVALID_RESUME_INPUT, NOT_AWAITING_INPUT, resumeUpdate } from '../domain/messages';
+import type { RunSnapshot } from '../domain/run-types';
 import { eventually } from './support/eventually';
 import { simulatedStep, taskDocument } from './support/task-documents';
 import { createHarness, finalSnapshot, waitForSnapshot, type Harness } from './support/harness';

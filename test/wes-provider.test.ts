@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { InvalidRunRequestError, ProviderRejectedError } from '../activities/errors';
 import { SUBMISSION_RECORD_FILE, type WesProvider } from '../activities/providers/wes';
 import { RUN_ID_TAG } from '../activities/run-tags';
-import type { ProviderRun, WesRunRequest } from '../workflows/run-types';
+import type { ProviderRun, WesRunRequest } from '../domain/run-types';
 import { freePort } from './support/free-port';
 import { startWesService, type WesService } from './support/wes-service';
 import { EXAMPLES, FAIL_CWL, forgetRemoteRunId, HELLO_CWL, makeProviderRun, pollStatus, wesProvider } from './support/wes-provider-fixtures';

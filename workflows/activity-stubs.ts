@@ -5,11 +5,9 @@
  */
 import { ActivityCancellationType, isCancellation, patched, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
-import type { ReadModelActivities } from '../activities/read-model-activities';
-import type { RunProjection, TaskRow } from '../src/database/run-rows';
-import type { RunActivities } from '../activities/run-activities';
-import type { TaskActivities } from '../activities/task-activities';
-import type { ProviderRetry } from './run-types';
+import type { RunProjection, TaskRow } from '../domain/run-rows';
+import type { ReadModelActivities, RunActivities, TaskActivities } from './activity-interfaces';
+import type { ProviderRetry } from '../domain/run-types';
 
 const DEFAULT_PROVIDER_RETRY: ProviderRetry = { initialInterval: '1s', maximumInterval: '1m', maximumAttempts: 10 };
 const HEARTBEAT_TIMEOUT = '20 seconds';

@@ -4,7 +4,7 @@
  * classified once, where activities call providers (activities/run-activities.ts).
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { FailureReason } from './state-machine';
+import type { FailureReason } from '../domain/state-machine';
 
 /** The reason a failed activity gives, without Temporal's wrapping. */
 export function failureMessage(err: unknown): string {

@@ -4,10 +4,10 @@
  * never stored beside it; every state change goes through `transition`, which enforces the table
  * of state-machine.ts.
  */
-import { isTerminal, nextState, type ExecutionState, type FailureReason, type TransitionType } from './state-machine';
-import { toWesState } from './wes-state';
-import type { RunProjection } from '../src/database/run-rows';
-import type { CarriedLedger, PublishedRun, RunLog, RunSnapshot, Transition } from './run-types';
+import { isTerminal, nextState, type ExecutionState, type FailureReason, type TransitionType } from '../domain/state-machine';
+import { toWesState } from '../domain/wes-state';
+import type { RunProjection } from '../domain/run-rows';
+import type { CarriedLedger, PublishedRun, RunLog, RunSnapshot, Transition } from '../domain/run-types';
 
 /** How many transitions a ledger carries into a new execution; the read model keeps them all. */
 export const CARRIED_TRANSITIONS = 100;

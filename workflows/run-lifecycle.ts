@@ -24,13 +24,13 @@ import {
 } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { providerActivities, selectProvider, type ProviderActivities } from './activity-stubs';
-import { NOT_AWAITING_INPUT, RUN_CANCELLED_BY_PROVIDER, RUN_FAILED, resumeSignal, resumeUpdate, snapshotQuery } from './messages';
+import { NOT_AWAITING_INPUT, RUN_CANCELLED_BY_PROVIDER, RUN_FAILED, resumeSignal, resumeUpdate, snapshotQuery } from '../domain/messages';
 import { RunPublisher } from './run-publisher';
 import { RunLedger } from './run-ledger';
-import type { PollingState, ProviderNews, ResumeInput, RunInput, RunLog, RunRef, RunSnapshot, Submission, WesRunRequest } from './run-types';
-import { isTerminal, type FailureReason, type TransitionType } from './state-machine';
+import type { PollingState, ProviderNews, ResumeInput, RunInput, RunLog, RunRef, RunSnapshot, Submission, WesRunRequest } from '../domain/run-types';
+import { isTerminal, type FailureReason, type TransitionType } from '../domain/state-machine';
 import { failureMessage, failureReasonOf } from './failures';
-import { providerTaskQueue } from './task-queues';
+import { providerTaskQueue } from '../domain/task-queues';
 import { continueAsNewOnCurrentVersion } from './versioning';
 import type { wesRunV4 } from './wes-run';
 

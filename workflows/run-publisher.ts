@@ -4,11 +4,11 @@
  * makes, they go out as one upsert and one projection, in order, never rolling back.
  */
 import { CancellationScope, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { RunProjection } from '../src/database/run-rows';
+import type { RunProjection } from '../domain/run-rows';
 import { projectRun } from './activity-stubs';
 import type { RunLedger } from './run-ledger';
-import type { ProjectionCursor, PublishedRun } from './run-types';
-import { WesOwnerKey, WesProviderKey, WesStateKey, WesWorkflowTypeKey } from './search-attributes';
+import type { ProjectionCursor, PublishedRun } from '../domain/run-types';
+import { WesOwnerKey, WesProviderKey, WesStateKey, WesWorkflowTypeKey } from '../domain/search-attributes';
 
 export class RunPublisher {
   /** The projection number last handed out; projections with older numbers change nothing. */

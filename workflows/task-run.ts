@@ -4,7 +4,7 @@
  */
 import { TaskExecution } from './task-run/task-execution';
 import type { TaskInput } from './task-run/task-types';
-import type { RunSnapshot } from './run-types';
+import type { RunSnapshot } from '../domain/run-types';
 
 export async function wesTaskV1(input: TaskInput): Promise<RunSnapshot> {
   return new TaskExecution(input).run();

@@ -4,7 +4,7 @@
  * earlier engine (type `wesRun`, workflows/legacy/) replay and finish on their own code.
  */
 import { RunLifecycle } from './run-lifecycle';
-import type { RunInput, RunSnapshot } from './run-types';
+import type { RunInput, RunSnapshot } from '../domain/run-types';
 
 export async function wesRunV4(input: RunInput): Promise<RunSnapshot> {
   return new RunLifecycle(input).run();

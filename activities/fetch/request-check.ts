@@ -6,7 +6,7 @@
  */
 import { InvalidRunRequestError } from '../errors';
 import type { FetchSettings } from '../providers/config';
-import type { WesRunRequest } from '../../workflows/run-types';
+import type { WesRunRequest } from '../../domain/run-types';
 import { AddressPolicy } from './address-policy';
 import { shownUrl, urlRefusal } from './download';
 import { inputLocations } from './input-locations';

@@ -20,7 +20,7 @@ import { chmod, chown, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { activityLog } from '../activity-log';
-import { repoRoot } from '../../src/repo-root';
+import { repoRoot } from '../repo-root';
 import type { LocalSettings } from './config';
 import type { Bind } from './sandbox/command';
 import { sandboxHost, type RunIdentity } from './sandbox/host';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvalidRunRequestError } from '../errors';
 import type { TaskReport } from '../provider';
-import { repoRoot } from '../../src/repo-root';
+import { repoRoot } from '../repo-root';
 import { readFileIfExists } from '../work-dir';
 import { cwltoolJobs } from './cwltool-jobs';
 import { snakemakeJobs } from './snakemake-jobs';

@@ -3,7 +3,7 @@
  * cancel), or it died, while they ran (docs/design.md, "Tasks").
  */
 import type { TaskReport } from '../provider';
-import { isTerminalWesState } from '../../workflows/wes-state';
+import { isTerminalWesState } from '../../domain/wes-state';
 
 /**
  * The jobs as they stand once the engine has ended: one it reported no end of is CANCELED if the

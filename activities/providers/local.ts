@@ -29,7 +29,7 @@ import type { LocalSettings } from './config';
 import { engineCommand, warmCommand, warmCwltool, WARM_RECORD, type WarmServer } from './cwltool-warm';
 import { engineVersion } from './engine-version';
 import { ATTACHMENTS_DIR, OUTPUTS_DIR, SCRATCH_DIR, STAGING_DIR, writeFileAtomic } from '../work-dir';
-import type { ProviderRun, ProviderStatus, RunResults, WesRunRequest } from '../../workflows/run-types';
+import type { ProviderRun, ProviderStatus, RunResults, WesRunRequest } from '../../domain/run-types';
 import { CWLTOOL, engineForType, engineParameters, LOCAL_ENGINES, type EngineFiles, type LocalEngine } from './local-engines';
 import { endedJobs } from './local-jobs';
 import { DetachedProcess, type ProcessLaunch } from './local-process';

@@ -26,8 +26,8 @@ import type { OperationContext, Provider, ProviderCapabilities } from '../provid
 import type { SimulatedSettings } from './config';
 import { describeIssues } from '../schema-issues';
 import { readJsonIfExists, writeFileAtomic } from '../work-dir';
-import { isTerminalWesState } from '../../workflows/wes-state';
-import type { ProviderRun, ProviderState, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../../workflows/run-types';
+import { isTerminalWesState } from '../../domain/wes-state';
+import type { ProviderRun, ProviderState, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../../domain/run-types';
 
 // Durations in simulated milliseconds; the defaults are a run that completes after a second.
 const duration = () => z.number({ error: 'must be a non-negative number' }).nonnegative({ error: 'must be a non-negative number' });

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isTerminalWesState } from '../../workflows/wes-state';
+import { isTerminalWesState } from '../../domain/wes-state';
 import { Failures, type BenchContext, type Figure } from '../lib/figure';
 import { measure } from '../lib/report';
 import { round } from '../lib/stats';

@@ -13,7 +13,7 @@ import { seedReadModel } from '../lib/seed-read-model';
 import { percentile, round, summarize } from '../lib/stats';
 import { now, sleep, timed } from '../lib/time';
 import { HELLO_CWL, POLL_MS, type RunRequest, type WesClient } from '../lib/wes-client';
-import { isTerminalWesState } from '../../workflows/wes-state';
+import { isTerminalWesState } from '../../domain/wes-state';
 
 const SIZES = {
   full: { latencyRuns: 10, clients: [1, 4, 8], rampMs: 3_000, windowMs: 15_000, windowPairs: 2, stores: [1_000, 100_000], reads: 500 },

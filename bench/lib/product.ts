@@ -19,7 +19,7 @@ const STOP_TIMEOUT_MS = 60_000;
 /** Settings the user's shell may carry that would point the product elsewhere than where the bench looks. */
 const INHERITED_OVERRIDES = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'WES_API_HOST', 'WES_API_KEYS', 'WES_JWT_JWKS_URL', 'WES_JWT_ISSUER', 'WES_JWT_AUDIENCE', 'WES_JWT_OWNER_CLAIM', 'WES_RATE_LIMIT', 'WES_PROVIDERS', 'WES_PROVIDERS_FILE', 'WES_TASK_QUEUE', 'WES_WORKFLOW_ROOTS'];
 
-/** The default providers (src/config.ts: the examples are the workflow root), the local one unsandboxed. */
+/** The default providers (src/config/config.ts: the examples are the workflow root), the local one unsandboxed. */
 const UNSANDBOXED_PROVIDERS = {
   default: 'local',
   providers: { local: { kind: 'local', workflowRoots: [path.join(REPO_ROOT, 'examples')], sandbox: 'off' }, simulated: { kind: 'simulated' } },

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isTerminalWesState } from '../../workflows/wes-state';
+import { isTerminalWesState } from '../../domain/wes-state';
 import { now, sleep } from './time';
 
 export const POLL_MS = 10;

@@ -3,7 +3,7 @@
  * CliError carrying the API's own `msg` and the exit code it stands for.
  */
 import type { components } from '../../spec/wes-api';
-export type { Transition } from '../../workflows/run-types';
+export type { Transition } from '../../domain/run-types';
 import { CliError, EXIT, exitCodeOfStatus } from './exit-codes';
 
 type Schemas = components['schemas'];

@@ -3,7 +3,7 @@
  * into a message on stderr and an exit code (src/cli/exit-codes.ts).
  */
 import { CommanderError } from 'commander';
-import { packageVersion } from '../repo-root';
+import { packageVersion } from '../../activities/repo-root';
 import { CliError, EXIT } from './exit-codes';
 import { createProgram } from './program';
 

@@ -4,7 +4,7 @@
  * above it as it comes, in whole lines so that the spinner never cuts one.
  */
 import ora, { type Ora } from 'ora';
-import { isTerminalWesState } from '../../workflows/wes-state';
+import { isTerminalWesState } from '../../domain/wes-state';
 
 export class StateLine {
   private readonly spinner: Ora;

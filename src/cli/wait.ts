@@ -3,7 +3,7 @@
  * and stderr streams the engine's output, all three from the API's live streams; at the end, the
  * run's outputs. The exit code says how the run ended.
  */
-import { toWesState } from '../../workflows/wes-state';
+import { toWesState } from '../../domain/wes-state';
 import type { RunLog, RunStatus, Transition } from './api-client';
 import type { Context } from './context';
 import { followStream } from './event-stream';

@@ -1,6 +1,6 @@
 /** Runs the pending migrations against DATABASE_URL: `node dist/src/database/migrate.js`. */
-import { loadConfig } from '../config';
-import { createDataSource, migrate } from './data-source';
+import { loadConfig } from '../config/config';
+import { createDataSource, migrate } from '../../read-model/data-source';
 
 async function main(): Promise<void> {
   const url = loadConfig().databaseUrl;

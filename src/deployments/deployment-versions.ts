@@ -6,7 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { WorkerDeploymentVersion } from '../config';
+import type { WorkerDeploymentVersion } from '../config/config';
 import { waitReady } from '../supervisor/wait-ready';
 
 const { VersionDrainageStatus, RoutingConfigUpdateState } = temporal.api.enums.v1;

@@ -5,7 +5,7 @@
  * to workers of its own version for as long as that version has pollers on their queues.
  */
 import type { WorkerOptions } from '@temporalio/worker';
-import type { WorkerDeploymentVersion } from '../config';
+import type { WorkerDeploymentVersion } from '../config/config';
 
 /**
  * PINNED: a run stays on the build it started on until it ends, so no history is ever replayed

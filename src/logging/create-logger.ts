@@ -3,7 +3,7 @@
  * not a terminal (a log collector reads it), readable text on a terminal.
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
-import type { LogLevel } from '../config';
+import type { LogLevel } from '../config/config';
 import { plainTextStream } from './plain-text';
 
 export interface LoggerOptions {

@@ -3,8 +3,8 @@
  * configuration (temporal-dev.sh holds the rest).
  */
 import { isIP } from 'node:net';
-import { authEnabled } from '../auth-config';
-import type { Config } from '../config';
+import { authEnabled } from '../config/auth-config';
+import type { Config } from '../config/config';
 import { API_PREFIX } from '../api/core/base-url';
 import { CODEC_PATH } from '../api/codec/codec-routes';
 

@@ -6,7 +6,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
-import { repoRoot } from '../repo-root';
+import { repoRoot } from '../../activities/repo-root';
 import { startChild } from './child-process';
 import { ensurePortFree } from './free-port';
 import type { Instance, Service } from './service';

@@ -3,7 +3,7 @@
  * schemas, with their defaults filled in. A key the task does not declare is refused (most likely
  * misspelt); a parameter without a default is required.
  */
-import type { TaskDefinition } from '../../workflows/task/task-definition';
+import type { TaskDefinition } from '../../domain/task-definition';
 import { firstViolation } from './schema-violation';
 import { TaskDefinitionError } from './task-definition-error';
 import { userSchemaCompiler } from './user-schemas';

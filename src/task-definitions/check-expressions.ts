@@ -7,8 +7,8 @@
  * when every step has ended.
  */
 import { expressionOf, looksLikeExpression } from '../../workflows/task/expressions';
-import type { KeyPath } from '../../workflows/task/key-path';
-import type { Step, TaskDefinition } from '../../workflows/task/task-definition';
+import type { KeyPath } from '../../domain/key-path';
+import type { Step, TaskDefinition } from '../../domain/task-definition';
 import { eachBranch, eachStep } from './each-step';
 import { referencesOf, UnusableExpressionError, type Reference } from './expression-references';
 import { TaskDefinitionError } from './task-definition-error';

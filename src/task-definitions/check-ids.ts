@@ -3,8 +3,8 @@
  * (`params.x`, `steps.x`), in a parallel step's outputs (by branch id) and in the run's task list,
  * so two of them with one name would make an output key, or a reference, mean two things.
  */
-import type { TaskDefinition } from '../../workflows/task/task-definition';
-import { formatKey, type KeyPath } from '../../workflows/task/key-path';
+import type { TaskDefinition } from '../../domain/task-definition';
+import { formatKey, type KeyPath } from '../../domain/key-path';
 import { eachBranch, eachStep } from './each-step';
 import { TaskDefinitionError } from './task-definition-error';
 

@@ -4,8 +4,8 @@
  * parallel steps nest. Each step is a child workflow (a run step, a run) and each level a
  * fan-out, so these bound the work one submission starts (docs/tasks.md, "Limits").
  */
-import type { KeyPath } from '../../workflows/task/key-path';
-import type { Step, TaskDefinition } from '../../workflows/task/task-definition';
+import type { KeyPath } from '../../domain/key-path';
+import type { Step, TaskDefinition } from '../../domain/task-definition';
 import { eachBranch, eachStep } from './each-step';
 import { TaskDefinitionError } from './task-definition-error';
 

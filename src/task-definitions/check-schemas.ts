@@ -1,7 +1,7 @@
 /** Every schema of a task definition compiles, and every parameter's default fits its schema. */
 import type { ValidateFunction } from 'ajv';
-import type { KeyPath } from '../../workflows/task/key-path';
-import type { JsonSchema, TaskDefinition } from '../../workflows/task/task-definition';
+import type { KeyPath } from '../../domain/key-path';
+import type { JsonSchema, TaskDefinition } from '../../domain/task-definition';
 import { eachStep } from './each-step';
 import { firstViolation } from './schema-violation';
 import { TaskDefinitionError } from './task-definition-error';

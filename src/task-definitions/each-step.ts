@@ -1,6 +1,6 @@
 /** Every step of a task, branches included, in document order, with its key path. */
-import type { Branch, Step } from '../../workflows/task/task-definition';
-import type { KeyPath } from '../../workflows/task/key-path';
+import type { Branch, Step } from '../../domain/task-definition';
+import type { KeyPath } from '../../domain/key-path';
 
 export interface PlacedStep {
   step: Step;

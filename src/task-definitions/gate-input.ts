@@ -4,8 +4,8 @@
  * the schema's patterns on JavaScript's backtracking RegExp, where `^(a+)+$` and 41 characters hold
  * a workflow task for hours (docs/tasks.md, "Steps").
  */
-import { formatKey } from '../../workflows/task/key-path';
-import type { TaskDefinition, WaitForInputStep } from '../../workflows/task/task-definition';
+import { formatKey } from '../../domain/key-path';
+import type { TaskDefinition, WaitForInputStep } from '../../domain/task-definition';
 import { eachStep } from './each-step';
 import { firstViolation } from './schema-violation';
 import { userSchemaCompiler } from './user-schemas';

@@ -3,7 +3,7 @@
  * JSON, checked against the published schema, then what a schema cannot say (docs/tasks.md,
  * "Validation"). Anything wrong is a TaskDefinitionError that names the key.
  */
-import type { TaskDefinition } from '../../workflows/task/task-definition';
+import type { TaskDefinition } from '../../domain/task-definition';
 import { checkExpressions } from './check-expressions';
 import { checkIds } from './check-ids';
 import { checkLimits } from './check-limits';

@@ -9,7 +9,7 @@
  * MAX_ALIAS_COUNT times (a "billion laughs" document is refused, not expanded).
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import type { KeyPath } from '../../workflows/task/key-path';
+import type { KeyPath } from '../../domain/key-path';
 import { TaskDefinitionError } from './task-definition-error';
 
 /** Far above a real task (the examples are 2 KB), low enough that a parse takes milliseconds. */

@@ -2,8 +2,8 @@
  * The work of reading a task that runs in the reader's threads (./task-reader.ts), and what goes
  * between them: plain values, as worker threads copy them.
  */
-import type { KeyPath } from '../../workflows/task/key-path';
-import type { TaskDefinition, WaitForInputStep } from '../../workflows/task/task-definition';
+import type { KeyPath } from '../../domain/key-path';
+import type { TaskDefinition, WaitForInputStep } from '../../domain/task-definition';
 import { bindParameters } from './bind-parameters';
 import { gateInputProblem } from './gate-input';
 import { parseTaskDefinition } from './parse-task-definition';

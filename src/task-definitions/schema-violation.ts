@@ -4,7 +4,7 @@
  * take alternatives and titles from the failing schemas.
  */
 import type { ErrorObject } from 'ajv';
-import { keyPathOf, type KeyPath } from '../../workflows/task/key-path';
+import { keyPathOf, type KeyPath } from '../../domain/key-path';
 
 export interface SchemaViolation {
   at: KeyPath;

@@ -2,7 +2,7 @@
  * A task definition that cannot be run, naming the key at fault. The API answers it with a 400
  * (docs/tasks.md, "Validation").
  */
-import { formatKey, type KeyPath } from '../../workflows/task/key-path';
+import { formatKey, type KeyPath } from '../../domain/key-path';
 
 export class TaskDefinitionError extends Error {
   /** The offending key, e.g. `steps[1].run.workflow_params.n`; `` for the document as a whole. */

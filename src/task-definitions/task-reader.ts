@@ -9,7 +9,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { WaitForInputStep } from '../../workflows/task/task-definition';
+import type { WaitForInputStep } from '../../domain/task-definition';
 import type { ReaderJob, ReaderReply, ReadTask } from './reader-jobs';
 import { TaskDefinitionError } from './task-definition-error';
 

@@ -13,7 +13,7 @@ import Ajv, { type Options } from 'ajv';
 import type { RegExpEngine } from 'ajv/dist/types';
 import addFormats from 'ajv-formats';
 import { RE2JS } from 're2js';
-import type { KeyPath } from '../../workflows/task/key-path';
+import type { KeyPath } from '../../domain/key-path';
 
 /** An ECMA-262 pattern as RE2 runs it; JSON Schema's `pattern` matches anywhere in the text, as `find` does. */
 function re2(pattern: string): { test: (text: string) => boolean } {

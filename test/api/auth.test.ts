@@ -13,7 +13,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Test } from 'supertest';
-import type { JwtConfig } from '../../src/auth-config';
+import type { JwtConfig } from '../../src/config/auth-config';
 import { isPublic } from '../../src/api/auth/bearer-auth.guard';
 import { requiredScope } from '../../src/api/auth/require-scope.decorator';
 import { API, createApiHarness, expectSchema, fieldParts, postMultipart, waitForState, type ApiHarness, type Http } from '../support/api-harness';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { WES_STATES } from '../../workflows/wes-state';
+import { WES_STATES } from '../../domain/wes-state';
 import { API, createApiHarness, expectSchema, waitForState, type ApiHarness } from '../support/api-harness';
 
 let api: ApiHarness;

@@ -6,7 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Pool } from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
-import type { RunStore } from '../../src/database/run-store';
+import type { RunStore } from '../../read-model/run-store';
 import { API, createApiHarness, waitForState, type ApiHarness } from '../support/api-harness';
 import { freePort } from '../support/free-port';
 

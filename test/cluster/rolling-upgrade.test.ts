@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { WorkerDeploymentVersion } from '../../src/config';
+import type { WorkerDeploymentVersion } from '../../src/config/config';
 import { runRollingUpgrade, type VersionWorkers } from '../support/rolling-upgrade';
 import { clusterDir, connectCluster, type Cluster } from './support/cluster';
 

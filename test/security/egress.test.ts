@@ -17,7 +17,7 @@ import { parseProvidersConfig, ProvidersConfigError } from '../../activities/pro
 import { describeSandbox } from '../../activities/providers/sandbox/describe';
 import { closeEgress } from '../../activities/providers/sandbox/egress-proxies';
 import { EgressProxy, type EgressRules } from '../../activities/providers/sandbox/egress-proxy';
-import type { RunSnapshot } from '../../workflows/run-types';
+import type { RunSnapshot } from '../../domain/run-types';
 import { eventually } from '../support/eventually';
 import { createHarness, finalSnapshot, type Harness, waitForSnapshot } from '../support/harness';
 

@@ -8,7 +8,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseProvidersConfig } from '../../activities/providers/config';
-import type { RunSnapshot } from '../../workflows/run-types';
+import type { RunSnapshot } from '../../domain/run-types';
 import { createHarness, finalSnapshot, type Harness } from '../support/harness';
 
 jest.setTimeout(120_000);

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseProvidersConfig, ProvidersConfigError } from '../../activities/providers/config';
 import { checkSandboxes, SandboxUnavailableError } from '../../activities/providers/sandbox/host';
-import type { RunSnapshot } from '../../workflows/run-types';
+import type { RunSnapshot } from '../../domain/run-types';
 import { loopbackListener } from '../support/loopback-listener';
 import { createHarness, EXAMPLES, finalSnapshot, type Harness, waitForSnapshot } from '../support/harness';
 

@@ -4,13 +4,13 @@
  * CLI's dev server (v1.5.1) has no TLS options, and the cluster script's server takes minutes to
  * build; so a TLS endpoint written with node:tls (test/support/tls-proxy.ts) terminates TLS in front
  * of the real dev server, verifying client certificates, and the product's own connection code
- * (src/temporal-connection.ts, as the API and the worker use it) connects through it.
+ * (src/temporal/temporal-connection.ts, as the API and the worker use it) connects through it.
  */
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { rmSync } from 'node:fs';
-import { loadConfig, type Config } from '../../src/config';
-import { connectFailure, temporalConnectionOptions } from '../../src/temporal-connection';
+import { loadConfig, type Config } from '../../src/config/config';
+import { connectFailure, temporalConnectionOptions } from '../../src/temporal/temporal-connection';
 import { API, createApiHarness, waitForState } from '../support/api-harness';
 import { installQuietRuntime } from '../support/runtime';
 import { makeTestPki, type TestPki } from '../support/test-certificates';

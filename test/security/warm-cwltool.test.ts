@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseProvidersConfig } from '../../activities/providers/config';
 import { onPath } from '../../activities/providers/sandbox/mounts';
-import type { RunSnapshot } from '../../workflows/run-types';
+import type { RunSnapshot } from '../../domain/run-types';
 import { eventually } from '../support/eventually';
 import { warmEnginePid } from '../support/engine-group';
 import { loopbackListener } from '../support/loopback-listener';

@@ -8,11 +8,11 @@ import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request, { type Test } from 'supertest';
 import { createApp } from '../../src/api/app';
-import { loadConfig, type Config } from '../../src/config';
+import { loadConfig, type Config } from '../../src/config/config';
 import { buildOpenApiDocument } from '../../src/api/openapi/openapi-document';
 import { compileDocumentSchemas, type DocumentSchemas } from '../../src/api/validation/document-schemas';
 import { schemaErrorMessage } from '../../src/api/validation/schema-error-message';
-import { isTerminalWesState } from '../../workflows/wes-state';
+import { isTerminalWesState } from '../../domain/wes-state';
 import { eventually } from './eventually';
 import { createHarness, EXAMPLES, TEST_PROVIDERS, type Harness } from './harness';
 

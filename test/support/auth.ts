@@ -1,6 +1,6 @@
 /** Auth configuration for tests: API keys named after what they are for. */
-import type { Scope } from '../../src/auth-config';
-import type { Config } from '../../src/config';
+import type { Scope } from '../../src/config/auth-config';
+import type { Config } from '../../src/config/config';
 
 /** The secret of the test key `name`. */
 export const testKey = (name: string) => `${name}-key-for-tests-only`;

@@ -6,9 +6,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../src/database/data-source';
+import { openDatabase } from '../../read-model/data-source';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
-import { bundleWorkflows } from '../../src/workflow-bundle';
+import { bundleWorkflows } from '../../src/worker/workflow-bundle';
 import { freePort } from './free-port';
 import { startTemporalServer } from './temporal-server';
 

@@ -1,7 +1,7 @@
 /** What a provider's tests need to call it outside an activity. */
 import type { OperationContext } from '../../activities/provider';
 import { runWorkDir } from '../../activities/work-dir';
-import type { ProviderRun, WesRunRequest } from '../../workflows/run-types';
+import type { ProviderRun, WesRunRequest } from '../../domain/run-types';
 
 /** Never cancelled; heartbeats go nowhere. */
 export const testOperationContext: OperationContext = {

@@ -8,8 +8,8 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { resumeSignal, resumeUpdate } from '../../workflows/messages';
-import type { RunInput, WesRunRequest } from '../../workflows/run-types';
+import { resumeSignal, resumeUpdate } from '../../domain/messages';
+import type { RunInput, WesRunRequest } from '../../domain/run-types';
 import type { wesTaskV1 } from '../../workflows/task-run';
 import type { wesRunV4 } from '../../workflows/wes-run';
 import { startTestPostgres, writeTestBundle } from './global-setup';

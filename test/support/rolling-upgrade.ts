@@ -23,16 +23,16 @@ import type { Client } from '@temporalio/client';
 import { decodeVersioningBehavior } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { ApiClient, type RunStatus } from '../../src/cli/api-client';
-import type { WorkerDeploymentVersion } from '../../src/config';
+import type { WorkerDeploymentVersion } from '../../src/config/config';
 import { describeDrainage, setCurrentVersion, versionName, waitUntilDrained } from '../../src/deployments/deployment-versions';
-import { isTerminalWesState } from '../../workflows/wes-state';
+import { isTerminalWesState } from '../../domain/wes-state';
 import { expectSameTransitions, submissions } from '../chaos/support/exactly-once';
 import { reportRecovery } from '../chaos/support/recovery-report';
 import { eventually } from './eventually';
 
 /** The workers of one version, started by the caller's means (processes, a cluster's hosts). */
 export interface VersionWorkers {
-  /** Their identities as histories name them (`<pid>@<host id>`, src/create-worker.ts). */
+  /** Their identities as histories name them (`<pid>@<host id>`, src/worker/create-worker.ts). */
   identities: string[];
   /** Stops them gracefully. */
   stop(): Promise<void>;

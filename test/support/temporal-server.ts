@@ -5,7 +5,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../domain/search-attributes';
 import { installQuietRuntime } from './runtime';
 
 const root = path.resolve(__dirname, '../..');

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { providerSettings, type WesSettings } from '../../activities/providers/config';
 import { SUBMISSION_RECORD_FILE, WesProvider } from '../../activities/providers/wes';
 import { runWorkDir } from '../../activities/work-dir';
-import type { ProviderRun, ProviderStatus, WesRunRequest } from '../../workflows/run-types';
-import { isTerminalWesState } from '../../workflows/wes-state';
+import type { ProviderRun, ProviderStatus, WesRunRequest } from '../../domain/run-types';
+import { isTerminalWesState } from '../../domain/wes-state';
 import { eventually } from './eventually';
 
 export const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');

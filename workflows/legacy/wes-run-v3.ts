@@ -20,8 +20,8 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { ReadModelActivities } from '../../activities/read-model-activities';
-import { NOT_AWAITING_INPUT, resumeSignal, resumeUpdate, snapshotQuery } from '../messages';
+import type { ReadModelActivities } from '../activity-interfaces';
+import { NOT_AWAITING_INPUT, resumeSignal, resumeUpdate, snapshotQuery } from '../../domain/messages';
 import { RunLedger as RunRecord } from '../run-ledger';
 import type {
   ProviderRetry,
@@ -32,11 +32,11 @@ import type {
   RunResults,
   RunSnapshot,
   WesRunRequest,
-} from '../run-types';
-import { WesOwnerKey, WesProviderKey, WesStateKey, WesWorkflowTypeKey } from '../search-attributes';
-import { canTransition, isTerminal, type FailureReason } from '../state-machine';
+} from '../../domain/run-types';
+import { WesOwnerKey, WesProviderKey, WesStateKey, WesWorkflowTypeKey } from '../../domain/search-attributes';
+import { canTransition, isTerminal, type FailureReason } from '../../domain/state-machine';
 import { failureMessage, failureReasonOf } from '../failures';
-import { providerTaskQueue } from '../task-queues';
+import { providerTaskQueue } from '../../domain/task-queues';
 
 /** Generation 3 cancelled runs by this signal; today's runs are cancelled through Temporal. */
 const cancelSignal = defineSignal<[reason?: string]>('cancel');

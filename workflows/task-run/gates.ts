@@ -4,8 +4,8 @@
  * without generating code, as the workflow sandbox asks.
  */
 import { Validator } from '@cfworker/json-schema';
-import type { ResumeInput } from '../run-types';
-import type { JsonSchema } from '../task/task-definition';
+import type { ResumeInput } from '../../domain/run-types';
+import type { JsonSchema } from '../../domain/task-definition';
 
 export interface OpenGate {
   stepId: string;

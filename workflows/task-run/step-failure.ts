@@ -5,10 +5,10 @@
  */
 import { ApplicationFailure, ChildWorkflowFailure } from '@temporalio/workflow';
 import { failureMessage } from '../failures';
-import { RUN_CANCELLED_BY_PROVIDER, RUN_FAILED } from '../messages';
-import type { RunSnapshot } from '../run-types';
-import type { FailureReason } from '../state-machine';
-import type { WesState } from '../wes-state';
+import { RUN_CANCELLED_BY_PROVIDER, RUN_FAILED } from '../../domain/messages';
+import type { RunSnapshot } from '../../domain/run-types';
+import type { FailureReason } from '../../domain/state-machine';
+import type { WesState } from '../../domain/wes-state';
 
 export class StepFailed extends Error {
   constructor(

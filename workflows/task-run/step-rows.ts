@@ -5,9 +5,9 @@
  * change of a row raises its version.
  */
 import { CancellationScope } from '@temporalio/workflow';
-import type { TaskRow } from '../../src/database/run-rows';
+import type { TaskRow } from '../../domain/run-rows';
 import { projectTasks } from '../activity-stubs';
-import type { WesState } from '../wes-state';
+import type { WesState } from '../../domain/wes-state';
 
 export type RowChange = Partial<Omit<TaskRow, 'taskId' | 'seq' | 'version'>>;
 

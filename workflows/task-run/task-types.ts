@@ -2,10 +2,10 @@
  * The data of a task run (docs/tasks.md): what the task workflow is started with, and what one
  * execution of it hands to the next when it continues as new. Types only.
  */
-import type { TaskRow } from '../../src/database/run-rows';
+import type { TaskRow } from '../../domain/run-rows';
 import type { StepContext } from '../task/expressions';
-import type { TaskDefinition } from '../task/task-definition';
-import type { CarriedLedger, ProjectionCursor, WesRunRequest } from '../run-types';
+import type { TaskDefinition } from '../../domain/task-definition';
+import type { CarriedLedger, ProjectionCursor, WesRunRequest } from '../../domain/run-types';
 
 export interface TaskInput {
   runId: string;

@@ -9,7 +9,7 @@
  * fails where the first execution failed.
  */
 import jsonata from 'jsonata';
-import { formatKey, type KeyPath } from './key-path';
+import { formatKey, type KeyPath } from '../../domain/key-path';
 
 /** What an expression reads: `params.<key>` and `steps.<id>.{state, run_id, outputs}`. */
 export interface EvaluationContext {

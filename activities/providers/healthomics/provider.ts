@@ -13,7 +13,7 @@ import { CancelRunCommand, GetRunCommand, type GetRunCommandOutput, OmicsClient,
 import { ProviderRejectedError } from '../../errors';
 import type { OperationContext, Provider, ProviderCapabilities } from '../../provider';
 import type { HealthOmicsSettings } from '../config';
-import type { ProviderRun, ProviderStatus, RunResults, WesRunRequest } from '../../../workflows/run-types';
+import type { ProviderRun, ProviderStatus, RunResults, WesRunRequest } from '../../../domain/run-types';
 import { classifyOmicsError, errorName } from './errors';
 import { startRunInput } from './request';
 import { runResults } from './results';

@@ -14,7 +14,7 @@ import { type StartRunCommandInput, StorageType } from '@aws-sdk/client-omics';
 import { InvalidRunRequestError } from '../../errors';
 import { forwardedTags } from '../../run-tags';
 import type { HealthOmicsSettings } from '../config';
-import type { ProviderRun, WesRunRequest } from '../../../workflows/run-types';
+import type { ProviderRun, WesRunRequest } from '../../../domain/run-types';
 import { OMICS_ID, parseEngineParameters } from './engine-parameters';
 
 /** HealthOmics' workflow engines, as WES workflow types. */

@@ -1,6 +1,6 @@
 /** A HealthOmics run (GetRun's answer) as the run's results: where its outputs are, and its logs. */
 import type { GetRunCommandOutput } from '@aws-sdk/client-omics';
-import type { RunResults } from '../../../workflows/run-types';
+import type { RunResults } from '../../../domain/run-types';
 
 function joinUri(base: string, ...parts: string[]): string {
   return [base.replace(/\/+$/, ''), ...parts].join('/');

@@ -1,6 +1,6 @@
 /** How a HealthOmics run status shows as a provider (WES) state. */
 import { type GetRunCommandOutput, RunStatus } from '@aws-sdk/client-omics';
-import type { ProviderStatus } from '../../../workflows/run-types';
+import type { ProviderStatus } from '../../../domain/run-types';
 
 /**
  * HealthOmics failure reasons (see "Run failure reasons" in the HealthOmics user guide) that are

@@ -9,7 +9,7 @@ import type { Logger } from '@temporalio/common';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { repoRoot } from '../../../src/repo-root';
+import { repoRoot } from '../../repo-root';
 import type { SandboxSettings } from '../config';
 import { egressDir, openEgress } from './egress-proxies';
 import type { RunIdentity } from './host';

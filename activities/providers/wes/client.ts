@@ -9,7 +9,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import { ProviderRejectedError } from '../../errors';
 import type { WesSettings } from '../config';
 import type { components, operations, paths } from '../../../spec/wes-api';
-import type { ResumeInput } from '../../../workflows/run-types';
+import type { ResumeInput } from '../../../domain/run-types';
 
 type Schemas = components['schemas'];
 export type RemoteRunLog = Schemas['RunLog'];

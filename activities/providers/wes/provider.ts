@@ -12,7 +12,7 @@
 import { InvalidRunRequestError, ProviderRejectedError } from '../../errors';
 import type { OperationContext, Provider, ProviderCapabilities } from '../../provider';
 import type { WesSettings } from '../config';
-import type { ProviderRun, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../../../workflows/run-types';
+import type { ProviderRun, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../../../domain/run-types';
 import { answerError, createWesApi, describe, errorMessage, required, runPath, type WesApi } from './client';
 import { remoteLog, runResults } from './results';
 import { capabilitiesOf } from './service-info';

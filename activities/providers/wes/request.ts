@@ -8,7 +8,7 @@ import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { forwardedTags } from '../../run-tags';
 import { ATTACHMENTS_DIR } from '../../work-dir';
-import type { ProviderRun } from '../../../workflows/run-types';
+import type { ProviderRun } from '../../../domain/run-types';
 import type { RunForm } from './client';
 
 export interface Attachment {

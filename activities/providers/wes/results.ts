@@ -1,6 +1,6 @@
 /** A remote run's log as the run's results: its outputs, and its log under our name for it. */
 import path from 'node:path';
-import type { RunLog, RunResults } from '../../../workflows/run-types';
+import type { RunLog, RunResults } from '../../../domain/run-types';
 import type { RemoteRunLog } from './client';
 
 /** Beyond this, a log the remote gives inline (not as a URL) is cut to its tail. */

@@ -1,6 +1,6 @@
 /** How a remote run's WES state shows as a provider state, and why a remote run failed. */
-import { WES_STATES } from '../../../workflows/wes-state';
-import type { ProviderState, ProviderStatus, RunLog } from '../../../workflows/run-types';
+import { WES_STATES } from '../../../domain/wes-state';
+import type { ProviderState, ProviderStatus, RunLog } from '../../../domain/run-types';
 import { isUrl } from './results';
 
 /** Every WES state but CANCELING, which our workflow tracks itself. */

@@ -1,6 +1,6 @@
 /** Static API keys (WES_API_KEYS), looked up without telling by timing how close a wrong key came. */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ApiKey } from '../../auth-config';
+import type { ApiKey } from '../../config/auth-config';
 import type { Caller } from './caller';
 
 const digest = (key: string) => createHash('sha256').update(key).digest();

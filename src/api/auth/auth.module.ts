@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import type { Config } from '../../config';
+import type { Config } from '../../config/config';
 import { BearerAuthGuard } from './bearer-auth.guard';
 import { RateLimitGuard } from './rate-limit.guard';
 import { ScopeGuard } from './scope.guard';

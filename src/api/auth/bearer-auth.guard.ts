@@ -5,8 +5,8 @@
  */
 import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { authEnabled } from '../../auth-config';
-import type { Config } from '../../config';
+import { authEnabled } from '../../config/auth-config';
+import type { Config } from '../../config/config';
 import { CONFIG } from '../core/tokens';
 import { ApiKeys } from './api-keys';
 import type { AuthenticatedRequest, Caller } from './caller';

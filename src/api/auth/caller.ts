@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Scope } from '../../auth-config';
+import type { Scope } from '../../config/auth-config';
 
 /** Who made a request, once authenticated: the owner it acts as and what it may do. */
 export interface Caller {

@@ -5,7 +5,7 @@
  */
 import { ServiceUnavailableException } from '@nestjs/common';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
-import { SCOPES, type JwtConfig, type Scope } from '../../auth-config';
+import { SCOPES, type JwtConfig, type Scope } from '../../config/auth-config';
 import type { Caller } from './caller';
 
 /** Refused token: the message says why, for the 401. */

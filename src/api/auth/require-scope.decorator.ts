@@ -1,6 +1,6 @@
 import { SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
-import type { Scope } from '../../auth-config';
+import type { Scope } from '../../config/auth-config';
 
 const SCOPE = 'durable-wes:scope';
 

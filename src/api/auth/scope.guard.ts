@@ -6,8 +6,8 @@
 import { ForbiddenException, Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
-import { authEnabled } from '../../auth-config';
-import type { Config } from '../../config';
+import { authEnabled } from '../../config/auth-config';
+import type { Config } from '../../config/config';
 import { CONFIG } from '../core/tokens';
 import { isPublic } from './bearer-auth.guard';
 import { hasScope, type AuthenticatedRequest } from './caller';

@@ -1,4 +1,4 @@
-import type { Config } from '../../config';
+import type { Config } from '../../config/config';
 import { API_PREFIX } from '../core/base-url';
 
 /** Where the Temporal Web UI's page posts payloads (its "codec server" protocol): `<endpoint>/decode` and `<endpoint>/encode`. */

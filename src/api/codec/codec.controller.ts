@@ -8,7 +8,7 @@ import { BadRequestException, Body, Controller, HttpCode, Inject, Post } from '@
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import { describeIssues } from '../../../activities/schema-issues';
-import type { Config } from '../../config';
+import type { Config } from '../../config/config';
 import { createPayloadCodecs, payloadBlobDir } from '../../payloads/data-converter';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { CONFIG } from '../core/tokens';

@@ -6,7 +6,7 @@
  */
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import type { Config } from '../../config';
+import type { Config } from '../../config/config';
 import { CONFIG } from '../core/tokens';
 import { uiOrigin } from './codec-routes';
 

@@ -1,7 +1,7 @@
 import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { ProviderRegistry } from '../../../activities/provider-registry';
-import type { Config } from '../../config';
-import type { RunStore } from '../../database/run-store';
+import type { Config } from '../../config/config';
+import type { RunStore } from '../../../read-model/run-store';
 import type { RequestValidator } from '../validation/request-validator';
 import { RunAccess } from './run-access';
 import { CONFIG, PROVIDER_REGISTRY, REQUEST_VALIDATOR, RUN_STORE } from './tokens';

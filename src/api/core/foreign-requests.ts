@@ -22,7 +22,7 @@ import { HttpStatus } from '@nestjs/common';
 import type { Request, RequestHandler, Response } from 'express';
 import { isIP } from 'node:net';
 import os from 'node:os';
-import type { Config } from '../../config';
+import type { Config } from '../../config/config';
 import { codecRequestPaths, uiOrigin } from '../codec/codec-routes';
 import type { ErrorResponse } from '../errors/error-response';
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
-import { authEnabled } from '../../auth-config';
-import type { Config } from '../../config';
-import type { RunStore } from '../../database/run-store';
-import type { RunRow, RunStatusRow } from '../../database/run-rows';
+import { authEnabled } from '../../config/auth-config';
+import type { Config } from '../../config/config';
+import type { RunStore } from '../../../read-model/run-store';
+import type { RunRow, RunStatusRow } from '../../../domain/run-rows';
 import { hasScope, type Caller } from '../auth/caller';
 import { CONFIG, RUN_STORE } from './tokens';
 

@@ -4,9 +4,9 @@
  */
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { InvalidRunRequestError } from '../../../activities/errors';
-import { InvalidPageTokenError } from '../../database/run-store';
+import { InvalidPageTokenError } from '../../../read-model/run-store';
 import { TaskDefinitionError } from '../../task-definitions/task-definition-error';
-import { unavailableDependency } from '../../outages';
+import { unavailableDependency } from '../../../activities/outages';
 
 export interface ErrorResponse {
   msg: string;

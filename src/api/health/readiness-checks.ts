@@ -9,7 +9,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { Connection } from '@temporalio/client';
 import type { ProviderRegistry } from '../../../activities/provider-registry';
-import type { RunStore } from '../../database/run-store';
+import type { RunStore } from '../../../read-model/run-store';
 import { PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
 import { within } from '../core/within';
 

@@ -1,5 +1,5 @@
 import type { ProviderRegistry } from '../../../activities/provider-registry';
-import type { RunRow } from '../../database/run-rows';
+import type { RunRow } from '../../../domain/run-rows';
 
 /** Whether the run's engine ran on a host of ours, so its logs are files in the shared data dir. */
 export function isLocalRun(registry: ProviderRegistry, row: RunRow): boolean {

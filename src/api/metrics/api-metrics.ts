@@ -6,8 +6,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { RunStore } from '../../database/run-store';
-import { WES_STATES, type WesState } from '../../../workflows/wes-state';
+import type { RunStore } from '../../../read-model/run-store';
+import { WES_STATES, type WesState } from '../../../domain/wes-state';
 import { RUN_STORE } from '../core/tokens';
 import { within } from '../core/within';
 

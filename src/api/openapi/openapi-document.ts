@@ -11,7 +11,7 @@ import path from 'node:path';
 import { openapiOverlay } from 'openapi-format';
 import { parse } from 'yaml';
 import { API_PREFIX } from '../core/base-url';
-import { repoRoot } from '../../repo-root';
+import { repoRoot } from '../../../activities/repo-root';
 
 const SERVICE_INFO_URL = 'https://raw.githubusercontent.com/ga4gh-discovery/ga4gh-service-info/v1.0.0/service-info.yaml';
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];

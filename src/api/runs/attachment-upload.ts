@@ -14,7 +14,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline, Transform } from 'node:stream';
 import { catchError, throwError, type Observable } from 'rxjs';
-import type { Config } from '../../config';
+import type { Config } from '../../config/config';
 import { CONFIG } from '../core/tokens';
 import { attachmentPath } from './attachments';
 import { FormFieldGate, multipartBoundary } from './form-field-gate';

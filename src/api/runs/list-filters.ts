@@ -1,5 +1,5 @@
 /** The filters of GET /runs beyond WES 1.1: `state` and `tag` (spec PR 213), both repeatable. */
-import type { WesState } from '../../../workflows/wes-state';
+import type { WesState } from '../../../domain/wes-state';
 import type { PageQuery } from '../core/pagination';
 
 /** Checked against the document: known states, tags of the form `key:value`. */

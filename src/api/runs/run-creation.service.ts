@@ -6,12 +6,12 @@ import { BadRequestException, ConflictException, Inject, Injectable, Logger } fr
 import { rm } from 'node:fs/promises';
 import type { ProviderRegistry } from '../../../activities/provider-registry';
 import { runWorkDir } from '../../../activities/work-dir';
-import type { RunInput } from '../../../workflows/run-types';
-import type { Config } from '../../config';
-import type { RunStore } from '../../database/run-store';
+import type { RunInput } from '../../../domain/run-types';
+import type { Config } from '../../config/config';
+import type { RunStore } from '../../../read-model/run-store';
 import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
 import { RunWorkflows } from '../temporal/run-workflows';
-import { isRelativeUrl } from '../../../workflows/workflow-url';
+import { isRelativeUrl } from '../../../domain/workflow-url';
 import { checkAttachments, normalRelativePath, stageAttachments, type Attachment } from './attachments';
 import { runIdFor } from './run-id';
 import { TaskReading } from './task-reading.service';

@@ -6,7 +6,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { loaderDirective, loaderDirectiveRefusal } from '../../../activities/fetch/loader-directives';
 import { REQUIRE_APPROVAL_TAG } from '../../../activities/run-tags';
-import type { WesRunRequest } from '../../../workflows/run-types';
+import type { WesRunRequest } from '../../../domain/run-types';
 
 /** The body of POST /runs, in either form, as the schema lets it through. */
 export interface RunRequestBody extends WesRunRequest {

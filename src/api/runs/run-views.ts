@@ -1,7 +1,7 @@
 /** Read-model rows as the WES 1.1 schemas show them (RunStatus, RunSummary, RunLog). */
-import type { RunLog } from '../../../workflows/run-types';
-import type { WesState } from '../../../workflows/wes-state';
-import type { RunRow, RunStatusRow, RunSummaryRow } from '../../database/run-rows';
+import type { RunLog } from '../../../domain/run-types';
+import type { WesState } from '../../../domain/wes-state';
+import type { RunRow, RunStatusRow, RunSummaryRow } from '../../../domain/run-rows';
 
 export interface RunStatusView {
   run_id: string;

@@ -2,11 +2,11 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import type { Request } from 'express';
-import type { ResumeInput } from '../../../workflows/run-types';
+import type { ResumeInput } from '../../../domain/run-types';
 import type { ProviderRegistry } from '../../../activities/provider-registry';
-import type { Config } from '../../config';
-import type { RunStore } from '../../database/run-store';
-import { temporalUiLink } from '../../temporal-ui';
+import type { Config } from '../../config/config';
+import type { RunStore } from '../../../read-model/run-store';
+import { temporalUiLink } from '../../temporal/temporal-ui';
 import type { Caller } from '../auth/caller';
 import { RequestCaller } from '../auth/request-caller.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';

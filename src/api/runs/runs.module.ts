@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
-import type { Config } from '../../config';
+import type { Config } from '../../config/config';
 import { CONFIG, REQUEST_VALIDATOR } from '../core/tokens';
 import type { RequestValidator } from '../validation/request-validator';
 import { OutputsModule } from '../outputs/outputs.module';

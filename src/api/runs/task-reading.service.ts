@@ -1,6 +1,6 @@
 /** The app's task reader (src/task-definitions/task-reader.ts): its threads end with the app; a full queue is a 503. */
 import { Injectable, ServiceUnavailableException, type OnApplicationShutdown } from '@nestjs/common';
-import type { WaitForInputStep } from '../../../workflows/task/task-definition';
+import type { WaitForInputStep } from '../../../domain/task-definition';
 import type { ReadTask } from '../../task-definitions/reader-jobs';
 import { ReaderBusyError, TaskReader } from '../../task-definitions/task-reader';
 

@@ -10,10 +10,10 @@ import { insideRoots } from '../../../activities/paths';
 import { eachStep } from '../../task-definitions/each-step';
 import { TaskDefinitionError } from '../../task-definitions/task-definition-error';
 import { expressionOf } from '../../../workflows/task/expressions';
-import { TASK_FORMAT_VERSION, TASK_WORKFLOW_TYPE, type TaskDefinition } from '../../../workflows/task/task-definition';
+import { TASK_FORMAT_VERSION, TASK_WORKFLOW_TYPE, type TaskDefinition } from '../../../domain/task-definition';
 import type { TaskInput } from '../../../workflows/task-run/task-types';
-import type { WesRunRequest } from '../../../workflows/run-types';
-import { isRelativeUrl } from '../../../workflows/workflow-url';
+import type { WesRunRequest } from '../../../domain/run-types';
+import { isRelativeUrl } from '../../../domain/workflow-url';
 import { normalRelativePath, type Attachment } from './attachments';
 import type { TaskReading } from './task-reading.service';
 

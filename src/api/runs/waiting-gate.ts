@@ -11,11 +11,11 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
-import type { TaskDefinition, WaitForInputStep } from '../../../workflows/task/task-definition';
+import type { TaskDefinition, WaitForInputStep } from '../../../domain/task-definition';
 import type { TaskInput } from '../../../workflows/task-run/task-types';
-import type { Config } from '../../config';
-import type { RunStore } from '../../database/run-store';
-import type { RunRow } from '../../database/run-rows';
+import type { Config } from '../../config/config';
+import type { RunStore } from '../../../read-model/run-store';
+import type { RunRow } from '../../../domain/run-rows';
 import { gateStep } from '../../task-definitions/gate-input';
 import { CONFIG, RUN_STORE } from '../core/tokens';
 

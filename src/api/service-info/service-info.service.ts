@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ProviderCapabilities } from '../../../activities/provider';
 import type { ProviderRegistry } from '../../../activities/provider-registry';
-import { WES_STATES, type WesState } from '../../../workflows/wes-state';
-import { authEnabled } from '../../auth-config';
-import type { Config } from '../../config';
-import type { RunStore } from '../../database/run-store';
-import { packageVersion } from '../../repo-root';
+import { WES_STATES, type WesState } from '../../../domain/wes-state';
+import { authEnabled } from '../../config/auth-config';
+import type { Config } from '../../config/config';
+import type { RunStore } from '../../../read-model/run-store';
+import { packageVersion } from '../../../activities/repo-root';
 import { API_PREFIX } from '../core/base-url';
 import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
 import { TASK_SCHEMA_PATH } from '../task-schema/task-schema.controller';
-import { TASK_FORMAT_VERSION, TASK_WORKFLOW_TYPE } from '../../../workflows/task/task-definition';
+import { TASK_FORMAT_VERSION, TASK_WORKFLOW_TYPE } from '../../../domain/task-definition';
 import { CAPABILITIES } from './capabilities';
 import { localSandboxes } from '../../../activities/providers/sandbox/describe';
 

@@ -5,8 +5,8 @@
  * once the run is terminal and the producer has sent everything the terminal row implies.
  */
 import { Logger } from '@nestjs/common';
-import type { RunStore } from '../../database/run-store';
-import { isTerminalWesState } from '../../../workflows/wes-state';
+import type { RunStore } from '../../../read-model/run-store';
+import { isTerminalWesState } from '../../../domain/wes-state';
 import type { EventStream } from './event-stream';
 
 /** How often an open stream asks the read model for news (docs/design.md, "Live streams"). */

@@ -11,7 +11,7 @@
  */
 import { HttpException, HttpStatus, Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Response } from 'express';
-import type { Config } from '../../config';
+import type { Config } from '../../config/config';
 import type { Caller } from '../auth/caller';
 import { CONFIG } from '../core/tokens';
 import { EventStream } from './event-stream';

@@ -1,7 +1,7 @@
 /** Read-model task rows as WES 1.1 TaskLog shows them, with our extension fields (durable-wes.overlay.yaml). */
-import type { RunLog } from '../../../workflows/run-types';
-import type { WesState } from '../../../workflows/wes-state';
-import type { TaskRow } from '../../database/run-rows';
+import type { RunLog } from '../../../domain/run-types';
+import type { WesState } from '../../../domain/wes-state';
+import type { TaskRow } from '../../../domain/run-rows';
 
 /** WES's `Log` (a job's `stdout`/`stderr` are paths on the engine's host for now), with a task's id. */
 export interface TaskLogView extends RunLog {

@@ -3,7 +3,7 @@
  * its engine reported, paged like the runs.
  */
 import { Controller, Get, Inject, NotFoundException } from '@nestjs/common';
-import type { RunStore } from '../../database/run-store';
+import type { RunStore } from '../../../read-model/run-store';
 import type { Caller } from '../auth/caller';
 import { RequestCaller } from '../auth/request-caller.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';

@@ -11,13 +11,13 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import type { Config } from '../../config';
-import { INVALID_RESUME_INPUT, NOT_AWAITING_INPUT, resumeUpdate } from '../../../workflows/messages';
-import type { ResumeInput, RunInput, RunSnapshot } from '../../../workflows/run-types';
+import type { Config } from '../../config/config';
+import { INVALID_RESUME_INPUT, NOT_AWAITING_INPUT, resumeUpdate } from '../../../domain/messages';
+import type { ResumeInput, RunInput, RunSnapshot } from '../../../domain/run-types';
 import type { wesRunV4 } from '../../../workflows/wes-run';
 import type { wesTaskV1 } from '../../../workflows/task-run';
 import type { TaskInput } from '../../../workflows/task-run/task-types';
-import { WORKFLOW_TYPES } from '../../../workflows/workflow-types';
+import { WORKFLOW_TYPES } from '../../../domain/workflow-types';
 import { CONFIG } from '../core/tokens';
 
 @Injectable()

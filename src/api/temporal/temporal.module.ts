@@ -5,9 +5,9 @@
  */
 import { Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
-import type { Config } from '../../config';
+import type { Config } from '../../config/config';
 import { createDataConverter, payloadBlobDir } from '../../payloads/data-converter';
-import { temporalConnectionOptions } from '../../temporal-connection';
+import { temporalConnectionOptions } from '../../temporal/temporal-connection';
 import { CONFIG } from '../core/tokens';
 import { RunWorkflows } from './run-workflows';
 import { WorkflowHistories } from './workflow-histories';

@@ -6,7 +6,7 @@
  */
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { Client, isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
-import type { Config } from '../../config';
+import type { Config } from '../../config/config';
 import { CONFIG } from '../core/tokens';
 
 /** How long a run whose read model shows it ended may take to close its workflow (its last projection is its last act). */

@@ -5,7 +5,7 @@
  */
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import type { RunStore } from '../../database/run-store';
+import type { RunStore } from '../../../read-model/run-store';
 import type { Caller } from '../auth/caller';
 import { RequestCaller } from '../auth/request-caller.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';

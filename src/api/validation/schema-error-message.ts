@@ -3,7 +3,7 @@
  * `tags.x must be a string`, `unknown field 'workflow_prams'`, `page_size must be <= 1000`.
  */
 import type { ErrorObject } from 'ajv';
-import { formatKey, keyPathOf } from '../../../workflows/task/key-path';
+import { formatKey, keyPathOf } from '../../../domain/key-path';
 
 /** `state` and `/0` → `state[0]`; `` and `/tags/x` → `tags.x`; nothing at all → the request body. */
 function fieldName(root: string, instancePath: string, child?: string): string {

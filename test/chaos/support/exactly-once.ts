@@ -5,10 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { PostgresRunStore } from '../../../src/database/postgres-run-store';
-import type { RunRow } from '../../../src/database/run-rows';
-import { isTerminal } from '../../../workflows/state-machine';
-import { isTerminalWesState } from '../../../workflows/wes-state';
+import type { PostgresRunStore } from '../../../read-model/postgres-run-store';
+import type { RunRow } from '../../../domain/run-rows';
+import { isTerminal } from '../../../domain/state-machine';
+import { isTerminalWesState } from '../../../domain/wes-state';
 import { API, type ApiHarness } from '../../support/api-harness';
 import { finalSnapshot } from '../../support/harness';
 

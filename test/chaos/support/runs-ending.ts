@@ -1,5 +1,5 @@
 /** Follows runs through the API until every one has ended, noting when the first and the last did. */
-import { isTerminalWesState } from '../../../workflows/wes-state';
+import { isTerminalWesState } from '../../../domain/wes-state';
 import { API, type Http } from '../../support/api-harness';
 import { eventually } from '../../support/eventually';
 

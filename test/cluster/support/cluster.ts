@@ -8,8 +8,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
-import { openDatabase } from '../../../src/database/data-source';
-import { PostgresRunStore } from '../../../src/database/postgres-run-store';
+import { openDatabase } from '../../../read-model/data-source';
+import { PostgresRunStore } from '../../../read-model/postgres-run-store';
 import { createDataConverter, payloadBlobDir } from '../../../src/payloads/data-converter';
 import type { Http } from '../../support/api-harness';
 

@@ -1,7 +1,7 @@
 /** Counts every activity attempt of a worker by its outcome, whatever the activity. */
 import { CancelledFailure } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import type { WorkerMetrics } from './worker-metrics';
+import type { WorkerMetrics } from '../../activities/worker-metrics';
 
 export function countActivityOutcomes(metrics: WorkerMetrics): ActivityInterceptorsFactory {
   return (context) => ({

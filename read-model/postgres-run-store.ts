@@ -3,12 +3,12 @@
  * guard and the keyset comparison are what matter here, and they read best as SQL.
  */
 import type { DataSource } from 'typeorm';
-import type { Transition } from '../../workflows/run-types';
-import { EXECUTION_STATES, isTerminal } from '../../workflows/state-machine';
-import type { WesState } from '../../workflows/wes-state';
+import type { Transition } from '../domain/run-types';
+import { EXECUTION_STATES, isTerminal } from '../domain/state-machine';
+import type { WesState } from '../domain/wes-state';
 import { RunSchema, type RunEntity, type TableRow, type TaskEntity, type TransitionEntity } from './entities';
 import { InvalidPageTokenError, type RunListQuery, type RunPage, type RunStore, type TaskListQuery, type TaskPage } from './run-store';
-import { type RecordedTransition, type RunProjection, type RunRow, type RunStatusRow, type RunSummaryRow, type TaskRow } from './run-rows';
+import { type RecordedTransition, type RunProjection, type RunRow, type RunStatusRow, type RunSummaryRow, type TaskRow } from '../domain/run-rows';
 
 const RUN_COLUMNS = `
   run_id AS "runId", version, state, wes_state AS "wesState", canceling, request, provider, owner,

@@ -4,9 +4,9 @@
  * the API when it accepts a run), always idempotently: a projection carries the run's `version`
  * (which every projection of the run increases), and an older or repeated one changes nothing.
  */
-import type { Transition } from '../../workflows/run-types';
-import type { WesState } from '../../workflows/wes-state';
-import type { RecordedTransition, RunProjection, RunRow, RunStatusRow, RunSummaryRow, TaskRow } from './run-rows';
+import type { Transition } from '../domain/run-types';
+import type { WesState } from '../domain/wes-state';
+import type { RecordedTransition, RunProjection, RunRow, RunStatusRow, RunSummaryRow, TaskRow } from '../domain/run-rows';
 
 export interface RunListQuery {
   pageSize: number;

@@ -2,9 +2,9 @@
  * The rows of the read model (docs/design.md, "The read model"): what workflows project and the
  * API reads. The store that keeps them is read-model/run-store.ts.
  */
-import type { ExecutionState, FailureReason } from '../../workflows/state-machine';
-import type { RunLog, Transition, WesRunRequest } from '../../workflows/run-types';
-import type { WesState } from '../../workflows/wes-state';
+import type { ExecutionState, FailureReason } from './state-machine';
+import type { RunLog, Transition, WesRunRequest } from './run-types';
+import type { WesState } from './wes-state';
 
 /** One run as the read model holds it. */
 export interface RunRow {

@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * How each kind of statement on runs changes the number of runs per (owner, WES state): the rows
  * it inserted count +1, the rows it deleted -1, an update both (a row that kept its owner and state
- * nets 0). An owner of '' stands for none: no caller's owner is empty (src/auth-config.ts,
+ * nets 0). An owner of '' stands for none: no caller's owner is empty (src/config/auth-config.ts,
  * src/api/auth/jwt-verifier.ts), and a primary key cannot hold a NULL.
  */
 const DELTAS = {

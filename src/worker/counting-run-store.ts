@@ -3,9 +3,9 @@
  * projection activity, by a run's preparation showing as `starting`, or by the closed-run
  * reconciler. A repeated projection records nothing new, so nothing is counted twice.
  */
-import type { RunStore } from '../database/run-store';
-import type { RunProjection } from '../database/run-rows';
-import type { WorkerMetrics } from './worker-metrics';
+import type { RunStore } from '../../read-model/run-store';
+import type { RunProjection } from '../../domain/run-rows';
+import type { WorkerMetrics } from '../../activities/worker-metrics';
 
 export function countingTransitions(store: RunStore, metrics: WorkerMetrics): RunStore {
   const project: RunStore['project'] = async (projection: RunProjection) => {

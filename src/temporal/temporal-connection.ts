@@ -13,7 +13,7 @@ export interface TemporalConnectionConfig {
   temporalApiKey?: string;
 }
 
-/** The variables of src/config.ts that say how to connect, as its schema parsed them. */
+/** The variables of src/config/config.ts that say how to connect, as its schema parsed them. */
 export interface TemporalConnectionVariables {
   WES_TEMPORAL_TLS?: 'on' | 'off';
   WES_TEMPORAL_TLS_CA?: string;

@@ -5,10 +5,10 @@
  * (`system_error`), naming what Temporal did. Idempotent: a run already ended is left alone.
  */
 import type { Client } from '@temporalio/client';
-import { isTerminal } from '../workflows/state-machine';
-import { RunLedger } from '../workflows/run-ledger';
-import { RUN_RECORDING_TYPES } from '../workflows/workflow-types';
-import type { RunStore } from './database/run-store';
+import { isTerminal } from '../../domain/state-machine';
+import { RunLedger } from '../../workflows/run-ledger';
+import { RUN_RECORDING_TYPES } from '../../domain/workflow-types';
+import type { RunStore } from '../../read-model/run-store';
 
 const CLOSED_FROM_OUTSIDE = ['Terminated', 'TimedOut'];
 

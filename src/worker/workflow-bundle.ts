@@ -6,7 +6,7 @@ import { bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worke
 import { existsSync } from 'node:fs';
 
 export async function bundleWorkflows(): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietLogger });
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
 }
 
 export async function loadWorkflowBundle(bundlePath: string | undefined): Promise<WorkflowBundleOption> {

@@ -1,7 +1,7 @@
 /**
  * Who may call the API, as configuration: static API keys (WES_API_KEYS), JWTs checked against a
  * JWKS (WES_JWT_*), or an API opened on purpose (WES_AUTH=off). Parsed by the schema of
- * src/config.ts; the rule of when auth is required is `authEnabled` (docs/deployment.md, "Security").
+ * src/config/config.ts; the rule of when auth is required is `authEnabled` (docs/deployment.md, "Security").
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
@@ -67,7 +67,7 @@ function entryProblem(entry: string, keys: ApiKey[]): string | undefined {
   return undefined;
 }
 
-/** The auth variables of the environment, as src/config.ts's schema parsed them. */
+/** The auth variables of the environment, as src/config/config.ts's schema parsed them. */
 export interface AuthVariables {
   WES_AUTH?: 'off';
   WES_API_KEYS?: ApiKey[];

@@ -4,18 +4,18 @@
  * concurrency limit. Used by src/worker.ts and by the tests, so tests exercise production wiring.
  */
 import { NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
-import { createReadModelActivities } from '../activities/read-model-activities';
-import { createRunActivities } from '../activities/run-activities';
-import { createTaskActivities } from '../activities/task-activities';
-import type { ProviderRegistry } from '../activities/provider-registry';
-import { hostTaskQueue, providerTaskQueue } from '../workflows/task-queues';
-import type { WorkerDeploymentVersion } from './config';
-import type { RunStore } from './database/run-store';
-import { workerDeploymentOptions } from './deployments/worker-versioning';
-import { countActivityOutcomes } from './metrics/activity-outcomes';
-import { WorkerMetrics } from './metrics/worker-metrics';
-import { createDataConverter, payloadBlobDir } from './payloads/data-converter';
-import type { PayloadKey } from './payloads/payload-keys';
+import { createReadModelActivities } from '../../activities/read-model-activities';
+import { createRunActivities } from '../../activities/run-activities';
+import { createTaskActivities } from '../../activities/task-activities';
+import type { ProviderRegistry } from '../../activities/provider-registry';
+import { hostTaskQueue, providerTaskQueue } from '../../domain/task-queues';
+import type { WorkerDeploymentVersion } from '../config/config';
+import type { RunStore } from '../../read-model/run-store';
+import { workerDeploymentOptions } from '../deployments/worker-versioning';
+import { countActivityOutcomes } from './activity-outcomes';
+import { WorkerMetrics } from '../../activities/worker-metrics';
+import { createDataConverter, payloadBlobDir } from '../payloads/data-converter';
+import type { PayloadKey } from '../payloads/payload-keys';
 
 export interface RunWorkerOptions {
   connection: NativeConnection;

@@ -4,8 +4,8 @@
  * keys and indexes are given so that both agree on them.
  */
 import { EntitySchema } from 'typeorm';
-import type { ExecutionState, TransitionType } from '../../workflows/state-machine';
-import type { RunRow, TaskRow } from './run-rows';
+import type { ExecutionState, TransitionType } from '../domain/state-machine';
+import type { RunRow, TaskRow } from '../domain/run-rows';
 
 /** A row type as a table row: what is optional there is a nullable column here. */
 export type TableRow<Row> = {
@@ -116,7 +116,7 @@ export const TaskSchema = new EntitySchema<TaskEntity>({
   ],
 });
 
-/** Runs per owner ('' for none) and WES state, in stripes, kept by triggers on runs (src/database/migrations/1797000000000-ReadPath.ts). */
+/** Runs per owner ('' for none) and WES state, in stripes, kept by triggers on runs (read-model/migrations/1797000000000-ReadPath.ts). */
 export interface RunCountEntity {
   owner: string;
   wesState: string;

@@ -9,12 +9,12 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { loadProvidersConfig, type Env, type ProvidersConfig } from '../activities/providers/config';
-import { describeIssues } from '../activities/schema-issues';
+import { loadProvidersConfig, type Env, type ProvidersConfig } from '../../activities/providers/config';
+import { describeIssues } from '../../activities/schema-issues';
 import { apiKeys, authConfig, type AuthConfig } from './auth-config';
-import { payloadKeys, payloadKeysOf, type PayloadKey } from './payloads/payload-keys';
-import { repoRoot } from './repo-root';
-import { temporalSecurity, type TemporalConnectionConfig } from './temporal-connection';
+import { payloadKeys, payloadKeysOf, type PayloadKey } from '../payloads/payload-keys';
+import { repoRoot } from '../../activities/repo-root';
+import { temporalSecurity, type TemporalConnectionConfig } from '../temporal/temporal-connection';
 
 export interface Config extends TemporalConnectionConfig {
   temporalNamespace: string;
@@ -51,7 +51,7 @@ export interface Config extends TemporalConnectionConfig {
   maxStreamsPerCaller: number;
   /** How long a live stream lasts before the client is told to reconnect, in ms. */
   streamMaxAgeMs: number;
-  /** Who may call the API (src/auth-config.ts; whether it is on: authEnabled there). */
+  /** Who may call the API (src/config/auth-config.ts; whether it is on: authEnabled there). */
   auth: AuthConfig;
   /** The port of the embedded PostgreSQL the start command runs. */
   postgresPort: number;

@@ -11,9 +11,9 @@
  * retry carries the same one: the spool keeps the last per run. Writing one twice, or late, changes
  * nothing (the version guard of RunStore).
  */
-import { unavailableDependency } from '../outages';
-import type { RunStore } from './run-store';
-import type { RunProjection, TaskRow } from './run-rows';
+import { unavailableDependency } from './outages';
+import type { RunStore } from '../read-model/run-store';
+import type { RunProjection, TaskRow } from '../domain/run-rows';
 
 const RETRY_EVERY_MS = 500;
 

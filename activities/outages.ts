@@ -1,7 +1,7 @@
 /**
  * Recognises errors that mean "a service we depend on cannot be reached right now", as opposed to
  * bugs: the API answers the first with 503 and the second with 500, and the worker keeps a
- * read-model write for later only when the database is away (src/database/projection-spool.ts).
+ * read-model write for later only when the database is away (activities/projection-spool.ts).
  * Outages are Temporal's gRPC status codes, PostgreSQL's connection SQLSTATEs, and the socket
  * errors beneath both, wherever they sit in the cause chain.
  */

@@ -1,4 +1,4 @@
-import type { Config } from './config';
+import type { Config } from '../config/config';
 
 /** Where a person sees a run in the Temporal Web UI: its workflow id is its run id. */
 export function temporalUiLink(config: Pick<Config, 'temporalUiUrl' | 'temporalNamespace'>, runId: string): string {
