@@ -17,7 +17,8 @@ const files = generations.flatMap((generation) =>
     .filter((file) => file.endsWith('.json'))
     .map((file) => path.join(generation, file)),
 );
-const typeOf = (file: string) => readHistory(path.join(HISTORIES_DIR, file)).events[0].workflowExecutionStartedEventAttributes!.workflowType!.name!;
+const typeOf = (file: string) =>
+  readHistory(path.join(HISTORIES_DIR, file)).events[0].workflowExecutionStartedEventAttributes!.workflowType!.name!;
 /** The worker's own bundle, as the global set-up wrote it. */
 const replayOptions = (): ReplayWorkerOptions => ({ workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! } });
 /** Histories of the legacy type replay on its code, bundled here only: the worker no longer ships it. */
@@ -25,7 +26,8 @@ let legacyBundle: { code: string };
 beforeAll(async () => {
   legacyBundle = await bundleWorkflows(require.resolve('./support/legacy-workflows'));
 });
-const optionsFor = (file: string): ReplayWorkerOptions => (typeOf(file) === LEGACY_RUN_TYPE ? { workflowBundle: legacyBundle } : replayOptions());
+const optionsFor = (file: string): ReplayWorkerOptions =>
+  typeOf(file) === LEGACY_RUN_TYPE ? { workflowBundle: legacyBundle } : replayOptions();
 
 test('the current generations have a history for every recorded scenario, and older ones are kept', () => {
   const namesIn = (generation: string) => files.filter((file) => path.dirname(file) === generation).map((file) => path.basename(file, '.json')).sort();
@@ -34,7 +36,7 @@ test('the current generations have a history for every recorded scenario, and ol
   expect(generations.length).toBeGreaterThan(2);
 });
 
-test('the worker hosts exactly the workflow types of the one list, and every recorded history is of one of them or of the legacy type', () => {
+test('the worker hosts exactly the workflow types of the one list; every recorded history is of one of them or legacy', () => {
   const types: string[] = Object.values(WORKFLOW_TYPES).sort();
   expect(Object.keys(hostedWorkflows).sort()).toEqual(types);
   const recorded = new Set(files.map(typeOf));

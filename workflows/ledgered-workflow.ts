@@ -119,7 +119,9 @@ export class LedgeredWorkflow {
    */
   close(cancelled: (snapshot: RunSnapshot) => Error): RunSnapshot {
     const snapshot = this.ledger.snapshot();
-    if (this.ledger.state === 'failed') throw ApplicationFailure.create({ type: RUN_FAILED, message: snapshot.error, nonRetryable: true, details: [snapshot] });
+    if (this.ledger.state === 'failed') {
+      throw ApplicationFailure.create({ type: RUN_FAILED, message: snapshot.error, nonRetryable: true, details: [snapshot] });
+    }
     if (this.ledger.state === 'cancelled') throw cancelled(snapshot);
     return snapshot;
   }

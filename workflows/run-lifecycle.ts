@@ -53,7 +53,8 @@ export class RunLifecycle implements Resumable {
 
   constructor(private readonly input: RunInput) {
     const { continued } = input;
-    this.workflow = new LedgeredWorkflow(input, input.timeout, continued && { ledger: continued.record, projection: continued.projection, deadline: continued.deadline });
+    const carried = continued && { ledger: continued.record, projection: continued.projection, deadline: continued.deadline };
+    this.workflow = new LedgeredWorkflow(input, input.timeout, carried);
     this.request = input.request;
     this.seen = continued?.polling ?? { state: 'RUNNING', unreachable: false };
     this.beforeSubmission = new CancellationScope();
@@ -242,11 +243,11 @@ export class RunLifecycle implements Resumable {
 
   /** Cancelled: Canceled when Temporal asked, Failed (RUN_CANCELLED_BY_PROVIDER) when the provider did it unasked. */
   private close(): RunSnapshot {
-    return this.workflow.close((snapshot) =>
-      this.cancelledInTemporal
-        ? new CancelledFailure(this.cancelReason)
-        : ApplicationFailure.create({ type: RUN_CANCELLED_BY_PROVIDER, message: `cancelled by provider '${this.ledger.provider}'`, nonRetryable: true, details: [snapshot] }),
-    );
+    return this.workflow.close((snapshot) => {
+      if (this.cancelledInTemporal) return new CancelledFailure(this.cancelReason);
+      const message = `cancelled by provider '${this.ledger.provider}'`;
+      return ApplicationFailure.create({ type: RUN_CANCELLED_BY_PROVIDER, message, nonRetryable: true, details: [snapshot] });
+    });
   }
 
   /** Not while cancelling, nor while a handler waits: the run's own progress is what finishes it. */

@@ -8,7 +8,16 @@
  * continue-as-new and close being the skeleton's (LedgeredWorkflow); its steps and branches reach it
  * as its /tasks rows (StepRows). Deterministic code only.
  */
-import { CancellationScope, CancelledFailure, ParentClosePolicy, condition, executeChild, isCancellation, patched, sleep } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  CancelledFailure,
+  ParentClosePolicy,
+  condition,
+  executeChild,
+  isCancellation,
+  patched,
+  sleep,
+} from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { shareTaskAttachments } from '../activity-stubs';
 import { LedgeredWorkflow, type LedgerView, type Refusal, type Resumable } from '../ledgered-workflow';
