@@ -45,7 +45,7 @@ export type LedgerView = Omit<Readonly<RunLedger>, 'transition' | 'fail' | 'appe
 export class LedgeredWorkflow {
   private readonly ledger: RunLedger;
   private readonly publisher: RunPublisher;
-  readonly deadline?: number;
+  private readonly deadline?: number;
 
   constructor(input: PublishedRun & { runId: string }, timeout: Duration | undefined, carried: Carried | undefined) {
     this.ledger = new RunLedger(input.runId, carried?.ledger);
@@ -98,6 +98,11 @@ export class LedgeredWorkflow {
         },
       },
     );
+  }
+
+  /** Milliseconds until the time limit (zero or less once it has passed); undefined without one. */
+  timeLeft(): number | undefined {
+    return this.deadline === undefined ? undefined : this.deadline - Date.now();
   }
 
   /** Whether the history is long enough to continue as new: Temporal suggests it, or it passed HISTORY_EVENTS_LIMIT. */

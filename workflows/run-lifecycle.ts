@@ -270,7 +270,8 @@ export class RunLifecycle implements Resumable {
       this.cancelledInTemporal = true;
       this.requestCancel('cancel requested');
     });
-    if (this.workflow.deadline !== undefined) void this.timeOutAtDeadline(this.workflow.deadline);
+    const left = this.workflow.timeLeft();
+    if (left !== undefined) void this.timeOutAtDeadline(left);
   }
 
   refusal(): Refusal | undefined {
@@ -284,8 +285,8 @@ export class RunLifecycle implements Resumable {
     return () => this.ledger.state !== 'awaiting_input';
   }
 
-  private async timeOutAtDeadline(deadline: number): Promise<void> {
-    const ended = await CancellationScope.nonCancellable(() => condition(() => isTerminal(this.ledger.state), Math.max(deadline - Date.now(), 1)));
+  private async timeOutAtDeadline(left: number): Promise<void> {
+    const ended = await CancellationScope.nonCancellable(() => condition(() => isTerminal(this.ledger.state), Math.max(left, 1)));
     if (ended) return;
     this.timedOut = true;
     this.requestCancel(`the run's time limit of ${String(this.input.timeout)} was reached`);

@@ -114,8 +114,8 @@ export class TaskExecution implements Resumable {
   }
 
   private async withinTimeLimit<T>(work: () => Promise<T>): Promise<T> {
-    if (this.workflow.deadline === undefined) return work();
-    const left = this.workflow.deadline - Date.now();
+    const left = this.workflow.timeLeft();
+    if (left === undefined) return work();
     if (left <= 0) throw new TaskTimedOut();
     try {
       return await CancellationScope.withTimeout(left, work);
