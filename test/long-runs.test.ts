@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ClosedRunReconciler } from '../src/worker/closed-run-reconciler';
 import { resumeUpdate, RUN_FAILED } from '../domain/messages';
-import { HISTORY_EVENTS_LIMIT } from '../workflows/run-lifecycle';
+import { HISTORY_EVENTS_LIMIT } from '../workflows/ledgered-workflow';
 import { eventually } from './support/eventually';
 import { createHarness, finalSnapshot, transitionTypes, waitForSnapshot, type Harness } from './support/harness';
 

@@ -2,11 +2,12 @@
  * Every committed history must replay on today's workflow code: runs in flight when a new worker
  * is deployed continue on it. A failure here means a change needs `patched()`, not a new history.
  */
-import { Worker } from '@temporalio/worker';
-import { readdirSync } from 'node:fs';
+import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as hostedWorkflows from '../workflows';
-import { WORKFLOW_TYPES } from '../domain/workflow-types';
+import { LEGACY_RUN_TYPE, WORKFLOW_TYPES } from '../domain/workflow-types';
+import { bundleWorkflows } from '../src/worker/workflow-bundle';
 import { readHistory } from './support/history-file';
 import { CURRENT_GENERATION, CURRENT_TASK_GENERATION, HISTORIES_DIR, SCENARIOS, TASK_SCENARIOS } from './support/record-histories';
 
@@ -16,7 +17,17 @@ const files = generations.flatMap((generation) =>
     .filter((file) => file.endsWith('.json'))
     .map((file) => path.join(generation, file)),
 );
-const replayOptions = () => ({ workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! } });
+const typeOf = (file: string) =>
+  readHistory(path.join(HISTORIES_DIR, file)).events[0].workflowExecutionStartedEventAttributes!.workflowType!.name!;
+/** The worker's own bundle, as the global set-up wrote it. */
+const replayOptions = (): ReplayWorkerOptions => ({ workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! } });
+/** Histories of the legacy type replay on its code, bundled here only: the worker no longer ships it. */
+let legacyBundle: { code: string };
+beforeAll(async () => {
+  legacyBundle = await bundleWorkflows(require.resolve('./support/legacy-workflows'));
+});
+const optionsFor = (file: string): ReplayWorkerOptions =>
+  typeOf(file) === LEGACY_RUN_TYPE ? { workflowBundle: legacyBundle } : replayOptions();
 
 test('the current generations have a history for every recorded scenario, and older ones are kept', () => {
   const namesIn = (generation: string) => files.filter((file) => path.dirname(file) === generation).map((file) => path.basename(file, '.json')).sort();
@@ -25,15 +36,26 @@ test('the current generations have a history for every recorded scenario, and ol
   expect(generations.length).toBeGreaterThan(2);
 });
 
-test('the worker hosts exactly the workflow types of the one list, and every recorded history is of one of them', () => {
-  const types = Object.values(WORKFLOW_TYPES).sort();
+test('the worker hosts exactly the workflow types of the one list; every recorded history is of one of them or legacy', () => {
+  const types: string[] = Object.values(WORKFLOW_TYPES).sort();
   expect(Object.keys(hostedWorkflows).sort()).toEqual(types);
-  const recorded = new Set(files.map((file) => readHistory(path.join(HISTORIES_DIR, file)).events[0].workflowExecutionStartedEventAttributes!.workflowType!.name));
-  expect([...recorded].filter((type) => !types.includes(type as never))).toEqual([]);
+  const recorded = new Set(files.map(typeOf));
+  expect([...recorded].filter((type) => !types.includes(type)).sort()).toEqual([LEGACY_RUN_TYPE]);
+});
+
+test("the worker's bundle does not carry the legacy workflow", () => {
+  const code = readFileSync(process.env.WORKFLOW_BUNDLE_PATH!, 'utf8');
+  expect(code).toContain('wesRunV4');
+  expect(code).not.toContain('wes-run-v3');
 });
 
 test.each(files)('%s replays deterministically', async (file) => {
-  await expect(Worker.runReplayHistory(replayOptions(), readHistory(path.join(HISTORIES_DIR, file)))).resolves.toBeUndefined();
+  await expect(Worker.runReplayHistory(optionsFor(file), readHistory(path.join(HISTORIES_DIR, file)))).resolves.toBeUndefined();
+});
+
+test('a legacy history does not replay on the worker\'s bundle', async () => {
+  const legacy = files.find((file) => typeOf(file) === LEGACY_RUN_TYPE)!;
+  await expect(Worker.runReplayHistory(replayOptions(), readHistory(path.join(HISTORIES_DIR, legacy)))).rejects.toThrow(/wesRun/);
 });
 
 test('a history the code would not produce is detected', async () => {

@@ -1,7 +1,9 @@
 /**
- * The activities the run workflow calls, with their options. Every activity either heartbeats or
- * is local, so that a dead worker or a completion lost with the Temporal server is retried within
- * about 20 s (docs/design.md, "Recovery"); each call states how it is cancelled.
+ * The activities the run and task workflows call, with their options. Each one heartbeats (20 s
+ * timeout), is local, or, for the read-model write handed to the server after its local attempts
+ * (`thenByTheServer`), is short with a 10 s start-to-close timeout: so a dead worker or a completion
+ * lost with the Temporal server is retried within about 20 s (docs/design.md, "Recovery"). Each
+ * call states how it is cancelled.
  */
 import { ActivityCancellationType, isCancellation, patched, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';

@@ -8,7 +8,9 @@
  *   end     succeeded | failed | cancelled, cleaned up, closed as Completed, Failed or Canceled
  *
  * Cancel (from the API, the Web UI or the CLI: all are Temporal's cancel) stops a run before
- * submission at once and cancels it at its provider after. Deterministic code only.
+ * submission at once and cancels it at its provider after; so does the run's time limit, which then
+ * fails it as timed out. The ledger, handlers, continue-as-new and close are the skeleton's
+ * (LedgeredWorkflow). Deterministic code only.
  */
 import {
   ActivityFailure,
@@ -19,23 +21,16 @@ import {
   condition,
   isCancellation,
   patched,
-  setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { msToNumber } from '@temporalio/common/lib/time';
 import { providerActivities, selectProvider, type ProviderActivities } from './activity-stubs';
-import { NOT_AWAITING_INPUT, RUN_CANCELLED_BY_PROVIDER, RUN_FAILED, resumeSignal, resumeUpdate, snapshotQuery } from '../domain/messages';
-import { RunPublisher } from './run-publisher';
-import { RunLedger } from './run-ledger';
+import { LedgeredWorkflow, type LedgerView, type Refusal, type Resumable } from './ledgered-workflow';
+import type { RunLedger } from './run-ledger';
+import { NOT_AWAITING_INPUT, RUN_CANCELLED_BY_PROVIDER } from '../domain/messages';
 import type { PollingState, ProviderNews, ResumeInput, RunInput, RunLog, RunRef, RunSnapshot, Submission, WesRunRequest } from '../domain/run-types';
 import { isTerminal, type FailureReason, type TransitionType } from '../domain/state-machine';
 import { failureMessage, failureReasonOf } from './failures';
 import { providerTaskQueue } from '../domain/task-queues';
-import { continueAsNewOnCurrentVersion } from './versioning';
-import type { wesRunV4 } from './wes-run';
-
-/** Continue as new past this many events, well below Temporal's limits (51,200 events, 50 MB). */
-export const HISTORY_EVENTS_LIMIT = 1_000;
 
 /**
  * Since QUEUED_AT_PROVIDER a run its provider holds queued is recorded with a `queue` transition,
@@ -44,12 +39,9 @@ export const HISTORY_EVENTS_LIMIT = 1_000;
  */
 const QUEUED_AT_PROVIDER = 'queued-at-provider';
 
-export class RunLifecycle {
-  private readonly ledger: RunLedger;
-  private readonly publisher: RunPublisher;
+export class RunLifecycle implements Resumable {
+  private readonly workflow: LedgeredWorkflow;
   private request: WesRunRequest;
-  private activities: ProviderActivities;
-  private readonly deadline?: number;
   /** Cancellable part of the run: everything before submission. */
   private readonly beforeSubmission: CancellationScope;
   private cancelReason?: string;
@@ -61,17 +53,15 @@ export class RunLifecycle {
 
   constructor(private readonly input: RunInput) {
     const { continued } = input;
-    this.ledger = new RunLedger(input.runId, continued?.record);
-    this.publisher = new RunPublisher(this.ledger, input, continued?.projection);
+    const carried = continued && { ledger: continued.record, projection: continued.projection, deadline: continued.deadline };
+    this.workflow = new LedgeredWorkflow(input, input.timeout, carried);
     this.request = input.request;
-    this.activities = providerActivities(this.ledger.activityQueue, input.providerRetry);
-    this.deadline = continued ? continued.deadline : input.timeout ? Date.now() + msToNumber(input.timeout) : undefined;
     this.seen = continued?.polling ?? { state: 'RUNNING', unreachable: false };
     this.beforeSubmission = new CancellationScope();
+    this.listen();
   }
 
   async run(): Promise<RunSnapshot> {
-    this.listen();
     const ended = await CancellationScope.nonCancellable(() => this.live());
     if (!ended) return this.continueAsNew();
     await CancellationScope.nonCancellable(() => this.cleanUp());
@@ -103,12 +93,18 @@ export class RunLifecycle {
       return await this.beforeSubmission.run(async () => {
         // The API chose and checked the provider with the workers' configuration; a run started
         // otherwise (Temporal's UI or CLI) has the worker choose and check it first.
-        this.ledger.provider = this.input.provider ?? (await selectProvider(this.input));
-        this.useQueue(providerTaskQueue(workflowInfo().taskQueue, this.ledger.provider));
+        const provider = this.input.provider ?? (await selectProvider(this.input));
         // Most runs are prepared in a moment: the read model hears of `starting` from the activity,
         // and only if the preparation lasts, instead of with a write that holds up every run.
-        this.transition('init', undefined, { project: false });
-        const starting = this.publisher.reserve();
+        this.workflow.record(
+          (ledger) => {
+            ledger.provider = provider;
+            ledger.activityQueue = providerTaskQueue(workflowInfo().taskQueue, provider);
+            ledger.transition('init');
+          },
+          { project: false },
+        );
+        const starting = this.workflow.reserve();
         const submission = await this.activities.startRun(this.ref(), { submit: !this.input.requireApproval, starting });
         if (submission) return submission;
         this.transition('wait', { reason: 'approval required' });
@@ -126,11 +122,12 @@ export class RunLifecycle {
   }
 
   private submitted({ externalId, hostQueue }: Submission): void {
-    this.ledger.externalId = externalId;
-    if (hostQueue) this.useQueue(hostQueue);
-    // A resumed approval gate has already moved the run to running.
-    if (this.ledger.state === 'starting') this.transition('step', { external_id: externalId });
-    else this.publisher.publish();
+    this.workflow.record((ledger) => {
+      ledger.externalId = externalId;
+      if (hostQueue) ledger.activityQueue = hostQueue;
+      // A resumed approval gate has already moved the run to running.
+      if (ledger.state === 'starting') ledger.transition('step', { external_id: externalId });
+    });
   }
 
   /** running ⇄ awaiting_input: takes the provider's news until the run ends. */
@@ -152,14 +149,20 @@ export class RunLifecycle {
     if (news.unreachable !== undefined || this.seen.unreachable) return this.reachability(news);
     if (news.state === this.seen.state) return false;
     this.seen = { state: news.state, unreachable: false };
-    // The provider's log of the run, after what this run's own system log already says.
-    if (news.results) this.ledger.log = withSystemLogs(news.results.log, this.ledger.log.system_logs);
-    if (news.cleaned) this.ledger.cleaned = true;
+    const { results, cleaned } = news;
+    if (results || cleaned) {
+      this.workflow.record((ledger) => {
+        // The provider's log of the run, after what this run's own system log already says.
+        if (results) ledger.log = withSystemLogs(results.log, ledger.log.system_logs);
+        if (cleaned) ledger.cleaned = true;
+      });
+    }
     switch (news.state) {
-      case 'COMPLETE':
+      case 'COMPLETE': {
         if (news.error) return this.fail('system_error', news.error);
-        this.ledger.outputs = news.results?.outputs ?? {};
-        return this.end('finish', { outputs: this.ledger.outputs });
+        const outputs = results?.outputs ?? {};
+        return this.end('finish', { outputs }, (ledger) => (ledger.outputs = outputs));
+      }
       case 'EXECUTOR_ERROR':
       case 'SYSTEM_ERROR':
         return this.fail(news.state === 'EXECUTOR_ERROR' ? 'executor_error' : 'system_error', news.detail ?? `provider '${this.ledger.provider}' reported ${news.state}`);
@@ -167,13 +170,15 @@ export class RunLifecycle {
         return this.endCancelled();
       case 'PAUSED':
         return this.pause();
-      default:
-        this.ledger.preempted = news.state === 'PREEMPTED';
-        this.transition(news.state === 'QUEUED' && patched(QUEUED_AT_PROVIDER) ? 'queue' : 'step', {
-          provider_state: news.state,
-          ...(news.detail ? { detail: news.detail } : {}),
+      default: {
+        const type = news.state === 'QUEUED' && patched(QUEUED_AT_PROVIDER) ? 'queue' : 'step';
+        const payload = { provider_state: news.state, ...(news.detail ? { detail: news.detail } : {}) };
+        this.workflow.record((ledger) => {
+          ledger.preempted = news.state === 'PREEMPTED';
+          ledger.transition(type, payload);
         });
         return false;
+      }
     }
   }
 
@@ -194,13 +199,11 @@ export class RunLifecycle {
     const provider = `provider '${this.ledger.provider}'`;
     if (news.unreachable !== undefined) {
       this.seen = { ...this.seen, unreachable: true };
-      this.ledger.appendSystemLog(`${new Date().toISOString()} ${provider} unreachable, still polling: ${news.unreachable}`);
-      this.publisher.publish();
+      this.appendSystemLog(`${new Date().toISOString()} ${provider} unreachable, still polling: ${news.unreachable}`);
       return false;
     }
     this.seen = { ...this.seen, unreachable: false };
-    this.ledger.appendSystemLog(`${new Date().toISOString()} ${provider} reachable again`);
-    this.publisher.publish();
+    this.appendSystemLog(`${new Date().toISOString()} ${provider} reachable again`);
     return this.take(news);
   }
 
@@ -208,8 +211,7 @@ export class RunLifecycle {
   private async cancelAtProviderWhenAsked(following: CancellationScope): Promise<void> {
     await condition(() => this.cancelReason !== undefined || isTerminal(this.ledger.state));
     if (isTerminal(this.ledger.state)) return;
-    this.ledger.canceling = true;
-    this.publisher.publish();
+    this.workflow.record((ledger) => (ledger.canceling = true));
     try {
       await this.activities.cancelRun(this.ref());
     } catch (err) {
@@ -231,68 +233,60 @@ export class RunLifecycle {
     if (!this.ledger.cleaned) {
       try {
         await this.activities.cleanupRun({ runId: this.input.runId, provider: this.ledger.provider, request: this.request, externalId: this.ledger.externalId });
-        this.ledger.cleaned = true;
+        this.workflow.record((ledger) => (ledger.cleaned = true));
       } catch (err) {
-        this.ledger.appendSystemLog(`cleanup failed: ${failureMessage(err)}`);
+        this.appendSystemLog(`cleanup failed: ${failureMessage(err)}`);
       }
-      this.publisher.publish();
     }
-    await this.publisher.settled();
+    await this.workflow.settled();
   }
 
-  /** How the workflow closes tells the truth in Temporal's UI: Completed, Failed or Canceled. */
+  /** Cancelled: Canceled when Temporal asked, Failed (RUN_CANCELLED_BY_PROVIDER) when the provider did it unasked. */
   private close(): RunSnapshot {
-    const snapshot = this.ledger.snapshot();
-    if (this.ledger.state === 'failed') {
-      throw ApplicationFailure.create({ type: RUN_FAILED, message: snapshot.error, nonRetryable: true, details: [snapshot] });
-    }
-    if (this.ledger.state === 'cancelled') {
-      if (this.cancelledInTemporal) throw new CancelledFailure(this.cancelReason);
-      throw ApplicationFailure.create({ type: RUN_CANCELLED_BY_PROVIDER, message: `cancelled by provider '${this.ledger.provider}'`, nonRetryable: true, details: [snapshot] });
-    }
-    return snapshot;
-  }
-
-  private shouldContinueAsNew(): boolean {
-    const info = workflowInfo();
-    const long = info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_LIMIT;
-    return long && this.cancelReason === undefined && allHandlersFinished();
-  }
-
-  private async continueAsNew(): Promise<never> {
-    const continued = { record: this.ledger.carryOver(), deadline: this.deadline, projection: this.publisher.cursor(), polling: this.seen };
-    return continueAsNewOnCurrentVersion<typeof wesRunV4>({ ...this.input, request: this.request, continued });
-  }
-
-  private listen(): void {
-    setHandler(snapshotQuery, () => this.ledger.snapshot());
-    setHandler(resumeSignal, (given) => {
-      if (this.waitingForInput()) this.resumeInput = given ?? {};
+    return this.workflow.close((snapshot) => {
+      if (this.cancelledInTemporal) return new CancelledFailure(this.cancelReason);
+      const message = `cancelled by provider '${this.ledger.provider}'`;
+      return ApplicationFailure.create({ type: RUN_CANCELLED_BY_PROVIDER, message, nonRetryable: true, details: [snapshot] });
     });
-    setHandler(
-      resumeUpdate,
-      async (given) => {
-        this.resumeInput = given ?? {};
-        await condition(() => this.ledger.state !== 'awaiting_input');
-        return this.ledger.snapshot();
-      },
-      {
-        validator: (_given) => {
-          if (this.waitingForInput()) return;
-          const state = `${this.ledger.state}${this.cancelReason ? ' (cancelling)' : ''}`;
-          throw ApplicationFailure.create({ type: NOT_AWAITING_INPUT, message: `run ${this.input.runId} is ${state}, not awaiting input`, nonRetryable: true });
-        },
-      },
-    );
+  }
+
+  /** Not while cancelling, nor while a handler waits: the run's own progress is what finishes it. */
+  private shouldContinueAsNew(): boolean {
+    return this.workflow.historyIsLong() && this.cancelReason === undefined && allHandlersFinished();
+  }
+
+  private continueAsNew(): Promise<never> {
+    return this.workflow.continueAsNew<RunInput>(({ ledger, deadline, projection }) => ({
+      ...this.input,
+      request: this.request,
+      continued: { record: ledger, deadline, projection, polling: this.seen },
+    }));
+  }
+
+  /** Handlers, Temporal's cancel and the time limit, before the run's first await. */
+  private listen(): void {
+    this.workflow.listen(this);
     CancellationScope.current().cancelRequested.catch(() => {
       this.cancelledInTemporal = true;
       this.requestCancel('cancel requested');
     });
-    if (this.deadline !== undefined) void this.timeOutAtDeadline(this.deadline);
+    const left = this.workflow.timeLeft();
+    if (left !== undefined) void this.timeOutAtDeadline(left);
   }
 
-  private async timeOutAtDeadline(deadline: number): Promise<void> {
-    const ended = await CancellationScope.nonCancellable(() => condition(() => isTerminal(this.ledger.state), Math.max(deadline - Date.now(), 1)));
+  refusal(): Refusal | undefined {
+    if (this.waitingForInput()) return undefined;
+    const state = `${this.ledger.state}${this.cancelReason ? ' (cancelling)' : ''}`;
+    return { type: NOT_AWAITING_INPUT, message: `run ${this.input.runId} is ${state}, not awaiting input` };
+  }
+
+  give(input: ResumeInput): () => boolean {
+    this.resumeInput = input;
+    return () => this.ledger.state !== 'awaiting_input';
+  }
+
+  private async timeOutAtDeadline(left: number): Promise<void> {
+    const ended = await CancellationScope.nonCancellable(() => condition(() => isTerminal(this.ledger.state), Math.max(left, 1)));
     if (ended) return;
     this.timedOut = true;
     this.requestCancel(`the run's time limit of ${String(this.input.timeout)} was reached`);
@@ -308,25 +302,34 @@ export class RunLifecycle {
     return this.ledger.state === 'awaiting_input' && this.resumeInput === undefined && this.cancelReason === undefined;
   }
 
-  private useQueue(taskQueue: string): void {
-    this.ledger.activityQueue = taskQueue;
-    this.activities = providerActivities(taskQueue, this.input.providerRetry);
+  private get ledger(): LedgerView {
+    return this.workflow.view;
+  }
+
+  /** The provider's activities on the queue the ledger names: the provider's own, or its host's once submitted. */
+  private get activities(): ProviderActivities {
+    return providerActivities(this.ledger.activityQueue, this.input.providerRetry);
   }
 
   private ref(): RunRef {
     return { runId: this.input.runId, owner: this.input.owner, provider: this.ledger.provider!, request: this.request, externalId: this.ledger.externalId };
   }
 
-  /** The one way a transition is made: entered in the ledger, then published. */
-  private transition(type: TransitionType, payload?: Record<string, unknown>, options?: { project: boolean }): void {
-    this.ledger.transition(type, payload);
-    this.publisher.publish(options);
+  private transition(type: TransitionType, payload?: Record<string, unknown>): void {
+    this.workflow.record((ledger) => ledger.transition(type, payload));
   }
 
-  private end(type: 'finish' | 'cancelled', payload: Record<string, unknown>): true {
-    // The provider may finish a run while it waits for input: the run leaves its pause first.
-    if (type === 'finish' && this.ledger.state === 'awaiting_input') this.ledger.transition('step', { provider_state: 'COMPLETE' });
-    this.transition(type, payload);
+  private appendSystemLog(line: string): void {
+    this.workflow.record((ledger) => ledger.appendSystemLog(line));
+  }
+
+  private end(type: 'finish' | 'cancelled', payload: Record<string, unknown>, change?: (ledger: RunLedger) => void): true {
+    this.workflow.record((ledger) => {
+      change?.(ledger);
+      // The provider may finish a run while it waits for input: the run leaves its pause first.
+      if (type === 'finish' && ledger.state === 'awaiting_input') ledger.transition('step', { provider_state: 'COMPLETE' });
+      ledger.transition(type, payload);
+    });
     return true;
   }
 
@@ -338,8 +341,7 @@ export class RunLifecycle {
 
   private fail(reason: FailureReason, error: string): true {
     if (isTerminal(this.ledger.state)) return true;
-    this.ledger.fail(reason, error);
-    this.publisher.publish();
+    this.workflow.record((ledger) => ledger.fail(reason, error));
     return true;
   }
 }

@@ -6,13 +6,16 @@
  * execution is new code from its first event on: nothing is replayed across versions, but the
  * carried-over input (`continued`) must be one the newer build accepts.
  */
-import { makeContinueAsNewFunc, patched, type ContinueAsNewOptions, type Workflow } from '@temporalio/workflow';
+import { makeContinueAsNewFunc, patched, type ContinueAsNewOptions } from '@temporalio/workflow';
 
 /** Gates the option: an execution recorded before it continued as new without it. */
 export const UPGRADE_AT_CONTINUE_AS_NEW = 'upgrade-at-continue-as-new';
 
-/** Continues as new, onto the current version when this execution was pinned to another one. */
-export function continueAsNewOnCurrentVersion<F extends Workflow>(...args: Parameters<F>): Promise<never> {
+/**
+ * Continues as new with the workflow's own type and `input`, onto the current version when this
+ * execution was pinned to another one.
+ */
+export function continueAsNewOnCurrentVersion<I>(input: I): Promise<never> {
   const options: ContinueAsNewOptions = patched(UPGRADE_AT_CONTINUE_AS_NEW) ? { initialVersioningBehavior: 'AUTO_UPGRADE' } : {};
-  return makeContinueAsNewFunc<F>(options)(...args);
+  return makeContinueAsNewFunc<(input: I) => Promise<unknown>>(options)(input);
 }

@@ -1,7 +1,8 @@
 /**
  * The run workflow: one GA4GH WES run as a durable workflow (docs/design.md). A thin function over
  * RunLifecycle. Its type name carries the generation of the run engine it began on: runs of the
- * earlier engine (type `wesRun`, workflows/legacy/) replay and finish on their own code.
+ * earlier engine (type `wesRun`) finish on workers of their own build (docs/design.md, "Versions of
+ * the run workflow").
  */
 import { RunLifecycle } from './run-lifecycle';
 import type { RunInput, RunSnapshot } from '../domain/run-types';

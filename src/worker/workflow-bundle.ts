@@ -5,8 +5,9 @@
 import { bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 
-export async function bundleWorkflows(): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+/** The worker's workflows by default; the replay test also bundles the legacy ones it keeps. */
+export async function bundleWorkflows(workflowsPath = require.resolve('../../workflows')): Promise<{ code: string }> {
+  return bundleWorkflowCode({ workflowsPath, logger: quietLogger });
 }
 
 export async function loadWorkflowBundle(bundlePath: string | undefined): Promise<WorkflowBundleOption> {

@@ -4,38 +4,31 @@
  * `wait_for_input` step a gate the task waits at in `awaiting_input`, each `parallel` step branches
  * that run side by side and join. Per step: retries, a time limit, and whether the task may go on
  * without it; for the task: a time limit. Cancelling the task cancels every branch and child run.
- * The task's own row and transitions reach the read model as a run's do (RunPublisher); its steps
- * and branches as its /tasks rows (StepRows). Deterministic code only.
+ * The task's own row and transitions reach the read model as a run's do, its ledger, handlers,
+ * continue-as-new and close being the skeleton's (LedgeredWorkflow); its steps and branches reach it
+ * as its /tasks rows (StepRows). Deterministic code only.
  */
 import {
-  ApplicationFailure,
   CancellationScope,
   CancelledFailure,
   ParentClosePolicy,
-  allHandlersFinished,
   condition,
   executeChild,
   isCancellation,
   patched,
-  setHandler,
   sleep,
-  workflowInfo,
 } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { shareTaskAttachments } from '../activity-stubs';
-import { INVALID_RESUME_INPUT, NOT_AWAITING_INPUT, RUN_FAILED, resumeSignal, resumeUpdate, snapshotQuery } from '../../domain/messages';
-import { RunLedger } from '../run-ledger';
-import { HISTORY_EVENTS_LIMIT } from '../run-lifecycle';
-import { RunPublisher } from '../run-publisher';
+import { LedgeredWorkflow, type LedgerView, type Refusal, type Resumable } from '../ledgered-workflow';
+import { INVALID_RESUME_INPUT, NOT_AWAITING_INPUT } from '../../domain/messages';
+import type { RunLedger } from '../run-ledger';
 import type { ResumeInput, RunInput, RunSnapshot, WesRunRequest } from '../../domain/run-types';
 import type { TransitionType } from '../../domain/state-machine';
 import { evaluate, EXPRESSION_BUDGET, ExpressionError, type EvaluationContext, type StepContext } from '../task/expressions';
 import type { Branch, ParallelStep, RunStep, Step, StepRetry, WaitForInputStep } from '../../domain/task-definition';
-import type { wesRunV4 } from '../wes-run';
 import { isRelativeUrl } from '../../domain/workflow-url';
 import { WORKFLOW_TYPES } from '../../domain/workflow-types';
-import type { wesTaskV1 } from '../task-run';
-import { continueAsNewOnCurrentVersion } from '../versioning';
 import { Gates } from './gates';
 import { childFailure, StepFailed } from './step-failure';
 import { StepRows } from './step-rows';
@@ -47,77 +40,62 @@ export const EXPRESSION_BUDGET_PATCH = 'expression-budget';
 /** The task's own time limit passed. */
 class TaskTimedOut extends Error {}
 
-export class TaskExecution {
-  private readonly ledger: RunLedger;
-  private readonly publisher: RunPublisher;
+export class TaskExecution implements Resumable {
+  private readonly workflow: LedgeredWorkflow;
   private readonly rows: StepRows;
   private readonly gates = new Gates();
   private readonly steps: Record<string, StepContext>;
   private readonly resumed = new Set<string>();
-  private readonly deadline?: number;
   private next: number;
 
   constructor(private readonly input: TaskInput) {
     const { continued } = input;
-    this.ledger = new RunLedger(input.runId, continued?.ledger);
-    this.publisher = new RunPublisher(this.ledger, input, continued?.projection);
-    this.rows = new StepRows(input.runId, () => this.publisher.settled(), continued?.rows);
+    this.workflow = new LedgeredWorkflow(input, input.definition.timeout, continued);
+    this.rows = new StepRows(input.runId, () => this.workflow.settled(), continued?.rows);
     this.steps = continued?.steps ?? {};
     this.next = continued?.next ?? 0;
-    const timeout = input.definition.timeout;
-    this.deadline = continued ? continued.deadline : timeout ? Date.now() + msToNumber(timeout) : undefined;
+    this.workflow.listen(this);
   }
 
   async run(): Promise<RunSnapshot> {
-    this.listen();
     if (!this.input.continued) {
-      this.ledger.transition('init');
-      this.log('step');
+      this.workflow.record((ledger) => {
+        ledger.transition('init');
+        ledger.transition('step');
+      });
     }
     const ended = await this.live();
     await CancellationScope.nonCancellable(async () => {
-      await this.publisher.settled();
+      await this.workflow.settled();
       await this.rows.settled();
     });
     if (!ended) return this.continueAsNew();
-    return this.close();
-  }
-
-  private listen(): void {
-    setHandler(snapshotQuery, () => this.ledger.snapshot());
-    setHandler(resumeSignal, (input) => {
-      if (this.refusal(input ?? {}) === undefined) this.gates.give(input ?? {});
-    });
-    setHandler(
-      resumeUpdate,
-      async (input) => {
-        const gate = this.gates.give(input ?? {})!;
-        await condition(() => this.resumed.has(gate.stepId));
-        return this.ledger.snapshot();
-      },
-      {
-        validator: (input) => {
-          const refusal = this.refusal(input ?? {});
-          if (refusal) throw ApplicationFailure.create({ ...refusal, nonRetryable: true });
-        },
-      },
-    );
+    return this.workflow.close(() => new CancelledFailure('cancelled in Temporal'));
   }
 
   /** Why a resume input is refused now: no gate waits (409), or the oldest gate's schema (400). */
-  private refusal(input: ResumeInput): { type: string; message: string } | undefined {
+  refusal(input: ResumeInput): Refusal | undefined {
     if (this.gates.waiting.length === 0) return { type: NOT_AWAITING_INPUT, message: `task ${this.input.runId} is ${this.ledger.state}, not awaiting input` };
     const problem = this.gates.refusal(input);
     return problem === undefined ? undefined : { type: INVALID_RESUME_INPUT, message: problem };
+  }
+
+  /** To the oldest waiting gate, which is done with it once its step has logged the resume. */
+  give(input: ResumeInput): () => boolean {
+    const gate = this.gates.give(input)!;
+    return () => this.resumed.has(gate.stepId);
+  }
+
+  private get ledger(): LedgerView {
+    return this.workflow.view;
   }
 
   /** Until the task ends (true) or should continue in a new execution (false). */
   private async live(): Promise<boolean> {
     try {
       if (await this.withinTimeLimit(() => this.topLevelSteps())) return false;
-      const outputs = await this.evaluate(this.input.definition.outputs ?? {}, ['outputs']);
-      this.ledger.outputs = outputs as Record<string, unknown>;
-      this.log('finish', { outputs: this.ledger.outputs });
+      const outputs = (await this.evaluate(this.input.definition.outputs ?? {}, ['outputs'])) as Record<string, unknown>;
+      this.log('finish', { outputs }, (ledger) => (ledger.outputs = outputs));
     } catch (err) {
       this.end(err);
     }
@@ -130,15 +108,14 @@ export class TaskExecution {
     while (this.next < steps.length) {
       await this.runStep(steps[this.next]);
       this.next++;
-      const info = workflowInfo();
-      if (this.next < steps.length && (info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_LIMIT)) return true;
+      if (this.next < steps.length && this.workflow.historyIsLong()) return true;
     }
     return false;
   }
 
   private async withinTimeLimit<T>(work: () => Promise<T>): Promise<T> {
-    if (this.deadline === undefined) return work();
-    const left = this.deadline - Date.now();
+    const left = this.workflow.timeLeft();
+    if (left === undefined) return work();
     if (left <= 0) throw new TaskTimedOut();
     try {
       return await CancellationScope.withTimeout(left, work);
@@ -150,19 +127,20 @@ export class TaskExecution {
 
   /** How the task ends when its steps did not all complete. */
   private end(err: unknown): void {
-    if (err instanceof TaskTimedOut) {
-      this.ledger.fail('timed_out', `the task's time limit (${this.input.definition.timeout}) has passed`);
-    } else if (isCancellation(err)) {
-      this.ledger.transition('cancelled', { reason: 'cancelled in Temporal' });
-    } else if (err instanceof StepFailed) {
-      this.ledger.fail(err.reason, err.message);
-    } else if (err instanceof ExpressionError) {
-      this.ledger.fail('executor_error', err.message);
-    } else {
-      // A bug here: it fails the workflow task, to be fixed and replayed.
-      throw err;
-    }
-    this.publisher.publish();
+    this.workflow.record((ledger) => {
+      if (err instanceof TaskTimedOut) {
+        ledger.fail('timed_out', `the task's time limit (${this.input.definition.timeout}) has passed`);
+      } else if (isCancellation(err)) {
+        ledger.transition('cancelled', { reason: 'cancelled in Temporal' });
+      } else if (err instanceof StepFailed) {
+        ledger.fail(err.reason, err.message);
+      } else if (err instanceof ExpressionError) {
+        ledger.fail('executor_error', err.message);
+      } else {
+        // A bug here: it fails the workflow task, to be fixed and replayed.
+        throw err;
+      }
+    });
   }
 
   private async runStep(step: Step, parent?: string): Promise<void> {
@@ -221,7 +199,7 @@ export class TaskExecution {
       const input: RunInput = { runId, request, ...(provider ? { provider } : {}), ...(this.input.owner ? { owner: this.input.owner } : {}) };
       try {
         if (sharesAttachments) await shareTaskAttachments(this.input.runId, runId);
-        const snapshot = await executeChild<typeof wesRunV4>(WORKFLOW_TYPES.run, {
+        const snapshot = await executeChild<(input: RunInput) => Promise<RunSnapshot>>(WORKFLOW_TYPES.run, {
           workflowId: runId,
           args: [input],
           // A task that ends any other way (terminated, timed out in Temporal) leaves no run behind.
@@ -244,7 +222,7 @@ export class TaskExecution {
     const prompt = String(await this.evaluate(step.wait_for_input.prompt, ['steps', step.id, 'wait_for_input', 'prompt']));
     this.rows.update(step.id, { state: 'PAUSED', systemLogs: [prompt] });
     const input = await this.gates.wait({ stepId: step.id, prompt, schema: step.wait_for_input.schema }, (given) => {
-      this.settleWaiting();
+      this.workflow.record((ledger) => this.settleWaiting(ledger));
       return condition(given);
     });
     this.log('resume', { step: step.id, input });
@@ -300,41 +278,28 @@ export class TaskExecution {
     return evaluate(template, this.context(), at, patched(EXPRESSION_BUDGET_PATCH) ? EXPRESSION_BUDGET : undefined);
   }
 
-  /** Logs a transition and publishes it; a task with a gate open stays awaiting input. */
-  private log(type: TransitionType, payload?: Record<string, unknown>): void {
-    this.ledger.transition(type, payload);
-    this.settleWaiting();
-  }
-
-  /** The task is awaiting input exactly while a gate waits, whatever its branches do meanwhile. */
-  private settleWaiting(): void {
-    const waiting = this.gates.waiting;
-    if (waiting.length > 0 && this.ledger.state === 'running') {
-      this.ledger.transition('wait', { steps: waiting.map((gate) => gate.stepId), prompt: waiting[0].prompt });
-    }
-    this.publisher.publish();
-  }
-
-  private async continueAsNew(): Promise<never> {
-    await condition(allHandlersFinished);
-    return continueAsNewOnCurrentVersion<typeof wesTaskV1>({
-      ...this.input,
-      continued: {
-        ledger: this.ledger.carryOver(),
-        projection: this.publisher.cursor(),
-        next: this.next,
-        steps: this.steps,
-        rows: this.rows.carryOver(),
-        deadline: this.deadline,
-      },
+  /** Records a transition (after `change`, if any); a task with a gate open stays awaiting input. */
+  private log(type: TransitionType, payload?: Record<string, unknown>, change?: (ledger: RunLedger) => void): void {
+    this.workflow.record((ledger) => {
+      change?.(ledger);
+      ledger.transition(type, payload);
+      this.settleWaiting(ledger);
     });
   }
 
-  private close(): RunSnapshot {
-    const snapshot = this.ledger.snapshot();
-    if (this.ledger.state === 'failed') throw ApplicationFailure.create({ type: RUN_FAILED, message: snapshot.error, nonRetryable: true, details: [snapshot] });
-    if (this.ledger.state === 'cancelled') throw new CancelledFailure('cancelled in Temporal');
-    return snapshot;
+  /** The task is awaiting input exactly while a gate waits, whatever its branches do meanwhile. */
+  private settleWaiting(ledger: RunLedger): void {
+    const waiting = this.gates.waiting;
+    if (waiting.length > 0 && ledger.state === 'running') {
+      ledger.transition('wait', { steps: waiting.map((gate) => gate.stepId), prompt: waiting[0].prompt });
+    }
+  }
+
+  private continueAsNew(): Promise<never> {
+    return this.workflow.continueAsNew<TaskInput>(({ ledger, projection, deadline }) => ({
+      ...this.input,
+      continued: { ledger, projection, next: this.next, steps: this.steps, rows: this.rows.carryOver(), deadline },
+    }));
   }
 }
 

@@ -1,9 +1,9 @@
 /**
  * The run workflow of generations 1 to 3 (workflow type `wesRun`, before the lean engine), kept
- * unchanged so that their histories replay on today's worker. Its activities are those of that
- * build (types below); a worker of today does not serve them, so such runs are drained by a worker
- * of their own build (docs/design.md, "Versions of the run workflow"). Delete once no such run can
- * be in flight.
+ * unchanged so that test/replay.test.ts still replays their histories; it is not in the worker's
+ * bundle. Its activities are those of that build (types below), which today's worker does not
+ * serve: such runs are drained by a worker of their own build (docs/design.md, "Versions of the run
+ * workflow"). Delete with the generation 1 to 3 histories once no such run can be in flight.
  */
 import {
   ActivityCancellationType,
@@ -20,9 +20,9 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { ReadModelActivities } from '../activity-interfaces';
-import { NOT_AWAITING_INPUT, resumeSignal, resumeUpdate, snapshotQuery } from '../../domain/messages';
-import { RunLedger as RunRecord } from '../run-ledger';
+import type { ReadModelActivities } from '../../../workflows/activity-interfaces';
+import { NOT_AWAITING_INPUT, resumeSignal, resumeUpdate, snapshotQuery } from '../../../domain/messages';
+import { RunLedger as RunRecord } from '../../../workflows/run-ledger';
 import type {
   ProviderRetry,
   ProviderState,
@@ -32,11 +32,11 @@ import type {
   RunResults,
   RunSnapshot,
   WesRunRequest,
-} from '../../domain/run-types';
-import { WesOwnerKey, WesProviderKey, WesStateKey, WesWorkflowTypeKey } from '../../domain/search-attributes';
-import { canTransition, isTerminal, type FailureReason } from '../../domain/state-machine';
-import { failureMessage, failureReasonOf } from '../failures';
-import { providerTaskQueue } from '../../domain/task-queues';
+} from '../../../domain/run-types';
+import { WesOwnerKey, WesProviderKey, WesStateKey, WesWorkflowTypeKey } from '../../../domain/search-attributes';
+import { canTransition, isTerminal, type FailureReason } from '../../../domain/state-machine';
+import { failureMessage, failureReasonOf } from '../../../workflows/failures';
+import { providerTaskQueue } from '../../../domain/task-queues';
 
 /** Generation 3 cancelled runs by this signal; today's runs are cancelled through Temporal. */
 const cancelSignal = defineSignal<[reason?: string]>('cancel');
