@@ -22,7 +22,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { msToNumber } from '@temporalio/common/lib/time';
+import { durationMs } from './duration-ms';
 import { providerActivities, selectProvider, type ProviderActivities } from './activity-stubs';
 import { NOT_AWAITING_INPUT, RUN_CANCELLED_BY_PROVIDER, RUN_FAILED, resumeSignal, resumeUpdate, snapshotQuery } from './messages';
 import { RunPublisher } from './run-publisher';
@@ -65,7 +65,7 @@ export class RunLifecycle {
     this.publisher = new RunPublisher(this.ledger, input, continued?.projection);
     this.request = input.request;
     this.activities = providerActivities(this.ledger.activityQueue, input.providerRetry);
-    this.deadline = continued ? continued.deadline : input.timeout ? Date.now() + msToNumber(input.timeout) : undefined;
+    this.deadline = continued ? continued.deadline : input.timeout ? Date.now() + durationMs(input.timeout) : undefined;
     this.seen = continued?.polling ?? { state: 'RUNNING', unreachable: false };
     this.beforeSubmission = new CancellationScope();
   }

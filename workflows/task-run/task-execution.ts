@@ -21,7 +21,7 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import { msToNumber } from '@temporalio/common/lib/time';
+import { durationMs } from '../duration-ms';
 import { shareTaskAttachments } from '../activity-stubs';
 import { INVALID_RESUME_INPUT, NOT_AWAITING_INPUT, RUN_FAILED, resumeSignal, resumeUpdate, snapshotQuery } from '../messages';
 import { RunLedger } from '../run-ledger';
@@ -65,7 +65,7 @@ export class TaskExecution {
     this.steps = continued?.steps ?? {};
     this.next = continued?.next ?? 0;
     const timeout = input.definition.timeout;
-    this.deadline = continued ? continued.deadline : timeout ? Date.now() + msToNumber(timeout) : undefined;
+    this.deadline = continued ? continued.deadline : timeout ? Date.now() + durationMs(timeout) : undefined;
   }
 
   async run(): Promise<RunSnapshot> {
@@ -345,6 +345,6 @@ function stepName(step: Step): string {
 
 /** Temporal's retry terms: `initial_interval` (1 s) times `backoff_coefficient` (2) per attempt, capped. */
 function retryDelay(retry: StepRetry, attempt: number): number {
-  const delay = msToNumber(retry.initial_interval ?? '1s') * (retry.backoff_coefficient ?? 2) ** (attempt - 1);
-  return retry.maximum_interval === undefined ? delay : Math.min(delay, msToNumber(retry.maximum_interval));
+  const delay = durationMs(retry.initial_interval ?? '1s') * (retry.backoff_coefficient ?? 2) ** (attempt - 1);
+  return retry.maximum_interval === undefined ? delay : Math.min(delay, durationMs(retry.maximum_interval));
 }
