@@ -1,6 +1,5 @@
 /** The WES run endpoints, plus the resume and delete extensions. Reads come from the read model. */
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, UploadedFiles, UseInterceptors } from '@nestjs/common';
-import { FilesInterceptor } from '@nestjs/platform-express';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import type { ResumeInput } from '../../../workflows/run-types';
 import type { ProviderRegistry } from '../../../activities/provider-registry';
@@ -17,7 +16,6 @@ import { isLocalRun } from '../logs/local-run';
 import { OutputSources } from '../outputs/output-sources';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
-import { UploadLimitErrors } from './attachment-upload';
 import { tagFilter, type ListRunsQuery } from './list-filters';
 import { RunControl } from './run-control.service';
 import { RunCreation, type UploadedFile } from './run-creation.service';
@@ -61,14 +59,13 @@ export class RunsController {
   @Post()
   @RequireScope('runs:write')
   @HttpCode(200)
-  @UseInterceptors(UploadLimitErrors, FilesInterceptor('workflow_attachment'))
   async create(
-    @UploadedFiles() files: UploadedFile[] | undefined,
+    @Req() request: Request,
     @ValidRequest() { body, headers }: ValidatedRequest<unknown, RunRequestBody>,
     @RequestCaller() caller?: Caller,
   ): Promise<{ run_id: string }> {
     const idempotencyKey = headers['Idempotency-Key'] as string | undefined;
-    const run_id = await this.creation.create({ body, files: files ?? [], idempotencyKey, owner: caller?.owner });
+    const run_id = await this.creation.create({ body, files: ((request.files as Array<UploadedFile & { fieldname: string }> | undefined) ?? []).filter((file) => file.fieldname === 'workflow_attachment'), idempotencyKey, owner: caller?.owner });
     return { run_id };
   }
 
