@@ -24,8 +24,6 @@ import { METRICS_PATH } from './metrics/metrics.controller';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { nestsTooDeep, tooDeepMessage } from './validation/json-depth';
 import { RequestValidator } from './validation/request-validator';
-import { openApiValidator } from './validation/openapi-validator';
-import { attachmentUploadOptions } from './runs/attachment-upload';
 
 export interface ApiOptions {
   config: Config;
@@ -72,8 +70,6 @@ export async function createApp({ config, runStore, logger, logDestination, onSh
       if (nestsTooDeep(body)) throw Object.assign(new Error(tooDeepMessage('the JSON')), { status: 400 });
     },
   });
-  const validator = new RequestValidator(document);
-  app.use(openApiValidator(document, attachmentUploadOptions(config, validator.formFields('POST', '/runs')) as never));
   // Probes and metrics where orchestrators and scrapers look for them, not under the WES prefix.
   app.setGlobalPrefix(API_PREFIX, { exclude: [...PROBE_PATHS, METRICS_PATH] });
   app.useGlobalFilters(new ErrorResponseFilter());

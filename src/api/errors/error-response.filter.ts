@@ -13,8 +13,6 @@ export class ErrorResponseFilter implements ExceptionFilter {
     else if (error.status_code === HttpStatus.SERVICE_UNAVAILABLE) this.logger.warn(`${error.msg}: ${String(exception)}`);
     const response = host.switchToHttp().getResponse<Response>();
     // A failure after the answer began (a broken stream) can only be logged.
-    const allow = (exception as { headers?: { Allow?: string } }).headers?.Allow;
-    if (allow && !response.headersSent) response.setHeader('Allow', allow.toUpperCase());
     if (!response.headersSent) response.status(error.status_code).json(error);
   }
 }

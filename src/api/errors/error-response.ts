@@ -7,7 +7,6 @@ import { InvalidRunRequestError } from '../../../activities/errors';
 import { InvalidPageTokenError } from '../../database/run-store';
 import { TaskDefinitionError } from '../../task-definitions/task-definition-error';
 import { unavailableDependency } from '../../outages';
-import { isValidatorError, validatorErrorMessage } from '../validation/openapi-validator';
 
 export interface ErrorResponse {
   msg: string;
@@ -18,7 +17,6 @@ export function toErrorResponse(err: unknown): ErrorResponse {
   if (err instanceof HttpException) return fromHttpException(err);
   if (err instanceof InvalidRunRequestError) return { msg: err.message, status_code: HttpStatus.BAD_REQUEST };
   if (err instanceof InvalidPageTokenError || err instanceof TaskDefinitionError) return { msg: err.message, status_code: HttpStatus.BAD_REQUEST };
-  if (isValidatorError(err)) return { msg: validatorErrorMessage(err), status_code: clientStatus(err.status) };
   const clientError = fromHttpError(err);
   if (clientError) return clientError;
   const dependency = unavailableDependency(err);

@@ -1,5 +1,6 @@
 /** The WES run endpoints, plus the resume and delete extensions. Reads come from the read model. */
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { FilesInterceptor } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import type { ResumeInput } from '../../../workflows/run-types';
 import type { ProviderRegistry } from '../../../activities/provider-registry';
@@ -16,6 +17,7 @@ import { isLocalRun } from '../logs/local-run';
 import { OutputSources } from '../outputs/output-sources';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
+import { UploadLimitErrors } from './attachment-upload';
 import { tagFilter, type ListRunsQuery } from './list-filters';
 import { RunControl } from './run-control.service';
 import { RunCreation, type UploadedFile } from './run-creation.service';
@@ -59,13 +61,14 @@ export class RunsController {
   @Post()
   @RequireScope('runs:write')
   @HttpCode(200)
+  @UseInterceptors(UploadLimitErrors, FilesInterceptor('workflow_attachment'))
   async create(
-    @Req() request: Request,
+    @UploadedFiles() files: UploadedFile[] | undefined,
     @ValidRequest() { body, headers }: ValidatedRequest<unknown, RunRequestBody>,
     @RequestCaller() caller?: Caller,
   ): Promise<{ run_id: string }> {
     const idempotencyKey = headers['Idempotency-Key'] as string | undefined;
-    const run_id = await this.creation.create({ body, files: ((request.files as Array<UploadedFile & { fieldname: string }> | undefined) ?? []).filter((file) => file.fieldname === 'workflow_attachment'), idempotencyKey, owner: caller?.owner });
+    const run_id = await this.creation.create({ body, files: files ?? [], idempotencyKey, owner: caller?.owner });
     return { run_id };
   }
 

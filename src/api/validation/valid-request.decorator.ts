@@ -9,11 +9,10 @@ import type { RequestValidator, ValidatedRequest } from './request-validator';
 
 @Injectable()
 export class RequestValidation implements PipeTransform<Request, ValidatedRequest> {
-  constructor(@Inject(REQUEST_VALIDATOR) readonly validator: RequestValidator) {}
+  constructor(@Inject(REQUEST_VALIDATOR) private readonly validator: RequestValidator) {}
 
   transform(request: Request): ValidatedRequest {
-    const params = Object.fromEntries(Object.entries(request.params).map(([k, v]) => [k, Array.isArray(v) ? v.join('/') : v]));
-    return { path: params as Record<string, string>, query: request.query as Record<string, unknown>, headers: Object.fromEntries(Object.entries(request.headers).flatMap(([k, v]) => [[k, v], [k.replace(/(^|-)\w/g, (c) => c.toUpperCase()), v]])), body: request.body };
+    return this.validator.validate(request);
   }
 }
 
