@@ -3,20 +3,17 @@
  * Types only: importing this file executes nothing.
  */
 import type { Duration } from '@temporalio/common';
+import type { components } from '../spec/wes-api';
 import type { ExecutionState, FailureReason, TransitionType } from './state-machine';
 import type { WesState } from './wes-state';
 
-/** A WES 1.1 `RunRequest`, kept verbatim so that the run log can return it as it came. */
-export interface WesRunRequest {
-  workflow_params?: Record<string, unknown>;
-  workflow_type: string;
-  workflow_type_version: string;
-  tags?: Record<string, string>;
-  workflow_engine?: string;
-  workflow_engine_version?: string;
-  workflow_engine_parameters?: Record<string, string>;
-  workflow_url: string;
-}
+type WesSchemas = components['schemas'];
+
+/**
+ * A WES 1.1 `RunRequest`, kept verbatim so that the run log can return it as it came. The
+ * generated type reads the spec's untyped `workflow_params` object as an empty one.
+ */
+export type WesRunRequest = Omit<WesSchemas['RunRequest'], 'workflow_params'> & { workflow_params?: Record<string, unknown> };
 
 /** How often and how long calls to a provider are retried on connection errors. */
 export interface ProviderRetry {
@@ -139,16 +136,7 @@ export interface Submission {
 }
 
 /** The WES `Log` of the run as a whole. */
-export interface RunLog {
-  name?: string;
-  cmd?: string[];
-  start_time?: string;
-  end_time?: string;
-  stdout?: string;
-  stderr?: string;
-  exit_code?: number;
-  system_logs?: string[];
-}
+export type RunLog = WesSchemas['Log'];
 
 export interface RunResults {
   outputs: Record<string, unknown>;

@@ -8,7 +8,7 @@
  */
 import { ApplicationFailure, allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
-import { msToNumber } from '@temporalio/common/lib/time';
+import { durationMs } from './duration-ms';
 import { RUN_FAILED, resumeSignal, resumeUpdate, snapshotQuery } from '../domain/messages';
 import { RunLedger } from './run-ledger';
 import { RunPublisher } from './run-publisher';
@@ -50,7 +50,7 @@ export class LedgeredWorkflow {
   constructor(input: PublishedRun & { runId: string }, timeout: Duration | undefined, carried: Carried | undefined) {
     this.ledger = new RunLedger(input.runId, carried?.ledger);
     this.publisher = new RunPublisher(this.ledger, input, carried?.projection);
-    this.deadline = carried ? carried.deadline : timeout ? Date.now() + msToNumber(timeout) : undefined;
+    this.deadline = carried ? carried.deadline : timeout ? Date.now() + durationMs(timeout) : undefined;
   }
 
   get view(): LedgerView {

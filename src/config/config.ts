@@ -5,7 +5,7 @@
  * overridden for production (docs/deployment.md, "Configuration").
  */
 import type { Duration } from '@temporalio/common';
-import { msToNumber } from '@temporalio/common/lib/time';
+import { durationMs } from '../../workflows/duration-ms';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -101,7 +101,7 @@ const port = () => integer(1, 65_535);
 
 const duration = parsed((value) => {
   try {
-    return msToNumber(value as Duration) > 0 ? (value as Duration) : undefined;
+    return durationMs(value as Duration) > 0 ? (value as Duration) : undefined;
   } catch {
     return undefined;
   }
@@ -118,7 +118,7 @@ const rateLimit = parsed((spec): RateLimit | 'off' | undefined => {
   const [limit, window] = spec.split('/');
   if (!/^[1-9][0-9]*$/.test(limit) || window === undefined) return undefined;
   try {
-    const windowMs = msToNumber(window as Duration);
+    const windowMs = durationMs(window as Duration);
     return windowMs > 0 ? { limit: Number(limit), windowMs } : undefined;
   } catch {
     return undefined;
@@ -267,7 +267,7 @@ export function loadConfig(env: Env = process.env): Config {
     allowedOrigins: vars.WES_ALLOWED_ORIGINS,
     maxStreams: vars.WES_MAX_STREAMS,
     maxStreamsPerCaller: vars.WES_MAX_STREAMS_PER_CALLER,
-    streamMaxAgeMs: msToNumber(vars.WES_STREAM_MAX_AGE),
+    streamMaxAgeMs: durationMs(vars.WES_STREAM_MAX_AGE),
     auth: auth!.auth,
     postgresPort: vars.WES_POSTGRES_PORT,
     exampleRun: vars.WES_DEMO_RUN === '1',

@@ -18,7 +18,7 @@ import {
   patched,
   sleep,
 } from '@temporalio/workflow';
-import { msToNumber } from '@temporalio/common/lib/time';
+import { durationMs } from '../duration-ms';
 import { shareTaskAttachments } from '../activity-stubs';
 import { LedgeredWorkflow, type LedgerView, type Refusal, type Resumable } from '../ledgered-workflow';
 import { INVALID_RESUME_INPUT, NOT_AWAITING_INPUT } from '../../domain/messages';
@@ -310,6 +310,6 @@ function stepName(step: Step): string {
 
 /** Temporal's retry terms: `initial_interval` (1 s) times `backoff_coefficient` (2) per attempt, capped. */
 function retryDelay(retry: StepRetry, attempt: number): number {
-  const delay = msToNumber(retry.initial_interval ?? '1s') * (retry.backoff_coefficient ?? 2) ** (attempt - 1);
-  return retry.maximum_interval === undefined ? delay : Math.min(delay, msToNumber(retry.maximum_interval));
+  const delay = durationMs(retry.initial_interval ?? '1s') * (retry.backoff_coefficient ?? 2) ** (attempt - 1);
+  return retry.maximum_interval === undefined ? delay : Math.min(delay, durationMs(retry.maximum_interval));
 }

@@ -7,7 +7,6 @@
  */
 import { Inject, Injectable, PayloadTooLargeException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { MulterModuleOptions } from '@nestjs/platform-express';
-import { multerExceptions } from '@nestjs/platform-express/multer/multer/multer.constants';
 import type { Request } from 'express';
 import multer, { type StorageEngine } from 'multer';
 import { rm } from 'node:fs/promises';
@@ -87,6 +86,8 @@ function totalLimited(disk: StorageEngine, maxBytes: number): StorageEngine {
   };
 }
 
+const multerMessage = (code: multer.ErrorCode) => new multer.MulterError(code).message;
+
 /** Says which limit an oversized attachment or form field broke. */
 @Injectable()
 export class UploadLimitErrors implements NestInterceptor {
@@ -96,16 +97,16 @@ export class UploadLimitErrors implements NestInterceptor {
     return next.handle().pipe(catchError((err: unknown) => throwError(() => this.named(err))));
   }
 
-  /** Nest's multer errors say what, not which limit: a file too large, or a field (Nest makes that one a 400). */
+  /** Nest's multer errors carry multer's message, which says what, not which limit: a file too large, or a field (Nest makes that one a 400). */
   private named(err: unknown): unknown {
     if (!(err instanceof Error)) return err;
-    if (err.message === multerExceptions.LIMIT_FILE_SIZE) {
+    if (err.message === multerMessage('LIMIT_FILE_SIZE')) {
       return new PayloadTooLargeException(`a workflow_attachment is larger than ${this.config.maxAttachmentBytes} bytes (WES_MAX_ATTACHMENT_BYTES)`);
     }
-    if (err.message.startsWith(multerExceptions.LIMIT_FIELD_VALUE)) {
+    if (err.message.startsWith(multerMessage('LIMIT_FIELD_VALUE'))) {
       return new PayloadTooLargeException(`a form field is larger than ${this.config.maxBodyBytes} bytes (WES_MAX_BODY_BYTES)`);
     }
-    if (err.message.startsWith(multerExceptions.LIMIT_FIELD_COUNT)) return new PayloadTooLargeException(`more than ${MAX_FORM_FIELDS} form fields`);
+    if (err.message.startsWith(multerMessage('LIMIT_FIELD_COUNT'))) return new PayloadTooLargeException(`more than ${MAX_FORM_FIELDS} form fields`);
     return err;
   }
 }

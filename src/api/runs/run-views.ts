@@ -1,29 +1,31 @@
-/** Read-model rows as the WES 1.1 schemas show them (RunStatus, RunSummary, RunLog). */
+/**
+ * Read-model rows as the WES 1.1 schemas show them (RunStatus, RunSummary, RunLog): the generated
+ * types, with what we always fill made required, and our extensions (durable-wes.overlay.yaml).
+ */
+import type { components } from '../../../spec/wes-api';
 import type { RunLog } from '../../../domain/run-types';
 import type { WesState } from '../../../domain/wes-state';
 import type { RunRow, RunStatusRow, RunSummaryRow } from '../../../domain/run-rows';
 
-export interface RunStatusView {
-  run_id: string;
-  state: WesState;
-}
+type WesSchemas = components['schemas'];
 
-export interface RunSummaryView extends RunStatusView {
-  start_time?: string;
-  end_time?: string;
-  tags: Record<string, string>;
-}
+export type RunStatusView = Required<WesSchemas['RunStatus']> & { state: WesState };
 
-export interface RunLogView extends RunStatusView {
-  request: RunRow['request'];
-  run_log: RunLog;
-  task_logs_url: string;
-  outputs: Record<string, unknown>;
-  /** Extension: the run in the Temporal Web UI. */
-  temporal_ui_url: string;
-  /** Extension: the run's state transitions. */
-  transitions_url: string;
-}
+export type RunSummaryView = WesSchemas['RunSummary'] & RunStatusView;
+
+export type RunLogView = RunStatusView &
+  Required<Pick<WesSchemas['RunLog'], 'run_log' | 'task_logs_url'>> & {
+    request: RunRow['request'];
+    /** The spec's untyped object, which the generated type reads as an empty one. */
+    outputs: Record<string, unknown>;
+    /** Extension: the run in the Temporal Web UI. */
+    temporal_ui_url: string;
+    /** Extension: the run's state transitions. */
+    transitions_url: string;
+  };
+
+/** With our extension (spec PR 183). */
+export type RunListView = Required<WesSchemas['RunListResponse']> & { runs: RunSummaryView[]; total_runs: number };
 
 export function runStatus(row: Pick<RunStatusRow, 'runId' | 'wesState'>): RunStatusView {
   return { run_id: row.runId, state: row.wesState };

@@ -22,14 +22,7 @@ import { tagFilter, type ListRunsQuery } from './list-filters';
 import { RunControl } from './run-control.service';
 import { RunCreation, type UploadedFile } from './run-creation.service';
 import { refuseLoaderDirectives, type RunRequestBody } from './run-submission';
-import { runLog, runStatus, runSummary, type RunLogView, type RunStatusView, type RunSummaryView } from './run-views';
-
-interface RunListView {
-  runs: RunSummaryView[];
-  next_page_token: string;
-  /** Extension (spec PR 183): all runs matching the filters. */
-  total_runs: number;
-}
+import { runLog, runStatus, runSummary, type RunListView, type RunLogView, type RunStatusView } from './run-views';
 
 @Controller('runs')
 export class RunsController {

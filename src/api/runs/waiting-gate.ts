@@ -10,7 +10,7 @@
  */
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { Client } from '@temporalio/client';
-import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import { arrayFromPayloads } from '@temporalio/common';
 import type { TaskDefinition, WaitForInputStep } from '../../../domain/task-definition';
 import type { TaskInput } from '../../../workflows/task-run/task-types';
 import type { Config } from '../../config/config';
@@ -46,7 +46,11 @@ export class WaitingGates {
       maximumPageSize: 1,
     });
     const started = history?.events?.[0]?.workflowExecutionStartedEventAttributes;
-    const [input] = (await decodeArrayFromPayloads(this.client.options.loadedDataConverter, started?.input?.payloads)) as TaskInput[];
+    // The client's codecs undo theirs in reverse order, as the SDK's own decoding does.
+    const { payloadCodecs, payloadConverter } = this.client.options.loadedDataConverter;
+    let payloads = started?.input?.payloads ?? [];
+    for (const codec of [...payloadCodecs].reverse()) payloads = await codec.decode(payloads);
+    const [input] = arrayFromPayloads(payloadConverter, payloads) as TaskInput[];
     return input.definition;
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { components } from '../../../spec/wes-api';
 import type { ProviderCapabilities } from '../../../activities/provider';
 import type { ProviderRegistry } from '../../../activities/provider-registry';
 import { WES_STATES, type WesState } from '../../../domain/wes-state';
@@ -13,24 +14,8 @@ import { TASK_FORMAT_VERSION, TASK_WORKFLOW_TYPE } from '../../../domain/task-de
 import { CAPABILITIES } from './capabilities';
 import { localSandboxes } from '../../../activities/providers/sandbox/describe';
 
-/** GA4GH service-info 1.0 `Service`, extended by WES 1.1's `ServiceInfo`. */
-export interface ServiceInfo {
-  id: string;
-  name: string;
-  type: { group: string; artifact: string; version: string };
-  description: string;
-  organization: { name: string; url: string };
-  documentationUrl: string;
-  version: string;
-  workflow_type_versions: Record<string, { workflow_type_version: string[] }>;
-  supported_wes_versions: string[];
-  supported_filesystem_protocols: string[];
-  workflow_engine_versions: Record<string, { workflow_engine_version: string[] }>;
-  default_workflow_engine_parameters: never[];
-  system_state_counts: Record<WesState, number>;
-  auth_instructions_url: string;
-  tags: Record<string, string>;
-}
+/** GA4GH service-info 1.0 `Service`, extended by WES 1.1's `ServiceInfo`, with every state counted. */
+export type ServiceInfo = components['schemas']['ServiceInfo'] & { system_state_counts: Record<WesState, number> };
 
 @Injectable()
 export class ServiceInfoService {

@@ -1,19 +1,21 @@
 /** Read-model task rows as WES 1.1 TaskLog shows them, with our extension fields (durable-wes.overlay.yaml). */
-import type { RunLog } from '../../../domain/run-types';
+import type { components } from '../../../spec/wes-api';
 import type { WesState } from '../../../domain/wes-state';
 import type { TaskRow } from '../../../domain/run-rows';
 
-/** WES's `Log` (a job's `stdout`/`stderr` are paths on the engine's host for now), with a task's id. */
-export interface TaskLogView extends RunLog {
-  id: string;
-  name: string;
-  system_logs: string[];
-  /** Extensions. */
-  state: WesState;
-  outputs: Record<string, unknown>;
-  child_run_id?: string;
-  parent_task_id?: string;
-}
+type WesSchemas = components['schemas'];
+
+/** WES's `TaskLog` (a job's `stdout`/`stderr` are paths on the engine's host for now). */
+export type TaskLogView = WesSchemas['TaskLog'] &
+  Required<Pick<WesSchemas['TaskLog'], 'system_logs'>> & {
+    /** Extensions. */
+    state: WesState;
+    outputs: Record<string, unknown>;
+    child_run_id?: string;
+    parent_task_id?: string;
+  };
+
+export type TaskListView = Required<WesSchemas['TaskListResponse']> & { task_logs: TaskLogView[] };
 
 export function taskLog(task: TaskRow): TaskLogView {
   return {

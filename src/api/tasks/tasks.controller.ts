@@ -12,12 +12,7 @@ import { RunAccess } from '../core/run-access';
 import { RUN_STORE } from '../core/tokens';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
-import { taskLog, type TaskLogView } from './task-views';
-
-interface TaskListView {
-  task_logs: TaskLogView[];
-  next_page_token: string;
-}
+import { taskLog, type TaskListView, type TaskLogView } from './task-views';
 
 @RequireScope('runs:read')
 @Controller('runs/:run_id/tasks')
