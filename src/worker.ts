@@ -10,7 +10,7 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { ClosedRunReconciler } from './closed-run-reconciler';
 import { createProviderRegistry } from '../activities/providers';
-import { checkSandboxes } from '../activities/providers/sandbox/host';
+import { checkSandboxes } from '../activities/providers/local/sandbox/host';
 import { loadConfig, type Config } from './config';
 import { openDatabase } from './database/data-source';
 import { PostgresRunStore } from './database/postgres-run-store';

@@ -3,8 +3,8 @@ import { ProviderRegistry } from '../provider-registry';
 import type { Provider } from '../provider';
 import type { ProviderSettings, ProvidersConfig } from './config';
 import { HealthOmicsProvider } from './healthomics';
-import { LocalProvider } from './local';
-import { SimulatedProvider } from './simulated';
+import { LocalProvider } from './local/runner';
+import { SimulatedProvider } from './simulated/runner';
 import { WesProvider } from './wes';
 
 function buildProvider(settings: ProviderSettings): Provider {

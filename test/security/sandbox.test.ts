@@ -8,7 +8,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseProvidersConfig, ProvidersConfigError } from '../../activities/providers/config';
-import { checkSandboxes, SandboxUnavailableError } from '../../activities/providers/sandbox/host';
+import { checkSandboxes, SandboxUnavailableError } from '../../activities/providers/local/sandbox/host';
 import type { RunSnapshot } from '../../workflows/run-types';
 import { loopbackListener } from '../support/loopback-listener';
 import { createHarness, EXAMPLES, finalSnapshot, type Harness, waitForSnapshot } from '../support/harness';

@@ -10,7 +10,7 @@ import type { Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import type { ProviderRegistry } from '../../../activities/provider-registry';
-import { localProcess } from '../../../activities/providers/local';
+import { localProcess } from '../../../activities/providers/local/runner';
 import { runWorkDir } from '../../../activities/work-dir';
 import type { Config } from '../../config';
 import type { RunStore } from '../../database/run-store';

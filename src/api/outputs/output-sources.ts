@@ -9,13 +9,13 @@ import { isSafeRunId, OUTPUTS_DIR, runWorkDir } from '../../../activities/work-d
 import type { Config } from '../../config';
 import type { RunRow } from '../../database/run-store';
 import { CONFIG } from '../core/tokens';
-import { relinkCwlFiles } from './cwl-files';
-import { LocalOutputs } from './local-outputs';
-import { encodePath, outputPath } from './output-path';
-import { NO_OUTPUTS, type OutputSource } from './output-source';
-import { RemoteOutputs } from './remote-outputs';
+import { relinkCwlFiles } from '../../../activities/providers/outputs/cwl-files';
+import { LocalOutputs } from '../../../activities/providers/local/local-outputs';
+import { encodePath, outputPath } from '../../../activities/providers/outputs/output-path';
+import { NO_OUTPUTS, type OutputSource } from '../../../activities/providers/outputs/output-source';
+import { RemoteOutputs } from '../../../activities/providers/wes/remote-outputs';
 import { S3Clients } from './s3-clients';
-import { S3Outputs } from './s3-outputs';
+import { S3Outputs } from '../../../activities/providers/healthomics/s3-outputs';
 
 /** Where GET /runs/{run_id}/outputs/{path} serves one output of a run; `apiBaseUrl` is base-url.ts's. */
 export function outputUrl(apiBaseUrl: string, runId: string, output: string): string {

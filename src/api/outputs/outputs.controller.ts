@@ -12,10 +12,10 @@ import { apiBaseUrl } from '../core/base-url';
 import { RunAccess } from '../core/run-access';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
-import { outputPath } from './output-path';
-import type { OutputEntry } from './output-source';
+import { outputPath } from '../../../activities/providers/outputs/output-path';
+import type { OutputEntry } from '../../../activities/providers/outputs/output-source';
 import { OutputSources, outputUrl } from './output-sources';
-import { proxyDownload } from './proxy-download';
+import { proxyDownload } from '../../../activities/providers/wes/proxy-download';
 import { sendLocalFile } from './send-local-file';
 
 interface OutputFileView {

@@ -11,7 +11,7 @@ import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
 import { TASK_SCHEMA_PATH } from '../task-schema/task-schema.controller';
 import { TASK_FORMAT_VERSION, TASK_WORKFLOW_TYPE } from '../../../workflows/task/task-definition';
 import { CAPABILITIES } from './capabilities';
-import { localSandboxes } from '../../../activities/providers/sandbox/describe';
+import { localSandboxes } from '../../../activities/providers/local/sandbox/describe';
 
 /** GA4GH service-info 1.0 `Service`, extended by WES 1.1's `ServiceInfo`. */
 export interface ServiceInfo {

@@ -1,6 +1,6 @@
 /** A local provider's sandbox and limits in one line, as service-info and the worker's start-up log show them. */
-import type { LocalSettings, ProvidersConfig, SandboxSettings } from '../config';
-import { formatSize } from '../../byte-sizes';
+import type { LocalSettings, ProvidersConfig, SandboxSettings } from '../../config';
+import { formatSize } from '../../../byte-sizes';
 
 function describeEgress(sandbox: SandboxSettings): string {
   if (!sandbox.egress) return 'no network';

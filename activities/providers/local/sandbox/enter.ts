@@ -14,7 +14,7 @@
  * A constant script: the values reach it as positional parameters, never as shell text.
  */
 import path from 'node:path';
-import { readFileIfExists } from '../../work-dir';
+import { readFileIfExists } from '../../../work-dir';
 
 /** Written in the process dir once the engine holds its slots: it starts. */
 export const ENGINE_SLOT_FILE = 'engine_slot';

@@ -8,8 +8,8 @@ import { BadGatewayException, HttpException, HttpStatus, NotFoundException } fro
 import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
-import { describe } from '../../../activities/providers/wes/client';
-import type { OutputTarget } from './output-source';
+import { describe } from './client';
+import type { OutputTarget } from '../outputs/output-source';
 
 const PASSED_ON = ['range', 'if-range', 'if-none-match', 'if-modified-since'];
 const PASSED_BACK = ['content-type', 'content-length', 'content-range', 'accept-ranges', 'etag', 'last-modified'];

@@ -7,7 +7,7 @@
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { BadGatewayException } from '@nestjs/common';
-import type { OutputEntry, OutputSource, OutputTarget } from './output-source';
+import type { OutputEntry, OutputSource, OutputTarget } from '../outputs/output-source';
 
 /** How long a presigned URL lets its holder download the file. */
 export const PRESIGNED_URL_SECONDS = 15 * 60;

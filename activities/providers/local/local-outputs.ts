@@ -5,9 +5,9 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { insideRoots } from '../../../activities/paths';
-import { isUnder } from './output-path';
-import { directoryOf, type OutputEntry, type OutputSource, type OutputTarget } from './output-source';
+import { insideRoots } from '../../paths';
+import { isUnder } from '../outputs/output-path';
+import { directoryOf, type OutputEntry, type OutputSource, type OutputTarget } from '../outputs/output-source';
 
 /** Snakemake's own records, in the directory it runs in: not outputs of the workflow. */
 const ENGINE_RECORDS = '.snakemake';

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { promisify } from 'node:util';
-import type { ProvidersConfig } from '../config';
+import type { ProvidersConfig } from '../../config';
 import { localSandboxes } from './describe';
 
 const run = promisify(execFile);

@@ -8,8 +8,8 @@
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SandboxSettings } from '../config';
-import { formatSize } from '../../byte-sizes';
+import type { SandboxSettings } from '../../config';
+import { formatSize } from '../../../byte-sizes';
 
 export type Controller = 'memory' | 'pids' | 'cpu';
 export type RunCgroups = Partial<Record<Controller, string>>;

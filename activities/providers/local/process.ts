@@ -21,7 +21,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, open, readFile, readdir, rm, stat, watch, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { readFileIfExists, writeFileAtomic } from '../work-dir';
+import { readFileIfExists, writeFileAtomic } from '../../work-dir';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 

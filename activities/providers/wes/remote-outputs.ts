@@ -6,10 +6,10 @@
  * here (neither the token nor our network goes where a remote points), and a remote's file://
  * locations are on its own disk: both stay as they are.
  */
-import type { WesSettings } from '../../../activities/providers/config';
-import { cwlFileObjects } from './cwl-files';
-import { encodePath, isUnder, outputPath } from './output-path';
-import { directoryOf, type OutputEntry, type OutputSource, type OutputTarget } from './output-source';
+import type { WesSettings } from '../config';
+import { cwlFileObjects } from '../outputs/cwl-files';
+import { encodePath, isUnder, outputPath } from '../outputs/output-path';
+import { directoryOf, type OutputEntry, type OutputSource, type OutputTarget } from '../outputs/output-source';
 
 interface RemoteFile {
   url: string;

@@ -7,15 +7,15 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { activityLog } from '../../activity-log';
-import type { LocalSettings, SandboxSettings } from '../config';
-import { readJsonIfExists, writeFileAtomic } from '../../work-dir';
+import { activityLog } from '../../../activity-log';
+import type { LocalSettings, SandboxSettings } from '../../config';
+import { readJsonIfExists, writeFileAtomic } from '../../../work-dir';
 import { cgroupLimitReached, removeRunCgroups, type RunCgroups } from './cgroups';
 import { sandboxCommand, type Bind } from './command';
 import { closeEgress, openEgress } from './egress-proxies';
 import { awaitedSlots, enterArgv, watcherLimitReached, type EngineSlots } from './enter';
 import { sandboxHost } from './host';
-import { formatSize } from '../../byte-sizes';
+import { formatSize } from '../../../byte-sizes';
 
 const RECORD = 'sandbox.json';
 

@@ -19,15 +19,15 @@ import { rmSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { activityLog } from '../activity-log';
-import { repoRoot } from '../../src/repo-root';
-import type { LocalSettings } from './config';
-import type { Bind } from './sandbox/command';
-import { sandboxHost, type RunIdentity } from './sandbox/host';
-import { onPath, shebangWords } from './sandbox/mounts';
+import { activityLog } from '../../../activity-log';
+import { repoRoot } from '../../../../src/repo-root';
+import type { LocalSettings } from '../../config';
+import type { Bind } from '../sandbox/command';
+import { sandboxHost, type RunIdentity } from '../sandbox/host';
+import { onPath, shebangWords } from '../sandbox/mounts';
 
-const SERVER = path.join(repoRoot, 'activities', 'providers', 'cwltool-warm-server.py');
-const CLIENT = path.join(repoRoot, 'activities', 'providers', 'cwltool-warm-client.py');
+const SERVER = path.join(repoRoot, 'activities', 'providers', 'local', 'engines', 'cwltool-warm-server.py');
+const CLIENT = path.join(repoRoot, 'activities', 'providers', 'local', 'engines', 'cwltool-warm-client.py');
 /** Written by the client in the run's process dir: `warm pid=<engine pid>` or `cold: <why>`. */
 export const WARM_RECORD = 'engine_start';
 /** How long a run waits for a server that is loading cwltool (a second or two) before it goes cold. */

@@ -9,10 +9,10 @@
 import type { Logger } from '@temporalio/common';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import net from 'node:net';
-import { errorMessage, InvalidRunRequestError } from '../../errors';
-import { ipLiteral, literalAddress, type AddressPolicy } from '../../fetch/address-policy';
-import { guardedLookup } from '../../fetch/download';
-import { formatSize } from '../../byte-sizes';
+import { errorMessage, InvalidRunRequestError } from '../../../errors';
+import { ipLiteral, literalAddress, type AddressPolicy } from '../../../fetch/address-policy';
+import { guardedLookup } from '../../../fetch/download';
+import { formatSize } from '../../../byte-sizes';
 
 export interface EgressRules {
   policy: AddressPolicy;

@@ -2,8 +2,8 @@
  * The end of a local engine's jobs that the engine itself could not report: it was stopped (a
  * cancel), or it died, while they ran (docs/design.md, "Tasks").
  */
-import type { TaskReport } from '../provider';
-import { isTerminalWesState } from '../../workflows/wes-state';
+import type { TaskReport } from '../../provider';
+import { isTerminalWesState } from '../../../workflows/wes-state';
 
 /**
  * The jobs as they stand once the engine has ended: one it reported no end of is CANCELED if the

@@ -7,10 +7,10 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InvalidRunRequestError } from '../errors';
-import type { TaskReport } from '../provider';
-import { repoRoot } from '../../src/repo-root';
-import { readFileIfExists } from '../work-dir';
+import { InvalidRunRequestError } from '../../../errors';
+import type { TaskReport } from '../../../provider';
+import { repoRoot } from '../../../../src/repo-root';
+import { readFileIfExists } from '../../../work-dir';
 import { cwltoolJobs } from './cwltool-jobs';
 import { snakemakeJobs } from './snakemake-jobs';
 
@@ -53,7 +53,7 @@ export interface EngineFiles {
 }
 
 /** Appends Snakemake's messages about jobs to jobs/events.jsonl of the directory it starts in. */
-const SNAKEMAKE_LOG_HANDLER = path.join(repoRoot, 'activities', 'providers', 'snakemake-log-handler.py');
+const SNAKEMAKE_LOG_HANDLER = path.join(repoRoot, 'activities', 'providers', 'local', 'engines', 'snakemake-log-handler.py');
 
 const positiveInt = { pattern: /^[1-9][0-9]{0,3}$/, describe: 'a positive integer' };
 

@@ -7,7 +7,7 @@
 import { constants } from 'node:fs';
 import { access, lstat, open, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { isInside } from '../../paths';
+import { isInside } from '../../../paths';
 
 export interface Bind {
   source: string;

@@ -9,9 +9,9 @@ import type { Logger } from '@temporalio/common';
 import { chmod, chown, mkdir, open as openFile, rm, type FileHandle } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import type { SandboxSettings } from '../config';
-import { AddressPolicy } from '../../fetch/address-policy';
-import { DetachedProcess } from '../local-process';
+import type { SandboxSettings } from '../../config';
+import { AddressPolicy } from '../../../fetch/address-policy';
+import { DetachedProcess } from '../process';
 import { EgressProxy } from './egress-proxy';
 import type { RunIdentity } from './host';
 

@@ -21,13 +21,13 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { InvalidRunRequestError, ProviderRejectedError } from '../errors';
-import type { OperationContext, Provider, ProviderCapabilities } from '../provider';
-import type { SimulatedSettings } from './config';
-import { describeIssues } from '../schema-issues';
-import { readJsonIfExists, writeFileAtomic } from '../work-dir';
-import { isTerminalWesState } from '../../workflows/wes-state';
-import type { ProviderRun, ProviderState, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../../workflows/run-types';
+import { InvalidRunRequestError, ProviderRejectedError } from '../../errors';
+import type { OperationContext, Provider, ProviderCapabilities } from '../../provider';
+import type { SimulatedSettings } from '../config';
+import { describeIssues } from '../../schema-issues';
+import { readJsonIfExists, writeFileAtomic } from '../../work-dir';
+import { isTerminalWesState } from '../../../workflows/wes-state';
+import type { ProviderRun, ProviderState, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../../../workflows/run-types';
 
 // Durations in simulated milliseconds; the defaults are a run that completes after a second.
 const duration = () => z.number({ error: 'must be a non-negative number' }).nonnegative({ error: 'must be a non-negative number' });

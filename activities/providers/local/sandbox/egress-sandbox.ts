@@ -9,14 +9,14 @@ import type { Logger } from '@temporalio/common';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { repoRoot } from '../../../src/repo-root';
-import type { SandboxSettings } from '../config';
+import { repoRoot } from '../../../../src/repo-root';
+import type { SandboxSettings } from '../../config';
 import { egressDir, openEgress } from './egress-proxies';
 import type { RunIdentity } from './host';
 import { onPath, runtimeBinds, type Bind } from './mounts';
 
 /** Bound read-only, alone, at its own path (as the engines' helper files are). */
-export const EGRESS_FORWARDER = path.join(repoRoot, 'activities', 'providers', 'sandbox', 'egress-forwarder.py');
+export const EGRESS_FORWARDER = path.join(repoRoot, 'activities', 'providers', 'local', 'sandbox', 'egress-forwarder.py');
 /** Where the proxy's socket directory is inside. */
 const INSIDE_DIR = '/run/durable-wes/egress';
 /** The forwarder's port on the sandbox's own loopback (squid's: what tools expect of a proxy). */
