@@ -6,8 +6,7 @@
  */
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { BadGatewayException } from '@nestjs/common';
-import type { OutputEntry, OutputSource, OutputTarget } from '../outputs/output-source';
+import { OutputError, type OutputEntry, type OutputSource, type OutputTarget } from '../outputs/output-source';
 
 /** How long a presigned URL lets its holder download the file. */
 export const PRESIGNED_URL_SECONDS = 15 * 60;
@@ -37,7 +36,7 @@ export class S3Outputs implements OutputSource {
         }
       }
     } catch (err) {
-      throw new BadGatewayException(`S3 could not list s3://${this.bucket}/${start}: ${(err as Error).message}`);
+      throw new OutputError(502, `S3 could not list s3://${this.bucket}/${start}: ${(err as Error).message}`);
     }
     return entries;
   }
@@ -47,7 +46,7 @@ export class S3Outputs implements OutputSource {
     try {
       return { kind: 'redirect', url: await getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(wanted) }), { expiresIn: PRESIGNED_URL_SECONDS }) };
     } catch (err) {
-      throw new BadGatewayException(`could not presign s3://${this.bucket}/${this.keyOf(wanted)}: ${(err as Error).message}`);
+      throw new OutputError(502, `could not presign s3://${this.bucket}/${this.keyOf(wanted)}: ${(err as Error).message}`);
     }
   }
 

@@ -348,3 +348,8 @@ export class DetachedProcess {
     return path.join(this.dir, name);
   }
 }
+
+/** The engine process of a local run; the API reads its logs from here while it runs. */
+export function localProcess(workDir: string): DetachedProcess {
+  return new DetachedProcess(path.join(workDir, 'process'));
+}

@@ -24,16 +24,19 @@ import { fetchedWorkflow } from '../../fetch/fetched-workflow';
 import { isLocationKey } from '../../fetch/input-locations';
 import { checkFetchable } from '../../fetch/request-check';
 import { insideRoots, isInside, realpathOrUndefined } from '../../paths';
-import type { OperationContext, Provider, ProviderCapabilities, TaskReport } from '../../provider';
-import type { LocalSettings } from '../config';
+import type { HostCheckLog, OperationContext, Provider, ProviderCapabilities, TaskReport } from '../../provider';
+import type { LocalSettings } from './settings';
 import { engineCommand, warmCommand, warmCwltool, WARM_RECORD, type WarmServer } from './engines/cwltool-warm';
 import { engineVersion } from './engines/engine-version';
 import { ATTACHMENTS_DIR, OUTPUTS_DIR, SCRATCH_DIR, STAGING_DIR, writeFileAtomic } from '../../work-dir';
 import type { ProviderRun, ProviderStatus, RunResults, WesRunRequest } from '../../../workflows/run-types';
-import { CWLTOOL, engineForType, engineParameters, LOCAL_ENGINES, type EngineFiles, type LocalEngine } from './engines/engine';
+import type { EngineFiles, LocalEngine } from './engines/engine';
+import { CWLTOOL, LOCAL_ENGINES } from './engines';
+import { localEngineFor, validateLocalRequest } from './request';
 import { endedJobs } from './ended-jobs';
-import { DetachedProcess, type ProcessLaunch } from './process';
+import { localProcess, type DetachedProcess, type ProcessLaunch } from './process';
 import { unsandboxed } from './sandbox/command';
+import { checkSandbox } from './sandbox/host';
 import { EGRESS_ENV } from './sandbox/egress-sandbox';
 import { RunSandbox } from './sandbox/run-sandbox';
 
@@ -56,11 +59,6 @@ async function tail(file: string, maxBytes: number): Promise<string> {
   } finally {
     await handle.close();
   }
-}
-
-/** The engine process of a local run; the API reads its logs from here while it runs. */
-export function localProcess(workDir: string): DetachedProcess {
-  return new DetachedProcess(path.join(workDir, 'process'));
 }
 
 export class LocalProvider implements Provider {
@@ -113,40 +111,16 @@ export class LocalProvider implements Provider {
     };
   }
 
-  validate(request: WesRunRequest): void {
-    this.engineFor(request);
-    checkFetchable(request, this.settings.fetch);
+  checkHost(name: string, log: HostCheckLog): Promise<void> {
+    return checkSandbox(name, this.settings, log);
   }
 
-  /** The engine that runs the request, with its validated parameters; throws when nothing can. */
-  private engineFor(request: WesRunRequest): { engine: LocalEngine; parameters: string[] } {
-    const engine = typeof request.workflow_type === 'string' ? engineForType(request.workflow_type) : undefined;
-    if (!engine) {
-      const types = LOCAL_ENGINES.flatMap((e) => Object.keys(e.workflowTypes));
-      throw new InvalidRunRequestError(`local: workflow_type must be one of ${types.join(', ')}, not ${JSON.stringify(request.workflow_type)}`);
-    }
-    const versions = engine.workflowTypes[request.workflow_type.toUpperCase()];
-    const version = String(request.workflow_type_version ?? '');
-    if (!versions.some((v) => v.replace(/^v/i, '') === version.replace(/^v/i, ''))) {
-      throw new InvalidRunRequestError(
-        `local: ${request.workflow_type} workflow_type_version must be one of ${versions.join(', ')}, not ${JSON.stringify(request.workflow_type_version)}`,
-      );
-    }
-    if (typeof request.workflow_url !== 'string' || request.workflow_url.trim() === '') {
-      throw new InvalidRunRequestError('local: workflow_url is required');
-    }
-    const params = request.workflow_params;
-    if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
-      throw new InvalidRunRequestError('local: workflow_params must be an object');
-    }
-    if (request.workflow_engine !== undefined && request.workflow_engine.toLowerCase() !== engine.name) {
-      throw new InvalidRunRequestError(`local: ${request.workflow_type} runs on ${engine.name}, not ${request.workflow_engine}`);
-    }
-    return { engine, parameters: engineParameters(engine, request.workflow_engine_parameters) };
+  validate(request: WesRunRequest): void {
+    validateLocalRequest(request, this.settings);
   }
 
   async prepare(run: ProviderRun, _context: OperationContext): Promise<void> {
-    const { engine } = this.engineFor(run.request);
+    const { engine } = localEngineFor(run.request);
     // An engine that does not answer throws EngineUnansweredError: retried, unlike one that is missing.
     if ((await this.versionOf(engine)) === undefined) {
       throw new InvalidRunRequestError(`local: ${engine.name} is not installed on this worker`);
@@ -165,7 +139,7 @@ export class LocalProvider implements Provider {
       return this.externalId(launched);
     }
     // Resolved again rather than read back from staging: nothing written to disk is trusted here.
-    const { engine, parameters } = this.engineFor(run.request);
+    const { engine, parameters } = localEngineFor(run.request);
     const workflow = await this.resolveWorkflow(run);
     const inputs = await this.resolveInputs(run);
     const inputsFile = path.join(run.workDir, STAGING_DIR, 'inputs.json');
@@ -242,7 +216,7 @@ export class LocalProvider implements Provider {
   async results(run: ProviderRun): Promise<RunResults> {
     const proc = this.process(run);
     const launch = await proc.launched();
-    const { engine } = this.engineFor(run.request);
+    const { engine } = localEngineFor(run.request);
     const outputs = await engine.outputs(proc.stdoutPath, this.engineFiles(run).outputsDir);
     let endTime: string | undefined;
     let exitCode: number | undefined;
@@ -274,7 +248,7 @@ export class LocalProvider implements Provider {
    * with it (local-jobs.ts).
    */
   async tasks(run: ProviderRun): Promise<TaskReport[]> {
-    const { engine } = this.engineFor(run.request);
+    const { engine } = localEngineFor(run.request);
     const seen = await this.process(run).inspect();
     const jobs = await engine.jobs(this.engineFiles(run));
     return seen.phase === 'exited' || seen.phase === 'died' ? endedJobs(jobs, seen.cancelRequested) : jobs;

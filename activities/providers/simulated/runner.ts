@@ -23,7 +23,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { InvalidRunRequestError, ProviderRejectedError } from '../../errors';
 import type { OperationContext, Provider, ProviderCapabilities } from '../../provider';
-import type { SimulatedSettings } from '../config';
+import type { SimulatedSettings } from './settings';
 import { describeIssues } from '../../schema-issues';
 import { readJsonIfExists, writeFileAtomic } from '../../work-dir';
 import { isTerminalWesState } from '../../../workflows/wes-state';
@@ -78,6 +78,9 @@ export function parseSimulatedParams(request: WesRunRequest): SimulatedParams {
   throw new InvalidRunRequestError(`simulated: workflow_params: ${describeIssues(parsed.error)}`);
 }
 
+// Any workflow type runs: the simulated backend reads only its parameters.
+export const SIMULATED_CAPABILITIES: ProviderCapabilities = { workflowTypeVersions: { SIMULATED: ['1'] }, engineVersions: {}, filesystemProtocols: [] };
+
 export class SimulatedProvider implements Provider {
   readonly kind = 'simulated';
 
@@ -88,8 +91,7 @@ export class SimulatedProvider implements Provider {
   }
 
   async capabilities(): Promise<ProviderCapabilities> {
-    // Any workflow type runs: the simulated backend reads only its parameters.
-    return { workflowTypeVersions: { SIMULATED: ['1'] }, engineVersions: {}, filesystemProtocols: [] };
+    return SIMULATED_CAPABILITIES;
   }
 
   validate(request: WesRunRequest): void {

@@ -6,9 +6,10 @@
  * here (neither the token nor our network goes where a remote points), and a remote's file://
  * locations are on its own disk: both stay as they are.
  */
-import type { WesSettings } from '../config';
+import type { WesSettings } from './settings';
 import { cwlFileObjects } from '../outputs/cwl-files';
 import { encodePath, isUnder, outputPath } from '../outputs/output-path';
+import { openRemoteFile } from './remote-file';
 import { directoryOf, type OutputEntry, type OutputSource, type OutputTarget } from '../outputs/output-source';
 
 interface RemoteFile {
@@ -86,7 +87,8 @@ export class RemoteOutputs implements OutputSource {
   }
 
   private proxy(url: string): OutputTarget {
-    return { kind: 'proxy', url, timeoutMs: this.settings.requestTimeoutMs, ...(this.settings.token ? { token: this.settings.token } : {}) };
+    const { requestTimeoutMs: timeoutMs, token } = this.settings;
+    return { kind: 'stream', open: (request) => openRemoteFile({ url, timeoutMs, ...(token ? { token } : {}) }, request) };
   }
 }
 

@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { activityLog } from '../../../activity-log';
 import { repoRoot } from '../../../../src/repo-root';
-import type { LocalSettings } from '../../config';
+import type { LocalSettings } from '../settings';
 import type { Bind } from '../sandbox/command';
 import { sandboxHost, type RunIdentity } from '../sandbox/host';
 import { onPath, shebangWords } from '../sandbox/mounts';

@@ -8,7 +8,7 @@
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SandboxSettings } from '../../config';
+import type { SandboxSettings } from '../settings';
 import { formatSize } from '../../../byte-sizes';
 
 export type Controller = 'memory' | 'pids' | 'cpu';

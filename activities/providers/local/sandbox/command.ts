@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { chown, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { activityLog } from '../../../activity-log';
-import type { SandboxSettings } from '../../config';
+import type { SandboxSettings } from '../settings';
 import { createRunCgroups, type RunCgroups } from './cgroups';
 import { egressSandbox, withoutForwarder } from './egress-sandbox';
 import { ENTER_NAME, enterArgv, type EngineSlots } from './enter';

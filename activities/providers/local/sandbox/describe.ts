@@ -1,5 +1,5 @@
 /** A local provider's sandbox and limits in one line, as service-info and the worker's start-up log show them. */
-import type { LocalSettings, ProvidersConfig, SandboxSettings } from '../../config';
+import type { LocalSettings, SandboxSettings } from '../settings';
 import { formatSize } from '../../../byte-sizes';
 
 function describeEgress(sandbox: SandboxSettings): string {
@@ -24,9 +24,4 @@ export function describeSandbox(settings: LocalSettings): string {
     `env ${['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', ...sandbox.env].join(',')}`,
     engines,
   ].join('; ');
-}
-
-/** Each local provider's description, by name. */
-export function localSandboxes(config: ProvidersConfig): Array<[string, LocalSettings, string]> {
-  return Object.entries(config.providers).flatMap(([name, settings]) => (settings.kind === 'local' ? [[name, settings, describeSandbox(settings)] as [string, LocalSettings, string]] : []));
 }

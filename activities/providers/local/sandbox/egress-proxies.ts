@@ -9,7 +9,7 @@ import type { Logger } from '@temporalio/common';
 import { chmod, chown, mkdir, open as openFile, rm, type FileHandle } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import type { SandboxSettings } from '../../config';
+import type { SandboxSettings } from '../settings';
 import { AddressPolicy } from '../../../fetch/address-policy';
 import { DetachedProcess } from '../process';
 import { EgressProxy } from './egress-proxy';

@@ -10,7 +10,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { repoRoot } from '../../../../src/repo-root';
-import type { SandboxSettings } from '../../config';
+import type { SandboxSettings } from '../settings';
 import { egressDir, openEgress } from './egress-proxies';
 import type { RunIdentity } from './host';
 import { onPath, runtimeBinds, type Bind } from './mounts';

@@ -6,8 +6,8 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { promisify } from 'node:util';
-import type { ProvidersConfig } from '../../config';
-import { localSandboxes } from './describe';
+import type { LocalSettings } from '../settings';
+import { describeSandbox } from './describe';
 
 const run = promisify(execFile);
 
@@ -89,17 +89,14 @@ export function sandboxHost(user: string, env: NodeJS.ProcessEnv = process.env):
  * At a worker's start: every local provider's sandbox can be made here (the worker stops otherwise,
  * saying how to fix it), or the operator turned it off, which is said loudly.
  */
-export async function checkSandboxes(
-  config: ProvidersConfig,
+export async function checkSandbox(
+  name: string,
+  settings: LocalSettings,
   log: { info(message: string): void; warn(message: string): void },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
-  for (const [name, settings, described] of localSandboxes(config)) {
-    if (settings.sandbox === 'off') {
-      log.warn(`provider ${name}: sandbox ${described}`);
-      continue;
-    }
-    const { uid } = await sandboxHost(settings.sandbox.user, env);
-    log.info(`provider ${name}: sandbox ${described} (uid ${uid})`);
-  }
+  const described = describeSandbox(settings);
+  if (settings.sandbox === 'off') return log.warn(`provider ${name}: sandbox ${described}`);
+  const { uid } = await sandboxHost(settings.sandbox.user, env);
+  log.info(`provider ${name}: sandbox ${described} (uid ${uid})`);
 }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { activityLog } from '../../../activity-log';
-import type { LocalSettings, SandboxSettings } from '../../config';
+import type { LocalSettings, SandboxSettings } from '../settings';
 import { readJsonIfExists, writeFileAtomic } from '../../../work-dir';
 import { cgroupLimitReached, removeRunCgroups, type RunCgroups } from './cgroups';
 import { sandboxCommand, type Bind } from './command';
