@@ -10,7 +10,6 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { ClosedRunReconciler } from './closed-run-reconciler';
 import { createProviderRegistry } from '../activities/providers';
-import { checkSandboxes } from '../activities/providers/local/sandbox/host';
 import { loadConfig, type Config } from './config';
 import { openDatabase } from './database/data-source';
 import { PostgresRunStore } from './database/postgres-run-store';
@@ -70,7 +69,7 @@ async function main(): Promise<void> {
   });
   try {
     const registry = createProviderRegistry(config);
-    await checkSandboxes(config.providers, log);
+    for (const name of registry.names()) await registry.get(name).checkHost?.(name, log);
     const runStore = countingTransitions(new PostgresRunStore(database), metrics);
     const workers = await createRunWorkers({
       connection,
