@@ -1,8 +1,8 @@
 /**
- * Runs workflows with a local engine (cwltool for CWL, snakemake for Snakemake; local-engines.ts)
+ * Runs workflows with a local engine (cwltool for CWL, snakemake for Snakemake; engines/)
  * as a detached process on the worker's host, in a sandbox that shows it only its own run
  * (sandbox/, docs/design.md "The sandbox of a local run"). Everything about a run lives in
- * its work dir (see local-process.ts), so a restarted worker picks its runs up where they are.
+ * its work dir (see process.ts), so a restarted worker picks its runs up where they are.
  *
  * Work dir layout:
  *   staging/attachments/  where relative workflow_urls resolve (the API stages attachments there)
@@ -245,7 +245,7 @@ export class LocalProvider implements Provider {
 
   /**
    * The engine's jobs so far. Once the engine has ended, a job it never reported the end of ended
-   * with it (local-jobs.ts).
+   * with it (ended-jobs.ts).
    */
   async tasks(run: ProviderRun): Promise<TaskReport[]> {
     const { engine } = localEngineFor(run.request);

@@ -6,7 +6,7 @@ import { SNAKEMAKE } from './snakemake';
 export { CWLTOOL };
 export { engineParameters } from './engine';
 
-export const LOCAL_ENGINES = [CWLTOOL, SNAKEMAKE];
+export const LOCAL_ENGINES: LocalEngine[] = [CWLTOOL, SNAKEMAKE];
 
 export function engineForType(workflowType: string): LocalEngine | undefined {
   return LOCAL_ENGINES.find((engine) => workflowType.toUpperCase() in engine.workflowTypes);
