@@ -2,7 +2,7 @@
  * A warm start for cwltool (docs/design.md, "The warm cwltool"). A fresh cwltool spends most of a
  * short run's CPU importing itself and parsing the CWL metaschema; a server per worker process does
  * that once (cwltool-warm-server.py) and forks a child per run. The run's process stays what it was
- * (local-process.ts): only the executable in its argv changes, to a small client
+ * (local/process.ts): only the executable in its argv changes, to a small client
  * (cwltool-warm-client.py) that hands the run to the server and exits with its exit code, or execs
  * the real cwltool when no server takes it. So a warm start is never a new way for a run to fail.
  *

@@ -1,7 +1,7 @@
 """Snakemake's structured log, kept for durable-wes (snakemake --log-handler-script).
 
 Appends each message about a job (job_info, shellcmd, job_finished, job_error) as one JSON line to
-jobs/events.jsonl, which local-jobs.ts reads while the run goes. Snakemake stamps every message
+jobs/events.jsonl, which snakemake-jobs.ts reads while the run goes. Snakemake stamps every message
 with the time it was logged. The path is fixed when Snakemake loads this file: the local provider
 starts the engine in the run's work dir, and Snakemake changes into --directory only later.
 """

@@ -31,7 +31,7 @@ export interface SandboxRequest {
   runId: string;
   /** The run's work dir: the command's cwd, at the same path inside. */
   workDir: string;
-  /** The run's process dir (local-process.ts): outside the sandbox, it holds what the sandbox is made of. */
+  /** The run's process dir (local/process.ts): outside the sandbox, it holds what the sandbox is made of. */
   processDir: string;
   /** Paths bound read-only at their own paths: staged inputs, workflow roots, an engine's helper scripts. */
   readOnly: string[];

@@ -1,5 +1,5 @@
 /**
- * The shell that stands between a local run's detached process (local-process.ts) and its sandbox,
+ * The shell that stands between a local run's detached process (local/process.ts) and its sandbox,
  * as the worker's user, outside the sandbox:
  *
  *   1. takes one of its owner's slots, when owners have a cap, then one of the host's engine slots
