@@ -1,5 +1,6 @@
 /**
- * The one interface every execution backend implements (docs/design.md, "Providers and task queues").
+ * The worker's side of a provider, its runner: the one interface every execution backend implements
+ * (docs/design.md, "Adding a provider"); the API's side is its descriptor (providers/descriptor.ts).
  *
  * Every operation must be safe to repeat: activities are retried, and a worker may die between a
  * provider's side effect and the workflow hearing of it. `submit` in particular must return the
@@ -15,6 +16,12 @@ export interface OperationContext {
   heartbeat(): void;
   /** Sleeps, and rejects when the activity is cancelled. */
   sleep(ms: number): Promise<void>;
+}
+
+/** Where a provider's start-up check says what it found. */
+export interface HostCheckLog {
+  info(message: string): void;
+  warn(message: string): void;
 }
 
 /** What a provider can run here and now: service-info advertises the union, nothing more. */
@@ -64,6 +71,11 @@ export interface Provider {
    */
   readonly hostBound?: boolean;
   capabilities(): Promise<ProviderCapabilities>;
+  /**
+   * Optional: at a worker's start, whether this host can run it (throws, saying how to fix it, when
+   * not); `name` is the provider's. The local provider checks its sandbox here.
+   */
+  checkHost?(name: string, log: HostCheckLog): Promise<void>;
   /** Throws InvalidRunRequestError when this provider cannot run the request. */
   validate(request: WesRunRequest): void;
   /** Provider-specific staging in the run's work dir. */

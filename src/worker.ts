@@ -10,7 +10,6 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { ClosedRunReconciler } from './worker/closed-run-reconciler';
 import { createProviderRegistry } from '../activities/providers';
-import { checkSandboxes } from '../activities/providers/sandbox/host';
 import { loadConfig, type Config } from './config/config';
 import { openDatabase } from '../read-model/data-source';
 import { PostgresRunStore } from '../read-model/postgres-run-store';
@@ -70,7 +69,7 @@ async function main(): Promise<void> {
   });
   try {
     const registry = createProviderRegistry(config);
-    await checkSandboxes(config.providers, log);
+    for (const name of registry.names()) await registry.get(name).checkHost?.(name, log);
     const runStore = countingTransitions(new PostgresRunStore(database), metrics);
     const workers = await createRunWorkers({
       connection,

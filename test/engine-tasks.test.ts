@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TaskReport } from '../activities/provider';
-import { cwltoolJobs } from '../activities/providers/cwltool-jobs';
-import { endedJobs } from '../activities/providers/local-jobs';
-import { snakemakeJobs } from '../activities/providers/snakemake-jobs';
+import { cwltoolJobs } from '../activities/providers/local/engines/cwltool-jobs';
+import { endedJobs } from '../activities/providers/local/ended-jobs';
+import { snakemakeJobs } from '../activities/providers/local/engines/snakemake-jobs';
 
 const fixture = (...parts: string[]) => readFileSync(path.join(__dirname, 'fixtures', ...parts), 'utf8');
 /** Local time, as cwltool writes it. */

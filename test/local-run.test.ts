@@ -1,7 +1,7 @@
 /** Real CWL through cwltool, end to end: workflow, worker, local provider, on the real dev server. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { liveGroupMembers } from '../activities/providers/local-process';
+import { liveGroupMembers } from '../activities/providers/local/process';
 import { eventually } from './support/eventually';
 import { createHarness, EXAMPLES, finalSnapshot, type Harness, transitionTypes, waitForSnapshot } from './support/harness';
 

@@ -12,7 +12,7 @@ import { mkdir, readdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { activityLog } from '../activity-log';
 import { errorMessage, InvalidRunRequestError } from '../errors';
-import type { FetchSettings } from '../providers/config';
+import type { FetchSettings } from '../providers/settings-schemas';
 import { STAGING_DIR } from '../work-dir';
 import { AddressPolicy } from './address-policy';
 import { approximateSize } from '../byte-sizes';

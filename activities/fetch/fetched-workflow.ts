@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { activityLog } from '../activity-log';
 import { InvalidRunRequestError } from '../errors';
-import type { FetchSettings } from '../providers/config';
+import type { FetchSettings } from '../providers/settings-schemas';
 import { fetchedFile, FETCHED_DIR, fetchTo, fileName, parseUrl, shortHash } from './fetched-inputs';
 import { shownUrl } from './download';
 import { isLocationKey } from './input-locations';

@@ -5,7 +5,7 @@
  * Addresses behind a host name are judged when the download resolves them (download.ts).
  */
 import { InvalidRunRequestError } from '../errors';
-import type { FetchSettings } from '../providers/config';
+import type { FetchSettings } from '../providers/settings-schemas';
 import type { WesRunRequest } from '../../domain/run-types';
 import { AddressPolicy } from './address-policy';
 import { shownUrl, urlRefusal } from './download';

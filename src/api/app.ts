@@ -8,7 +8,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import { createProviderRegistry } from '../../activities/providers';
+import { createDescriptorRegistry } from '../../activities/providers';
 import { authEnabled } from '../config/auth-config';
 import type { Config } from '../config/config';
 import type { RunStore } from '../../read-model/run-store';
@@ -51,8 +51,9 @@ export async function createApp({ config, runStore, logger, logDestination, onSh
   const document = await buildOpenApiDocument({ authOn, jwt: config.auth.jwt !== undefined, rateLimited: config.rateLimit !== undefined, version: packageVersion() });
   const pino = logger === undefined ? createLogger({ name: 'api', level: config.logLevel, destination: logDestination }) : undefined;
   const app = await NestFactory.create<NestExpressApplication>(
-    // The same providers as the worker's, from the same configuration: requests are validated here.
-    AppModule.forRoot({ config, runStore, registry: createProviderRegistry(config), validator: new RequestValidator(document), onShutdown }, pino),
+    // The same providers as the worker's, from the same configuration, as descriptors: requests are
+    // validated here, and no engine is run or asked (docs/design.md, "Adding a provider").
+    AppModule.forRoot({ config, runStore, registry: createDescriptorRegistry(config), validator: new RequestValidator(document), onShutdown }, pino),
     // Nest's start-up messages wait for pino, which exists once the module is made.
     { bodyParser: false, ...(pino ? { bufferLogs: true } : { logger }) },
   );

@@ -8,6 +8,7 @@ import { createReadModelActivities } from '../../activities/read-model-activitie
 import { createRunActivities } from '../../activities/run-activities';
 import { createTaskActivities } from '../../activities/task-activities';
 import type { ProviderRegistry } from '../../activities/provider-registry';
+import { reportCapabilities } from '../../activities/providers/capability-reports';
 import { hostTaskQueue, providerTaskQueue } from '../../domain/task-queues';
 import type { WorkerDeploymentVersion } from '../config/config';
 import type { RunStore } from '../../read-model/run-store';
@@ -101,6 +102,8 @@ export async function createRunWorkers(options: RunWorkerOptions): Promise<Worke
       }),
     ),
   );
+  // For the API's service-info and readiness: it runs no engine to ask (docs/design.md, "Adding a provider").
+  await reportCapabilities(options.dataDir, hostId, registry);
   return [runWorker, ...providerWorkers];
 }
 

@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseProvidersConfig, ProvidersConfigError } from '../../activities/providers/config';
-import { checkSandboxes, SandboxUnavailableError } from '../../activities/providers/sandbox/host';
+import { parseProvidersConfig, providerSettings, ProvidersConfigError } from '../../activities/providers/config';
+import { checkSandbox, SandboxUnavailableError } from '../../activities/providers/local/sandbox/host';
 import type { RunSnapshot } from '../../domain/run-types';
 import { loopbackListener } from '../support/loopback-listener';
 import { createHarness, EXAMPLES, finalSnapshot, type Harness, waitForSnapshot } from '../support/harness';
@@ -167,13 +167,13 @@ test('a run past its disk limit, or past its wall time, is stopped, naming the l
 });
 
 test('without bubblewrap the worker refuses to start, saying how to fix it; "off" is said aloud', async () => {
-  const config = (sandbox: unknown) => parseProvidersConfig({ default: 'local', providers: { local: { kind: 'local', sandbox } } }, 'test');
+  const config = (sandbox: unknown) => providerSettings('local', { sandbox });
   const said: string[] = [];
   const log = { info: (line: string) => said.push(`info ${line}`), warn: (line: string) => said.push(`warn ${line}`) };
-  const refused = checkSandboxes(config({ user: 'no-such-sandbox-user' }), log, { ...process.env, PATH: '/nonexistent' });
+  const refused = checkSandbox('local', config({ user: 'no-such-sandbox-user' }), log, { ...process.env, PATH: '/nonexistent' });
   await expect(refused).rejects.toThrow(SandboxUnavailableError);
   await expect(refused).rejects.toThrow(/bwrap \(bubblewrap\) is not on PATH.*apt-get install bubblewrap.*"sandbox": "off"/);
-  await checkSandboxes(config('off'), log);
+  await checkSandbox('local', config('off'), log);
   expect(said).toEqual([expect.stringMatching(/^warn provider local: sandbox off: engines run unconfined/)]);
 });
 

@@ -9,7 +9,7 @@ import { chmod, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { parseProvidersConfig } from '../../activities/providers/config';
-import { onPath } from '../../activities/providers/sandbox/mounts';
+import { onPath } from '../../activities/providers/local/sandbox/mounts';
 import type { RunSnapshot } from '../../domain/run-types';
 import { eventually } from '../support/eventually';
 import { warmEnginePid } from '../support/engine-group';
@@ -18,7 +18,7 @@ import { createHarness, finalSnapshot, type Harness, waitForSnapshot } from '../
 
 jest.setTimeout(120_000);
 
-const CLIENT = path.resolve(__dirname, '../../activities/providers/cwltool-warm-client.py');
+const CLIENT = path.resolve(__dirname, '../../activities/providers/local/engines/cwltool-warm-client.py');
 const SECRET = 'warm-probe-secret';
 let h: Harness;
 let roots: string;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { WARM_RECORD } from '../../activities/providers/cwltool-warm';
+import { WARM_RECORD } from '../../activities/providers/local/engines/cwltool-warm';
 import { readFileIfExists } from '../../activities/work-dir';
 
 /** The engine pid of a warm-started cwltool (cwltool-warm.ts); undefined when it started cold or not yet. */

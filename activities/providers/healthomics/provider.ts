@@ -12,7 +12,7 @@
 import { CancelRunCommand, GetRunCommand, type GetRunCommandOutput, OmicsClient, StartRunCommand } from '@aws-sdk/client-omics';
 import { ProviderRejectedError } from '../../errors';
 import type { OperationContext, Provider, ProviderCapabilities } from '../../provider';
-import type { HealthOmicsSettings } from '../config';
+import type { HealthOmicsSettings } from './settings';
 import type { ProviderRun, ProviderStatus, RunResults, WesRunRequest } from '../../../domain/run-types';
 import { classifyOmicsError, errorName } from './errors';
 import { startRunInput } from './request';
@@ -25,7 +25,7 @@ import { hasEnded, mapRunStatus } from './state';
  * availability in the API process. HealthOmics picks the engine version per run (GetRun's
  * `engineVersion`, reported in the results), so no engine versions are advertised.
  */
-const CAPABILITIES: ProviderCapabilities = {
+export const HEALTHOMICS_CAPABILITIES: ProviderCapabilities = {
   workflowTypeVersions: {
     CWL: ['v1.0', 'v1.1', 'v1.2'],
     WDL: ['1.0', '1.1', 'development'],
@@ -49,7 +49,7 @@ export class HealthOmicsProvider implements Provider {
   }
 
   async capabilities(): Promise<ProviderCapabilities> {
-    return CAPABILITIES;
+    return HEALTHOMICS_CAPABILITIES;
   }
 
   validate(request: WesRunRequest): void {

@@ -13,7 +13,7 @@
 import { type StartRunCommandInput, StorageType } from '@aws-sdk/client-omics';
 import { InvalidRunRequestError } from '../../errors';
 import { forwardedTags } from '../../run-tags';
-import type { HealthOmicsSettings } from '../config';
+import type { HealthOmicsSettings } from './settings';
 import type { ProviderRun, WesRunRequest } from '../../../domain/run-types';
 import { OMICS_ID, parseEngineParameters } from './engine-parameters';
 

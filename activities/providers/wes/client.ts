@@ -7,7 +7,7 @@
  */
 import createClient, { type Client } from 'openapi-fetch';
 import { ProviderRejectedError } from '../../errors';
-import type { WesSettings } from '../config';
+import type { WesSettings } from './settings';
 import type { components, operations, paths } from '../../../spec/wes-api';
 import type { ResumeInput } from '../../../domain/run-types';
 

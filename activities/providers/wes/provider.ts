@@ -9,11 +9,12 @@
  * Errors: 401/403 and other 4xx answers are ProviderRejectedError (retrying cannot help);
  * 5xx, network errors, timeouts and unreadable 2xx bodies are plain errors (retried) (client.ts).
  */
-import { InvalidRunRequestError, ProviderRejectedError } from '../../errors';
+import { ProviderRejectedError } from '../../errors';
 import type { OperationContext, Provider, ProviderCapabilities } from '../../provider';
-import type { WesSettings } from '../config';
+import type { WesSettings } from './settings';
 import type { ProviderRun, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../../../domain/run-types';
 import { answerError, createWesApi, describe, errorMessage, required, runPath, type WesApi } from './client';
+import { validateWesRequest } from './request';
 import { remoteLog, runResults } from './results';
 import { capabilitiesOf } from './service-info';
 import { failureDetail, providerStatus } from './state';
@@ -48,9 +49,7 @@ export class WesProvider implements Provider {
   }
 
   validate(request: WesRunRequest): void {
-    for (const field of ['workflow_type', 'workflow_type_version', 'workflow_url'] as const) {
-      if (request[field].trim() === '') throw new InvalidRunRequestError(`wes: ${field} is required`);
-    }
+    validateWesRequest(request);
   }
 
   async prepare(run: ProviderRun, _context: OperationContext): Promise<void> {

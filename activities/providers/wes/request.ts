@@ -6,9 +6,10 @@
 import { openAsBlob } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { InvalidRunRequestError } from '../../errors';
 import { forwardedTags } from '../../run-tags';
 import { ATTACHMENTS_DIR } from '../../work-dir';
-import type { ProviderRun } from '../../../domain/run-types';
+import type { ProviderRun, WesRunRequest } from '../../../domain/run-types';
 import type { RunForm } from './client';
 
 export interface Attachment {
@@ -63,4 +64,11 @@ export async function stagedAttachments(workDir: string): Promise<Attachment[]> 
   };
   await walk(path.join(workDir, ATTACHMENTS_DIR), '');
   return attachments.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** What a remote needs of any request; the remote checks the rest. */
+export function validateWesRequest(request: WesRunRequest): void {
+  for (const field of ['workflow_type', 'workflow_type_version', 'workflow_url'] as const) {
+    if (request[field].trim() === '') throw new InvalidRunRequestError(`wes: ${field} is required`);
+  }
 }

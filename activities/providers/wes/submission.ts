@@ -14,7 +14,7 @@
 import path from 'node:path';
 import { RUN_ID_TAG } from '../../run-tags';
 import { readJsonIfExists, writeFileAtomic } from '../../work-dir';
-import type { WesSettings } from '../config';
+import type { WesSettings } from './settings';
 import type { ProviderRun } from '../../../domain/run-types';
 import { answerError, required, runPath, type WesApi } from './client';
 import { multipartForm, runFormFields, stagedAttachments } from './request';

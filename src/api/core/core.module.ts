@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import type { ProviderRegistry } from '../../../activities/provider-registry';
+import type { DescriptorRegistry } from '../../../activities/providers/descriptors';
 import type { Config } from '../../config/config';
 import type { RunStore } from '../../../read-model/run-store';
 import type { RequestValidator } from '../validation/request-validator';
@@ -9,7 +9,7 @@ import { CONFIG, PROVIDER_REGISTRY, REQUEST_VALIDATOR, RUN_STORE } from './token
 export interface CoreDependencies {
   config: Config;
   runStore: RunStore;
-  registry: ProviderRegistry;
+  registry: DescriptorRegistry;
   /** Compiled from the OpenAPI document the app serves. */
   validator: RequestValidator;
   onShutdown?: () => Promise<void>;

@@ -1,14 +1,14 @@
 /**
  * What /readyz checks (docs/deployment.md, "Operations"), each bounded by a timeout: Temporal
  * answers its health check, the read model answers a query, and each configured provider is
- * usable, which is whatever its capabilities say it can run here and now: the local provider's
- * engines found on this host, a remote WES's service-info answering, HealthOmics and the simulated
- * provider always (nothing cheap to ask of the former).
+ * usable: it runs some workflow type, by what its settings alone tell (HealthOmics, the simulated
+ * provider) or by what a worker reported it found at its start (the local provider's engines, a
+ * remote WES's service-info; activities/providers/capability-reports.ts).
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { Connection } from '@temporalio/client';
-import type { ProviderRegistry } from '../../../activities/provider-registry';
+import type { DescriptorRegistry } from '../../../activities/providers/descriptors';
 import type { RunStore } from '../../../read-model/run-store';
 import { PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
 import { within } from '../core/within';
@@ -24,7 +24,7 @@ export class ReadinessChecks {
     private readonly indicators: HealthIndicatorService,
     private readonly connection: Connection,
     @Inject(RUN_STORE) private readonly runStore: RunStore,
-    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    @Inject(PROVIDER_REGISTRY) private readonly registry: DescriptorRegistry,
   ) {}
 
   all(): HealthIndicatorFunction[] {
@@ -53,16 +53,16 @@ export class ReadinessChecks {
   }
 
   private async provider(name: string) {
-    const provider = this.registry.get(name);
+    const { kind } = this.registry.get(name);
     const check = this.indicators.check(`provider:${name}`);
     try {
-      const { workflowTypeVersions } = await within(CHECK_TIMEOUT_MS, `provider '${name}'`, provider.capabilities());
-      const workflowTypes = Object.keys(workflowTypeVersions);
+      const capabilities = await within(CHECK_TIMEOUT_MS, `provider '${name}'`, this.registry.capabilities());
+      const workflowTypes = Object.keys(capabilities.get(name)!.workflowTypeVersions);
       return workflowTypes.length > 0
-        ? check.up({ kind: provider.kind, workflow_types: workflowTypes })
-        : check.down({ kind: provider.kind, message: 'it can run nothing now (no engine found, or its service-info does not answer)' });
+        ? check.up({ kind, workflow_types: workflowTypes })
+        : check.down({ kind, message: 'no worker has reported it can run anything (none started yet, no engine found, or its remote does not answer)' });
     } catch (err) {
-      return check.down({ kind: provider.kind, message: (err as Error).message });
+      return check.down({ kind, message: (err as Error).message });
     }
   }
 }

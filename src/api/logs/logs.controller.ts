@@ -1,30 +1,26 @@
 /**
- * Extension: a run's stdout and stderr, readable while it runs. Local runs are read from the
- * engine's log files in the shared data dir; other providers' logs are where they say they are;
- * a run with nothing to show (yet) answers an empty log, not a 404: the run exists. With
- * `follow=true`, a local run's log comes as Server-Sent Events: what is there, then what is
+ * Extension: a run's stdout and stderr, readable while it runs. Where they are is its provider's
+ * descriptor's to say: files in the shared data dir (a local run's engine's), read from there; or
+ * wherever the run log says. A run with nothing to show (yet) answers an empty log, not a 404: the
+ * run exists. With `follow=true`, a log of files comes as Server-Sent Events: what is there, then what is
  * appended, until the run has ended (docs/design.md, "Live streams").
  */
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
-import type { ProviderRegistry } from '../../../activities/provider-registry';
-import { localProcess } from '../../../activities/providers/local';
-import { runWorkDir } from '../../../activities/work-dir';
-import type { Config } from '../../config/config';
+import type { DescriptorRegistry } from '../../../activities/providers/descriptors';
 import type { RunStore } from '../../../read-model/run-store';
 import type { Caller } from '../auth/caller';
 import { RequestCaller } from '../auth/request-caller.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { RunAccess } from '../core/run-access';
-import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
+import { PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
 import { followed } from '../streams/event-stream';
 import { followRun } from '../streams/follow-run';
 import { OpenStreams } from '../streams/open-streams';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
-import { isLocalRun } from './local-run';
 import { logChunks } from './log-chunks';
 
 interface LogQuery {
@@ -35,8 +31,7 @@ interface LogQuery {
 @Controller('runs/:run_id/logs')
 export class LogsController {
   constructor(
-    @Inject(CONFIG) private readonly config: Config,
-    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    @Inject(PROVIDER_REGISTRY) private readonly registry: DescriptorRegistry,
     @Inject(RUN_STORE) private readonly runStore: RunStore,
     private readonly access: RunAccess,
     private readonly streams: OpenStreams,
@@ -48,9 +43,9 @@ export class LogsController {
     // The document lets only stdout and stderr through.
     const stream = path.stream as 'stdout' | 'stderr';
     const row = await this.access.visibleRun(runId, caller);
-    if (isLocalRun(this.registry, row)) {
-      const process = localProcess(runWorkDir(this.config.dataDir, runId));
-      const file = stream === 'stdout' ? process.stdoutPath : process.stderrPath;
+    const logs = this.registry.logs(row);
+    if (logs.kind === 'files') {
+      const file = logs[stream];
       if (followed(query.follow, response)) return this.follow(runId, file, (headers['Last-Event-ID'] as number | undefined) ?? 0, response, caller);
       response.type('text/plain');
       // A run whose engine has not started (or never will) has written nothing yet.

@@ -1,9 +1,9 @@
 /**
- * Extension: a run's output files, listed and downloaded (docs/design.md, "Outputs"). A local run's
- * files are served from the shared data dir, a remote WES's are proxied, HealthOmics' are redirects
- * to presigned S3 URLs. `RunLog.outputs` points here.
+ * Extension: a run's output files, listed and downloaded (docs/design.md, "Outputs"). Its provider's
+ * descriptor says where they are: files of the shared data dir (sent from here), files elsewhere
+ * streamed through (a remote WES's), or redirects (presigned S3 URLs). `RunLog.outputs` points here.
  */
-import { Controller, Get, NotFoundException, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpException, Inject, NotFoundException, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Caller } from '../auth/caller';
 import { RequestCaller } from '../auth/request-caller.decorator';
@@ -12,10 +12,12 @@ import { apiBaseUrl } from '../core/base-url';
 import { RunAccess } from '../core/run-access';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
-import { outputPath } from './output-path';
-import type { OutputEntry } from './output-source';
-import { OutputSources, outputUrl } from './output-sources';
-import { proxyDownload } from './proxy-download';
+import type { DescriptorRegistry } from '../../../activities/providers/descriptors';
+import { outputPath } from '../../../activities/providers/outputs/output-path';
+import { OutputError, type OutputEntry } from '../../../activities/providers/outputs/output-source';
+import { PROVIDER_REGISTRY } from '../core/tokens';
+import { outputUrl } from './output-urls';
+import { sendDownload } from './send-download';
 import { sendLocalFile } from './send-local-file';
 
 interface OutputFileView {
@@ -33,13 +35,13 @@ export interface OutputListView {
 export class OutputsController {
   constructor(
     private readonly access: RunAccess,
-    private readonly sources: OutputSources,
+    @Inject(PROVIDER_REGISTRY) private readonly registry: DescriptorRegistry,
   ) {}
 
   @Get()
   async list(@ValidRequest() { path }: ValidatedRequest, @Req() request: Request, @RequestCaller() caller?: Caller): Promise<OutputListView> {
     const row = await this.access.visibleRun(path.run_id, caller);
-    return listView(await this.sources.of(row).list(), apiBaseUrl(request), row.runId);
+    return listView(await answering(this.registry.outputs(row).list()), apiBaseUrl(request), row.runId);
   }
 
   @Get('*path')
@@ -49,7 +51,7 @@ export class OutputsController {
     // nor run it as a page of this origin, where the API's docs and tokens live.
     response.set({ 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': 'sandbox' });
     const wanted = outputPath(path.path);
-    const target = wanted === undefined ? undefined : await this.sources.of(row).locate(wanted);
+    const target = wanted === undefined ? undefined : await answering(this.registry.outputs(row).locate(wanted));
     // A path that climbs, is absolute or holds a NUL names no output, like one that is not there.
     if (!target) throw new NotFoundException(`run ${row.runId} has no output ${JSON.stringify(path.path)}`);
     switch (target.kind) {
@@ -57,11 +59,22 @@ export class OutputsController {
         return sendLocalFile(target.file, response);
       case 'directory':
         return void response.json(listView(target.entries, apiBaseUrl(request), row.runId));
-      case 'proxy':
-        return proxyDownload(target, request, response);
+      case 'stream':
+        return answering(sendDownload(target, request, response), response);
       case 'redirect':
         return response.redirect(target.url);
     }
+  }
+}
+
+/** An output its source could not serve, as the HTTP answer its OutputError names (with its headers, on `response`). */
+async function answering<T>(work: Promise<T>, response?: Response): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (!(err instanceof OutputError)) throw err;
+    for (const [name, value] of Object.entries(err.headers)) response?.setHeader(name, value);
+    throw new HttpException(err.message, err.status);
   }
 }
 

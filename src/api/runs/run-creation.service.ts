@@ -4,7 +4,7 @@
  */
 import { BadRequestException, ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
 import { rm } from 'node:fs/promises';
-import type { ProviderRegistry } from '../../../activities/provider-registry';
+import type { DescriptorRegistry } from '../../../activities/providers/descriptors';
 import { runWorkDir } from '../../../activities/work-dir';
 import type { RunInput } from '../../../domain/run-types';
 import type { Config } from '../../config/config';
@@ -47,7 +47,7 @@ export class RunCreation {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     @Inject(RUN_STORE) private readonly runStore: RunStore,
-    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    @Inject(PROVIDER_REGISTRY) private readonly registry: DescriptorRegistry,
     private readonly workflows: RunWorkflows,
     private readonly reading: TaskReading,
   ) {}

@@ -3,7 +3,7 @@ import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, UploadedFi
 import { FilesInterceptor } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import type { ResumeInput } from '../../../domain/run-types';
-import type { ProviderRegistry } from '../../../activities/provider-registry';
+import type { DescriptorRegistry } from '../../../activities/providers/descriptors';
 import type { Config } from '../../config/config';
 import type { RunStore } from '../../../read-model/run-store';
 import { temporalUiLink } from '../../temporal/temporal-ui';
@@ -13,8 +13,7 @@ import { RequireScope } from '../auth/require-scope.decorator';
 import { apiBaseUrl } from '../core/base-url';
 import { RunAccess } from '../core/run-access';
 import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
-import { isLocalRun } from '../logs/local-run';
-import { OutputSources } from '../outputs/output-sources';
+import { outputUrl } from '../outputs/output-urls';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
 import { UploadLimitErrors } from './attachment-upload';
@@ -24,16 +23,16 @@ import { RunCreation, type UploadedFile } from './run-creation.service';
 import { refuseLoaderDirectives, type RunRequestBody } from './run-submission';
 import { runLog, runStatus, runSummary, type RunListView, type RunLogView, type RunStatusView } from './run-views';
 
+
 @Controller('runs')
 export class RunsController {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     @Inject(RUN_STORE) private readonly runStore: RunStore,
-    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    @Inject(PROVIDER_REGISTRY) private readonly registry: DescriptorRegistry,
     private readonly access: RunAccess,
     private readonly creation: RunCreation,
     private readonly control: RunControl,
-    private readonly outputs: OutputSources,
   ) {}
 
   @Get()
@@ -71,10 +70,10 @@ export class RunsController {
     const row = await this.access.visibleRun(runId, caller);
     const runUrl = `${apiBaseUrl(request)}/runs/${encodeURIComponent(runId)}`;
     return runLog(row, {
-      outputs: this.outputs.linkedOutputs(row, apiBaseUrl(request)),
+      outputs: this.registry.linkOutputs(row, (runId, output) => outputUrl(apiBaseUrl(request), runId, output)),
       runUrl,
       temporalUiUrl: temporalUiLink(this.config, runId),
-      logsUrl: isLocalRun(this.registry, row) ? `${runUrl}/logs` : undefined,
+      logsUrl: this.registry.logs(row).kind === 'files' ? `${runUrl}/logs` : undefined,
     });
   }
 

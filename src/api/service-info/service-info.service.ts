@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { components } from '../../../spec/wes-api';
-import type { ProviderCapabilities } from '../../../activities/provider';
-import type { ProviderRegistry } from '../../../activities/provider-registry';
+import type { DescriptorRegistry } from '../../../activities/providers/descriptors';
 import { WES_STATES, type WesState } from '../../../domain/wes-state';
 import { authEnabled } from '../../config/auth-config';
 import type { Config } from '../../config/config';
@@ -11,8 +10,7 @@ import { API_PREFIX } from '../core/base-url';
 import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
 import { TASK_SCHEMA_PATH } from '../task-schema/task-schema.controller';
 import { TASK_FORMAT_VERSION, TASK_WORKFLOW_TYPE } from '../../../domain/task-definition';
-import { CAPABILITIES } from './capabilities';
-import { localSandboxes } from '../../../activities/providers/sandbox/describe';
+import { unionOfCapabilities } from '../../../activities/providers/capability-reports';
 
 /** GA4GH service-info 1.0 `Service`, extended by WES 1.1's `ServiceInfo`, with every state counted. */
 export type ServiceInfo = components['schemas']['ServiceInfo'] & { system_state_counts: Record<WesState, number> };
@@ -25,8 +23,7 @@ export class ServiceInfoService {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     @Inject(RUN_STORE) private readonly runStore: RunStore,
-    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
-    @Inject(CAPABILITIES) private readonly capabilities: ProviderCapabilities,
+    @Inject(PROVIDER_REGISTRY) private readonly registry: DescriptorRegistry,
   ) {
     this.authOn = authEnabled(config);
   }
@@ -34,6 +31,8 @@ export class ServiceInfoService {
   /** `origin` is where the caller reached us: the documentation is served there. */
   async serviceInfo(origin: string): Promise<ServiceInfo> {
     const counts = await this.runStore.countByWesState();
+    // What the workers reported their providers run, with what the providers' settings alone tell.
+    const capabilities = unionOfCapabilities([...(await this.registry.capabilities()).values()]);
     const docs = `${origin}/docs`;
     return {
       id: 'durable-wes',
@@ -44,13 +43,13 @@ export class ServiceInfoService {
       documentationUrl: docs,
       version: this.version,
       workflow_type_versions: {
-        ...mapValues(this.capabilities.workflowTypeVersions, (versions) => ({ workflow_type_version: versions })),
+        ...mapValues(capabilities.workflowTypeVersions, (versions) => ({ workflow_type_version: versions })),
         // Tasks run anywhere: their steps choose their providers.
         [TASK_WORKFLOW_TYPE]: { workflow_type_version: [TASK_FORMAT_VERSION] },
       },
       supported_wes_versions: ['1.1.0'],
-      supported_filesystem_protocols: this.capabilities.filesystemProtocols,
-      workflow_engine_versions: mapValues(this.capabilities.engineVersions, (versions) => ({ workflow_engine_version: versions })),
+      supported_filesystem_protocols: capabilities.filesystemProtocols,
+      workflow_engine_versions: mapValues(capabilities.engineVersions, (versions) => ({ workflow_engine_version: versions })),
       default_workflow_engine_parameters: [],
       system_state_counts: Object.fromEntries(WES_STATES.map((state) => [state, counts[state] ?? 0])) as Record<WesState, number>,
       // The API document (docs) describes the bearer scheme and its scopes when auth is on.
@@ -64,8 +63,8 @@ export class ServiceInfoService {
         max_upload_bytes: String(this.config.maxUploadBytes),
         max_body_bytes: String(this.config.maxBodyBytes),
         task_schema_url: `${origin}/${API_PREFIX}/${TASK_SCHEMA_PATH}`,
-        // What confines each local provider's engines, or that nothing does (docs/deployment.md).
-        ...Object.fromEntries(localSandboxes(this.config.providers).map(([name, , described]) => [`sandbox.${name}`, described])),
+        // What each provider says of itself, e.g. what confines a local provider's engines (docs/deployment.md).
+        ...this.registry.tags(),
       },
     };
   }

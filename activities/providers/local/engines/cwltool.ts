@@ -1,0 +1,52 @@
+/** cwltool, the CWL reference runner; its warm start is cwltool-warm.ts. */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readFileIfExists } from '../../../work-dir';
+import { cwltoolJobs } from './cwltool-jobs';
+import type { LocalEngine } from './engine';
+
+export const CWLTOOL: LocalEngine = {
+  name: 'cwltool',
+  workflowTypes: { CWL: ['v1.0', 'v1.1', 'v1.2'] },
+  parameters: {
+    '--parallel': { flag: true },
+    '--timestamps': { flag: true },
+    '--debug': { flag: true },
+    '--strict-memory-limit': { flag: true },
+    '--on-error': { pattern: /^(stop|continue)$/, describe: 'stop or continue' },
+  },
+  command: ({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters, passedEnv }) => [
+    executable,
+    '--disable-color',
+    // cwltool gives its tools PATH, HOME and TMPDIR only, unless told.
+    ...passedEnv.flatMap((name) => ['--preserve-environment', name]),
+    // Its log is its report of its jobs (cwltool-jobs.ts): timed, with each job's stdout and stderr kept.
+    '--timestamps',
+    '--log-dir',
+    jobsDir,
+    '--outdir',
+    outputsDir,
+    // A trailing separator makes cwltool create its temp dirs inside the scratch dir, not beside it.
+    '--tmpdir-prefix',
+    scratchDir + path.sep,
+    '--tmp-outdir-prefix',
+    scratchDir + path.sep,
+    ...parameters,
+    workflow,
+    inputsFile,
+  ],
+  helperFiles: [],
+  // cwltool prints the CWL output object on stdout.
+  async outputs(stdoutFile) {
+    try {
+      const parsed: unknown = JSON.parse(await readFile(stdoutFile, 'utf8'));
+      return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  },
+  async jobs({ stderrFile, jobsDir }) {
+    return cwltoolJobs((await readFileIfExists(stderrFile)) ?? '', jobsDir);
+  },
+};
+

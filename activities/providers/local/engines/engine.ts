@@ -1,0 +1,71 @@
+/**
+ * A workflow engine the local provider can run, as data (docs/design.md, "Adding an engine"): which
+ * workflow types it runs, how its command line is built, which engine parameters a user may pass,
+ * how outputs and jobs are found. Commands are argv arrays handed to a constant shell script as
+ * positional parameters: nothing a user sends is ever parsed by a shell. One file per engine beside
+ * this one; index.ts lists them.
+ */
+import { InvalidRunRequestError } from '../../../errors';
+import type { TaskReport } from '../../../provider';
+
+export interface EngineCommandInput {
+  executable: string;
+  workflow: string;
+  inputsFile: string;
+  outputsDir: string;
+  scratchDir: string;
+  /** Where the engine reports its jobs (the local provider starts it in the directory above). */
+  jobsDir: string;
+  /** Validated against the engine's allow-list. */
+  parameters: string[];
+  /** Variables of the sandbox the engine's jobs must get too (the egress proxy's). */
+  passedEnv: string[];
+}
+
+/** A parameter a user may pass in workflow_engine_parameters: a flag, or an option whose value is checked. */
+export type ParameterSpec = { flag: true } | { pattern: RegExp; describe: string };
+
+export interface LocalEngine {
+  /** Also the local provider's setting that names its executable. */
+  name: 'cwltool' | 'snakemake';
+  /** WES workflow_type values (upper case) → the versions accepted. */
+  workflowTypes: Record<string, string[]>;
+  parameters: Record<string, ParameterSpec>;
+  command(input: EngineCommandInput): string[];
+  /** Files of this repository the engine's command names: bound read-only, one by one, into its sandbox. */
+  helperFiles: string[];
+  /** The run's outputs, once the engine exited 0. */
+  outputs(stdoutFile: string, outputsDir: string): Promise<Record<string, unknown>>;
+  /** The jobs the engine has reported so far (docs/design.md, "Tasks"). */
+  jobs(files: EngineFiles): Promise<TaskReport[]>;
+}
+
+/** Where a run's engine writes. */
+export interface EngineFiles {
+  stderrFile: string;
+  outputsDir: string;
+  jobsDir: string;
+}
+
+/** The engine's argv for workflow_engine_parameters, refusing anything not on its allow-list. */
+export function engineParameters(engine: LocalEngine, given: Record<string, string> | undefined): string[] {
+  const argv: string[] = [];
+  for (const [name, value] of Object.entries(given ?? {})) {
+    const spec = engine.parameters[name];
+    if (!spec) {
+      throw new InvalidRunRequestError(
+        `local: ${engine.name} parameter '${name}' is not allowed (allowed: ${Object.keys(engine.parameters).join(', ')})`,
+      );
+    }
+    if ('flag' in spec) {
+      if (!['', 'true'].includes(String(value))) throw new InvalidRunRequestError(`local: ${name} is a flag: give "" or "true"`);
+      argv.push(name);
+    } else {
+      if (typeof value !== 'string' || !spec.pattern.test(value)) {
+        throw new InvalidRunRequestError(`local: ${name} must be ${spec.describe}`);
+      }
+      argv.push(name, value);
+    }
+  }
+  return argv;
+}

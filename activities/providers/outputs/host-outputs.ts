@@ -1,0 +1,33 @@
+/**
+ * Locations of this host that lie in a run's outputs directory (`<data dir>/runs/<run>/outputs`):
+ * a local run's own outputs, or a task's, which are its steps' runs' (docs/design.md, "Outputs").
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isSafeRunId, OUTPUTS_DIR } from '../../work-dir';
+import { relinkCwlFiles } from './cwl-files';
+import { outputPath } from './output-path';
+
+/** The URL that serves output `output` of run `runId`. */
+export type OutputLink = (runId: string, output: string) => string;
+
+/** `outputs` with every File and Directory in a run's outputs directory pointed at its link. */
+export function linkHostOutputs(dataDir: string, outputs: Record<string, unknown>, link: OutputLink): Record<string, unknown> {
+  return relinkCwlFiles(outputs, (location) => {
+    const local = hostOutput(dataDir, location);
+    return local && link(local.runId, local.output);
+  }) as Record<string, unknown>;
+}
+
+function hostOutput(dataDir: string, location: string): { runId: string; output: string } | undefined {
+  let file: string;
+  try {
+    file = /^file:/i.test(location) ? fileURLToPath(location) : location;
+  } catch {
+    return undefined;
+  }
+  if (!path.isAbsolute(file)) return undefined;
+  const [runId, dir, ...rest] = path.relative(path.join(dataDir, 'runs'), path.normalize(file)).split(path.sep);
+  const output = dir === OUTPUTS_DIR && rest.length > 0 ? outputPath(rest.join('/')) : undefined;
+  return output === undefined || !isSafeRunId(runId) ? undefined : { runId, output };
+}
