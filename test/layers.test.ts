@@ -84,6 +84,17 @@ test('every import points to its own layer or one below it', () => {
   expect(GRAPH.size).toBeGreaterThan(200);
 });
 
+test('the API reaches providers only through their descriptors, never a provider kind folder', () => {
+  const kinds = readdirSync(path.join(ROOT, 'activities/providers'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== 'outputs')
+    .map((entry) => path.join('activities/providers', entry.name) + path.sep);
+  expect(kinds.length).toBeGreaterThanOrEqual(4);
+  const intoKinds = [...GRAPH]
+    .filter(([file]) => file.startsWith(path.join('src', 'api') + path.sep))
+    .flatMap(([file, targets]) => targets.filter((target) => kinds.some((kind) => target.startsWith(kind))).map((target) => `${file} -> ${target}`));
+  expect(intoKinds).toEqual([]);
+});
+
 test('no files import each other in a circle', () => {
   expect(circles(GRAPH)).toEqual([]);
 });
