@@ -2,13 +2,15 @@
 // type-checked sets over every TypeScript file, with types from tsconfig.json; layout is Prettier's
 // alone (.prettierrc), so no rule here is about it. A rule is configured or off only with its reason.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** strictTypeChecked's options for restrict-template-expressions; a rule's own defaults are looser. */
+// strictTypeChecked's options for these two rules: given options start from the rules' own, looser, defaults.
 const strictTemplates = { allowAny: false, allowBoolean: false, allowNever: false, allowNullish: false, allowRegExp: false };
+const strictPlus = { allowAny: false, allowBoolean: false, allowNullish: false, allowNumberAndString: false, allowRegExp: false };
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: ['dist/**', 'coverage/**', '.cache/**', '.data/**', 'node_modules/**', 'spec/wes-api.d.ts'],
   },
@@ -55,6 +57,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/restrict-template-expressions': ['error', { ...strictTemplates, allowNumber: true, allowAny: true }],
+      '@typescript-eslint/restrict-plus-operands': ['error', { ...strictPlus, allowAny: true }],
     },
   },
   {
