@@ -126,7 +126,9 @@ async function main(): Promise<number> {
     if (!quick && !sandboxOff) writeDoc(FIGURES.map((figure) => figure.name));
     measured = results.every((result) => result.measures.length > 0);
     clean = measured && results.every((result) => result.failures.length === 0);
-    console.log(`bench: done in ${round((now() - started) / 1000)} s; results in ${path.relative(REPO_ROOT, resultsDir)}/${quick || sandboxOff ? ' (docs/benchmarks.md left as it is)' : ', tables in docs/benchmarks.md'}`);
+    console.log(
+      `bench: done in ${round((now() - started) / 1000)} s; results in ${path.relative(REPO_ROOT, resultsDir)}/${quick || sandboxOff ? ' (docs/benchmarks.md left as it is)' : ', tables in docs/benchmarks.md'}`,
+    );
   } finally {
     clearTimeout(watchdog);
     await connection?.close();
@@ -139,7 +141,7 @@ async function main(): Promise<number> {
 
 main().then(
   (code) => process.exit(code),
-  (err) => {
+  (err: unknown) => {
     console.error('bench:', err instanceof Error ? err.message : err);
     process.exit(1);
   },

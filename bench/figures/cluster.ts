@@ -63,8 +63,8 @@ export const cluster: Figure = {
 
 async function measureBoth([clusterSide, singleSide]: Side[], { windowMs, pairs }: { windowMs: number; pairs: number }) {
   const failures = new Failures();
-  const open = new Map<Side, number>();
-  for (const side of [clusterSide, singleSide]) open.set(side, await openWorkflows(side.temporal));
+  const open: Record<string, number> = {};
+  for (const side of [clusterSide, singleSide]) open[side.name] = await openWorkflows(side.temporal);
   const once = (side: Side) => async () => {
     try {
       const sample = await side.wes.run(simulatedRun(0), POLL_MS);
@@ -80,12 +80,13 @@ async function measureBoth([clusterSide, singleSide]: Side[], { windowMs, pairs 
     // Unmeasured: connections, caches and JIT warmed on both sides alike.
     for (const side of [clusterSide, singleSide]) await closedLoop(clients, 0, 2_000, once(side));
     for (const side of abba(pairs, clusterSide, singleSide)) {
-      await waitForQuiet(side.temporal, open.get(side)!);
+      await waitForQuiet(side.temporal, open[side.name]);
       const window = await closedLoop(clients, RAMP_MS, windowMs, once(side));
       windows.push({ side: side.name, clients, ...window, completed: round(window.completed, 2), perSecond: round(window.perSecond, 2) });
     }
   }
-  const perSecond = (side: string, clients: number) => median(windows.filter((w) => w.side === side && w.clients === clients).map((w) => w.perSecond));
+  const perSecond = (side: string, clients: number) =>
+    median(windows.filter((w) => w.side === side && w.clients === clients).map((w) => w.perSecond));
   return {
     measures: CLIENT_COUNTS.map((clients) =>
       measure({

@@ -41,11 +41,26 @@ export const history: Figure = {
     const baseline = { name: 'floor: one no-op activity workflow', value: median(floorEvents) };
     const target = { on: 'value' as const, op: '<=' as const, limit: TARGET_EVENTS };
     // The run with the most events shows where they go.
-    const costliest = runs.reduce<(typeof runs)[number] | undefined>((worst, run) => (!worst || run.events > worst.events ? run : worst), undefined);
+    const costliest = runs.reduce<(typeof runs)[number] | undefined>(
+      (worst, run) => (!worst || run.events > worst.events ? run : worst),
+      undefined,
+    );
     return {
       measures: [
-        measure({ name: `events per simulated zero-duration run, median of ${runs.length}`, unit: 'events', value: median(events), baseline, target }),
-        measure({ name: `events per simulated zero-duration run, max of ${runs.length}`, unit: 'events', value: Math.max(...events), baseline, target }),
+        measure({
+          name: `events per simulated zero-duration run, median of ${runs.length}`,
+          unit: 'events',
+          value: median(events),
+          baseline,
+          target,
+        }),
+        measure({
+          name: `events per simulated zero-duration run, max of ${runs.length}`,
+          unit: 'events',
+          value: Math.max(...events),
+          baseline,
+          target,
+        }),
       ],
       failures: failures.all,
       details: {

@@ -20,7 +20,8 @@ function counts(quick: boolean): number[] {
   const given = process.env.BENCH_MEMORY_COUNTS;
   if (!given) return quick ? QUICK_COUNTS : FULL_COUNTS;
   const parsed = given.split(',').map(Number);
-  if (!parsed.every((n, i) => Number.isInteger(n) && n >= 0 && (i === 0 || n > parsed[i - 1]))) throw new Error(`BENCH_MEMORY_COUNTS: expected growing counts, e.g. 0,300,600, got ${given}`);
+  if (!parsed.every((n, i) => Number.isInteger(n) && n >= 0 && (i === 0 || n > parsed[i - 1])))
+    throw new Error(`BENCH_MEMORY_COUNTS: expected growing counts, e.g. 0,300,600, got ${given}`);
   return parsed;
 }
 const CLIENTS = 20;
@@ -46,7 +47,8 @@ export const memory: Figure = {
     for (const count of counts(quick)) {
       const missing = count - (curve.at(-1)?.waiting ?? 0);
       try {
-        if (missing > 0) await makeWaitingRuns(wes, missing, already + count, CLIENTS, Math.max(60_000, (missing / 1000) * TIMEOUT_PER_1000_MS));
+        if (missing > 0)
+          await makeWaitingRuns(wes, missing, already + count, CLIENTS, Math.max(60_000, (missing / 1000) * TIMEOUT_PER_1000_MS));
       } catch (err) {
         failures.add(`${count} waiting runs: ${(err as Error).message}`);
         break;
@@ -61,41 +63,54 @@ export const memory: Figure = {
       console.log(`  ${count} runs waiting: worker ${median(readings.worker)} MiB, API ${median(readings.api)} MiB`);
     }
 
-    const first = curve[0];
+    const first = curve.at(0);
     const last = curve.at(-1);
     const peak = curve.reduce((highest, point) => (point.worker > highest.worker ? point : highest), curve[0]);
     const workerCache = product.env.WES_WORKER_CACHE ?? '250 (default)';
-    const charts = curve.length > 1
-      ? [{
-          title: 'Resident memory as runs waiting for input grow',
-          file: await context.chart('memory-rss.svg', {
-            title: `RSS with runs waiting for input (WES_WORKER_CACHE ${workerCache})`,
-            x_label: 'runs waiting (PAUSED)',
-            y_label: 'RSS (MiB)',
-            series: (Object.keys(SERVICES) as Service[]).map((service) => ({ name: SERVICES[service], x: curve.map((p) => p.waiting), y: curve.map((p) => p[service]) })),
-          }),
-        }]
-      : [];
-    const measures = first && last && last !== first
-      ? [
-          measure({
-            name: `worker RSS with ${last.waiting.toLocaleString('en-US')} runs waiting`,
-            unit: 'MiB',
-            value: last.worker,
-            baseline: { name: 'worker RSS with no run waiting', value: first.worker },
-            target: { on: 'value', op: '<=', limit: TARGET_WORKER_MIB },
-          }),
-          // RSS follows garbage collection, not only what is kept: the highest reading is reported too.
-          measure({
-            name: `worker RSS, highest of the counts measured (${peak.waiting.toLocaleString('en-US')} runs waiting)`,
-            unit: 'MiB',
-            value: peak.worker,
-            baseline: { name: 'worker RSS with no run waiting', value: first.worker },
-            target: { on: 'value', op: '<=', limit: TARGET_WORKER_MIB },
-          }),
-          measure({ name: `API RSS with ${last.waiting.toLocaleString('en-US')} runs waiting`, unit: 'MiB', value: last.api, baseline: { name: 'API RSS with no run waiting', value: first.api } }),
-        ]
-      : [];
+    const charts =
+      curve.length > 1
+        ? [
+            {
+              title: 'Resident memory as runs waiting for input grow',
+              file: await context.chart('memory-rss.svg', {
+                title: `RSS with runs waiting for input (WES_WORKER_CACHE ${workerCache})`,
+                x_label: 'runs waiting (PAUSED)',
+                y_label: 'RSS (MiB)',
+                series: (Object.keys(SERVICES) as Service[]).map((service) => ({
+                  name: SERVICES[service],
+                  x: curve.map((p) => p.waiting),
+                  y: curve.map((p) => p[service]),
+                })),
+              }),
+            },
+          ]
+        : [];
+    const measures =
+      first && last && last !== first
+        ? [
+            measure({
+              name: `worker RSS with ${last.waiting.toLocaleString('en-US')} runs waiting`,
+              unit: 'MiB',
+              value: last.worker,
+              baseline: { name: 'worker RSS with no run waiting', value: first.worker },
+              target: { on: 'value', op: '<=', limit: TARGET_WORKER_MIB },
+            }),
+            // RSS follows garbage collection, not only what is kept: the highest reading is reported too.
+            measure({
+              name: `worker RSS, highest of the counts measured (${peak.waiting.toLocaleString('en-US')} runs waiting)`,
+              unit: 'MiB',
+              value: peak.worker,
+              baseline: { name: 'worker RSS with no run waiting', value: first.worker },
+              target: { on: 'value', op: '<=', limit: TARGET_WORKER_MIB },
+            }),
+            measure({
+              name: `API RSS with ${last.waiting.toLocaleString('en-US')} runs waiting`,
+              unit: 'MiB',
+              value: last.api,
+              baseline: { name: 'API RSS with no run waiting', value: first.api },
+            }),
+          ]
+        : [];
     return { measures, failures: failures.all, details: { worker_cache: workerCache, clients: CLIENTS, curve }, charts };
   },
 };

@@ -26,7 +26,17 @@ async function bareCwltool(): Promise<number> {
     const inputs = path.join(dir, 'inputs.json');
     writeFileSync(inputs, JSON.stringify({ message: MESSAGE }));
     const scratch = path.join(dir, 'tmp') + path.sep;
-    const args = ['--disable-color', '--outdir', path.join(dir, 'out'), '--tmpdir-prefix', scratch, '--tmp-outdir-prefix', scratch, HELLO_CWL, inputs];
+    const args = [
+      '--disable-color',
+      '--outdir',
+      path.join(dir, 'out'),
+      '--tmpdir-prefix',
+      scratch,
+      '--tmp-outdir-prefix',
+      scratch,
+      HELLO_CWL,
+      inputs,
+    ];
     return (await timed(() => promisify(execFile)('cwltool', args, { timeout: CWLTOOL_TIMEOUT_MS }))).ms;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -44,7 +44,8 @@ interface BatchEnd {
 async function batchEnd(context: BenchContext, runIds: string[], from: number, timeoutMs: number, failures: Failures): Promise<BatchEnd> {
   const { seen, missing } = await sweepUntil(context.wes, runIds, isTerminalWesState, timeoutMs);
   // One line each: a figure gives up after a few failures, and each of these is one finding.
-  if (missing.length) failures.add(`${missing.length} of ${runIds.length} runs not terminal within ${Math.round(timeoutMs)} ms: ${missing.join(', ')}`);
+  if (missing.length)
+    failures.add(`${missing.length} of ${runIds.length} runs not terminal within ${Math.round(timeoutMs)} ms: ${missing.join(', ')}`);
   const notComplete = [...seen].filter(([, { state }]) => state !== 'COMPLETE').map(([runId, { state }]) => `${runId} ${state}`);
   if (notComplete.length) failures.add(`${notComplete.length} runs did not end COMPLETE: ${notComplete.join(', ')}`);
   return {
@@ -91,7 +92,8 @@ async function killAndRestart(context: BenchContext): Promise<{ killedAt: number
     if (pid !== undefined && pid !== killed && alive(pid)) deadline = killedAt + SUPERVISOR_START_MS;
     await sleep(100);
   }
-  if (deadline > killedAt + SUPERVISOR_GRACE_MS) throw new Error(`the supervisor's new Temporal server did not answer within ${SUPERVISOR_START_MS} ms of the kill`);
+  if (deadline > killedAt + SUPERVISOR_GRACE_MS)
+    throw new Error(`the supervisor's new Temporal server did not answer within ${SUPERVISOR_START_MS} ms of the kill`);
   await temporalDev('start', context.product.env);
   return { killedAt, answeredAt: now(), restartedBy: 'the bench (temporal-dev.sh start)' };
 }
@@ -99,7 +101,8 @@ async function killAndRestart(context: BenchContext): Promise<{ killedAt: number
 /** The simulated backend counts the submissions it accepted for each run. */
 function submissions(context: BenchContext, runId: string): number | undefined {
   try {
-    return (JSON.parse(readFileSync(path.join(context.product.runDir(runId), 'simulated.json'), 'utf8')) as { submissions: number }).submissions;
+    return (JSON.parse(readFileSync(path.join(context.product.runDir(runId), 'simulated.json'), 'utf8')) as { submissions: number })
+      .submissions;
   } catch {
     return undefined;
   }
@@ -123,7 +126,10 @@ export const recovery: Figure = {
     const end = await batchEnd(context, disturbed.runIds, killedAt, downMs + TARGET_AFTER_RESTART_MS, failures);
 
     const notOnce = disturbed.runIds.filter((runId) => submissions(context, runId) !== 1);
-    if (notOnce.length) failures.add(`not submitted exactly once: ${notOnce.map((runId) => `${runId} (${submissions(context, runId) ?? 'unknown'})`).join(', ')}`);
+    if (notOnce.length)
+      failures.add(
+        `not submitted exactly once: ${notOnce.map((runId) => `${runId} (${submissions(context, runId) ?? 'unknown'})`).join(', ')}`,
+      );
     return {
       measures: [
         measure({
@@ -144,7 +150,12 @@ export const recovery: Figure = {
           value: end.complete,
           target: { on: 'value', op: '>=', limit: RUNS },
         }),
-        measure({ name: 'runs not submitted exactly once', unit: 'runs', value: notOnce.length, target: { on: 'value', op: '<=', limit: 0 } }),
+        measure({
+          name: 'runs not submitted exactly once',
+          unit: 'runs',
+          value: notOnce.length,
+          target: { on: 'value', op: '<=', limit: 0 },
+        }),
       ],
       failures: failures.all,
       details: {

@@ -94,7 +94,15 @@ async function measureAgainst(context: BenchContext, peer: SapporoServer) {
     const ms = await once(side, POLL_MS);
     if (ms !== undefined) latency[side].push(ms);
   };
-  await alternate(1, async () => void (await once(WES, POLL_MS)), async () => void (await once(SAPPORO, POLL_MS)));
+  await alternate(
+    1,
+    async () => {
+      await once(WES, POLL_MS);
+    },
+    async () => {
+      await once(SAPPORO, POLL_MS);
+    },
+  );
   await alternate(size.latencyRuns, latencySample(WES), latencySample(SAPPORO));
 
   // Runs/s, closed loop, ABBA windows for each number of clients.
@@ -109,26 +117,40 @@ async function measureAgainst(context: BenchContext, peer: SapporoServer) {
 
   // Reads as the stores grow: each side's store is topped up with copies of one of its own runs.
   /** total_runs of each side's list: both servers give it (a WES 1.1 extension both implement). */
-  const totals = async () => Object.fromEntries(await Promise.all(([WES, SAPPORO] as Side[]).map(async (side) => {
-    const response = await fetch(`${clients[side].base}/runs?page_size=1`);
-    return [side, ((await response.json()) as { total_runs?: number }).total_runs ?? Number.NaN] as const;
-  }))) as Record<Side, number>;
+  const totals = async () =>
+    Object.fromEntries(
+      await Promise.all(
+        ([WES, SAPPORO] as Side[]).map(async (side) => {
+          const response = await fetch(`${clients[side].base}/runs?page_size=1`);
+          return [side, ((await response.json()) as { total_runs?: number }).total_runs ?? Number.NaN] as const;
+        }),
+      ),
+    ) as Record<Side, number>;
   const existing = await totals();
-  const reads: Array<{ runs: number; totals: Record<Side, number>; seedMs: Record<Side, number>; status: Record<Side, number[]>; list: Record<Side, number[]> }> = [];
+  const reads: Array<{
+    runs: number;
+    totals: Record<Side, number>;
+    seedMs: Record<Side, number>;
+    status: Record<Side, number[]>;
+    list: Record<Side, number[]>;
+  }> = [];
   let seeded = 0;
   for (const runs of size.stores) {
-    if (!template[WES] || !template[SAPPORO]) throw new Error('no completed run on each side to seed the stores with');
+    const { [WES]: wesRun, [SAPPORO]: sapporoRun } = template;
+    if (!wesRun || !sapporoRun) throw new Error('no completed run on each side to seed the stores with');
+    const seed: Record<Side, string> = { [WES]: wesRun, [SAPPORO]: sapporoRun };
     const more = runs - seeded;
     // One after the other, so that each seeding time is its own (the result file keeps them).
     const seedMs = {
-      [WES]: round((await timed(() => seedReadModel(context.product.databaseUrl, template[WES]!, more))).ms),
-      [SAPPORO]: round((await timed(() => peer.seed(template[SAPPORO]!, more))).ms),
+      [WES]: round((await timed(() => seedReadModel(context.product.databaseUrl, wesRun, more))).ms),
+      [SAPPORO]: round((await timed(() => peer.seed(sapporoRun, more))).ms),
     };
     seeded = runs;
     // The seeded runs must be runs to the server, or the reads below measure a smaller store.
     const after = await totals();
-    for (const side of [WES, SAPPORO] as Side[]) if (!(after[side] >= runs)) throw new Error(`${side} lists ${after[side]} runs after seeding ${runs}`);
-    const status = await readLatency(clients, (side) => `/runs/${template[side]}/status`, size.reads);
+    for (const side of [WES, SAPPORO] as Side[])
+      if (!(after[side] >= runs)) throw new Error(`${side} lists ${after[side]} runs after seeding ${runs}`);
+    const status = await readLatency(clients, (side) => `/runs/${seed[side]}/status`, size.reads);
     const list = await readLatency(clients, () => LIST, size.reads);
     reads.push({ runs, totals: after, seedMs, status, list });
   }
@@ -154,7 +176,12 @@ async function measureAgainst(context: BenchContext, peer: SapporoServer) {
       const largest = runs === size.stores.at(-1);
       const at = `${runs.toLocaleString('en-US')} runs`;
       return [
-        measure({ name: `GET /runs/{id}/status p50, ${at}`, unit: 'ms', value: p(status[WES], 50), baseline: { name: 'Sapporo p50', value: p(status[SAPPORO], 50) } }),
+        measure({
+          name: `GET /runs/{id}/status p50, ${at}`,
+          unit: 'ms',
+          value: p(status[WES], 50),
+          baseline: { name: 'Sapporo p50', value: p(status[SAPPORO], 50) },
+        }),
         measure({
           name: `GET /runs/{id}/status p99, ${at}`,
           unit: 'ms',
@@ -162,7 +189,12 @@ async function measureAgainst(context: BenchContext, peer: SapporoServer) {
           baseline: { name: 'Sapporo p99', value: p(status[SAPPORO], 99) },
           target: largest ? { on: 'ratio', op: '<=', limit: 1 } : undefined,
         }),
-        measure({ name: `GET ${LIST} p50, ${at}`, unit: 'ms', value: p(list[WES], 50), baseline: { name: 'Sapporo p50', value: p(list[SAPPORO], 50) } }),
+        measure({
+          name: `GET ${LIST} p50, ${at}`,
+          unit: 'ms',
+          value: p(list[WES], 50),
+          baseline: { name: 'Sapporo p50', value: p(list[SAPPORO], 50) },
+        }),
         measure({
           name: `GET ${LIST} p99, ${at}`,
           unit: 'ms',
@@ -182,7 +214,11 @@ async function measureAgainst(context: BenchContext, peer: SapporoServer) {
         title: 'hello CWL runs/s, closed loop',
         x_label: 'clients',
         y_label: 'runs/s',
-        series: sides.map((side) => ({ name: side, x: size.clients, y: size.clients.map((n) => round(percentile(perSecond[n][side], 50), 3)) })),
+        series: sides.map((side) => ({
+          name: side,
+          x: size.clients,
+          y: size.clients.map((n) => round(percentile(perSecond[n][side], 50), 3)),
+        })),
       }),
     },
     {

@@ -65,13 +65,31 @@ export const signals: Figure = {
     const baseline = (p: number) => ({ name: `GET /runs/{id}/status alone, p${p}`, value: round(percentile(ms.status, p)) });
     const target = { on: 'value' as const, op: '<=' as const, limit: TARGET_P50_MS };
     const of = (side: 'resume' | 'cancel') => [
-      measure({ name: `${side} → visible, p50 of ${ms[side].length}`, unit: 'ms', value: round(percentile(ms[side], 50)), baseline: baseline(50), target }),
-      measure({ name: `${side} → visible, p99 of ${ms[side].length}`, unit: 'ms', value: round(percentile(ms[side], 99)), baseline: baseline(99) }),
+      measure({
+        name: `${side} → visible, p50 of ${ms[side].length}`,
+        unit: 'ms',
+        value: round(percentile(ms[side], 50)),
+        baseline: baseline(50),
+        target,
+      }),
+      measure({
+        name: `${side} → visible, p99 of ${ms[side].length}`,
+        unit: 'ms',
+        value: round(percentile(ms[side], 99)),
+        baseline: baseline(99),
+      }),
     ];
     return {
       measures: [...of('resume'), ...of('cancel')],
       failures: failures.all,
-      details: { samples, poll_ms: POLL_MS, resume_ms: summarize(ms.resume), cancel_ms: summarize(ms.cancel), status_ms: summarize(ms.status), states_seen: seen },
+      details: {
+        samples,
+        poll_ms: POLL_MS,
+        resume_ms: summarize(ms.resume),
+        cancel_ms: summarize(ms.cancel),
+        status_ms: summarize(ms.status),
+        states_seen: seen,
+      },
     };
   },
 };

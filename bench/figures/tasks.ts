@@ -25,7 +25,18 @@ const definition = stringify({
       parallel: {
         branches: Array.from({ length: BRANCHES }, (_, i) => ({
           id: `b${i}`,
-          steps: [{ id: `s${i}`, run: { provider: 'simulated', workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: RUN_MS } } }],
+          steps: [
+            {
+              id: `s${i}`,
+              run: {
+                provider: 'simulated',
+                workflow_type: 'SIMULATED',
+                workflow_type_version: '1',
+                workflow_url: 'simulated:',
+                workflow_params: { duration_ms: RUN_MS },
+              },
+            },
+          ],
         })),
       },
     },
@@ -67,7 +78,11 @@ export const tasks: Figure = {
         failures.add(`${side}: ${(err as Error).message}`);
       }
     };
-    await alternate(ROUNDS, sample('task', () => task(wes)), sample('runs', () => oneByOne(wes)));
+    await alternate(
+      ROUNDS,
+      sample('task', () => task(wes)),
+      sample('runs', () => oneByOne(wes)),
+    );
     const taskMs = summarize(samples.task);
     const runsMs = summarize(samples.runs);
     return {

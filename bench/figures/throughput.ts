@@ -70,7 +70,15 @@ async function measureThroughput(context: BenchContext, floor: Floor) {
   };
 
   // Unmeasured: the first runs pay for connections, caches and JIT on both sides alike.
-  await alternate(WARM_UP_RUNS, async () => void (await once[WES]()), async () => void (await once[FLOOR]()));
+  await alternate(
+    WARM_UP_RUNS,
+    async () => {
+      await once[WES]();
+    },
+    async () => {
+      await once[FLOOR]();
+    },
+  );
   await waitForQuiet(context.temporal, before);
 
   const latency: Record<Side, number[]> = { [WES]: [], [FLOOR]: [] };
@@ -100,8 +108,18 @@ async function measureThroughput(context: BenchContext, floor: Floor) {
         baseline: { name: `${floorName}, workflows/s`, value: round(perSecond(FLOOR), 2) },
         target: { on: 'ratio', op: '>=', limit: 0.5 },
       }),
-      measure({ name: 'latency p50, 1 client', unit: 'ms', value: wesLatency.p50, baseline: { name: `${floorName}, p50`, value: floorLatency.p50 } }),
-      measure({ name: 'latency p90, 1 client', unit: 'ms', value: wesLatency.p90, baseline: { name: `${floorName}, p90`, value: floorLatency.p90 } }),
+      measure({
+        name: 'latency p50, 1 client',
+        unit: 'ms',
+        value: wesLatency.p50,
+        baseline: { name: `${floorName}, p50`, value: floorLatency.p50 },
+      }),
+      measure({
+        name: 'latency p90, 1 client',
+        unit: 'ms',
+        value: wesLatency.p90,
+        baseline: { name: `${floorName}, p90`, value: floorLatency.p90 },
+      }),
     ],
     failures: failures.all,
     details: {

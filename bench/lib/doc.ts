@@ -17,7 +17,15 @@ function target(t: Target | undefined): string {
 
 function row(m: Measure): string {
   const met = m.met === undefined ? '' : m.met ? 'yes' : '**no**';
-  const cells = [m.name, `${shown(m.value)} ${m.unit}`, m.baseline?.name ?? '', m.baseline ? shown(m.baseline.value) : '', shown(m.ratio), target(m.target), met];
+  const cells = [
+    m.name,
+    `${shown(m.value)} ${m.unit}`,
+    m.baseline?.name ?? '',
+    m.baseline ? shown(m.baseline.value) : '',
+    shown(m.ratio),
+    target(m.target),
+    met,
+  ];
   return `| ${cells.join(' | ')} |`;
 }
 

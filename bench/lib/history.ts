@@ -35,12 +35,15 @@ export async function workflowHistory(client: Client, workflowId: string): Promi
       const type = eventTypeName(event);
       result.byType[type] = (result.byType[type] ?? 0) + 1;
     }
-    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
   } while (runId);
   return result;
 }
 
+/** The enum's reverse mapping, by number; a number this proto does not know has no name. */
+const EVENT_TYPE_NAMES: Record<number, string | undefined> = temporal.api.enums.v1.EventType;
+
 function eventTypeName(event: temporal.api.history.v1.IHistoryEvent): string {
-  const name = temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? String(event.eventType);
-  return name.replace(/^EVENT_TYPE_/, '');
+  const name = EVENT_TYPE_NAMES[event.eventType ?? 0];
+  return (name ?? String(event.eventType)).replace(/^EVENT_TYPE_/, '');
 }

@@ -17,18 +17,39 @@ const START_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 60_000;
 
 /** Settings the user's shell may carry that would point the product elsewhere than where the bench looks. */
-const INHERITED_OVERRIDES = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'WES_API_HOST', 'WES_API_KEYS', 'WES_JWT_JWKS_URL', 'WES_JWT_ISSUER', 'WES_JWT_AUDIENCE', 'WES_JWT_OWNER_CLAIM', 'WES_RATE_LIMIT', 'WES_PROVIDERS', 'WES_PROVIDERS_FILE', 'WES_TASK_QUEUE', 'WES_WORKFLOW_ROOTS'];
+const INHERITED_OVERRIDES = [
+  'DATABASE_URL',
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_NAMESPACE',
+  'WES_API_HOST',
+  'WES_API_KEYS',
+  'WES_JWT_JWKS_URL',
+  'WES_JWT_ISSUER',
+  'WES_JWT_AUDIENCE',
+  'WES_JWT_OWNER_CLAIM',
+  'WES_RATE_LIMIT',
+  'WES_PROVIDERS',
+  'WES_PROVIDERS_FILE',
+  'WES_TASK_QUEUE',
+  'WES_WORKFLOW_ROOTS',
+];
 
 /** The default providers (src/config/config.ts: the examples are the workflow root), the local one unsandboxed. */
 const UNSANDBOXED_PROVIDERS = {
   default: 'local',
-  providers: { local: { kind: 'local', workflowRoots: [path.join(REPO_ROOT, 'examples')], sandbox: 'off' }, simulated: { kind: 'simulated' } },
+  providers: {
+    local: { kind: 'local', workflowRoots: [path.join(REPO_ROOT, 'examples')], sandbox: 'off' },
+    simulated: { kind: 'simulated' },
+  },
 };
+
+/** The product's environment: the bench's, less INHERITED_OVERRIDES, with ports of its own. */
+type ProductEnv = NodeJS.ProcessEnv & Record<'TEMPORAL_PORT' | 'WES_API_PORT' | 'WES_POSTGRES_PORT', string>;
 
 export class Product {
   private constructor(
     readonly dataDir: string,
-    readonly env: NodeJS.ProcessEnv,
+    readonly env: ProductEnv,
     readonly wes: WesClient,
     private readonly child: ChildProcess,
   ) {}
@@ -54,7 +75,7 @@ export class Product {
     const pattern = new RegExp(`^${service} (?:re)?started \\(pid (\\d+)\\)`, 'gm');
     const pids = [...readFileSync(this.logFile, 'utf8').matchAll(pattern)].map((match) => Number(match[1]));
     if (!pids.length) throw new Error(`no "${service} started (pid …)" line in ${this.logFile}`);
-    return pids.at(-1)!;
+    return pids[pids.length - 1];
   }
 
   runDir(runId: string): string {
@@ -68,9 +89,8 @@ export class Product {
   /** `sandboxOff`: the default providers, the local one with `"sandbox": "off"`. */
   static async start(options: { sandboxOff?: boolean } = {}): Promise<Product> {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-bench-'));
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of INHERITED_OVERRIDES) delete env[name];
-    Object.assign(env, {
+    const env: ProductEnv = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !INHERITED_OVERRIDES.includes(name))),
       WES_DATA_DIR: dataDir,
       WES_DEMO_RUN: '0',
       TEMPORAL_PORT: String(await freePort()),
@@ -78,17 +98,23 @@ export class Product {
       WES_API_PORT: String(await freePort()),
       WES_POSTGRES_PORT: String(await freePort()),
       ...(options.sandboxOff ? { WES_PROVIDERS: JSON.stringify(UNSANDBOXED_PROVIDERS) } : {}),
-    });
+    };
     const log = openSync(path.join(dataDir, 'product.log'), 'a');
     // Its own process group: a Ctrl-C meant for the bench reaches the product only through stop().
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/src/main.js')], { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', log, log] });
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/src/main.js')], {
+      cwd: REPO_ROOT,
+      env,
+      detached: true,
+      stdio: ['ignore', log, log],
+    });
     closeSync(log);
     const product = new Product(dataDir, env, new WesClient(`http://127.0.0.1:${env.WES_API_PORT}/ga4gh/wes/v1`), child);
     try {
       await waitFor(
         'the API to answer GET /service-info',
         async () => {
-          if (!product.running) throw new Error(`the product exited (${child.exitCode ?? child.signalCode}) before its API answered`);
+          if (!product.running)
+            throw new Error(`the product exited (${String(child.exitCode ?? child.signalCode)}) before its API answered`);
           try {
             return (await fetch(`${product.wes.base}/service-info`)).ok || undefined;
           } catch {
@@ -110,14 +136,15 @@ export class Product {
     if (this.running) {
       const exited = new Promise((resolve) => this.child.once('exit', resolve));
       this.child.kill('SIGINT');
-      if ((await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)])) === false) {
+      if (!(await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]))) {
         console.error(`bench: the product did not stop within ${STOP_TIMEOUT_MS / 1000} s of SIGINT; killing its process group`);
-        process.kill(-this.child.pid!, 'SIGKILL');
+        // A child that is running was spawned, so it has a pid.
+        process.kill(-Number(this.child.pid), 'SIGKILL');
         await exited;
       }
     }
     // The Temporal server runs in a session of its own; make sure it is gone even if the product's stop failed.
-    await temporalDev('stop', this.env).catch((err) => console.error('bench: temporal-dev.sh stop:', err));
+    await temporalDev('stop', this.env).catch((err: unknown) => console.error('bench: temporal-dev.sh stop:', err));
     if (removeData) rmSync(this.dataDir, { recursive: true, force: true });
   }
 

@@ -57,7 +57,11 @@ export interface FigureResult {
 
 export function revision(): string {
   try {
-    return execFileSync('git', ['describe', '--always', '--dirty'], { cwd: path.join(__dirname, '../..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['describe', '--always', '--dirty'], {
+      cwd: path.join(__dirname, '../..'),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return 'unknown (not a git checkout)';
   }
@@ -83,7 +87,8 @@ export function measure(m: Omit<Measure, 'ratio' | 'met'>): Measure {
   let met: boolean | undefined;
   if (m.target) {
     const checked = m.target.on === 'ratio' ? toBaseline : m.value;
-    met = checked !== undefined && Number.isFinite(checked) && (m.target.op === '>=' ? checked >= m.target.limit : checked <= m.target.limit);
+    met =
+      checked !== undefined && Number.isFinite(checked) && (m.target.op === '>=' ? checked >= m.target.limit : checked <= m.target.limit);
   }
   return { ...m, ratio: toBaseline, met };
 }

@@ -24,9 +24,13 @@ export async function startSapporoServer(): Promise<SapporoServer> {
     server,
     wes: new WesClient(server.baseUrl),
     async seed(templateRunId, count) {
-      await promisify(execFile)(path.join(SAPPORO_VENV, 'bin', 'python'), [path.join(__dirname, 'seed-sapporo.py'), path.join(server.dir, 'runs'), templateRunId, String(count)], {
-        timeout: SEED_TIMEOUT_MS,
-      });
+      await promisify(execFile)(
+        path.join(SAPPORO_VENV, 'bin', 'python'),
+        [path.join(__dirname, 'seed-sapporo.py'), path.join(server.dir, 'runs'), templateRunId, String(count)],
+        {
+          timeout: SEED_TIMEOUT_MS,
+        },
+      );
     },
   };
 }

@@ -19,7 +19,8 @@ async function copyColumns(client: Client, table: string): Promise<string> {
   return rows
     .map(({ column_name: name, data_type: type }) => {
       if (name === 'run_id') return 'seed.id';
-      if (table === 'runs' && ['submitted_at', 'start_time', 'end_time', 'updated_at'].includes(name)) return `t.${name} - seed.i * interval '1 second'`;
+      if (table === 'runs' && ['submitted_at', 'start_time', 'end_time', 'updated_at'].includes(name))
+        return `t.${name} - seed.i * interval '1 second'`;
       if (type === 'jsonb') return `replace(t.${name}::text, $1, seed.id)::jsonb`;
       if (type === 'text') return `replace(t.${name}, $1, seed.id)`;
       return `t.${name}`;
@@ -32,7 +33,10 @@ export async function seedReadModel(databaseUrl: string, templateRunId: string, 
   await client.connect();
   try {
     await client.query('BEGIN');
-    await client.query(`CREATE TEMP TABLE seed ON COMMIT DROP AS SELECT i, 'run-' || gen_random_uuid() AS id FROM generate_series(1, $1::int) AS i`, [count]);
+    await client.query(
+      `CREATE TEMP TABLE seed ON COMMIT DROP AS SELECT i, 'run-' || gen_random_uuid() AS id FROM generate_series(1, $1::int) AS i`,
+      [count],
+    );
     for (const table of TABLES) {
       const columns = await copyColumns(client, table);
       await client.query(`INSERT INTO ${table} SELECT ${columns} FROM ${table} t CROSS JOIN seed WHERE t.run_id = $1`, [templateRunId]);

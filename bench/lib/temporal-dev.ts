@@ -10,7 +10,12 @@ let cli: string | undefined;
 
 /** The CLI binary `temporal-dev.sh` uses (installing it if it is missing). */
 export function temporalCli(): string {
-  cli ??= execFileSync('bash', [SCRIPT, 'path'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1)!;
+  if (cli === undefined) {
+    const printed = execFileSync('bash', [SCRIPT, 'path'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+      .trim()
+      .split('\n');
+    cli = printed[printed.length - 1];
+  }
   return cli;
 }
 

@@ -47,7 +47,12 @@ export class WesClient {
   /** A task (docs/tasks.md) whose definition goes as an attachment, as WES 1.1 sends workflow files. */
   async submitTask(definition: string, params: Record<string, unknown> = {}): Promise<string> {
     const form = new FormData();
-    for (const [name, value] of Object.entries({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'task.yaml', workflow_params: JSON.stringify(params) })) {
+    for (const [name, value] of Object.entries({
+      workflow_type: 'DWES-TASK',
+      workflow_type_version: '1.0',
+      workflow_url: 'task.yaml',
+      workflow_params: JSON.stringify(params),
+    })) {
       form.append(name, value);
     }
     form.append('workflow_attachment', new Blob([definition]), 'task.yaml');

@@ -57,7 +57,10 @@ export class ApiClient {
       response = await fetch(url, { ...init, headers: this.headers(url, headers) });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new CliError(`${init.method ?? 'GET'} ${url} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`, EXIT.server);
+      throw new CliError(
+        `${init.method ?? 'GET'} ${url} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+        EXIT.server,
+      );
     }
     if (!response.ok) throw await apiError(response);
     return response;
@@ -73,5 +76,8 @@ async function apiError(response: Response): Promise<CliError> {
   } catch {
     // Not an ErrorResponse: a proxy's page, or another server.
   }
-  return new CliError(`${response.status}: ${typeof msg === 'string' ? msg : text.slice(0, 200) || response.statusText}`, exitCodeOfStatus(response.status));
+  return new CliError(
+    `${response.status}: ${typeof msg === 'string' ? msg : text.slice(0, 200) || response.statusText}`,
+    exitCodeOfStatus(response.status),
+  );
 }

@@ -12,9 +12,11 @@ import type { OutputFile } from './output-files';
 export async function download(api: ApiClient, file: OutputFile, dir: string): Promise<string> {
   const target = path.resolve(dir, file.path);
   // A path from the server must not write outside the directory asked for.
-  if (path.isAbsolute(file.path) || !target.startsWith(path.resolve(dir) + path.sep)) throw new CliError(`output ${file.path}: not a relative path`, EXIT.server);
+  if (path.isAbsolute(file.path) || !target.startsWith(path.resolve(dir) + path.sep))
+    throw new CliError(`output ${file.path}: not a relative path`, EXIT.server);
   await mkdir(path.dirname(target), { recursive: true });
   const response = await api.fetch(file.url);
-  await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), createWriteStream(target));
+  if (!response.body) throw new CliError(`output ${file.path}: the server sent no content`, EXIT.server);
+  await pipeline(Readable.fromWeb(response.body), createWriteStream(target));
   return target;
 }

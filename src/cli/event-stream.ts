@@ -21,15 +21,24 @@ const RETRY_MS = 1_000;
  * Calls `onEvent` for each event but the last; returns the `end` event's data. A log that its
  * provider keeps elsewhere is a redirect to plain text, not a stream: `onText` gets it whole.
  */
-export async function followStream(api: ApiClient, path: string, onEvent: (event: StreamEvent) => void, onText?: (text: string) => void): Promise<unknown> {
+export async function followStream(
+  api: ApiClient,
+  path: string,
+  onEvent: (event: StreamEvent) => void,
+  onText?: (text: string) => void,
+): Promise<unknown> {
   let lastEventId: string | undefined;
   let failures = 0;
   for (;;) {
-    let progressed = false;
+    // A count, not a flag: TypeScript does not see the parser's callback set it.
+    let events = 0;
     let end: { data: unknown } | undefined;
-    let failure: unknown;
+    let failure: Error | undefined;
     try {
-      const headers: Record<string, string> = { Accept: 'text/event-stream', ...(lastEventId === undefined ? {} : { 'Last-Event-ID': lastEventId }) };
+      const headers: Record<string, string> = {
+        Accept: 'text/event-stream',
+        ...(lastEventId === undefined ? {} : { 'Last-Event-ID': lastEventId }),
+      };
       const response = await api.fetch(path, {}, headers);
       if (!/^text\/event-stream/i.test(response.headers.get('content-type') ?? '')) {
         onText?.(await response.text());
@@ -39,7 +48,7 @@ export async function followStream(api: ApiClient, path: string, onEvent: (event
         onEvent: ({ event, data, id }) => {
           if (end) return;
           if (id !== undefined) lastEventId = id;
-          progressed = true;
+          events++;
           const parsed = JSON.parse(data) as unknown;
           if (event === 'end') end = { data: parsed };
           // The server broke off; reconnecting resumes after the last event.
@@ -55,9 +64,9 @@ export async function followStream(api: ApiClient, path: string, onEvent: (event
     } catch (error) {
       // The API's own refusals (404, 401, ...) do not change by retrying.
       if (error instanceof CliError && error.code !== EXIT.server) throw error;
-      failure = error;
+      failure = error instanceof Error ? error : new CliError(String(error), EXIT.server);
     }
-    failures = progressed ? 0 : failures + 1;
+    failures = events > 0 ? 0 : failures + 1;
     if (failures >= MAX_RETRIES) throw failure ?? new CliError(`the stream ${api.url(path)} kept breaking off`, EXIT.server);
     await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
   }

@@ -22,7 +22,7 @@ export interface InputFile {
 }
 
 function isFileObject(value: unknown): value is FileObject {
-  const object = value as FileObject | null;
+  const object = value as { class?: unknown } | null;
   return typeof object === 'object' && object !== null && (object.class === 'File' || object.class === 'Directory');
 }
 
@@ -30,15 +30,19 @@ function isFileObject(value: unknown): value is FileObject {
 export function inputFiles(params: unknown, base: string): InputFile[] {
   const found: InputFile[] = [];
   const visit = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(visit);
+    if (Array.isArray(value)) {
+      value.forEach(visit);
+      return;
+    }
     if (typeof value !== 'object' || value === null) return;
     if (isFileObject(value)) {
       const location = value.location ?? value.path;
       const file = location === undefined ? undefined : localPath(location, base);
-      if (file !== undefined) {
+      if (location !== undefined && file !== undefined) {
         const directory = value.class === 'Directory';
         const stat = statSync(file, { throwIfNoEntry: false });
-        if (!stat || stat.isDirectory() !== directory) throw new CliError(`input ${location}: no such ${directory ? 'directory' : 'file'} (${file})`, EXIT.usage);
+        if (stat?.isDirectory() !== directory)
+          throw new CliError(`input ${location}: no such ${directory ? 'directory' : 'file'} (${file})`, EXIT.usage);
         found.push({
           path: file,
           directory,

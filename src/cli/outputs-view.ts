@@ -15,6 +15,7 @@ export function printOutputs(outputs: Record<string, unknown>): void {
 
 function describe(value: unknown): string {
   const file = value as FileLike | null;
-  if (typeof file === 'object' && file !== null && (file.class === 'File' || file.class === 'Directory')) return file.location ?? file.path ?? JSON.stringify(value);
+  if (typeof file === 'object' && file !== null && (file.class === 'File' || file.class === 'Directory'))
+    return file.location ?? file.path ?? JSON.stringify(value);
   return JSON.stringify(value);
 }

@@ -21,7 +21,16 @@ export function createProgram(version: string): Command {
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [submitCommand, statusCommand, listCommand, logsCommand, cancelCommand, resumeCommand, transitionsCommand, outputsCommand]) {
+  for (const register of [
+    submitCommand,
+    statusCommand,
+    listCommand,
+    logsCommand,
+    cancelCommand,
+    resumeCommand,
+    transitionsCommand,
+    outputsCommand,
+  ]) {
     register(program);
   }
   // Subcommands throw their usage errors to the caller too, rather than exit on their own.

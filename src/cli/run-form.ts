@@ -24,7 +24,8 @@ export interface RunFormOptions {
 export function runForm(workflow: string, options: RunFormOptions): FormData {
   // A URL (http:, https:, trs:, ...) is the server's to fetch; anything else is a file here.
   const local = localPath(workflow, process.cwd());
-  if (local !== undefined && !statSync(local, { throwIfNoEntry: false })?.isFile()) throw new CliError(`${workflow}: no such file`, EXIT.usage);
+  if (local !== undefined && !statSync(local, { throwIfNoEntry: false })?.isFile())
+    throw new CliError(`${workflow}: no such file`, EXIT.usage);
   const guessed = guessWorkflowType(workflow, local);
   const type = options.type ?? guessed.type;
   const version = options.typeVersion ?? (options.type === undefined || options.type === guessed.type ? guessed.version : undefined);
@@ -75,6 +76,7 @@ function readParams(file: string): Record<string, unknown> {
   } catch (error) {
     throw new CliError(`--params ${file}: ${(error as Error).message}`, EXIT.usage);
   }
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new CliError(`--params ${file}: not an object of parameters`, EXIT.usage);
+  if (typeof params !== 'object' || params === null || Array.isArray(params))
+    throw new CliError(`--params ${file}: not an object of parameters`, EXIT.usage);
   return params as Record<string, unknown>;
 }

@@ -31,7 +31,7 @@ export class StateLine {
   /** Text from one of the engine's streams; an unfinished last line waits for the rest. */
   output(stream: string, text: string): void {
     const lines = `${this.partial.get(stream) ?? ''}${text}`.split('\n');
-    this.partial.set(stream, lines.pop()!);
+    this.partial.set(stream, lines.pop() ?? '');
     if (lines.length > 0) this.print(lines.map((line) => `${line}\n`).join(''));
   }
 

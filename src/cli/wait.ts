@@ -27,7 +27,9 @@ export async function waitForRun({ api, json }: Context, runId: string): Promise
             ({ data }) => line?.output(stream, (data as { text: string }).text),
             (text) => line?.output(stream, text),
             // The engine's output is shown as a help: without it, the run is still followed to its end.
-          ).catch((error: Error) => line?.output(stream, `(${stream} is not shown: ${error.message})\n`)),
+          ).catch((error: unknown) =>
+            line?.output(stream, `(${stream} is not shown: ${error instanceof Error ? error.message : String(error)})\n`),
+          ),
         );
     const end = (await followStream(api, `${run}/transitions?follow=true`, ({ data }) => {
       const transition = data as Transition;

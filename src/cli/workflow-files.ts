@@ -44,7 +44,10 @@ function cwlReferences(text: string): string[] {
       if (key === 'run' || key === '$import' || key === '$include') references.push(value);
       return;
     }
-    if (Array.isArray(value)) return value.forEach((item) => visit(item));
+    if (Array.isArray(value)) {
+      value.forEach((item) => visit(item));
+      return;
+    }
     if (typeof value !== 'object' || value === null) return;
     const object = value as Record<string, unknown>;
     if (object.class === 'File' && typeof object.location === 'string') references.push(object.location);

@@ -24,5 +24,7 @@ export function startChild(command: string, args: string[], options: ChildOption
     await exited;
     clearTimeout(timer);
   };
-  return { pid: child.pid!, ready: options.ready?.(exited) ?? Promise.resolve(), exited, stop };
+  // Without a pid it was not spawned (its 'error' event says why).
+  if (child.pid === undefined) throw new Error(`${command} could not be started`);
+  return { pid: child.pid, ready: options.ready?.(exited) ?? Promise.resolve(), exited, stop };
 }

@@ -7,7 +7,7 @@ import net from 'node:net';
 export function ensurePortFree(host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
-    probe.once('error', (err: NodeJS.ErrnoException) => reject(new Error(`${host}:${port} is taken (${err.code})`)));
+    probe.once('error', (err: NodeJS.ErrnoException) => reject(new Error(`${host}:${port} is taken (${err.code ?? err.message})`)));
     probe.listen(port, host, () => probe.close(() => resolve()));
   });
 }

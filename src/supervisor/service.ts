@@ -22,5 +22,5 @@ export interface Service {
 }
 
 export function describeExit({ code, signal }: Exit): string {
-  return signal ?? `code ${code}`;
+  return signal ?? `code ${String(code)}`;
 }

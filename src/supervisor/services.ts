@@ -34,7 +34,7 @@ export class EmbeddedPostgresService implements Service {
   async start(): Promise<Instance> {
     const postgres = await startEmbeddedPostgres({ dataDir: this.dataDir, port: this.port, detached: true });
     this.url = postgres.url;
-    return { pid: postgres.pid, ready: Promise.resolve(), exited: postgres.exited, stop: postgres.stop };
+    return { pid: postgres.pid, ready: Promise.resolve(), exited: postgres.exited, stop: () => postgres.stop() };
   }
 }
 
@@ -79,7 +79,10 @@ export function worker(env: NodeJS.ProcessEnv): Service {
   return {
     name: 'worker',
     start: async () =>
-      startChild(process.execPath, [path.join(__dirname, '..', 'worker.js')], { env: { MALLOC_ARENA_MAX: '2', ...env }, stopTimeoutMs: WORKER_STOP_TIMEOUT_MS }),
+      startChild(process.execPath, [path.join(__dirname, '..', 'worker.js')], {
+        env: { MALLOC_ARENA_MAX: '2', ...env },
+        stopTimeoutMs: WORKER_STOP_TIMEOUT_MS,
+      }),
   };
 }
 

@@ -28,10 +28,15 @@ export class Supervised {
     );
     return first.then(
       () => undefined,
-      (err) => {
+      (err: unknown) => {
         throw new Error(`${this.service.name} did not start: ${(err as Error).message}`);
       },
     );
+  }
+
+  /** Read through a call: stop() may set it across any await, which TypeScript's narrowing does not see. */
+  private stopRequested(): boolean {
+    return this.stopping;
   }
 
   /** No more restarts; stops the running instance, or the one starting, and waits for it. */
@@ -46,14 +51,14 @@ export class Supervised {
     const instance = await this.service.start();
     this.current = instance;
     // A stop() that came while it was starting found only the one before to stop.
-    if (this.stopping) await instance.stop();
+    if (this.stopRequested()) await instance.stop();
     try {
       await instance.ready;
     } catch (err) {
       await instance.stop();
       throw err;
     }
-    if (this.stopping) throw new Error(`${this.service.name} was stopped while starting`);
+    if (this.stopRequested()) throw new Error(`${this.service.name} was stopped while starting`);
     return instance;
   }
 
@@ -61,17 +66,17 @@ export class Supervised {
     for (;;) {
       const upSince = Date.now();
       const exit = await instance.exited;
-      if (this.stopping) return;
+      if (this.stopRequested()) return;
       let delayMs = this.backoff.next(Date.now() - upSince);
       console.log(`${this.service.name} exited (${describeExit(exit)}); restarting in ${seconds(delayMs)}`);
       for (;;) {
         await this.sleep(delayMs);
-        if (this.stopping) return;
+        if (this.stopRequested()) return;
         try {
           instance = await this.launch();
           break;
         } catch (err) {
-          if (this.stopping) return;
+          if (this.stopRequested()) return;
           delayMs = this.backoff.next(0);
           console.log(`${this.service.name} did not restart: ${(err as Error).message}; retrying in ${seconds(delayMs)}`);
         }

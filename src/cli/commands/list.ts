@@ -23,7 +23,11 @@ export function listCommand(program: Command): void {
     .command('list')
     .description('runs, newest first')
     .option('-s, --state <states>', 'only runs in these states, comma-separated (e.g. RUNNING,PAUSED)')
-    .addOption(new Option('--tag <key:value>', 'only runs with this tag; repeatable').argParser((value: string, previous: string[]) => [...previous, value]).default([]))
+    .addOption(
+      new Option('--tag <key:value>', 'only runs with this tag; repeatable')
+        .argParser((value: string, previous: string[]) => [...previous, value])
+        .default([]),
+    )
     .addOption(new Option('--page-size <n>', 'runs per page').argParser(positiveInteger))
     .option('--page-token <token>', 'the page after the one that gave this token')
     .option('-a, --all', 'every page')
@@ -34,16 +38,19 @@ export function listCommand(program: Command): void {
       if (options.state !== undefined) query.set('state', options.state.toUpperCase());
       for (const tag of options.tag) query.append('tag', tag);
       if (options.pageSize !== undefined) query.set('page_size', String(options.pageSize));
-      let page = await api.json<RunListResponse>('GET', `/runs?${withToken(query, options.pageToken)}`);
+      let page = await api.json<RunListResponse>('GET', `/runs?${withToken(query, options.pageToken).toString()}`);
       const runs: RunSummary[] = [...(page.runs ?? [])];
       while (options.all && page.next_page_token) {
-        page = await api.json<RunListResponse>('GET', `/runs?${withToken(query, page.next_page_token)}`);
+        page = await api.json<RunListResponse>('GET', `/runs?${withToken(query, page.next_page_token).toString()}`);
         runs.push(...(page.runs ?? []));
       }
-      if (json) return printJson({ ...page, runs });
+      if (json) {
+        printJson({ ...page, runs });
+        return;
+      }
       printTable(
         ['RUN ID', 'STATE', 'STARTED', 'ENDED', 'TAGS'],
-        runs.map((run) => [run.run_id ?? '', run.state ?? '', run.start_time ?? '', run.end_time ?? '', formatTags(run.tags)]),
+        runs.map((run) => [run.run_id, run.state ?? '', run.start_time ?? '', run.end_time ?? '', formatTags(run.tags)]),
       );
       if (page.next_page_token) process.stderr.write(`more: --page-token ${page.next_page_token}\n`);
     });

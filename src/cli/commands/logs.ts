@@ -21,7 +21,9 @@ export function logsCommand(program: Command): void {
       const path = `/runs/${encodeURIComponent(runId)}/logs/${options.stderr ? 'stderr' : 'stdout'}`;
       if (!options.follow) {
         const text = await (await api.fetch(path)).text();
-        return json ? printJson({ text }) : void process.stdout.write(text);
+        if (json) printJson({ text });
+        else process.stdout.write(text);
+        return;
       }
       // --json: one line per chunk, then the end with the run's state.
       const print = (text: string) => (json ? printJsonLine({ text }) : process.stdout.write(text));

@@ -15,13 +15,21 @@ export function outputsCommand(program: Command): void {
       const { api, json } = contextOf(command);
       const files = await outputFiles(api, runId);
       if (options.download === undefined) {
-        if (json) return printJson({ files });
-        return printTable(['PATH', 'SIZE', 'URL'], files.map((file) => [file.path, file.size?.toString() ?? '', file.url]));
+        if (json) {
+          printJson({ files });
+          return;
+        }
+        printTable(
+          ['PATH', 'SIZE', 'URL'],
+          files.map((file) => [file.path, file.size?.toString() ?? '', file.url]),
+        );
+        return;
       }
       const saved: string[] = [];
       for (const file of files) {
-        saved.push(await download(api, file, options.download));
-        if (!json) process.stdout.write(`${saved.at(-1)}\n`);
+        const target = await download(api, file, options.download);
+        saved.push(target);
+        if (!json) process.stdout.write(`${target}\n`);
       }
       if (json) printJson({ files, saved });
     });

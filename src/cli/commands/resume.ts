@@ -17,7 +17,7 @@ export function resumeCommand(program: Command): void {
       const { api, json } = contextOf(command);
       const status = await api.json<RunStatus>('POST', `/runs/${encodeURIComponent(runId)}/resume`, resumeInput(options.input));
       if (json) printJson(status);
-      else process.stdout.write(`${status.run_id}: ${status.state}\n`);
+      else process.stdout.write(`${status.run_id}: ${status.state ?? 'UNKNOWN'}\n`);
     });
 }
 
@@ -31,6 +31,7 @@ function resumeInput(input: string): Record<string, unknown> {
   } catch (error) {
     throw new CliError(`--input: ${(error as Error).message}`, EXIT.usage);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError('--input: the input must be a JSON object', EXIT.usage);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new CliError('--input: the input must be a JSON object', EXIT.usage);
   return value as Record<string, unknown>;
 }

@@ -13,7 +13,10 @@ export function statusCommand(program: Command): void {
     .action(async (runId: string, _options: unknown, command: Command) => {
       const { api, json } = contextOf(command);
       const log = await api.json<RunLog>('GET', `/runs/${encodeURIComponent(runId)}`);
-      if (json) return printJson(log);
+      if (json) {
+        printJson(log);
+        return;
+      }
       const request = log.request;
       const lines: Array<[string, string | undefined]> = [
         ['run', log.run_id],

@@ -21,7 +21,11 @@ export function submitCommand(program: Command): void {
     .option('--type-version <version>', 'workflow_type_version; CWL: the cwlVersion of the file')
     .option('--engine <name>', 'workflow_engine')
     .option('--engine-version <version>', 'workflow_engine_version')
-    .addOption(new Option('--engine-param <key=value>', 'a workflow_engine_parameters entry; repeatable').argParser(collectKeyValue('=')).default({}, 'none'))
+    .addOption(
+      new Option('--engine-param <key=value>', 'a workflow_engine_parameters entry; repeatable')
+        .argParser(collectKeyValue('='))
+        .default({}, 'none'),
+    )
     .addOption(new Option('--tag <key=value>', 'a tag of the run; repeatable').argParser(collectKeyValue('=')).default({}, 'none'))
     .option('--provider <name>', 'the provider to run on (the wes_provider tag)')
     .option('--require-approval', 'hold the run in PAUSED until resumed')

@@ -7,7 +7,14 @@ import { printJson, printJsonLine, printTable } from '../output';
 
 const HEADER = ['SEQ', 'AT', 'TYPE', 'FROM', 'TO', 'PAYLOAD'];
 
-const row = (t: Transition): string[] => [String(t.seq), t.at, t.type, t.from, t.to, t.payload === undefined ? '' : JSON.stringify(t.payload)];
+const row = (t: Transition): string[] => [
+  String(t.seq),
+  t.at,
+  t.type,
+  t.from,
+  t.to,
+  t.payload === undefined ? '' : JSON.stringify(t.payload),
+];
 
 export function transitionsCommand(program: Command): void {
   program
@@ -20,11 +27,19 @@ export function transitionsCommand(program: Command): void {
       const path = `/runs/${encodeURIComponent(runId)}/transitions`;
       if (!options.follow) {
         const { transitions } = await api.json<{ transitions: Transition[] }>('GET', path);
-        return json ? printJson({ transitions }) : printTable(HEADER, transitions.map(row));
+        if (json) printJson({ transitions });
+        else printTable(HEADER, transitions.map(row));
+        return;
       }
       // Each line as it comes: columns cannot be aligned ahead of what is to come.
       const end = await followStream(api, `${path}?follow=true`, ({ data }) =>
-        json ? printJsonLine(data) : process.stdout.write(`${row(data as Transition).join('  ').trimEnd()}\n`),
+        json
+          ? printJsonLine(data)
+          : process.stdout.write(
+              `${row(data as Transition)
+                .join('  ')
+                .trimEnd()}\n`,
+            ),
       );
       if (json) printJsonLine({ end });
       else process.stdout.write(`end: ${(end as { state: string }).state}\n`);
