@@ -11,7 +11,16 @@ import { isGrpcServiceError, ServiceError, WorkflowUpdateRPCTimeoutOrCancelledEr
 const GRPC_UNAVAILABLE = new Set([14, 4, 8]);
 /** Class 08 is "connection exception"; the others: shutting down, starting up, too many clients. */
 const SQLSTATE_UNAVAILABLE = /^(08...|57P0[123]|53300)$/;
-const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+const SOCKET_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 /** node-postgres reports a lost or timed-out connection by message only. */
 const PG_CONNECTION_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect)/;
 
@@ -36,7 +45,7 @@ function isOutage(cause: unknown): boolean {
 }
 
 /** The error, its causes, TypeORM's driverError and an AggregateError's errors, depth first. */
-function* causeChain(err: unknown, depth = 0): Generator<unknown> {
+function* causeChain(err: unknown, depth = 0): Generator {
   if (err === null || err === undefined || depth > 8) return;
   yield err;
   if (typeof err !== 'object') return;

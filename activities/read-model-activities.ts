@@ -20,11 +20,17 @@ export function createReadModelActivities(store: RunStore, spool = new Projectio
   };
   return {
     async projectRun(projection: RunProjection): Promise<void> {
-      await keptOnOutage(() => store.project(projection), () => spool.keepRun(projection));
+      await keptOnOutage(
+        () => store.project(projection),
+        () => spool.keepRun(projection),
+      );
     },
     /** A task run's steps and branches, as its workflow sees them (workflows/task-run/step-rows.ts). */
     async projectTasks(runId: string, rows: TaskRow[]): Promise<void> {
-      await keptOnOutage(() => store.projectTasks(runId, rows), () => spool.keepTasks(runId, rows));
+      await keptOnOutage(
+        () => store.projectTasks(runId, rows),
+        () => spool.keepTasks(runId, rows),
+      );
     },
   };
 }

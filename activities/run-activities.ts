@@ -164,7 +164,10 @@ export function createRunActivities({ registry, runStore, dataDir, hostQueue, me
      * ends at once). Undefined when it only prepared. A preparation that lasts shows in the read
      * model as `starting`, the projection the workflow made for that (a later one supersedes it).
      */
-    async startRun(ref: RunRef, { submit: andSubmit, starting }: { submit: boolean; starting?: RunProjection }): Promise<Submission | undefined> {
+    async startRun(
+      ref: RunRef,
+      { submit: andSubmit, starting }: { submit: boolean; starting?: RunProjection },
+    ): Promise<Submission | undefined> {
       const showStarting = starting && setTimeout(() => void runStore.project(starting).catch(() => undefined), PREPARATION_SHOWN_AFTER_MS);
       try {
         return await prepareAndSubmit(ref, andSubmit);

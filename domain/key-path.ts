@@ -1,8 +1,11 @@
 /** Where a value sits in a document (a task definition, a request), as users read it: `steps[2].run.workflow_params.n`. */
-export type KeyPath = readonly (string | number)[];
+export type KeyPath = ReadonlyArray<string | number>;
 
 export function formatKey(path: KeyPath): string {
-  return path.reduce<string>((key, segment) => (typeof segment === 'number' ? `${key}[${segment}]` : key ? `${key}.${segment}` : segment), '');
+  return path.reduce<string>(
+    (key, segment) => (typeof segment === 'number' ? `${key}[${segment}]` : key ? `${key}.${segment}` : segment),
+    '',
+  );
 }
 
 /** A JSON pointer, as JSON Schema validators report places (`/steps/0/id`), as a key path. */

@@ -5,15 +5,7 @@
  * so that there is exactly one definition of which state may follow which.
  */
 
-export const EXECUTION_STATES = [
-  'queued',
-  'starting',
-  'running',
-  'awaiting_input',
-  'succeeded',
-  'failed',
-  'cancelled',
-] as const;
+export const EXECUTION_STATES = ['queued', 'starting', 'running', 'awaiting_input', 'succeeded', 'failed', 'cancelled'] as const;
 export type ExecutionState = (typeof EXECUTION_STATES)[number];
 
 /** The transition table: for each state, the states it may move to. */

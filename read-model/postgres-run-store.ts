@@ -8,7 +8,14 @@ import { EXECUTION_STATES, isTerminal } from '../domain/state-machine';
 import type { WesState } from '../domain/wes-state';
 import { RunSchema, type RunEntity, type TableRow, type TaskEntity, type TransitionEntity } from './entities';
 import { InvalidPageTokenError, type RunListQuery, type RunPage, type RunStore, type TaskListQuery, type TaskPage } from './run-store';
-import { type RecordedTransition, type RunProjection, type RunRow, type RunStatusRow, type RunSummaryRow, type TaskRow } from '../domain/run-rows';
+import {
+  type RecordedTransition,
+  type RunProjection,
+  type RunRow,
+  type RunStatusRow,
+  type RunSummaryRow,
+  type TaskRow,
+} from '../domain/run-rows';
 
 const RUN_COLUMNS = `
   run_id AS "runId", version, state, wes_state AS "wesState", canceling, request, provider, owner,
@@ -25,7 +32,9 @@ const TRANSITION_COLUMNS = `
   run_id AS "runId", seq, type, from_state AS "fromState", to_state AS "toState", at, payload`;
 
 /** The execution states a run ends in, as SQL: the state machine's terminal states. */
-const ENDED = `(${EXECUTION_STATES.filter(isTerminal).map((state) => `'${state}'`).join(', ')})`;
+const ENDED = `(${EXECUTION_STATES.filter(isTerminal)
+  .map((state) => `'${state}'`)
+  .join(', ')})`;
 
 /**
  * A run's cancel, once Temporal has it, shows as CANCELING (RunStore.markCanceling) until the run
@@ -111,10 +120,24 @@ export class PostgresRunStore implements RunStore {
   /** Dates may come as ISO strings: a projection reaches its activity as JSON. */
   async project(p: RunProjection): Promise<RecordedTransition[]> {
     return this.dataSource.query<RecordedTransition[]>(PROJECT, [
-      p.runId, p.version, p.state, p.wesState, p.canceling, p.request === undefined ? null : jsonb(p.request), p.provider ?? null,
-      p.owner ?? null, p.externalId ?? null, p.failureReason ?? null, p.errorMessage ?? null,
-      jsonb(p.outputs), jsonb(p.runLog), p.cleaned, p.submittedAt, p.startTime ?? null,
-      p.endTime ?? null, jsonb(p.transitions),
+      p.runId,
+      p.version,
+      p.state,
+      p.wesState,
+      p.canceling,
+      p.request === undefined ? null : jsonb(p.request),
+      p.provider ?? null,
+      p.owner ?? null,
+      p.externalId ?? null,
+      p.failureReason ?? null,
+      p.errorMessage ?? null,
+      jsonb(p.outputs),
+      jsonb(p.runLog),
+      p.cleaned,
+      p.submittedAt,
+      p.startTime ?? null,
+      p.endTime ?? null,
+      jsonb(p.transitions),
     ]);
   }
 
@@ -179,9 +202,10 @@ export class PostgresRunStore implements RunStore {
    */
   private async totalRuns(query: RunListQuery, filters: string[], params: unknown[]): Promise<number> {
     const where = filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : '';
-    const sql = query.tags && Object.keys(query.tags).length > 0
-      ? `SELECT count(*)::integer AS total FROM runs ${where}`
-      : `SELECT COALESCE(sum(runs), 0)::integer AS total FROM run_counts ${where}`;
+    const sql =
+      query.tags && Object.keys(query.tags).length > 0
+        ? `SELECT count(*)::integer AS total FROM runs ${where}`
+        : `SELECT COALESCE(sum(runs), 0)::integer AS total FROM run_counts ${where}`;
     const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(sql, params);
     return total;
   }
@@ -220,7 +244,10 @@ export class PostgresRunStore implements RunStore {
     const params: unknown[] = [runId];
     let after = '';
     if (query.pageToken) {
-      const [seq, taskId] = decodeKeyset(query.pageToken, (values): values is [number, string] => Number.isInteger(values[0]) && typeof values[1] === 'string');
+      const [seq, taskId] = decodeKeyset(
+        query.pageToken,
+        (values): values is [number, string] => Number.isInteger(values[0]) && typeof values[1] === 'string',
+      );
       params.push(seq, taskId);
       after = 'AND (seq, task_id) > ($2, $3)';
     }
@@ -235,7 +262,10 @@ export class PostgresRunStore implements RunStore {
   }
 
   async getTask(runId: string, taskId: string): Promise<TaskRow | undefined> {
-    const rows = await this.dataSource.query<TaskEntity[]>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE run_id = $1 AND task_id = $2`, [runId, taskId]);
+    const rows = await this.dataSource.query<TaskEntity[]>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE run_id = $1 AND task_id = $2`, [
+      runId,
+      taskId,
+    ]);
     return rows.length > 0 ? toTaskRow(rows[0]) : undefined;
   }
 }
@@ -266,8 +296,12 @@ function encodePageToken(run: Pick<RunRow, 'submittedAt' | 'runId'>): string {
 }
 
 function decodePageToken(token: string): { submittedAt: string; runId: string } {
-  const isoTime = (value: unknown): value is string => typeof value === 'string' && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
-  const [submittedAt, runId] = decodeKeyset(token, (values): values is [string, string] => isoTime(values[0]) && typeof values[1] === 'string');
+  const isoTime = (value: unknown): value is string =>
+    typeof value === 'string' && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
+  const [submittedAt, runId] = decodeKeyset(
+    token,
+    (values): values is [string, string] => isoTime(values[0]) && typeof values[1] === 'string',
+  );
   return { submittedAt, runId };
 }
 

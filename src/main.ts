@@ -65,7 +65,10 @@ async function main(): Promise<void> {
   await supervise(api({ ...env, ...apiDefaults }, apiUrl));
   console.log(`durable-wes is up. WES API: ${apiUrl}  Temporal UI: ${config.temporalUiUrl}  Ctrl-C stops it.`);
   if (config.exampleRun) {
-    exampleRun = spawn(process.execPath, [path.join(__dirname, 'example-client.js')], { env: { ...env, WES_URL: apiUrl }, stdio: 'inherit' });
+    exampleRun = spawn(process.execPath, [path.join(__dirname, 'example-client.js')], {
+      env: { ...env, WES_URL: apiUrl },
+      stdio: 'inherit',
+    });
   }
 }
 

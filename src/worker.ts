@@ -86,9 +86,17 @@ async function main(): Promise<void> {
       payloadKeys: config.payloadKeys,
     });
     const reconciling = new AbortController();
-    void new ClosedRunReconciler(new Client({ connection, namespace: config.temporalNamespace }), runStore).run(RECONCILE_EVERY_MS, reconciling.signal, (message) => log.warn(message));
-    const version = config.workerDeployment ? ` as version ${config.workerDeployment.deploymentName}:${config.workerDeployment.buildId}` : '';
-    log.info(`polling task queue '${config.taskQueue}' and those of providers ${registry.names().join(', ')} on ${config.temporalAddress}${version}`);
+    void new ClosedRunReconciler(new Client({ connection, namespace: config.temporalNamespace }), runStore).run(
+      RECONCILE_EVERY_MS,
+      reconciling.signal,
+      (message) => log.warn(message),
+    );
+    const version = config.workerDeployment
+      ? ` as version ${config.workerDeployment.deploymentName}:${config.workerDeployment.buildId}`
+      : '';
+    log.info(
+      `polling task queue '${config.taskQueue}' and those of providers ${registry.names().join(', ')} on ${config.temporalAddress}${version}`,
+    );
     await runWorkers(workers);
     reconciling.abort();
     log.info('stopped');

@@ -5,7 +5,14 @@
  * lost with the Temporal server is retried within about 20 s (docs/design.md, "Recovery"). Each
  * call states how it is cancelled.
  */
-import { ActivityCancellationType, isCancellation, patched, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  isCancellation,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
 import type { RunProjection, TaskRow } from '../domain/run-rows';
 import type { ReadModelActivities, RunActivities, TaskActivities } from './activity-interfaces';
@@ -90,7 +97,8 @@ async function projected(write: (activities: ReadModelActivities) => Promise<voi
 }
 
 export const projectRun = (projection: RunProjection): Promise<void> => projected((activities) => activities.projectRun(projection));
-export const projectTasks = (runId: string, rows: TaskRow[]): Promise<void> => projected((activities) => activities.projectTasks(runId, rows));
+export const projectTasks = (runId: string, rows: TaskRow[]): Promise<void> =>
+  projected((activities) => activities.projectTasks(runId, rows));
 
 /** A step's run gets the task's attachments: a copy on the data dir every worker shares. */
 export const { shareTaskAttachments } = proxyLocalActivities<TaskActivities>({

@@ -27,7 +27,17 @@ import { providerActivities, selectProvider, type ProviderActivities } from './a
 import { LedgeredWorkflow, type LedgerView, type Refusal, type Resumable } from './ledgered-workflow';
 import type { RunLedger } from './run-ledger';
 import { NOT_AWAITING_INPUT, RUN_CANCELLED_BY_PROVIDER } from '../domain/messages';
-import type { PollingState, ProviderNews, ResumeInput, RunInput, RunLog, RunRef, RunSnapshot, Submission, WesRunRequest } from '../domain/run-types';
+import type {
+  PollingState,
+  ProviderNews,
+  ResumeInput,
+  RunInput,
+  RunLog,
+  RunRef,
+  RunSnapshot,
+  Submission,
+  WesRunRequest,
+} from '../domain/run-types';
 import { isTerminal, type FailureReason, type TransitionType } from '../domain/state-machine';
 import { failureMessage, failureReasonOf } from './failures';
 import { providerTaskQueue } from '../domain/task-queues';
@@ -165,7 +175,10 @@ export class RunLifecycle implements Resumable {
       }
       case 'EXECUTOR_ERROR':
       case 'SYSTEM_ERROR':
-        return this.fail(news.state === 'EXECUTOR_ERROR' ? 'executor_error' : 'system_error', news.detail ?? `provider '${this.ledger.provider}' reported ${news.state}`);
+        return this.fail(
+          news.state === 'EXECUTOR_ERROR' ? 'executor_error' : 'system_error',
+          news.detail ?? `provider '${this.ledger.provider}' reported ${news.state}`,
+        );
       case 'CANCELED':
         return this.endCancelled();
       case 'PAUSED':
@@ -232,7 +245,12 @@ export class RunLifecycle implements Resumable {
   private async cleanUp(): Promise<void> {
     if (!this.ledger.cleaned) {
       try {
-        await this.activities.cleanupRun({ runId: this.input.runId, provider: this.ledger.provider, request: this.request, externalId: this.ledger.externalId });
+        await this.activities.cleanupRun({
+          runId: this.input.runId,
+          provider: this.ledger.provider,
+          request: this.request,
+          externalId: this.ledger.externalId,
+        });
         this.workflow.record((ledger) => (ledger.cleaned = true));
       } catch (err) {
         this.appendSystemLog(`cleanup failed: ${failureMessage(err)}`);
@@ -312,7 +330,13 @@ export class RunLifecycle implements Resumable {
   }
 
   private ref(): RunRef {
-    return { runId: this.input.runId, owner: this.input.owner, provider: this.ledger.provider!, request: this.request, externalId: this.ledger.externalId };
+    return {
+      runId: this.input.runId,
+      owner: this.input.owner,
+      provider: this.ledger.provider!,
+      request: this.request,
+      externalId: this.ledger.externalId,
+    };
   }
 
   private transition(type: TransitionType, payload?: Record<string, unknown>): void {

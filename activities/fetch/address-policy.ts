@@ -122,7 +122,9 @@ export class AddressPolicy {
     const why = notPublic(address);
     if (why === undefined) return undefined;
     const type = isIP(address.replace(/%.*$/, '')) === 6 ? 'ipv6' : 'ipv4';
-    return this.networks.check(address.replace(/%.*$/, ''), type) ? undefined : `${address} is ${/^[aeiou]/i.test(why) ? 'an' : 'a'} ${why} address`;
+    return this.networks.check(address.replace(/%.*$/, ''), type)
+      ? undefined
+      : `${address} is ${/^[aeiou]/i.test(why) ? 'an' : 'a'} ${why} address`;
   }
 }
 

@@ -48,13 +48,20 @@ export function urlRefusal(url: URL, policy: AddressPolicy, { byName = true } = 
 export function guardedLookup(policy: AddressPolicy, hostname: string): LookupFunction {
   return (host, options, callback) => {
     dnsLookup(host, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-      if (err) return callback(err, '', 0);
+      if (err) {
+        callback(err, '', 0);
+        return;
+      }
       const allowed = addresses.filter(({ address }) => policy.refusal(hostname, address) === undefined);
       if (allowed.length === 0) {
         const reasons = addresses.map(({ address }) => policy.refusal(hostname, address)).join('; ');
-        return callback(new InvalidRunRequestError(`${hostname} resolves to no address the worker may fetch from (${reasons})`), '', 0);
+        callback(new InvalidRunRequestError(`${hostname} resolves to no address the worker may fetch from (${reasons})`), '', 0);
+        return;
       }
-      if (options.all) return (callback as unknown as (err: null, addresses: LookupAddress[]) => void)(null, allowed);
+      if (options.all) {
+        (callback as unknown as (err: null, addresses: LookupAddress[]) => void)(null, allowed);
+        return;
+      }
       callback(null, allowed[0].address, allowed[0].family);
     });
   };
@@ -92,7 +99,13 @@ function redirectTarget(location: string, from: URL): URL {
  * answers other than 200 throw InvalidRunRequestError (retrying cannot help); connection errors,
  * 5xx, 408 and 429 are taken for an outage and retried by the activity. A partial file is removed.
  */
-export async function download(start: URL, file: string, policy: AddressPolicy, limits: DownloadLimits, cancelled?: AbortSignal): Promise<number> {
+export async function download(
+  start: URL,
+  file: string,
+  policy: AddressPolicy,
+  limits: DownloadLimits,
+  cancelled?: AbortSignal,
+): Promise<number> {
   const deadline = AbortSignal.timeout(limits.timeoutMs);
   const signal = cancelled ? AbortSignal.any([deadline, cancelled]) : deadline;
   let url = start;

@@ -32,7 +32,8 @@ export function fileName(segment: string): string | undefined {
   } catch {
     return undefined;
   }
-  const usable = name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name) && !name.endsWith(PARTIAL) && Buffer.byteLength(name) <= 200;
+  const usable =
+    name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name) && !name.endsWith(PARTIAL) && Buffer.byteLength(name) <= 200;
   return usable ? name : undefined;
 }
 
@@ -73,14 +74,23 @@ function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
 /** Downloads `url` to `file` of the run in `workDir`, unless it already was; within the settings' limits. */
 export function fetchTo(workDir: string, url: URL, file: string, settings: FetchSettings): Promise<string> {
   return oneAtATime(workDir, async () => {
-    if (await stat(file).then((info) => info.isFile(), () => false)) return file;
+    if (
+      await stat(file).then(
+        (info) => info.isFile(),
+        () => false,
+      )
+    )
+      return file;
     const used = await fetchedBytes(workDir);
     const perRun = settings.maxRunBytes - used;
     const limits = {
       timeoutMs: settings.timeoutMs,
       maxRedirects: settings.maxRedirects,
       ...(perRun < settings.maxBytes
-        ? { maxBytes: Math.max(perRun, 0), describeLimit: `${approximateSize(settings.maxRunBytes)} per run (${approximateSize(used)} fetched already)` }
+        ? {
+            maxBytes: Math.max(perRun, 0),
+            describeLimit: `${approximateSize(settings.maxRunBytes)} per run (${approximateSize(used)} fetched already)`,
+          }
         : { maxBytes: settings.maxBytes, describeLimit: `${approximateSize(settings.maxBytes)} per input` }),
     };
     await mkdir(path.dirname(file), { recursive: true });

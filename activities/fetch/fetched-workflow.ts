@@ -92,7 +92,8 @@ export async function fetchedWorkflow(workDir: string, reference: string, settin
     for (const { reference: named, document: isDocument } of references(await readFile(document.file, 'utf8'))) {
       const target = relativeTarget(workDir, named, document);
       if (target === undefined || seen.has(target.file)) continue;
-      if (seen.size >= MAX_FILES) throw new InvalidRunRequestError(`local: workflow ${shownUrl(url)} names more than ${MAX_FILES} files to fetch`);
+      if (seen.size >= MAX_FILES)
+        throw new InvalidRunRequestError(`local: workflow ${shownUrl(url)} names more than ${MAX_FILES} files to fetch`);
       seen.add(target.file);
       if (isDocument) {
         await fetchTo(workDir, target.url, target.file, settings);

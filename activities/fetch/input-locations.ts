@@ -23,7 +23,8 @@ export function inputLocations(params: unknown): InputLocation[] {
     }
     const object = item as Record<string, unknown>;
     for (const [key, child] of Object.entries(object)) {
-      if (isLocationKey(object, key) && typeof child === 'string') found.push({ at: `${at}.${key}`, class: object.class as InputLocation['class'], value: child });
+      if (isLocationKey(object, key) && typeof child === 'string')
+        found.push({ at: `${at}.${key}`, class: object.class as InputLocation['class'], value: child });
       else pending.push([child, `${at}.${key}`]);
     }
   }

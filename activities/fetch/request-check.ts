@@ -16,7 +16,10 @@ export function checkFetchable(request: WesRunRequest, settings: FetchSettings):
   const directive = loaderDirective(request.workflow_params);
   if (directive !== undefined) throw new InvalidRunRequestError(`local: ${loaderDirectiveRefusal(directive)}`);
   const policy = new AddressPolicy(settings.allow);
-  const references = [{ at: 'workflow_url', class: 'File', value: String(request.workflow_url) }, ...inputLocations(request.workflow_params)];
+  const references = [
+    { at: 'workflow_url', class: 'File', value: String(request.workflow_url) },
+    ...inputLocations(request.workflow_params),
+  ];
   for (const reference of references) {
     if (!/^https?:\/\//i.test(reference.value.trim())) continue;
     let url: URL;
@@ -26,11 +29,15 @@ export function checkFetchable(request: WesRunRequest, settings: FetchSettings):
       throw new InvalidRunRequestError(`local: ${reference.at} is not a valid URL: ${reference.value}`);
     }
     if (reference.class === 'Directory') {
-      throw new InvalidRunRequestError(`local: ${reference.at} ${shownUrl(url)}: an http(s) Directory cannot be fetched; list its files in the Directory's listing, or attach them`);
+      throw new InvalidRunRequestError(
+        `local: ${reference.at} ${shownUrl(url)}: an http(s) Directory cannot be fetched; list its files in the Directory's listing, or attach them`,
+      );
     }
     const refusal = urlRefusal(url, policy);
     if (refusal !== undefined) {
-      throw new InvalidRunRequestError(`local: ${reference.at} ${shownUrl(url)} is not fetched: ${refusal} (the provider's fetch.allow may name it)`);
+      throw new InvalidRunRequestError(
+        `local: ${reference.at} ${shownUrl(url)} is not fetched: ${refusal} (the provider's fetch.allow may name it)`,
+      );
     }
   }
 }

@@ -24,7 +24,11 @@ export interface CapabilityReport {
 export async function reportCapabilities(dataDir: string, hostId: string, registry: ProviderRegistry): Promise<CapabilityReport> {
   const names = registry.names();
   const found = await Promise.all(names.map((name) => registry.get(name).capabilities()));
-  const report: CapabilityReport = { hostId, reportedAt: new Date().toISOString(), providers: Object.fromEntries(names.map((name, i) => [name, found[i]])) };
+  const report: CapabilityReport = {
+    hostId,
+    reportedAt: new Date().toISOString(),
+    providers: Object.fromEntries(names.map((name, i) => [name, found[i]])),
+  };
   const dir = path.join(dataDir, REPORTS_DIR);
   await writeFileAtomic(path.join(dir, `${encodeURIComponent(hostId)}.json`), JSON.stringify(report));
   return report;
@@ -37,7 +41,9 @@ export async function readCapabilityReports(dataDir: string): Promise<Capability
     if (err.code === 'ENOENT') return [];
     throw err;
   });
-  const reports = await Promise.all(files.filter((file) => file.endsWith('.json')).map((file) => readJsonIfExists<CapabilityReport>(path.join(dir, file))));
+  const reports = await Promise.all(
+    files.filter((file) => file.endsWith('.json')).map((file) => readJsonIfExists<CapabilityReport>(path.join(dir, file))),
+  );
   return reports.filter((report): report is CapabilityReport => report !== undefined);
 }
 
@@ -53,7 +59,8 @@ export function unionOfCapabilities(all: ProviderCapabilities[]): ProviderCapabi
 
 function mergeLists(records: Array<Record<string, string[]>>): Record<string, string[]> {
   const merged: Record<string, string[]> = {};
-  for (const record of records) for (const [key, values] of Object.entries(record)) merged[key] = union([...(merged[key] ?? []), ...values]);
+  for (const record of records)
+    for (const [key, values] of Object.entries(record)) merged[key] = union([...(merged[key] ?? []), ...values]);
   return merged;
 }
 

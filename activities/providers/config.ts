@@ -41,7 +41,10 @@ const KIND_NAMES = Object.keys(PROVIDER_KINDS) as ProviderKind[];
 const providerSchema = (env: Env) =>
   z.discriminatedUnion(
     'kind',
-    KIND_NAMES.map((kind) => PROVIDER_KINDS[kind].settings(env)) as unknown as [z.core.$ZodTypeDiscriminable, ...z.core.$ZodTypeDiscriminable[]],
+    KIND_NAMES.map((kind) => PROVIDER_KINDS[kind].settings(env)) as unknown as [
+      z.core.$ZodTypeDiscriminable,
+      ...z.core.$ZodTypeDiscriminable[],
+    ],
     { error: `kind must be one of ${KIND_NAMES.join(', ')}` },
   ) as unknown as z.ZodType<ProviderSettings>;
 
@@ -74,7 +77,11 @@ export function parseProvidersConfig(value: unknown, source: string, env: Env = 
 }
 
 /** One provider's settings with its defaults: what its constructor takes (tests build providers so). */
-export function providerSettings<K extends ProviderKind>(kind: K, settings: Omit<z.input<SchemaOf<K>>, 'kind'>, env: Env = {}): SettingsOf<K> {
+export function providerSettings<K extends ProviderKind>(
+  kind: K,
+  settings: Omit<z.input<SchemaOf<K>>, 'kind'>,
+  env: Env = {},
+): SettingsOf<K> {
   return parse(providerSchema(env), { ...settings, kind }, kind) as SettingsOf<K>;
 }
 

@@ -43,7 +43,10 @@ export class DescriptorRegistry extends NamedProviders<ProviderDescriptor> {
   async capabilities(): Promise<Map<string, ProviderCapabilities>> {
     const reports = await readCapabilityReports(this.dataDir);
     return new Map(
-      this.names().map((name) => [name, unionOfCapabilities([this.get(name).capabilities(), ...reports.map((report) => report.providers[name] ?? NO_CAPABILITIES)])]),
+      this.names().map((name) => [
+        name,
+        unionOfCapabilities([this.get(name).capabilities(), ...reports.map((report) => report.providers[name] ?? NO_CAPABILITIES)]),
+      ]),
     );
   }
 

@@ -11,7 +11,8 @@ import { PROVIDER_KINDS } from './kinds';
 import type { ProviderPlugin } from './plugin';
 
 /** The settings were parsed by this very plugin's schema: they fit it. */
-const pluginOf = (settings: ProviderSettings) => PROVIDER_KINDS[settings.kind] as ProviderPlugin as Required<Pick<ProviderPlugin, 'createRunner' | 'createDescriptor'>>;
+const pluginOf = (settings: ProviderSettings) =>
+  PROVIDER_KINDS[settings.kind] as ProviderPlugin as Required<Pick<ProviderPlugin, 'createRunner' | 'createDescriptor'>>;
 
 export function createProviderRegistry({ providers: config }: { providers: ProvidersConfig }): ProviderRegistry {
   const entries = Object.entries(config.providers);
@@ -22,11 +23,19 @@ export function createProviderRegistry({ providers: config }: { providers: Provi
   );
 }
 
-export function createDescriptorRegistry({ providers: config, dataDir }: { providers: ProvidersConfig; dataDir: string }): DescriptorRegistry {
+export function createDescriptorRegistry({
+  providers: config,
+  dataDir,
+}: {
+  providers: ProvidersConfig;
+  dataDir: string;
+}): DescriptorRegistry {
   const context: DescriptorContext = { dataDir };
   const entries = Object.entries(config.providers);
   return new DescriptorRegistry(
-    new Map(entries.map(([name, settings]): [string, ProviderDescriptor] => [name, pluginOf(settings).createDescriptor(settings, context)])),
+    new Map(
+      entries.map(([name, settings]): [string, ProviderDescriptor] => [name, pluginOf(settings).createDescriptor(settings, context)]),
+    ),
     config.default,
     dataDir,
   );

@@ -48,7 +48,11 @@ export const fetchSchema = z
     maxRunBytes: positiveInteger().default(10 * GiB),
     /** One download's time limit, redirects included. */
     timeoutMs: positiveInteger().default(30 * 60_000),
-    maxRedirects: z.int({ error: 'must be an integer from 0 to 20' }).min(0).max(20, { error: 'must be an integer from 0 to 20' }).default(5),
+    maxRedirects: z
+      .int({ error: 'must be an integer from 0 to 20' })
+      .min(0)
+      .max(20, { error: 'must be an integer from 0 to 20' })
+      .default(5),
   })
   .prefault({});
 

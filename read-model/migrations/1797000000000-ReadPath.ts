@@ -69,9 +69,13 @@ export class ReadPath1797000000000 implements MigrationInterface {
         DELETE FROM run_counts;
         RETURN NULL;
       END $$`);
-    await queryRunner.query(`CREATE TRIGGER run_counts_truncate AFTER TRUNCATE ON runs FOR EACH STATEMENT EXECUTE FUNCTION run_counts_on_truncate()`);
+    await queryRunner.query(
+      `CREATE TRIGGER run_counts_truncate AFTER TRUNCATE ON runs FOR EACH STATEMENT EXECUTE FUNCTION run_counts_on_truncate()`,
+    );
     // After the triggers: creating them locked out writers, so no run is counted twice or missed.
-    await queryRunner.query(`INSERT INTO run_counts (owner, wes_state, stripe, runs) SELECT COALESCE(owner, ''), wes_state, 0, count(*) FROM runs GROUP BY 1, 2`);
+    await queryRunner.query(
+      `INSERT INTO run_counts (owner, wes_state, stripe, runs) SELECT COALESCE(owner, ''), wes_state, 0, count(*) FROM runs GROUP BY 1, 2`,
+    );
 
     // The listing filtered by state or by owner, in its keyset order: these replace the plain indexes on either column.
     await queryRunner.query(`CREATE INDEX runs_wes_state_listing_idx ON runs (wes_state, submitted_at DESC, run_id DESC)`);

@@ -48,12 +48,20 @@ export async function createApp({ config, runStore, logger, logDestination, onSh
   // Requests are checked against the very document served at /docs: the two cannot drift.
   // Refuses to start an API open by mistake: outside the embedded default, auth must be configured or turned off.
   const authOn = authEnabled(config);
-  const document = await buildOpenApiDocument({ authOn, jwt: config.auth.jwt !== undefined, rateLimited: config.rateLimit !== undefined, version: packageVersion() });
+  const document = await buildOpenApiDocument({
+    authOn,
+    jwt: config.auth.jwt !== undefined,
+    rateLimited: config.rateLimit !== undefined,
+    version: packageVersion(),
+  });
   const pino = logger === undefined ? createLogger({ name: 'api', level: config.logLevel, destination: logDestination }) : undefined;
   const app = await NestFactory.create<NestExpressApplication>(
     // The same providers as the worker's, from the same configuration, as descriptors: requests are
     // validated here, and no engine is run or asked (docs/design.md, "Adding a provider").
-    AppModule.forRoot({ config, runStore, registry: createDescriptorRegistry(config), validator: new RequestValidator(document), onShutdown }, pino),
+    AppModule.forRoot(
+      { config, runStore, registry: createDescriptorRegistry(config), validator: new RequestValidator(document), onShutdown },
+      pino,
+    ),
     // Nest's start-up messages wait for pino, which exists once the module is made.
     { bodyParser: false, ...(pino ? { bufferLogs: true } : { logger }) },
   );

@@ -44,7 +44,10 @@ const isScope = (scope: string): scope is Scope => (SCOPES as readonly string[])
  */
 export const apiKeys = z.string().transform((spec, context) => {
   const keys: ApiKey[] = [];
-  const entries = spec.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = spec
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   entries.forEach((entry, index) => {
     const problem = entryProblem(entry, keys);
     if (problem) context.issues.push({ code: 'custom', message: `entry ${index + 1}${problem}`, input: '(not shown: it holds secrets)' });
@@ -92,7 +95,8 @@ export function authConfig(vars: AuthVariables): { auth: AuthConfig; problems: s
     }
   }
   const apiKeyList = vars.WES_API_KEYS ?? [];
-  if (vars.WES_AUTH === 'off' && (apiKeyList.length > 0 || jwksUrl)) problems.push('WES_AUTH: off contradicts the WES_API_KEYS or WES_JWT_JWKS_URL also given');
+  if (vars.WES_AUTH === 'off' && (apiKeyList.length > 0 || jwksUrl))
+    problems.push('WES_AUTH: off contradicts the WES_API_KEYS or WES_JWT_JWKS_URL also given');
   const jwt = jwksUrl && issuer && audience ? { jwksUrl, issuer, audience, ownerClaim: ownerClaim ?? 'sub' } : undefined;
   return { auth: { off: vars.WES_AUTH === 'off', apiKeys: apiKeyList, jwt, instructionsUrl: vars.WES_AUTH_INSTRUCTIONS_URL }, problems };
 }

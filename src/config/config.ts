@@ -125,11 +125,18 @@ const rateLimit = parsed((spec): RateLimit | 'off' | undefined => {
   }
 }, "requests per window such as '600/1m', or off");
 // Temporal refuses a deployment name with '.' or ':' and names or build ids starting with '__'.
-const deploymentName = z.string().regex(/^(?!__)[^.:]{1,200}$/, { error: "expected up to 200 characters without '.' or ':', not starting with '__'" });
+const deploymentName = z
+  .string()
+  .regex(/^(?!__)[^.:]{1,200}$/, { error: "expected up to 200 characters without '.' or ':', not starting with '__'" });
 const buildId = z.string().regex(/^(?!__).{1,200}$/, { error: "expected up to 200 characters, not starting with '__'" });
 
 /** Comma-separated host names, e.g. `wes.example.org,wes.internal`, as the Host header gives them (any port). */
-const hostNames = z.string().transform((list) => list.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean));
+const hostNames = z.string().transform((list) =>
+  list
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean),
+);
 const origins = z.string().transform((list, context) =>
   list
     .split(',')
@@ -138,7 +145,11 @@ const origins = z.string().transform((list, context) =>
     .map((origin) => {
       const url = URL.parse(origin);
       if (url && /^https?:$/.test(url.protocol) && url.origin === origin.replace(/\/$/, '').toLowerCase()) return url.origin;
-      context.issues.push({ code: 'custom', message: `expected origins such as https://app.example.org, got ${JSON.stringify(origin)}`, input: origin });
+      context.issues.push({
+        code: 'custom',
+        message: `expected origins such as https://app.example.org, got ${JSON.stringify(origin)}`,
+        input: origin,
+      });
       return origin;
     }),
 );
@@ -207,10 +218,14 @@ const environment = z.looseObject({
  * Both or neither: the build id is what the operator names to make a version current, so it is
  * chosen, not derived (a hash of the workflow bundle would miss changes to activities).
  */
-function workerDeployment(vars: { WES_DEPLOYMENT_NAME?: string; WES_BUILD_ID?: string }): { version?: WorkerDeploymentVersion; problems: string[] } {
+function workerDeployment(vars: { WES_DEPLOYMENT_NAME?: string; WES_BUILD_ID?: string }): {
+  version?: WorkerDeploymentVersion;
+  problems: string[];
+} {
   const { WES_DEPLOYMENT_NAME: name, WES_BUILD_ID: id } = vars;
   if (name !== undefined && id !== undefined) return { version: { deploymentName: name, buildId: id }, problems: [] };
-  if (name !== undefined) return { problems: ['WES_BUILD_ID: required with WES_DEPLOYMENT_NAME (the version this build is, e.g. a release tag)'] };
+  if (name !== undefined)
+    return { problems: ['WES_BUILD_ID: required with WES_DEPLOYMENT_NAME (the version this build is, e.g. a release tag)'] };
   if (id !== undefined) return { problems: ['WES_DEPLOYMENT_NAME: required with WES_BUILD_ID'] };
   return { problems: [] };
 }
@@ -252,7 +267,13 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(vars.WES_DATA_DIR),
     workflowRoots,
     providers: loadProvidersConfig(
-      { file: vars.WES_PROVIDERS_FILE, json: vars.WES_PROVIDERS, defaultProvider: vars.WES_DEFAULT_PROVIDER, cwltool: vars.WES_CWLTOOL, workflowRoots },
+      {
+        file: vars.WES_PROVIDERS_FILE,
+        json: vars.WES_PROVIDERS,
+        defaultProvider: vars.WES_DEFAULT_PROVIDER,
+        cwltool: vars.WES_CWLTOOL,
+        workflowRoots,
+      },
       env,
     ),
     databaseUrl: vars.DATABASE_URL,
@@ -274,7 +295,8 @@ export function loadConfig(env: Env = process.env): Config {
     exampleApiUrl: vars.WES_URL ?? `http://127.0.0.1:${vars.WES_API_PORT}/ga4gh/wes/v1`,
     workflowBundlePath: vars.WORKFLOW_BUNDLE_PATH,
     logLevel: vars.WES_LOG_LEVEL,
-    workerMetrics: vars.WES_WORKER_METRICS_PORT === 'off' ? undefined : { host: vars.WES_WORKER_METRICS_HOST, port: vars.WES_WORKER_METRICS_PORT },
+    workerMetrics:
+      vars.WES_WORKER_METRICS_PORT === 'off' ? undefined : { host: vars.WES_WORKER_METRICS_HOST, port: vars.WES_WORKER_METRICS_PORT },
     workerCache: vars.WES_WORKER_CACHE,
     workerDeployment: deployment!.version,
     payloadKeys: keys!.keys,

@@ -57,7 +57,12 @@ export async function setCurrentVersion(client: Client, version: WorkerDeploymen
   const namespace = client.options.namespace;
   const service = client.workflowService;
   await retried(`${versionName(version)} is the current version`, timeoutMs, async () => {
-    await service.setWorkerDeploymentCurrentVersion({ namespace, deploymentName: version.deploymentName, buildId: version.buildId, identity: 'durable-wes' });
+    await service.setWorkerDeploymentCurrentVersion({
+      namespace,
+      deploymentName: version.deploymentName,
+      buildId: version.buildId,
+      identity: 'durable-wes',
+    });
     const { workerDeploymentInfo: info } = await service.describeWorkerDeployment({ namespace, deploymentName: version.deploymentName });
     const current = info?.routingConfig?.currentDeploymentVersion;
     const routing = info?.routingConfigUpdateState ?? RoutingConfigUpdateState.ROUTING_CONFIG_UPDATE_STATE_UNSPECIFIED;
@@ -72,7 +77,12 @@ export async function describeDrainage(client: Client, version: WorkerDeployment
     deploymentVersion: version,
   });
   const drainage = info?.drainageInfo;
-  const status = drainage?.status === VersionDrainageStatus.VERSION_DRAINAGE_STATUS_DRAINED ? 'drained' : drainage?.status === VersionDrainageStatus.VERSION_DRAINAGE_STATUS_DRAINING ? 'draining' : 'none';
+  const status =
+    drainage?.status === VersionDrainageStatus.VERSION_DRAINAGE_STATUS_DRAINED
+      ? 'drained'
+      : drainage?.status === VersionDrainageStatus.VERSION_DRAINAGE_STATUS_DRAINING
+        ? 'draining'
+        : 'none';
   return { status, lastCheckedAt: timestamp(drainage?.lastCheckedTime) };
 }
 
@@ -83,5 +93,9 @@ export async function describeDrainage(client: Client, version: WorkerDeployment
  * being current (3 minutes each by default).
  */
 export async function waitUntilDrained(client: Client, version: WorkerDeploymentVersion, timeoutMs = 10 * 60_000): Promise<void> {
-  await retried(`${versionName(version)} is drained`, timeoutMs, async () => (await describeDrainage(client, version)).status === 'drained');
+  await retried(
+    `${versionName(version)} is drained`,
+    timeoutMs,
+    async () => (await describeDrainage(client, version)).status === 'drained',
+  );
 }

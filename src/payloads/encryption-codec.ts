@@ -56,7 +56,9 @@ export class EncryptionCodec implements PayloadCodec {
     decipher.setAAD(Buffer.from(id));
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
     try {
-      return PayloadMessage.decode(Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]));
+      return PayloadMessage.decode(
+        Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]),
+      );
     } catch {
       throw new Error(`payload encrypted with key '${id}' does not decrypt: it was altered, or the key is not the one that encrypted it`);
     }

@@ -24,7 +24,8 @@ export const payloadKeys = z.string().transform((spec, context) => {
     .split(/[,\n]/)
     .map((entry) => entry.trim())
     .filter((entry) => entry && !entry.startsWith('#'));
-  if (entries.length === 0) context.issues.push({ code: 'custom', message: 'expected at least one id:base64-key entry', input: '(not shown)' });
+  if (entries.length === 0)
+    context.issues.push({ code: 'custom', message: 'expected at least one id:base64-key entry', input: '(not shown)' });
   entries.forEach((entry, index) => {
     const problem = entryProblem(entry, keys);
     if (problem) context.issues.push({ code: 'custom', message: `entry ${index + 1}${problem}`, input: '(not shown: it holds secrets)' });
@@ -38,14 +39,18 @@ function entryProblem(entry: string, keys: PayloadKey[]): string | undefined {
   const encoded = entry.slice(separator + 1);
   if (separator < 0 || !KEY_ID.test(id)) return ': expected id:base64-key, the id of up to 64 letters, digits, . _ -';
   const key = Buffer.from(encoded, 'base64');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || key.length !== KEY_BYTES) return ` (id ${id}): expected ${KEY_BYTES} bytes in base64 (openssl rand -base64 32)`;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || key.length !== KEY_BYTES)
+    return ` (id ${id}): expected ${KEY_BYTES} bytes in base64 (openssl rand -base64 32)`;
   if (keys.some((known) => known.id === id)) return ` (id ${id}): the same id as an earlier entry`;
   keys.push({ id, key });
   return undefined;
 }
 
 /** WES_PAYLOAD_KEYS, or the same entries in the file WES_PAYLOAD_KEYS_FILE names. */
-export function payloadKeysOf(vars: { WES_PAYLOAD_KEYS?: PayloadKey[]; WES_PAYLOAD_KEYS_FILE?: string }): { keys?: PayloadKey[]; problems: string[] } {
+export function payloadKeysOf(vars: { WES_PAYLOAD_KEYS?: PayloadKey[]; WES_PAYLOAD_KEYS_FILE?: string }): {
+  keys?: PayloadKey[];
+  problems: string[];
+} {
   const file = vars.WES_PAYLOAD_KEYS_FILE;
   if (file === undefined) return { keys: vars.WES_PAYLOAD_KEYS, problems: [] };
   if (vars.WES_PAYLOAD_KEYS !== undefined) return { problems: ['WES_PAYLOAD_KEYS and WES_PAYLOAD_KEYS_FILE: one or the other'] };
@@ -56,5 +61,7 @@ export function payloadKeysOf(vars: { WES_PAYLOAD_KEYS?: PayloadKey[]; WES_PAYLO
     return { problems: [`WES_PAYLOAD_KEYS_FILE: cannot read ${file}: ${(err as Error).message}`] };
   }
   const result = payloadKeys.safeParse(text);
-  return result.success ? { keys: result.data, problems: [] } : { problems: [`WES_PAYLOAD_KEYS_FILE (${file}): ${describeIssues(result.error)}`] };
+  return result.success
+    ? { keys: result.data, problems: [] }
+    : { problems: [`WES_PAYLOAD_KEYS_FILE (${file}): ${describeIssues(result.error)}`] };
 }

@@ -8,7 +8,11 @@ import { firstViolation } from './schema-violation';
 import { TaskDefinitionError } from './task-definition-error';
 import { userSchemaCompiler } from './user-schemas';
 
-export function bindParameters(definition: TaskDefinition, workflowParams: Record<string, unknown>, source: string): Record<string, unknown> {
+export function bindParameters(
+  definition: TaskDefinition,
+  workflowParams: Record<string, unknown>,
+  source: string,
+): Record<string, unknown> {
   const parameters = definition.parameters ?? {};
   const schema = {
     type: 'object',

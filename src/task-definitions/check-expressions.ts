@@ -52,8 +52,14 @@ function checkSequence(steps: Step[], at: KeyPath, scope: Scope): ReadonlySet<st
 }
 
 function checkValue(value: unknown, at: KeyPath, scope: Scope): void {
-  if (typeof value === 'string') return checkString(value, at, scope);
-  if (Array.isArray(value)) return value.forEach((item, index) => checkValue(item, [...at, index], scope));
+  if (typeof value === 'string') {
+    checkString(value, at, scope);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => checkValue(item, [...at, index], scope));
+    return;
+  }
   if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) checkValue(item, [...at, key], scope);
   }

@@ -12,7 +12,12 @@ export function checkIds(definition: TaskDefinition, source: string): void {
   const named = new Map<string, KeyPath>();
   const claim = (name: string, at: KeyPath) => {
     const first = named.get(name);
-    if (first) throw new TaskDefinitionError(source, at, `"${name}" is already the name of ${formatKey(first)}: parameter keys, step ids and branch ids must all differ`);
+    if (first)
+      throw new TaskDefinitionError(
+        source,
+        at,
+        `"${name}" is already the name of ${formatKey(first)}: parameter keys, step ids and branch ids must all differ`,
+      );
     named.set(name, at);
   };
   for (const key of Object.keys(definition.parameters ?? {})) claim(key, ['parameters', key]);

@@ -14,7 +14,12 @@ export const MAX_PARALLEL_NESTING = 4;
 
 export function checkLimits(definition: TaskDefinition, source: string): void {
   const count = [...eachStep(definition.steps)].length;
-  if (count > MAX_TASK_STEPS) throw new TaskDefinitionError(source, ['steps'], `has ${count} steps, its branches' included: more than the ${MAX_TASK_STEPS} a task may have`);
+  if (count > MAX_TASK_STEPS)
+    throw new TaskDefinitionError(
+      source,
+      ['steps'],
+      `has ${count} steps, its branches' included: more than the ${MAX_TASK_STEPS} a task may have`,
+    );
   checkNesting(definition.steps, ['steps'], 0, source);
 }
 
@@ -22,7 +27,9 @@ function checkNesting(steps: Step[], at: KeyPath, depth: number, source: string)
   for (const [index, step] of steps.entries()) {
     if (!('parallel' in step)) continue;
     const stepAt = [...at, index];
-    if (depth + 1 > MAX_PARALLEL_NESTING) throw new TaskDefinitionError(source, [...stepAt, 'parallel'], `nests parallel steps more than ${MAX_PARALLEL_NESTING} deep`);
-    for (const { branch, at: branchAt } of eachBranch(step.parallel.branches, stepAt)) checkNesting(branch.steps, [...branchAt, 'steps'], depth + 1, source);
+    if (depth + 1 > MAX_PARALLEL_NESTING)
+      throw new TaskDefinitionError(source, [...stepAt, 'parallel'], `nests parallel steps more than ${MAX_PARALLEL_NESTING} deep`);
+    for (const { branch, at: branchAt } of eachBranch(step.parallel.branches, stepAt))
+      checkNesting(branch.steps, [...branchAt, 'steps'], depth + 1, source);
   }
 }

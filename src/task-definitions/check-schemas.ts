@@ -22,7 +22,11 @@ export function checkSchemas(definition: TaskDefinition, source: string): void {
     const validate = compile(schema, ['parameters', key]);
     if ('default' in schema && !validate(schema.default)) {
       const violation = firstViolation(validate.errors!);
-      throw new TaskDefinitionError(source, ['parameters', key, 'default', ...violation.at], `does not fit the parameter's schema: ${violation.problem}`);
+      throw new TaskDefinitionError(
+        source,
+        ['parameters', key, 'default', ...violation.at],
+        `does not fit the parameter's schema: ${violation.problem}`,
+      );
     }
   }
   for (const { step, at } of eachStep(definition.steps)) {

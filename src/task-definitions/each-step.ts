@@ -11,7 +11,8 @@ export function* eachStep(steps: Step[], at: KeyPath = ['steps']): Generator<Pla
   for (const [index, step] of steps.entries()) {
     yield { step, at: [...at, index] };
     if ('parallel' in step) {
-      for (const { branch, at: branchAt } of eachBranch(step.parallel.branches, [...at, index])) yield* eachStep(branch.steps, [...branchAt, 'steps']);
+      for (const { branch, at: branchAt } of eachBranch(step.parallel.branches, [...at, index]))
+        yield* eachStep(branch.steps, [...branchAt, 'steps']);
     }
   }
 }

@@ -17,7 +17,13 @@ export interface Reference {
 /** An expression that does not parse, or uses what a task may not. */
 export class UnusableExpressionError extends Error {}
 
-type AstNode = { type: string; value?: unknown; steps?: AstNode[]; procedure?: AstNode; [key: string]: unknown };
+interface AstNode {
+  type: string;
+  value?: unknown;
+  steps?: AstNode[];
+  procedure?: AstNode;
+  [key: string]: unknown;
+}
 
 // The parts of a node evaluated against another value than the one the node is evaluated on.
 const RELATIVE_PARTS = new Set(['stages', 'predicate', 'group', 'terms', 'body', 'pattern', 'update', 'delete']);
@@ -35,11 +41,17 @@ export function referencesOf(expression: string): Reference[] {
 }
 
 function visit(value: unknown, atRoot: boolean, references: Reference[]): void {
-  if (Array.isArray(value)) return value.forEach((item) => visit(item, atRoot, references));
+  if (Array.isArray(value)) {
+    value.forEach((item) => visit(item, atRoot, references));
+    return;
+  }
   if (value === null || typeof value !== 'object') return;
   const node = value as AstNode;
   refuseUnbounded(node);
-  if (node.type === 'path') return visitPath(node, atRoot, references);
+  if (node.type === 'path') {
+    visitPath(node, atRoot, references);
+    return;
+  }
   for (const [part, inner] of Object.entries(node)) visit(inner, atRoot && !RELATIVE_PARTS.has(part), references);
 }
 
@@ -59,7 +71,10 @@ function refuseUnbounded(node: AstNode): void {
   const { lhs, rhs } = node as { lhs?: AstNode; rhs?: AstNode };
   if (node.type === 'binary' && node.value === '..' && lhs?.type === 'number' && rhs?.type === 'number') {
     const size = Number(rhs.value) - Number(lhs.value) + 1;
-    if (size > EXPRESSION_BUDGET.items) throw new UnusableExpressionError(`makes a range of ${size} numbers, more than the ${EXPRESSION_BUDGET.items} items an expression may make`);
+    if (size > EXPRESSION_BUDGET.items)
+      throw new UnusableExpressionError(
+        `makes a range of ${size} numbers, more than the ${EXPRESSION_BUDGET.items} items an expression may make`,
+      );
   }
 }
 

@@ -18,7 +18,8 @@ export const MAX_NESTING = 64;
 const MAX_ALIAS_COUNT = 100;
 
 export function readDocument(text: string, source: string): unknown {
-  if (Buffer.byteLength(text) > MAX_DEFINITION_BYTES) throw new TaskDefinitionError(source, [], `is larger than ${MAX_DEFINITION_BYTES / 1024} KiB, the most a task definition may be`);
+  if (Buffer.byteLength(text) > MAX_DEFINITION_BYTES)
+    throw new TaskDefinitionError(source, [], `is larger than ${MAX_DEFINITION_BYTES / 1024} KiB, the most a task definition may be`);
   if (bracketDepth(text) > MAX_NESTING) throw new TaskDefinitionError(source, [], `nests brackets more than ${MAX_NESTING} deep`);
   // uniqueKeys off: duplicates are found below, where their whole key path is known.
   const lineCounter = new LineCounter();

@@ -19,9 +19,7 @@ export interface ReadTask {
 }
 
 export type ReaderReply =
-  | { done: ReadTask | string | undefined }
-  | { refused: { source: string; at: KeyPath; problem: string } }
-  | { failed: string };
+  { done: ReadTask | string | undefined } | { refused: { source: string; at: KeyPath; problem: string } } | { failed: string };
 
 export function runJob(job: ReaderJob): ReaderReply {
   try {

@@ -30,7 +30,7 @@ function describe(error: ErrorObject): SchemaViolation {
   const at = [...keyPathOf(error.instancePath), ...(error.propertyName === undefined ? [] : [error.propertyName])];
   switch (error.keyword) {
     case 'anyOf': {
-      const names = (error.schema as { required?: string[] }[]).flatMap((alternative) => alternative.required ?? []);
+      const names = (error.schema as Array<{ required?: string[] }>).flatMap((alternative) => alternative.required ?? []);
       return { at, problem: names.length > 0 ? `must have one of ${names.join(', ')}` : (error.message ?? 'anyOf') };
     }
     case 'required':

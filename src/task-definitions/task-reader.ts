@@ -28,7 +28,12 @@ export interface TaskReaderOptions {
  * took 1.5 to 2 s in a thread on a loaded 2-core machine, and 3 s in a thread just started: the time
  * limit leaves them room, and stops what the limits did not foresee.
  */
-export const TASK_READER_DEFAULTS: TaskReaderOptions = { threads: Math.min(2, availableParallelism()), maxQueued: 64, timeLimitMs: 10_000, maxHeapMb: 256 };
+export const TASK_READER_DEFAULTS: TaskReaderOptions = {
+  threads: Math.min(2, availableParallelism()),
+  maxQueued: 64,
+  timeLimitMs: 10_000,
+  maxHeapMb: 256,
+};
 
 /** A thread that does not load within this is a broken installation, not a costly job. */
 const LOAD_TIMEOUT_MS = 30_000;
@@ -71,7 +76,8 @@ export class TaskReader {
   /** What a job that did not finish cost, when that is why: the submitter's doing, not the service's. */
   private excess(outcome: Outcome): string | undefined {
     if ('timedOut' in outcome) return `longer than ${this.options.timeLimitMs / 1000} s`;
-    if ('crashed' in outcome && (outcome.crashed as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') return `more than ${this.options.maxHeapMb} MB of memory`;
+    if ('crashed' in outcome && (outcome.crashed as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY')
+      return `more than ${this.options.maxHeapMb} MB of memory`;
     return undefined;
   }
 
@@ -140,7 +146,10 @@ class ReaderThread {
     });
     // Awaited by every job; a thread that fails to load fails its first one.
     this.loaded.catch(() => undefined);
-    const loadTimer = setTimeout(() => broken(new Error(`the task reader's thread did not load within ${LOAD_TIMEOUT_MS / 1000} s`)), LOAD_TIMEOUT_MS);
+    const loadTimer = setTimeout(
+      () => broken(new Error(`the task reader's thread did not load within ${LOAD_TIMEOUT_MS / 1000} s`)),
+      LOAD_TIMEOUT_MS,
+    );
     loadTimer.unref();
     this.worker.on('message', (message: 'ready' | ReaderReply) => {
       if (message !== 'ready') return this.answer?.(message);

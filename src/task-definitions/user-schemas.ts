@@ -21,7 +21,9 @@ function re2(pattern: string): { test: (text: string) => boolean } {
   try {
     compiled = RE2JS.compile(pattern);
   } catch (error) {
-    throw new Error(`pattern ${JSON.stringify(pattern)} is not one RE2 runs (no lookaround, no backreferences): ${(error as Error).message}`);
+    throw new Error(
+      `pattern ${JSON.stringify(pattern)} is not one RE2 runs (no lookaround, no backreferences): ${(error as Error).message}`,
+    );
   }
   return { test: (text) => compiled.matcher(text).find() };
 }
@@ -50,7 +52,12 @@ export function unrunnablePattern(schema: unknown, at: KeyPath = []): { at: KeyP
   if (schema === null || typeof schema !== 'object') return undefined;
   for (const [key, value] of Object.entries(schema)) {
     if (DATA_KEYWORDS.has(key)) continue;
-    const patterns = key === 'pattern' && typeof value === 'string' ? [value] : key === 'patternProperties' && value && typeof value === 'object' ? Object.keys(value) : [];
+    const patterns =
+      key === 'pattern' && typeof value === 'string'
+        ? [value]
+        : key === 'patternProperties' && value && typeof value === 'object'
+          ? Object.keys(value)
+          : [];
     for (const pattern of patterns) {
       try {
         re2(pattern);

@@ -26,7 +26,11 @@ export interface TemporalConnectionVariables {
 
 /** Options for Connection (client) and NativeConnection (worker) alike. */
 export function temporalConnectionOptions({ temporalAddress, temporalTls, temporalApiKey }: TemporalConnectionConfig) {
-  return { address: temporalAddress, ...(temporalTls ? { tls: temporalTls === true ? {} : temporalTls } : {}), ...(temporalApiKey ? { apiKey: temporalApiKey } : {}) };
+  return {
+    address: temporalAddress,
+    ...(temporalTls ? { tls: temporalTls === true ? {} : temporalTls } : {}),
+    ...(temporalApiKey ? { apiKey: temporalApiKey } : {}),
+  };
 }
 
 /**
@@ -39,7 +43,9 @@ export function connectFailure({ temporalAddress, temporalTls, temporalApiKey }:
   const settings = temporalTls === true ? {} : temporalTls;
   const trust = settings.serverRootCACertificate ? 'the CA of WES_TEMPORAL_TLS_CA' : "the system's CAs (no WES_TEMPORAL_TLS_CA)";
   const name = settings.serverNameOverride ? ` for the name ${settings.serverNameOverride}` : '';
-  const client = settings.clientCertPair ? 'with the client certificate of WES_TEMPORAL_TLS_CERT' : 'without a client certificate (WES_TEMPORAL_TLS_CERT, WES_TEMPORAL_TLS_KEY)';
+  const client = settings.clientCertPair
+    ? 'with the client certificate of WES_TEMPORAL_TLS_CERT'
+    : 'without a client certificate (WES_TEMPORAL_TLS_CERT, WES_TEMPORAL_TLS_KEY)';
   return new Error(
     `cannot connect to Temporal at ${temporalAddress} over TLS, trusting ${trust}${name}, ${client}${temporalApiKey ? ', with an API key' : ''}: ${message}`,
     { cause: err },
@@ -50,7 +56,10 @@ export function connectFailure({ temporalAddress, temporalTls, temporalApiKey }:
  * TLS is on when asked for, or when any TLS file, server name or API key is given (an API key is a
  * bearer secret: never sent in clear unless WES_TEMPORAL_TLS=off says so).
  */
-export function temporalSecurity(vars: TemporalConnectionVariables): { security: Omit<TemporalConnectionConfig, 'temporalAddress'>; problems: string[] } {
+export function temporalSecurity(vars: TemporalConnectionVariables): {
+  security: Omit<TemporalConnectionConfig, 'temporalAddress'>;
+  problems: string[];
+} {
   const problems: string[] = [];
   const read = (variable: keyof TemporalConnectionVariables): Buffer | undefined => {
     const file = vars[variable];

@@ -82,10 +82,12 @@ export async function createRunWorkers(options: RunWorkerOptions): Promise<Worke
     ...LIFECYCLE,
     ...options.overrides,
   });
-  const providerQueues = registry.names().flatMap((name) => [
-    { name, queue: providerTaskQueue(taskQueue, name) },
-    ...(registry.get(name).hostBound ? [{ name, queue: hostTaskQueue(taskQueue, name, hostId) }] : []),
-  ]);
+  const providerQueues = registry
+    .names()
+    .flatMap((name) => [
+      { name, queue: providerTaskQueue(taskQueue, name) },
+      ...(registry.get(name).hostBound ? [{ name, queue: hostTaskQueue(taskQueue, name, hostId) }] : []),
+    ]);
   const providerWorkers = await Promise.all(
     providerQueues.map(({ name, queue }) =>
       Worker.create({

@@ -37,7 +37,7 @@ export class Gates {
   refusal(input: ResumeInput): string | undefined {
     const gate = this.waiting[0];
     if (!gate) return undefined;
-    const result = new Validator(gate.schema as never, '7', false).validate(input);
+    const result = new Validator(gate.schema, '7', false).validate(input);
     if (result.valid) return undefined;
     const error = result.errors.find((e) => e.keyword !== 'properties' && e.keyword !== 'allOf') ?? result.errors[0];
     const at = error.instanceLocation.replace(/^#\/?/, '').replace(/\//g, '.');

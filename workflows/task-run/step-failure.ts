@@ -28,7 +28,12 @@ export function childFailure(stepId: string, childId: string, err: unknown): Ste
   if (cause instanceof ApplicationFailure && (cause.type === RUN_FAILED || cause.type === RUN_CANCELLED_BY_PROVIDER)) {
     const snapshot = cause.details?.[0] as RunSnapshot | undefined;
     const wesState = snapshot?.wesState ?? 'SYSTEM_ERROR';
-    return new StepFailed(stepId, wesState, snapshot?.failureReason ?? 'executor_error', `run ${childId} ended ${wesState}${snapshot?.error ? `: ${snapshot.error}` : ''}`);
+    return new StepFailed(
+      stepId,
+      wesState,
+      snapshot?.failureReason ?? 'executor_error',
+      `run ${childId} ended ${wesState}${snapshot?.error ? `: ${snapshot.error}` : ''}`,
+    );
   }
   return new StepFailed(stepId, 'SYSTEM_ERROR', 'system_error', `run ${childId}: ${failureMessage(err)}`);
 }

@@ -30,7 +30,17 @@ export class StepRows {
   start(taskId: string, name: string, parentTaskId?: string): void {
     const row = this.rows.get(taskId);
     const seq = row?.seq ?? this.rows.size + 1;
-    const fresh: TaskRow = { taskId, seq, version: row?.version ?? 0, name, state: 'RUNNING', systemLogs: [], outputs: {}, startTime: new Date(), ...(parentTaskId ? { parentTaskId } : {}) };
+    const fresh: TaskRow = {
+      taskId,
+      seq,
+      version: row?.version ?? 0,
+      name,
+      state: 'RUNNING',
+      systemLogs: [],
+      outputs: {},
+      startTime: new Date(),
+      ...(parentTaskId ? { parentTaskId } : {}),
+    };
     this.rows.set(taskId, fresh);
     this.touch(taskId);
   }

@@ -75,7 +75,8 @@ export class TaskExecution implements Resumable {
 
   /** Why a resume input is refused now: no gate waits (409), or the oldest gate's schema (400). */
   refusal(input: ResumeInput): Refusal | undefined {
-    if (this.gates.waiting.length === 0) return { type: NOT_AWAITING_INPUT, message: `task ${this.input.runId} is ${this.ledger.state}, not awaiting input` };
+    if (this.gates.waiting.length === 0)
+      return { type: NOT_AWAITING_INPUT, message: `task ${this.input.runId} is ${this.ledger.state}, not awaiting input` };
     const problem = this.gates.refusal(input);
     return problem === undefined ? undefined : { type: INVALID_RESUME_INPUT, message: problem };
   }
@@ -196,7 +197,12 @@ export class TaskExecution implements Resumable {
       const runId = attempt === 1 ? `${this.input.runId}.${step.id}` : `${this.input.runId}.${step.id}.${attempt}`;
       this.rows.update(step.id, { childRunId: runId, state: 'RUNNING' });
       if (attempt > 1) this.rows.appendLog(step.id, `attempt ${attempt} of ${attempts}: run ${runId}`);
-      const input: RunInput = { runId, request, ...(provider ? { provider } : {}), ...(this.input.owner ? { owner: this.input.owner } : {}) };
+      const input: RunInput = {
+        runId,
+        request,
+        ...(provider ? { provider } : {}),
+        ...(this.input.owner ? { owner: this.input.owner } : {}),
+      };
       try {
         if (sharesAttachments) await shareTaskAttachments(this.input.runId, runId);
         const snapshot = await executeChild<(input: RunInput) => Promise<RunSnapshot>>(WORKFLOW_TYPES.run, {
@@ -209,7 +215,9 @@ export class TaskExecution implements Resumable {
       } catch (err) {
         // The task (or this step) is being cancelled; a child cancelled by someone else is a failure.
         if (isCancellation(err) && CancellationScope.current().consideredCancelled) throw err;
-        failure = isCancellation(err) ? new StepFailed(step.id, 'CANCELED', 'executor_error', `run ${runId} was cancelled`) : childFailure(step.id, runId, err);
+        failure = isCancellation(err)
+          ? new StepFailed(step.id, 'CANCELED', 'executor_error', `run ${runId} was cancelled`)
+          : childFailure(step.id, runId, err);
         if (attempt === attempts) break;
         this.rows.appendLog(step.id, failure.message);
         await sleep(retryDelay(step.retry!, attempt));
@@ -247,7 +255,10 @@ export class TaskExecution implements Resumable {
       ),
     );
     if (failure !== undefined) throw failure;
-    return { state: 'COMPLETE', outputs: Object.fromEntries(step.parallel.branches.map((branch) => [branch.id, this.steps[branch.id].outputs])) };
+    return {
+      state: 'COMPLETE',
+      outputs: Object.fromEntries(step.parallel.branches.map((branch) => [branch.id, this.steps[branch.id].outputs])),
+    };
   }
 
   /** A branch's outputs are those of its last step. */

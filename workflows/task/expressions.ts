@@ -76,7 +76,12 @@ function reasonOf(error: unknown): string {
  * Without a budget an expression runs as long as it takes: only histories recorded before budgets
  * replay that way (workflows/task-run/task-execution.ts).
  */
-export async function evaluate(template: unknown, context: EvaluationContext, at: KeyPath = [], budget?: ExpressionBudget): Promise<unknown> {
+export async function evaluate(
+  template: unknown,
+  context: EvaluationContext,
+  at: KeyPath = [],
+  budget?: ExpressionBudget,
+): Promise<unknown> {
   if (typeof template === 'string') {
     const expression = expressionOf(template);
     return expression === undefined ? template : evaluateOne(expression, context, formatKey(at), budget);
@@ -103,7 +108,8 @@ async function evaluateOne(expression: string, context: EvaluationContext, key: 
   }
   if (value === undefined) throw new ExpressionError(key, expression, 'yields no value');
   const json = plainJson(value, () => new ExpressionError(key, expression, 'yields a function, not a JSON value'));
-  if (budget && JSON.stringify(json).length > budget.chars) throw new ExpressionError(key, expression, `yields more than ${budget.chars} characters of JSON (the budget of an expression)`);
+  if (budget && JSON.stringify(json).length > budget.chars)
+    throw new ExpressionError(key, expression, `yields more than ${budget.chars} characters of JSON (the budget of an expression)`);
   return json;
 }
 
@@ -111,16 +117,21 @@ async function evaluateOne(expression: string, context: EvaluationContext, key: 
 class OverBudget extends Error {}
 
 function budgeted(expression: string, budget: ExpressionBudget): jsonata.Expression {
-  const compiled = jsonata(expression, { stack: budget.depth, sequence: budget.items } as never);
+  const compiled = jsonata(expression, { stack: budget.depth, sequence: budget.items });
   let steps = 0;
   // JSONata looks its evaluation hooks up by these symbols; its typings only know string names.
   compiled.assign(Symbol.for('jsonata.__evaluate_entry') as never, () => {
     if (++steps > budget.steps) throw new OverBudget(`took more than ${budget.steps} evaluation steps (the budget of an expression)`);
   });
-  compiled.assign(Symbol.for('jsonata.__evaluate_exit') as never, (_node: unknown, _input: unknown, _environment: unknown, result: unknown) => {
-    if (typeof result === 'string' && result.length > budget.chars) throw new OverBudget(`made a string of more than ${budget.chars} characters (the budget of an expression)`);
-    if (Array.isArray(result) && result.length > budget.items) throw new OverBudget(`made a sequence of more than ${budget.items} items (the budget of an expression)`);
-  });
+  compiled.assign(
+    Symbol.for('jsonata.__evaluate_exit') as never,
+    (_node: unknown, _input: unknown, _environment: unknown, result: unknown) => {
+      if (typeof result === 'string' && result.length > budget.chars)
+        throw new OverBudget(`made a string of more than ${budget.chars} characters (the budget of an expression)`);
+      if (Array.isArray(result) && result.length > budget.items)
+        throw new OverBudget(`made a sequence of more than ${budget.items} items (the budget of an expression)`);
+    },
+  );
   return compiled;
 }
 

@@ -11,13 +11,22 @@ const not = (issue: { input?: unknown }) => `, not ${JSON.stringify(issue.input)
 // WES engine parameters are strings: numbers and enums arrive as text.
 const integer = (min: number, max: number) => {
   const error = (issue: { input?: unknown }) => `must be an integer from ${min} to ${max}${not(issue)}`;
-  return z.string().regex(/^\s*[0-9]+\s*$/, { error }).transform(Number).pipe(z.int().min(min, { error }).max(max, { error }));
+  return z
+    .string()
+    .regex(/^\s*[0-9]+\s*$/, { error })
+    .transform(Number)
+    .pipe(z.int().min(min, { error }).max(max, { error }));
 };
 const oneOf = <T extends string>(values: Record<string, T>) =>
-  z.string().transform((value) => value.toUpperCase())
-    .pipe(z.enum(Object.values(values) as [T, ...T[]], { error: (issue) => `must be one of ${Object.values(values).join(', ')}${not(issue)}` }));
+  z
+    .string()
+    .transform((value) => value.toUpperCase())
+    .pipe(
+      z.enum(Object.values(values) as [T, ...T[]], { error: (issue) => `must be one of ${Object.values(values).join(', ')}${not(issue)}` }),
+    );
 const omicsId = () => z.string().regex(OMICS_ID, { error: (issue) => `must be a HealthOmics id (up to 18 digits)${not(issue)}` });
-const text = (max: number) => z.string().regex(new RegExp(`^(?!\\s*$)[^\\x00-\\x1f\\x7f]{1,${max}}$`), { error: `must be 1 to ${max} printable characters` });
+const text = (max: number) =>
+  z.string().regex(new RegExp(`^(?!\\s*$)[^\\x00-\\x1f\\x7f]{1,${max}}$`), { error: `must be 1 to ${max} printable characters` });
 
 const engineParameters = z
   .strictObject({

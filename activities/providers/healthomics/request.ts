@@ -53,7 +53,9 @@ function omicsTags(request: WesRunRequest, runId: string): Record<string, string
   const tags = forwardedTags(request, runId);
   for (const [key, value] of Object.entries(tags)) {
     if (key.length === 0 || key.length > MAX_TAG_KEY || key.toLowerCase().startsWith('aws:')) {
-      throw new InvalidRunRequestError(`healthomics: tag key ${JSON.stringify(key)} must be 1 to ${MAX_TAG_KEY} characters and not start with aws:`);
+      throw new InvalidRunRequestError(
+        `healthomics: tag key ${JSON.stringify(key)} must be 1 to ${MAX_TAG_KEY} characters and not start with aws:`,
+      );
     }
     if (value.length > MAX_TAG_VALUE) {
       throw new InvalidRunRequestError(`healthomics: tag ${JSON.stringify(key)} is longer than ${MAX_TAG_VALUE} characters`);

@@ -44,7 +44,12 @@ export class S3Outputs implements OutputSource {
   /** A presigned URL for the object, whether or not it exists: S3 answers the client's GET, without a call of ours. */
   async locate(wanted: string): Promise<OutputTarget | undefined> {
     try {
-      return { kind: 'redirect', url: await getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(wanted) }), { expiresIn: PRESIGNED_URL_SECONDS }) };
+      return {
+        kind: 'redirect',
+        url: await getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(wanted) }), {
+          expiresIn: PRESIGNED_URL_SECONDS,
+        }),
+      };
     } catch (err) {
       throw new OutputError(502, `could not presign s3://${this.bucket}/${this.keyOf(wanted)}: ${(err as Error).message}`);
     }

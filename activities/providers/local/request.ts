@@ -17,7 +17,9 @@ export function localEngineFor(request: WesRunRequest): { engine: LocalEngine; p
   const engine = typeof request.workflow_type === 'string' ? engineForType(request.workflow_type) : undefined;
   if (!engine) {
     const types = LOCAL_ENGINES.flatMap((e) => Object.keys(e.workflowTypes));
-    throw new InvalidRunRequestError(`local: workflow_type must be one of ${types.join(', ')}, not ${JSON.stringify(request.workflow_type)}`);
+    throw new InvalidRunRequestError(
+      `local: workflow_type must be one of ${types.join(', ')}, not ${JSON.stringify(request.workflow_type)}`,
+    );
   }
   const versions = engine.workflowTypes[request.workflow_type.toUpperCase()];
   const version = String(request.workflow_type_version ?? '');

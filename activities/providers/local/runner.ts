@@ -97,7 +97,9 @@ export class LocalProvider implements Provider {
 
   /** The engines that are installed here, with their versions; one that does not answer now counts as absent. */
   private async installedEngines(): Promise<Map<LocalEngine, string>> {
-    const found = await Promise.all(LOCAL_ENGINES.map(async (engine) => [engine, await this.versionOf(engine).catch(() => undefined)] as const));
+    const found = await Promise.all(
+      LOCAL_ENGINES.map(async (engine) => [engine, await this.versionOf(engine).catch(() => undefined)] as const),
+    );
     return new Map(found.filter((pair): pair is [LocalEngine, string] => pair[1] !== undefined));
   }
 
@@ -193,7 +195,10 @@ export class LocalProvider implements Provider {
         const lines = (await tail(proc.stderrPath, STDERR_TAIL_BYTES)).trimEnd().split('\n').slice(-STDERR_TAIL_LINES);
         const engine = path.basename(engineCommand(unsandboxed(seen.launch?.cmd ?? []))[0] ?? 'the engine');
         const limit = await this.sandbox.limitReached(proc.dir);
-        return { state: 'EXECUTOR_ERROR', detail: `${limit ? `${limit}: ` : ''}${engine} exited with ${seen.exitCode}:\n${lines.join('\n')}` };
+        return {
+          state: 'EXECUTOR_ERROR',
+          detail: `${limit ? `${limit}: ` : ''}${engine} exited with ${seen.exitCode}:\n${lines.join('\n')}`,
+        };
       }
       case 'died':
         return {
@@ -208,7 +213,9 @@ export class LocalProvider implements Provider {
   }
 
   async cancel(run: ProviderRun): Promise<void> {
-    activityLog().info('local engine cancelled: SIGTERM to its process group, SIGKILL after the grace time', { grace_ms: this.settings.cancelGraceMs });
+    activityLog().info('local engine cancelled: SIGTERM to its process group, SIGKILL after the grace time', {
+      grace_ms: this.settings.cancelGraceMs,
+    });
     await this.process(run).stop(this.settings.cancelGraceMs);
     activityLog().info('local engine stopped');
   }
@@ -279,7 +286,8 @@ export class LocalProvider implements Provider {
       const object = value as Record<string, unknown>;
       const resolved: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(object)) {
-        resolved[key] = isLocationKey(object, key) && typeof item === 'string' ? await this.resolveReference(run, item, 'input') : await visit(item);
+        resolved[key] =
+          isLocationKey(object, key) && typeof item === 'string' ? await this.resolveReference(run, item, 'input') : await visit(item);
       }
       return resolved;
     };
@@ -328,7 +336,8 @@ export class LocalProvider implements Provider {
       const segments = file.split(path.sep).filter(Boolean);
       for (let first = 0; first < segments.length; first++) {
         const attached = segments.slice(first).join('/');
-        if ((await realpathOrUndefined(path.join(run.workDir, ATTACHMENTS_DIR, attached))) !== undefined) return this.resolveReference(run, attached, what);
+        if ((await realpathOrUndefined(path.join(run.workDir, ATTACHMENTS_DIR, attached))) !== undefined)
+          return this.resolveReference(run, attached, what);
       }
     }
     return this.insideRoots(file, url, what);

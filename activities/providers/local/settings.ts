@@ -30,7 +30,12 @@ const sandboxLimitsSchema = z.strictObject({
   egressAllow: allowList(),
   /** Destination ports runs may reach. */
   egressPorts: z
-    .array(z.int({ error: 'must be a port from 1 to 65535' }).min(1, { error: 'must be a port from 1 to 65535' }).max(65535, { error: 'must be a port from 1 to 65535' }))
+    .array(
+      z
+        .int({ error: 'must be a port from 1 to 65535' })
+        .min(1, { error: 'must be a port from 1 to 65535' })
+        .max(65535, { error: 'must be a port from 1 to 65535' }),
+    )
     .min(1, { error: 'must name at least one port' })
     .default([80, 443]),
   /** Connections of one run through the proxy at once. */
@@ -55,38 +60,40 @@ const sandboxSchema = (env: Env) =>
       if (value === 'off') return 'off';
       const parsed = sandboxLimitsSchema.safeParse(value);
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) context.issues.push({ code: 'custom', path: issue.path, message: issue.message, input: value });
+        for (const issue of parsed.error.issues)
+          context.issues.push({ code: 'custom', path: issue.path, message: issue.message, input: value });
         return z.NEVER;
       }
       // The workflow's own timer is then the one limit.
       return env.WES_RUN_TIMEOUT === undefined ? parsed.data : { ...parsed.data, wallTimeSeconds: undefined };
     });
 
-export const localSettings = (env: Env) => z.strictObject({
-  kind: z.literal('local'),
-  maxConcurrent,
-  /** Executables, looked up on PATH unless a path is given. */
-  cwltool: text().default('cwltool'),
-  snakemake: text().default('snakemake'),
-  /** Directories from which an absolute path or file:// workflow_url may be run. */
-  workflowRoots: z.array(text().refine((root) => path.isAbsolute(root), { error: 'must be an absolute path' })).default([]),
-  // The exit is noticed as its file is written (statusChanged); polling only backs that up.
-  pollIntervalMs: positiveInteger().default(1000),
-  /** How long a cancelled engine has after SIGTERM before its process group is SIGKILLed. */
-  cancelGraceMs: positiveInteger().default(3000),
-  /** cwltool forked from a server that has loaded it already (cwltool-warm.ts); false: a fresh process per run. */
-  warmStart: z.boolean({ error: 'must be true or false' }).default(true),
-  fetch: fetchSchema,
-  sandbox: sandboxSchema(env),
-  /**
-   * Engines running at once on this host, counted by the slots their shells hold (sandbox/enter.ts),
-   * whichever worker started them; a run past it waits, QUEUED. Engines mostly wait on their jobs:
-   * twice the cores by default.
-   */
-  maxEngines: positiveInteger().default(Math.max(2, 2 * os.availableParallelism())),
-  /** Engines of one owner running at once on this host, counted as maxEngines is; unset: no cap of its own. */
-  maxEnginesPerOwner: positiveInteger().optional(),
-});
+export const localSettings = (env: Env) =>
+  z.strictObject({
+    kind: z.literal('local'),
+    maxConcurrent,
+    /** Executables, looked up on PATH unless a path is given. */
+    cwltool: text().default('cwltool'),
+    snakemake: text().default('snakemake'),
+    /** Directories from which an absolute path or file:// workflow_url may be run. */
+    workflowRoots: z.array(text().refine((root) => path.isAbsolute(root), { error: 'must be an absolute path' })).default([]),
+    // The exit is noticed as its file is written (statusChanged); polling only backs that up.
+    pollIntervalMs: positiveInteger().default(1000),
+    /** How long a cancelled engine has after SIGTERM before its process group is SIGKILLed. */
+    cancelGraceMs: positiveInteger().default(3000),
+    /** cwltool forked from a server that has loaded it already (cwltool-warm.ts); false: a fresh process per run. */
+    warmStart: z.boolean({ error: 'must be true or false' }).default(true),
+    fetch: fetchSchema,
+    sandbox: sandboxSchema(env),
+    /**
+     * Engines running at once on this host, counted by the slots their shells hold (sandbox/enter.ts),
+     * whichever worker started them; a run past it waits, QUEUED. Engines mostly wait on their jobs:
+     * twice the cores by default.
+     */
+    maxEngines: positiveInteger().default(Math.max(2, 2 * os.availableParallelism())),
+    /** Engines of one owner running at once on this host, counted as maxEngines is; unset: no cap of its own. */
+    maxEnginesPerOwner: positiveInteger().optional(),
+  });
 
 export type LocalSettings = z.output<ReturnType<typeof localSettings>>;
 export type SandboxSettings = Exclude<LocalSettings['sandbox'], 'off'>;

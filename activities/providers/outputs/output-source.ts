@@ -22,8 +22,7 @@ export interface DownloadRequest {
 
 /** What a remote answered for a file: its bytes (200, 206 or 304, with the headers that describe them), or elsewhere to look. */
 export type DownloadAnswer =
-  | { kind: 'bytes'; status: 200 | 206 | 304; headers: Record<string, string>; body?: Readable }
-  | { kind: 'redirect'; url: string };
+  { kind: 'bytes'; status: 200 | 206 | 304; headers: Record<string, string>; body?: Readable } | { kind: 'redirect'; url: string };
 
 /** What GET /runs/{run_id}/outputs/{path} answers for an output that exists (or may, at a remote). */
 export type OutputTarget =

@@ -79,7 +79,11 @@ export function parseSimulatedParams(request: WesRunRequest): SimulatedParams {
 }
 
 // Any workflow type runs: the simulated backend reads only its parameters.
-export const SIMULATED_CAPABILITIES: ProviderCapabilities = { workflowTypeVersions: { SIMULATED: ['1'] }, engineVersions: {}, filesystemProtocols: [] };
+export const SIMULATED_CAPABILITIES: ProviderCapabilities = {
+  workflowTypeVersions: { SIMULATED: ['1'] },
+  engineVersions: {},
+  filesystemProtocols: [],
+};
 
 export class SimulatedProvider implements Provider {
   readonly kind = 'simulated';
@@ -127,7 +131,12 @@ export class SimulatedProvider implements Provider {
     const now = Date.now();
     const sinceSubmission = state.submittedAt === undefined ? undefined : now - state.submittedAt;
     const outage = params.unreachableFromMs;
-    if (sinceSubmission !== undefined && outage !== undefined && sinceSubmission >= outage && sinceSubmission < outage + params.unreachableForMs) {
+    if (
+      sinceSubmission !== undefined &&
+      outage !== undefined &&
+      sinceSubmission >= outage &&
+      sinceSubmission < outage + params.unreachableForMs
+    ) {
       throw new Error('simulated connection refused (unreachable_from_ms)');
     }
     return { state: this.stateAt(params, state, now) };

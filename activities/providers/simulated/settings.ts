@@ -2,10 +2,11 @@
 import { z } from 'zod';
 import { maxConcurrent, positiveInteger } from '../settings-schemas';
 
-export const simulatedSettings = () => z.strictObject({
-  kind: z.literal('simulated'),
-  maxConcurrent,
-  pollIntervalMs: positiveInteger().default(200),
-});
+export const simulatedSettings = () =>
+  z.strictObject({
+    kind: z.literal('simulated'),
+    maxConcurrent,
+    pollIntervalMs: positiveInteger().default(200),
+  });
 
 export type SimulatedSettings = z.output<ReturnType<typeof simulatedSettings>>;

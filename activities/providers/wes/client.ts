@@ -66,7 +66,9 @@ async function exchange(request: Request, timeoutMs: number): Promise<Response> 
     try {
       JSON.parse(text);
     } catch (err) {
-      throw new Error(`${what} answered ${response.status} with a body that is not JSON (${(err as Error).message}): ${text.slice(0, 200)}`);
+      throw new Error(
+        `${what} answered ${response.status} with a body that is not JSON (${(err as Error).message}): ${text.slice(0, 200)}`,
+      );
     }
   }
   return response;

@@ -67,7 +67,10 @@ export class WesProvider implements Provider {
     if (id === undefined) return { state: 'QUEUED' };
     const { data, error, response } = await this.api.GET('/runs/{run_id}/status', runPath(id));
     if (response.status === 404) {
-      return { state: 'SYSTEM_ERROR', detail: `the remote WES no longer knows run ${id} (404 from ${response.url}): ${errorMessage(error)}` };
+      return {
+        state: 'SYSTEM_ERROR',
+        detail: `the remote WES no longer knows run ${id} (404 from ${response.url}): ${errorMessage(error)}`,
+      };
     }
     if (!response.ok) throw answerError('status', response, error);
     const status = providerStatus(id, required(data?.state, 'a state', response, data));
@@ -89,7 +92,9 @@ export class WesProvider implements Provider {
     if (id === undefined) throw new ProviderRejectedError(`wes: run ${run.runId} was never submitted to ${this.settings.baseUrl}`);
     const { error, response } = await this.api.POST('/runs/{run_id}/resume', { ...runPath(id), body: input });
     if ([404, 405, 501].includes(response.status)) {
-      throw new ProviderRejectedError(`wes: remote does not support resume (${response.status} from POST ${response.url}): ${errorMessage(error)}`);
+      throw new ProviderRejectedError(
+        `wes: remote does not support resume (${response.status} from POST ${response.url}): ${errorMessage(error)}`,
+      );
     }
     if (!response.ok) throw answerError('resume', response, error);
   }

@@ -5,7 +5,6 @@
  * the remote cannot give is a 404 or 416 as it says, or a 502 when it fails.
  */
 import { Readable } from 'node:stream';
-import type { ReadableStream } from 'node:stream/web';
 import { OutputError, type DownloadAnswer, type DownloadRequest } from '../outputs/output-source';
 import { describe } from './client';
 
@@ -20,7 +19,10 @@ export interface RemoteFile {
 
 export async function openRemoteFile({ url, token, timeoutMs }: RemoteFile, request: DownloadRequest): Promise<DownloadAnswer> {
   // Uncompressed, so that lengths and ranges are of the bytes passed on.
-  const headers: Record<string, string> = { 'accept-encoding': 'identity', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) };
+  const headers: Record<string, string> = {
+    'accept-encoding': 'identity',
+    ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+  };
   for (const name of PASSED_ON) {
     const value = request.header(name);
     if (value !== undefined) headers[name] = value;
@@ -62,5 +64,5 @@ export async function openRemoteFile({ url, token, timeoutMs }: RemoteFile, requ
     const value = remote.headers.get(name);
     if (value !== null) passed[name] = value;
   }
-  return { kind: 'bytes', status, headers: passed, ...(remote.body ? { body: Readable.fromWeb(remote.body as ReadableStream) } : {}) };
+  return { kind: 'bytes', status, headers: passed, ...(remote.body ? { body: Readable.fromWeb(remote.body) } : {}) };
 }

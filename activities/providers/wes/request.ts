@@ -59,7 +59,7 @@ export async function stagedAttachments(workDir: string): Promise<Attachment[]> 
       const [file, name] = [path.join(dir, entry.name), prefix === '' ? entry.name : `${prefix}/${entry.name}`];
       if (entry.isDirectory()) await walk(file, name);
       // Checked again right before reading: only regular files, never through a symlink.
-      else if (entry.isFile() && (await lstat(file)).isFile()) attachments.push({ name, content: (await openAsBlob(file)) as Blob });
+      else if (entry.isFile() && (await lstat(file)).isFile()) attachments.push({ name, content: await openAsBlob(file) });
     }
   };
   await walk(path.join(workDir, ATTACHMENTS_DIR), '');

@@ -12,9 +12,7 @@ const isNested = (value: unknown): value is Record<string, unknown> => typeof va
 /** Type (or engine) → versions; WES 1.1 nests them in objects, WES 1.0 servers (wes-service) may give a bare string. */
 function versions(record: unknown, key: string): Record<string, string[]> {
   if (typeof record !== 'object' || record === null) return {};
-  return Object.fromEntries(
-    Object.entries(record).map(([name, value]) => [name, strings(isNested(value) ? value[key] : value)]),
-  );
+  return Object.fromEntries(Object.entries(record).map(([name, value]) => [name, strings(isNested(value) ? value[key] : value)]));
 }
 
 export function capabilitiesOf(info: RemoteServiceInfo): ProviderCapabilities {

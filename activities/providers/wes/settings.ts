@@ -26,7 +26,11 @@ export const wesSettings = (env: Env) =>
       if (tokenEnv === undefined) return settings;
       const token = env[tokenEnv];
       const problem =
-        settings.token !== undefined ? 'set token or tokenEnv, not both' : token ? undefined : `environment variable ${tokenEnv} is not set`;
+        settings.token !== undefined
+          ? 'set token or tokenEnv, not both'
+          : token
+            ? undefined
+            : `environment variable ${tokenEnv} is not set`;
       if (problem === undefined) return { ...settings, token };
       context.issues.push({ code: 'custom', path: ['tokenEnv'], message: problem, input: tokenEnv });
       return z.NEVER;

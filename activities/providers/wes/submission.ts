@@ -49,7 +49,10 @@ export async function submitOnce(api: WesApi, settings: WesSettings, run: Provid
   const record = await readJsonIfExists<SubmissionRecord>(file);
   if (record?.remoteRunId) return record.remoteRunId;
   const recordId = async (attempt: SubmissionRecord, remoteRunId: string, foundBy: SubmissionRecord['foundBy']) => {
-    await writeFileAtomic(file, JSON.stringify({ ...attempt, remoteRunId, recordedAt: new Date().toISOString(), foundBy } satisfies SubmissionRecord));
+    await writeFileAtomic(
+      file,
+      JSON.stringify({ ...attempt, remoteRunId, recordedAt: new Date().toISOString(), foundBy } satisfies SubmissionRecord),
+    );
     return remoteRunId;
   };
 
@@ -111,7 +114,8 @@ async function findTaggedRun(api: WesApi, { recoveryMaxPages, recoveryMaxRuns }:
       continue;
     }
     pages++;
-    if (response.status === 401 || response.status === 403 || response.status >= 500) throw answerError('submit (search by tag)', response, error);
+    if (response.status === 401 || response.status === 403 || response.status >= 500)
+      throw answerError('submit (search by tag)', response, error);
     // No run list to search (404, 405, ...): the Idempotency-Key is all that is left.
     if (!response.ok) return undefined;
     // WES 1.1 says `runs`; wes-service 5.0 answers `workflows`.

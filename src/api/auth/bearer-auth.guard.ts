@@ -18,7 +18,7 @@ const PUBLIC = 'durable-wes:public';
 export const Public = () => SetMetadata(PUBLIC, true);
 
 export const isPublic = (reflector: Reflector, context: ExecutionContext) =>
-  reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()]) === true;
+  reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()]);
 
 @Injectable()
 export class BearerAuthGuard implements CanActivate {

@@ -25,26 +25,40 @@ export class JwtVerifier {
   async callerOf(token: string): Promise<Caller> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.jwks, { issuer: this.config.issuer, audience: this.config.audience, requiredClaims: ['exp'] }));
+      ({ payload } = await jwtVerify(token, this.jwks, {
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        requiredClaims: ['exp'],
+      }));
     } catch (err) {
       throw this.refusal(err);
     }
     const owner = payload[this.config.ownerClaim];
-    if (typeof owner !== 'string' || owner === '') throw new InvalidTokenError(`the token has no ${this.config.ownerClaim} claim naming its owner`);
+    if (typeof owner !== 'string' || owner === '')
+      throw new InvalidTokenError(`the token has no ${this.config.ownerClaim} claim naming its owner`);
     return { owner, scopes: scopesOf(payload) };
   }
 
   private refusal(err: unknown): Error {
     if (err instanceof errors.JWTExpired) return new InvalidTokenError('the token has expired');
     // A token without an expiry would be good for ever, were it ever leaked.
-    if (err instanceof errors.JWTClaimValidationFailed && err.reason === 'missing') return new InvalidTokenError(`the token has no ${err.claim} claim`);
+    if (err instanceof errors.JWTClaimValidationFailed && err.reason === 'missing')
+      return new InvalidTokenError(`the token has no ${err.claim} claim`);
     if (err instanceof errors.JWTClaimValidationFailed) return new InvalidTokenError(`the token's ${err.claim} claim is not accepted here`);
     // jose's generic error is only that of an answer of the JWKS server that is no key set.
-    if (!(err instanceof errors.JOSEError) || err.code === errors.JOSEError.code || err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) {
+    if (
+      !(err instanceof errors.JOSEError) ||
+      err.code === errors.JOSEError.code ||
+      err instanceof errors.JWKSTimeout ||
+      err instanceof errors.JWKSInvalid
+    ) {
       // No key to check with: the identity provider is unreachable, not the token wrong.
-      return new ServiceUnavailableException('the identity provider’s keys (WES_JWT_JWKS_URL) are unavailable; try again later', { cause: err });
+      return new ServiceUnavailableException('the identity provider’s keys (WES_JWT_JWKS_URL) are unavailable; try again later', {
+        cause: err,
+      });
     }
-    if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWSSignatureVerificationFailed) return new InvalidTokenError('the token’s signature does not verify');
+    if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWSSignatureVerificationFailed)
+      return new InvalidTokenError('the token’s signature does not verify');
     return new InvalidTokenError(`the token is invalid (${err.code})`);
   }
 }

@@ -64,7 +64,8 @@ export class CodecController {
 
 function parse(body: unknown): Payload[] {
   const result = codecRequest.safeParse(body);
-  if (!result.success) throw new BadRequestException(`expected {"payloads": [{"metadata": {…}, "data": "…"}]} in base64: ${describeIssues(result.error)}`);
+  if (!result.success)
+    throw new BadRequestException(`expected {"payloads": [{"metadata": {…}, "data": "…"}]} in base64: ${describeIssues(result.error)}`);
   return result.data.payloads.map(({ metadata, data }) => ({
     metadata: Object.fromEntries(Object.entries(metadata ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')])),
     data: Buffer.from(data ?? '', 'base64'),
@@ -73,7 +74,9 @@ function parse(body: unknown): Payload[] {
 
 function toJson(payload: Payload): JsonPayload {
   return {
-    metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value).toString('base64')])),
+    metadata: Object.fromEntries(
+      Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value).toString('base64')]),
+    ),
     data: Buffer.from(payload.data ?? []).toString('base64'),
   };
 }

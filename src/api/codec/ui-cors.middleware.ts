@@ -24,7 +24,10 @@ export class UiCorsMiddleware implements NestMiddleware {
       response.setHeader('Access-Control-Allow-Origin', this.origin);
       response.setHeader('Access-Control-Allow-Credentials', 'true');
     }
-    if (request.method !== 'OPTIONS') return next();
+    if (request.method !== 'OPTIONS') {
+      next();
+      return;
+    }
     response.setHeader('Access-Control-Allow-Methods', 'POST');
     response.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, X-Namespace');
     response.setHeader('Access-Control-Max-Age', '600');

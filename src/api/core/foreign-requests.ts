@@ -56,7 +56,8 @@ function foreignOrigin(request: Request, allowed: OriginPolicy): string | undefi
     if (allowed(request, origin) || URL.parse(origin)?.host === request.headers.host?.toLowerCase()) return undefined;
     return `requests from pages of ${JSON.stringify(origin)} are refused: a web page may not drive this API (WES_ALLOWED_ORIGINS lists trusted ones)`;
   }
-  if (typeof site === 'string' && !OWN_SITE.has(site)) return `a ${site} request of a browser is refused: a web page may not drive this API`;
+  if (typeof site === 'string' && !OWN_SITE.has(site))
+    return `a ${site} request of a browser is refused: a web page may not drive this API`;
   return undefined;
 }
 
@@ -68,7 +69,9 @@ function originPolicy(config: Pick<Config, 'allowedOrigins' | 'temporalUiUrl'>):
   return (request, origin) => origins.has(origin) || (origin === ui && codecPaths.has(request.path));
 }
 
-export function refuseForeignRequests(config: Pick<Config, 'apiHost' | 'allowedHosts' | 'allowedOrigins' | 'temporalUiUrl'>): RequestHandler {
+export function refuseForeignRequests(
+  config: Pick<Config, 'apiHost' | 'allowedHosts' | 'allowedOrigins' | 'temporalUiUrl'>,
+): RequestHandler {
   const hosts = allowedHostNames(config);
   const allowed = originPolicy(config);
   return (request, response, next) => {
@@ -77,10 +80,14 @@ export function refuseForeignRequests(config: Pick<Config, 'apiHost' | 'allowedH
       const shown = request.headers.host === undefined ? 'no Host header' : `Host ${JSON.stringify(request.headers.host)}`;
       // An IP address cannot be rebound, but it names one interface: say which names are taken.
       const hint = isIP(name ?? '') ? 'an address this API does not listen on' : 'a name this API does not answer to';
-      return refuse(response, HttpStatus.MISDIRECTED, `${shown}: ${hint} (WES_ALLOWED_HOSTS adds names)`);
+      refuse(response, HttpStatus.MISDIRECTED, `${shown}: ${hint} (WES_ALLOWED_HOSTS adds names)`);
+      return;
     }
     const foreign = foreignOrigin(request, allowed);
-    if (foreign) return refuse(response, HttpStatus.FORBIDDEN, foreign);
+    if (foreign) {
+      refuse(response, HttpStatus.FORBIDDEN, foreign);
+      return;
+    }
     next();
   };
 }

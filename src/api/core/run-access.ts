@@ -36,7 +36,11 @@ export class RunAccess {
     return this.ownerSeen(caller);
   }
 
-  private async visible<Row extends Pick<RunRow, 'owner'>>(runId: string, caller: Caller | undefined, read: (runId: string) => Promise<Row | undefined>): Promise<Row> {
+  private async visible<Row extends Pick<RunRow, 'owner'>>(
+    runId: string,
+    caller: Caller | undefined,
+    read: (runId: string) => Promise<Row | undefined>,
+  ): Promise<Row> {
     const owner = this.ownerSeen(caller);
     // No run id holds a NUL, nor can the database be asked about one.
     const row = runId.includes('\0') ? undefined : await read(runId);

@@ -9,7 +9,8 @@ export class ErrorResponseFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const error = toErrorResponse(exception);
-    if (error.status_code === HttpStatus.INTERNAL_SERVER_ERROR) this.logger.error(String(exception), exception instanceof Error ? exception.stack : undefined);
+    if (error.status_code === HttpStatus.INTERNAL_SERVER_ERROR)
+      this.logger.error(String(exception), exception instanceof Error ? exception.stack : undefined);
     else if (error.status_code === HttpStatus.SERVICE_UNAVAILABLE) this.logger.warn(`${error.msg}: ${String(exception)}`);
     const response = host.switchToHttp().getResponse<Response>();
     // A failure after the answer began (a broken stream) can only be logged.

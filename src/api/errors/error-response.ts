@@ -16,7 +16,8 @@ export interface ErrorResponse {
 export function toErrorResponse(err: unknown): ErrorResponse {
   if (err instanceof HttpException) return fromHttpException(err);
   if (err instanceof InvalidRunRequestError) return { msg: err.message, status_code: HttpStatus.BAD_REQUEST };
-  if (err instanceof InvalidPageTokenError || err instanceof TaskDefinitionError) return { msg: err.message, status_code: HttpStatus.BAD_REQUEST };
+  if (err instanceof InvalidPageTokenError || err instanceof TaskDefinitionError)
+    return { msg: err.message, status_code: HttpStatus.BAD_REQUEST };
   const clientError = fromHttpError(err);
   if (clientError) return clientError;
   const dependency = unavailableDependency(err);
@@ -27,15 +28,22 @@ export function toErrorResponse(err: unknown): ErrorResponse {
 
 function fromHttpException(err: HttpException): ErrorResponse {
   const body = err.getResponse();
-  const message = typeof body === 'string' ? body : (body as { message?: unknown }).message ?? err.message;
+  const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? err.message);
   return { msg: Array.isArray(message) ? message.join('; ') : String(message), status_code: clientStatus(err.getStatus()) };
 }
 
 /** body-parser's errors (http-errors): malformed (400) or oversized (413) bodies, with a status meant for clients. */
 function fromHttpError(err: unknown): ErrorResponse | undefined {
-  const { status, expose, message, type, limit } = err as { status?: unknown; expose?: unknown; message?: unknown; type?: unknown; limit?: unknown };
+  const { status, expose, message, type, limit } = err as {
+    status?: unknown;
+    expose?: unknown;
+    message?: unknown;
+    type?: unknown;
+    limit?: unknown;
+  };
   if (expose !== true || typeof status !== 'number' || status < 400 || status >= 500) return undefined;
-  if (type === 'entity.too.large') return { msg: `request body: larger than ${String(limit)} bytes (WES_MAX_BODY_BYTES)`, status_code: status };
+  if (type === 'entity.too.large')
+    return { msg: `request body: larger than ${String(limit)} bytes (WES_MAX_BODY_BYTES)`, status_code: status };
   return { msg: `request body: ${String(message)}`, status_code: clientStatus(status) };
 }
 

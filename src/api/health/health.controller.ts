@@ -39,7 +39,11 @@ export class HealthController {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       const result = err.getResponse() as HealthCheckResult;
       response.status(HttpStatus.SERVICE_UNAVAILABLE);
-      return { msg: `not ready: ${Object.keys(result.error ?? {}).join(', ')} down`, status_code: HttpStatus.SERVICE_UNAVAILABLE, ...result };
+      return {
+        msg: `not ready: ${Object.keys(result.error ?? {}).join(', ')} down`,
+        status_code: HttpStatus.SERVICE_UNAVAILABLE,
+        ...result,
+      };
     }
   }
 }

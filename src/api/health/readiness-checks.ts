@@ -60,7 +60,10 @@ export class ReadinessChecks {
       const workflowTypes = Object.keys(capabilities.get(name)!.workflowTypeVersions);
       return workflowTypes.length > 0
         ? check.up({ kind, workflow_types: workflowTypes })
-        : check.down({ kind, message: 'no worker has reported it can run anything (none started yet, no engine found, or its remote does not answer)' });
+        : check.down({
+            kind,
+            message: 'no worker has reported it can run anything (none started yet, no engine found, or its remote does not answer)',
+          });
     } catch (err) {
       return check.down({ kind, message: (err as Error).message });
     }

@@ -38,7 +38,11 @@ export class LogsController {
   ) {}
 
   @Get(':stream')
-  async read(@ValidRequest() { path, query, headers }: ValidatedRequest<LogQuery>, @Res() response: Response, @RequestCaller() caller?: Caller): Promise<void> {
+  async read(
+    @ValidRequest() { path, query, headers }: ValidatedRequest<LogQuery>,
+    @Res() response: Response,
+    @RequestCaller() caller?: Caller,
+  ): Promise<void> {
     const runId = path.run_id;
     // The document lets only stdout and stderr through.
     const stream = path.stream as 'stdout' | 'stderr';
@@ -46,17 +50,28 @@ export class LogsController {
     const logs = this.registry.logs(row);
     if (logs.kind === 'files') {
       const file = logs[stream];
-      if (followed(query.follow, response)) return this.follow(runId, file, (headers['Last-Event-ID'] as number | undefined) ?? 0, response, caller);
+      if (followed(query.follow, response))
+        return this.follow(runId, file, (headers['Last-Event-ID'] as number | undefined) ?? 0, response, caller);
       response.type('text/plain');
       // A run whose engine has not started (or never will) has written nothing yet.
-      if (!(await access(file).then(() => true, () => false))) return void response.send('');
+      if (
+        !(await access(file).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return void response.send('');
       createReadStream(file).pipe(response);
       return;
     }
     const location = row.runLog[stream];
-    if (location && /^https?:\/\//i.test(location)) return response.redirect(location);
+    if (location && /^https?:\/\//i.test(location)) {
+      response.redirect(location);
+      return;
+    }
     // Nothing this service can show: a run that never started, or a provider that keeps no log.
-    if (followed(query.follow, response)) return followRun(this.streams.open(response, caller), this.runStore, runId, async () => undefined);
+    if (followed(query.follow, response))
+      return followRun(this.streams.open(response, caller), this.runStore, runId, async () => undefined);
     response.type('text/plain').send('');
   }
 

@@ -40,7 +40,9 @@ export function officialDocument(): Json {
 }
 
 export async function buildOpenApiDocument(options: DocumentOptions): Promise<OpenAPIObject> {
-  const { data: document, resultData }: Json = await openapiOverlay(officialDocument(), { overlaySet: readYaml(path.join(repoRoot, 'src', 'api', 'openapi', 'durable-wes.overlay.yaml')) });
+  const { data: document, resultData }: Json = await openapiOverlay(officialDocument(), {
+    overlaySet: readYaml(path.join(repoRoot, 'src', 'api', 'openapi', 'durable-wes.overlay.yaml')),
+  });
   // An action that finds nothing to change means the official document moved under it.
   if (resultData.totalUnusedActions > 0) {
     throw new Error(`OpenAPI overlay: no target for ${resultData.unusedActions.map((action: Json) => action.target).join(', ')}`);
@@ -59,9 +61,12 @@ const errorResponse = (description: string, extra: Json = {}) => ({
   'x-durable-wes-extension': true,
 });
 
-const TOO_MANY_REQUESTS = errorResponse('Too many requests from this caller (its owner, or its IP address without credentials); try again after the seconds Retry-After gives.', {
-  headers: { 'Retry-After': { description: 'Seconds until the caller may send again.', schema: { type: 'integer' } } },
-});
+const TOO_MANY_REQUESTS = errorResponse(
+  'Too many requests from this caller (its owner, or its IP address without credentials); try again after the seconds Retry-After gives.',
+  {
+    headers: { 'Retry-After': { description: 'Seconds until the caller may send again.', schema: { type: 'integer' } } },
+  },
+);
 
 function* operations(document: Json): Generator<Json> {
   for (const item of Object.values<Json>(document.paths)) for (const method of HTTP_METHODS) if (item[method]) yield item[method];
@@ -73,7 +78,7 @@ function addResponse(operation: Json, status: number, response: Json): void {
 
 const SCOPES_TEXT =
   'Scopes: `runs:read` (list and read runs, their tasks, transitions and logs), `runs:write` (submit, cancel, resume and delete runs), ' +
-  '`admin` (both, on every owner\'s runs). Each run belongs to the owner of the token that submitted it; other owners\' runs answer 404.';
+  "`admin` (both, on every owner's runs). Each run belongs to the owner of the token that submitted it; other owners' runs answer 404.";
 
 /** The bearer scheme, and the answers of a request without it (401) or without the scope its operation needs (403). */
 function describeAuth(document: Json, jwt: boolean): void {
@@ -93,7 +98,11 @@ function describeAuth(document: Json, jwt: boolean): void {
   document.paths['/service-info'].get.security = [];
   for (const operation of operations(document)) {
     if (Array.isArray(operation.security) && operation.security.length === 0) continue;
-    addResponse(operation, 401, errorResponse('No bearer token, or one that is unknown, expired or invalid (WWW-Authenticate says which).'));
+    addResponse(
+      operation,
+      401,
+      errorResponse('No bearer token, or one that is unknown, expired or invalid (WWW-Authenticate says which).'),
+    );
     addResponse(operation, 403, errorResponse('The token does not carry the scope this operation needs.'));
   }
 }
@@ -109,7 +118,8 @@ function inlineServiceInfo(document: Json, serviceInfo: Json): void {
     if (Array.isArray(node)) node.forEach(rewrite);
     else if (node && typeof node === 'object') {
       for (const [key, value] of Object.entries(node)) {
-        if (key === '$ref' && typeof value === 'string' && value.startsWith(`${SERVICE_INFO_URL}#`)) node[key] = value.slice(SERVICE_INFO_URL.length);
+        if (key === '$ref' && typeof value === 'string' && value.startsWith(`${SERVICE_INFO_URL}#`))
+          node[key] = value.slice(SERVICE_INFO_URL.length);
         else rewrite(value);
       }
     }

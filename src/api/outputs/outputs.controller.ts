@@ -39,13 +39,22 @@ export class OutputsController {
   ) {}
 
   @Get()
-  async list(@ValidRequest() { path }: ValidatedRequest, @Req() request: Request, @RequestCaller() caller?: Caller): Promise<OutputListView> {
+  async list(
+    @ValidRequest() { path }: ValidatedRequest,
+    @Req() request: Request,
+    @RequestCaller() caller?: Caller,
+  ): Promise<OutputListView> {
     const row = await this.access.visibleRun(path.run_id, caller);
     return listView(await answering(this.registry.outputs(row).list()), apiBaseUrl(request), row.runId);
   }
 
   @Get('*path')
-  async download(@ValidRequest() { path }: ValidatedRequest, @Req() request: Request, @Res() response: Response, @RequestCaller() caller?: Caller): Promise<void> {
+  async download(
+    @ValidRequest() { path }: ValidatedRequest,
+    @Req() request: Request,
+    @Res() response: Response,
+    @RequestCaller() caller?: Caller,
+  ): Promise<void> {
     const row = await this.access.visibleRun(path.run_id, caller);
     // A workflow's output is the workflow author's content: a browser must not sniff it into HTML
     // nor run it as a page of this origin, where the API's docs and tokens live.
@@ -61,8 +70,10 @@ export class OutputsController {
         return void response.json(listView(target.entries, apiBaseUrl(request), row.runId));
       case 'stream':
         return answering(sendDownload(target, request, response), response);
-      case 'redirect':
-        return response.redirect(target.url);
+      case 'redirect': {
+        response.redirect(target.url);
+        return;
+      }
     }
   }
 }

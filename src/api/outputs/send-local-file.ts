@@ -16,17 +16,25 @@ interface SendError extends Error {
 export function sendLocalFile(file: string, response: Response): Promise<void> {
   return new Promise((resolve, reject) => {
     // The file was checked to lie in the run's outputs: a dot in its path is a name, not a secret.
-    response.sendFile(file, { dotfiles: 'allow' }, (error?: Error) => {
-      const err = error as SendError | undefined;
-      if (!err || err.code === 'ECONNABORTED' || response.headersSent) return resolve();
+    response.sendFile(file, { dotfiles: 'allow' }, (err?: SendError) => {
+      if (!err || err.code === 'ECONNABORTED' || response.headersSent) {
+        resolve();
+        return;
+      }
       // What `send` set for the file would describe the ErrorResponse instead.
       for (const name of ['Content-Type', 'Content-Length', 'ETag', 'Last-Modified']) response.removeHeader(name);
       if (err.status === HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE) {
         for (const [name, value] of Object.entries(err.headers ?? {})) response.setHeader(name, value);
-        return reject(new HttpException(`the range ${response.req.get('range')} is not within the file`, HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE));
+        reject(
+          new HttpException(`the range ${response.req.get('range')} is not within the file`, HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE),
+        );
+        return;
       }
       // Removed since it was found.
-      if (err.status === HttpStatus.NOT_FOUND) return reject(new NotFoundException('no such output'));
+      if (err.status === HttpStatus.NOT_FOUND) {
+        reject(new NotFoundException('no such output'));
+        return;
+      }
       reject(err);
     });
   });

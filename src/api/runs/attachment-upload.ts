@@ -5,7 +5,14 @@
  * and total size per request, the size of a form field and of all of them. A text field the form
  * does not have is a 400 as soon as its header arrives (./form-field-gate.ts).
  */
-import { Inject, Injectable, PayloadTooLargeException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  PayloadTooLargeException,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import type { MulterModuleOptions } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import multer, { type StorageEngine } from 'multer';
@@ -67,7 +74,9 @@ function totalLimited(disk: StorageEngine, maxBytes: number): StorageEngine {
       const counter = new Transform({
         transform(chunk: Buffer, _encoding, next) {
           if ((receivedBy(request).bytes += chunk.length) > maxBytes) {
-            tooLarge = new PayloadTooLargeException(`the workflow_attachment parts of one request are larger than ${maxBytes} bytes in all (WES_MAX_UPLOAD_BYTES)`);
+            tooLarge = new PayloadTooLargeException(
+              `the workflow_attachment parts of one request are larger than ${maxBytes} bytes in all (WES_MAX_UPLOAD_BYTES)`,
+            );
           }
           next(tooLarge ?? null, chunk);
         },
@@ -76,7 +85,10 @@ function totalLimited(disk: StorageEngine, maxBytes: number): StorageEngine {
       // multer gives the file its stream as a read-only property.
       Object.defineProperty(file, 'stream', { value: counter, configurable: true });
       disk._handleFile(request, file, (err, info) => {
-        if (!err) return callback(null, info);
+        if (!err) {
+          callback(null, info);
+          return;
+        }
         // A failed file is not multer's to remove: what was written of it goes here. The disk
         // storage may fail first, on the stream the limit destroyed: the limit is the cause.
         void rm(file.path ?? '', { force: true }).finally(() => callback(tooLarge ?? err));
@@ -101,12 +113,15 @@ export class UploadLimitErrors implements NestInterceptor {
   private named(err: unknown): unknown {
     if (!(err instanceof Error)) return err;
     if (err.message === multerMessage('LIMIT_FILE_SIZE')) {
-      return new PayloadTooLargeException(`a workflow_attachment is larger than ${this.config.maxAttachmentBytes} bytes (WES_MAX_ATTACHMENT_BYTES)`);
+      return new PayloadTooLargeException(
+        `a workflow_attachment is larger than ${this.config.maxAttachmentBytes} bytes (WES_MAX_ATTACHMENT_BYTES)`,
+      );
     }
     if (err.message.startsWith(multerMessage('LIMIT_FIELD_VALUE'))) {
       return new PayloadTooLargeException(`a form field is larger than ${this.config.maxBodyBytes} bytes (WES_MAX_BODY_BYTES)`);
     }
-    if (err.message.startsWith(multerMessage('LIMIT_FIELD_COUNT'))) return new PayloadTooLargeException(`more than ${MAX_FORM_FIELDS} form fields`);
+    if (err.message.startsWith(multerMessage('LIMIT_FIELD_COUNT')))
+      return new PayloadTooLargeException(`more than ${MAX_FORM_FIELDS} form fields`);
     return err;
   }
 }

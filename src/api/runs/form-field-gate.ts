@@ -104,7 +104,9 @@ export class FormFieldGate extends Transform {
   private countText(bytes: number): void {
     this.textBytes += bytes;
     if (this.textBytes > this.limits.maxTextBytes) {
-      throw new PayloadTooLargeException(`the form fields of one request are larger than ${this.limits.maxTextBytes} bytes in all (WES_MAX_BODY_BYTES)`);
+      throw new PayloadTooLargeException(
+        `the form fields of one request are larger than ${this.limits.maxTextBytes} bytes in all (WES_MAX_BODY_BYTES)`,
+      );
     }
   }
 }

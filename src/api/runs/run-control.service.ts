@@ -47,7 +47,9 @@ export class RunControl {
     if (run.wesState === 'CANCELED' || run.wesState === 'CANCELING') return;
     if (isTerminalWesState(run.wesState)) throw new ConflictException(`run ${run.runId} has already ended as ${run.wesState}`);
     await this.workflows.cancel(run.runId);
-    await this.runStore.markCanceling(run.runId).catch((err: Error) => this.logger.warn(`run ${run.runId} cancelled, but not yet shown as CANCELING: ${err.message}`));
+    await this.runStore
+      .markCanceling(run.runId)
+      .catch((err: Error) => this.logger.warn(`run ${run.runId} cancelled, but not yet shown as CANCELING: ${err.message}`));
   }
 
   /** A task's input is checked here first, on RE2; the workflow checks it again (./waiting-gate.ts). */

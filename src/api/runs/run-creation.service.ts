@@ -67,7 +67,9 @@ export class RunCreation {
     checkWorkflowUrl(request.workflow_url, attachments);
     const runId = runIdFor(idempotencyKey, owner);
     const base = { runId, request, ...(owner ? { owner } : {}) };
-    const workflow = isTaskRequest(request) ? await this.task(base, requireApproval, attachments) : this.run({ ...base, ...(requireApproval ? { requireApproval } : {}) });
+    const workflow = isTaskRequest(request)
+      ? await this.task(base, requireApproval, attachments)
+      : this.run({ ...base, ...(requireApproval ? { requireApproval } : {}) });
 
     // A retry of an accepted request: its run exists, and its attachments must not be staged again.
     if (idempotencyKey !== undefined) {
@@ -101,7 +103,8 @@ export class RunCreation {
 
   /** A task (docs/tasks.md): its definition checked here; its steps choose their providers. */
   private async task(base: RunRef, requireApproval: boolean, attachments: Attachment[]): Promise<StartableWorkflow> {
-    if (requireApproval) throw new BadRequestException('require_approval does not apply to a task: it waits for input where its wait_for_input steps say');
+    if (requireApproval)
+      throw new BadRequestException('require_approval does not apply to a task: it waits for input where its wait_for_input steps say');
     const input = await taskInput(base, attachments, this.config.workflowRoots, this.reading);
     return { start: () => this.workflows.startTask(input) };
   }

@@ -44,7 +44,10 @@ export function runSummary(row: RunSummaryRow): RunSummaryView {
  * `logsUrl`: where the API serves the run's stdout and stderr, when it can (local runs); `outputs`:
  * the run's outputs as shown, their files pointing at their download URLs.
  */
-export function runLog(row: RunRow, links: { runUrl: string; temporalUiUrl: string; logsUrl?: string; outputs: Record<string, unknown> }): RunLogView {
+export function runLog(
+  row: RunRow,
+  links: { runUrl: string; temporalUiUrl: string; logsUrl?: string; outputs: Record<string, unknown> },
+): RunLogView {
   const log = logOf(row);
   return {
     ...runStatus(row),

@@ -23,7 +23,6 @@ import { RunCreation, type UploadedFile } from './run-creation.service';
 import { refuseLoaderDirectives, type RunRequestBody } from './run-submission';
 import { runLog, runStatus, runSummary, type RunListView, type RunLogView, type RunStatusView } from './run-views';
 
-
 @Controller('runs')
 export class RunsController {
   constructor(
@@ -95,7 +94,10 @@ export class RunsController {
   @Post(':run_id/resume')
   @RequireScope('runs:write')
   @HttpCode(200)
-  async resume(@ValidRequest() { path, body }: ValidatedRequest<unknown, ResumeInput | undefined>, @RequestCaller() caller?: Caller): Promise<RunStatusView> {
+  async resume(
+    @ValidRequest() { path, body }: ValidatedRequest<unknown, ResumeInput | undefined>,
+    @RequestCaller() caller?: Caller,
+  ): Promise<RunStatusView> {
     const runId = path.run_id;
     const run = await this.access.visibleRun(runId, caller);
     refuseLoaderDirectives(body);

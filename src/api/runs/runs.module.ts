@@ -12,10 +12,13 @@ import { TaskReading } from './task-reading.service';
 import { WaitingGates } from './waiting-gate';
 
 @Module({
-  imports: [OutputsModule, MulterModule.registerAsync({
+  imports: [
+    OutputsModule,
+    MulterModule.registerAsync({
       inject: [CONFIG, REQUEST_VALIDATOR],
       useFactory: (config: Config, validator: RequestValidator) => attachmentUploadOptions(config, validator.formFields('POST', '/runs')),
-    }),],
+    }),
+  ],
   controllers: [RunsController],
   providers: [RunCreation, RunControl, WaitingGates, TaskReading, UploadLimitErrors],
 })

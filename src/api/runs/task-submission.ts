@@ -29,7 +29,9 @@ export async function taskInput(
 ): Promise<TaskInput> {
   const { request } = base;
   if (request.workflow_type_version !== TASK_FORMAT_VERSION) {
-    throw new BadRequestException(`workflow_type_version of a ${TASK_WORKFLOW_TYPE} must be ${TASK_FORMAT_VERSION}, not ${JSON.stringify(request.workflow_type_version)}`);
+    throw new BadRequestException(
+      `workflow_type_version of a ${TASK_WORKFLOW_TYPE} must be ${TASK_FORMAT_VERSION}, not ${JSON.stringify(request.workflow_type_version)}`,
+    );
   }
   const text = await readFile(await definitionFile(request.workflow_url, attachments, workflowRoots), 'utf8');
   const { definition, params } = await reading.readTask(text, request.workflow_url, request.workflow_params ?? {});
@@ -46,7 +48,10 @@ async function definitionFile(url: string, attachments: Attachment[], workflowRo
     return attachment!.file;
   }
   const file = url.startsWith('/') ? url : /^file:/i.test(url) ? fileURLToPath(url) : undefined;
-  if (file === undefined) throw new BadRequestException(`workflow_url ${url}: a ${TASK_WORKFLOW_TYPE} definition is an attachment or a file under the workflow roots`);
+  if (file === undefined)
+    throw new BadRequestException(
+      `workflow_url ${url}: a ${TASK_WORKFLOW_TYPE} definition is an attachment or a file under the workflow roots`,
+    );
   const real = await insideRoots(file, workflowRoots);
   if (real === undefined) throw new BadRequestException(`workflow_url ${url} is not a file under the workflow roots`);
   return real;
@@ -59,7 +64,11 @@ function checkStepWorkflows(definition: TaskDefinition, attachments: Attachment[
     if (url === undefined || expressionOf(url) !== undefined || !isRelativeUrl(url)) continue;
     const normal = normalRelativePath(url);
     if (!('path' in normal) || !attachments.some((attachment) => attachment.path === normal.path)) {
-      throw new TaskDefinitionError(source, [...at, 'run', 'workflow_url'], `${JSON.stringify(url)} is relative, but no workflow_attachment of the task has that path`);
+      throw new TaskDefinitionError(
+        source,
+        [...at, 'run', 'workflow_url'],
+        `${JSON.stringify(url)} is relative, but no workflow_attachment of the task has that path`,
+      );
     }
   }
 }

@@ -19,7 +19,12 @@ const logger = new Logger('FollowRun');
  * run has `ended`, everything written with or before it (its transitions, the engine's last
  * output) is there to send.
  */
-export async function followRun(stream: EventStream, runStore: RunStore, runId: string, round: (ended: boolean) => Promise<void>): Promise<void> {
+export async function followRun(
+  stream: EventStream,
+  runStore: RunStore,
+  runId: string,
+  round: (ended: boolean) => Promise<void>,
+): Promise<void> {
   try {
     while (!stream.closed) {
       const row = await runStore.status(runId);
@@ -27,7 +32,10 @@ export async function followRun(stream: EventStream, runStore: RunStore, runId: 
       const ended = !row || isTerminalWesState(row.wesState);
       await round(ended);
       if (stream.closed) return;
-      if (ended) return stream.finish('end', { state: row?.wesState ?? 'UNKNOWN' });
+      if (ended) {
+        stream.finish('end', { state: row?.wesState ?? 'UNKNOWN' });
+        return;
+      }
       await stream.sleep(FOLLOW_POLL_MS);
     }
   } catch (error) {

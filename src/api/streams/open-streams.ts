@@ -27,7 +27,8 @@ export class OpenStreams implements BeforeApplicationShutdown {
   open(response: Response, caller: Caller | undefined): EventStream {
     const who = caller ? `owner ${caller.owner}` : `address ${response.req.ip ?? ''}`;
     const theirs = this.perCaller.get(who) ?? 0;
-    if (this.streams.size >= this.config.maxStreams) throw tooMany(`this API process has ${this.config.maxStreams} live streams open (WES_MAX_STREAMS); try again later`);
+    if (this.streams.size >= this.config.maxStreams)
+      throw tooMany(`this API process has ${this.config.maxStreams} live streams open (WES_MAX_STREAMS); try again later`);
     if (theirs >= this.config.maxStreamsPerCaller) {
       throw tooMany(`you have ${this.config.maxStreamsPerCaller} live streams open (WES_MAX_STREAMS_PER_CALLER); close one first`);
     }
@@ -35,7 +36,11 @@ export class OpenStreams implements BeforeApplicationShutdown {
     this.streams.add(stream);
     this.perCaller.set(who, theirs + 1);
     const lifetime = setTimeout(() => {
-      if (!stream.closed) stream.finish('error', { msg: `the stream has reached its lifetime of ${this.config.streamMaxAgeMs} ms (WES_STREAM_MAX_AGE); reconnect with Last-Event-ID`, status_code: 503 });
+      if (!stream.closed)
+        stream.finish('error', {
+          msg: `the stream has reached its lifetime of ${this.config.streamMaxAgeMs} ms (WES_STREAM_MAX_AGE); reconnect with Last-Event-ID`,
+          status_code: 503,
+        });
     }, this.config.streamMaxAgeMs);
     response.on('close', () => {
       clearTimeout(lifetime);

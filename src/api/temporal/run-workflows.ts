@@ -43,7 +43,9 @@ export class RunWorkflows {
    * nothing: a running one is used as it is, a closed one is never started again.
    */
   async start(input: RunInput): Promise<void> {
-    await this.startOnce<typeof wesRunV4>(WORKFLOW_TYPES.run, input.runId, [{ ...input, ...(this.config.runTimeout ? { timeout: this.config.runTimeout } : {}) }]);
+    await this.startOnce<typeof wesRunV4>(WORKFLOW_TYPES.run, input.runId, [
+      { ...input, ...(this.config.runTimeout ? { timeout: this.config.runTimeout } : {}) },
+    ]);
   }
 
   /** A task's workflow (docs/tasks.md), started as a run's is. */

@@ -41,7 +41,11 @@ class TemporalConnectionCloser implements OnApplicationShutdown {
       provide: Client,
       inject: [Connection, CONFIG],
       useFactory: (connection: Connection, config: Config) =>
-        new Client({ connection, namespace: config.temporalNamespace, dataConverter: createDataConverter(payloadBlobDir(config.dataDir), { keys: config.payloadKeys }) }),
+        new Client({
+          connection,
+          namespace: config.temporalNamespace,
+          dataConverter: createDataConverter(payloadBlobDir(config.dataDir), { keys: config.payloadKeys }),
+        }),
     },
     TemporalConnectionCloser,
     RunWorkflows,

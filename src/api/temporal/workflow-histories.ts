@@ -39,7 +39,10 @@ export class WorkflowHistories {
     for await (const execution of this.client.workflow.list({ query: `WorkflowId = ${literal(workflowId)}` })) runIds.add(execution.runId);
     for (const runId of runIds) {
       try {
-        await this.client.workflowService.deleteWorkflowExecution({ namespace: this.config.temporalNamespace, workflowExecution: { workflowId, runId } });
+        await this.client.workflowService.deleteWorkflowExecution({
+          namespace: this.config.temporalNamespace,
+          workflowExecution: { workflowId, runId },
+        });
       } catch (err) {
         if (!isGrpcServiceError(err) || err.code !== NOT_FOUND) throw err;
       }
@@ -51,13 +54,16 @@ export class WorkflowHistories {
     for (;;) {
       let status: string;
       try {
-        ({ status: { name: status } } = await this.client.workflow.getHandle(workflowId).describe());
+        ({
+          status: { name: status },
+        } = await this.client.workflow.getHandle(workflowId).describe());
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return;
         throw err;
       }
       if (status !== 'RUNNING') return;
-      if (Date.now() > deadline) throw new ConflictException(`the workflow of run ${workflowId} is still running in Temporal: try again once it has closed`);
+      if (Date.now() > deadline)
+        throw new ConflictException(`the workflow of run ${workflowId} is still running in Temporal: try again once it has closed`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }

@@ -31,7 +31,11 @@ export class TransitionsController {
   ) {}
 
   @Get()
-  async list(@ValidRequest() { path, query, headers }: ValidatedRequest<TransitionsQuery>, @Res() response: Response, @RequestCaller() caller?: Caller): Promise<void> {
+  async list(
+    @ValidRequest() { path, query, headers }: ValidatedRequest<TransitionsQuery>,
+    @Res() response: Response,
+    @RequestCaller() caller?: Caller,
+  ): Promise<void> {
     const runId = path.run_id;
     await this.access.visibleRun(runId, caller);
     if (!followed(query.follow, response)) return void response.json({ transitions: await this.runStore.transitions(runId) });

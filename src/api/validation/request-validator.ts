@@ -58,7 +58,11 @@ export class RequestValidator {
     for (const [route, item] of Object.entries<Json>(document.paths)) {
       const methods = HTTP_METHODS.filter((method) => item[method]);
       // A parameter marked as spanning segments (a wildcard route) matches them all: a method the path lacks is still a 405.
-      const multiSegment = new Set(methods.flatMap((method) => (item[method].parameters ?? []).filter((p: Json) => p['x-durable-wes-multi-segment']).map((p: Json) => p.name)));
+      const multiSegment = new Set(
+        methods.flatMap((method) =>
+          (item[method].parameters ?? []).filter((p: Json) => p['x-durable-wes-multi-segment']).map((p: Json) => p.name),
+        ),
+      );
       const pattern = route.replace(/\{([^}]+)\}/g, (_, name: string) => (multiSegment.has(name) ? '.+' : '[^/]+'));
       this.paths.push({ pattern: new RegExp(`^${pattern}$`), methods: methods.map((m) => m.toUpperCase()) });
       for (const method of methods) {
@@ -77,7 +81,9 @@ export class RequestValidator {
         if (requestBody) {
           const content = new Map<string, Content>();
           for (const [type, media] of Object.entries<Json>(requestBody.content)) {
-            const jsonFields = Object.entries<Json>(media.encoding ?? {}).filter(([, encoding]) => encoding.contentType === 'application/json');
+            const jsonFields = Object.entries<Json>(media.encoding ?? {}).filter(
+              ([, encoding]) => encoding.contentType === 'application/json',
+            );
             content.set(type, {
               schema: this.resolve(media.schema),
               jsonFields: new Set(jsonFields.map(([name]) => name)),
@@ -102,7 +108,12 @@ export class RequestValidator {
     if (!operation) throw new Error(`the API's document has no operation ${method} ${route}`);
     const valid: ValidatedRequest = { path: {}, query: {}, headers: {}, body: undefined };
     for (const parameter of operation.parameters) {
-      const raw = parameter.in === 'path' ? pathParameter(request.params[parameter.name]) : parameter.in === 'query' ? request.query[parameter.name] : request.headers[parameter.name.toLowerCase()];
+      const raw =
+        parameter.in === 'path'
+          ? pathParameter(request.params[parameter.name])
+          : parameter.in === 'query'
+            ? request.query[parameter.name]
+            : request.headers[parameter.name.toLowerCase()];
       const value = raw === undefined ? parameter.schema.default : decodeParameter(parameter, raw);
       // A path that does not fit names no resource.
       const failure = (message: string) => (parameter.in === 'path' ? new NotFoundException(message) : new BadRequestException(message));
@@ -136,7 +147,8 @@ export class RequestValidator {
     }
     const types = [...content.keys()];
     const type = request.is(types);
-    if (!type) throw new BadRequestException(`the request body must be ${types.join(' or ')}, not ${request.get('content-type') ?? 'untyped'}`);
+    if (!type)
+      throw new BadRequestException(`the request body must be ${types.join(' or ')}, not ${request.get('content-type') ?? 'untyped'}`);
     const media = content.get(type)!;
     const body = type === 'multipart/form-data' ? decodeForm(request.body ?? {}, media) : request.body;
     check(media.validate, body, '', (message) => new BadRequestException(message));
@@ -168,7 +180,9 @@ function fromText(text: string, schema: Json): unknown {
 
 function decodeParameter({ schema, commaSeparated }: Parameter, raw: unknown): unknown {
   if (schema.type !== 'array') return typeof raw === 'string' ? fromText(raw, schema) : raw;
-  const values = (Array.isArray(raw) ? raw : [raw]).flatMap((value) => (commaSeparated && typeof value === 'string' ? value.split(',') : [value]));
+  const values = (Array.isArray(raw) ? raw : [raw]).flatMap((value) =>
+    commaSeparated && typeof value === 'string' ? value.split(',') : [value],
+  );
   return values.map((value) => (typeof value === 'string' ? fromText(value, schema.items) : value));
 }
 

@@ -49,4 +49,3 @@ export const CWLTOOL: LocalEngine = {
     return cwltoolJobs((await readFileIfExists(stderrFile)) ?? '', jobsDir);
   },
 };
-

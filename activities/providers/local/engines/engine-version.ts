@@ -19,6 +19,8 @@ export async function engineVersion(executable: string, timeoutMs = VERSION_TIME
     const { code, killed } = err as { code?: unknown; killed?: boolean };
     // Not there (ENOENT, ENOTDIR), not runnable (EACCES), or it ran and exited non-zero (a number).
     if (!killed && (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || typeof code === 'number')) return undefined;
-    throw new EngineUnansweredError(`${executable} --version: ${killed ? `no answer within ${timeoutMs / 1000} s` : (err as Error).message}`);
+    throw new EngineUnansweredError(
+      `${executable} --version: ${killed ? `no answer within ${timeoutMs / 1000} s` : (err as Error).message}`,
+    );
   }
 }

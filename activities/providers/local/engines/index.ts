@@ -11,4 +11,3 @@ export const LOCAL_ENGINES: LocalEngine[] = [CWLTOOL, SNAKEMAKE];
 export function engineForType(workflowType: string): LocalEngine | undefined {
   return LOCAL_ENGINES.find((engine) => workflowType.toUpperCase() in engine.workflowTypes);
 }
-

@@ -59,4 +59,3 @@ export const SNAKEMAKE: LocalEngine = {
     return snakemakeJobs((await readFileIfExists(path.join(jobsDir, 'events.jsonl'))) ?? '', outputsDir);
   },
 };
-

@@ -61,7 +61,7 @@ function limitFiles(controller: Controller, settings: SandboxSettings): Array<[s
 
 /** The run's cgroups, limits written; a controller we cannot use is left out. */
 export async function createRunCgroups(name: string, settings: SandboxSettings): Promise<RunCgroups> {
-  const own = await ownCgroups().catch(() => ({}) as RunCgroups);
+  const own = await ownCgroups().catch((): RunCgroups => ({}));
   const made: RunCgroups = {};
   for (const controller of CONTROLLERS) {
     const parent = own[controller];

@@ -131,10 +131,24 @@ export async function sandboxCommand(request: SandboxRequest, cmd: string[]): Pr
     '--',
   ];
   const dropRoot = identity.dropsRoot
-    ? ['setpriv', '--reuid', String(identity.uid), '--regid', String(identity.gid), '--clear-groups', '--no-new-privs', '--inh-caps=-all', '--bounding-set=-all', '--']
+    ? [
+        'setpriv',
+        '--reuid',
+        String(identity.uid),
+        '--regid',
+        String(identity.gid),
+        '--clear-groups',
+        '--no-new-privs',
+        '--inh-caps=-all',
+        '--bounding-set=-all',
+        '--',
+      ]
     : [];
   // Named by the work dir too: workers of other data dirs on this host may use the same run ids (tests do).
-  const cgroups = await createRunCgroups(`${request.runId}-${createHash('sha256').update(request.workDir).digest('hex').slice(0, 12)}`, settings);
+  const cgroups = await createRunCgroups(
+    `${request.runId}-${createHash('sha256').update(request.workDir).digest('hex').slice(0, 12)}`,
+    settings,
+  );
   const rlimits = [
     // One file may not outgrow the run's disk; a core dump of a big job would.
     `--fsize=${settings.disk}`,

@@ -48,7 +48,12 @@ async function answers(dir: FileHandle): Promise<boolean> {
   });
 }
 
-async function open(run: { runId: string; processDir: string }, settings: SandboxSettings, identity: RunIdentity, log: Logger): Promise<Served | undefined> {
+async function open(
+  run: { runId: string; processDir: string },
+  settings: SandboxSettings,
+  identity: RunIdentity,
+  log: Logger,
+): Promise<Served | undefined> {
   const dirPath = egressDir(run.processDir);
   await mkdir(dirPath, { recursive: true });
   // The run's user passes through, lists nothing, and connects to its own socket alone.
@@ -101,7 +106,12 @@ async function sweep(): Promise<void> {
 }
 
 /** Serves the run's proxy unless this process or another of the host does already. */
-export async function openEgress(run: { runId: string; processDir: string }, settings: SandboxSettings, identity: RunIdentity, log: Logger): Promise<void> {
+export async function openEgress(
+  run: { runId: string; processDir: string },
+  settings: SandboxSettings,
+  identity: RunIdentity,
+  log: Logger,
+): Promise<void> {
   const key = egressDir(run.processDir);
   if (await proxies.get(key)?.catch(() => undefined)) return;
   const opening = open(run, settings, identity, log);

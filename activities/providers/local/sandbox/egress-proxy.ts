@@ -26,7 +26,17 @@ export interface EgressRules {
 }
 
 /** Headers of one hop, never passed on (RFC 9110, 7.6.1), and the proxy's own. */
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
 
 function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   const named = String(headers.connection ?? '')
@@ -107,7 +117,8 @@ export class EgressProxy {
   private spend(bytes: number): boolean {
     this.bytes += bytes;
     if (this.bytes <= this.rules.bytes) return true;
-    if (this.bytes - bytes <= this.rules.bytes) this.log.warn(`egress of run ${this.runId}: its limit of ${formatSize(this.rules.bytes)} is used up: connections closed`);
+    if (this.bytes - bytes <= this.rules.bytes)
+      this.log.warn(`egress of run ${this.runId}: its limit of ${formatSize(this.rules.bytes)} is used up: connections closed`);
     for (const socket of this.sockets) socket.destroy();
     return false;
   }
@@ -188,7 +199,9 @@ export class EgressProxy {
     if (this.turnedAway.has(request.socket)) return;
     const answer = (status: number, reason: string) => {
       const body = `${reason}\n`;
-      response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
+      response
+        .writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' })
+        .end(body);
     };
     let url: URL;
     try {

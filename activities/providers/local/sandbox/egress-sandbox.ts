@@ -33,7 +33,13 @@ export interface EgressSandbox {
 async function python(binDirs: string[]): Promise<{ python: string; binds: Bind[] }> {
   for (const dir of binDirs) {
     const candidate = path.join(dir, 'python3');
-    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return { python: candidate, binds: [] };
+    if (
+      await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return { python: candidate, binds: [] };
   }
   const found = await onPath('python3');
   if (!found) throw new Error('egress needs a python3 to run its forwarder in the sandbox: none beside the engine nor on PATH');

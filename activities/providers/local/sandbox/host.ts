@@ -38,13 +38,39 @@ export function unshareArgs(): string[] {
 
 async function probe(env: NodeJS.ProcessEnv): Promise<void> {
   try {
-    await run('bwrap', ['--ro-bind', '/usr', '/usr', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--proc', '/proc', '--dev', '/dev', ...unshareArgs(), '--die-with-parent', '--', '/usr/bin/true'], {
-      timeout: 10_000,
-      env,
-    });
+    await run(
+      'bwrap',
+      [
+        '--ro-bind',
+        '/usr',
+        '/usr',
+        '--symlink',
+        'usr/bin',
+        '/bin',
+        '--symlink',
+        'usr/lib',
+        '/lib',
+        '--symlink',
+        'usr/lib64',
+        '/lib64',
+        '--proc',
+        '/proc',
+        '--dev',
+        '/dev',
+        ...unshareArgs(),
+        '--die-with-parent',
+        '--',
+        '/usr/bin/true',
+      ],
+      {
+        timeout: 10_000,
+        env,
+      },
+    );
   } catch (err) {
     const { code, stderr } = err as NodeJS.ErrnoException & { stderr?: string };
-    const why = code === 'ENOENT' ? 'bwrap (bubblewrap) is not on PATH' : `bwrap cannot make a sandbox here: ${(stderr ?? String(err)).trim()}`;
+    const why =
+      code === 'ENOENT' ? 'bwrap (bubblewrap) is not on PATH' : `bwrap cannot make a sandbox here: ${(stderr ?? String(err)).trim()}`;
     throw new SandboxUnavailableError(`local provider: no sandbox for engines: ${why}. To fix: ${FIX}`);
   }
 }
@@ -65,7 +91,9 @@ async function identity(user: string): Promise<RunIdentity> {
     } catch (err) {
       // Another worker of this host may have made it meanwhile.
       return lookUp().catch(() => {
-        throw new SandboxUnavailableError(`local provider: cannot create the user ${user} that runs run engines: ${(err as Error).message}`);
+        throw new SandboxUnavailableError(
+          `local provider: cannot create the user ${user} that runs run engines: ${(err as Error).message}`,
+        );
       });
     }
     return lookUp();
@@ -96,7 +124,10 @@ export async function checkSandbox(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
   const described = describeSandbox(settings);
-  if (settings.sandbox === 'off') return log.warn(`provider ${name}: sandbox ${described}`);
+  if (settings.sandbox === 'off') {
+    log.warn(`provider ${name}: sandbox ${described}`);
+    return;
+  }
   const { uid } = await sandboxHost(settings.sandbox.user, env);
   log.info(`provider ${name}: sandbox ${described} (uid ${uid})`);
 }

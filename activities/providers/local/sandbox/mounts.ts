@@ -142,9 +142,15 @@ export function bindArgs(binds: Bind[]): string[] {
   const made = new Set<string>(['/', TMP]);
   const args: string[] = [];
   for (const bind of sorted) {
-    const covered = (dir: string) => sorted.some((other) => other !== bind && (dir === other.dest || isInside(dir, other.dest)) && other.dest.length < bind.dest.length);
+    const covered = (dir: string) =>
+      sorted.some((other) => other !== bind && (dir === other.dest || isInside(dir, other.dest)) && other.dest.length < bind.dest.length);
     const parents: string[] = [];
-    for (let dir = path.dirname(bind.dest); !made.has(dir) && !covered(dir) && dir !== '/usr' && !isInside(dir, '/usr'); dir = path.dirname(dir)) parents.unshift(dir);
+    for (
+      let dir = path.dirname(bind.dest);
+      !made.has(dir) && !covered(dir) && dir !== '/usr' && !isInside(dir, '/usr');
+      dir = path.dirname(dir)
+    )
+      parents.unshift(dir);
     for (const dir of parents) {
       args.push('--perms', '0755', '--dir', dir);
       made.add(dir);

@@ -105,7 +105,20 @@ export class RunSandbox {
   private async slots(run: RunPaths): Promise<EngineSlots> {
     const dir = path.join(run.dataDir, 'engine-slots');
     const perOwner = this.settings.maxEnginesPerOwner;
-    const owner = perOwner === undefined ? undefined : { dir: path.join(dir, 'owners', createHash('sha256').update(run.owner ?? '').digest('hex').slice(0, 32)), count: perOwner };
+    const owner =
+      perOwner === undefined
+        ? undefined
+        : {
+            dir: path.join(
+              dir,
+              'owners',
+              createHash('sha256')
+                .update(run.owner ?? '')
+                .digest('hex')
+                .slice(0, 32),
+            ),
+            count: perOwner,
+          };
     await mkdir(owner ? owner.dir : dir, { recursive: true });
     return { dir, count: this.settings.maxEngines, ...(owner ? { owner } : {}) };
   }
