@@ -17,7 +17,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
-const DOCS = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const DOCS = [
+  'README.md',
+  ...readdirSync(path.join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 
 const ignored = new Set(
   readFileSync(path.join(ROOT, '.gitignore'), 'utf8')
@@ -39,7 +44,7 @@ function namedPaths(text: string): string[] {
   return [...text.matchAll(REPO_PATH)].flatMap((match) => {
     const named = match[0].replace(/[.,]+$/, '');
     if (/^[^/]+\/s$/.test(named)) return [];
-    const following = text.slice(match.index! + match[0].length);
+    const following = text.slice(match.index + match[0].length);
     return [PLACEHOLDER.test(following) ? named.slice(0, named.lastIndexOf('/') + 1) : named];
   });
 }
@@ -70,16 +75,17 @@ function staleNames(doc: string): string[] {
   const stale = namedPaths(text).filter((named) => !existsSync(path.join(ROOT, named)));
   for (const [, target] of text.matchAll(LINK)) {
     if (/^[a-z]+:/i.test(target)) continue;
-    const [file, anchor] = target.split('#');
+    const [file, ...anchor] = target.split('#');
     const resolved = file === '' ? path.join(ROOT, doc) : path.resolve(path.dirname(path.join(ROOT, doc)), file);
     if (!existsSync(resolved)) stale.push(target);
-    else if (anchor !== undefined && resolved.endsWith('.md') && !anchorsOf(resolved).has(anchor)) stale.push(target);
+    else if (anchor.length > 0 && resolved.endsWith('.md') && !anchorsOf(resolved).has(anchor.join('#'))) stale.push(target);
   }
   return [...new Set(stale)];
 }
 
 test('the rule finds paths, folders before placeholders, and leaves URLs and paths elsewhere alone', () => {
-  const text = 'See `src/api/app.ts`, then workflows/. Also test/security/… and docs/x/<name>.md; not https://github.com/o/r/src/a.ts, dist/src/b.js, /etc/docs/c or 9 workflows/s.';
+  const text =
+    'See `src/api/app.ts`, then workflows/. Also test/security/… and docs/x/<name>.md; not https://github.com/o/r/src/a.ts, dist/src/b.js, /etc/docs/c or 9 workflows/s.';
   expect(namedPaths(text)).toEqual(['src/api/app.ts', 'workflows/', 'test/security/', 'docs/x/']);
   expect(anchorOf('A cluster on one machine (`scripts/cluster.sh`)')).toBe('a-cluster-on-one-machine-scriptsclustersh');
 });
