@@ -11,6 +11,7 @@ import { startSapporoServer, type SapporoServer } from '../bench/lib/sapporo';
 import { HELLO_CWL } from '../bench/lib/wes-client';
 import { API, createApiHarness, waitForState, type ApiHarness } from './support/api-harness';
 import { eventually } from './support/eventually';
+import { simulatedRun, submitRun } from './support/submit-run';
 
 const COPIES = 25;
 
@@ -31,11 +32,7 @@ describe('durable-wes read model', () => {
   });
 
   test('copies of a finished run are listed, counted, older than it and read as runs of their own', async () => {
-    const { body } = await api.http
-      .post(`${API}/runs`)
-      .send({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: 0 }, tags: { wes_provider: 'simulated', seeding: tag } })
-      .expect(200);
-    const template = body.run_id as string;
+    const template = await submitRun(api.http, simulatedRun({ duration_ms: 0 }, { tags: { wes_provider: 'simulated', seeding: tag } }));
     expect(await waitForState(api.http, template)).toBe('COMPLETE');
 
     await seedReadModel(process.env.DATABASE_URL!, template, COPIES);

@@ -13,6 +13,9 @@ import { API, createApiHarness, download, fieldParts, postMultipart, waitForStat
 import { freePort } from './support/free-port';
 import { keyAuth, READ_WRITE, testKey } from './support/auth';
 import { EXAMPLES, FAST_RETRY, finalSnapshot, TEST_PROVIDERS, waitForSnapshot } from './support/harness';
+import { cwlRun, submitRun } from './support/submit-run';
+
+const HELLO = path.join(EXAMPLES, 'hello-world', 'hello.cwl');
 
 let back: ApiHarness;
 let front: ApiHarness;
@@ -62,7 +65,7 @@ test('a CWL run uploaded to the front completes on the back, with its outputs', 
       workflow_url: 'hello.cwl',
       workflow_params: JSON.stringify({ message: 'federated hello' }),
     }),
-    { name: 'workflow_attachment', filename: 'hello.cwl', value: readFileSync(path.join(EXAMPLES, 'hello-world', 'hello.cwl')) },
+    { name: 'workflow_attachment', filename: 'hello.cwl', value: readFileSync(HELLO) },
   ]).expect(200);
   expect(await waitForState(front.http, body.run_id)).toBe('COMPLETE');
 
@@ -77,12 +80,9 @@ test('a CWL run uploaded to the front completes on the back, with its outputs', 
 });
 
 test("the outputs of a run on the back are the front's, proxied: listed, whole, by range, 416, 404", async () => {
-  const { body } = await front.http
-    .post(`${API}/runs`)
-    .send({ workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: path.join(EXAMPLES, 'hello-world', 'hello.cwl'), workflow_params: { message: 'proxied bytes' } })
-    .expect(200);
-  expect(await waitForState(front.http, body.run_id)).toBe('COMPLETE');
-  const outputs = `${API}/runs/${body.run_id}/outputs`;
+  const runId = await submitRun(front.http, cwlRun(HELLO, { message: 'proxied bytes' }));
+  expect(await waitForState(front.http, runId)).toBe('COMPLETE');
+  const outputs = `${API}/runs/${runId}/outputs`;
   const list = (await front.http.get(outputs).expect(200)).body;
   expect(list.files).toEqual([{ path: 'hello.txt', size: 'proxied bytes\n'.length, url: expect.stringMatching(new RegExp(`${outputs}/hello\\.txt$`)) }]);
   const whole = await front.http.get(`${outputs}/hello.txt`).expect(200);
@@ -98,40 +98,23 @@ test("the outputs of a run on the back are the front's, proxied: listed, whole, 
 });
 
 test("the provider's token goes with the proxied download to a remote that asks for one", async () => {
-  const { body } = await front.http
-    .post(`${API}/runs`)
-    .send({
-      workflow_type: 'CWL',
-      workflow_type_version: 'v1.2',
-      workflow_url: path.join(EXAMPLES, 'hello-world', 'hello.cwl'),
-      workflow_params: { message: 'behind a token' },
-      tags: { wes_provider: 'guarded' },
-    })
-    .expect(200);
-  expect(await waitForState(front.http, body.run_id)).toBe('COMPLETE');
-  const { greeting } = (await front.http.get(`${API}/runs/${body.run_id}`).expect(200)).body.outputs;
+  const runId = await submitRun(front.http, cwlRun(HELLO, { message: 'behind a token' }, { tags: { wes_provider: 'guarded' } }));
+  expect(await waitForState(front.http, runId)).toBe('COMPLETE');
+  const { greeting } = (await front.http.get(`${API}/runs/${runId}`).expect(200)).body.outputs;
   expect(await download(front.http, greeting.location)).toBe('behind a token\n');
   // The read model keeps the back's URL, which answers nobody without the token.
-  const atTheBack = new URL(((await front.harness.runStore.get(body.run_id))!.outputs.greeting as { location: string }).location);
+  const atTheBack = new URL(((await front.harness.runStore.get(runId))!.outputs.greeting as { location: string }).location);
   expect(atTheBack.origin).toBe(new URL(guardedUrl).origin);
   await request(atTheBack.origin).get(atTheBack.pathname).expect(401);
 });
 
 test('cancel on the front cancels the run on the back', async () => {
-  const { body } = await front.http
-    .post(`${API}/runs`)
-    .send({
-      workflow_type: 'CWL',
-      workflow_type_version: 'v1.2',
-      workflow_url: path.join(EXAMPLES, 'sleep', 'sleep.cwl'),
-      workflow_params: { seconds: 120 },
-    })
-    .expect(200);
-  await waitForState(front.http, body.run_id, (state) => state === 'RUNNING');
-  const backRun = await backRunOf(body.run_id);
+  const runId = await submitRun(front.http, cwlRun(path.join(EXAMPLES, 'sleep', 'sleep.cwl'), { seconds: 120 }));
+  await waitForState(front.http, runId, (state) => state === 'RUNNING');
+  const backRun = await backRunOf(runId);
   await waitForState(back.http, backRun.run_id, (state) => state === 'RUNNING');
-  await front.http.post(`${API}/runs/${body.run_id}/cancel`).expect(200);
-  expect(await waitForState(front.http, body.run_id)).toBe('CANCELED');
+  await front.http.post(`${API}/runs/${runId}/cancel`).expect(200);
+  expect(await waitForState(front.http, runId)).toBe('CANCELED');
   expect(await waitForState(back.http, backRun.run_id)).toBe('CANCELED');
 });
 

@@ -19,6 +19,7 @@ import { requiredScope } from '../../src/api/auth/require-scope.decorator';
 import { API, createApiHarness, expectSchema, fieldParts, postMultipart, waitForState, type ApiHarness, type Http } from '../support/api-harness';
 import { keyAuth, READ_WRITE, testKey } from '../support/auth';
 import { freePort } from '../support/free-port';
+import { postRun, simulatedRun, submitRun } from '../support/submit-run';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ISSUER = 'https://idp.test/';
@@ -44,12 +45,9 @@ async function token(claims: JWTPayload, options: { key?: KeyLike; issuer?: stri
 }
 
 const as = (bearer: string) => (test: Test) => test.auth(bearer, { type: 'bearer' });
-const alice = as(testKey('alice'));
 const bob = as(testKey('bob'));
 const aliceReader = as(testKey('alice-reader'));
 const admin = as(testKey('admin'));
-
-const simulated = (params: Record<string, unknown>) => ({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: params });
 
 beforeAll(async () => {
   const pair = await generateKeyPair('RS256');
@@ -140,26 +138,26 @@ describe('scopes: 403 naming the scope', () => {
   });
 
   test('a runs:read JWT reads but cannot submit', async () => {
-    const reader = as(await token({ sub: 'carol', scope: 'openid runs:read' }));
-    await reader(http.get(`${API}/runs`)).expect(200);
-    const response = await reader(http.post(`${API}/runs`)).send(simulated({ duration_ms: 0 })).expect(403);
+    const reader = await token({ sub: 'carol', scope: 'openid runs:read' });
+    await as(reader)(http.get(`${API}/runs`)).expect(200);
+    const response = await postRun(http, simulatedRun(), { bearer: reader }).expect(403);
     expect(response.body.msg).toBe('this needs the scope runs:write, which the token does not carry');
   });
 
   test('a runs:read key can neither submit nor cancel, but reads its owner’s runs', async () => {
-    const { body } = await alice(http.post(`${API}/runs`)).send(simulated({ duration_ms: 0 })).expect(200);
-    await aliceReader(http.post(`${API}/runs`)).send(simulated({ duration_ms: 0 })).expect(403);
-    await aliceReader(http.post(`${API}/runs/${body.run_id}/cancel`)).expect(403);
-    await aliceReader(http.delete(`${API}/runs/${body.run_id}`)).expect(403);
-    await aliceReader(http.get(`${API}/runs/${body.run_id}`)).expect(200);
+    const runId = await submitRun(http, simulatedRun(), { bearer: testKey('alice') });
+    await postRun(http, simulatedRun(), { bearer: testKey('alice-reader') }).expect(403);
+    await aliceReader(http.post(`${API}/runs/${runId}/cancel`)).expect(403);
+    await aliceReader(http.delete(`${API}/runs/${runId}`)).expect(403);
+    await aliceReader(http.get(`${API}/runs/${runId}`)).expect(200);
   });
 
   test('scopes of a JWT as an scp array; its sub is the owner of what it submits', async () => {
-    const writer = as(await token({ sub: 'dave', scp: ['runs:read', 'runs:write'] }));
-    const { body } = await writer(http.post(`${API}/runs`)).send(simulated({ duration_ms: 0 })).expect(200);
-    expect((await api.harness.runStore.get(body.run_id))?.owner).toBe('dave');
-    await writer(http.get(`${API}/runs/${body.run_id}`)).expect(200);
-    await bob(http.get(`${API}/runs/${body.run_id}`)).expect(404);
+    const writer = await token({ sub: 'dave', scp: ['runs:read', 'runs:write'] });
+    const runId = await submitRun(http, simulatedRun(), { bearer: writer });
+    expect((await api.harness.runStore.get(runId))?.owner).toBe('dave');
+    await as(writer)(http.get(`${API}/runs/${runId}`)).expect(200);
+    await bob(http.get(`${API}/runs/${runId}`)).expect(404);
   });
 });
 
@@ -167,8 +165,8 @@ describe('owners and admin', () => {
   let aliceRun: string;
   let bobRun: string;
   beforeAll(async () => {
-    aliceRun = (await alice(http.post(`${API}/runs`)).send(simulated({ duration_ms: 60_000 })).expect(200)).body.run_id;
-    bobRun = (await bob(http.post(`${API}/runs`)).send(simulated({ duration_ms: 0 })).expect(200)).body.run_id;
+    aliceRun = await submitRun(http, simulatedRun({ duration_ms: 60_000 }), { bearer: testKey('alice') });
+    bobRun = await submitRun(http, simulatedRun(), { bearer: testKey('bob') });
     await waitForState(api.http, bobRun);
   });
 
@@ -198,11 +196,11 @@ describe('owners and admin', () => {
   });
 
   test('admin resumes another owner’s run', async () => {
-    const { body } = await alice(http.post(`${API}/runs`)).send({ ...simulated({ duration_ms: 0 }), require_approval: true }).expect(200);
-    await waitForState(api.http, body.run_id, (state) => state === 'PAUSED');
-    await bob(http.post(`${API}/runs/${body.run_id}/resume`).send({})).expect(404);
-    await admin(http.post(`${API}/runs/${body.run_id}/resume`).send({ approved_by: 'ops' })).expect(200);
-    expect(await waitForState(api.http, body.run_id)).toBe('COMPLETE');
+    const runId = await submitRun(http, simulatedRun({ duration_ms: 0 }, { require_approval: true }), { bearer: testKey('alice') });
+    await waitForState(api.http, runId, (state) => state === 'PAUSED');
+    await bob(http.post(`${API}/runs/${runId}/resume`).send({})).expect(404);
+    await admin(http.post(`${API}/runs/${runId}/resume`).send({ approved_by: 'ops' })).expect(200);
+    expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   });
 });
 

@@ -16,6 +16,7 @@ import {
   type Http,
   type Part,
 } from '../support/api-harness';
+import { postRun, simulatedRun, submitRun, type RunRequest } from '../support/submit-run';
 
 const MAX_ATTACHMENT_BYTES = 4096;
 
@@ -23,11 +24,7 @@ let api: ApiHarness;
 let completedRun: string;
 beforeAll(async () => {
   api = await createApiHarness({ maxAttachmentBytes: MAX_ATTACHMENT_BYTES });
-  const { body } = await api.http
-    .post(`${API}/runs`)
-    .send({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: 0 } })
-    .expect(200);
-  completedRun = body.run_id;
+  completedRun = await submitRun(api.http);
   await waitForState(api.http, completedRun);
 });
 afterAll(() => api?.stop());
@@ -47,8 +44,8 @@ const form = (http: Http, fields: Record<string, string | undefined> = {}, parts
 
 const attachment = (filename: string, value: string | Buffer = 'x'): Part[] => [HELLO_PART, { name: 'workflow_attachment', value, filename }];
 
-const json = (http: Http, body: Record<string, unknown>) =>
-  http.post(`${API}/runs`).send({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', ...body });
+/** A SIMULATED run's JSON request with these fields changed. */
+const json = (http: Http, fields: RunRequest) => postRun(http, simulatedRun({ duration_ms: 0 }, fields));
 
 interface Case {
   name: string;
@@ -148,7 +145,7 @@ const cases: Case[] = [
   { name: 'simulated params the provider refuses', send: (http) => json(http, { workflow_params: { duration_ms: -1 } }), status: 400, msg: /duration_ms/ },
   { name: 'a body of another content type', send: (http) => http.post(`${API}/runs`).set('content-type', 'text/plain').send('hi'), status: 400 },
   { name: 'no body at all', send: (http) => http.post(`${API}/runs`), status: 400 },
-  { name: 'a bad Idempotency-Key', send: (http) => json(http, {}).set('Idempotency-Key', 'x'.repeat(300)), status: 400, msg: /Idempotency-Key/ },
+  { name: 'a bad Idempotency-Key', send: (http) => postRun(http, simulatedRun(), { idempotencyKey: 'x'.repeat(300) }), status: 400, msg: /Idempotency-Key/ },
   { name: 'page_size 0', send: (http) => http.get(`${API}/runs?page_size=0`), status: 400, msg: /page_size/ },
   { name: 'page_size 5000', send: (http) => http.get(`${API}/runs?page_size=5000`), status: 400, msg: /page_size/ },
   { name: "page_size 'abc'", send: (http) => http.get(`${API}/runs?page_size=abc`), status: 400, msg: /page_size/ },

@@ -4,8 +4,10 @@ import path from 'node:path';
 import { API, createApiHarness, download, expectSchema, fieldParts, postMultipart, waitForState, type ApiHarness } from '../support/api-harness';
 import { eventually } from '../support/eventually';
 import { EXAMPLES } from '../support/harness';
+import { cwlRun, submitRun } from '../support/submit-run';
 
 const HELLO = readFileSync(path.join(EXAMPLES, 'hello-world', 'hello.cwl'));
+const LOCAL = { tags: { wes_provider: 'local' } };
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -70,17 +72,8 @@ test('attachments keep their relative directories, and the workflow_url names on
 });
 
 test('a run submitted as JSON names a workflow inside the allowed roots', async () => {
-  const created = await api.http
-    .post(`${API}/runs`)
-    .send({
-      workflow_type: 'CWL',
-      workflow_type_version: 'v1.2',
-      workflow_url: path.join(EXAMPLES, 'hello-world', 'hello.cwl'),
-      workflow_params: { message: 'as JSON' },
-      tags: { wes_provider: 'local' },
-    })
-    .expect(200);
-  expect(await waitForState(api.http, created.body.run_id)).toBe('COMPLETE');
+  const runId = await submitRun(api.http, cwlRun(path.join(EXAMPLES, 'hello-world', 'hello.cwl'), { message: 'as JSON' }, LOCAL));
+  expect(await waitForState(api.http, runId)).toBe('COMPLETE');
 });
 
 /** word-count with its text input attached as `attachment`, named in workflow_params by `location`; the words it counted. */
@@ -110,35 +103,17 @@ test("a file input named by its path on the client's machine resolves to the att
 });
 
 test('a file input outside the attachments and the allowed roots fails the run before it starts', async () => {
-  const { body } = await api.http
-    .post(`${API}/runs`)
-    .send({
-      workflow_type: 'CWL',
-      workflow_type_version: 'v1.2',
-      workflow_url: path.join(EXAMPLES, 'word-count', 'wc.cwl'),
-      workflow_params: { text: { class: 'File', location: 'file:///etc/passwd' } },
-      tags: { wes_provider: 'local' },
-    })
-    .expect(200);
-  expect(await waitForState(api.http, body.run_id)).toBe('EXECUTOR_ERROR');
-  const log = await api.http.get(`${API}/runs/${body.run_id}`).expect(200);
+  const params = { text: { class: 'File', location: 'file:///etc/passwd' } };
+  const runId = await submitRun(api.http, cwlRun(path.join(EXAMPLES, 'word-count', 'wc.cwl'), params, LOCAL));
+  expect(await waitForState(api.http, runId)).toBe('EXECUTOR_ERROR');
+  const log = await api.http.get(`${API}/runs/${runId}`).expect(200);
   expect(log.body.run_log.exit_code).toBeUndefined();
-  const transitions = (await api.http.get(`${API}/runs/${body.run_id}/transitions`).expect(200)).body.transitions;
+  const transitions = (await api.http.get(`${API}/runs/${runId}/transitions`).expect(200)).body.transitions;
   expect(transitions.at(-1).payload.error).toContain('input file:///etc/passwd is outside the allowed workflow roots');
 });
 
 test("a running local run's stderr is readable through the API, and its run log points there", async () => {
-  const { body } = await api.http
-    .post(`${API}/runs`)
-    .send({
-      workflow_type: 'CWL',
-      workflow_type_version: 'v1.2',
-      workflow_url: path.join(EXAMPLES, 'sleep', 'sleep.cwl'),
-      workflow_params: { seconds: 60 },
-      tags: { wes_provider: 'local' },
-    })
-    .expect(200);
-  const runId: string = body.run_id;
+  const runId = await submitRun(api.http, cwlRun(path.join(EXAMPLES, 'sleep', 'sleep.cwl'), { seconds: 60 }, LOCAL));
   await waitForState(api.http, runId, (state) => state === 'RUNNING');
   const stderr = await eventually(
     async () => {
@@ -174,8 +149,8 @@ test('the logs of a run whose engine never started are empty, not missing', asyn
     expect(response.text).toBe('');
   }
   // A provider that keeps no log: as empty.
-  const simulated = await api.http.post(`${API}/runs`).send({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: 0 } }).expect(200);
-  expect(await waitForState(api.http, simulated.body.run_id)).toBe('COMPLETE');
-  expect((await api.http.get(`${API}/runs/${simulated.body.run_id}/logs/stdout`).expect(200)).text).toBe('');
+  const simulated = await submitRun(api.http);
+  expect(await waitForState(api.http, simulated)).toBe('COMPLETE');
+  expect((await api.http.get(`${API}/runs/${simulated}/logs/stdout`).expect(200)).text).toBe('');
   await api.http.post(`${API}/runs/${runId}/cancel`).expect(200);
 });

@@ -9,6 +9,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parseProvidersConfig } from '../../activities/providers/config';
 import { API, createApiHarness, expectSchema, waitForState, type ApiHarness } from '../support/api-harness';
+import { cwlRun, submitRun } from '../support/submit-run';
 
 const omics = mockClient(OmicsClient);
 const s3 = mockClient(S3Client);
@@ -40,8 +41,7 @@ beforeAll(async () => {
     },
   };
   api = await createApiHarness({ providers: parseProvidersConfig(providers, 'the providers of this test') });
-  const { body } = await api.http.post(`${API}/runs`).send({ workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: 'omics:1234567' }).expect(200);
-  runId = body.run_id;
+  runId = await submitRun(api.http, cwlRun('omics:1234567'));
   expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   outputs = `${API}/runs/${runId}/outputs`;
 });

@@ -3,6 +3,7 @@
  * referenced from it (the claim-check codec), so a run with 5 MB of workflow_params completes.
  */
 import { API, createApiHarness, waitForState, type ApiHarness } from '../support/api-harness';
+import { simulatedRun, submitRun } from '../support/submit-run';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -14,17 +15,7 @@ afterAll(async () => {
 
 test('a run with 5 MB of workflow_params completes, its history holding no large payload', async () => {
   const sample = 'x'.repeat(5 * 1024 * 1024);
-  const created = await api.http
-    .post(`${API}/runs`)
-    .send({
-      workflow_type: 'SIMULATED',
-      workflow_type_version: '1',
-      workflow_url: 'simulated:',
-      workflow_params: { duration_ms: 0, sample },
-      tags: { wes_provider: 'simulated' },
-    });
-  expect(created.status).toBe(200);
-  const runId = created.body.run_id;
+  const runId = await submitRun(api.http, simulatedRun({ duration_ms: 0, sample }, { tags: { wes_provider: 'simulated' } }));
   expect(await waitForState(api.http, runId)).toBe('COMPLETE');
 
   const run = await api.http.get(`${API}/runs/${runId}`);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Test } from 'supertest';
 import { API, createApiHarness, expectSchema, fieldParts, postMultipart, type ApiHarness, type Part } from '../support/api-harness';
 import { keyAuth, READ_WRITE, testKey } from '../support/auth';
+import { postRun, simulatedRun } from '../support/submit-run';
 
 const LIMITS = { maxBodyBytes: 1024, maxAttachmentBytes: 4096, maxAttachments: 3, maxUploadBytes: 10_000 };
 
@@ -27,8 +28,7 @@ async function expectTooLarge(test: Test, variable: string): Promise<void> {
 
 describe('sizes: 413', () => {
   test('a JSON body larger than WES_MAX_BODY_BYTES', async () => {
-    const body = { workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { note: 'x'.repeat(LIMITS.maxBodyBytes) } };
-    await expectTooLarge(api.http.post(`${API}/runs`).send(body), 'WES_MAX_BODY_BYTES');
+    await expectTooLarge(postRun(api.http, simulatedRun({ note: 'x'.repeat(LIMITS.maxBodyBytes) })), 'WES_MAX_BODY_BYTES');
   });
 
   test('a form field larger than WES_MAX_BODY_BYTES', async () => {

@@ -9,6 +9,7 @@ import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
 import { EXAMPLES } from '../support/harness';
 import { dataOf, openStream } from '../support/sse';
+import { cwlRun, simulatedRun, submitRun } from '../support/submit-run';
 
 let api: ApiHarness;
 let base: string;
@@ -20,11 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => api?.stop());
 
-async function submit(body: Record<string, unknown>): Promise<string> {
-  return (await api.http.post(`${API}/runs`).send(body).expect(200)).body.run_id;
-}
-
-const held = () => submit({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: 0 }, require_approval: true });
+const held = () => submitRun(api.http, simulatedRun({ duration_ms: 0 }, { require_approval: true }));
 
 test('transitions: those so far, then each new one as it comes, then the end, and the response ends', async () => {
   const runId = await held();
@@ -74,13 +71,7 @@ test('a stream of a run that does not exist, or with a malformed Last-Event-ID, 
 });
 
 test("logs: a local run's stderr as it is written, to the end of the run; Last-Event-ID resumes at a byte offset", async () => {
-  const runId = await submit({
-    workflow_type: 'CWL',
-    workflow_type_version: 'v1.2',
-    workflow_url: path.join(EXAMPLES, 'sleep', 'sleep.cwl'),
-    workflow_params: { seconds: 60 },
-    tags: { wes_provider: 'local' },
-  });
+  const runId = await submitRun(api.http, cwlRun(path.join(EXAMPLES, 'sleep', 'sleep.cwl'), { seconds: 60 }, { tags: { wes_provider: 'local' } }));
   const stream = await openStream(`${base}/runs/${runId}/logs/stderr?follow=true`);
   expect(stream.contentType).toMatch(/^text\/event-stream/);
   const text = () => dataOf(stream.events, 'output').map((chunk) => chunk.text).join('');
@@ -104,7 +95,7 @@ test("logs: a local run's stderr as it is written, to the end of the run; Last-E
 });
 
 test('logs: a run whose provider keeps no log streams only its end', async () => {
-  const runId = await submit({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: 0 } });
+  const runId = await submitRun(api.http);
   expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   const stream = await openStream(`${base}/runs/${runId}/logs/stdout?follow=true`);
   expect((await stream.ended).map((e) => [e.event, e.data])).toEqual([['end', JSON.stringify({ state: 'COMPLETE' })]]);

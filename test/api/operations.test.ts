@@ -19,8 +19,8 @@ import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
 import { keyAuth, READ_WRITE } from '../support/auth';
 import { sampleSum } from '../support/prometheus';
+import { submitRun } from '../support/submit-run';
 
-const run = { workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: 0 } };
 
 let api: ApiHarness;
 const apps: INestApplication[] = [];
@@ -109,8 +109,8 @@ test('the probes and /metrics are public when auth is on, outside the WES prefix
 });
 
 test('/metrics: runs by state from the read model, and requests by route template and status', async () => {
-  const { body } = await api.http.post(`${API}/runs`).send(run).expect(200);
-  expect(await waitForState(api.http, body.run_id)).toBe('COMPLETE');
+  const runId = await submitRun(api.http);
+  expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   await api.http.get(`${API}/runs/run-unknown`).expect(404);
 
   const response = await api.http.get('/metrics').expect(200);
@@ -123,7 +123,7 @@ test('/metrics: runs by state from the read model, and requests by route templat
   expect(sampleSum(text, 'wes_http_request_duration_seconds_count', { method: 'GET', route: `${API}/runs/:run_id/status`, status: '200' })).toBeGreaterThanOrEqual(1);
   expect(sampleSum(text, 'wes_http_request_duration_seconds_count', { method: 'GET', route: `${API}/runs/:run_id`, status: '404' })).toBe(1);
   // No series per run id.
-  expect(text).not.toContain(body.run_id);
+  expect(text).not.toContain(runId);
   expect(sampleSum(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
 });
 
@@ -132,15 +132,15 @@ test('the request log: JSON lines with method, route, status, duration and the r
   const app = await createApp({ config: api.config, runStore: api.harness.runStore, logDestination: { write: (line: string) => lines.push(line) } });
   apps.push(app);
   const http = request(app.getHttpServer());
-  const { body } = await http.post(`${API}/runs`).send(run).expect(200);
-  await http.get(`${API}/runs/${body.run_id}/status`).expect(200);
+  const runId = await submitRun(http);
+  await http.get(`${API}/runs/${runId}/status`).expect(200);
 
   const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   expect(logged.find((line) => line.route === `${API}/runs/:run_id/status`)).toMatchObject({
     name: 'api',
     level: 30,
-    run_id: body.run_id,
-    req: { method: 'GET', url: `${API}/runs/${body.run_id}/status` },
+    run_id: runId,
+    req: { method: 'GET', url: `${API}/runs/${runId}/status` },
     res: { status: 200 },
     duration_ms: expect.any(Number),
   });

@@ -10,6 +10,7 @@ import { OUTPUTS_DIR, runWorkDir } from '../../activities/work-dir';
 import { API, createApiHarness, download, expectSchema, fieldParts, postMultipart, waitForState, type ApiHarness } from '../support/api-harness';
 import { keyAuth, READ_WRITE, testKey } from '../support/auth';
 import { EXAMPLES } from '../support/harness';
+import { submitRun } from '../support/submit-run';
 
 const TOOL = readFileSync(path.join(__dirname, '..', 'fixtures', 'cwltool', 'files-and-directory.cwl'));
 const GREETING = 'hello there\n';
@@ -140,32 +141,26 @@ test('another owner sees no outputs of the run: 404', async () => {
 });
 
 test('a run without files (simulated) lists none, and has no output to download', async () => {
-  const { body } = await api.http
-    .post(`${API}/runs`)
-    .send({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: 0 } })
-    .expect(200);
-  await waitForState(api.http, body.run_id);
-  expect((await api.http.get(`${API}/runs/${body.run_id}/outputs`).expect(200)).body).toEqual({ files: [] });
-  await api.http.get(`${API}/runs/${body.run_id}/outputs/anything.txt`).expect(404);
+  const simulated = await submitRun(api.http);
+  await waitForState(api.http, simulated);
+  expect((await api.http.get(`${API}/runs/${simulated}/outputs`).expect(200)).body).toEqual({ files: [] });
+  await api.http.get(`${API}/runs/${simulated}/outputs/anything.txt`).expect(404);
   await api.http.get(`${API}/runs/run-00000000-0000-0000-0000-000000000000/outputs`).expect(404);
 });
 
 test("a Snakemake run's outputs: its files, not Snakemake's records, and RunLog.outputs linking them", async () => {
-  const { body } = await api.http
-    .post(`${API}/runs`)
-    .send({
-      workflow_type: 'SMK',
-      workflow_type_version: '1.0',
-      workflow_url: path.join(EXAMPLES, 'snakemake-hello', 'Snakefile'),
-      workflow_params: { message: 'snake outputs' },
-      tags: { wes_provider: 'local' },
-    })
-    .expect(200);
-  expect(await waitForState(api.http, body.run_id)).toBe('COMPLETE');
-  const smkOutputs = `${API}/runs/${body.run_id}/outputs`;
+  const smkRun = await submitRun(api.http, {
+    workflow_type: 'SMK',
+    workflow_type_version: '1.0',
+    workflow_url: path.join(EXAMPLES, 'snakemake-hello', 'Snakefile'),
+    workflow_params: { message: 'snake outputs' },
+    tags: { wes_provider: 'local' },
+  });
+  expect(await waitForState(api.http, smkRun)).toBe('COMPLETE');
+  const smkOutputs = `${API}/runs/${smkRun}/outputs`;
   const list = (await api.http.get(smkOutputs).expect(200)).body;
   expect(list.files.map((file: { path: string }) => file.path)).toEqual(['results/greeting.txt', 'results/words.txt']);
-  const log = (await api.http.get(`${API}/runs/${body.run_id}`).expect(200)).body;
+  const log = (await api.http.get(`${API}/runs/${smkRun}`).expect(200)).body;
   expect(new URL(log.outputs['results/greeting.txt'].location).pathname).toBe(`${smkOutputs}/results/greeting.txt`);
   expect(await download(api.http, log.outputs['results/greeting.txt'].location)).toBe('snake outputs\n');
   await api.http.get(`${smkOutputs}/.snakemake/log`).expect(404);

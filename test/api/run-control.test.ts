@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { API, createApiHarness, expectSchema, waitForState, type ApiHarness } from '../support/api-harness';
 import { eventually } from '../support/eventually';
+import { simulatedRun, submitRun } from '../support/submit-run';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -10,26 +11,13 @@ beforeAll(async () => {
 });
 afterAll(() => api?.stop());
 
-const simulated = (params: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  workflow_type: 'SIMULATED',
-  workflow_type_version: '1',
-  workflow_url: 'simulated:',
-  workflow_params: params,
-  ...extra,
-});
-
-async function submit(body: Record<string, unknown>): Promise<string> {
-  const response = await api.http.post(`${API}/runs`).send(body).expect(200);
-  return response.body.run_id;
-}
-
 /** The read model says the run has ended and been cleaned up (what DELETE requires). */
 async function waitUntilCleaned(runId: string): Promise<void> {
   await eventually(() => api.harness.runStore.get(runId), (row) => row?.cleaned === true, { what: `run ${runId} to be cleaned up` });
 }
 
 test('cancel stops a running run: CANCELED; cancelling again is harmless', async () => {
-  const runId = await submit(simulated({ duration_ms: 60_000 }));
+  const runId = await submitRun(api.http, simulatedRun({ duration_ms: 60_000 }));
   await waitForState(api.http, runId, (state) => state === 'RUNNING');
   const cancelled = await api.http.post(`${API}/runs/${runId}/cancel`).expect(200);
   expectSchema('RunId', cancelled.body);
@@ -39,7 +27,7 @@ test('cancel stops a running run: CANCELED; cancelling again is harmless', async
 });
 
 test('a cancelled run shows CANCELING as soon as the cancel is answered, before its workflow hears of it', async () => {
-  const runId = await submit(simulated({ duration_ms: 0 }, { require_approval: true }));
+  const runId = await submitRun(api.http, simulatedRun({ duration_ms: 0 }, { require_approval: true }));
   await waitForState(api.http, runId, (state) => state === 'PAUSED');
   // With no worker, only Temporal has the cancel: the workflow cannot have projected anything.
   await api.harness.stopWorker();
@@ -57,14 +45,14 @@ test('a cancelled run shows CANCELING as soon as the cancel is answered, before 
 });
 
 test('cancel of a run that completed is a conflict', async () => {
-  const runId = await submit(simulated({ duration_ms: 0 }));
+  const runId = await submitRun(api.http);
   expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   const response = await api.http.post(`${API}/runs/${runId}/cancel`).expect(409);
   expect(response.body).toEqual({ msg: expect.stringContaining('COMPLETE'), status_code: 409 });
 });
 
 test('a run that requires approval waits PAUSED until resumed through the API, then completes', async () => {
-  const runId = await submit(simulated({ duration_ms: 200 }, { require_approval: true }));
+  const runId = await submitRun(api.http, simulatedRun({ duration_ms: 200 }, { require_approval: true }));
   expect(await waitForState(api.http, runId, (state) => state === 'PAUSED')).toBe('PAUSED');
   const resumed = await api.http.post(`${API}/runs/${runId}/resume`).send({ approved_by: 'alice' }).expect(200);
   expectSchema('RunStatus', resumed.body);
@@ -87,14 +75,14 @@ test('a run that requires approval waits PAUSED until resumed through the API, t
 });
 
 test('the approval tag asks for approval like the field does', async () => {
-  const runId = await submit(simulated({ duration_ms: 0 }, { tags: { wes_require_approval: 'true' } }));
+  const runId = await submitRun(api.http, simulatedRun({ duration_ms: 0 }, { tags: { wes_require_approval: 'true' } }));
   expect(await waitForState(api.http, runId, (state) => state === 'PAUSED')).toBe('PAUSED');
   await api.http.post(`${API}/runs/${runId}/resume`).expect(200);
   expect(await waitForState(api.http, runId)).toBe('COMPLETE');
 });
 
 test('resume of a run that is not waiting is a conflict', async () => {
-  const runId = await submit(simulated({ duration_ms: 60_000 }));
+  const runId = await submitRun(api.http, simulatedRun({ duration_ms: 60_000 }));
   await waitForState(api.http, runId, (state) => state === 'RUNNING');
   const response = await api.http.post(`${API}/runs/${runId}/resume`).send({}).expect(409);
   expect(response.body).toEqual({ msg: expect.stringContaining('not awaiting input'), status_code: 409 });
@@ -105,13 +93,13 @@ test('resume of a run that is not waiting is a conflict', async () => {
 });
 
 test('DELETE refuses a running run and forgets a finished, cleaned-up one', async () => {
-  const running = await submit(simulated({ duration_ms: 60_000 }));
+  const running = await submitRun(api.http, simulatedRun({ duration_ms: 60_000 }));
   await waitForState(api.http, running, (state) => state === 'RUNNING');
   const refused = await api.http.delete(`${API}/runs/${running}`).expect(409);
   expect(refused.body.status_code).toBe(409);
   await api.http.post(`${API}/runs/${running}/cancel`).expect(200);
 
-  const done = await submit(simulated({ duration_ms: 0 }));
+  const done = await submitRun(api.http);
   expect(await waitForState(api.http, done)).toBe('COMPLETE');
   await waitUntilCleaned(done);
   const workDir = path.join(api.harness.dataDir, 'runs', done);
@@ -124,7 +112,7 @@ test('DELETE refuses a running run and forgets a finished, cleaned-up one', asyn
 });
 
 test('tasks: a run lists none, and any task id is a 404', async () => {
-  const runId = await submit(simulated({ duration_ms: 0 }));
+  const runId = await submitRun(api.http);
   const tasks = await api.http.get(`${API}/runs/${runId}/tasks`).expect(200);
   expectSchema('TaskListResponse', tasks.body);
   expect(tasks.body).toEqual({ task_logs: [], next_page_token: '' });

@@ -3,20 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { API, createApiHarness, expectSchema, waitForState, type ApiHarness } from '../support/api-harness';
 import { eventually } from '../support/eventually';
 import { keyAuth, READ_WRITE, testKey } from '../support/auth';
+import { postRun, simulatedRun, submitRun } from '../support/submit-run';
 
 let api: ApiHarness;
 beforeAll(async () => {
   api = await createApiHarness();
 });
 afterAll(() => api?.stop());
-
-const simulated = (params: Record<string, unknown>, tags: Record<string, string>) => ({
-  workflow_type: 'SIMULATED',
-  workflow_type_version: '1',
-  workflow_url: 'simulated:',
-  workflow_params: params,
-  tags,
-});
 
 describe('listing', () => {
   const suite = randomUUID();
@@ -29,8 +22,7 @@ describe('listing', () => {
       failed: { duration_ms: 0, outcome: 'EXECUTOR_ERROR' },
       long: { duration_ms: 60_000 },
     })) {
-      const { body } = await api.http.post(`${API}/runs`).send(simulated(params, { suite, name })).expect(200);
-      ids[name] = body.run_id;
+      ids[name] = await submitRun(api.http, simulatedRun(params, { tags: { suite, name } }));
     }
     for (const name of ['done1', 'done2', 'failed']) await waitForState(api.http, ids[name]);
     await waitForState(api.http, ids.long, (state) => state === 'RUNNING');
@@ -100,17 +92,13 @@ describe('listing', () => {
 describe('Idempotency-Key', () => {
   test('the same key answers with the same run and starts one workflow', async () => {
     const key = randomUUID();
-    const body = simulated({ duration_ms: 0 }, { suite: key });
+    const body = simulatedRun({ duration_ms: 0 }, { tags: { suite: key } });
     // Concurrent first attempts race to start the workflow; one starts it, the other finds it.
-    const [first, second] = await Promise.all(
-      [1, 2].map(() => api.http.post(`${API}/runs`).set('Idempotency-Key', key).send(body).expect(200)),
-    );
-    expect(second.body.run_id).toBe(first.body.run_id);
-    const runId = first.body.run_id;
+    const [runId, second] = await Promise.all([1, 2].map(() => submitRun(api.http, body, { idempotencyKey: key })));
+    expect(second).toBe(runId);
     expect(await waitForState(api.http, runId)).toBe('COMPLETE');
     // A retry after the run ended still names it, and starts nothing.
-    const retry = await api.http.post(`${API}/runs`).set('Idempotency-Key', key).send(body).expect(200);
-    expect(retry.body.run_id).toBe(runId);
+    expect(await submitRun(api.http, body, { idempotencyKey: key })).toBe(runId);
 
     expect(await api.harness.client.workflow.count(`WorkflowId = "${runId}"`)).toEqual(expect.objectContaining({ count: 1 }));
     const listed = await api.http.get(`${API}/runs?tag=suite:${key}`).expect(200);
@@ -119,31 +107,31 @@ describe('Idempotency-Key', () => {
 
   test('the key of a deleted run: 409, and nothing started', async () => {
     const key = randomUUID();
-    const body = simulated({ duration_ms: 0 }, { suite: key });
-    const { run_id } = (await api.http.post(`${API}/runs`).set('Idempotency-Key', key).send(body).expect(200)).body;
-    expect(await waitForState(api.http, run_id)).toBe('COMPLETE');
+    const body = simulatedRun({ duration_ms: 0 }, { tags: { suite: key } });
+    const runId = await submitRun(api.http, body, { idempotencyKey: key });
+    expect(await waitForState(api.http, runId)).toBe('COMPLETE');
     // Deletable once cleaned up, a moment after it ended.
-    await eventually(async () => (await api.http.delete(`${API}/runs/${run_id}`)).status, (status) => status === 200, { what: `run ${run_id} to be deleted` });
-    const retry = await api.http.post(`${API}/runs`).set('Idempotency-Key', key).send(body).expect(409);
-    expect(retry.body).toEqual({ msg: expect.stringContaining(`${run_id}, has been deleted`), status_code: 409 });
-    expect(await api.harness.client.workflow.count(`WorkflowId = "${run_id}"`)).toEqual(expect.objectContaining({ count: 1 }));
+    await eventually(async () => (await api.http.delete(`${API}/runs/${runId}`)).status, (status) => status === 200, { what: `run ${runId} to be deleted` });
+    const retry = await postRun(api.http, body, { idempotencyKey: key }).expect(409);
+    expect(retry.body).toEqual({ msg: expect.stringContaining(`${runId}, has been deleted`), status_code: 409 });
+    expect(await api.harness.client.workflow.count(`WorkflowId = "${runId}"`)).toEqual(expect.objectContaining({ count: 1 }));
   });
 
   test('different keys, or no key, make different runs', async () => {
-    const body = simulated({ duration_ms: 0 }, { suite: 'idempotency' });
-    const a = await api.http.post(`${API}/runs`).set('Idempotency-Key', randomUUID()).send(body).expect(200);
-    const b = await api.http.post(`${API}/runs`).set('Idempotency-Key', randomUUID()).send(body).expect(200);
-    const c = await api.http.post(`${API}/runs`).send(body).expect(200);
-    const d = await api.http.post(`${API}/runs`).send(body).expect(200);
-    expect(new Set([a.body.run_id, b.body.run_id, c.body.run_id, d.body.run_id]).size).toBe(4);
+    const body = simulatedRun({ duration_ms: 0 }, { tags: { suite: 'idempotency' } });
+    const a = await submitRun(api.http, body, { idempotencyKey: randomUUID() });
+    const b = await submitRun(api.http, body, { idempotencyKey: randomUUID() });
+    const c = await submitRun(api.http, body);
+    const d = await submitRun(api.http, body);
+    expect(new Set([a, b, c, d]).size).toBe(4);
   });
 
   test('keys are per owner: the same key of two owners makes two runs', async () => {
     const { http } = await api.createApp(keyAuth(['alice', 'alice', READ_WRITE], ['bob', 'bob', READ_WRITE]));
     const key = randomUUID();
-    const body = simulated({ duration_ms: 0 }, { suite: key });
-    const alice = await http.post(`${API}/runs`).auth(testKey('alice'), { type: 'bearer' }).set('Idempotency-Key', key).send(body).expect(200);
-    const bob = await http.post(`${API}/runs`).auth(testKey('bob'), { type: 'bearer' }).set('Idempotency-Key', key).send(body).expect(200);
-    expect(alice.body.run_id).not.toBe(bob.body.run_id);
+    const body = simulatedRun({ duration_ms: 0 }, { tags: { suite: key } });
+    const alice = await submitRun(http, body, { bearer: testKey('alice'), idempotencyKey: key });
+    const bob = await submitRun(http, body, { bearer: testKey('bob'), idempotencyKey: key });
+    expect(alice).not.toBe(bob);
   });
 });

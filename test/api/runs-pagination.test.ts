@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { API, createApiHarness, type ApiHarness } from '../support/api-harness';
+import { simulatedRun, submitRun } from '../support/submit-run';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -47,17 +48,7 @@ test('1,000 runs, page by page, while new ones arrive', async () => {
     seen.push(...body.runs.map((run: { run_id: string }) => run.run_id));
     token = body.next_page_token;
     if (++pages % 5 === 0) {
-      const submitted = await api.http
-        .post(`${API}/runs`)
-        .send({
-          workflow_type: 'SIMULATED',
-          workflow_type_version: '1',
-          workflow_url: 'simulated:',
-          workflow_params: { duration_ms: 0 },
-          tags: { batch, wes_provider: 'simulated' },
-        })
-        .expect(200);
-      arrived.push(submitted.body.run_id);
+      arrived.push(await submitRun(api.http, simulatedRun({ duration_ms: 0 }, { tags: { batch, wes_provider: 'simulated' } })));
     }
   } while (token !== '');
 

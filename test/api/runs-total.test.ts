@@ -9,6 +9,7 @@ import type { Test } from 'supertest';
 import { API, createApiHarness, waitForState, type ApiHarness, type Http } from '../support/api-harness';
 import { keyAuth, READ_WRITE, testKey } from '../support/auth';
 import { eventually } from '../support/eventually';
+import { simulatedRun, submitRun } from '../support/submit-run';
 
 let api: ApiHarness;
 let http: Http;
@@ -16,8 +17,6 @@ const owner = `tally-${randomUUID()}`;
 const as = (name: string) => (test: Test) => test.auth(testKey(name), { type: 'bearer' });
 const mine = as('tally');
 const other = as('other');
-
-const simulated = (durationMs: number) => ({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: durationMs } });
 
 beforeAll(async () => {
   api = await createApiHarness();
@@ -27,9 +26,7 @@ afterAll(async () => {
   await api?.stop();
 });
 
-async function submit(durationMs: number): Promise<string> {
-  return (await mine(http.post(`${API}/runs`)).send(simulated(durationMs)).expect(200)).body.run_id;
-}
+const submit = (durationMs: number) => submitRun(http, simulatedRun({ duration_ms: durationMs }), { bearer: testKey('tally') });
 
 /** total_runs and the runs listed, for these state filters, as the owner sees them. */
 async function listed(states: string[] = []): Promise<{ total: number; ids: string[] }> {

@@ -19,12 +19,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import type { Test } from 'supertest';
 import { officialDocument } from '../../src/api/openapi/openapi-document';
 import { API, createApiHarness, waitForState, type ApiHarness, type Http } from '../support/api-harness';
 import { keyAuth, READ_WRITE, testKey } from '../support/auth';
 import { freePort } from '../support/free-port';
 import { apiLinks, ensureSchemathesis, fuzzProfile, runSchemathesis, testCases } from '../support/schemathesis';
+import { simulatedRun, submitRun } from '../support/submit-run';
 
 const profile = fuzzProfile();
 /** A test runs up to four schemathesis runs, plus setting up its app and runs. */
@@ -140,17 +140,15 @@ async function listen(app: INestApplication): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-/** A completed run of the caller's (`as` sets its credentials), for the run operations to find. */
-async function completedRun(http: Http, as: (test: Test) => Test = (test) => test): Promise<string> {
-  const { body } = await as(http.post(`${API}/runs`))
-    .send({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: 0 } })
-    .expect(200);
-  await waitForState(api.http, body.run_id);
-  return body.run_id;
+/** A completed run of the caller's (the owner of `bearer`, when auth is on), for the run operations to find. */
+async function completedRun(http: Http, bearer?: string): Promise<string> {
+  const runId = await submitRun(http, simulatedRun(), { bearer });
+  await waitForState(api.http, runId);
+  return runId;
 }
 
-async function completedRuns(http: Http, as?: (test: Test) => Test): Promise<Runs> {
-  return { runId: await completedRun(http, as), deletedRunId: await completedRun(http, as) };
+async function completedRuns(http: Http, bearer?: string): Promise<Runs> {
+  return { runId: await completedRun(http, bearer), deletedRunId: await completedRun(http, bearer) };
 }
 
 /**
@@ -207,7 +205,7 @@ test(
   'with auth on, as a runs:read caller, too',
   async () => {
     const { app, http } = await api.createApp({ ...keyAuth(['alice', 'alice', READ_WRITE], ['reader', 'alice', ['runs:read']]), rateLimit: { limit: 1_000_000, windowMs: 60_000 } });
-    const runs = await completedRuns(http, (test) => test.auth(testKey('alice'), { type: 'bearer' }));
+    const runs = await completedRuns(http, testKey('alice'));
     const origin = await listen(app);
     // No stateful phase: this caller creates no runs to follow.
     await fuzz('auth', 'examples,coverage,fuzzing', servedConfig('examples,coverage,fuzzing', runs), `${origin}/docs-json`, origin, ['--header', `Authorization: Bearer ${testKey('reader')}`]);

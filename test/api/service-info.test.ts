@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WES_STATES } from '../../domain/wes-state';
 import { API, createApiHarness, expectSchema, waitForState, type ApiHarness } from '../support/api-harness';
+import { submitRun } from '../support/submit-run';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -70,11 +71,8 @@ test('system_state_counts has every WES state and counts runs as they end', asyn
   expect(Object.keys(before).sort()).toEqual([...WES_STATES].sort());
   for (const count of Object.values(before)) expect(Number.isInteger(count)).toBe(true);
 
-  const { body } = await api.http
-    .post(`${API}/runs`)
-    .send({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: 0 } })
-    .expect(200);
-  expect(await waitForState(api.http, body.run_id)).toBe('COMPLETE');
+  const runId = await submitRun(api.http);
+  expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   const after = (await serviceInfo()).system_state_counts;
   expect(after.COMPLETE).toBeGreaterThanOrEqual(before.COMPLETE + 1);
 });

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { API, createApiHarness, expectSchema, fieldParts, postMultipart, waitForState, type ApiHarness } from '../support/api-harness';
 import { EXAMPLES } from '../support/harness';
+import { submitRun } from '../support/submit-run';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -51,12 +52,9 @@ test('a task with a gate: submitted, paused at its gate, a wrong input refused, 
 });
 
 test('a task under the workflow roots is named by its path', async () => {
-  const response = await api.http
-    .post(`${API}/runs`)
-    .send({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: path.join(EXAMPLES, 'tasks', 'fan-out.yaml'), workflow_params: { duration_ms: 50 } })
-    .expect(200);
-  expect(await waitForState(api.http, response.body.run_id)).toBe('COMPLETE');
-  const tasks = (await api.http.get(`${API}/runs/${response.body.run_id}/tasks?page_size=3`).expect(200)).body;
+  const runId = await submitRun(api.http, { workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: path.join(EXAMPLES, 'tasks', 'fan-out.yaml'), workflow_params: { duration_ms: 50 } });
+  expect(await waitForState(api.http, runId)).toBe('COMPLETE');
+  const tasks = (await api.http.get(`${API}/runs/${runId}/tasks?page_size=3`).expect(200)).body;
   expect(tasks.task_logs).toHaveLength(3);
   expect(tasks.next_page_token).not.toBe('');
 });

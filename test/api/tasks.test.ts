@@ -6,6 +6,7 @@ import path from 'node:path';
 import { API, createApiHarness, expectSchema, waitForState, type ApiHarness } from '../support/api-harness';
 import { eventually } from '../support/eventually';
 import { EXAMPLES } from '../support/harness';
+import { cwlRun, submitRun, type RunRequest } from '../support/submit-run';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -13,22 +14,15 @@ beforeAll(async () => {
 });
 afterAll(() => api?.stop());
 
-async function startRun(body: Record<string, unknown>): Promise<string> {
-  const created = await api.http.post(`${API}/runs`).send({ ...body, tags: { wes_provider: 'local' } }).expect(200);
-  return created.body.run_id;
-}
+/** A run on the local provider, whose engines report their jobs as tasks. */
+const startRun = (request: RunRequest) => submitRun(api.http, { ...request, tags: { wes_provider: 'local' } });
 
 const names = ['Ada', 'Grace', 'Alan', 'Barbara'];
 let scatterRun: string;
 
 describe('a CWL scatter', () => {
   beforeAll(async () => {
-    scatterRun = await startRun({
-      workflow_type: 'CWL',
-      workflow_type_version: 'v1.2',
-      workflow_url: path.join(EXAMPLES, 'scatter', 'scatter.cwl'),
-      workflow_params: { names },
-    });
+    scatterRun = await startRun(cwlRun(path.join(EXAMPLES, 'scatter', 'scatter.cwl'), { names }));
     expect(await waitForState(api.http, scatterRun)).toBe('COMPLETE');
   });
 
@@ -82,12 +76,7 @@ describe('a CWL scatter', () => {
 });
 
 test("a running job is listed while the run goes; cancelled, it ends CANCELED", async () => {
-  const runId = await startRun({
-    workflow_type: 'CWL',
-    workflow_type_version: 'v1.2',
-    workflow_url: path.join(EXAMPLES, 'sleep', 'sleep.cwl'),
-    workflow_params: { seconds: 300 },
-  });
+  const runId = await startRun(cwlRun(path.join(EXAMPLES, 'sleep', 'sleep.cwl'), { seconds: 300 }));
   const listed = async () => (await api.http.get(`${API}/runs/${runId}/tasks`).expect(200)).body.task_logs;
   const [running] = await eventually(listed, (tasks) => tasks.length === 1, { what: 'the job to be listed while it runs' });
   expect(running).toMatchObject({ id: 'sleep.cwl', state: 'RUNNING', cmd: ['sleep', '300'] });

@@ -9,8 +9,7 @@ import { createApp } from '../../src/api/app';
 import type { RunStore } from '../../read-model/run-store';
 import { API, createApiHarness, waitForState, type ApiHarness } from '../support/api-harness';
 import { freePort } from '../support/free-port';
-
-const run = { workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: 0 } };
+import { postRun, submitRun } from '../support/submit-run';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -21,7 +20,7 @@ afterAll(() => api?.stop());
 test('Temporal unreachable: starting a run is a 503, reading the read model still works', async () => {
   const { http } = await api.createApp({ temporalAddress: `127.0.0.1:${await freePort()}` });
   const started = Date.now();
-  const response = await http.post(`${API}/runs`).send(run).expect(503);
+  const response = await postRun(http).expect(503);
   expect(response.body).toEqual({ msg: expect.stringMatching(/^Temporal is unavailable/), status_code: 503 });
   expect(Date.now() - started).toBeLessThan(10_000);
   await http.get(`${API}/runs`).expect(200);
@@ -69,8 +68,8 @@ describe('database unreachable', () => {
   });
 
   test('POST /runs still starts the run: the workflow writes its own rows once the database is back', async () => {
-    const response = await request(app.getHttpServer()).post(`${API}/runs`).send(run).expect(200);
+    const runId = await submitRun(request(app.getHttpServer()));
     // The worker's projections go to the real database, which stands for "back".
-    expect(await waitForState(api.http, response.body.run_id)).toBe('COMPLETE');
+    expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   });
 });

@@ -9,6 +9,7 @@
  */
 import { API, createApiHarness, waitForState, type ApiHarness } from '../support/api-harness';
 import { eventually } from '../support/eventually';
+import { simulatedRun, submitRun } from '../support/submit-run';
 import { RECOVERY_BOUND_MS, reportServerRecovery, scaled, until } from './support/chaos-servers';
 import { startDedicatedPostgres, type DedicatedPostgres } from './support/dedicated-postgres';
 import { expectRecordedOnce, submissions } from './support/exactly-once';
@@ -33,12 +34,7 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
-const simulated = (durationMs: number) => ({
-  workflow_type: 'SIMULATED',
-  workflow_type_version: '1',
-  workflow_url: 'simulated:',
-  workflow_params: { duration_ms: durationMs },
-});
+const simulated = (durationMs: number) => simulatedRun({ duration_ms: durationMs });
 
 test(
   'the read model catches up on every run after PostgreSQL is killed and restarted',
@@ -47,7 +43,7 @@ test(
     const runIds: string[] = [];
     // Staggered: most end while the database is down, the last few seconds after it is back, so that
     // the time to see them all ended is the recovery's, not the runs' own.
-    for (let i = 0; i < RUNS; i++) runIds.push((await http.post(`${API}/runs`).send(simulated(5_000 + (i * (DOWN_MS + 5_000)) / RUNS)).expect(200)).body.run_id);
+    for (let i = 0; i < RUNS; i++) runIds.push(await submitRun(http, simulated(5_000 + (i * (DOWN_MS + 5_000)) / RUNS)));
     for (const runId of runIds) await waitForState(http, runId, submitted);
 
     const killedAt = Date.now();
@@ -61,7 +57,7 @@ test(
     const ready = await http.get('/readyz').expect(503);
     expect(ready.body).toMatchObject({ msg: 'not ready: database down', status_code: 503, error: { database: { status: 'down' } } });
     // A run accepted meanwhile: its row is the workflow's to write once the database is back.
-    runIds.push((await http.post(`${API}/runs`).send(simulated(1_000)).expect(200)).body.run_id);
+    runIds.push(await submitRun(http, simulated(1_000)));
     await until(killedAt + DOWN_MS);
 
     const restartedAt = Date.now();

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { parseProvidersConfig } from '../../activities/providers/config';
 import { RUN_ID_TAG } from '../../activities/run-tags';
 import { API, createApiHarness, waitForState, type ApiHarness } from '../support/api-harness';
+import { simulatedRun, submitRun } from '../support/submit-run';
 import { RECOVERY_BOUND_MS, reportServerRecovery, scaled } from './support/chaos-servers';
 import { expectRecordedOnce, submissions } from './support/exactly-once';
 import { startFlakyUpstream, type FlakyUpstream } from './support/flaky-upstream';
@@ -40,13 +41,6 @@ afterAll(async () => {
   await back?.stop();
 });
 
-const simulated = (durationMs: number) => ({
-  workflow_type: 'SIMULATED',
-  workflow_type_version: '1',
-  workflow_url: 'simulated:',
-  workflow_params: { duration_ms: durationMs },
-});
-
 /** The back's runs that carry out a front run, found by the tag the wes provider sets; asked of the back directly. */
 async function backRunsOf(frontRunId: string): Promise<Array<{ run_id: string; state: string }>> {
   return (await back!.http.get(`${API}/runs?tag=${RUN_ID_TAG}:${frontRunId}`).expect(200)).body.runs;
@@ -58,7 +52,7 @@ test(
     const { http } = front!;
     // One ends at the back during the outage, the other after it.
     const runIds: string[] = [];
-    for (const durationMs of [OUTAGE_MS / 2, OUTAGE_MS + 10_000]) runIds.push((await http.post(`${API}/runs`).send(simulated(durationMs)).expect(200)).body.run_id);
+    for (const durationMs of [OUTAGE_MS / 2, OUTAGE_MS + 10_000]) runIds.push(await submitRun(http, simulatedRun({ duration_ms: durationMs })));
     for (const runId of runIds) expect(await waitForState(http, runId, (state) => state === 'RUNNING')).toBe('RUNNING');
 
     const cutAt = Date.now();

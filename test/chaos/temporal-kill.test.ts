@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { API, createApiHarness, waitForState, type ApiHarness } from '../support/api-harness';
 import { EXAMPLES } from '../support/harness';
+import { cwlRun, postRun, simulatedRun, submitRun } from '../support/submit-run';
 import { RECOVERY_BOUND_MS, reportServerRecovery, scaled, until } from './support/chaos-servers';
 import { startDedicatedTemporal, type DedicatedTemporal } from './support/dedicated-temporal';
 import { expectRecordedOnce, submissions } from './support/exactly-once';
@@ -43,24 +44,13 @@ test(
   'every run in flight completes exactly once after the Temporal server is killed and restarted',
   async () => {
     const { http, harness } = api!;
-    const simulated = (i: number) => ({
-      workflow_type: 'SIMULATED',
-      workflow_type_version: '1',
-      workflow_url: 'simulated:',
-      // Staggered: most end at their backend while Temporal is down, the last few seconds after it
-      // is back, so that the time to end them all is the recovery's, not the runs' own.
-      workflow_params: { duration_ms: 5_000 + (i * (DOWN_MS + 5_000)) / SIMULATED_RUNS },
-    });
-    const cwl = {
-      workflow_type: 'CWL',
-      workflow_type_version: 'v1.2',
-      workflow_url: path.join(EXAMPLES, 'sleep', 'sleep.cwl'),
-      workflow_params: { seconds: Math.round(DOWN_MS / 1000) + 3 },
-      tags: { wes_provider: 'local' },
-    };
+    // Staggered: most end at their backend while Temporal is down, the last few seconds after it
+    // is back, so that the time to end them all is the recovery's, not the runs' own.
+    const simulated = (i: number) => simulatedRun({ duration_ms: 5_000 + (i * (DOWN_MS + 5_000)) / SIMULATED_RUNS });
+    const cwl = cwlRun(path.join(EXAMPLES, 'sleep', 'sleep.cwl'), { seconds: Math.round(DOWN_MS / 1000) + 3 }, { tags: { wes_provider: 'local' } });
     const requests = [...Array.from({ length: SIMULATED_RUNS }, (_, i) => simulated(i)), ...Array.from({ length: CWL_RUNS }, () => cwl)];
     const runIds: string[] = [];
-    for (const body of requests) runIds.push((await http.post(`${API}/runs`).send(body).expect(200)).body.run_id);
+    for (const body of requests) runIds.push(await submitRun(http, body));
     for (const runId of runIds) await waitForState(http, runId, submitted);
 
     const killedAt = Date.now();
@@ -69,8 +59,8 @@ test(
     // Meanwhile: reads come from the read model; a start is a 503, and its retry later starts one run.
     await http.get(`${API}/runs/${runIds[0]}/status`).expect(200);
     await http.get(`${API}/runs`).expect(200);
-    const retried = { ...simulated(0), workflow_params: { duration_ms: 0 } };
-    const refused = await http.post(`${API}/runs`).set('Idempotency-Key', 'chaos-temporal-kill').send(retried).expect(503);
+    const retried = { idempotencyKey: 'chaos-temporal-kill' };
+    const refused = await postRun(http, simulatedRun(), retried).expect(503);
     expect(refused.body).toEqual({ msg: expect.stringMatching(/^Temporal is unavailable/), status_code: 503 });
     await until(killedAt + DOWN_MS);
 
@@ -87,8 +77,8 @@ test(
       expect({ runId, submissions: submissions(harness.dataDir, runId) }).toEqual({ runId, submissions: 1 });
       await expectRecordedOnce(api!, runId);
     }
-    const first = (await http.post(`${API}/runs`).set('Idempotency-Key', 'chaos-temporal-kill').send(retried).expect(200)).body.run_id;
-    const again = (await http.post(`${API}/runs`).set('Idempotency-Key', 'chaos-temporal-kill').send(retried).expect(200)).body.run_id;
+    const first = await submitRun(http, simulatedRun(), retried);
+    const again = await submitRun(http, simulatedRun(), retried);
     expect(again).toBe(first);
     expect(await waitForState(http, first)).toBe('COMPLETE');
 

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { API, createApiHarness, fieldParts, postMultipart, waitForState, type ApiHarness, type Http } from '../support/api-harness';
 import { freePort } from '../support/free-port';
 import { dataOf, openStream } from '../support/sse';
+import { postRun, submitRun } from '../support/submit-run';
 import { taskDocument } from '../support/task-documents';
 
 let api: ApiHarness;
@@ -28,16 +29,16 @@ const totalRuns = async () => (await client.get(`${API}/runs`).expect(200)).body
 describe('requests from web pages', () => {
   test('a POST /runs from a page of another site is a 403 ErrorResponse, and no run starts', async () => {
     const before = await totalRuns();
-    const refused = await client.post(`${API}/runs`).set('Origin', 'https://evil.example').send(SIMULATED_RUN).expect(403);
+    const refused = await postRun(client, SIMULATED_RUN).set('Origin', 'https://evil.example').expect(403);
     expect(refused.body).toEqual({ msg: expect.stringContaining('"https://evil.example"'), status_code: 403 });
     // A form post needs no CORS preflight: it is refused the same.
     await postMultipart(client, fieldParts({ ...SIMULATED_RUN, workflow_params: '{}' })).set('Origin', 'https://evil.example').expect(403);
-    await client.post(`${API}/runs`).set('Origin', 'null').send(SIMULATED_RUN).expect(403);
+    await postRun(client, SIMULATED_RUN).set('Origin', 'null').expect(403);
     expect(await totalRuns()).toBe(before);
   });
 
   test('Sec-Fetch-Site: cross-site (or same-site) without an Origin is a 403, on any route', async () => {
-    const refused = await client.post(`${API}/runs`).set('Sec-Fetch-Site', 'cross-site').send(SIMULATED_RUN).expect(403);
+    const refused = await postRun(client, SIMULATED_RUN).set('Sec-Fetch-Site', 'cross-site').expect(403);
     expect(refused.body).toEqual({ msg: expect.stringContaining('cross-site'), status_code: 403 });
     await client.get(`${API}/service-info`).set('Sec-Fetch-Site', 'same-site').expect(403);
     await client.get('/docs-json').set('Sec-Fetch-Site', 'cross-site').expect(403);
@@ -47,14 +48,14 @@ describe('requests from web pages', () => {
     const refused = await client.get(`${API}/runs`).set('Host', 'rebind.evil.example').expect(421);
     expect(refused.body).toEqual({ msg: expect.stringContaining('"rebind.evil.example"'), status_code: 421 });
     await client.get('/healthz').set('Host', 'rebind.evil.example:8080').expect(421);
-    await client.post(`${API}/runs`).set('Host', 'rebind.evil.example').send(SIMULATED_RUN).expect(421);
+    await postRun(client, SIMULATED_RUN).set('Host', 'rebind.evil.example').expect(421);
   });
 
   test('the API\'s own pages, the user, and clients that are not browsers are served as before', async () => {
-    const own = await client.post(`${API}/runs`).set('Origin', origin).set('Sec-Fetch-Site', 'same-origin').send(SIMULATED_RUN).expect(200);
+    const own = await postRun(client, SIMULATED_RUN).set('Origin', origin).set('Sec-Fetch-Site', 'same-origin').expect(200);
     await client.get(`${API}/service-info`).set('Sec-Fetch-Site', 'none').expect(200);
     await client.get(`${API}/runs`).set('Host', 'localhost').expect(200);
-    const plain = await client.post(`${API}/runs`).send(SIMULATED_RUN).expect(200);
+    const plain = await postRun(client, SIMULATED_RUN).expect(200);
     expect(await waitForState(client, plain.body.run_id)).toBe('COMPLETE');
     expect(await waitForState(client, own.body.run_id)).toBe('COMPLETE');
   });
@@ -62,7 +63,7 @@ describe('requests from web pages', () => {
   test('the Temporal Web UI\'s page may call the codec routes, and no other: POST /runs from its origin is a 403', async () => {
     const ui = new URL(api.config.temporalUiUrl).origin;
     const before = await totalRuns();
-    const refused = await client.post(`${API}/runs`).set('Origin', ui).set('Sec-Fetch-Site', 'same-site').send(SIMULATED_RUN).expect(403);
+    const refused = await postRun(client, SIMULATED_RUN).set('Origin', ui).set('Sec-Fetch-Site', 'same-site').expect(403);
     expect(refused.body).toEqual({ msg: expect.stringContaining(JSON.stringify(ui)), status_code: 403 });
     await client.get(`${API}/runs`).set('Origin', ui).expect(403);
     await client.options(`${API}/runs`).set('Origin', ui).set('Access-Control-Request-Method', 'POST').expect(403);
@@ -76,8 +77,8 @@ describe('requests from web pages', () => {
 
   test('WES_ALLOWED_HOSTS and WES_ALLOWED_ORIGINS add names and pages; URLs the API builds use the name asked', async () => {
     const trusting = await api.createApp({ allowedHosts: ['wes.example.org'], allowedOrigins: ['https://portal.example.org'] });
-    const created = await trusting.http.post(`${API}/runs`).set('Origin', 'https://portal.example.org').send(SIMULATED_RUN).expect(200);
-    await trusting.http.post(`${API}/runs`).set('Origin', 'https://evil.example').send(SIMULATED_RUN).expect(403);
+    const created = await postRun(trusting.http, SIMULATED_RUN).set('Origin', 'https://portal.example.org').expect(200);
+    await postRun(trusting.http, SIMULATED_RUN).set('Origin', 'https://evil.example').expect(403);
     const runId = created.body.run_id;
     expect(await waitForState(trusting.http, runId)).toBe('COMPLETE');
     const info = (await trusting.http.get(`${API}/service-info`).set('Host', 'wes.example.org').expect(200)).body;
@@ -268,9 +269,9 @@ describe('live streams', () => {
   });
 
   const pausedRun = async () => {
-    const { run_id: runId } = (await client.post(`${API}/runs`).send({ ...SIMULATED_RUN, require_approval: true }).expect(200)).body;
+    const runId = await submitRun(client, { ...SIMULATED_RUN, require_approval: true });
     await waitForState(client, runId, (state) => state === 'PAUSED');
-    return runId as string;
+    return runId;
   };
 
   test('past the streams a caller may have open: a 429 ErrorResponse before any stream; a stream past its lifetime ends, telling the client to reconnect', async () => {

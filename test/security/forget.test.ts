@@ -16,6 +16,7 @@ import type { PayloadKey } from '../../src/payloads/payload-keys';
 import { API, createApiHarness, waitForState, type ApiHarness, type Http } from '../support/api-harness';
 import { keyAuth, testKey } from '../support/auth';
 import { eventually } from '../support/eventually';
+import { submitRun, type RunRequest } from '../support/submit-run';
 import { taskDocument, simulatedStep } from '../support/task-documents';
 
 const KB = 1000;
@@ -33,12 +34,12 @@ const blobsOf = (api: ApiHarness, runId: string): string[] => {
 };
 const blobExists = (api: ApiHarness, hash: string) => existsSync(path.join(blobDirOf(api), hash));
 
-async function completedRun(http: Http, body: object): Promise<string> {
-  const { body: created } = await http.post(`${API}/runs`).send(body).expect(200);
-  expect(await waitForState(http, created.run_id)).toBe('COMPLETE');
+async function completedRun(http: Http, request: RunRequest): Promise<string> {
+  const runId = await submitRun(http, request);
+  expect(await waitForState(http, runId)).toBe('COMPLETE');
   // Deletable once cleaned up, which the run records right after it ends.
-  await eventually(() => http.get(`${API}/runs/${created.run_id}`), (response) => response.status === 200, { what: 'the run to be readable' });
-  return created.run_id;
+  await eventually(() => http.get(`${API}/runs/${runId}`), (response) => response.status === 200, { what: 'the run to be readable' });
+  return runId;
 }
 
 /** DELETE, asked again while the run is being cleaned up (409) for a few seconds. */

@@ -16,6 +16,7 @@ import { InvalidRunRequestError } from '../../activities/errors';
 import { parseProvidersConfig } from '../../activities/providers/config';
 import { API, createApiHarness, download as downloadOutput, fieldParts, postMultipart, waitForState, type ApiHarness } from '../support/api-harness';
 import { EXAMPLES } from '../support/harness';
+import { cwlRun, postRun, simulatedRun, submitRun } from '../support/submit-run';
 
 const WC = readFileSync(path.join(EXAMPLES, 'word-count', 'wc.cwl'));
 const WC_PATH = path.join(EXAMPLES, 'word-count', 'wc.cwl');
@@ -103,13 +104,8 @@ beforeEach(() => {
   requests.length = 0;
 });
 
-const wordCount = (location: string, provider = 'local', workflowUrl = WC_PATH) => ({
-  workflow_type: 'CWL',
-  workflow_type_version: 'v1.2',
-  workflow_url: workflowUrl,
-  workflow_params: { text: { class: 'File', location } },
-  tags: { wes_provider: provider },
-});
+const wordCount = (location: string, provider = 'local', workflowUrl = WC_PATH) =>
+  cwlRun(workflowUrl, { text: { class: 'File', location } }, { tags: { wes_provider: provider } });
 
 /** The error of a failed run's last transition. */
 async function runError(runId: string): Promise<string> {
@@ -131,12 +127,12 @@ test('a File input on a loopback, link-local or metadata address, however writte
     ['https://[fd00::1]/x', 'fd00::1 is a private (unique local) address'],
   ];
   for (const [location, why] of cases) {
-    const { body } = await api.http.post(`${API}/runs`).send(wordCount(location)).expect(400);
+    const { body } = await postRun(api.http, wordCount(location)).expect(400);
     expect(body.status_code).toBe(400);
     expect(body.msg).toContain(`workflow_params.text.location ${new URL(location).href} is not fetched: ${why}`);
   }
   // A workflow_url too, and a multipart submission.
-  const workflow = await api.http.post(`${API}/runs`).send(wordCount('data/words.txt', 'local', `http://127.0.0.1:${port}/wc.cwl`)).expect(400);
+  const workflow = await postRun(api.http, wordCount('data/words.txt', 'local', `http://127.0.0.1:${port}/wc.cwl`)).expect(400);
   expect(workflow.body.msg).toContain(`workflow_url http://127.0.0.1:${port}/wc.cwl is not fetched: 127.0.0.1 is a loopback address`);
   const multipart = await postMultipart(api.http, [
     ...fieldParts({
@@ -154,20 +150,17 @@ test('a File input on a loopback, link-local or metadata address, however writte
 
 test('an http(s) Directory is refused at submission: a URL has no listing to fetch', async () => {
   const request = { ...wordCount('x'), workflow_params: { dir: { class: 'Directory', location: 'https://example.org/data/' } } };
-  const { body } = await api.http.post(`${API}/runs`).send(request).expect(400);
+  const { body } = await postRun(api.http, request).expect(400);
   expect(body.msg).toContain('workflow_params.dir.location https://example.org/data/: an http(s) Directory cannot be fetched');
 });
 
 test('allowed by the provider, the workflow and its input are fetched by the worker and the engine is handed local files', async () => {
-  const { body } = await api.http
-    .post(`${API}/runs`)
-    .send(wordCount(`http://127.0.0.1:${port}/data/words.txt`, 'allowing', `http://127.0.0.1:${port}/wc.cwl`))
-    .expect(200);
-  expect(await waitForState(api.http, body.run_id)).toBe('COMPLETE');
+  const runId = await submitRun(api.http, wordCount(`http://127.0.0.1:${port}/data/words.txt`, 'allowing', `http://127.0.0.1:${port}/wc.cwl`));
+  expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   // Each asked once, by the worker: cwltool would have fetched them itself, as python-requests.
   expect(requests.map((r) => r.url).sort()).toEqual(['/data/words.txt', '/wc.cwl']);
   expect(requests.every((r) => r.userAgent === 'durable-wes')).toBe(true);
-  const log = (await api.http.get(`${API}/runs/${body.run_id}`).expect(200)).body;
+  const log = (await api.http.get(`${API}/runs/${runId}`).expect(200)).body;
   expect(JSON.stringify(log.run_log.cmd)).not.toContain('http');
   expect(log.run_log.cmd).toContainEqual(expect.stringMatching(/\/staging\/fetched\/site-[0-9a-f]{16}\/wc\.cwl$/));
   // wc names the file it counted: the engine's copy of the download, its name kept.
@@ -177,21 +170,18 @@ test('allowed by the provider, the workflow and its input are fetched by the wor
 });
 
 test('a workflow fetched by URL brings the files it names relatively, fetched beside it', async () => {
-  const { body } = await api.http
-    .post(`${API}/runs`)
-    .send(wordCount(`http://127.0.0.1:${port}/data/words.txt`, 'allowing', `http://127.0.0.1:${port}/site/workflows/count.cwl`))
-    .expect(200);
-  expect(await waitForState(api.http, body.run_id)).toBe('COMPLETE');
+  const runId = await submitRun(api.http, wordCount(`http://127.0.0.1:${port}/data/words.txt`, 'allowing', `http://127.0.0.1:${port}/site/workflows/count.cwl`));
+  expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   expect(requests.map((r) => r.url).sort()).toEqual(['/data/words.txt', '/site/tools/wc.cwl', '/site/workflows/count.cwl']);
   expect(requests.every((r) => r.userAgent === 'durable-wes')).toBe(true);
-  const log = (await api.http.get(`${API}/runs/${body.run_id}`).expect(200)).body;
+  const log = (await api.http.get(`${API}/runs/${runId}`).expect(200)).body;
   expect(await downloadOutput(api.http, log.outputs.count.location)).toMatch(/^3 \/\S+\/words\.txt\n$/);
 });
 
 test('a redirect from an allowed host to a loopback address is refused: the run fails naming both URLs, and the target hears nothing', async () => {
-  const { body } = await api.http.post(`${API}/runs`).send(wordCount(`http://localhost:${port}/redirect`, 'byname')).expect(200);
-  expect(await waitForState(api.http, body.run_id)).toBe('EXECUTOR_ERROR');
-  const error = await runError(body.run_id);
+  const runId = await submitRun(api.http, wordCount(`http://localhost:${port}/redirect`, 'byname'));
+  expect(await waitForState(api.http, runId)).toBe('EXECUTOR_ERROR');
+  const error = await runError(runId);
   expect(error).toContain(`could not fetch http://localhost:${port}/redirect`);
   expect(error).toContain(`http://127.0.0.1:${port}/data/words.txt: 127.0.0.1 is a loopback address`);
   expect(requests.map((r) => r.url)).toEqual(['/redirect']);
@@ -200,9 +190,9 @@ test('a redirect from an allowed host to a loopback address is refused: the run 
 test('a download larger than the limit fails the run with a message naming the limit, with or without a Content-Length', async () => {
   for (const route of ['/big', '/big-stream']) {
     const url = `http://127.0.0.1:${port}${route}`;
-    const { body } = await api.http.post(`${API}/runs`).send(wordCount(url, 'allowing')).expect(200);
-    expect(await waitForState(api.http, body.run_id)).toBe('EXECUTOR_ERROR');
-    const error = await runError(body.run_id);
+    const runId = await submitRun(api.http, wordCount(url, 'allowing'));
+    expect(await waitForState(api.http, runId)).toBe('EXECUTOR_ERROR');
+    const error = await runError(runId);
     expect(error).toContain(`could not fetch ${url}`);
     expect(error).toContain('larger than the limit of 1000 bytes per input');
   }
@@ -235,11 +225,11 @@ test('a download fails for good on an answer other than 200, past the redirects 
 
 test('an http input given by an approver at resume is refused before the engine starts, and its address hears nothing', async () => {
   const request = { ...wordCount('x'), workflow_params: {}, tags: { wes_provider: 'local', wes_require_approval: 'true' } };
-  const { body } = await api.http.post(`${API}/runs`).send(request).expect(200);
-  await waitForState(api.http, body.run_id, (state) => state === 'PAUSED');
-  await api.http.post(`${API}/runs/${body.run_id}/resume`).send({ text: { class: 'File', location: `http://127.0.0.1:${port}/data/words.txt` } }).expect(200);
-  expect(await waitForState(api.http, body.run_id)).toBe('EXECUTOR_ERROR');
-  expect(await runError(body.run_id)).toContain('127.0.0.1 is a loopback address');
+  const runId = await submitRun(api.http, request);
+  await waitForState(api.http, runId, (state) => state === 'PAUSED');
+  await api.http.post(`${API}/runs/${runId}/resume`).send({ text: { class: 'File', location: `http://127.0.0.1:${port}/data/words.txt` } }).expect(200);
+  expect(await waitForState(api.http, runId)).toBe('EXECUTOR_ERROR');
+  expect(await runError(runId)).toContain('127.0.0.1 is a loopback address');
   expect(requests).toEqual([]);
 });
 
@@ -253,7 +243,7 @@ describe('loader directives in workflow_params', () => {
   test.each(cases)('%s is refused with a 400 naming its path, in JSON and multipart, on any provider', async (directive, params, at) => {
     const expected = { msg: expect.stringMatching(new RegExp(`^${at.replace(/[$.[\]]/g, '\\$&')}: \\${directive} is not accepted in workflow_params`)), status_code: 400 };
     for (const provider of ['local', 'simulated']) {
-      const json = await api.http.post(`${API}/runs`).send({ ...wordCount('x', provider), workflow_params: params }).expect(400);
+      const json = await postRun(api.http, { ...wordCount('x', provider), workflow_params: params }).expect(400);
       expect(json.body).toEqual(expected);
     }
     const multipart = await postMultipart(api.http, [
@@ -264,14 +254,11 @@ describe('loader directives in workflow_params', () => {
   });
 
   test('in a resume input too', async () => {
-    const held = await api.http
-      .post(`${API}/runs`)
-      .send({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: 0 }, tags: { wes_provider: 'simulated' }, require_approval: true })
-      .expect(200);
-    await waitForState(api.http, held.body.run_id, (state) => state === 'PAUSED');
-    const { body } = await api.http.post(`${API}/runs/${held.body.run_id}/resume`).send({ msg: { $include: '/etc/passwd' } }).expect(400);
+    const held = await submitRun(api.http, simulatedRun({ duration_ms: 0 }, { tags: { wes_provider: 'simulated' }, require_approval: true }));
+    await waitForState(api.http, held, (state) => state === 'PAUSED');
+    const { body } = await api.http.post(`${API}/runs/${held}/resume`).send({ msg: { $include: '/etc/passwd' } }).expect(400);
     expect(body.msg).toMatch(/^workflow_params\.msg\.\$include: \$include is not accepted/);
-    expect((await api.http.get(`${API}/runs/${held.body.run_id}/status`).expect(200)).body.state).toBe('PAUSED');
-    await api.http.post(`${API}/runs/${held.body.run_id}/cancel`).expect(200);
+    expect((await api.http.get(`${API}/runs/${held}/status`).expect(200)).body.state).toBe('PAUSED');
+    await api.http.post(`${API}/runs/${held}/cancel`).expect(200);
   });
 });

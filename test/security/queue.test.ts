@@ -10,6 +10,7 @@ import { parseProvidersConfig } from '../../activities/providers/config';
 import { API, createApiHarness, waitForState, type ApiHarness, type Http } from '../support/api-harness';
 import { keyAuth, READ_WRITE, testKey } from '../support/auth';
 import { EXAMPLES } from '../support/harness';
+import { cwlRun, submitRun } from '../support/submit-run';
 
 jest.setTimeout(180_000);
 
@@ -38,20 +39,7 @@ afterAll(async () => {
   await rm(roots, { recursive: true, force: true });
 });
 
-const sh = (script: string, provider: string) => ({
-  workflow_type: 'CWL',
-  workflow_type_version: 'v1.2',
-  workflow_url: path.join(roots, 'sh.cwl'),
-  workflow_params: { script },
-  tags: { wes_provider: provider },
-});
-
-async function post(client: Http, body: object, as?: string): Promise<string> {
-  const request = client.post(`${API}/runs`);
-  if (as) request.auth(testKey(as), { type: 'bearer' });
-  const { body: answer } = await request.send(body).expect(200);
-  return answer.run_id;
-}
+const sh = (script: string, provider: string) => cwlRun(path.join(roots, 'sh.cwl'), { script }, { tags: { wes_provider: provider } });
 
 async function transitions(client: Http, runId: string, as?: string): Promise<Array<{ type: string; payload?: Record<string, unknown> }>> {
   const request = client.get(`${API}/runs/${runId}/transitions`);
@@ -72,9 +60,9 @@ const searchedState = async (runId: string) => (await api.harness.client.workflo
 const historyLength = async (runId: string) => (await api.harness.client.workflow.getHandle(runId).fetchHistory()).events?.length ?? 0;
 
 test('with maxEngines 1 a second run shows QUEUED everywhere while the first runs, costs no history while it waits, then RUNNING and COMPLETE', async () => {
-  const holder = await post(http, sh('sleep 60', 'single'));
+  const holder = await submitRun(http, sh('sleep 60', 'single'));
   await waitForState(http, holder, (state) => state === 'RUNNING');
-  const waiting = await post(http, sh('sleep 2; echo my turn', 'single'));
+  const waiting = await submitRun(http, sh('sleep 2; echo my turn', 'single'));
   expect(await untilQueued(http, waiting)).toContain('this host runs at most 1 engines at once');
 
   // Queued through every view: the status, the list (and its filter), Temporal's search attribute.
@@ -110,14 +98,14 @@ test("past an owner's cap, that owner's next run waits QUEUED while another owne
     throw new Error(`run ${runId} did not reach the state awaited`);
   };
 
-  const first = await post(authed, sh('sleep 60', 'owned'), 'alice');
+  const first = await submitRun(authed, sh('sleep 60', 'owned'), { bearer: testKey('alice') });
   await until(first, 'alice', (state) => state === 'RUNNING');
-  const second = await post(authed, sh('echo second', 'owned'), 'alice');
+  const second = await submitRun(authed, sh('echo second', 'owned'), { bearer: testKey('alice') });
   expect(await untilQueued(authed, second, 'alice')).toContain('waiting for a slot of its owner: this host runs at most 1 engines of one owner at once');
   expect(await status(second, 'alice')).toBe('QUEUED');
 
   // Another owner is not held up by alice's cap.
-  const other = await post(authed, sh('echo other', 'owned'), 'bob');
+  const other = await submitRun(authed, sh('echo other', 'owned'), { bearer: testKey('bob') });
   expect(await until(other, 'bob', (state) => state === 'COMPLETE' || state.includes('ERROR'))).toBe('COMPLETE');
   expect((await transitions(authed, other, 'bob')).map((t) => t.type)).not.toContain('queue');
 

@@ -11,8 +11,9 @@ import { NativeConnection } from '@temporalio/worker';
 import { rmSync } from 'node:fs';
 import { loadConfig, type Config } from '../../src/config/config';
 import { connectFailure, temporalConnectionOptions } from '../../src/temporal/temporal-connection';
-import { API, createApiHarness, waitForState } from '../support/api-harness';
+import { createApiHarness, waitForState } from '../support/api-harness';
 import { installQuietRuntime } from '../support/runtime';
+import { submitRun } from '../support/submit-run';
 import { makeTestPki, type TestPki } from '../support/test-certificates';
 import { startTlsProxy, type TlsProxy } from '../support/tls-proxy';
 
@@ -55,11 +56,8 @@ test('with the CA, server name and a client certificate, the API and a worker co
   const before = mtls.withClientCertificate;
   const api = await createApiHarness({ temporalAddress: config.temporalAddress, temporalTls: config.temporalTls });
   try {
-    const { body } = await api.http
-      .post(`${API}/runs`)
-      .send({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: 0 } })
-      .expect(200);
-    expect(await waitForState(api.http, body.run_id)).toBe('COMPLETE');
+    const runId = await submitRun(api.http);
+    expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   } finally {
     await api.stop();
   }
