@@ -37,7 +37,12 @@ describe('durable-wes read model', () => {
 
     await seedReadModel(process.env.DATABASE_URL!, template, COPIES);
 
-    const list = (await api.http.get(`${API}/runs`).query({ tag: `seeding:${tag}`, page_size: 100 }).expect(200)).body;
+    const list = (
+      await api.http
+        .get(`${API}/runs`)
+        .query({ tag: `seeding:${tag}`, page_size: 100 })
+        .expect(200)
+    ).body;
     expect(list.total_runs).toBe(COPIES + 1);
     const ids = list.runs.map((run: { run_id: string }) => run.run_id);
     expect(new Set(ids).size).toBe(COPIES + 1);
@@ -67,14 +72,27 @@ describe('Sapporo run dir and index', () => {
 
   test('copies of a finished run are listed, counted and read by Sapporo as runs of its own', async () => {
     const template = await sapporo.wes.submitForm(
-      { workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: 'hello.cwl', workflow_engine: 'cwltool', workflow_params: { message: 'seed' } },
+      {
+        workflow_type: 'CWL',
+        workflow_type_version: 'v1.2',
+        workflow_url: 'hello.cwl',
+        workflow_engine: 'cwltool',
+        workflow_params: { message: 'seed' },
+      },
       { 'hello.cwl': HELLO_CWL },
     );
-    await eventually(() => sapporo.wes.state(template), (state) => state === 'COMPLETE', { timeoutMs: 120_000, intervalMs: 250, what: `Sapporo run ${template} to COMPLETE` });
+    await eventually(
+      () => sapporo.wes.state(template),
+      (state) => state === 'COMPLETE',
+      { timeoutMs: 120_000, intervalMs: 250, what: `Sapporo run ${template} to COMPLETE` },
+    );
 
     await sapporo.seed(template, COPIES);
 
-    const list = (await (await fetch(`${sapporo.wes.base}/runs?page_size=100`)).json()) as { total_runs: number; runs: Array<{ run_id: string; state: string }> };
+    const list = (await (await fetch(`${sapporo.wes.base}/runs?page_size=100`)).json()) as {
+      total_runs: number;
+      runs: Array<{ run_id: string; state: string }>;
+    };
     expect(list.total_runs).toBe(COPIES + 1);
     expect(list.runs[0].run_id).toBe(template);
     expect(list.runs.every((run) => run.state === 'COMPLETE')).toBe(true);

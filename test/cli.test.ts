@@ -45,8 +45,22 @@ function wordCountProject(): { workflow: string; params: string } {
   write('project/data/words.txt', 'one two three four five\n');
   const workflow = write(
     'project/workflows/count.cwl',
-    ['cwlVersion: v1.2', 'class: Workflow', 'inputs:', '  text: File', 'outputs:', '  count:', '    type: File', '    outputSource: count/count',
-      'steps:', '  count:', '    run: ../tools/wc.cwl', '    in: { text: text }', '    out: [count]', ''].join('\n'),
+    [
+      'cwlVersion: v1.2',
+      'class: Workflow',
+      'inputs:',
+      '  text: File',
+      'outputs:',
+      '  count:',
+      '    type: File',
+      '    outputSource: count/count',
+      'steps:',
+      '  count:',
+      '    run: ../tools/wc.cwl',
+      '    in: { text: text }',
+      '    out: [count]',
+      '',
+    ].join('\n'),
   );
   const params = write('project/inputs/job.yaml', 'text:\n  class: File\n  path: ../data/words.txt\n');
   return { workflow, params };
@@ -84,7 +98,15 @@ test('submit --wait: a CWL workflow, its tool and its File input uploaded; the s
 
 test('the README walkthrough: the word-count example with its File input, waited for, its outputs downloaded', async () => {
   const example = path.join(EXAMPLES, 'word-count');
-  const result = await cli('submit', path.join(example, 'wc.cwl'), '--params', path.join(example, 'job.yaml'), '--provider', 'local', '--wait');
+  const result = await cli(
+    'submit',
+    path.join(example, 'wc.cwl'),
+    '--params',
+    path.join(example, 'job.yaml'),
+    '--provider',
+    'local',
+    '--wait',
+  );
   expect(result.code).toBe(0);
   const runId = RUN_ID.exec(result.stderr)![0];
   const target = path.join(dir, 'walkthrough');
@@ -97,7 +119,11 @@ test('submit --wait --json: the run log, parseable, and nothing else on stdout',
   const result = await cli('submit', workflow, '--params', params, '--provider', 'local', '--wait', '--json');
   expect(result.code).toBe(0);
   const log = JSON.parse(result.stdout);
-  expect(log).toMatchObject({ state: 'COMPLETE', run_id: expect.stringMatching(RUN_ID), outputs: { count: { class: 'File', basename: 'count.txt' } } });
+  expect(log).toMatchObject({
+    state: 'COMPLETE',
+    run_id: expect.stringMatching(RUN_ID),
+    outputs: { count: { class: 'File', basename: 'count.txt' } },
+  });
   expect(await download(api.http, log.outputs.count.location)).toMatch(/^5 /);
 });
 
@@ -106,8 +132,21 @@ test('a Directory input is uploaded with every file in it, subdirectories kept',
   write('listing/data/dir/sub/b.txt', 'b\n');
   const tool = write(
     'listing/ls.cwl',
-    ['cwlVersion: v1.2', 'class: CommandLineTool', 'baseCommand: [find, -L, dir, -type, f]', 'requirements:', '  InitialWorkDirRequirement:',
-      '    listing: [$(inputs.dir)]', 'inputs:', '  dir: Directory', 'stdout: found.txt', 'outputs:', '  found:', '    type: stdout', ''].join('\n'),
+    [
+      'cwlVersion: v1.2',
+      'class: CommandLineTool',
+      'baseCommand: [find, -L, dir, -type, f]',
+      'requirements:',
+      '  InitialWorkDirRequirement:',
+      '    listing: [$(inputs.dir)]',
+      'inputs:',
+      '  dir: Directory',
+      'stdout: found.txt',
+      'outputs:',
+      '  found:',
+      '    type: stdout',
+      '',
+    ].join('\n'),
   );
   const params = write('listing/job.json', JSON.stringify({ dir: { class: 'Directory', location: 'data/dir' } }));
   const result = await cli('--json', 'submit', tool, '--params', params, '--provider', 'local', '--wait');
@@ -143,7 +182,14 @@ test('list filters by tag and state, pages, and --all gathers every page; resume
   const suite = randomUUID();
   const ids: string[] = [];
   for (const kind of ['a', 'a', 'b']) {
-    const submitted = await simulated({ duration_ms: 0 }, '--tag', `suite=${suite}`, '--tag', `kind=${kind}`, ...(kind === 'b' ? ['--require-approval'] : []));
+    const submitted = await simulated(
+      { duration_ms: 0 },
+      '--tag',
+      `suite=${suite}`,
+      '--tag',
+      `kind=${kind}`,
+      ...(kind === 'b' ? ['--require-approval'] : []),
+    );
     expect(submitted.code).toBe(0);
     ids.push(submitted.stdout.trim());
   }
@@ -153,7 +199,9 @@ test('list filters by tag and state, pages, and --all gathers every page; resume
   const listIds = async (...args: string[]) => {
     const result = await cli('--json', 'list', '--tag', `suite:${suite}`, ...args);
     expect(result.code).toBe(0);
-    return JSON.parse(result.stdout).runs.map((run: { run_id: string }) => run.run_id).sort();
+    return JSON.parse(result.stdout)
+      .runs.map((run: { run_id: string }) => run.run_id)
+      .sort();
   };
   expect(await listIds()).toEqual([...ids].sort());
   expect(await listIds('--state', 'PAUSED')).toEqual([ids[2]]);
@@ -170,7 +218,10 @@ test('list filters by tag and state, pages, and --all gathers every page; resume
   expect(resumed.code).toBe(0);
   expect(resumed.stdout).toMatch(new RegExp(`^${ids[2]}: \\w+\\n$`));
   expect(await waitForState(api.http, ids[2])).toBe('COMPLETE');
-  expect((await api.http.get(`${API}/runs/${ids[2]}`).expect(200)).body.outputs.received_params).toEqual({ duration_ms: 0, approved_by: 'cli' });
+  expect((await api.http.get(`${API}/runs/${ids[2]}`).expect(200)).body.outputs.received_params).toEqual({
+    duration_ms: 0,
+    approved_by: 'cli',
+  });
 });
 
 test('resume --input JSON; resuming a run that no longer waits is the API’s 409, exit 6', async () => {
@@ -209,7 +260,10 @@ test('transitions: a table, or followed as JSON lines to the end', async () => {
   expect(table.stdout).toMatch(/finish +running +succeeded/);
   const followed = await cli('--json', 'transitions', runId, '--follow');
   expect(followed.code).toBe(0);
-  const lines = followed.stdout.trim().split('\n').map((line) => JSON.parse(line));
+  const lines = followed.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
   expect(lines.at(-1)).toEqual({ end: { state: 'COMPLETE' } });
   expect(lines.slice(0, -1).map((t) => t.seq)).toEqual(lines.slice(0, -1).map((_, i) => i + 1));
 });
@@ -221,7 +275,11 @@ test('a followed stream whose API replica shuts down is resumed on the next one,
   const first = await api.createApp();
   await first.app.listen(port, '127.0.0.1');
   const following = startCli(['--json', 'transitions', runId, '--follow'], { url: `http://127.0.0.1:${port}${API}` });
-  await eventually(() => following.output().stdout.trim().split('\n').length, (count) => count >= 2, { what: 'the replayed transitions' });
+  await eventually(
+    () => following.output().stdout.trim().split('\n').length,
+    (count) => count >= 2,
+    { what: 'the replayed transitions' },
+  );
   await first.app.close();
   // Another replica on the same address, while the CLI retries.
   const second = await api.createApp();
@@ -229,7 +287,10 @@ test('a followed stream whose API replica shuts down is resumed on the next one,
   await api.http.post(`${API}/runs/${runId}/resume`).expect(200);
   const result = await following.done;
   expect(result.code).toBe(0);
-  const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+  const lines = result.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
   expect(lines.slice(0, -1).map((t) => `${t.seq}:${t.type}`)).toEqual(['1:init', '2:wait', '3:resume', '4:finish']);
   expect(lines.at(-1)).toEqual({ end: { state: 'COMPLETE' } });
 });

@@ -23,17 +23,25 @@ const gate = taskDocument({ steps: [{ id: 'gate', wait_for_input: { prompt: 'nev
 
 async function sweptRow(runId: string) {
   const reconciler = new ClosedRunReconciler(h.client, h.runStore);
-  await eventually(() => reconciler.sweep().then(() => h.runStore.get(runId)), (row) => row?.wesState === 'SYSTEM_ERROR', {
-    timeoutMs: 15_000,
-    intervalMs: 200,
-    what: `a sweep to fail ${runId}`,
-  });
+  await eventually(
+    () => reconciler.sweep().then(() => h.runStore.get(runId)),
+    (row) => row?.wesState === 'SYSTEM_ERROR',
+    {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+      what: `a sweep to fail ${runId}`,
+    },
+  );
   return h.runStore.get(runId);
 }
 
 test('a task run terminated in Temporal shows as failed, saying so', async () => {
   const handle = await h.startTask(gate);
-  await eventually(() => h.runStore.get(handle.workflowId), (row) => row?.wesState === 'PAUSED', { what: 'the task to wait at its gate' });
+  await eventually(
+    () => h.runStore.get(handle.workflowId),
+    (row) => row?.wesState === 'PAUSED',
+    { what: 'the task to wait at its gate' },
+  );
   await handle.terminate('operator stopped it');
 
   const row = await sweptRow(handle.workflowId);
@@ -51,7 +59,11 @@ test('a task run timed out by a Temporal-level timeout shows as failed, saying s
     workflowExecutionTimeout: '3s',
     args: [{ runId, request, definition: parseTaskDefinition(gate, 'task.yaml'), params: {} }],
   });
-  await eventually(() => h.runStore.get(handle.workflowId), (row) => row?.wesState === 'PAUSED', { what: 'the task to wait at its gate' });
+  await eventually(
+    () => h.runStore.get(handle.workflowId),
+    (row) => row?.wesState === 'PAUSED',
+    { what: 'the task to wait at its gate' },
+  );
 
   const row = await sweptRow(runId);
   expect(row).toMatchObject({ state: 'failed', wesState: 'SYSTEM_ERROR' });

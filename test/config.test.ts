@@ -27,7 +27,12 @@ test('without variables: the defaults of one machine', () => {
   expect(config.databaseUrl).toBeUndefined();
   expect(config.workflowBundlePath).toBeUndefined();
   expect(config.auth).toEqual({ off: false, apiKeys: [], jwt: undefined, instructionsUrl: undefined });
-  expect(config).toMatchObject({ maxAttachments: 1000, maxUploadBytes: 1024 ** 3, maxBodyBytes: 10 * 1024 ** 2, rateLimit: { limit: 3000, windowMs: 60_000 } });
+  expect(config).toMatchObject({
+    maxAttachments: 1000,
+    maxUploadBytes: 1024 ** 3,
+    maxBodyBytes: 10 * 1024 ** 2,
+    rateLimit: { limit: 3000, windowMs: 60_000 },
+  });
   expect(config.providers.default).toBe('local');
   expect(config.logLevel).toBe('info');
   expect(config.workerMetrics).toEqual({ host: '127.0.0.1', port: 9464 });
@@ -40,7 +45,10 @@ test('the worker workflow cache: any size, 0 turns it off', () => {
 });
 
 test('the worker metrics: another address, or none', () => {
-  expect(loadConfig({ WES_WORKER_METRICS_HOST: '0.0.0.0', WES_WORKER_METRICS_PORT: '9100' }).workerMetrics).toEqual({ host: '0.0.0.0', port: 9100 });
+  expect(loadConfig({ WES_WORKER_METRICS_HOST: '0.0.0.0', WES_WORKER_METRICS_PORT: '9100' }).workerMetrics).toEqual({
+    host: '0.0.0.0',
+    port: 9100,
+  });
   expect(loadConfig({ WES_WORKER_METRICS_PORT: 'off' }).workerMetrics).toBeUndefined();
   expect(loadConfig({ WES_LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
 });
@@ -104,13 +112,22 @@ test('every variable is read', () => {
       // A key may end in base64's '=' padding: the owner holds none.
       { key: 'ops-0123456789abcdef=', owner: 'ops', scopes: ['admin'] },
     ],
-    jwt: { jwksUrl: 'https://idp.example.org/.well-known/jwks.json', issuer: 'https://idp.example.org/', audience: 'durable-wes', ownerClaim: 'email' },
+    jwt: {
+      jwksUrl: 'https://idp.example.org/.well-known/jwks.json',
+      issuer: 'https://idp.example.org/',
+      audience: 'durable-wes',
+      ownerClaim: 'email',
+    },
     instructionsUrl: 'https://wiki.example.org/wes-tokens',
   });
   expect(config.providers.default).toBe('simulated');
   expect(config.providers.providers.local).toMatchObject({ cwltool: '/opt/cwltool', workflowRoots: ['/srv/a', '/srv/b'] });
 
-  const explicit = loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_UI_URL: 'https://ui.example.org', WES_URL: 'http://wes:1/ga4gh/wes/v1' });
+  const explicit = loadConfig({
+    TEMPORAL_ADDRESS: 'temporal:7233',
+    TEMPORAL_UI_URL: 'https://ui.example.org',
+    WES_URL: 'http://wes:1/ga4gh/wes/v1',
+  });
   expect(explicit).toMatchObject({
     temporalAddress: 'temporal:7233',
     temporalUiUrl: 'https://ui.example.org',
@@ -120,11 +137,18 @@ test('every variable is read', () => {
 
 test('a worker deployment version: both its name and its build id, or unversioned workers', () => {
   expect(loadConfig({}).workerDeployment).toBeUndefined();
-  expect(loadConfig({ WES_DEPLOYMENT_NAME: 'durable-wes', WES_BUILD_ID: 'v1.4.0' }).workerDeployment).toEqual({ deploymentName: 'durable-wes', buildId: 'v1.4.0' });
+  expect(loadConfig({ WES_DEPLOYMENT_NAME: 'durable-wes', WES_BUILD_ID: 'v1.4.0' }).workerDeployment).toEqual({
+    deploymentName: 'durable-wes',
+    buildId: 'v1.4.0',
+  });
   expect(() => loadConfig({ WES_DEPLOYMENT_NAME: 'durable-wes' })).toThrow('WES_BUILD_ID: required with WES_DEPLOYMENT_NAME');
   expect(() => loadConfig({ WES_BUILD_ID: 'v1.4.0' })).toThrow('WES_DEPLOYMENT_NAME: required with WES_BUILD_ID');
-  expect(() => loadConfig({ WES_DEPLOYMENT_NAME: 'durable.wes', WES_BUILD_ID: 'v1' })).toThrow("WES_DEPLOYMENT_NAME: expected up to 200 characters without '.' or ':'");
-  expect(() => loadConfig({ WES_DEPLOYMENT_NAME: 'wes', WES_BUILD_ID: '__unversioned__' })).toThrow("WES_BUILD_ID: expected up to 200 characters, not starting with '__'");
+  expect(() => loadConfig({ WES_DEPLOYMENT_NAME: 'durable.wes', WES_BUILD_ID: 'v1' })).toThrow(
+    "WES_DEPLOYMENT_NAME: expected up to 200 characters without '.' or ':'",
+  );
+  expect(() => loadConfig({ WES_DEPLOYMENT_NAME: 'wes', WES_BUILD_ID: '__unversioned__' })).toThrow(
+    "WES_BUILD_ID: expected up to 200 characters, not starting with '__'",
+  );
 });
 
 test('an empty variable is an unset one', () => {
@@ -142,15 +166,27 @@ test.each([
   [{ WES_RUN_TIMEOUT: '0s' }, 'WES_RUN_TIMEOUT: expected a duration'],
   [{ WES_API_KEYS: 'abc' }, 'WES_API_KEYS: entry 1: expected key=owner:scope+scope (scopes: runs:read, runs:write, admin)'],
   [{ WES_API_KEYS: '0123456789abcdef=alice' }, 'WES_API_KEYS: entry 1: expected key=owner:scope+scope'],
-  [{ WES_API_KEYS: '0123456789abcdef=alice:runs:read,0123456789abcdeg=bob:runs:delete' }, 'WES_API_KEYS: entry 2 (owner bob): unknown scope runs:delete; expected runs:read, runs:write, admin'],
+  [
+    { WES_API_KEYS: '0123456789abcdef=alice:runs:read,0123456789abcdeg=bob:runs:delete' },
+    'WES_API_KEYS: entry 2 (owner bob): unknown scope runs:delete; expected runs:read, runs:write, admin',
+  ],
   [{ WES_API_KEYS: 'short=alice:admin' }, 'WES_API_KEYS: entry 1 (owner alice): the key is shorter than 16 characters'],
-  [{ WES_API_KEYS: '0123456789abcdef=alice:admin,0123456789abcdef=bob:admin' }, 'WES_API_KEYS: entry 2 (owner bob): the same key as an earlier entry'],
+  [
+    { WES_API_KEYS: '0123456789abcdef=alice:admin,0123456789abcdef=bob:admin' },
+    'WES_API_KEYS: entry 2 (owner bob): the same key as an earlier entry',
+  ],
   [{ WES_AUTH: 'none' }, 'WES_AUTH: expected off, or unset'],
-  [{ WES_AUTH: 'off', WES_API_KEYS: '0123456789abcdef=alice:admin' }, 'WES_AUTH: off contradicts the WES_API_KEYS or WES_JWT_JWKS_URL also given'],
-  [{ WES_JWT_JWKS_URL: 'https://idp.example.org/jwks' }, 'WES_JWT_ISSUER: required with WES_JWT_JWKS_URL; WES_JWT_AUDIENCE: required with WES_JWT_JWKS_URL'],
+  [
+    { WES_AUTH: 'off', WES_API_KEYS: '0123456789abcdef=alice:admin' },
+    'WES_AUTH: off contradicts the WES_API_KEYS or WES_JWT_JWKS_URL also given',
+  ],
+  [
+    { WES_JWT_JWKS_URL: 'https://idp.example.org/jwks' },
+    'WES_JWT_ISSUER: required with WES_JWT_JWKS_URL; WES_JWT_AUDIENCE: required with WES_JWT_JWKS_URL',
+  ],
   [{ WES_JWT_ISSUER: 'https://idp.example.org/' }, 'WES_JWT_ISSUER: has no effect without WES_JWT_JWKS_URL'],
   [{ WES_JWT_JWKS_URL: 'idp.example.org/jwks' }, 'WES_JWT_JWKS_URL: expected an http(s) URL'],
-  [{ WES_RATE_LIMIT: '600' }, "WES_RATE_LIMIT: expected requests per window such as '600/1m', or off, got \"600\""],
+  [{ WES_RATE_LIMIT: '600' }, 'WES_RATE_LIMIT: expected requests per window such as \'600/1m\', or off, got "600"'],
   [{ WES_RATE_LIMIT: '0/1m' }, 'WES_RATE_LIMIT: expected requests per window'],
   [{ WES_MAX_ATTACHMENTS: '0' }, 'WES_MAX_ATTACHMENTS: expected an integer from 1 to 100000, got "0"'],
   [{ WES_DEMO_RUN: 'no' }, 'WES_DEMO_RUN: expected 0 or 1'],
@@ -159,7 +195,10 @@ test.each([
   [{ WES_WORKER_METRICS_PORT: '0' }, 'WES_WORKER_METRICS_PORT: expected a port from 1 to 65535 or off'],
   [{ WES_WORKER_CACHE: 'lots' }, 'WES_WORKER_CACHE: expected an integer from 0 to 1000000, got "lots"'],
   [{ WES_LOG_LEVEL: 'verbose' }, 'WES_LOG_LEVEL: expected one of trace, debug, info, warn, error'],
-  [{ WES_PROVIDERS: '{"default":"a","providers":{"a":{"kind":"wes","baseUrl":"ftp://x"}}}' }, 'WES_PROVIDERS: providers.a.baseUrl: must be an http(s) URL'],
+  [
+    { WES_PROVIDERS: '{"default":"a","providers":{"a":{"kind":"wes","baseUrl":"ftp://x"}}}' },
+    'WES_PROVIDERS: providers.a.baseUrl: must be an http(s) URL',
+  ],
 ])('%j is refused: %s', (env, reason) => {
   expect(() => loadConfig(env)).toThrow(reason);
 });
@@ -177,7 +216,9 @@ test('variables of other programs pass', () => {
 test("a wes provider's tokenEnv is read from the environment given", () => {
   const providers = '{"default":"a","providers":{"a":{"kind":"wes","baseUrl":"http://x.org","tokenEnv":"A_TOKEN"}}}';
   expect(loadConfig({ WES_PROVIDERS: providers, A_TOKEN: 'secret' }).providers.providers.a).toMatchObject({ token: 'secret' });
-  expect(() => loadConfig({ WES_PROVIDERS: providers })).toThrow('WES_PROVIDERS: providers.a.tokenEnv: environment variable A_TOKEN is not set');
+  expect(() => loadConfig({ WES_PROVIDERS: providers })).toThrow(
+    'WES_PROVIDERS: providers.a.tokenEnv: environment variable A_TOKEN is not set',
+  );
 });
 
 test('WES_RATE_LIMIT=off is no limit', () => {
@@ -185,7 +226,9 @@ test('WES_RATE_LIMIT=off is no limit', () => {
 });
 
 test('a refused API key is never shown: messages name its entry and owner', () => {
-  expect(() => loadConfig({ WES_API_KEYS: 'topsecret=alice:admin' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('topsecret') }));
+  expect(() => loadConfig({ WES_API_KEYS: 'topsecret=alice:admin' })).toThrow(
+    expect.objectContaining({ message: expect.not.stringContaining('topsecret') }),
+  );
 });
 
 describe('auth is required outside the embedded default', () => {
@@ -201,7 +244,9 @@ describe('auth is required outside the embedded default', () => {
     ['a DATABASE_URL', { databaseUrl, apiHost: '127.0.0.1' }],
     ['a host that is not loopback', { apiHost }],
   ])('with %s and nothing configured, the start is refused, naming the variables to set', (_what, place) => {
-    expect(() => authEnabled({ auth: none, ...place })).toThrow(/set WES_API_KEYS .* or WES_JWT_JWKS_URL with WES_JWT_ISSUER and WES_JWT_AUDIENCE; or set WES_AUTH=off/);
+    expect(() => authEnabled({ auth: none, ...place })).toThrow(
+      /set WES_API_KEYS .* or WES_JWT_JWKS_URL with WES_JWT_ISSUER and WES_JWT_AUDIENCE; or set WES_AUTH=off/,
+    );
   });
 
   test('WES_AUTH=off opens it anywhere; configured credentials turn it on anywhere', () => {

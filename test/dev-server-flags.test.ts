@@ -16,9 +16,18 @@ import { freePort } from './support/free-port';
 const KEYS = `k1:${randomBytes(32).toString('base64')}`;
 
 test('with payload keys and auth off: the UI is pointed at the API codec, where a browser on this machine reaches it', () => {
-  expect(devServerFlags(loadConfig({ WES_PAYLOAD_KEYS: KEYS, WES_API_PORT: '9090' }))).toEqual(['--ui-codec-endpoint', 'http://127.0.0.1:9090/ga4gh/wes/v1/codec']);
-  expect(devServerFlags(loadConfig({ WES_PAYLOAD_KEYS: KEYS, WES_API_HOST: '0.0.0.0', WES_AUTH: 'off' }))).toEqual(['--ui-codec-endpoint', 'http://127.0.0.1:8080/ga4gh/wes/v1/codec']);
-  expect(devServerFlags(loadConfig({ WES_PAYLOAD_KEYS: KEYS, WES_API_HOST: '::1' }))).toEqual(['--ui-codec-endpoint', 'http://[::1]:8080/ga4gh/wes/v1/codec']);
+  expect(devServerFlags(loadConfig({ WES_PAYLOAD_KEYS: KEYS, WES_API_PORT: '9090' }))).toEqual([
+    '--ui-codec-endpoint',
+    'http://127.0.0.1:9090/ga4gh/wes/v1/codec',
+  ]);
+  expect(devServerFlags(loadConfig({ WES_PAYLOAD_KEYS: KEYS, WES_API_HOST: '0.0.0.0', WES_AUTH: 'off' }))).toEqual([
+    '--ui-codec-endpoint',
+    'http://127.0.0.1:8080/ga4gh/wes/v1/codec',
+  ]);
+  expect(devServerFlags(loadConfig({ WES_PAYLOAD_KEYS: KEYS, WES_API_HOST: '::1' }))).toEqual([
+    '--ui-codec-endpoint',
+    'http://[::1]:8080/ga4gh/wes/v1/codec',
+  ]);
 });
 
 test('without payload keys, or with auth on (the dev server UI could pass no token): no codec', () => {
@@ -35,7 +44,11 @@ test('the dev server started with these flags serves the endpoint to its UI', as
   try {
     await server.ready;
     const settings = await eventually(
-      () => fetch(`http://127.0.0.1:${uiPort}/api/v1/settings`).then((response) => (response.ok ? (response.json() as Promise<{ Codec: { Endpoint: string } }>) : undefined), () => undefined),
+      () =>
+        fetch(`http://127.0.0.1:${uiPort}/api/v1/settings`).then(
+          (response) => (response.ok ? (response.json() as Promise<{ Codec: { Endpoint: string } }>) : undefined),
+          () => undefined,
+        ),
       (body) => body !== undefined,
       { what: 'the Web UI to answer' },
     );

@@ -68,7 +68,7 @@ describe('cwltool', () => {
     const lines = log.split('\n');
     const upTo = (text: string) => lines.slice(0, lines.findIndex((line) => line.includes(text)) + 1).join('\n');
 
-    const begun = cwltoolJobs(upTo("3 > /tmp/cwl-fixture/fail/jobs/exit_2/out.txt"), '/tmp/cwl-fixture/fail/jobs');
+    const begun = cwltoolJobs(upTo('3 > /tmp/cwl-fixture/fail/jobs/exit_2/out.txt'), '/tmp/cwl-fixture/fail/jobs');
     expect(begun.map(({ id, state }) => ({ id, state }))).toEqual([
       { id: 'exit', state: 'COMPLETE' },
       { id: 'exit_2', state: 'RUNNING' },

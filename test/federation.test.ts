@@ -84,7 +84,9 @@ test("the outputs of a run on the back are the front's, proxied: listed, whole, 
   expect(await waitForState(front.http, runId)).toBe('COMPLETE');
   const outputs = `${API}/runs/${runId}/outputs`;
   const list = (await front.http.get(outputs).expect(200)).body;
-  expect(list.files).toEqual([{ path: 'hello.txt', size: 'proxied bytes\n'.length, url: expect.stringMatching(new RegExp(`${outputs}/hello\\.txt$`)) }]);
+  expect(list.files).toEqual([
+    { path: 'hello.txt', size: 'proxied bytes\n'.length, url: expect.stringMatching(new RegExp(`${outputs}/hello\\.txt$`)) },
+  ]);
   const whole = await front.http.get(`${outputs}/hello.txt`).expect(200);
   expect(whole.text).toBe('proxied bytes\n');
   expect(whole.headers).toMatchObject({ 'content-type': 'text/plain; charset=utf-8', 'accept-ranges': 'bytes', etag: expect.any(String) });

@@ -42,11 +42,21 @@ const context = testOperationContext;
 
 /** The settings as the providers' configuration gives them: parsed, defaults applied. */
 function settings(overrides: Partial<Omit<HealthOmicsSettings, 'kind'>> = {}): HealthOmicsSettings {
-  return providerSettings('healthomics', { region: REGION, roleArn: ROLE, outputUri: OUTPUT, storageCapacity: 1200, pollIntervalMs: 10, ...overrides });
+  return providerSettings('healthomics', {
+    region: REGION,
+    roleArn: ROLE,
+    outputUri: OUTPUT,
+    storageCapacity: 1200,
+    pollIntervalMs: 10,
+    ...overrides,
+  });
 }
 
 function makeProvider(overrides: Partial<Omit<HealthOmicsSettings, 'kind'>> = {}): HealthOmicsProvider {
-  return new HealthOmicsProvider(settings(overrides), new OmicsClient({ region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }));
+  return new HealthOmicsProvider(
+    settings(overrides),
+    new OmicsClient({ region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+  );
 }
 
 let runCount = 0;
@@ -513,10 +523,18 @@ describe('cancel, resume and cleanup', () => {
   test('has no resume: resuming its run is rejected, and asks AWS nothing', async () => {
     expect('resume' in provider).toBe(false);
     const registry = new ProviderRegistry(new Map([['healthomics', provider]]), 'healthomics');
-    const activities = createRunActivities({ registry, runStore: undefined as never, dataDir: '/nonexistent', hostQueue: () => 'unused', metrics: new WorkerMetrics() });
+    const activities = createRunActivities({
+      registry,
+      runStore: undefined as never,
+      dataDir: '/nonexistent',
+      hostQueue: () => 'unused',
+      metrics: new WorkerMetrics(),
+    });
     const resuming = new MockActivityEnvironment().run(activities.resumeRun, makeRun({}, OMICS_RUN), { ok: true });
     await expect(resuming).rejects.toMatchObject({ nonRetryable: true, type: 'ProviderRejected' });
-    await expect(resuming).rejects.toThrow("provider 'healthomics' resume: healthomics runs cannot be paused, so there is nothing to resume");
+    await expect(resuming).rejects.toThrow(
+      "provider 'healthomics' resume: healthomics runs cannot be paused, so there is nothing to resume",
+    );
     expect(omics.calls()).toHaveLength(0);
   });
 

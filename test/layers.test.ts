@@ -91,7 +91,9 @@ test('the API reaches providers only through their descriptors, never a provider
   expect(kinds.length).toBeGreaterThanOrEqual(4);
   const intoKinds = [...GRAPH]
     .filter(([file]) => file.startsWith(path.join('src', 'api') + path.sep))
-    .flatMap(([file, targets]) => targets.filter((target) => kinds.some((kind) => target.startsWith(kind))).map((target) => `${file} -> ${target}`));
+    .flatMap(([file, targets]) =>
+      targets.filter((target) => kinds.some((kind) => target.startsWith(kind))).map((target) => `${file} -> ${target}`),
+    );
   expect(intoKinds).toEqual([]);
 });
 

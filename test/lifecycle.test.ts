@@ -134,9 +134,7 @@ describe('submission', () => {
     expect(result).toMatchObject({ state: 'failed', failureReason: 'system_error' });
     expect(result.error).toContain('rejected');
     const events = (await handle.fetchHistory()).events ?? [];
-    const names = new Map(
-      events.map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes?.activityType?.name]),
-    );
+    const names = new Map(events.map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes?.activityType?.name]));
     const submitAttempts = events
       .filter((e) => names.get(String(e.activityTaskStartedEventAttributes?.scheduledEventId)) === 'startRun')
       .map((e) => e.activityTaskStartedEventAttributes?.attempt);
@@ -224,9 +222,7 @@ describe('cancel', () => {
     expect(result.transitions.filter((t) => t.type === 'cancelled')).toHaveLength(1);
     expect(result.transitions.at(-1)?.payload).toEqual({ reason: 'cancel requested' });
     const history = await handle.fetchHistory();
-    const cancelCalls = (history.events ?? []).filter(
-      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'cancelRun',
-    );
+    const cancelCalls = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'cancelRun');
     expect(cancelCalls).toHaveLength(1);
   });
 });
@@ -239,12 +235,7 @@ describe('resume', () => {
     expect(afterResume.state).toBe('running');
     const result = await finalSnapshot(handle);
     expect(result.state).toBe('succeeded');
-    expect(transitionTypes(result)).toEqual([
-      'init:starting',
-      'wait:awaiting_input',
-      'resume:running',
-      'finish:succeeded',
-    ]);
+    expect(transitionTypes(result)).toEqual(['init:starting', 'wait:awaiting_input', 'resume:running', 'finish:succeeded']);
     expect(result.transitions[2].payload).toEqual({ input: { approved_by: 'alice', size: 2 } });
     expect(result.outputs.received_params).toEqual({ duration_ms: 100, size: 2, approved_by: 'alice' });
   });

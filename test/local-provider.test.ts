@@ -40,7 +40,11 @@ function localProvider(settings: { pollIntervalMs?: number } = {}): LocalProvide
 const makeRun = localRunMaker(() => dataDir);
 
 function waitForStatus(run: ProviderRun, done: (s: ProviderStatus) => boolean, timeoutMs = 60_000): Promise<ProviderStatus> {
-  return eventually(() => provider.status(run), done, { timeoutMs, intervalMs: provider.pollIntervalMs, what: `the status of ${run.runId}` });
+  return eventually(() => provider.status(run), done, {
+    timeoutMs,
+    intervalMs: provider.pollIntervalMs,
+    what: `the status of ${run.runId}`,
+  });
 }
 
 const finished = (s: ProviderStatus) => isTerminalWesState(s.state);
@@ -83,7 +87,11 @@ async function startSleep(seconds: number): Promise<{ run: ProviderRun; pgid: nu
   await provider.prepare(run, context);
   const pgid = pidOf(await provider.submit(run));
   // Wait for the tool itself (a grandchild of the engine), so that stopping it proves the group reach.
-  const sleepers = await eventually(async () => groupMembers(await engineGroup(run, pgid), 'sleep'), (pids) => pids.length > 0, { what: 'sleep to start' });
+  const sleepers = await eventually(
+    async () => groupMembers(await engineGroup(run, pgid), 'sleep'),
+    (pids) => pids.length > 0,
+    { what: 'sleep to start' },
+  );
   expect((await provider.status(run)).state).toBe('RUNNING');
   return { run, pgid, enginePgid: await engineGroup(run, pgid), sleepPid: sleepers[0] };
 }
@@ -224,11 +232,19 @@ describe("tasks: the engine's own jobs, while the run goes and once it ended", (
     process.kill(-pgid, 'SIGKILL');
     await waitForStatus(run, finished, 10_000);
     const [job] = await provider.tasks(run);
-    expect(job).toMatchObject({ id: 'sleep.cwl', state: 'SYSTEM_ERROR', systemLogs: ['the engine ended without reporting the end of this job'] });
+    expect(job).toMatchObject({
+      id: 'sleep.cwl',
+      state: 'SYSTEM_ERROR',
+      systemLogs: ['the engine ended without reporting the end of this job'],
+    });
   });
 
   test('a Snakemake run: each job of its rules', async () => {
-    const run = makeRun({ workflow_type: 'SMK', workflow_type_version: '1.0', workflow_url: path.join(EXAMPLES, 'snakemake-hello', 'Snakefile') });
+    const run = makeRun({
+      workflow_type: 'SMK',
+      workflow_type_version: '1.0',
+      workflow_url: path.join(EXAMPLES, 'snakemake-hello', 'Snakefile'),
+    });
     await provider.prepare(run, context);
     await provider.submit(run);
     expect((await waitForStatus(run, finished)).state).toBe('COMPLETE');
@@ -281,7 +297,11 @@ describe('refuses what it cannot or must not run', () => {
     ['a non-CWL type', { workflow_type: 'WDL', workflow_url: hello }, /workflow_type must be one of CWL, SMK, SNAKEMAKE, not "WDL"/],
     ['an unknown CWL version', { workflow_type_version: 'v1.3', workflow_url: hello }, /workflow_type_version/],
     ['an empty workflow_url', { workflow_url: '  ' }, /workflow_url is required/],
-    ['params that are not an object', { workflow_url: hello, workflow_params: [] as unknown as Record<string, unknown> }, /workflow_params/],
+    [
+      'params that are not an object',
+      { workflow_url: hello, workflow_params: [] as unknown as Record<string, unknown> },
+      /workflow_params/,
+    ],
   ])('validate refuses %s', (_name, request, message) => {
     const run = makeRun(request);
     expect(() => provider.validate(run.request)).toThrow(InvalidRunRequestError);
@@ -289,7 +309,9 @@ describe('refuses what it cannot or must not run', () => {
   });
 
   test('validate accepts cwl, 1.0 and v1.1', () => {
-    expect(() => provider.validate(makeRun({ workflow_type: 'cwl', workflow_type_version: '1.0', workflow_url: hello }).request)).not.toThrow();
+    expect(() =>
+      provider.validate(makeRun({ workflow_type: 'cwl', workflow_type_version: '1.0', workflow_url: hello }).request),
+    ).not.toThrow();
     expect(() => provider.validate(makeRun({ workflow_type_version: 'v1.1', workflow_url: hello }).request)).not.toThrow();
   });
 

@@ -56,10 +56,12 @@ test('a Snakemake workflow completes with its output files', async () => {
 });
 
 test('engine parameters outside the allow-list are refused before the run starts', async () => {
-  const result = await finalSnapshot(await h.start(
+  const result = await finalSnapshot(
+    await h.start(
       { ...cwl('hello-world/hello.cwl', { message: 'x' }), workflow_engine_parameters: { '--user-space-docker-cmd': 'sh -c evil' } },
       { provider: 'local' },
-    ));
+    ),
+  );
   expect(result).toMatchObject({ state: 'failed', failureReason: 'executor_error' });
   expect(result.error).toContain("parameter '--user-space-docker-cmd' is not allowed");
   expect(result.externalId).toBeUndefined();
@@ -87,5 +89,11 @@ test('cancel stops the whole cwltool process group', async () => {
   expect(result.state).toBe('cancelled');
   expect(transitionTypes(result).at(-1)).toBe('cancelled:cancelled');
   // A sandbox's namespaces go with their last process, which can take the kernel a moment.
-  expect(await eventually(() => liveGroupMembers(pid), (members) => members.length === 0, { timeoutMs: 10_000, intervalMs: 100, what: 'the engine group to be gone' })).toEqual([]);
+  expect(
+    await eventually(
+      () => liveGroupMembers(pid),
+      (members) => members.length === 0,
+      { timeoutMs: 10_000, intervalMs: 100, what: 'the engine group to be gone' },
+    ),
+  ).toEqual([]);
 });

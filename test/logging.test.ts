@@ -16,7 +16,14 @@ test("Temporal's workflow and activity attributes: the workflow id is the run id
   temporal.warn('from a workflow', { sdkComponent: 'workflow', workflowId: 'run-2', runId: 'def' });
   temporal.debug('below the level', { workflowId: 'run-3' });
   expect(lines()).toEqual([
-    expect.objectContaining({ level: 30, name: 'worker', msg: 'from an activity', run_id: 'run-1', temporal_run_id: 'abc', activityType: 'startRun' }),
+    expect.objectContaining({
+      level: 30,
+      name: 'worker',
+      msg: 'from an activity',
+      run_id: 'run-1',
+      temporal_run_id: 'abc',
+      activityType: 'startRun',
+    }),
     expect.objectContaining({ level: 40, msg: 'from a workflow', run_id: 'run-2', temporal_run_id: 'def' }),
   ]);
   expect(lines()[0]).not.toHaveProperty('workflowId');
@@ -31,6 +38,16 @@ test('errors keep their message and stack under either key', () => {
 });
 
 test('on a terminal: time, level, name, message, then the fields', () => {
-  const line = JSON.stringify({ level: 40, time: Date.UTC(2026, 0, 1, 12, 0, 0, 123), pid: 1, hostname: 'h', name: 'worker', msg: 'slow', run_id: 'run-1', ms: 5, tags: { a: 1 } });
+  const line = JSON.stringify({
+    level: 40,
+    time: Date.UTC(2026, 0, 1, 12, 0, 0, 123),
+    pid: 1,
+    hostname: 'h',
+    name: 'worker',
+    msg: 'slow',
+    run_id: 'run-1',
+    ms: 5,
+    tags: { a: 1 },
+  });
   expect(formatLine(line)).toBe('12:00:00.123 WARN  worker: slow run_id=run-1 ms=5 tags={"a":1}\n');
 });

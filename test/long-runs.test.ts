@@ -108,7 +108,10 @@ describe('a provider that cannot be reached', () => {
 
     const result = await finalSnapshot(handle);
     expect(result.state).toBe('succeeded');
-    expect(result.log.system_logs).toEqual([expect.stringContaining('unreachable, still polling'), expect.stringContaining('reachable again')]);
+    expect(result.log.system_logs).toEqual([
+      expect.stringContaining('unreachable, still polling'),
+      expect.stringContaining('reachable again'),
+    ]);
     const logged = (await h.runStore.transitions(handle.workflowId)).map((t) => t.type);
     expect(logged).toEqual(['init', 'step', 'finish']);
   });
@@ -168,7 +171,11 @@ describe("Temporal's own view of a run", () => {
     await handle.terminate('operator stopped it');
 
     const reconciler = new ClosedRunReconciler(h.client, h.runStore);
-    await eventually(() => reconciler.sweep(), (failed) => failed > 0, { timeoutMs: 10_000, intervalMs: 200, what: 'a sweep to fail the run' });
+    await eventually(
+      () => reconciler.sweep(),
+      (failed) => failed > 0,
+      { timeoutMs: 10_000, intervalMs: 200, what: 'a sweep to fail the run' },
+    );
     const row = await h.runStore.get(handle.workflowId);
     expect(row).toMatchObject({ state: 'failed', wesState: 'SYSTEM_ERROR', failureReason: 'system_error' });
     expect(row?.errorMessage).toContain('terminated in Temporal');
@@ -179,8 +186,12 @@ describe("Temporal's own view of a run", () => {
 });
 
 async function waitForRow(runId: string, wesState: string): Promise<void> {
-  await eventually(async () => (await h.runStore.get(runId))?.wesState, (shown) => shown === wesState, {
-    timeoutMs: 10_000,
-    what: `run ${runId} to show ${wesState} in the read model`,
-  });
+  await eventually(
+    async () => (await h.runStore.get(runId))?.wesState,
+    (shown) => shown === wesState,
+    {
+      timeoutMs: 10_000,
+      what: `run ${runId} to show ${wesState} in the read model`,
+    },
+  );
 }

@@ -27,7 +27,12 @@ afterAll(async () => {
 
 const sleepRun = (seconds: number) =>
   hostA.start(
-    { workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: path.join(EXAMPLES, 'sleep', 'sleep.cwl'), workflow_params: { seconds } },
+    {
+      workflow_type: 'CWL',
+      workflow_type_version: 'v1.2',
+      workflow_url: path.join(EXAMPLES, 'sleep', 'sleep.cwl'),
+      workflow_params: { seconds },
+    },
     { provider: 'local' },
   );
 
@@ -35,7 +40,9 @@ const sleepRun = (seconds: number) =>
 async function placement(handle: WorkflowHandle): Promise<{ launchedBy?: string; polledOn?: string }> {
   const events = (await handle.fetchHistory()).events ?? [];
   const scheduled = new Map(events.map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes]));
-  const start = events.find((e) => scheduled.get(String(e.activityTaskStartedEventAttributes?.scheduledEventId))?.activityType?.name === 'startRun');
+  const start = events.find(
+    (e) => scheduled.get(String(e.activityTaskStartedEventAttributes?.scheduledEventId))?.activityType?.name === 'startRun',
+  );
   const poll = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'awaitRunChange');
   return {
     launchedBy: start?.activityTaskStartedEventAttributes?.identity?.split('@')[1] ?? undefined,
@@ -53,7 +60,10 @@ test('each run is followed on the queue of the host that launched it, and waits 
   const onB = [await sleepRun(2), await sleepRun(2)];
 
   for (const handle of onB) expect((await finalSnapshot(handle)).state).toBe('succeeded');
-  for (const [handles, host] of [[onA, 'host-a'], [onB, 'host-b']] as const) {
+  for (const [handles, host] of [
+    [onA, 'host-a'],
+    [onB, 'host-b'],
+  ] as const) {
     for (const handle of handles) {
       expect(await placement(handle)).toEqual({ launchedBy: host, polledOn: hostTaskQueue(taskQueue, 'local', host) });
     }

@@ -65,7 +65,11 @@ test('writes kept while PostgreSQL is dead reach it once it is back, with nobody
   expect(spool.size).toBe(2);
 
   await postgres.restart();
-  await eventually(() => spool.size, (size) => size === 0, { timeoutMs: 30_000, what: 'the spool to empty' });
+  await eventually(
+    () => spool.size,
+    (size) => size === 0,
+    { timeoutMs: 30_000, what: 'the spool to empty' },
+  );
   expect(await store.get('run-spooled')).toMatchObject({ wesState: 'CANCELED', version: 3 });
   expect((await store.transitions('run-spooled')).map((t) => t.type)).toEqual(['init', 'cancelled']);
   expect((await store.getTask('run-spooled', 'step'))?.state).toBe('COMPLETE');

@@ -166,7 +166,10 @@ test.each([
   [one({ kind: 'local', workflowRoots: 'not-a-list' }), 'providers.a.workflowRoots: Invalid input: expected array'],
   [one({ kind: 'local', workflowRoots: ['relative/dir'] }), 'providers.a.workflowRoots.0: must be an absolute path'],
   [one({ kind: 'local', warmStart: 'yes' }), 'providers.a.warmStart: must be true or false'],
-  [one({ kind: 'local', fetch: { allow: ['10.0.0.0/40'] } }), 'providers.a.fetch.allow.0: must be an address or a network such as 10.1.0.0/16 (at most /32)'],
+  [
+    one({ kind: 'local', fetch: { allow: ['10.0.0.0/40'] } }),
+    'providers.a.fetch.allow.0: must be an address or a network such as 10.1.0.0/16 (at most /32)',
+  ],
   [one({ kind: 'local', fetch: { maxRedirects: 21 } }), 'providers.a.fetch.maxRedirects: must be an integer from 0 to 20'],
   [one({ kind: 'local', cwltool: '' }), 'providers.a.cwltool: must not be empty'],
   [one({ kind: 'simulated', pollIntervalMs: 1.5 }), 'providers.a.pollIntervalMs: must be a positive integer'],
@@ -218,7 +221,9 @@ describe('loading', () => {
       await writeFile(file, JSON.stringify({ ...ALL_KINDS, default: 'sim' }));
       expect(loadProvidersConfig({ file, json: JSON.stringify(ALL_KINDS), workflowRoots: [] }, env).default).toBe('sim');
       await writeFile(file, JSON.stringify(one({ kind: 'local', pollIntervalMs: 'fast' })));
-      expect(() => loadProvidersConfig({ file, workflowRoots: [] }, env)).toThrow(`${file}: providers.a.pollIntervalMs: must be a positive integer`);
+      expect(() => loadProvidersConfig({ file, workflowRoots: [] }, env)).toThrow(
+        `${file}: providers.a.pollIntervalMs: must be a positive integer`,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -30,7 +30,11 @@ const optionsFor = (file: string): ReplayWorkerOptions =>
   typeOf(file) === LEGACY_RUN_TYPE ? { workflowBundle: legacyBundle } : replayOptions();
 
 test('the current generations have a history for every recorded scenario, and older ones are kept', () => {
-  const namesIn = (generation: string) => files.filter((file) => path.dirname(file) === generation).map((file) => path.basename(file, '.json')).sort();
+  const namesIn = (generation: string) =>
+    files
+      .filter((file) => path.dirname(file) === generation)
+      .map((file) => path.basename(file, '.json'))
+      .sort();
   expect(namesIn(CURRENT_GENERATION)).toEqual(Object.keys(SCENARIOS).sort());
   expect(namesIn(CURRENT_TASK_GENERATION)).toEqual(Object.keys(TASK_SCENARIOS).sort());
   expect(generations.length).toBeGreaterThan(2);
@@ -53,7 +57,7 @@ test.each(files)('%s replays deterministically', async (file) => {
   await expect(Worker.runReplayHistory(optionsFor(file), readHistory(path.join(HISTORIES_DIR, file)))).resolves.toBeUndefined();
 });
 
-test('a legacy history does not replay on the worker\'s bundle', async () => {
+test("a legacy history does not replay on the worker's bundle", async () => {
   const legacy = files.find((file) => typeOf(file) === LEGACY_RUN_TYPE)!;
   await expect(Worker.runReplayHistory(replayOptions(), readHistory(path.join(HISTORIES_DIR, legacy)))).rejects.toThrow(/wesRun/);
 });

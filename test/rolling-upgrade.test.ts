@@ -54,7 +54,15 @@ async function startWorkers(version: WorkerDeploymentVersion): Promise<VersionWo
 }
 
 test('runs in flight on version N complete on N while new runs start on N+1; N drains and stops', async () => {
-  const report = await runRollingUpgrade({ apiUrl, client: api.harness.client, dataDir: api.harness.dataDir, startWorkers, runsOfEachKind: 4, longRunMs: 20_000, timeoutMs: 90_000 });
+  const report = await runRollingUpgrade({
+    apiUrl,
+    client: api.harness.client,
+    dataDir: api.harness.dataDir,
+    startWorkers,
+    runsOfEachKind: 4,
+    longRunMs: 20_000,
+    timeoutMs: 90_000,
+  });
   // The long runs were still at their provider when the version changed: followed across it.
   expect(report.longRunsRunningAtSwitch).toBeGreaterThan(0);
   expect([...report.runsOn.values()].map((runIds) => runIds.length)).toEqual([16, 4]);
@@ -62,7 +70,9 @@ test('runs in flight on version N complete on N while new runs start on N+1; N d
   expect(report.continuingExecutions).toBeGreaterThan(4);
 }, 240_000);
 
-test('a version no worker polls is refused as current, within the bound, with the server\'s answer', async () => {
+test("a version no worker polls is refused as current, within the bound, with the server's answer", async () => {
   const nobody = { deploymentName: 'durable-wes-nobody', buildId: 'v1' };
-  await expect(setCurrentVersion(api.harness.client, nobody, 2_000)).rejects.toThrow(/durable-wes-nobody:v1 is the current version; the server's last answer: .+/);
+  await expect(setCurrentVersion(api.harness.client, nobody, 2_000)).rejects.toThrow(
+    /durable-wes-nobody:v1 is the current version; the server's last answer: .+/,
+  );
 });

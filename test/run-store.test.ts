@@ -128,7 +128,9 @@ describe('project', () => {
 
     // Kept to the millisecond a page token can hold (pg would hide the rest in the Date it reads).
     await store.project({ ...projection('micro', 0), submittedAt: '2026-01-01T00:00:00.123456Z' as unknown as Date });
-    const [{ stored }] = await db.query(`SELECT to_char(submitted_at AT TIME ZONE 'UTC', 'SS.US') AS stored FROM runs WHERE run_id = 'micro'`);
+    const [{ stored }] = await db.query(
+      `SELECT to_char(submitted_at AT TIME ZONE 'UTC', 'SS.US') AS stored FROM runs WHERE run_id = 'micro'`,
+    );
     expect(stored).toBe('00.123000');
   });
 });
@@ -205,7 +207,14 @@ describe('list', () => {
     expect(ids((await list({})).runs)).toEqual(['r5', 'r4', 'r3', 'r2', 'r1']);
     // A summary: what a listing shows, not the run's request, outputs and log.
     expect((await list({})).runs.slice(0, 2)).toEqual([
-      { runId: 'r5', wesState: 'COMPLETE', submittedAt: new Date(T0 + 4000), startTime: new Date(T0 + 1000), endTime: new Date(T0 + 3000), tags: { project: 'a' } },
+      {
+        runId: 'r5',
+        wesState: 'COMPLETE',
+        submittedAt: new Date(T0 + 4000),
+        startTime: new Date(T0 + 1000),
+        endTime: new Date(T0 + 3000),
+        tags: { project: 'a' },
+      },
       { runId: 'r4', wesState: 'RUNNING', submittedAt: new Date(T0 + 3000), startTime: new Date(T0 + 1000), tags: {} },
     ]);
 
@@ -247,10 +256,10 @@ describe('list', () => {
 describe('totalRuns', () => {
   /** What a count of the rows says, for the filters a listing without tags counts from run_counts. */
   async function counted(filters: { states?: WesState[]; owner?: string }): Promise<number> {
-    const [{ n }] = await db.query(`SELECT count(*)::integer AS n FROM runs WHERE ($1::text[] IS NULL OR wes_state = ANY($1)) AND ($2::text IS NULL OR owner = $2)`, [
-      filters.states ?? null,
-      filters.owner ?? null,
-    ]);
+    const [{ n }] = await db.query(
+      `SELECT count(*)::integer AS n FROM runs WHERE ($1::text[] IS NULL OR wes_state = ANY($1)) AND ($2::text IS NULL OR owner = $2)`,
+      [filters.states ?? null, filters.owner ?? null],
+    );
     return n;
   }
 
@@ -270,7 +279,9 @@ describe('totalRuns', () => {
       const { totalRuns } = await store.list({ pageSize: 1, ...filters });
       expect({ ...filters, totalRuns }).toEqual({ ...filters, totalRuns: await counted(filters) });
     }
-    const [{ byState }] = await db.query(`SELECT COALESCE(jsonb_object_agg(wes_state, n), '{}') AS "byState" FROM (SELECT wes_state, count(*)::integer AS n FROM runs GROUP BY 1) AS c`);
+    const [{ byState }] = await db.query(
+      `SELECT COALESCE(jsonb_object_agg(wes_state, n), '{}') AS "byState" FROM (SELECT wes_state, count(*)::integer AS n FROM runs GROUP BY 1) AS c`,
+    );
     expect(await store.countByWesState()).toEqual(byState);
   }
 
@@ -346,7 +357,9 @@ describe('totalRuns', () => {
 test('paging through 1,000 runs while 200 more arrive: each of the 1,000 exactly once', async () => {
   // 20 distinct times only: the run id breaks the many ties.
   const submittedAt = (i: number) => new Date(T0 + (i % 20) * 1000);
-  const original = Array.from({ length: 1000 }, (_, i) => projection(`run-${String(i).padStart(4, '0')}`, 0, { submittedAt: submittedAt(i) }));
+  const original = Array.from({ length: 1000 }, (_, i) =>
+    projection(`run-${String(i).padStart(4, '0')}`, 0, { submittedAt: submittedAt(i) }),
+  );
   for (let i = 0; i < original.length; i += 50) await Promise.all(original.slice(i, i + 50).map((p) => store.project(p)));
 
   // Arrivals sort on both sides of the originals: tied times with ids before and after theirs,
@@ -433,8 +446,15 @@ describe('tasks', () => {
   });
 
   test('a NUL anywhere in a task is stored as U+FFFD', async () => {
-    await store.projectTasks('with-tasks', [task('a', 0, 1, { name: 'a\u0000b', cmd: ['x\u0000'], systemLogs: ['\u0000'], outputs: { k: '\u0000' } })]);
-    expect(await store.getTask('with-tasks', 'a')).toMatchObject({ name: 'a\ufffdb', cmd: ['x\ufffd'], systemLogs: ['\ufffd'], outputs: { k: '\ufffd' } });
+    await store.projectTasks('with-tasks', [
+      task('a', 0, 1, { name: 'a\u0000b', cmd: ['x\u0000'], systemLogs: ['\u0000'], outputs: { k: '\u0000' } }),
+    ]);
+    expect(await store.getTask('with-tasks', 'a')).toMatchObject({
+      name: 'a\ufffdb',
+      cmd: ['x\ufffd'],
+      systemLogs: ['\ufffd'],
+      outputs: { k: '\ufffd' },
+    });
   });
 
   test('listed by seq (then id) in pages; a token we did not issue is refused', async () => {

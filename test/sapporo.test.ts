@@ -23,7 +23,16 @@ import { RUN_ID_TAG } from '../activities/run-tags';
 import type { ProviderRun, ProviderStatus, WesRunRequest } from '../domain/run-types';
 import { eventually } from './support/eventually';
 import { SAPPORO_CANCEL_GRACE_SECONDS, startSapporo, type Sapporo } from './support/sapporo';
-import { EXAMPLES, FAIL_CWL, forgetRemoteRunId, hasEnded, HELLO_CWL, makeProviderRun, pollStatus, wesProvider } from './support/wes-provider-fixtures';
+import {
+  EXAMPLES,
+  FAIL_CWL,
+  forgetRemoteRunId,
+  hasEnded,
+  HELLO_CWL,
+  makeProviderRun,
+  pollStatus,
+  wesProvider,
+} from './support/wes-provider-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -177,12 +186,19 @@ test('a failing workflow ends EXECUTOR_ERROR, with the exit code and stderr tail
 });
 
 test('cancel: the running cwltool and its job are stopped and the run ends CANCELED', async () => {
-  const run = await makeRun({ workflow_url: 'sleep.cwl', workflow_params: { seconds: 120 } }, { 'sleep.cwl': path.join(EXAMPLES, 'sleep', 'sleep.cwl') });
+  const run = await makeRun(
+    { workflow_url: 'sleep.cwl', workflow_params: { seconds: 120 } },
+    { 'sleep.cwl': path.join(EXAMPLES, 'sleep', 'sleep.cwl') },
+  );
   const remoteId = await provider.submit(run);
   expect(await waitForStatus(run, (s) => s.state === 'RUNNING' || hasEnded(s))).toEqual({ state: 'RUNNING' });
   const runDir = await remoteRunDir(remoteId);
   // Wait for the job itself (cwltool runs it in a temp dir under the run's tmp/).
-  await eventually(() => processesIn(runDir), (commands) => commands.includes('sleep 120'), { intervalMs: 200, what: 'the sleep job to start' });
+  await eventually(
+    () => processesIn(runDir),
+    (commands) => commands.includes('sleep 120'),
+    { intervalMs: 200, what: 'the sleep job to start' },
+  );
 
   const cancelledAt = Date.now();
   await provider.cancel(run);

@@ -18,10 +18,21 @@ import { SEARCH_ATTRIBUTE_KEYS } from '../domain/search-attributes';
 
 // The table of docs/design.md, "The execution state machine", written out independently of the module under test.
 const ALLOWED = new Set([
-  'queued>starting', 'queued>failed', 'queued>cancelled',
-  'starting>running', 'starting>awaiting_input', 'starting>succeeded', 'starting>failed', 'starting>cancelled',
-  'running>running', 'running>awaiting_input', 'running>succeeded', 'running>failed', 'running>cancelled',
-  'awaiting_input>running', 'awaiting_input>cancelled',
+  'queued>starting',
+  'queued>failed',
+  'queued>cancelled',
+  'starting>running',
+  'starting>awaiting_input',
+  'starting>succeeded',
+  'starting>failed',
+  'starting>cancelled',
+  'running>running',
+  'running>awaiting_input',
+  'running>succeeded',
+  'running>failed',
+  'running>cancelled',
+  'awaiting_input>running',
+  'awaiting_input>cancelled',
 ]);
 
 const pairs = EXECUTION_STATES.flatMap((from) => EXECUTION_STATES.map((to) => [from, to] as const));

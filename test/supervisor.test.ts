@@ -90,15 +90,19 @@ test('npm start: the API is ready, and the API and the worker serve their metric
   expect(worker).toMatch(/^temporal_workflow_completed\{/m);
 });
 
-test.each(SERVICES)('%s: killed with SIGKILL, restarted, and runs complete again', async (name) => {
-  const pid = latestPid(name);
-  const mark = output.length;
-  process.kill(pid, 'SIGKILL');
-  await waitForOutput(`${name} exited (SIGKILL); restarting in 0.5 s`, mark, 10_000);
-  await waitForOutput(new RegExp(`^${name} restarted \\(pid \\d+\\)$`, 'm'), mark, 60_000);
-  expect(latestPid(name)).not.toBe(pid);
-  await expectSimulatedRunCompletes();
-}, 120_000);
+test.each(SERVICES)(
+  '%s: killed with SIGKILL, restarted, and runs complete again',
+  async (name) => {
+    const pid = latestPid(name);
+    const mark = output.length;
+    process.kill(pid, 'SIGKILL');
+    await waitForOutput(`${name} exited (SIGKILL); restarting in 0.5 s`, mark, 10_000);
+    await waitForOutput(new RegExp(`^${name} restarted \\(pid \\d+\\)$`, 'm'), mark, 60_000);
+    expect(latestPid(name)).not.toBe(pid);
+    await expectSimulatedRunCompletes();
+  },
+  120_000,
+);
 
 test('Ctrl-C stops everything and exits 0', async () => {
   process.kill(-product.pid!, 'SIGINT');
@@ -184,15 +188,23 @@ async function waitForOutput(expected: string | RegExp, from: number, timeoutMs:
 async function expectSimulatedRunCompletes(timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   const posted = await withTail(
-    eventually(() => call('POST', '/runs', SIMULATED_RUN), (answer) => answer.status === 200, { timeoutMs, intervalMs: 500, what: 'POST /runs to succeed' }),
+    eventually(
+      () => call('POST', '/runs', SIMULATED_RUN),
+      (answer) => answer.status === 200,
+      { timeoutMs, intervalMs: 500, what: 'POST /runs to succeed' },
+    ),
   );
   const runId: string = JSON.parse(posted.text).run_id;
   const ended = await withTail(
-    eventually(() => call('GET', `/runs/${runId}/status`), (answer) => answer.status === 200 && isTerminalWesState(JSON.parse(answer.text).state), {
-      timeoutMs: until - Date.now(),
-      intervalMs: 250,
-      what: `run ${runId} to end`,
-    }),
+    eventually(
+      () => call('GET', `/runs/${runId}/status`),
+      (answer) => answer.status === 200 && isTerminalWesState(JSON.parse(answer.text).state),
+      {
+        timeoutMs: until - Date.now(),
+        intervalMs: 250,
+        what: `run ${runId} to end`,
+      },
+    ),
   );
   const { state } = JSON.parse(ended.text);
   if (state !== 'COMPLETE') throw new Error(`run ${runId} ended ${state}\n${tail()}`);

@@ -49,7 +49,9 @@ describe('valid definitions', () => {
   test('the three-step example has a run, a gate and a run, on the simulated provider', () => {
     const definition = parseTaskDefinition(readExample('review-and-publish.yaml'), 'review-and-publish.yaml');
     expect(definition.steps.map((step) => step.id)).toEqual(['compute', 'review', 'publish']);
-    expect(definition.steps[0]).toMatchObject({ run: { workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:' } });
+    expect(definition.steps[0]).toMatchObject({
+      run: { workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:' },
+    });
     expect(definition.steps[1]).toMatchObject({ wait_for_input: { schema: { required: ['approved'] } }, timeout: '2 days' });
     expect(definition.steps[0]).toMatchObject({ retry: { maximum_attempts: 3, initial_interval: '1s', backoff_coefficient: 2 } });
   });
@@ -63,7 +65,10 @@ describe('valid definitions', () => {
     const text = task([
       runStep('prepare'),
       parallelStep('fan', {
-        left: [runStep('l1', { outputs: { x: '{% steps.prepare.outputs.x %}' } }), runStep('l2', { outputs: { x: '{% steps.l1.outputs.x %}' } })],
+        left: [
+          runStep('l1', { outputs: { x: '{% steps.prepare.outputs.x %}' } }),
+          runStep('l2', { outputs: { x: '{% steps.l1.outputs.x %}' } }),
+        ],
         right: [runStep('r1', { outputs: { x: '{% params.n %}' } })],
       }),
       runStep('join', { outputs: { l: '{% steps.l2.outputs.x %}', r: '{% steps.r1.state %}', both: '{% steps.fan.outputs %}' } }),
@@ -101,11 +106,15 @@ describe('the published schema', () => {
 
 describe('refused definitions name the offending key', () => {
   test('text that is neither YAML nor JSON', () => {
-    expect(refusal('dwes_task: "1.0"\nsteps: [\n')).toMatchObject({ key: '', message: expect.stringMatching(/^task\.yaml: not YAML or JSON: .* \(line 3, column 1\)$/) });
+    expect(refusal('dwes_task: "1.0"\nsteps: [\n')).toMatchObject({
+      key: '',
+      message: expect.stringMatching(/^task\.yaml: not YAML or JSON: .* \(line 3, column 1\)$/),
+    });
   });
 
   test('a duplicate parameter key, in YAML', () => {
-    const text = 'dwes_task: "1.0"\nparameters:\n  n: {type: integer}\n  n: {type: string}\nsteps:\n  - id: a\n    wait_for_input: {prompt: p, schema: {type: object}}\n';
+    const text =
+      'dwes_task: "1.0"\nparameters:\n  n: {type: integer}\n  n: {type: string}\nsteps:\n  - id: a\n    wait_for_input: {prompt: p, schema: {type: object}}\n';
     expect(refusal(text)).toMatchObject({ key: 'parameters.n', message: 'task.yaml: parameters.n: is given more than once' });
   });
 
@@ -120,7 +129,10 @@ describe('refused definitions name the offending key', () => {
   });
 
   test('a step with no kind', () => {
-    expect(refusal(task([{ id: 'a' }]))).toMatchObject({ key: 'steps[0]', message: expect.stringContaining('must have one of run, wait_for_input, parallel') });
+    expect(refusal(task([{ id: 'a' }]))).toMatchObject({
+      key: 'steps[0]',
+      message: expect.stringContaining('must have one of run, wait_for_input, parallel'),
+    });
   });
 
   test('a step with two kinds', () => {
@@ -133,11 +145,16 @@ describe('refused definitions name the offending key', () => {
 
   test('a run without its workflow_url, deep in a branch', () => {
     const { workflow_url: _, ...run } = simulated();
-    expect(refusal(task([parallelStep('p', { b: [{ id: 'x', run }] })])).key).toBe('steps[0].parallel.branches[0].steps[0].run.workflow_url');
+    expect(refusal(task([parallelStep('p', { b: [{ id: 'x', run }] })])).key).toBe(
+      'steps[0].parallel.branches[0].steps[0].run.workflow_url',
+    );
   });
 
   test('another version of the format', () => {
-    expect(refusal(task([gateStep('a')], { dwes_task: '2.0' }))).toMatchObject({ key: 'dwes_task', message: expect.stringContaining('must be "1.0"') });
+    expect(refusal(task([gateStep('a')], { dwes_task: '2.0' }))).toMatchObject({
+      key: 'dwes_task',
+      message: expect.stringContaining('must be "1.0"'),
+    });
   });
 
   test('a parameter key that expressions could not name', () => {
@@ -148,7 +165,10 @@ describe('refused definitions name the offending key', () => {
   });
 
   test('a step timeout that is not a duration', () => {
-    expect(refusal(task([{ ...runStep('a'), timeout: '0s' }]))).toMatchObject({ key: 'steps[0].timeout', message: expect.stringContaining('a duration such as') });
+    expect(refusal(task([{ ...runStep('a'), timeout: '0s' }]))).toMatchObject({
+      key: 'steps[0].timeout',
+      message: expect.stringContaining('a duration such as'),
+    });
   });
 
   test('a task timeout that is not a duration', () => {
@@ -175,11 +195,22 @@ describe('refused definitions name the offending key', () => {
   });
 
   test('a step id that is a parameter key (an output-key collision)', () => {
-    expect(refusal(task([runStep('n')]))).toMatchObject({ key: 'steps[0].id', message: expect.stringContaining('already the name of parameters.n') });
+    expect(refusal(task([runStep('n')]))).toMatchObject({
+      key: 'steps[0].id',
+      message: expect.stringContaining('already the name of parameters.n'),
+    });
   });
 
   test('two branches with one id', () => {
-    const block = { id: 'p', parallel: { branches: [{ id: 'b', steps: [runStep('x')] }, { id: 'b', steps: [runStep('y')] }] } };
+    const block = {
+      id: 'p',
+      parallel: {
+        branches: [
+          { id: 'b', steps: [runStep('x')] },
+          { id: 'b', steps: [runStep('y')] },
+        ],
+      },
+    };
     expect(refusal(task([block])).key).toBe('steps[0].parallel.branches[1].id');
   });
 
@@ -202,7 +233,9 @@ describe('refused definitions name the offending key', () => {
   });
 
   test('a reference to a field a step does not have', () => {
-    expect(refusal(task([runStep('a'), runStep('b', { outputs: { x: '{% steps.a.output.x %}' } })])).message).toContain('reads steps.a.output');
+    expect(refusal(task([runStep('a'), runStep('b', { outputs: { x: '{% steps.a.output.x %}' } })])).message).toContain(
+      'reads steps.a.output',
+    );
   });
 
   test('a reference to an unknown step from a task output', () => {
@@ -217,22 +250,29 @@ describe('refused definitions name the offending key', () => {
   });
 
   test('a step that reads a later step (a cycle)', () => {
-    expect(refusal(task([runStep('a', { outputs: { x: '{% steps.b.outputs %}' } }), runStep('b')])).message).toContain('steps.b, which has not ended');
+    expect(refusal(task([runStep('a', { outputs: { x: '{% steps.b.outputs %}' } }), runStep('b')])).message).toContain(
+      'steps.b, which has not ended',
+    );
   });
 
   test('a branch that reads a step of another branch of its parallel step (a cycle)', () => {
     const text = task([parallelStep('p', { left: [runStep('l')], right: [runStep('r', { outputs: { x: '{% steps.l.outputs %}' } })] })]);
-    expect(refusal(text)).toMatchObject({ key: 'steps[0].parallel.branches[1].steps[0].run.workflow_params.outputs.x', message: expect.stringContaining('a cycle') });
+    expect(refusal(text)).toMatchObject({
+      key: 'steps[0].parallel.branches[1].steps[0].run.workflow_params.outputs.x',
+      message: expect.stringContaining('a cycle'),
+    });
   });
 
   test('a branch that reads its own parallel step (a cycle)', () => {
-    expect(refusal(task([parallelStep('p', { b: [gateStep('g'), runStep('x', { outputs: { x: '{% steps.p.state %}' } })] })])).message).toContain('a cycle');
+    expect(
+      refusal(task([parallelStep('p', { b: [gateStep('g'), runStep('x', { outputs: { x: '{% steps.p.state %}' } })] })])).message,
+    ).toContain('a cycle');
   });
 
   test('a gate prompt that reads a later step', () => {
-    expect(refusal(task([{ id: 'g', wait_for_input: { prompt: '{% steps.a.state %}', schema: { type: 'object' } } }, runStep('a')])).key).toBe(
-      'steps[0].wait_for_input.prompt',
-    );
+    expect(
+      refusal(task([{ id: 'g', wait_for_input: { prompt: '{% steps.a.state %}', schema: { type: 'object' } } }, runStep('a')])).key,
+    ).toBe('steps[0].wait_for_input.prompt');
   });
 
   test('an expression that does not parse', () => {
@@ -250,7 +290,9 @@ describe('refused definitions name the offending key', () => {
   });
 
   test('an expression that defines a function (it could recurse without end)', () => {
-    expect(refusal(task([runStep('a', { outputs: { x: '{% ($f := function($x){ $f($x) }; $f(1)) %}' } })])).message).toContain('defines a function');
+    expect(refusal(task([runStep('a', { outputs: { x: '{% ($f := function($x){ $f($x) }; $f(1)) %}' } })])).message).toContain(
+      'defines a function',
+    );
   });
 
   test('an expression that calls $eval', () => {
@@ -258,7 +300,9 @@ describe('refused definitions name the offending key', () => {
   });
 
   test('an expression with a regular expression (it would backtrack in one step)', () => {
-    expect(refusal(task([runStep('a', { outputs: { x: '{% $match(params.label, /(a+)+$/) %}' } })])).message).toContain('has a regular expression');
+    expect(refusal(task([runStep('a', { outputs: { x: '{% $match(params.label, /(a+)+$/) %}' } })])).message).toContain(
+      'has a regular expression',
+    );
   });
 
   test('a range written past the budget of an expression', () => {
@@ -274,12 +318,16 @@ describe('refused definitions name the offending key', () => {
       message: expect.stringContaining('is not one RE2 runs'),
     });
     // ajv would never compile this one (its schema is {}), but the gate would run it.
-    expect(refusal(task([gateStep('g', { type: 'object', patternProperties: { '(a)\\1': {} } })])).key).toBe('steps[0].wait_for_input.schema.patternProperties');
+    expect(refusal(task([gateStep('g', { type: 'object', patternProperties: { '(a)\\1': {} } })])).key).toBe(
+      'steps[0].wait_for_input.schema.patternProperties',
+    );
   });
 
   test('a parameter default checked by RE2: a backtracking pattern is answered at once', () => {
     const started = Date.now();
-    expect(refusal(task([runStep('a')], { parameters: { code: { type: 'string', pattern: '^(a+)+$', default: `${'a'.repeat(40)}!` } } })).key).toBe('parameters.code.default');
+    expect(
+      refusal(task([runStep('a')], { parameters: { code: { type: 'string', pattern: '^(a+)+$', default: `${'a'.repeat(40)}!` } } })).key,
+    ).toBe('parameters.code.default');
     expect(Date.now() - started).toBeLessThan(100);
   });
 
@@ -291,7 +339,9 @@ describe('refused definitions name the offending key', () => {
   });
 
   test('a gate schema that breaks the meta-schema does not compile', () => {
-    expect(refusal(task([runStep('a'), gateStep('g', { type: 'object', properties: { x: { type: 'integr' } } })])).key).toBe('steps[1].wait_for_input.schema');
+    expect(refusal(task([runStep('a'), gateStep('g', { type: 'object', properties: { x: { type: 'integr' } } })])).key).toBe(
+      'steps[1].wait_for_input.schema',
+    );
   });
 
   test('a parameter schema that does not compile', () => {
@@ -335,17 +385,28 @@ describe('limits (docs/tasks.md, "Limits")', () => {
 
   test('brackets nested past 64 deep, refused before the parser recurses into them', () => {
     const started = Date.now();
-    expect(refusal(`dwes_task: "1.0"\nx: ${'['.repeat(20_000)}${']'.repeat(20_000)}`).message).toContain('nests brackets more than 64 deep');
+    expect(refusal(`dwes_task: "1.0"\nx: ${'['.repeat(20_000)}${']'.repeat(20_000)}`).message).toContain(
+      'nests brackets more than 64 deep',
+    );
     expect(Date.now() - started).toBeLessThan(100);
   });
 
   test('a billion laughs: aliases are not expanded without end', () => {
-    const levels = Array.from({ length: 9 }, (_, i) => `l${i}: &l${i} [${Array(9).fill(i === 0 ? 'x' : `*l${i - 1}`).join(', ')}]`);
+    const levels = Array.from(
+      { length: 9 },
+      (_, i) =>
+        `l${i}: &l${i} [${Array(9)
+          .fill(i === 0 ? 'x' : `*l${i - 1}`)
+          .join(', ')}]`,
+    );
     expect(refusal(`dwes_task: "1.0"\nsteps: []\n${levels.join('\n')}\n`).message).toContain('resource exhaustion');
   });
 
   test('more than 100 steps in a list, 100 branches, 10 attempts', () => {
-    expect(refusal(task(Array.from({ length: 101 }, (_, i) => runStep(`s${i}`))))).toMatchObject({ key: 'steps', message: expect.stringContaining('more than 100 items') });
+    expect(refusal(task(Array.from({ length: 101 }, (_, i) => runStep(`s${i}`))))).toMatchObject({
+      key: 'steps',
+      message: expect.stringContaining('more than 100 items'),
+    });
     const branches = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`b${i}`, [runStep(`s${i}`)]]));
     expect(refusal(task([parallelStep('p', branches)])).key).toBe('steps[0].parallel.branches');
     expect(refusal(task([{ ...runStep('a'), retry: { maximum_attempts: 11 } }])).key).toBe('steps[0].retry.maximum_attempts');
@@ -353,10 +414,19 @@ describe('limits (docs/tasks.md, "Limits")', () => {
 
   test('more than 500 steps in all, and parallel steps nested more than 4 deep', () => {
     const small = (id: string) => ({ id, run: { workflow_url: 'x:', workflow_type: 'X', workflow_type_version: '1' } });
-    const wide = Object.fromEntries(Array.from({ length: 20 }, (_, b) => [`b${b}`, Array.from({ length: 26 }, (_, i) => small(`s${b}_${i}`))]));
-    expect(refusal(task([parallelStep('p', wide)]))).toMatchObject({ key: 'steps', message: expect.stringContaining('has 521 steps, its branches\' included: more than the 500 a task may have') });
-    const nest = (depth: number): object => parallelStep(`p${depth}`, { [`b${depth}`]: depth === 1 ? [runStep('leaf')] : [nest(depth - 1)] });
+    const wide = Object.fromEntries(
+      Array.from({ length: 20 }, (_, b) => [`b${b}`, Array.from({ length: 26 }, (_, i) => small(`s${b}_${i}`))]),
+    );
+    expect(refusal(task([parallelStep('p', wide)]))).toMatchObject({
+      key: 'steps',
+      message: expect.stringContaining("has 521 steps, its branches' included: more than the 500 a task may have"),
+    });
+    const nest = (depth: number): object =>
+      parallelStep(`p${depth}`, { [`b${depth}`]: depth === 1 ? [runStep('leaf')] : [nest(depth - 1)] });
     expect(() => parseTaskDefinition(task([nest(4)]), 'task.yaml')).not.toThrow();
-    expect(refusal(task([nest(5)]))).toMatchObject({ key: 'steps[0].parallel.branches[0].steps[0].parallel.branches[0].steps[0].parallel.branches[0].steps[0].parallel.branches[0].steps[0].parallel', message: expect.stringContaining('more than 4 deep') });
+    expect(refusal(task([nest(5)]))).toMatchObject({
+      key: 'steps[0].parallel.branches[0].steps[0].parallel.branches[0].steps[0].parallel.branches[0].steps[0].parallel.branches[0].steps[0].parallel',
+      message: expect.stringContaining('more than 4 deep'),
+    });
   });
 });

@@ -8,7 +8,16 @@ import { installQuietRuntime } from './support/runtime';
 const context: EvaluationContext = {
   params: { samples: 3, label: 'demo', files: ['a.bam', 'b.bam'] },
   steps: {
-    align: { state: 'succeeded', run_id: 'run-1', outputs: { reads: [{ name: 'x', size: 5 }, { name: 'y', size: 1 }] } },
+    align: {
+      state: 'succeeded',
+      run_id: 'run-1',
+      outputs: {
+        reads: [
+          { name: 'x', size: 5 },
+          { name: 'y', size: 1 },
+        ],
+      },
+    },
     review: { state: 'succeeded', outputs: { approved: true } },
   },
 };
@@ -29,7 +38,15 @@ const template = {
 
 const expected = {
   workflow_url: 'simulated:',
-  workflow_params: { duration_ms: 200, count: 6, name: 'sample-demo', big: 'x', all: ['x', 'y'], files: ['a.bam', 'literal'], approved: true },
+  workflow_params: {
+    duration_ms: 200,
+    count: 6,
+    name: 'sample-demo',
+    big: 'x',
+    all: ['x', 'y'],
+    files: ['a.bam', 'literal'],
+    approved: true,
+  },
   tags: { parent: 'run-1' },
 };
 
@@ -43,7 +60,10 @@ test('expressions over params and earlier steps become plain JSON; literals stay
 test('an expression that yields nothing is an error naming its key', async () => {
   const failure = evaluate({ run: { workflow_params: { x: '{% steps.align.outputs.missing %}' } } }, context, ['steps', 2]);
   await expect(failure).rejects.toBeInstanceOf(ExpressionError);
-  await expect(failure).rejects.toMatchObject({ key: 'steps[2].run.workflow_params.x', message: expect.stringContaining('yields no value') });
+  await expect(failure).rejects.toMatchObject({
+    key: 'steps[2].run.workflow_params.x',
+    message: expect.stringContaining('yields no value'),
+  });
 });
 
 test('a JSONata error is an ExpressionError naming its key and JSONata code', async () => {
@@ -55,14 +75,20 @@ test('a JSONata error is an ExpressionError naming its key and JSONata code', as
 });
 
 test('an expression that yields a function is not a JSON value', async () => {
-  await expect(evaluate({ f: '{% $uppercase %}' }, context)).rejects.toMatchObject({ key: 'f', message: expect.stringContaining('yields a function') });
+  await expect(evaluate({ f: '{% $uppercase %}' }, context)).rejects.toMatchObject({
+    key: 'f',
+    message: expect.stringContaining('yields a function'),
+  });
 });
 
 describe('the budget of an expression', () => {
   const within = (expression: string) => evaluate({ x: `{% ${expression} %}` }, context, [], EXPRESSION_BUDGET);
 
   test('steps: an expression that evaluates too many nodes fails fast, naming the budget', async () => {
-    await expect(within('$sum([1..99999].($ * 2 + 1))')).rejects.toMatchObject({ key: 'x', message: expect.stringContaining('took more than 20000 evaluation steps (the budget of an expression)') });
+    await expect(within('$sum([1..99999].($ * 2 + 1))')).rejects.toMatchObject({
+      key: 'x',
+      message: expect.stringContaining('took more than 20000 evaluation steps (the budget of an expression)'),
+    });
     // Without a budget (histories recorded before it) the same expression ends as it always did.
     await expect(evaluate({ x: '{% $sum([1..99999].($ * 2 + 1)) %}' }, context)).resolves.toEqual({ x: 99999 * 99999 + 2 * 99999 });
   });
@@ -72,8 +98,12 @@ describe('the budget of an expression', () => {
   });
 
   test('size: a string, or a value, larger than 1 MiB', async () => {
-    await expect(within('$pad("", 2000000, "x")')).rejects.toMatchObject({ message: expect.stringContaining('made a string of more than 1048576 characters') });
-    await expect(within('[$pad("", 900000, "x"), $pad("", 900000, "y")]')).rejects.toMatchObject({ message: expect.stringContaining('yields more than 1048576 characters of JSON') });
+    await expect(within('$pad("", 2000000, "x")')).rejects.toMatchObject({
+      message: expect.stringContaining('made a string of more than 1048576 characters'),
+    });
+    await expect(within('[$pad("", 900000, "x"), $pad("", 900000, "y")]')).rejects.toMatchObject({
+      message: expect.stringContaining('yields more than 1048576 characters of JSON'),
+    });
   });
 
   test('within it, the same values as without', async () => {

@@ -8,10 +8,18 @@ import { TaskDefinitionError } from '../src/task-definitions/task-definition-err
 import type { WaitForInputStep } from '../domain/task-definition';
 import { taskDocument } from './support/task-documents';
 
-const small = taskDocument({ parameters: { n: { type: 'integer', default: 2 } }, steps: [{ id: 'gate', wait_for_input: { prompt: '{% $string(params.n) %}', schema: { type: 'object' } } }] });
+const small = taskDocument({
+  parameters: { n: { type: 'integer', default: 2 } },
+  steps: [{ id: 'gate', wait_for_input: { prompt: '{% $string(params.n) %}', schema: { type: 'object' } } }],
+});
 /** About a second to read: 64 KiB of parameter schemas with patterns and defaults. */
 const costly = taskDocument({
-  parameters: Object.fromEntries(Array.from({ length: 720 }, (_, i) => [`p${i}`, { type: 'string', pattern: `^x{${i % 50}}[a-z]+$`, default: `${'x'.repeat(i % 50)}a` }])),
+  parameters: Object.fromEntries(
+    Array.from({ length: 720 }, (_, i) => [
+      `p${i}`,
+      { type: 'string', pattern: `^x{${i % 50}}[a-z]+$`, default: `${'x'.repeat(i % 50)}a` },
+    ]),
+  ),
   steps: [{ id: 'gate', wait_for_input: { prompt: 'ok?', schema: { type: 'object' } } }],
 });
 
@@ -40,7 +48,12 @@ test('past its time limit a definition is refused, and the next one is read by a
 
 test('past the queue a job is refused at once', async () => {
   reader = new TaskReader({ threads: 1, maxQueued: 1, timeLimitMs: 30_000, maxHeapMb: 256 });
-  const [first, second, third] = [0, 1, 2].map(() => reader!.readTask(small, 'task.yaml', {}).then(() => 'read', (error: unknown) => error));
+  const [first, second, third] = [0, 1, 2].map(() =>
+    reader!.readTask(small, 'task.yaml', {}).then(
+      () => 'read',
+      (error: unknown) => error,
+    ),
+  );
   expect(await third).toBeInstanceOf(ReaderBusyError);
   expect(await first).toBe('read');
   expect(await second).toBe('read');
@@ -48,7 +61,10 @@ test('past the queue a job is refused at once', async () => {
 
 test('a gate input is checked on RE2 in the thread: a pattern JavaScript would backtrack on answers at once', async () => {
   reader = new TaskReader({ threads: 1, maxQueued: 4, timeLimitMs: 30_000, maxHeapMb: 256 });
-  const gate: WaitForInputStep = { id: 'gate', wait_for_input: { prompt: 'code?', schema: { type: 'object', properties: { code: { type: 'string', pattern: '^(a+)+$' } } } } };
+  const gate: WaitForInputStep = {
+    id: 'gate',
+    wait_for_input: { prompt: 'code?', schema: { type: 'object', properties: { code: { type: 'string', pattern: '^(a+)+$' } } } },
+  };
   expect(await reader.gateInputProblem(gate, { code: `${'a'.repeat(40)}!` })).toBe('gate: the input at code: must be like ^(a+)+$');
   expect(await reader.gateInputProblem(gate, { code: 'aaa' })).toBeUndefined();
 });

@@ -20,9 +20,13 @@ afterAll(async () => {
 });
 
 const run = simulatedStep;
-const startTask = (document: Record<string, unknown>, workflowParams: Record<string, unknown> = {}) => h.startTask(taskDocument(document), workflowParams);
+const startTask = (document: Record<string, unknown>, workflowParams: Record<string, unknown> = {}) =>
+  h.startTask(taskDocument(document), workflowParams);
 
-const stepsOf = (snapshot: RunSnapshot) => snapshot.transitions.map((t) => `${t.type}:${t.to}${t.payload?.step ? `:${t.payload.step}` : t.payload?.branch ? `:${t.payload.branch}` : ''}`);
+const stepsOf = (snapshot: RunSnapshot) =>
+  snapshot.transitions.map(
+    (t) => `${t.type}:${t.to}${t.payload?.step ? `:${t.payload.step}` : t.payload?.branch ? `:${t.payload.branch}` : ''}`,
+  );
 
 async function rows(runId: string) {
   return (await h.runStore.listTasks(runId, { pageSize: 1000 })).tasks;
@@ -34,7 +38,13 @@ test('a three-step task with a gate: runs, waits, refuses a wrong input, resumes
       parameters: { sample: { type: 'string', default: 'S1' } },
       steps: [
         run('align', { outputs: { bam: '{% params.sample & ".bam" %}' } }),
-        { id: 'review', wait_for_input: { prompt: '{% "Is " & steps.align.outputs.bam & " good?" %}', schema: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' } } } } },
+        {
+          id: 'review',
+          wait_for_input: {
+            prompt: '{% "Is " & steps.align.outputs.bam & " good?" %}',
+            schema: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' } } },
+          },
+        },
         run('publish', { outputs: { published: '{% steps.review.outputs.ok %}', from: '{% steps.align.outputs.bam %}' } }),
       ],
       outputs: { published: '{% steps.publish.outputs.published %}' },
@@ -47,7 +57,10 @@ test('a three-step task with a gate: runs, waits, refuses a wrong input, resumes
 
   const refused = await handle.executeUpdate(resumeUpdate, { args: [{ ok: 'yes' }] }).catch((err: unknown) => err);
   expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
-  expect((refused as WorkflowUpdateFailedError).cause).toMatchObject({ type: INVALID_RESUME_INPUT, message: expect.stringMatching(/review: the input at ok: .*boolean/) });
+  expect((refused as WorkflowUpdateFailedError).cause).toMatchObject({
+    type: INVALID_RESUME_INPUT,
+    message: expect.stringMatching(/review: the input at ok: .*boolean/),
+  });
   expect((await handle.query('snapshot')) as RunSnapshot).toMatchObject({ state: 'awaiting_input' });
 
   const resumed = await handle.executeUpdate(resumeUpdate, { args: [{ ok: true }] });
@@ -56,12 +69,24 @@ test('a three-step task with a gate: runs, waits, refuses a wrong input, resumes
   const result = await finalSnapshot(handle);
   expect(result).toMatchObject({ state: 'succeeded', outputs: { published: true } });
   expect(stepsOf(result)).toEqual([
-    'init:starting', 'step:running', 'step:running:align', 'wait:awaiting_input', 'resume:running:review', 'step:running:review', 'step:running:publish', 'finish:succeeded',
+    'init:starting',
+    'step:running',
+    'step:running:align',
+    'wait:awaiting_input',
+    'resume:running:review',
+    'step:running:review',
+    'step:running:publish',
+    'finish:succeeded',
   ]);
 
-  const taskRows = await eventually(() => rows(handle.workflowId), (found) => found.length === 3 && found.every((row) => row.state === 'COMPLETE'));
+  const taskRows = await eventually(
+    () => rows(handle.workflowId),
+    (found) => found.length === 3 && found.every((row) => row.state === 'COMPLETE'),
+  );
   expect(taskRows.map((row) => [row.taskId, row.childRunId])).toEqual([
-    ['align', `${handle.workflowId}.align`], ['review', undefined], ['publish', `${handle.workflowId}.publish`],
+    ['align', `${handle.workflowId}.align`],
+    ['review', undefined],
+    ['publish', `${handle.workflowId}.publish`],
   ]);
   expect(taskRows[2].outputs).toMatchObject({ published: true, from: 'S7.bam' });
   // Each run step is a WES run of its own, a child of the task in Temporal.
@@ -80,12 +105,21 @@ test('a resume while no gate waits is refused as not awaiting input', async () =
 
 test('a parallel block of 50 branches runs side by side, each logged, and joins', async () => {
   const branches = Array.from({ length: 50 }, (_, i) => ({ id: `b${i}`, steps: [run(`s${i}`, { outputs: { i } })] }));
-  const handle = await startTask({ steps: [{ id: 'fan', parallel: { branches } }, run('join', { outputs: { first: '{% steps.fan.outputs.b0.i %}', last: '{% steps.fan.outputs.b49.i %}' } })] });
+  const handle = await startTask({
+    steps: [
+      { id: 'fan', parallel: { branches } },
+      run('join', { outputs: { first: '{% steps.fan.outputs.b0.i %}', last: '{% steps.fan.outputs.b49.i %}' } }),
+    ],
+  });
   const result = await finalSnapshot(handle);
   expect(result.state).toBe('succeeded');
   expect(result.transitions.filter((t) => t.type === 'init_branch')).toHaveLength(50);
   expect(result.transitions.filter((t) => t.type === 'finish_branch' && t.payload?.state === 'COMPLETE')).toHaveLength(50);
-  const taskRows = await eventually(() => rows(handle.workflowId), (found) => found.length === 102 && found.every((row) => row.state === 'COMPLETE'), { timeoutMs: 60_000 });
+  const taskRows = await eventually(
+    () => rows(handle.workflowId),
+    (found) => found.length === 102 && found.every((row) => row.state === 'COMPLETE'),
+    { timeoutMs: 60_000 },
+  );
   expect(taskRows.find((row) => row.taskId === 'join')?.outputs).toMatchObject({ first: 0, last: 49 });
   expect(taskRows.filter((row) => row.parentTaskId === 'fan')).toHaveLength(50);
   expect(taskRows.find((row) => row.taskId === 's7')?.parentTaskId).toBe('b7');
@@ -94,27 +128,42 @@ test('a parallel block of 50 branches runs side by side, each logged, and joins'
 test('a failing step fails the task, unless it may fail', async () => {
   const failing = await startTask({ steps: [run('bad', { outcome: 'EXECUTOR_ERROR' }), run('never')] });
   const failed = await finalSnapshot(failing);
-  expect(failed).toMatchObject({ state: 'failed', failureReason: 'executor_error', error: expect.stringMatching(/step bad: run .*\.bad ended EXECUTOR_ERROR/) });
+  expect(failed).toMatchObject({
+    state: 'failed',
+    failureReason: 'executor_error',
+    error: expect.stringMatching(/step bad: run .*\.bad ended EXECUTOR_ERROR/),
+  });
   expect(failed.transitions.some((t) => t.payload?.step === 'never')).toBe(false);
 
   const tolerant = await startTask({
-    steps: [run('bad', { outcome: 'EXECUTOR_ERROR' }, { continue_on_failure: true }), run('after', { outputs: { saw: '{% steps.bad.state %}' } })],
+    steps: [
+      run('bad', { outcome: 'EXECUTOR_ERROR' }, { continue_on_failure: true }),
+      run('after', { outputs: { saw: '{% steps.bad.state %}' } }),
+    ],
   });
   const succeeded = await finalSnapshot(tolerant);
   expect(succeeded.state).toBe('succeeded');
-  const taskRows = await eventually(() => rows(tolerant.workflowId), (found) => found.length === 2 && found[1].state === 'COMPLETE');
+  const taskRows = await eventually(
+    () => rows(tolerant.workflowId),
+    (found) => found.length === 2 && found[1].state === 'COMPLETE',
+  );
   expect(taskRows.map((row) => row.state)).toEqual(['EXECUTOR_ERROR', 'COMPLETE']);
   expect(taskRows[1].outputs).toMatchObject({ saw: 'EXECUTOR_ERROR' });
 });
 
 test('a step retried until its attempts run out: one child run per attempt, then the task fails', async () => {
-  const handle = await startTask({ steps: [run('flaky', { outcome: 'SYSTEM_ERROR' }, { retry: { maximum_attempts: 3, initial_interval: '100ms' } })] });
+  const handle = await startTask({
+    steps: [run('flaky', { outcome: 'SYSTEM_ERROR' }, { retry: { maximum_attempts: 3, initial_interval: '100ms' } })],
+  });
   const result = await finalSnapshot(handle);
   expect(result).toMatchObject({ state: 'failed', failureReason: 'system_error' });
   for (const id of [`${handle.workflowId}.flaky`, `${handle.workflowId}.flaky.2`, `${handle.workflowId}.flaky.3`]) {
     expect((await h.client.workflow.getHandle(id).describe()).status.name).toBe('FAILED');
   }
-  const [row] = await eventually(() => rows(handle.workflowId), (found) => found[0]?.state === 'SYSTEM_ERROR');
+  const [row] = await eventually(
+    () => rows(handle.workflowId),
+    (found) => found[0]?.state === 'SYSTEM_ERROR',
+  );
   expect(row.childRunId).toBe(`${handle.workflowId}.flaky.3`);
   expect(row.systemLogs.filter((line) => line.startsWith('attempt '))).toHaveLength(2);
 });
@@ -122,12 +171,19 @@ test('a step retried until its attempts run out: one child run per attempt, then
 test('a step past its time limit fails the task as timed out, and its run is cancelled', async () => {
   const handle = await startTask({ steps: [run('slow', { duration_ms: 60_000 }, { timeout: '1s' })] });
   const result = await finalSnapshot(handle);
-  expect(result).toMatchObject({ state: 'failed', failureReason: 'timed_out', error: expect.stringMatching(/step slow: took longer than its time limit \(1s\)/) });
+  expect(result).toMatchObject({
+    state: 'failed',
+    failureReason: 'timed_out',
+    error: expect.stringMatching(/step slow: took longer than its time limit \(1s\)/),
+  });
   expect((await h.client.workflow.getHandle(`${handle.workflowId}.slow`).describe()).status.name).toBe('CANCELLED');
 });
 
 test('the whole task past its time limit fails as timed out, from a gate too', async () => {
-  const handle = await startTask({ timeout: '1s', steps: [{ id: 'gate', wait_for_input: { prompt: 'never answered', schema: { type: 'object' } } }] });
+  const handle = await startTask({
+    timeout: '1s',
+    steps: [{ id: 'gate', wait_for_input: { prompt: 'never answered', schema: { type: 'object' } } }],
+  });
   const result = await finalSnapshot(handle);
   expect(result).toMatchObject({ state: 'failed', failureReason: 'timed_out', wesState: 'EXECUTOR_ERROR' });
 });
@@ -135,12 +191,19 @@ test('the whole task past its time limit fails as timed out, from a gate too', a
 test('cancel during a parallel block reaches every branch and child run', async () => {
   const branches = Array.from({ length: 3 }, (_, i) => ({ id: `b${i}`, steps: [run(`s${i}`, { duration_ms: 60_000 })] }));
   const handle = await startTask({ steps: [{ id: 'fan', parallel: { branches } }, run('never')] });
-  await eventually(() => rows(handle.workflowId), (found) => found.filter((row) => row.childRunId).length === 3);
+  await eventually(
+    () => rows(handle.workflowId),
+    (found) => found.filter((row) => row.childRunId).length === 3,
+  );
   await handle.cancel();
   const result = await finalSnapshot(handle);
   expect(result.state).toBe('cancelled');
-  for (let i = 0; i < 3; i++) expect((await h.client.workflow.getHandle(`${handle.workflowId}.s${i}`).describe()).status.name).toBe('CANCELLED');
-  const taskRows = await eventually(() => rows(handle.workflowId), (found) => found.filter((row) => row.state === 'CANCELED').length === 7);
+  for (let i = 0; i < 3; i++)
+    expect((await h.client.workflow.getHandle(`${handle.workflowId}.s${i}`).describe()).status.name).toBe('CANCELLED');
+  const taskRows = await eventually(
+    () => rows(handle.workflowId),
+    (found) => found.filter((row) => row.state === 'CANCELED').length === 7,
+  );
   expect(taskRows.map((row) => row.taskId).sort()).toEqual(['b0', 'b1', 'b2', 'fan', 's0', 's1', 's2']);
 }, 60_000);
 
@@ -153,10 +216,12 @@ test('a task of 100 steps continues as new on the way: every history stays bound
   const last = await handle.fetchHistory();
   expect(last.events!.length).toBeLessThan(1_500);
   expect(last.events![0].workflowExecutionStartedEventAttributes?.continuedExecutionRunId).toBeTruthy();
-  const taskRows = await eventually(() => rows(handle.workflowId), (found) => found.length === 100 && found.every((row) => row.state === 'COMPLETE'));
+  const taskRows = await eventually(
+    () => rows(handle.workflowId),
+    (found) => found.length === 100 && found.every((row) => row.state === 'COMPLETE'),
+  );
   expect(taskRows.map((row) => row.taskId)).toEqual(steps.map((step) => step.id));
   expect(taskRows[99].outputs).toMatchObject({ first: 0 });
   const transitions = await h.runStore.transitions(handle.workflowId);
   expect(transitions.filter((t) => t.type === 'step' && t.payload?.step)).toHaveLength(100);
 }, 120_000);
-

@@ -44,7 +44,10 @@ afterAll(async () => {
 
 const makeRun = localRunMaker(() => dataDir);
 
-const example = (file: string, params: Record<string, unknown> = {}) => ({ workflow_url: path.join(EXAMPLES, file), workflow_params: params });
+const example = (file: string, params: Record<string, unknown> = {}) => ({
+  workflow_url: path.join(EXAMPLES, file),
+  workflow_params: params,
+});
 
 async function submit(provider: LocalProvider, request: Partial<WesRunRequest>): Promise<{ run: ProviderRun; pgid: number }> {
   const run = makeRun(request);
@@ -54,7 +57,11 @@ async function submit(provider: LocalProvider, request: Partial<WesRunRequest>):
 }
 
 async function finish(provider: LocalProvider, run: ProviderRun) {
-  const status = await eventually(() => provider.status(run), (s) => isTerminalWesState(s.state), { timeoutMs: 90_000, intervalMs: 100, what: `${run.runId} to end` });
+  const status = await eventually(
+    () => provider.status(run),
+    (s) => isTerminalWesState(s.state),
+    { timeoutMs: 90_000, intervalMs: 100, what: `${run.runId} to end` },
+  );
   return { status, results: await provider.results(run), tasks: await provider.tasks(run) };
 }
 
@@ -62,15 +69,17 @@ const record = (run: ProviderRun) => readFileIfExists(path.join(run.workDir, 'pr
 
 /** What may differ between two runs of the same workflow: their dirs, random temp names, times. */
 function normalized(text: string, run: ProviderRun): string {
-  return text
-    .split(run.workDir)
-    .join('<run>')
-    .replace(/<run>\/tmp\/[^/\s'"]+/g, '<tmp>')
-    .replace(/\/tmp\/[a-z0-9_]{8}\b/g, '<tmp>')
-    .replace(/\bstg[0-9a-f-]{36}\b/g, 'stg<id>')
-    // A file's checksum covers the staged paths a tool may print: its content is compared instead.
-    .replace(/sha1\$[0-9a-f]{40}/g, 'sha1$<sum>')
-    .replace(/\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\]/g, '[time]');
+  return (
+    text
+      .split(run.workDir)
+      .join('<run>')
+      .replace(/<run>\/tmp\/[^/\s'"]+/g, '<tmp>')
+      .replace(/\/tmp\/[a-z0-9_]{8}\b/g, '<tmp>')
+      .replace(/\bstg[0-9a-f-]{36}\b/g, 'stg<id>')
+      // A file's checksum covers the staged paths a tool may print: its content is compared instead.
+      .replace(/sha1\$[0-9a-f]{40}/g, 'sha1$<sum>')
+      .replace(/\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\]/g, '[time]')
+  );
 }
 
 async function sameRun(request: Partial<WesRunRequest>) {
@@ -151,16 +160,28 @@ test('a failing workflow fails the same way: exit code and error', async () => {
 test('cancel stops the warm engine and its tool: nothing is left running', async () => {
   const { run, pgid } = await submit(warm, example('sleep/sleep.cwl', { seconds: 300 }));
   const engine = await eventually(() => warmEnginePid(run.workDir), Boolean, { what: 'the warm start record' });
-  const sleeper = await eventually(async () => (await liveGroupMembers(engine!)).filter((p) => p.comm === 'sleep'), (found) => found.length > 0, {
-    what: 'sleep to start in the engine group',
-  });
+  const sleeper = await eventually(
+    async () => (await liveGroupMembers(engine!)).filter((p) => p.comm === 'sleep'),
+    (found) => found.length > 0,
+    {
+      what: 'sleep to start in the engine group',
+    },
+  );
   await warm.cancel(run);
   expect((await warm.status(run)).state).toBe('CANCELED');
-  await eventually(() => processesIn(run.workDir), (pids) => pids.length === 0, { timeoutMs: 5000, intervalMs: 50, what: 'the run to leave no process' });
+  await eventually(
+    () => processesIn(run.workDir),
+    (pids) => pids.length === 0,
+    { timeoutMs: 5000, intervalMs: 50, what: 'the run to leave no process' },
+  );
   expect(await liveGroupMembers(engine!)).toEqual([]);
   expect(await liveGroupMembers(pgid)).toEqual([]);
   // The tool, orphaned by the kill, may be a zombie for a moment until init reaps it.
-  await eventually(() => processAlive(sleeper[0].pid), (alive) => !alive, { timeoutMs: 5000, intervalMs: 50, what: 'the sleep tool to be gone' });
+  await eventually(
+    () => processAlive(sleeper[0].pid),
+    (alive) => !alive,
+    { timeoutMs: 5000, intervalMs: 50, what: 'the sleep tool to be gone' },
+  );
   expect((await warm.tasks(run)).map(({ id, state }) => ({ id, state }))).toEqual([{ id: 'sleep.cwl', state: 'CANCELED' }]);
 });
 
@@ -170,7 +191,11 @@ test('a killed client takes its engine with it: SYSTEM_ERROR, as for a killed co
   process.kill(-pgid, 'SIGKILL');
   const { status } = await finish(warm, run);
   expect(status.state).toBe('SYSTEM_ERROR');
-  await eventually(() => liveGroupMembers(engine!), (members) => members.length === 0, { timeoutMs: 5000, intervalMs: 50, what: 'the engine group to go' });
+  await eventually(
+    () => liveGroupMembers(engine!),
+    (members) => members.length === 0,
+    { timeoutMs: 5000, intervalMs: 50, what: 'the engine group to go' },
+  );
 });
 
 test('without a server, cwltool starts cold: a server killed under the provider, a client with no server', async () => {
@@ -188,7 +213,16 @@ test('without a server, cwltool starts cold: a server killed under the provider,
   // The client alone, with no server at its socket, becomes cwltool.
   const [python, , , client] = await clientCommand(first.run);
   const recordFile = path.join(dataDir, 'client-record');
-  const { stdout } = await promisify(execFile)(python, ['-I', '-S', client, recordFile, path.join(dataDir, 'no.sock'), '--', 'cwltool', '--version']);
+  const { stdout } = await promisify(execFile)(python, [
+    '-I',
+    '-S',
+    client,
+    recordFile,
+    path.join(dataDir, 'no.sock'),
+    '--',
+    'cwltool',
+    '--version',
+  ]);
   expect(stdout).toMatch(/cwltool 3\.\d+\.\d+/);
   expect(await readFile(recordFile, 'utf8')).toMatch(/^cold: no warm server at .*no\.sock/);
 
@@ -204,7 +238,9 @@ test('a cwltool that is not a Python script runs cold, through no client', async
   await writeFile(wrapper, '#!/bin/sh\nexec cwltool "$@"\n');
   await chmod(wrapper, 0o755);
   // Unsandboxed: a sandbox binds the runtime of the engine's own script, not of what a shell script execs.
-  const wrapped = new LocalProvider(providerSettings('local', { workflowRoots: [EXAMPLES], pollIntervalMs: 100, cwltool: wrapper, sandbox: 'off' }));
+  const wrapped = new LocalProvider(
+    providerSettings('local', { workflowRoots: [EXAMPLES], pollIntervalMs: 100, cwltool: wrapper, sandbox: 'off' }),
+  );
   const { run } = await submit(wrapped, example('hello-world/hello.cwl', { message: 'wrapped' }));
   const { status, results } = await finish(wrapped, run);
   expect(status.state).toBe('COMPLETE');
@@ -217,7 +253,14 @@ test('a worker killed under a warm engine is replaced by one that re-attaches an
   const workflow = path.join(dataDir, 'late-fail.cwl');
   await writeFile(
     workflow,
-    ['cwlVersion: v1.2', 'class: CommandLineTool', "baseCommand: [sh, -c, 'sleep 5; echo late >&2; exit 3']", 'inputs: []', 'outputs: []', ''].join('\n'),
+    [
+      'cwlVersion: v1.2',
+      'class: CommandLineTool',
+      "baseCommand: [sh, -c, 'sleep 5; echo late >&2; exit 3']",
+      'inputs: []',
+      'outputs: []',
+      '',
+    ].join('\n'),
   );
   const workerDataDir = await mkdtemp(path.join(os.tmpdir(), 'warm-cwltool-worker-'));
   const h = await createHarness({ startWorker: false, dataDir: workerDataDir });
@@ -241,7 +284,11 @@ test('a worker killed under a warm engine is replaced by one that re-attaches an
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
     // The server follows its worker (its stdin closed); the engine it forked goes on.
-    await eventually(() => processAlive(server), (alive) => !alive, { timeoutMs: 10_000, what: 'the server to exit with its worker' });
+    await eventually(
+      () => processAlive(server),
+      (alive) => !alive,
+      { timeoutMs: 10_000, what: 'the server to exit with its worker' },
+    );
     expect(await processAlive(engine!)).toBe(true);
 
     const second = await startWorkerProcess(env);

@@ -15,7 +15,15 @@ import { RUN_ID_TAG } from '../activities/run-tags';
 import type { ProviderRun, WesRunRequest } from '../domain/run-types';
 import { freePort } from './support/free-port';
 import { startWesService, type WesService } from './support/wes-service';
-import { EXAMPLES, FAIL_CWL, forgetRemoteRunId, HELLO_CWL, makeProviderRun, pollStatus, wesProvider } from './support/wes-provider-fixtures';
+import {
+  EXAMPLES,
+  FAIL_CWL,
+  forgetRemoteRunId,
+  HELLO_CWL,
+  makeProviderRun,
+  pollStatus,
+  wesProvider,
+} from './support/wes-provider-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -162,7 +170,9 @@ test('an unreachable server: submit throws a plain, retryable error naming the U
 
 test('validate wants workflow_type, its version and workflow_url', () => {
   const provider = wesProvider({ baseUrl: 'http://127.0.0.1:1/ga4gh/wes/v1' });
-  expect(() => provider.validate({ workflow_type: 'CWL', workflow_type_version: '', workflow_url: 'x.cwl' })).toThrow(InvalidRunRequestError);
+  expect(() => provider.validate({ workflow_type: 'CWL', workflow_type_version: '', workflow_url: 'x.cwl' })).toThrow(
+    InvalidRunRequestError,
+  );
   expect(() => provider.validate({ workflow_type: 'NOPE', workflow_type_version: '1', workflow_url: 'x' })).not.toThrow();
   expect(() => wesProvider({ baseUrl: 'ftp://example.org/' })).toThrow(/http/);
 });
@@ -219,7 +229,12 @@ describe('against a scripted server', () => {
 
   test('the POST: fields as JSON strings, attachments by relative path (no symlinks), token, Idempotency-Key', async () => {
     const run = await makeRun(
-      { workflow_url: 'main.cwl', workflow_params: { n: 1 }, workflow_engine_parameters: { '--debug': 'true' }, tags: { a: 'b', wes_require_approval: 'true' } },
+      {
+        workflow_url: 'main.cwl',
+        workflow_params: { n: 1 },
+        workflow_engine_parameters: { '--debug': 'true' },
+        tags: { a: 'b', wes_require_approval: 'true' },
+      },
       { 'main.cwl': HELLO_CWL, 'tools/fail.cwl': FAIL_CWL },
     );
     await symlink('/etc/hostname', path.join(run.workDir, 'staging', 'attachments', 'leak'));
@@ -282,7 +297,10 @@ describe('against a scripted server', () => {
     handler = ({ method, url }) => {
       const query = new URL(url, 'http://x').searchParams;
       if (method === 'GET' && query.get('tag') === `${RUN_ID_TAG}:${run.runId}`) {
-        return { status: 200, body: { runs: [{ run_id: 'found-1', state: 'RUNNING', tags: { [RUN_ID_TAG]: run.runId } }], next_page_token: '' } };
+        return {
+          status: 200,
+          body: { runs: [{ run_id: 'found-1', state: 'RUNNING', tags: { [RUN_ID_TAG]: run.runId } }], next_page_token: '' },
+        };
       }
       return undefined;
     };
@@ -310,7 +328,10 @@ describe('against a scripted server', () => {
     expect(lists).toHaveLength(3);
     expect(seen.filter((s) => s.method === 'GET')).toHaveLength(6);
     expect(seen.filter((s) => s.method === 'POST')).toHaveLength(1);
-    expect(JSON.parse(await readFile(path.join(run.workDir, SUBMISSION_RECORD_FILE), 'utf8'))).toMatchObject({ postAttempts: 3, remoteRunId: 'new-1' });
+    expect(JSON.parse(await readFile(path.join(run.workDir, SUBMISSION_RECORD_FILE), 'utf8'))).toMatchObject({
+      postAttempts: 3,
+      remoteRunId: 'new-1',
+    });
   });
 
   test('a server refusing the tag filter is listed unfiltered; one without a run list gets the POST', async () => {
@@ -330,7 +351,8 @@ describe('against a scripted server', () => {
     await mkdir(other.workDir, { recursive: true });
     await writeFile(path.join(other.workDir, SUBMISSION_RECORD_FILE), JSON.stringify({ baseUrl: base(), postAttempts: 1 }));
     seen = [];
-    handler = ({ method }) => (method === 'GET' ? { status: 405, body: { msg: 'no listing', status_code: 405 } } : { status: 200, body: { run_id: 'posted' } });
+    handler = ({ method }) =>
+      method === 'GET' ? { status: 405, body: { msg: 'no listing', status_code: 405 } } : { status: 200, body: { run_id: 'posted' } };
     expect(await provider().submit(other)).toBe('posted');
     expect(seen.map((s) => s.method)).toEqual(['GET', 'POST']);
   });
@@ -339,8 +361,18 @@ describe('against a scripted server', () => {
     const run = { ...(await makeRun({})), externalId: 'r-3' };
     let state = 'INITIALIZING';
     handler = ({ url }) => {
-      if (url.endsWith('/status')) return state === 'GONE' ? { status: 404, body: { msg: 'no such run', status_code: 404 } } : { status: 200, body: { run_id: 'r-3', state } };
-      return { status: 200, body: { run_id: 'r-3', state, run_log: { exit_code: 1, system_logs: ['node lost', 'disk full'], stderr: 'https://logs.example/r-3/stderr' } } };
+      if (url.endsWith('/status'))
+        return state === 'GONE'
+          ? { status: 404, body: { msg: 'no such run', status_code: 404 } }
+          : { status: 200, body: { run_id: 'r-3', state } };
+      return {
+        status: 200,
+        body: {
+          run_id: 'r-3',
+          state,
+          run_log: { exit_code: 1, system_logs: ['node lost', 'disk full'], stderr: 'https://logs.example/r-3/stderr' },
+        },
+      };
     };
     expect(await provider().status(run)).toEqual({ state: 'INITIALIZING' });
     state = 'CANCELING';
@@ -395,7 +427,15 @@ describe('against a scripted server', () => {
         run_id: 'r-6',
         state: 'COMPLETE',
         outputs: { out: { class: 'File', location: 'https://remote/out.txt' } },
-        run_log: { name: 'nextflow', cmd: ['nextflow', 'run'], start_time: '2026-01-01T00:00:00Z', end_time: '2026-01-01T00:01:00Z', stdout: 'https://remote/stdout', stderr: 'https://remote/stderr', exit_code: 0 },
+        run_log: {
+          name: 'nextflow',
+          cmd: ['nextflow', 'run'],
+          start_time: '2026-01-01T00:00:00Z',
+          end_time: '2026-01-01T00:01:00Z',
+          stdout: 'https://remote/stdout',
+          stderr: 'https://remote/stderr',
+          exit_code: 0,
+        },
       },
     });
     const results = await provider().results(run);

@@ -52,7 +52,9 @@ test('a run survives SIGKILL of its worker and is submitted exactly once', async
   const submitted = await waitForSnapshot(handle, (s) => s.externalId !== undefined);
   expect(submitted.state).toBe('running');
   // The engine's shell writes its pid itself, a moment after it was spawned.
-  const pid = await eventually(() => Number(readFileSync(path.join(runDir, 'process', 'pid'), 'utf8')), Boolean, { what: "the engine's pid file" });
+  const pid = await eventually(() => Number(readFileSync(path.join(runDir, 'process', 'pid'), 'utf8')), Boolean, {
+    what: "the engine's pid file",
+  });
   expect(alive(pid)).toBe(true);
 
   first.child.kill('SIGKILL');
@@ -65,7 +67,11 @@ test('a run survives SIGKILL of its worker and is submitted exactly once', async
     const result = await finalSnapshot(handle);
     expect(result.state).toBe('succeeded');
     expect(result.externalId).toBe(submitted.externalId);
-    expect(readFileSync(path.join(runDir, 'process', 'launches.log'), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(
+      readFileSync(path.join(runDir, 'process', 'launches.log'), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(1);
     const slept = result.outputs.slept as { location: string };
     expect(existsSync(new URL(slept.location))).toBe(true);
   } finally {

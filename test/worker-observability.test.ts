@@ -46,12 +46,18 @@ async function scrape(): Promise<string> {
 test('after a CWL run: its transitions, provider calls and activities are counted, beside the SDK metrics', async () => {
   const before = await scrape();
   const handle = await h.start(
-    { workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: path.join(EXAMPLES, 'hello-world', 'hello.cwl'), workflow_params: { message: 'observed' } },
+    {
+      workflow_type: 'CWL',
+      workflow_type_version: 'v1.2',
+      workflow_url: path.join(EXAMPLES, 'hello-world', 'hello.cwl'),
+      workflow_params: { message: 'observed' },
+    },
     { provider: 'local' },
   );
   expect((await finalSnapshot(handle)).state).toBe('succeeded');
   const after = await scrape();
-  const increase = (name: string, labels: Record<string, string>) => (sampleSum(after, name, labels) ?? 0) - (sampleSum(before, name, labels) ?? 0);
+  const increase = (name: string, labels: Record<string, string>) =>
+    (sampleSum(after, name, labels) ?? 0) - (sampleSum(before, name, labels) ?? 0);
 
   expect(increase('wes_run_transitions_total', { from: 'queued', to: 'starting' })).toBe(1);
   expect(increase('wes_run_transitions_total', { to: 'succeeded' })).toBe(1);
@@ -67,9 +73,14 @@ test('after a CWL run: its transitions, provider calls and activities are counte
   expect(sampleSum(after, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
 });
 
-test('the log is JSON lines, and the lines of a run\'s activities carry its run id', async () => {
+test("the log is JSON lines, and the lines of a run's activities carry its run id", async () => {
   const handle = await h.start(
-    { workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: path.join(EXAMPLES, 'hello-world', 'hello.cwl'), workflow_params: { message: 'logged' } },
+    {
+      workflow_type: 'CWL',
+      workflow_type_version: 'v1.2',
+      workflow_url: path.join(EXAMPLES, 'hello-world', 'hello.cwl'),
+      workflow_params: { message: 'logged' },
+    },
     { provider: 'local' },
   );
   await finalSnapshot(handle);
@@ -80,11 +91,15 @@ test('the log is JSON lines, and the lines of a run\'s activities carry its run 
       .filter((line) => line !== '')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
   // The runtime holds log lines back briefly to order them: the run's last line may follow its end.
-  const exited = (lines: Array<Record<string, unknown>>) => lines.some((line) => line.run_id === handle.workflowId && line.msg === 'local engine exited with 0');
+  const exited = (lines: Array<Record<string, unknown>>) =>
+    lines.some((line) => line.run_id === handle.workflowId && line.msg === 'local engine exited with 0');
   const lines = await eventually(logged, exited, { what: "the engine's exit in the log" });
   expect(lines.find((line) => String(line.msg).startsWith('polling task queue'))).toMatchObject({ name: 'worker', level: 30 });
   const ofRun = lines.filter((line) => line.run_id === handle.workflowId);
-  expect(ofRun.find((line) => line.msg === 'local engine cwltool launched')).toMatchObject({ activityType: 'startRun', pid: expect.any(Number) });
+  expect(ofRun.find((line) => line.msg === 'local engine cwltool launched')).toMatchObject({
+    activityType: 'startRun',
+    pid: expect.any(Number),
+  });
   // Every line an activity logged names its run.
   const activityLines = lines.filter((line) => line.sdkComponent === 'activity');
   expect(activityLines.length).toBeGreaterThan(0);

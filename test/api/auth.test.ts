@@ -16,7 +16,16 @@ import type { Test } from 'supertest';
 import type { JwtConfig } from '../../src/config/auth-config';
 import { isPublic } from '../../src/api/auth/bearer-auth.guard';
 import { requiredScope } from '../../src/api/auth/require-scope.decorator';
-import { API, createApiHarness, expectSchema, fieldParts, postMultipart, waitForState, type ApiHarness, type Http } from '../support/api-harness';
+import {
+  API,
+  createApiHarness,
+  expectSchema,
+  fieldParts,
+  postMultipart,
+  waitForState,
+  type ApiHarness,
+  type Http,
+} from '../support/api-harness';
 import { keyAuth, READ_WRITE, testKey } from '../support/auth';
 import { freePort } from '../support/free-port';
 import { postRun, simulatedRun, submitRun } from '../support/submit-run';
@@ -34,7 +43,10 @@ let attackerKey: KeyLike;
 let jwt: JwtConfig;
 
 /** A JWT signed by the identity provider, unless another key or claims are given; `expiresIn: null` gives none. */
-async function token(claims: JWTPayload, options: { key?: KeyLike; issuer?: string; audience?: string; expiresIn?: string | number | null } = {}): Promise<string> {
+async function token(
+  claims: JWTPayload,
+  options: { key?: KeyLike; issuer?: string; audience?: string; expiresIn?: string | number | null } = {},
+): Promise<string> {
   const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid: KEY_ID })
     .setIssuedAt()
@@ -59,9 +71,19 @@ beforeAll(async () => {
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] }));
   });
   await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-  jwt = { jwksUrl: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`, issuer: ISSUER, audience: AUDIENCE, ownerClaim: 'sub' };
+  jwt = {
+    jwksUrl: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    ownerClaim: 'sub',
+  };
   api = await createApiHarness();
-  const keys = keyAuth(['alice', 'alice', READ_WRITE], ['bob', 'bob', READ_WRITE], ['alice-reader', 'alice', ['runs:read']], ['admin', 'ops', ['admin']]);
+  const keys = keyAuth(
+    ['alice', 'alice', READ_WRITE],
+    ['bob', 'bob', READ_WRITE],
+    ['alice-reader', 'alice', ['runs:read']],
+    ['admin', 'ops', ['admin']],
+  );
   ({ http } = await api.createApp({ auth: { ...keys.auth, jwt } }));
 });
 afterAll(async () => {
@@ -89,9 +111,12 @@ describe('credentials that are refused: 401', () => {
     await expectUnauthorized(as('mallory-key-that-nobody-issued')(http.get(`${API}/runs`)), /^unknown bearer token$/, 'invalid_token');
   });
 
-  test.each([['Basic YWxpY2U6c2VjcmV0'], ['Bearer'], [`Bearer ${testKey('alice')} extra`]])('a malformed Authorization header: %s', async (header) => {
-    await expectUnauthorized(http.get(`${API}/runs`).set('Authorization', header), /not "Bearer <token>"/, 'invalid_request');
-  });
+  test.each([['Basic YWxpY2U6c2VjcmV0'], ['Bearer'], [`Bearer ${testKey('alice')} extra`]])(
+    'a malformed Authorization header: %s',
+    async (header) => {
+      await expectUnauthorized(http.get(`${API}/runs`).set('Authorization', header), /not "Bearer <token>"/, 'invalid_request');
+    },
+  );
 
   test('a JWT without an expiry: it would be good for ever', async () => {
     const forever = await token({ sub: 'carol', scope: 'runs:read' }, { expiresIn: null });
@@ -174,7 +199,11 @@ describe('owners and admin', () => {
     const paths = ['', '/status', '/tasks', '/tasks/step', '/transitions', '/logs/stdout', '/logs/stderr'];
     for (const suffix of paths) {
       const response = await bob(http.get(`${API}/runs/${aliceRun}${suffix}`));
-      expect({ suffix, status: response.status, body: response.body }).toEqual({ suffix, status: 404, body: { msg: `run ${aliceRun} not found`, status_code: 404 } });
+      expect({ suffix, status: response.status, body: response.body }).toEqual({
+        suffix,
+        status: 404,
+        body: { msg: `run ${aliceRun} not found`, status_code: 404 },
+      });
     }
     await bob(http.post(`${API}/runs/${aliceRun}/cancel`)).expect(404);
     await bob(http.post(`${API}/runs/${aliceRun}/resume`).send({})).expect(404);
@@ -188,7 +217,8 @@ describe('owners and admin', () => {
   test('admin sees every run, and cancels another owner’s', async () => {
     const listed = await admin(http.get(`${API}/runs?page_size=1000`)).expect(200);
     expect(listed.body.runs.map((run: { run_id: string }) => run.run_id)).toEqual(expect.arrayContaining([aliceRun, bobRun]));
-    for (const suffix of ['', '/status', '/tasks', '/transitions', '/logs/stdout']) await admin(http.get(`${API}/runs/${bobRun}${suffix}`)).expect(200);
+    for (const suffix of ['', '/status', '/tasks', '/transitions', '/logs/stdout'])
+      await admin(http.get(`${API}/runs/${bobRun}${suffix}`)).expect(200);
     await admin(http.post(`${API}/runs/${aliceRun}/cancel`)).expect(200);
     expect(await waitForState(api.http, aliceRun)).toBe('CANCELED');
     // The run stays alice's.
@@ -216,7 +246,9 @@ describe('public routes', () => {
   });
 
   test('service-info names the operator’s instructions when configured', async () => {
-    const { http: other } = await api.createApp({ auth: { off: false, apiKeys: [], jwt, instructionsUrl: 'https://wiki.test/wes-tokens' } });
+    const { http: other } = await api.createApp({
+      auth: { off: false, apiKeys: [], jwt, instructionsUrl: 'https://wiki.test/wes-tokens' },
+    });
     expect((await other.get(`${API}/service-info`).expect(200)).body.auth_instructions_url).toBe('https://wiki.test/wes-tokens');
   });
 
@@ -230,7 +262,8 @@ describe('public routes', () => {
           const handler = controller.prototype[name as keyof object] as unknown as () => void;
           if (name === 'constructor' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
           const context = { getHandler: () => handler, getClass: () => controller } as unknown as ExecutionContext;
-          if (!isPublic(reflector, context) && requiredScope(reflector, context) === undefined) undeclared.push(`${controller.name}.${name}`);
+          if (!isPublic(reflector, context) && requiredScope(reflector, context) === undefined)
+            undeclared.push(`${controller.name}.${name}`);
         }
       }
     }
@@ -239,7 +272,9 @@ describe('public routes', () => {
 });
 
 test('an identity provider that cannot be reached: 503, not 401', async () => {
-  const { http: other } = await api.createApp({ auth: { off: false, apiKeys: [], jwt: { ...jwt, jwksUrl: `http://127.0.0.1:${await freePort()}/jwks.json` } } });
+  const { http: other } = await api.createApp({
+    auth: { off: false, apiKeys: [], jwt: { ...jwt, jwksUrl: `http://127.0.0.1:${await freePort()}/jwks.json` } },
+  });
   const response = await as(await token({ sub: 'carol', scope: 'runs:read' }))(other.get(`${API}/runs`)).expect(503);
   expect(response.body).toEqual({ msg: expect.stringContaining('WES_JWT_JWKS_URL'), status_code: 503 });
 });
@@ -248,21 +283,31 @@ describe('outside the embedded default, without auth configured, nothing starts'
   /** A process of the product from source, with only these variables besides PATH. */
   const start = (entry: string, env: Record<string, string>) =>
     new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['-r', 'ts-node/register/transpile-only', entry], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, timeout: 60_000 }, (error, _stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stderr }),
+      execFile(
+        process.execPath,
+        ['-r', 'ts-node/register/transpile-only', entry],
+        { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, timeout: 60_000 },
+        (error, _stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stderr }),
       );
     });
-  const refusal = /no authentication is configured.*set WES_API_KEYS .* or WES_JWT_JWKS_URL with WES_JWT_ISSUER and WES_JWT_AUDIENCE; or set WES_AUTH=off/;
+  const refusal =
+    /no authentication is configured.*set WES_API_KEYS .* or WES_JWT_JWKS_URL with WES_JWT_ISSUER and WES_JWT_AUDIENCE; or set WES_AUTH=off/;
 
   test('the app', async () => {
     await expect(api.createApp({ auth: { off: false, apiKeys: [] } })).rejects.toThrow(refusal);
   });
 
   test('the API process, with a DATABASE_URL', async () => {
-    expect(await start('src/api.ts', { DATABASE_URL: process.env.DATABASE_URL! })).toEqual({ code: 2, stderr: expect.stringMatching(refusal) });
+    expect(await start('src/api.ts', { DATABASE_URL: process.env.DATABASE_URL! })).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(refusal),
+    });
   });
 
   test('the start command, on a host that is not loopback', async () => {
-    expect(await start('src/main.ts', { WES_API_HOST: '0.0.0.0', WES_DATA_DIR: api.harness.dataDir })).toEqual({ code: 1, stderr: expect.stringMatching(refusal) });
+    expect(await start('src/main.ts', { WES_API_HOST: '0.0.0.0', WES_DATA_DIR: api.harness.dataDir })).toEqual({
+      code: 1,
+      stderr: expect.stringMatching(refusal),
+    });
   });
 });

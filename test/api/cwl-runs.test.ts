@@ -1,7 +1,16 @@
 /** CWL runs through the WES API, as a WES client submits them: multipart with attachments. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { API, createApiHarness, download, expectSchema, fieldParts, postMultipart, waitForState, type ApiHarness } from '../support/api-harness';
+import {
+  API,
+  createApiHarness,
+  download,
+  expectSchema,
+  fieldParts,
+  postMultipart,
+  waitForState,
+  type ApiHarness,
+} from '../support/api-harness';
 import { eventually } from '../support/eventually';
 import { EXAMPLES } from '../support/harness';
 import { cwlRun, submitRun } from '../support/submit-run';
@@ -138,7 +147,13 @@ test("a running local run's stderr is readable through the API, and its run log 
 
 test('the logs of a run whose engine never started are empty, not missing', async () => {
   const held = await postMultipart(api.http, [
-    ...fieldParts({ workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: 'hello.cwl', workflow_params: '{"message":"held"}', require_approval: 'true' }),
+    ...fieldParts({
+      workflow_type: 'CWL',
+      workflow_type_version: 'v1.2',
+      workflow_url: 'hello.cwl',
+      workflow_params: '{"message":"held"}',
+      require_approval: 'true',
+    }),
     { name: 'workflow_attachment', value: HELLO, filename: 'hello.cwl' },
   ]).expect(200);
   const runId: string = held.body.run_id;

@@ -32,12 +32,20 @@ beforeAll(async () => {
   process.env.AWS_ACCESS_KEY_ID = ACCESS_KEY;
   process.env.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
   omics.on(StartRunCommand).resolves({ id: '4242', status: 'PENDING' });
-  omics.on(GetRunCommand).resolves({ id: '4242', status: 'COMPLETED', outputUri: 's3://omics-bucket/runs', runOutputUri: 's3://omics-bucket/runs/4242' });
+  omics
+    .on(GetRunCommand)
+    .resolves({ id: '4242', status: 'COMPLETED', outputUri: 's3://omics-bucket/runs', runOutputUri: 's3://omics-bucket/runs/4242' });
   s3.on(ListObjectsV2Command).resolves(LISTING);
   const providers = {
     default: 'omics',
     providers: {
-      omics: { kind: 'healthomics', region: 'eu-west-1', roleArn: 'arn:aws:iam::123456789012:role/omics', outputUri: 's3://omics-bucket/runs', pollIntervalMs: 100 },
+      omics: {
+        kind: 'healthomics',
+        region: 'eu-west-1',
+        roleArn: 'arn:aws:iam::123456789012:role/omics',
+        outputUri: 's3://omics-bucket/runs',
+        pollIntervalMs: 100,
+      },
     },
   };
   api = await createApiHarness({ providers: parseProvidersConfig(providers, 'the providers of this test') });
@@ -74,7 +82,9 @@ test('the list is what S3 has under the run’s output_uri, folders left out, ea
     { path: 'calls/sample.vcf', size: 1234 },
     { path: 'report.html', size: 99 },
   ]);
-  expect(s3.commandCalls(ListObjectsV2Command).map((call) => call.args[0].input)).toContainEqual(expect.objectContaining({ Bucket: 'omics-bucket', Prefix: 'runs/4242/out/' }));
+  expect(s3.commandCalls(ListObjectsV2Command).map((call) => call.args[0].input)).toContainEqual(
+    expect.objectContaining({ Bucket: 'omics-bucket', Prefix: 'runs/4242/out/' }),
+  );
   const redirect = await api.http.get(new URL(body.files[0].url).pathname).expect(302);
   expect(new URL(redirect.headers.location).pathname).toBe('/runs/4242/out/calls/sample.vcf');
 });

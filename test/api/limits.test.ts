@@ -17,7 +17,12 @@ beforeAll(async () => {
 });
 afterAll(() => api?.stop());
 
-const FIELDS = fieldParts({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: '{"duration_ms":0}' });
+const FIELDS = fieldParts({
+  workflow_type: 'SIMULATED',
+  workflow_type_version: '1',
+  workflow_url: 'simulated:',
+  workflow_params: '{"duration_ms":0}',
+});
 const file = (name: string, bytes: number): Part => ({ name: 'workflow_attachment', value: Buffer.alloc(bytes, 'x'), filename: name });
 
 async function expectTooLarge(test: Test, variable: string): Promise<void> {
@@ -33,7 +38,13 @@ describe('sizes: 413', () => {
 
   test('a form field larger than WES_MAX_BODY_BYTES', async () => {
     const params = JSON.stringify({ note: 'x'.repeat(LIMITS.maxBodyBytes) });
-    await expectTooLarge(postMultipart(api.http, fieldParts({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: params })), 'WES_MAX_BODY_BYTES');
+    await expectTooLarge(
+      postMultipart(
+        api.http,
+        fieldParts({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: params }),
+      ),
+      'WES_MAX_BODY_BYTES',
+    );
   });
 
   test('an attachment larger than WES_MAX_ATTACHMENT_BYTES', async () => {
@@ -51,7 +62,9 @@ describe('sizes: 413', () => {
   });
 
   test('a request at every limit is accepted', async () => {
-    const files = Array.from({ length: LIMITS.maxAttachments }, (_, index) => file(`f${index}.bin`, Math.floor(LIMITS.maxUploadBytes / LIMITS.maxAttachments)));
+    const files = Array.from({ length: LIMITS.maxAttachments }, (_, index) =>
+      file(`f${index}.bin`, Math.floor(LIMITS.maxUploadBytes / LIMITS.maxAttachments)),
+    );
     const response = await postMultipart(api.http, [...FIELDS, ...files]).expect(200);
     expect(response.body.run_id).toMatch(/^run-/);
   });
@@ -62,7 +75,12 @@ describe('sizes: 413', () => {
 
   test('service-info tells the limits', async () => {
     const { body } = await api.http.get(`${API}/service-info`).expect(200);
-    expect(body.tags).toMatchObject({ max_body_bytes: '1024', max_attachment_bytes: '4096', max_attachments: '3', max_upload_bytes: '10000' });
+    expect(body.tags).toMatchObject({
+      max_body_bytes: '1024',
+      max_attachment_bytes: '4096',
+      max_attachments: '3',
+      max_upload_bytes: '10000',
+    });
   });
 });
 
@@ -72,7 +90,10 @@ describe('the rate limit: 429 with Retry-After', () => {
   async function expectTooMany(test: Test): Promise<void> {
     const response = await test.expect(429);
     expectSchema('ErrorResponse', response.body);
-    expect(response.body).toEqual({ msg: expect.stringMatching(/^too many requests: at most 3 in 60 s per caller \(WES_RATE_LIMIT\); retry after \d+ s$/), status_code: 429 });
+    expect(response.body).toEqual({
+      msg: expect.stringMatching(/^too many requests: at most 3 in 60 s per caller \(WES_RATE_LIMIT\); retry after \d+ s$/),
+      status_code: 429,
+    });
     expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
   }
 

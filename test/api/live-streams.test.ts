@@ -30,14 +30,23 @@ test('transitions: those so far, then each new one as it comes, then the end, an
   expect(stream.status).toBe(200);
   expect(stream.contentType).toMatch(/^text\/event-stream/);
   // Replayed, and the stream stays open: the run goes on.
-  await eventually(() => stream.events.length, (count) => count >= 2, { what: 'the replayed transitions' });
+  await eventually(
+    () => stream.events.length,
+    (count) => count >= 2,
+    { what: 'the replayed transitions' },
+  );
   expect(dataOf(stream.events, 'transition').map((t) => `${t.type}:${t.to}`)).toEqual(['init:starting', 'wait:awaiting_input']);
   expect(dataOf(stream.events, 'end')).toEqual([]);
 
   await api.http.post(`${API}/runs/${runId}/resume`).send({ approved_by: 'stream' }).expect(200);
   const events = await stream.ended;
   expect(events.map((e) => e.event)).toEqual(['transition', 'transition', 'transition', 'transition', 'end']);
-  expect(dataOf(events, 'transition').map((t) => `${t.type}:${t.to}`)).toEqual(['init:starting', 'wait:awaiting_input', 'resume:running', 'finish:succeeded']);
+  expect(dataOf(events, 'transition').map((t) => `${t.type}:${t.to}`)).toEqual([
+    'init:starting',
+    'wait:awaiting_input',
+    'resume:running',
+    'finish:succeeded',
+  ]);
   // Each transition's id is its seq; the end is the run's WES state.
   expect(events.map((e) => e.id)).toEqual(['1', '2', '3', '4', undefined]);
   expect(dataOf(events, 'end')).toEqual([{ state: 'COMPLETE' }]);
@@ -71,10 +80,16 @@ test('a stream of a run that does not exist, or with a malformed Last-Event-ID, 
 });
 
 test("logs: a local run's stderr as it is written, to the end of the run; Last-Event-ID resumes at a byte offset", async () => {
-  const runId = await submitRun(api.http, cwlRun(path.join(EXAMPLES, 'sleep', 'sleep.cwl'), { seconds: 60 }, { tags: { wes_provider: 'local' } }));
+  const runId = await submitRun(
+    api.http,
+    cwlRun(path.join(EXAMPLES, 'sleep', 'sleep.cwl'), { seconds: 60 }, { tags: { wes_provider: 'local' } }),
+  );
   const stream = await openStream(`${base}/runs/${runId}/logs/stderr?follow=true`);
   expect(stream.contentType).toMatch(/^text\/event-stream/);
-  const text = () => dataOf(stream.events, 'output').map((chunk) => chunk.text).join('');
+  const text = () =>
+    dataOf(stream.events, 'output')
+      .map((chunk) => chunk.text)
+      .join('');
   // The engine's log arrives while the run is still going.
   await eventually(text, (seen) => seen.includes('[job sleep.cwl]'), { what: 'the engine to log the job', timeoutMs: 60_000 });
   expect((await api.http.get(`${API}/runs/${runId}/status`).expect(200)).body.state).toBe('RUNNING');
@@ -90,7 +105,9 @@ test("logs: a local run's stderr as it is written, to the end of the run; Last-E
 
   const offset = Number(outputs[0].id);
   const resumed = await openStream(`${base}/runs/${runId}/logs/stderr?follow=true`, { 'Last-Event-ID': String(offset) });
-  const rest = dataOf(await resumed.ended, 'output').map((chunk) => chunk.text).join('');
+  const rest = dataOf(await resumed.ended, 'output')
+    .map((chunk) => chunk.text)
+    .join('');
   expect(rest).toBe(Buffer.from(whole).subarray(offset).toString('utf8'));
 });
 
@@ -101,7 +118,7 @@ test('logs: a run whose provider keeps no log streams only its end', async () =>
   expect((await stream.ended).map((e) => [e.event, e.data])).toEqual([['end', JSON.stringify({ state: 'COMPLETE' })]]);
 });
 
-test('a HEAD with follow=true gets the plain answer\'s headers, not a stream that waits for the run', async () => {
+test("a HEAD with follow=true gets the plain answer's headers, not a stream that waits for the run", async () => {
   const runId = await held();
   for (const url of [`${API}/runs/${runId}/transitions?follow=true`, `${API}/runs/${runId}/logs/stdout?follow=true`]) {
     // A stream would stay open as long as the run is held: the timeout would end the request.
@@ -115,7 +132,11 @@ test('a client that hangs up ends its stream; the API goes on serving', async ()
   const runId = await held();
   await waitForState(api.http, runId, (state) => state === 'PAUSED');
   const stream = await openStream(`${base}/runs/${runId}/transitions?follow=true`);
-  await eventually(() => stream.events.length, (count) => count >= 2, { what: 'the replayed transitions' });
+  await eventually(
+    () => stream.events.length,
+    (count) => count >= 2,
+    { what: 'the replayed transitions' },
+  );
   stream.close();
   await stream.ended;
   await api.http.post(`${API}/runs/${runId}/resume`).expect(200);
@@ -131,7 +152,11 @@ test('an API that shuts down ends its open streams with an error event; the clie
   const port = await freePort();
   await replica.app.listen(port, '127.0.0.1');
   const stream = await openStream(`http://127.0.0.1:${port}${API}/runs/${runId}/transitions?follow=true`);
-  await eventually(() => stream.events.length, (count) => count >= 2, { what: 'the replayed transitions' });
+  await eventually(
+    () => stream.events.length,
+    (count) => count >= 2,
+    { what: 'the replayed transitions' },
+  );
   // The open stream does not hold the shutdown up.
   await replica.app.close();
   const events = await stream.ended;

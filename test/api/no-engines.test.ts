@@ -58,17 +58,26 @@ test('before any worker has reported, service-info shows what the settings alone
   process.env.PATH = '/nonexistent';
   try {
     const info = await serviceInfo();
-    expect(info.workflow_type_versions).toEqual({ SIMULATED: { workflow_type_version: ['1'] }, 'DWES-TASK': { workflow_type_version: ['1.0'] } });
+    expect(info.workflow_type_versions).toEqual({
+      SIMULATED: { workflow_type_version: ['1'] },
+      'DWES-TASK': { workflow_type_version: ['1.0'] },
+    });
     expect(info.workflow_engine_versions).toEqual({});
     expect(info.supported_filesystem_protocols).toEqual(['file', 'http', 'https']);
     expect(info.tags['sandbox.local']).toMatch(/^bubblewrap as durable-wes-run /);
     // Checked by the local provider's rules, which need no engine.
     const refused = await postHello('v9').expect(400);
-    expect(refused.body).toEqual({ msg: expect.stringMatching(/^local: CWL workflow_type_version must be one of v1.0, v1.1, v1.2/), status_code: 400 });
+    expect(refused.body).toEqual({
+      msg: expect.stringMatching(/^local: CWL workflow_type_version must be one of v1.0, v1.1, v1.2/),
+      status_code: 400,
+    });
     const created = await postHello('v1.2').expect(200);
     expectSchema('RunId', created.body);
     const ready = await bare.http.get('/readyz');
-    expect(ready.body.details['provider:local']).toMatchObject({ status: 'down', message: expect.stringMatching(/no worker has reported/) });
+    expect(ready.body.details['provider:local']).toMatchObject({
+      status: 'down',
+      message: expect.stringMatching(/no worker has reported/),
+    });
     expect(ready.body.details['provider:simulated']).toMatchObject({ status: 'up' });
   } finally {
     process.env.PATH = path0;

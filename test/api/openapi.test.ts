@@ -77,7 +77,11 @@ test('extensions are in the document, and marked as ours', async () => {
 test('with auth on, the document describes the bearer scheme; service-info stays public', async () => {
   const { http } = await api.createApp(keyAuth(['alice', 'alice', READ_WRITE]));
   const document = (await http.get('/docs-json').expect(200)).body;
-  expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', description: expect.stringContaining('runs:write') });
+  expect(document.components.securitySchemes.bearerAuth).toMatchObject({
+    type: 'http',
+    scheme: 'bearer',
+    description: expect.stringContaining('runs:write'),
+  });
   expect(document.components.securitySchemes.bearerAuth.bearerFormat).toBeUndefined();
   expect(document.security).toEqual([{ bearerAuth: [] }]);
   expect(document.paths['/service-info'].get.security).toEqual([]);
@@ -88,12 +92,21 @@ test('the answers of auth and limits are documented where they can occur', async
   const jwt = { jwksUrl: 'http://127.0.0.1:1/jwks.json', issuer: 'https://idp.test/', audience: 'wes', ownerClaim: 'sub' };
   const { http } = await api.createApp({ auth: { off: false, apiKeys: [], jwt }, rateLimit: { limit: 10, windowMs: 1000 } });
   const document = (await http.get('/docs-json').expect(200)).body;
-  expect(document.components.securitySchemes.bearerAuth).toMatchObject({ bearerFormat: 'JWT', description: expect.stringContaining('JWT') });
-  for (const [route, item] of Object.entries<Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>(document.paths)) {
+  expect(document.components.securitySchemes.bearerAuth).toMatchObject({
+    bearerFormat: 'JWT',
+    description: expect.stringContaining('JWT'),
+  });
+  for (const [route, item] of Object.entries<Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>(
+    document.paths,
+  )) {
     for (const [method, operation] of Object.entries(item)) {
       const statuses = Object.keys(operation.responses);
       const open = Array.isArray(operation.security) && operation.security.length === 0;
-      expect({ route, method, statuses }).toEqual({ route, method, statuses: expect.arrayContaining(open ? ['429'] : ['401', '403', '429']) });
+      expect({ route, method, statuses }).toEqual({
+        route,
+        method,
+        statuses: expect.arrayContaining(open ? ['429'] : ['401', '403', '429']),
+      });
     }
   }
   expect(document.paths['/runs'].post.responses).toHaveProperty('413');
@@ -119,13 +132,19 @@ test('POST /runs: the multipart form says what it takes, object fields as JSON, 
   const document = (await api.http.get('/docs-json').expect(200)).body;
   const { content } = document.paths['/runs'].post.requestBody;
   const multipart = content['multipart/form-data'];
-  const schemaOf = (media: { schema: { $ref: string } }) => document.components.schemas[media.schema.$ref.slice('#/components/schemas/'.length)];
+  const schemaOf = (media: { schema: { $ref: string } }) =>
+    document.components.schemas[media.schema.$ref.slice('#/components/schemas/'.length)];
   expect(schemaOf(multipart)).toMatchObject({
     required: ['workflow_type', 'workflow_type_version', 'workflow_url'],
     additionalProperties: false,
-    properties: { workflow_params: { type: 'object' }, tags: { type: 'object', additionalProperties: { type: 'string' } }, require_approval: { type: 'boolean' } },
+    properties: {
+      workflow_params: { type: 'object' },
+      tags: { type: 'object', additionalProperties: { type: 'string' } },
+      require_approval: { type: 'boolean' },
+    },
   });
-  for (const field of ['workflow_params', 'tags', 'workflow_engine_parameters']) expect(multipart.encoding[field]).toEqual({ contentType: 'application/json' });
+  for (const field of ['workflow_params', 'tags', 'workflow_engine_parameters'])
+    expect(multipart.encoding[field]).toEqual({ contentType: 'application/json' });
   expect(schemaOf(multipart).properties.workflow_attachment).toEqual({ type: 'array', items: { type: 'string', format: 'binary' } });
   expect(schemaOf(content['application/json']).additionalProperties).toBe(false);
   expect(schemaOf(content['application/json']).properties).not.toHaveProperty('workflow_attachment');

@@ -21,7 +21,6 @@ import { keyAuth, READ_WRITE } from '../support/auth';
 import { sampleSum } from '../support/prometheus';
 import { submitRun } from '../support/submit-run';
 
-
 let api: ApiHarness;
 const apps: INestApplication[] = [];
 beforeAll(async () => {
@@ -91,10 +90,19 @@ describe('a database that stops and comes back', () => {
 
     await postgres.stop();
     const down = await http.get('/readyz').expect(503);
-    expect(down.body).toMatchObject({ msg: 'not ready: database down', status_code: 503, error: { database: { status: 'down' } }, info: { temporal: { status: 'up' } } });
+    expect(down.body).toMatchObject({
+      msg: 'not ready: database down',
+      status_code: 503,
+      error: { database: { status: 'down' } },
+      info: { temporal: { status: 'up' } },
+    });
 
     postgres = await startEmbeddedPostgres({ dataDir, port });
-    await eventually(() => http.get('/readyz'), (response) => response.status === 200, { what: '/readyz to answer 200 again' });
+    await eventually(
+      () => http.get('/readyz'),
+      (response) => response.status === 200,
+      { what: '/readyz to answer 200 again' },
+    );
   });
 });
 
@@ -119,9 +127,15 @@ test('/metrics: runs by state from the read model, and requests by route templat
   const complete = (await api.harness.runStore.countByWesState()).COMPLETE;
   expect(sampleSum(text, 'wes_runs', { state: 'COMPLETE' })).toBe(complete);
   expect(sampleSum(text, 'wes_runs', { state: 'PAUSED' })).toBe((await api.harness.runStore.countByWesState()).PAUSED ?? 0);
-  expect(sampleSum(text, 'wes_http_request_duration_seconds_count', { method: 'POST', route: `${API}/runs`, status: '200' })).toBeGreaterThanOrEqual(1);
-  expect(sampleSum(text, 'wes_http_request_duration_seconds_count', { method: 'GET', route: `${API}/runs/:run_id/status`, status: '200' })).toBeGreaterThanOrEqual(1);
-  expect(sampleSum(text, 'wes_http_request_duration_seconds_count', { method: 'GET', route: `${API}/runs/:run_id`, status: '404' })).toBe(1);
+  expect(
+    sampleSum(text, 'wes_http_request_duration_seconds_count', { method: 'POST', route: `${API}/runs`, status: '200' }),
+  ).toBeGreaterThanOrEqual(1);
+  expect(
+    sampleSum(text, 'wes_http_request_duration_seconds_count', { method: 'GET', route: `${API}/runs/:run_id/status`, status: '200' }),
+  ).toBeGreaterThanOrEqual(1);
+  expect(sampleSum(text, 'wes_http_request_duration_seconds_count', { method: 'GET', route: `${API}/runs/:run_id`, status: '404' })).toBe(
+    1,
+  );
   // No series per run id.
   expect(text).not.toContain(runId);
   expect(sampleSum(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
@@ -129,7 +143,11 @@ test('/metrics: runs by state from the read model, and requests by route templat
 
 test('the request log: JSON lines with method, route, status, duration and the run id', async () => {
   const lines: string[] = [];
-  const app = await createApp({ config: api.config, runStore: api.harness.runStore, logDestination: { write: (line: string) => lines.push(line) } });
+  const app = await createApp({
+    config: api.config,
+    runStore: api.harness.runStore,
+    logDestination: { write: (line: string) => lines.push(line) },
+  });
   apps.push(app);
   const http = request(app.getHttpServer());
   const runId = await submitRun(http);

@@ -7,7 +7,16 @@ import { readFileSync } from 'node:fs';
 import { readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { OUTPUTS_DIR, runWorkDir } from '../../activities/work-dir';
-import { API, createApiHarness, download, expectSchema, fieldParts, postMultipart, waitForState, type ApiHarness } from '../support/api-harness';
+import {
+  API,
+  createApiHarness,
+  download,
+  expectSchema,
+  fieldParts,
+  postMultipart,
+  waitForState,
+  type ApiHarness,
+} from '../support/api-harness';
 import { keyAuth, READ_WRITE, testKey } from '../support/auth';
 import { EXAMPLES } from '../support/harness';
 import { submitRun } from '../support/submit-run';
@@ -81,7 +90,10 @@ test('a range is a 206 with those bytes; a suffix range too', async () => {
 });
 
 test('a range outside the file is a 416 ErrorResponse that gives the size', async () => {
-  const response = await api.http.get(`${outputs}/greeting.txt`).set('Range', `bytes=${GREETING.length + 10}-`).expect(416);
+  const response = await api.http
+    .get(`${outputs}/greeting.txt`)
+    .set('Range', `bytes=${GREETING.length + 10}-`)
+    .expect(416);
   expect(response.body).toEqual({ msg: expect.stringContaining('range'), status_code: 416 });
   expect(response.headers['content-range']).toBe(`bytes */${GREETING.length}`);
 });
@@ -105,7 +117,12 @@ test('RunLog.outputs: every File and Directory location and path is its download
   expect(await download(api.http, file.location)).toBe('alpha\n');
   expect(await download(api.http, deeper.listing[0].location)).toBe('beta\n');
   // The other fields are the engine's.
-  expect(greeting).toMatchObject({ class: 'File', basename: 'greeting.txt', size: GREETING.length, checksum: expect.stringMatching(/^sha1\$/) });
+  expect(greeting).toMatchObject({
+    class: 'File',
+    basename: 'greeting.txt',
+    size: GREETING.length,
+    checksum: expect.stringMatching(/^sha1\$/),
+  });
 });
 
 // request.json lies beside the outputs dir, in the run's work dir: a path that climbs would find it.
@@ -136,7 +153,14 @@ test('a symlink out of the outputs is neither served nor listed; one inside them
 test('another owner sees no outputs of the run: 404', async () => {
   const { http } = await api.createApp(keyAuth(['alice', 'alice', READ_WRITE]));
   for (const url of [outputs, `${outputs}/greeting.txt`]) {
-    expect((await http.get(url).set('Authorization', `Bearer ${testKey('alice')}`).expect(404)).body.status_code).toBe(404);
+    expect(
+      (
+        await http
+          .get(url)
+          .set('Authorization', `Bearer ${testKey('alice')}`)
+          .expect(404)
+      ).body.status_code,
+    ).toBe(404);
   }
 });
 
@@ -170,14 +194,27 @@ test('the outputs routes and their schemas are in the served document, marked as
   const document = (await api.http.get('/docs-json').expect(200)).body;
   expect(document.paths['/runs/{run_id}/outputs'].get['x-durable-wes-extension']).toBe(true);
   expect(document.paths['/runs/{run_id}/outputs/{path}'].get['x-durable-wes-extension']).toBe(true);
-  expect(Object.keys(document.paths['/runs/{run_id}/outputs/{path}'].get.responses)).toEqual(expect.arrayContaining(['200', '206', '302', '404', '416', '502', '503']));
+  expect(Object.keys(document.paths['/runs/{run_id}/outputs/{path}'].get.responses)).toEqual(
+    expect.arrayContaining(['200', '206', '302', '404', '416', '502', '503']),
+  );
   for (const schema of ['OutputFile', 'OutputFileList']) expect(document.components.schemas[schema]['x-durable-wes-extension']).toBe(true);
 });
 
 test("a task run's outputs that are files of its steps' runs link to those runs' download URLs", async () => {
   const definition = JSON.stringify({
     dwes_task: '1.0',
-    steps: [{ id: 'hello', run: { provider: 'local', workflow_url: 'hello.cwl', workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_params: { message: 'from a step' } } }],
+    steps: [
+      {
+        id: 'hello',
+        run: {
+          provider: 'local',
+          workflow_url: 'hello.cwl',
+          workflow_type: 'CWL',
+          workflow_type_version: 'v1.2',
+          workflow_params: { message: 'from a step' },
+        },
+      },
+    ],
     outputs: { greeting: '{% steps.hello.outputs.greeting %}' },
   });
   const { body } = await postMultipart(api.http, [

@@ -13,7 +13,11 @@ afterAll(() => api?.stop());
 
 /** The read model says the run has ended and been cleaned up (what DELETE requires). */
 async function waitUntilCleaned(runId: string): Promise<void> {
-  await eventually(() => api.harness.runStore.get(runId), (row) => row?.cleaned === true, { what: `run ${runId} to be cleaned up` });
+  await eventually(
+    () => api.harness.runStore.get(runId),
+    (row) => row?.cleaned === true,
+    { what: `run ${runId} to be cleaned up` },
+  );
 }
 
 test('cancel stops a running run: CANCELED; cancelling again is harmless', async () => {

@@ -111,7 +111,11 @@ describe('Idempotency-Key', () => {
     const runId = await submitRun(api.http, body, { idempotencyKey: key });
     expect(await waitForState(api.http, runId)).toBe('COMPLETE');
     // Deletable once cleaned up, a moment after it ended.
-    await eventually(async () => (await api.http.delete(`${API}/runs/${runId}`)).status, (status) => status === 200, { what: `run ${runId} to be deleted` });
+    await eventually(
+      async () => (await api.http.delete(`${API}/runs/${runId}`)).status,
+      (status) => status === 200,
+      { what: `run ${runId} to be deleted` },
+    );
     const retry = await postRun(api.http, body, { idempotencyKey: key }).expect(409);
     expect(retry.body).toEqual({ msg: expect.stringContaining(`${runId}, has been deleted`), status_code: 409 });
     expect(await api.harness.client.workflow.count(`WorkflowId = "${runId}"`)).toEqual(expect.objectContaining({ count: 1 }));

@@ -57,6 +57,9 @@ test('1,000 runs, page by page, while new ones arrive', async () => {
   expect(seen.filter((id) => seeded.includes(id)).sort()).toEqual([...seeded].sort());
   // Newer runs come first, so the ones that arrived during paging are behind the cursor.
   expect(seen.filter((id) => arrived.includes(id))).toEqual([]);
-  const { body } = await api.http.get(`${API}/runs`).query({ tag: `batch:${batch}`, page_size: 1 }).expect(200);
+  const { body } = await api.http
+    .get(`${API}/runs`)
+    .query({ tag: `batch:${batch}`, page_size: 1 })
+    .expect(200);
   expect(body.total_runs).toBe(1000 + arrived.length);
 });

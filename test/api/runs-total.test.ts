@@ -54,7 +54,11 @@ test("total_runs follows the owner's runs through their states, a cancel and a d
   expect(await listed(['RUNNING'])).toEqual({ total: 0, ids: [] });
   expect(await listed(['CANCELED'])).toEqual({ total: 1, ids: [long] });
 
-  await eventually(() => api.harness.runStore.get(done[0]), (row) => row?.cleaned === true, { what: `run ${done[0]} to be cleaned up` });
+  await eventually(
+    () => api.harness.runStore.get(done[0]),
+    (row) => row?.cleaned === true,
+    { what: `run ${done[0]} to be cleaned up` },
+  );
   await mine(http.delete(`${API}/runs/${done[0]}`)).expect(200);
   expect(await listed()).toEqual({ total: 2, ids: [done[1], long].sort() });
   expect(await listed(['COMPLETE'])).toEqual({ total: 1, ids: [done[1]] });

@@ -60,7 +60,8 @@ parameters."path.run_id" = "${runs.deletedRunId}"`
 `;
 
 /** The stateful phase also checks that a run just created is found, and a deleted one stays gone. */
-const statefulChecks = (phases: Phases) => (phases === 'stateful' ? 'use_after_free.enabled = true\nensure_resource_availability.enabled = true' : '');
+const statefulChecks = (phases: Phases) =>
+  phases === 'stateful' ? 'use_after_free.enabled = true\nensure_resource_availability.enabled = true' : '';
 
 /**
  * The checks are in the config file, not on the command line, where they would override the
@@ -126,10 +127,21 @@ beforeAll(async () => {
   await mkdir(dir, { recursive: true });
 }, 300_000);
 /** What each run did, written to summary.json beside the reports of the full profile. */
-const summary: Array<{ run: string; examples_per_operation: number; test_cases?: string; api_links?: string; exit_code: number; seconds: number }> = [];
+const summary: Array<{
+  run: string;
+  examples_per_operation: number;
+  test_cases?: string;
+  api_links?: string;
+  exit_code: number;
+  seconds: number;
+}> = [];
 afterAll(async () => {
   await api?.stop();
-  if (profile.reportDir) await writeFile(path.join(profile.reportDir, 'summary.json'), `${JSON.stringify({ date: new Date().toISOString(), profile: profile.name, runs: summary }, null, 2)}\n`);
+  if (profile.reportDir)
+    await writeFile(
+      path.join(profile.reportDir, 'summary.json'),
+      `${JSON.stringify({ date: new Date().toISOString(), profile: profile.name, runs: summary }, null, 2)}\n`,
+    );
   else if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -162,23 +174,42 @@ async function fuzz(name: string, phases: Phases, config: string, location: stri
   const started = Date.now();
   const { code, output } = await runSchemathesis(
     [
-      '--config-file', configFile,
-      'run', location,
-      '--url', `${origin}${API}`,
-      '--max-examples', String(profile.examplesPerOperation),
-      '--phases', phases,
-      '--seed', '1',
-      '--workers', '1',
-      '--request-timeout', '10',
-      '--report', 'junit,json',
-      '--report-dir', path.join(dir, name),
+      '--config-file',
+      configFile,
+      'run',
+      location,
+      '--url',
+      `${origin}${API}`,
+      '--max-examples',
+      String(profile.examplesPerOperation),
+      '--phases',
+      phases,
+      '--seed',
+      '1',
+      '--workers',
+      '1',
+      '--request-timeout',
+      '10',
+      '--report',
+      'junit,json',
+      '--report-dir',
+      path.join(dir, name),
       ...extra,
     ],
     profile.timeoutMs,
   );
   const links = apiLinks(output);
-  summary.push({ run: name, examples_per_operation: profile.examplesPerOperation, test_cases: testCases(output), api_links: links, exit_code: code, seconds: Math.round((Date.now() - started) / 1000) });
-  console.log(`schemathesis ${name} (${profile.name}, ${profile.examplesPerOperation} examples per operation): ${testCases(output) ?? 'no summary'}${links ? `; API links ${links}` : ''}`);
+  summary.push({
+    run: name,
+    examples_per_operation: profile.examplesPerOperation,
+    test_cases: testCases(output),
+    api_links: links,
+    exit_code: code,
+    seconds: Math.round((Date.now() - started) / 1000),
+  });
+  console.log(
+    `schemathesis ${name} (${profile.name}, ${profile.examplesPerOperation} examples per operation): ${testCases(output) ?? 'no summary'}${links ? `; API links ${links}` : ''}`,
+  );
   if (code !== 0) console.log(output);
   expect({ code }).toEqual({ code: 0 });
 }
@@ -191,10 +222,22 @@ test(
     const official = path.join(dir, 'official.json');
     await writeFile(served, (await api.http.get('/docs-json').expect(200)).text);
     await writeFile(official, JSON.stringify(officialDocument()));
-    await fuzz('served', 'examples,coverage,fuzzing', servedConfig('examples,coverage,fuzzing', await completedRuns(api.http)), served, origin);
+    await fuzz(
+      'served',
+      'examples,coverage,fuzzing',
+      servedConfig('examples,coverage,fuzzing', await completedRuns(api.http)),
+      served,
+      origin,
+    );
     await fuzz('served-stateful', 'stateful', servedConfig('stateful'), served, origin);
     const documents = [official, served];
-    await fuzz('official', 'examples,coverage,fuzzing', officialConfig('examples,coverage,fuzzing', documents, await completedRuns(api.http)), official, origin);
+    await fuzz(
+      'official',
+      'examples,coverage,fuzzing',
+      officialConfig('examples,coverage,fuzzing', documents, await completedRuns(api.http)),
+      official,
+      origin,
+    );
     await fuzz('official-stateful', 'stateful', officialConfig('stateful', documents), official, origin);
   },
   TEST_TIMEOUT_MS,
@@ -204,11 +247,17 @@ test(
 test(
   'with auth on, as a runs:read caller, too',
   async () => {
-    const { app, http } = await api.createApp({ ...keyAuth(['alice', 'alice', READ_WRITE], ['reader', 'alice', ['runs:read']]), rateLimit: { limit: 1_000_000, windowMs: 60_000 } });
+    const { app, http } = await api.createApp({
+      ...keyAuth(['alice', 'alice', READ_WRITE], ['reader', 'alice', ['runs:read']]),
+      rateLimit: { limit: 1_000_000, windowMs: 60_000 },
+    });
     const runs = await completedRuns(http, testKey('alice'));
     const origin = await listen(app);
     // No stateful phase: this caller creates no runs to follow.
-    await fuzz('auth', 'examples,coverage,fuzzing', servedConfig('examples,coverage,fuzzing', runs), `${origin}/docs-json`, origin, ['--header', `Authorization: Bearer ${testKey('reader')}`]);
+    await fuzz('auth', 'examples,coverage,fuzzing', servedConfig('examples,coverage,fuzzing', runs), `${origin}/docs-json`, origin, [
+      '--header',
+      `Authorization: Bearer ${testKey('reader')}`,
+    ]);
   },
   TEST_TIMEOUT_MS,
 );
@@ -218,7 +267,14 @@ test('the checks of ours catch what they are for', async () => {
   const document = {
     openapi: '3.0.3',
     info: { title: 'not WES', version: '1' },
-    paths: { '/things/{id}': { get: { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: '' } } } } },
+    paths: {
+      '/things/{id}': {
+        get: {
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 200: { description: '' } },
+        },
+      },
+    },
   };
   const server = createServer((request, response) => {
     if (request.url === '/openapi.json') response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(document));
@@ -228,11 +284,32 @@ test('the checks of ours catch what they are for', async () => {
   const documentFile = path.join(dir, 'not-wes.json');
   await writeFile(documentFile, JSON.stringify(document));
   const configFile = path.join(dir, 'not-wes.toml');
-  await writeFile(configFile, `[checks]\nenabled = false\nerror_response.enabled = true\n[checks.DocumentedStatus]\nenabled = true\ndocuments = ${JSON.stringify([documentFile])}\n`);
+  await writeFile(
+    configFile,
+    `[checks]\nenabled = false\nerror_response.enabled = true\n[checks.DocumentedStatus]\nenabled = true\ndocuments = ${JSON.stringify([documentFile])}\n`,
+  );
   try {
     const { port } = server.address() as AddressInfo;
     const origin = `http://127.0.0.1:${port}`;
-    const { code, output } = await runSchemathesis(['--config-file', configFile, 'run', `${origin}/openapi.json`, '--url', origin, '--max-examples', '2', '--phases', 'fuzzing', '--seed', '1', '--workers', '1'], 60_000);
+    const { code, output } = await runSchemathesis(
+      [
+        '--config-file',
+        configFile,
+        'run',
+        `${origin}/openapi.json`,
+        '--url',
+        origin,
+        '--max-examples',
+        '2',
+        '--phases',
+        'fuzzing',
+        '--seed',
+        '1',
+        '--workers',
+        '1',
+      ],
+      60_000,
+    );
     expect({ code }).toEqual({ code: 1 });
     expect(output).toContain("404 answered with {'error': 'no such thing'}, not an ErrorResponse");
     expect(output).toContain('404 is documented for GET /things/{id} in none of the documents');

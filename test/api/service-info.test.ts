@@ -39,20 +39,26 @@ test('service-info describes this service as a WES 1.1 implementation', async ()
   expect(info.auth_instructions_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/docs$/);
   expect(info.tags).toMatchObject({ default_provider: 'simulated', auth: 'none' });
   // The local provider's sandbox and limits, from its settings (the API needs no engine for it).
-  expect(info.tags['sandbox.local']).toMatch(/^bubblewrap as durable-wes-run .*; memory 8 GiB; 1024 processes; cpus all; .*; logs 64 MiB per stream; /);
+  expect(info.tags['sandbox.local']).toMatch(
+    /^bubblewrap as durable-wes-run .*; memory 8 GiB; 1024 processes; cpus all; .*; logs 64 MiB per stream; /,
+  );
 });
 
 test('service-info advertises only what the providers really run', async () => {
   const info = await serviceInfo();
   // cwltool is installed on every test machine; any other engine advertised must answer too.
   expect(info.workflow_engine_versions).toHaveProperty('cwltool');
-  for (const [engine, { workflow_engine_version: versions }] of Object.entries<{ workflow_engine_version: string[] }>(info.workflow_engine_versions)) {
+  for (const [engine, { workflow_engine_version: versions }] of Object.entries<{ workflow_engine_version: string[] }>(
+    info.workflow_engine_versions,
+  )) {
     const installed = execFileSync(engine, ['--version'], { encoding: 'utf8' }).trim().split(/\s+/).pop();
     expect({ engine, versions }).toEqual({ engine, versions: [installed] });
   }
   // Every advertised type and version passes the validation submissions get (same providers).
   const { registry } = api.harness;
-  for (const [type, { workflow_type_version: versions }] of Object.entries<{ workflow_type_version: string[] }>(info.workflow_type_versions)) {
+  for (const [type, { workflow_type_version: versions }] of Object.entries<{ workflow_type_version: string[] }>(
+    info.workflow_type_versions,
+  )) {
     const accepted = (version: string) =>
       registry.names().some((name) => {
         try {

@@ -23,7 +23,12 @@ const REVIEW_AND_PUBLISH = path.join(EXAMPLES, 'tasks', 'review-and-publish.yaml
 /** A task submitted as WES 1.1 says: the definition as a workflow_attachment, named by workflow_url. */
 function submitTask(definition: string, params: Record<string, unknown> = {}) {
   return postMultipart(api.http, [
-    ...fieldParts({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'task.yaml', workflow_params: JSON.stringify(params) }),
+    ...fieldParts({
+      workflow_type: 'DWES-TASK',
+      workflow_type_version: '1.0',
+      workflow_url: 'task.yaml',
+      workflow_params: JSON.stringify(params),
+    }),
     { name: 'workflow_attachment', value: definition, filename: 'task.yaml' },
   ]);
 }
@@ -52,7 +57,12 @@ test('a task with a gate: submitted, paused at its gate, a wrong input refused, 
 });
 
 test('a task under the workflow roots is named by its path', async () => {
-  const runId = await submitRun(api.http, { workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: path.join(EXAMPLES, 'tasks', 'fan-out.yaml'), workflow_params: { duration_ms: 50 } });
+  const runId = await submitRun(api.http, {
+    workflow_type: 'DWES-TASK',
+    workflow_type_version: '1.0',
+    workflow_url: path.join(EXAMPLES, 'tasks', 'fan-out.yaml'),
+    workflow_params: { duration_ms: 50 },
+  });
   expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   const tasks = (await api.http.get(`${API}/runs/${runId}/tasks?page_size=3`).expect(200)).body;
   expect(tasks.task_logs).toHaveLength(3);
@@ -63,10 +73,26 @@ test("a task's step runs a workflow the task came with, by its relative path", a
   const definition = JSON.stringify({
     dwes_task: '1.0',
     parameters: { message: { type: 'string' } },
-    steps: [{ id: 'hello', run: { provider: 'local', workflow_url: 'hello.cwl', workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_params: { message: '{% params.message %}' } } }],
+    steps: [
+      {
+        id: 'hello',
+        run: {
+          provider: 'local',
+          workflow_url: 'hello.cwl',
+          workflow_type: 'CWL',
+          workflow_type_version: 'v1.2',
+          workflow_params: { message: '{% params.message %}' },
+        },
+      },
+    ],
   });
   const response = await postMultipart(api.http, [
-    ...fieldParts({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'task.json', workflow_params: JSON.stringify({ message: 'from a task' }) }),
+    ...fieldParts({
+      workflow_type: 'DWES-TASK',
+      workflow_type_version: '1.0',
+      workflow_url: 'task.json',
+      workflow_params: JSON.stringify({ message: 'from a task' }),
+    }),
     { name: 'workflow_attachment', value: definition, filename: 'task.json' },
     { name: 'workflow_attachment', value: readFileSync(path.join(EXAMPLES, 'hello-world', 'hello.cwl')), filename: 'hello.cwl' },
   ]).expect(200);
@@ -83,13 +109,40 @@ const step = (id: string, params: Record<string, unknown> = {}) => ({
 });
 
 describe.each([
-  ['a parameter key given twice', 'dwes_task: "1.0"\nparameters:\n  n: {type: integer}\n  n: {type: string}\nsteps:\n  - {id: a, run: {workflow_url: "simulated:", workflow_type: SIMULATED, workflow_type_version: "1"}}\n', /parameters\.n/],
-  ['a step id that collides with a parameter', JSON.stringify({ dwes_task: '1.0', parameters: { a: { type: 'integer', default: 1 } }, steps: [step('a')] }), /steps\[0\]\.id/],
-  ['an unknown reference', JSON.stringify({ dwes_task: '1.0', steps: [step('a', { x: '{% steps.nowhere.outputs %}' })] }), /steps\[0\]\.run\.workflow_params\.x/],
-  ['a reference to a later step', JSON.stringify({ dwes_task: '1.0', steps: [step('a', { x: '{% steps.b.outputs %}' }), step('b')] }), /steps\[0\]\.run\.workflow_params\.x/],
-  ['a gate schema that does not compile', JSON.stringify({ dwes_task: '1.0', steps: [{ id: 'g', wait_for_input: { prompt: 'p', schema: { type: 'nonsense' } } }] }), /steps\[0\]\.wait_for_input\.schema/],
+  [
+    'a parameter key given twice',
+    'dwes_task: "1.0"\nparameters:\n  n: {type: integer}\n  n: {type: string}\nsteps:\n  - {id: a, run: {workflow_url: "simulated:", workflow_type: SIMULATED, workflow_type_version: "1"}}\n',
+    /parameters\.n/,
+  ],
+  [
+    'a step id that collides with a parameter',
+    JSON.stringify({ dwes_task: '1.0', parameters: { a: { type: 'integer', default: 1 } }, steps: [step('a')] }),
+    /steps\[0\]\.id/,
+  ],
+  [
+    'an unknown reference',
+    JSON.stringify({ dwes_task: '1.0', steps: [step('a', { x: '{% steps.nowhere.outputs %}' })] }),
+    /steps\[0\]\.run\.workflow_params\.x/,
+  ],
+  [
+    'a reference to a later step',
+    JSON.stringify({ dwes_task: '1.0', steps: [step('a', { x: '{% steps.b.outputs %}' }), step('b')] }),
+    /steps\[0\]\.run\.workflow_params\.x/,
+  ],
+  [
+    'a gate schema that does not compile',
+    JSON.stringify({ dwes_task: '1.0', steps: [{ id: 'g', wait_for_input: { prompt: 'p', schema: { type: 'nonsense' } } }] }),
+    /steps\[0\]\.wait_for_input\.schema/,
+  ],
   ['a document that is not a task', 'just: text', /dwes_task/],
-  ['a step workflow the task did not come with', JSON.stringify({ dwes_task: '1.0', steps: [{ id: 'a', run: { workflow_url: 'missing.cwl', workflow_type: 'CWL', workflow_type_version: 'v1.2' } }] }), /steps\[0\]\.run\.workflow_url: "missing\.cwl" is relative/],
+  [
+    'a step workflow the task did not come with',
+    JSON.stringify({
+      dwes_task: '1.0',
+      steps: [{ id: 'a', run: { workflow_url: 'missing.cwl', workflow_type: 'CWL', workflow_type_version: 'v1.2' } }],
+    }),
+    /steps\[0\]\.run\.workflow_url: "missing\.cwl" is relative/,
+  ],
 ])('%s', (_name, definition, key) => {
   test('is a 400 that names the key', async () => {
     const response = await submitTask(definition).expect(400);

@@ -54,7 +54,10 @@ describe('a CWL scatter', () => {
     const seen: string[] = [];
     let token = '';
     do {
-      const { body } = await api.http.get(`${API}/runs/${scatterRun}/tasks`).query({ page_size: 2, ...(token ? { page_token: token } : {}) }).expect(200);
+      const { body } = await api.http
+        .get(`${API}/runs/${scatterRun}/tasks`)
+        .query({ page_size: 2, ...(token ? { page_token: token } : {}) })
+        .expect(200);
       expect(body.task_logs.length).toBeLessThanOrEqual(2);
       seen.push(...body.task_logs.map((task: { id: string }) => task.id));
       token = body.next_page_token;
@@ -75,7 +78,7 @@ describe('a CWL scatter', () => {
   });
 });
 
-test("a running job is listed while the run goes; cancelled, it ends CANCELED", async () => {
+test('a running job is listed while the run goes; cancelled, it ends CANCELED', async () => {
   const runId = await startRun(cwlRun(path.join(EXAMPLES, 'sleep', 'sleep.cwl'), { seconds: 300 }));
   const listed = async () => (await api.http.get(`${API}/runs/${runId}/tasks`).expect(200)).body.task_logs;
   const [running] = await eventually(listed, (tasks) => tasks.length === 1, { what: 'the job to be listed while it runs' });

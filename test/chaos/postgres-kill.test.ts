@@ -50,7 +50,11 @@ test(
     expect(await postgres!.kill()).toEqual({ code: null, signal: 'SIGKILL' });
 
     const unavailable = { msg: expect.stringMatching(/^the database is unavailable/), status_code: 503 };
-    const read = await eventually(() => http.get(`${API}/runs/${runIds[0]}`), (response) => response.status !== 200, { what: 'a read to fail' });
+    const read = await eventually(
+      () => http.get(`${API}/runs/${runIds[0]}`),
+      (response) => response.status !== 200,
+      { what: 'a read to fail' },
+    );
     expect({ status: read.status, body: read.body }).toEqual({ status: 503, body: unavailable });
     expect((await http.get(`${API}/runs`).expect(503)).body).toEqual(unavailable);
     expect((await http.get(`${API}/runs/${runIds[0]}/transitions`).expect(503)).body).toEqual(unavailable);
@@ -65,7 +69,11 @@ test(
     const upAt = Date.now();
 
     // The API's pool drops the dead connections and opens new ones: ready again at once.
-    const apiReady = eventually(() => http.get('/readyz'), (response) => response.status === 200, { timeoutMs: RECOVERY_BOUND_MS, intervalMs: 100, what: '/readyz to answer 200' }).then(() => Date.now());
+    const apiReady = eventually(
+      () => http.get('/readyz'),
+      (response) => response.status === 200,
+      { timeoutMs: RECOVERY_BOUND_MS, intervalMs: 100, what: '/readyz to answer 200' },
+    ).then(() => Date.now());
     const [{ firstEndedAt, allEndedAt }, apiReadyAt] = await Promise.all([untilAllEnded(http, runIds, RECOVERY_BOUND_MS), apiReady]);
     for (const runId of runIds) {
       expect(await waitForState(http, runId)).toBe('COMPLETE');
@@ -77,7 +85,9 @@ test(
     const histories = await Promise.all(runIds.map((runId) => harness.client.workflow.getHandle(runId).fetchHistory()));
     const events = histories.flatMap((history) => history.events ?? []);
     expect(events.filter((event) => event.timerStartedEventAttributes)).toEqual([]);
-    expect(events.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'projectRun').length).toBeGreaterThan(0);
+    expect(
+      events.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'projectRun').length,
+    ).toBeGreaterThan(0);
 
     reportServerRecovery('postgres-kill', allEndedAt - restartedAt, {
       runs: runIds.length,

@@ -29,7 +29,12 @@ beforeAll(async () => {
   upstream = await startFlakyUpstream((back.app.getHttpServer().address() as AddressInfo).port);
   front = await createApiHarness({
     providers: parseProvidersConfig(
-      { default: 'back', providers: { back: { kind: 'wes', baseUrl: `http://127.0.0.1:${upstream.port}${API}`, pollIntervalMs: 200, requestTimeoutMs: 2_000 } } },
+      {
+        default: 'back',
+        providers: {
+          back: { kind: 'wes', baseUrl: `http://127.0.0.1:${upstream.port}${API}`, pollIntervalMs: 200, requestTimeoutMs: 2_000 },
+        },
+      },
       'the front',
     ),
   });
@@ -52,7 +57,8 @@ test(
     const { http } = front!;
     // One ends at the back during the outage, the other after it.
     const runIds: string[] = [];
-    for (const durationMs of [OUTAGE_MS / 2, OUTAGE_MS + 10_000]) runIds.push(await submitRun(http, simulatedRun({ duration_ms: durationMs })));
+    for (const durationMs of [OUTAGE_MS / 2, OUTAGE_MS + 10_000])
+      runIds.push(await submitRun(http, simulatedRun({ duration_ms: durationMs })));
     for (const runId of runIds) expect(await waitForState(http, runId, (state) => state === 'RUNNING')).toBe('RUNNING');
 
     const cutAt = Date.now();
@@ -66,7 +72,11 @@ test(
     for (const runId of runIds) {
       const { body } = await http.get(`${API}/runs/${runId}`).expect(200);
       // Logged once, with the first failure: a poll cut off in flight, or refused.
-      expect(body.run_log.system_logs).toEqual(expect.arrayContaining([expect.stringMatching(/provider 'back' unreachable, still polling: provider 'back' status: wes: GET \S+ failed/)]));
+      expect(body.run_log.system_logs).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/provider 'back' unreachable, still polling: provider 'back' status: wes: GET \S+ failed/),
+        ]),
+      );
     }
 
     // Meanwhile the back went on: the first run has ended there, the second not yet.

@@ -47,7 +47,11 @@ test(
     // Staggered: most end at their backend while Temporal is down, the last few seconds after it
     // is back, so that the time to end them all is the recovery's, not the runs' own.
     const simulated = (i: number) => simulatedRun({ duration_ms: 5_000 + (i * (DOWN_MS + 5_000)) / SIMULATED_RUNS });
-    const cwl = cwlRun(path.join(EXAMPLES, 'sleep', 'sleep.cwl'), { seconds: Math.round(DOWN_MS / 1000) + 3 }, { tags: { wes_provider: 'local' } });
+    const cwl = cwlRun(
+      path.join(EXAMPLES, 'sleep', 'sleep.cwl'),
+      { seconds: Math.round(DOWN_MS / 1000) + 3 },
+      { tags: { wes_provider: 'local' } },
+    );
     const requests = [...Array.from({ length: SIMULATED_RUNS }, (_, i) => simulated(i)), ...Array.from({ length: CWL_RUNS }, () => cwl)];
     const runIds: string[] = [];
     for (const body of requests) runIds.push(await submitRun(http, body));

@@ -49,11 +49,15 @@ async function victim(name: string): Promise<string> {
 async function probe(tags: Record<string, string>): Promise<{ key: string; runId: string }> {
   const key = `probe-${randomUUID()}`;
   const body = { ...simulatedRun(0), tags: { ...tags, key, wes_provider: 'simulated' } };
-  const runId = await eventually(() => postRun(cluster.wesUrl, key, body), (id) => id !== undefined, {
-    timeoutMs: ALL_ENDED_WITHIN_MS,
-    intervalMs: 200,
-    what: 'the probe run to be acknowledged',
-  });
+  const runId = await eventually(
+    () => postRun(cluster.wesUrl, key, body),
+    (id) => id !== undefined,
+    {
+      timeoutMs: ALL_ENDED_WITHIN_MS,
+      intervalMs: 200,
+      what: 'the probe run to be acknowledged',
+    },
+  );
   await waitForState(cluster.http, runId!, undefined, ALL_ENDED_WITHIN_MS);
   return { key, runId: runId! };
 }
@@ -82,7 +86,11 @@ test.each(FAULTS)('kill -9 of $name, $kind, while runs are in flight: none lost,
     deadlineMs: ALL_ENDED_WITHIN_MS,
   });
   const probeRun = await probed!;
-  const { allEndedAt } = await untilAllEnded(cluster.http, acknowledged.map((s) => s.runId), ALL_ENDED_WITHIN_MS - (Date.now() - killedAt));
+  const { allEndedAt } = await untilAllEnded(
+    cluster.http,
+    acknowledged.map((s) => s.runId),
+    ALL_ENDED_WITHIN_MS - (Date.now() - killedAt),
+  );
 
   // Down all along: the runs ended without it.
   expect((await cluster.alive()).has(name)).toBe(false);

@@ -37,9 +37,19 @@ test(`${SIMULATED} simulated and ${CWL} cwltool runs across the replicas: each c
   const postsBefore = await Promise.all(replicas.map(postsServedBy));
 
   const started = Date.now();
-  const acknowledged = await submitBurst({ url: cluster.wesUrl, keys, clients: CLIENTS, body: mixedBody(tags, 1_000, RUNS / CWL), deadlineMs: 300_000 });
+  const acknowledged = await submitBurst({
+    url: cluster.wesUrl,
+    keys,
+    clients: CLIENTS,
+    body: mixedBody(tags, 1_000, RUNS / CWL),
+    deadlineMs: 300_000,
+  });
   const submittedMs = Date.now() - started;
-  const { allEndedAt } = await untilAllEnded(cluster.http, acknowledged.map((s) => s.runId), 600_000);
+  const { allEndedAt } = await untilAllEnded(
+    cluster.http,
+    acknowledged.map((s) => s.runId),
+    600_000,
+  );
   const seconds = (allEndedAt - started) / 1000;
 
   await expectEachOnce(cluster, tags, acknowledged, keys);

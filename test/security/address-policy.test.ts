@@ -35,13 +35,23 @@ test.each([
   expect(notPublic(address)).toBe(why);
 });
 
-test.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '2002:808:808::'])('%s is public', (address) => {
-  expect(notPublic(address)).toBeUndefined();
-});
+test.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '2002:808:808::'])(
+  '%s is public',
+  (address) => {
+    expect(notPublic(address)).toBeUndefined();
+  },
+);
 
 test('URL parsing normalises decimal, octal, hex and short IPv4 forms, so each is judged as the address it is', () => {
   const policy = new AddressPolicy();
-  for (const url of ['http://2130706433/', 'http://0x7f.1/', 'http://0177.0.0.1/', 'http://127.1/', 'http://%31%32%37.0.0.1/', 'http://[::ffff:127.0.0.1]/']) {
+  for (const url of [
+    'http://2130706433/',
+    'http://0x7f.1/',
+    'http://0177.0.0.1/',
+    'http://127.1/',
+    'http://%31%32%37.0.0.1/',
+    'http://[::ffff:127.0.0.1]/',
+  ]) {
     expect(urlRefusal(new URL(url), policy)).toMatch(/^(127\.0\.0\.1|::ffff:7f00:1) is a loopback address$/);
   }
   expect(urlRefusal(new URL('http://0/'), policy)).toBe('0.0.0.0 is an unspecified address');

@@ -23,7 +23,12 @@ beforeAll(async () => {
 });
 afterAll(() => api?.stop());
 
-const SIMULATED_RUN = { workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: 0 } };
+const SIMULATED_RUN = {
+  workflow_type: 'SIMULATED',
+  workflow_type_version: '1',
+  workflow_url: 'simulated:',
+  workflow_params: { duration_ms: 0 },
+};
 const totalRuns = async () => (await client.get(`${API}/runs`).expect(200)).body.total_runs as number;
 
 describe('requests from web pages', () => {
@@ -32,7 +37,9 @@ describe('requests from web pages', () => {
     const refused = await postRun(client, SIMULATED_RUN).set('Origin', 'https://evil.example').expect(403);
     expect(refused.body).toEqual({ msg: expect.stringContaining('"https://evil.example"'), status_code: 403 });
     // A form post needs no CORS preflight: it is refused the same.
-    await postMultipart(client, fieldParts({ ...SIMULATED_RUN, workflow_params: '{}' })).set('Origin', 'https://evil.example').expect(403);
+    await postMultipart(client, fieldParts({ ...SIMULATED_RUN, workflow_params: '{}' }))
+      .set('Origin', 'https://evil.example')
+      .expect(403);
     await postRun(client, SIMULATED_RUN).set('Origin', 'null').expect(403);
     expect(await totalRuns()).toBe(before);
   });
@@ -51,7 +58,7 @@ describe('requests from web pages', () => {
     await postRun(client, SIMULATED_RUN).set('Host', 'rebind.evil.example').expect(421);
   });
 
-  test('the API\'s own pages, the user, and clients that are not browsers are served as before', async () => {
+  test("the API's own pages, the user, and clients that are not browsers are served as before", async () => {
     const own = await postRun(client, SIMULATED_RUN).set('Origin', origin).set('Sec-Fetch-Site', 'same-origin').expect(200);
     await client.get(`${API}/service-info`).set('Sec-Fetch-Site', 'none').expect(200);
     await client.get(`${API}/runs`).set('Host', 'localhost').expect(200);
@@ -60,7 +67,7 @@ describe('requests from web pages', () => {
     expect(await waitForState(client, own.body.run_id)).toBe('COMPLETE');
   });
 
-  test('the Temporal Web UI\'s page may call the codec routes, and no other: POST /runs from its origin is a 403', async () => {
+  test("the Temporal Web UI's page may call the codec routes, and no other: POST /runs from its origin is a 403", async () => {
     const ui = new URL(api.config.temporalUiUrl).origin;
     const before = await totalRuns();
     const refused = await postRun(client, SIMULATED_RUN).set('Origin', ui).set('Sec-Fetch-Site', 'same-site').expect(403);
@@ -69,7 +76,12 @@ describe('requests from web pages', () => {
     await client.options(`${API}/runs`).set('Origin', ui).set('Access-Control-Request-Method', 'POST').expect(403);
     expect(await totalRuns()).toBe(before);
 
-    const decoded = await client.post(`${API}/codec/decode`).set('Origin', ui).set('Sec-Fetch-Site', 'same-site').send({ payloads: [] }).expect(200);
+    const decoded = await client
+      .post(`${API}/codec/decode`)
+      .set('Origin', ui)
+      .set('Sec-Fetch-Site', 'same-site')
+      .send({ payloads: [] })
+      .expect(200);
     expect(decoded.headers['access-control-allow-origin']).toBe(ui);
     // Another page is refused there too.
     await client.post(`${API}/codec/decode`).set('Origin', 'https://evil.example').send({ payloads: [] }).expect(403);
@@ -89,10 +101,18 @@ describe('requests from web pages', () => {
 
 describe('patterns of user schemas', () => {
   const withPattern = (pattern: string) =>
-    taskDocument({ parameters: { code: { type: 'string', pattern } }, steps: [{ id: 'echo', run: { ...SIMULATED_RUN, workflow_params: { code: '{% params.code %}' } } }] });
+    taskDocument({
+      parameters: { code: { type: 'string', pattern } },
+      steps: [{ id: 'echo', run: { ...SIMULATED_RUN, workflow_params: { code: '{% params.code %}' } } }],
+    });
   const submitTask = (definition: string, params: Record<string, unknown>) =>
     postMultipart(client, [
-      ...fieldParts({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'task.yaml', workflow_params: JSON.stringify(params) }),
+      ...fieldParts({
+        workflow_type: 'DWES-TASK',
+        workflow_type_version: '1.0',
+        workflow_url: 'task.yaml',
+        workflow_params: JSON.stringify(params),
+      }),
       { name: 'workflow_attachment', value: definition, filename: 'task.yaml' },
     ]);
 
@@ -117,16 +137,30 @@ describe('patterns of user schemas', () => {
 
   test('a pattern RE2 cannot run is refused at submission, naming its key', async () => {
     const refused = await submitTask(withPattern('^(?=a)a$'), { code: 'a' }).expect(400);
-    expect(refused.body.msg).toMatch(/parameters\.code\.pattern: is not a JSON Schema that compiles: pattern "\^\(\?=a\)a\$" is not one RE2 runs/);
-    const gate = taskDocument({ steps: [{ id: 'gate', wait_for_input: { prompt: 'ok?', schema: { type: 'object', patternProperties: { '(a)\\1': { type: 'string' } } } } }] });
-    expect((await submitTask(gate, {}).expect(400)).body.msg).toMatch(/steps\[0\]\.wait_for_input\.schema\.patternProperties: .*not one RE2 runs/);
+    expect(refused.body.msg).toMatch(
+      /parameters\.code\.pattern: is not a JSON Schema that compiles: pattern "\^\(\?=a\)a\$" is not one RE2 runs/,
+    );
+    const gate = taskDocument({
+      steps: [
+        { id: 'gate', wait_for_input: { prompt: 'ok?', schema: { type: 'object', patternProperties: { '(a)\\1': { type: 'string' } } } } },
+      ],
+    });
+    expect((await submitTask(gate, {}).expect(400)).body.msg).toMatch(
+      /steps\[0\]\.wait_for_input\.schema\.patternProperties: .*not one RE2 runs/,
+    );
   });
 });
 
 describe('patterns of a gate, at resume', () => {
   const gated = taskDocument({
     steps: [
-      { id: 'gate', wait_for_input: { prompt: 'code?', schema: { type: 'object', required: ['code'], properties: { code: { type: 'string', pattern: '^(a+)+$' } } } } },
+      {
+        id: 'gate',
+        wait_for_input: {
+          prompt: 'code?',
+          schema: { type: 'object', required: ['code'], properties: { code: { type: 'string', pattern: '^(a+)+$' } } },
+        },
+      },
       { id: 'echo', run: { ...SIMULATED_RUN, workflow_params: { code: '{% steps.gate.outputs.code %}' } } },
     ],
   });
@@ -142,7 +176,10 @@ describe('patterns of a gate, at resume', () => {
 
     const started = Date.now();
     // JavaScript's RegExp, which the workflow's own check uses, would take hours on this.
-    const refused = await client.post(`${API}/runs/${runId}/resume`).send({ code: `${'a'.repeat(40)}!` }).expect(400);
+    const refused = await client
+      .post(`${API}/runs/${runId}/resume`)
+      .send({ code: `${'a'.repeat(40)}!` })
+      .expect(400);
     expect(Date.now() - started).toBeLessThan(500);
     expect(refused.body).toEqual({ msg: 'gate: the input at code: must be like ^(a+)+$', status_code: 400 });
     expect((await client.get(`${API}/runs/${runId}/status`).expect(200)).body.state).toBe('PAUSED');
@@ -159,7 +196,12 @@ describe('patterns of a gate, at resume', () => {
 describe('reading task definitions', () => {
   /** Within every limit, and the costliest kind measured: 64 KiB of parameter schemas with patterns and defaults. */
   const maximal = taskDocument({
-    parameters: Object.fromEntries(Array.from({ length: 720 }, (_, i) => [`p${i}`, { type: 'string', pattern: `^x{${i % 50}}[a-z]+$`, default: `${'x'.repeat(i % 50)}a` }])),
+    parameters: Object.fromEntries(
+      Array.from({ length: 720 }, (_, i) => [
+        `p${i}`,
+        { type: 'string', pattern: `^x{${i % 50}}[a-z]+$`, default: `${'x'.repeat(i % 50)}a` },
+      ]),
+    ),
     steps: [{ id: 'echo', run: { ...SIMULATED_RUN, workflow_params: { first: '{% params.p0 %}' } } }],
   });
   const submit = () =>
@@ -194,18 +236,30 @@ describe('reading task definitions', () => {
 describe('expressions', () => {
   const submitSteps = (steps: unknown[], params: Record<string, unknown> = {}) =>
     postMultipart(client, [
-      ...fieldParts({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'task.yaml', workflow_params: JSON.stringify(params) }),
+      ...fieldParts({
+        workflow_type: 'DWES-TASK',
+        workflow_type_version: '1.0',
+        workflow_url: 'task.yaml',
+        workflow_params: JSON.stringify(params),
+      }),
       { name: 'workflow_attachment', value: taskDocument({ parameters: { n: { type: 'integer' } }, steps }), filename: 'task.yaml' },
     ]);
 
   test('[1..1e7].([1..1e7]) is refused at submission, naming the budget', async () => {
-    const refused = await submitSteps([{ id: 'bomb', run: { ...SIMULATED_RUN, workflow_params: { x: '{% [1..1e7].([1..1e7]) %}' } } }], { n: 1 }).expect(400);
-    expect(refused.body.msg).toMatch(/steps\[0\]\.run\.workflow_params\.x: .*makes a range of 10000000 numbers, more than the 100000 items an expression may make/);
+    const refused = await submitSteps([{ id: 'bomb', run: { ...SIMULATED_RUN, workflow_params: { x: '{% [1..1e7].([1..1e7]) %}' } } }], {
+      n: 1,
+    }).expect(400);
+    expect(refused.body.msg).toMatch(
+      /steps\[0\]\.run\.workflow_params\.x: .*makes a range of 10000000 numbers, more than the 100000 items an expression may make/,
+    );
   });
 
   test('a bomb the submission cannot see fails its step fast, naming the budget', async () => {
     const started = Date.now();
-    const created = await submitSteps([{ id: 'bomb', run: { ...SIMULATED_RUN, workflow_params: { x: '{% $count([1..params.n].([1..params.n])) %}' } } }], { n: 10_000_000 }).expect(200);
+    const created = await submitSteps(
+      [{ id: 'bomb', run: { ...SIMULATED_RUN, workflow_params: { x: '{% $count([1..params.n].([1..params.n])) %}' } } }],
+      { n: 10_000_000 },
+    ).expect(200);
     const runId = created.body.run_id;
     expect(await waitForState(client, runId)).toBe('EXECUTOR_ERROR');
     expect(Date.now() - started).toBeLessThan(20_000);
@@ -225,22 +279,35 @@ describe('multipart form fields', () => {
     const fields = Object.entries({ ...SIMULATED_RUN, workflow_params: '{}' }).map(([name, value]) => part(name, String(value)));
     const body = [...fields, part('junk1', fourMiB), part('junk2', fourMiB), part('junk3', fourMiB)].join('');
     const started = Date.now();
-    const refused = await client.post(`${API}/runs`).set('content-type', `multipart/form-data; boundary=${boundary}`).send(body).expect(400);
-    expect(refused.body).toEqual({ msg: expect.stringMatching(/^unknown field 'junk1': a run request's form has workflow_params, /), status_code: 400 });
+    const refused = await client
+      .post(`${API}/runs`)
+      .set('content-type', `multipart/form-data; boundary=${boundary}`)
+      .send(body)
+      .expect(400);
+    expect(refused.body).toEqual({
+      msg: expect.stringMatching(/^unknown field 'junk1': a run request's form has workflow_params, /),
+      status_code: 400,
+    });
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   test('an unknown field larger than any field may be is refused for its name, not buffered to the field limit first', async () => {
     // Before, busboy read it up to WES_MAX_BODY_BYTES and multer answered with that limit (413).
     const small = await api.createApp({ maxBodyBytes: 1024 * 1024 });
-    const refused = await postMultipart(small.http, [...fieldParts({ ...SIMULATED_RUN, workflow_params: '{}' }), { name: 'junk', value: 'x'.repeat(2 * 1024 * 1024) }]).expect(400);
+    const refused = await postMultipart(small.http, [
+      ...fieldParts({ ...SIMULATED_RUN, workflow_params: '{}' }),
+      { name: 'junk', value: 'x'.repeat(2 * 1024 * 1024) },
+    ]).expect(400);
     expect(refused.body.msg).toMatch(/^unknown field 'junk'/);
   });
 
   test('the text fields of one request are as large as a JSON body may be, in all', async () => {
     const small = await api.createApp({ maxBodyBytes: 1024 * 1024 });
     const half = JSON.stringify({ sample: 'x'.repeat(600 * 1024) });
-    const refused = await postMultipart(small.http, [...fieldParts({ ...SIMULATED_RUN, workflow_params: half }), { name: 'workflow_params', value: half }]).expect(413);
+    const refused = await postMultipart(small.http, [
+      ...fieldParts({ ...SIMULATED_RUN, workflow_params: half }),
+      { name: 'workflow_params', value: half },
+    ]).expect(413);
     expect(refused.body.msg).toMatch(/form fields of one request are larger than 1048576 bytes in all \(WES_MAX_BODY_BYTES\)/);
     // One of them alone is a run.
     await postMultipart(small.http, fieldParts({ ...SIMULATED_RUN, workflow_params: half })).expect(200);
@@ -254,7 +321,10 @@ describe('deeply nested JSON', () => {
     const body = `{"workflow_type":"${workflow_type}","workflow_type_version":"${workflow_type_version}","workflow_url":"${workflow_url}","workflow_params":${deep}}`;
     const refused = await client.post(`${API}/runs`).set('content-type', 'application/json').send(body).expect(400);
     expect(refused.body).toEqual({ msg: 'request body: the JSON nests arrays and objects more than 128 deep', status_code: 400 });
-    const form = await postMultipart(client, fieldParts({ workflow_type, workflow_type_version, workflow_url, workflow_params: deep })).expect(400);
+    const form = await postMultipart(
+      client,
+      fieldParts({ workflow_type, workflow_type_version, workflow_url, workflow_params: deep }),
+    ).expect(400);
     expect(form.body.msg).toBe('workflow_params nests arrays and objects more than 128 deep');
   });
 });
@@ -287,7 +357,9 @@ describe('live streams', () => {
     expect(dataOf(events, 'end')).toEqual([]);
     expect(dataOf(events, 'error')).toEqual([{ msg: expect.stringMatching(/lifetime .*reconnect with Last-Event-ID/), status_code: 503 }]);
     // Its place is free again; resuming from the last id sees nothing twice.
-    const again = await openStream(`${base}/runs/${runId}/transitions?follow=true`, { 'Last-Event-ID': events.filter((e) => e.id).at(-1)!.id! });
+    const again = await openStream(`${base}/runs/${runId}/transitions?follow=true`, {
+      'Last-Event-ID': events.filter((e) => e.id).at(-1)!.id!,
+    });
     expect(again.status).toBe(200);
     again.close();
     await client.post(`${API}/runs/${runId}/resume`).expect(200);

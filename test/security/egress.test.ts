@@ -106,11 +106,23 @@ beforeAll(async () => {
   await writeFile(path.join(roots, 'probe.py'), PROBE);
   await writeFile(
     path.join(roots, 'sh.cwl'),
-    ['cwlVersion: v1.2', 'class: CommandLineTool', 'baseCommand: [sh, -c]', 'inputs:', '  script: {type: string, inputBinding: {position: 1}}', 'stdout: out.txt', 'outputs:', '  out: {type: stdout}', ''].join('\n'),
+    [
+      'cwlVersion: v1.2',
+      'class: CommandLineTool',
+      'baseCommand: [sh, -c]',
+      'inputs:',
+      '  script: {type: string, inputBinding: {position: 1}}',
+      'stdout: out.txt',
+      'outputs:',
+      '  out: {type: stdout}',
+      '',
+    ].join('\n'),
   );
   await writeFile(
     path.join(roots, 'Snakefile'),
-    ['rule get:', '    output: "got.txt"', `    shell: "python3 ${roots}/probe.py get http://${external}:${port}/smk > {output}"`, ''].join('\n'),
+    ['rule get:', '    output: "got.txt"', `    shell: "python3 ${roots}/probe.py get http://${external}:${port}/smk > {output}"`, ''].join(
+      '\n',
+    ),
   );
   const local = { kind: 'local', workflowRoots: [roots], pollIntervalMs: 100 };
   const providers = parseProvidersConfig(
@@ -135,7 +147,12 @@ afterAll(async () => {
 });
 
 const probe = (...args: Array<string | number>) => `python3 ${roots}/probe.py ${args.join(' ')}`;
-const sh = (script: string) => ({ workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: path.join(roots, 'sh.cwl'), workflow_params: { script } });
+const sh = (script: string) => ({
+  workflow_type: 'CWL',
+  workflow_type_version: 'v1.2',
+  workflow_url: path.join(roots, 'sh.cwl'),
+  workflow_params: { script },
+});
 
 /** The lines a CWL tool running `probes` printed, on `provider`. */
 async function printed(provider: string, ...probes: string[]): Promise<string[]> {
@@ -146,7 +163,14 @@ async function printed(provider: string, ...probes: string[]): Promise<string[]>
 
 test('with egress off a run has no proxy variables and reaches nothing, not even a proxy', async () => {
   asked.length = 0;
-  const lines = await printed('local', probe('env'), probe('get', `http://${external}:${port}/off`), probe('direct', external, port), probe('direct', '127.0.0.1', port), probe('connect', external, port));
+  const lines = await printed(
+    'local',
+    probe('env'),
+    probe('get', `http://${external}:${port}/off`),
+    probe('direct', external, port),
+    probe('direct', '127.0.0.1', port),
+    probe('connect', external, port),
+  );
   expect(lines[0]).toBe('none');
   expect(lines[1]).toMatch(/^error URLError .*(unreachable|refused)/i);
   expect(lines[2]).toMatch(/^error OSError .*unreachable/i);
@@ -157,14 +181,23 @@ test('with egress off a run has no proxy variables and reaches nothing, not even
 
 test('with egress on and the address allowed, a CWL tool and a Snakemake rule get through the proxy', async () => {
   asked.length = 0;
-  const lines = await printed('open', probe('env'), probe('get', `http://${external}:${port}/cwl`), probe('connect', external, port), probe('raw', '127.0.0.1', port));
+  const lines = await printed(
+    'open',
+    probe('env'),
+    probe('get', `http://${external}:${port}/cwl`),
+    probe('connect', external, port),
+    probe('raw', '127.0.0.1', port),
+  );
   expect(lines[0]).toBe('ALL_PROXY HTTPS_PROXY HTTP_PROXY NO_PROXY all_proxy http_proxy https_proxy no_proxy');
   expect(lines[1]).toBe('200 hello /cwl');
   expect(lines[2]).toBe(`HTTP/1.1 200 Connection Established | HTTP/1.1 200 OK | hello /tunnel`);
   // 127.0.0.1 is named by the allow-list; urllib would go direct for it (no_proxy), a raw request through the proxy does not.
   expect(lines[3]).toBe('HTTP/1.1 200 OK | hello /raw');
   const rule = await finalSnapshot(
-    await h.start({ workflow_type: 'SMK', workflow_type_version: '1.0', workflow_url: path.join(roots, 'Snakefile'), workflow_params: {} }, { provider: 'open' }),
+    await h.start(
+      { workflow_type: 'SMK', workflow_type_version: '1.0', workflow_url: path.join(roots, 'Snakefile'), workflow_params: {} },
+      { provider: 'open' },
+    ),
   );
   expect(rule.wesState).toBe('COMPLETE');
   expect(await readFile(new URL((rule.outputs['got.txt'] as { location: string }).location), 'utf8')).toBe('200 hello /smk\n');
@@ -183,7 +216,11 @@ test('the default policy refuses loopback, metadata, private and other special a
     ['[::ffff:127.0.0.1]', /\[::ffff:(127\.0\.0\.1|7f00:1)\]:\d+: ::ffff:(127\.0\.0\.1|7f00:1) is a loopback address/],
     [external, /is an? [a-z -]+ address/],
   ];
-  const lines = await printed('guarded', ...targets.flatMap(([host]) => [probe('raw', host, port), probe('connect', host, port)]), probe('get', `http://${external}:${port}/env`));
+  const lines = await printed(
+    'guarded',
+    ...targets.flatMap(([host]) => [probe('raw', host, port), probe('connect', host, port)]),
+    probe('get', `http://${external}:${port}/env`),
+  );
   targets.forEach(([host, why], i) => {
     for (const line of [lines[2 * i], lines[2 * i + 1]]) {
       expect(line).toMatch(/^HTTP\/1\.1 403 Forbidden \| /);
@@ -198,7 +235,8 @@ test('the default policy refuses loopback, metadata, private and other special a
 test('a port the settings do not name is refused, whatever the address', async () => {
   asked.length = 0;
   const lines = await printed('web', probe('connect', external, port), probe('raw', external, port));
-  for (const line of lines) expect(line).toBe(`HTTP/1.1 403 Forbidden | ${external}:${port}: port ${port} is not allowed (allowed: 80, 443)`);
+  for (const line of lines)
+    expect(line).toBe(`HTTP/1.1 403 Forbidden | ${external}:${port}: port ${port} is not allowed (allowed: 80, 443)`);
   expect(asked).toEqual([]);
 });
 
@@ -213,9 +251,14 @@ test('with egress on a direct connection still reaches nothing: the proxy is the
 test("a worker that lost a running run's proxy opens it again; the run's end closes it", async () => {
   asked.length = 0;
   const go = path.join(roots, 'go');
-  const handle = await h.start(sh(`${probe('get', `http://${external}:${port}/before`)}; while [ ! -e ${go} ]; do sleep 0.1; done; ${probe('get', `http://${external}:${port}/after`)}`), {
-    provider: 'open',
-  });
+  const handle = await h.start(
+    sh(
+      `${probe('get', `http://${external}:${port}/before`)}; while [ ! -e ${go} ]; do sleep 0.1; done; ${probe('get', `http://${external}:${port}/after`)}`,
+    ),
+    {
+      provider: 'open',
+    },
+  );
   const { runId } = await waitForSnapshot(handle, (s: RunSnapshot) => s.externalId !== undefined);
   const processDir = path.join(h.dataDir, 'runs', runId, 'process');
   const socket = path.join(processDir, 'egress', 'proxy.sock');
@@ -223,11 +266,21 @@ test("a worker that lost a running run's proxy opens it again; the run's end clo
   // As a worker that died would leave it: no one serves the run's socket.
   await closeEgress(processDir);
   await expect(stat(socket)).rejects.toThrow(/ENOENT/);
-  await eventually(() => stat(socket).then(() => true, () => false), Boolean, { what: 'the socket served again' });
+  await eventually(
+    () =>
+      stat(socket).then(
+        () => true,
+        () => false,
+      ),
+    Boolean,
+    { what: 'the socket served again' },
+  );
   await writeFile(go, '');
   const snapshot = await finalSnapshot(handle);
   expect(snapshot.wesState).toBe('COMPLETE');
-  expect(await readFile(new URL((snapshot.outputs.out as { location: string }).location), 'utf8')).toBe('200 hello /before\n200 hello /after\n');
+  expect(await readFile(new URL((snapshot.outputs.out as { location: string }).location), 'utf8')).toBe(
+    '200 hello /before\n200 hello /after\n',
+  );
   await expect(stat(socket)).rejects.toThrow(/ENOENT/);
 });
 
@@ -246,7 +299,11 @@ describe('the proxy itself', () => {
 
   async function start(rules: Partial<EgressRules>): Promise<string> {
     dir = await mkdtemp(path.join(os.tmpdir(), 'egress-proxy-'));
-    proxy = new EgressProxy('run-probe', { policy: new AddressPolicy(['127.0.0.1']), ports: [port], connections: 8, bytes: 2 ** 20, idleMs: 60_000, ...rules }, log);
+    proxy = new EgressProxy(
+      'run-probe',
+      { policy: new AddressPolicy(['127.0.0.1']), ports: [port], connections: 8, bytes: 2 ** 20, idleMs: 60_000, ...rules },
+      log,
+    );
     await proxy.listen(path.join(dir, 'proxy.sock'));
     return path.join(dir, 'proxy.sock');
   }
@@ -312,7 +369,8 @@ describe('the proxy itself', () => {
 });
 
 test('settings: egress on or off in service-info, the allow-list and ports checked', () => {
-  const parse = (sandbox: unknown) => parseProvidersConfig({ default: 'local', providers: { local: { kind: 'local', sandbox } } }, 'test').providers.local;
+  const parse = (sandbox: unknown) =>
+    parseProvidersConfig({ default: 'local', providers: { local: { kind: 'local', sandbox } } }, 'test').providers.local;
   const described = (sandbox: unknown) => {
     const settings = parse(sandbox);
     if (settings.kind !== 'local') throw new Error('not local');
@@ -322,7 +380,16 @@ test('settings: egress on or off in service-info, the allow-list and ports check
   expect(described({ egress: true, egressAllow: ['10.1.0.0/16'] })).toMatch(
     /^bubblewrap as durable-wes-run \(when the worker is root\), egress through the worker's proxy to public addresses, 10\.1\.0\.0\/16 on ports 80, 443 \(10 GiB per run\); /,
   );
-  expect(parse({ egress: true })).toMatchObject({ sandbox: { egress: true, egressAllow: [], egressPorts: [80, 443], egressConnections: 64, egressBytes: 10 * 2 ** 30, egressIdleSeconds: 300 } });
+  expect(parse({ egress: true })).toMatchObject({
+    sandbox: {
+      egress: true,
+      egressAllow: [],
+      egressPorts: [80, 443],
+      egressConnections: 64,
+      egressBytes: 10 * 2 ** 30,
+      egressIdleSeconds: 300,
+    },
+  });
   expect(() => parse({ egress: 'yes' })).toThrow(/egress: must be true or false/);
   expect(() => parse({ egress: true, egressAllow: ['10.0.0.0/99'] })).toThrow(ProvidersConfigError);
   expect(() => parse({ egress: true, egressAllow: ['10.0.0.0/99'] })).toThrow(/egressAllow\.0: must be an address or a network/);

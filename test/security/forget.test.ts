@@ -22,7 +22,12 @@ import { taskDocument, simulatedStep } from '../support/task-documents';
 const KB = 1000;
 const HEX = /^[0-9a-f]{64}$/;
 
-const simulated = (params: Record<string, unknown>) => ({ workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: params });
+const simulated = (params: Record<string, unknown>) => ({
+  workflow_type: 'SIMULATED',
+  workflow_type_version: '1',
+  workflow_url: 'simulated:',
+  workflow_params: params,
+});
 /** Params of about 400 KB: in the run's input and, as its outputs, in its results. */
 const largeParams = () => ({ duration_ms: 0, outputs: { big: randomBytes(200 * KB).toString('hex') } });
 
@@ -38,13 +43,21 @@ async function completedRun(http: Http, request: RunRequest): Promise<string> {
   const runId = await submitRun(http, request);
   expect(await waitForState(http, runId)).toBe('COMPLETE');
   // Deletable once cleaned up, which the run records right after it ends.
-  await eventually(() => http.get(`${API}/runs/${runId}`), (response) => response.status === 200, { what: 'the run to be readable' });
+  await eventually(
+    () => http.get(`${API}/runs/${runId}`),
+    (response) => response.status === 200,
+    { what: 'the run to be readable' },
+  );
   return runId;
 }
 
 /** DELETE, asked again while the run is being cleaned up (409) for a few seconds. */
 async function deleteRun(http: Http, runId: string): Promise<void> {
-  const response = await eventually(() => http.delete(`${API}/runs/${runId}`), (answer) => answer.status !== 409, { timeoutMs: 15_000, intervalMs: 200, what: `DELETE of ${runId}` });
+  const response = await eventually(
+    () => http.delete(`${API}/runs/${runId}`),
+    (answer) => answer.status !== 409,
+    { timeoutMs: 15_000, intervalMs: 200, what: `DELETE of ${runId}` },
+  );
   expect(response.status).toBe(200);
 }
 
@@ -61,7 +74,13 @@ async function describeCode(client: Client, workflowId: string): Promise<number>
 /** Temporal deletes asynchronously: within a bound, the execution is gone. */
 // A parent of child workflows (a task) takes Temporal about 20 s on this machine.
 const expectDeletedInTemporal = async (api: ApiHarness, workflowId: string) =>
-  expect(await eventually(() => describeCode(api.harness.client, workflowId), (code) => code === 5, { timeoutMs: 60_000, intervalMs: 250, what: `${workflowId} to be deleted in Temporal` })).toBe(5);
+  expect(
+    await eventually(
+      () => describeCode(api.harness.client, workflowId),
+      (code) => code === 5,
+      { timeoutMs: 60_000, intervalMs: 250, what: `${workflowId} to be deleted in Temporal` },
+    ),
+  ).toBe(5);
 
 describe('without encryption (the default)', () => {
   let api: ApiHarness;
@@ -80,7 +99,8 @@ describe('without encryption (the default)', () => {
     expect(firstBlobs.length).toBeGreaterThan(0);
     expect(secondBlobs.length).toBeGreaterThan(0);
     for (const hash of [...firstBlobs, ...secondBlobs]) expect(statSync(path.join(blobDirOf(api), hash)).mode & 0o777).toBe(0o600);
-    for (const dir of ['', 'refs', 'owners', path.join('owners', sha256Hex(first))]) expect(statSync(path.join(blobDirOf(api), dir)).mode & 0o777).toBe(0o700);
+    for (const dir of ['', 'refs', 'owners', path.join('owners', sha256Hex(first))])
+      expect(statSync(path.join(blobDirOf(api), dir)).mode & 0o777).toBe(0o700);
     expect(existsSync(runWorkDir(api.harness.dataDir, first))).toBe(true);
 
     await deleteRun(api.http, first);
@@ -117,8 +137,11 @@ describe('without encryption (the default)', () => {
 
   test('deleting a task forgets its step runs too: rows, blobs and executions', async () => {
     // The 400 KB come as the task's parameter: a definition itself may be at most 64 KiB.
-    const document = taskDocument({ parameters: { payload: { type: 'string' } }, steps: [simulatedStep('big', { duration_ms: 0, outputs: { big: '{% params.payload %}' } })] });
-    const handle = await api.harness.startTask(document, { payload: (largeParams().outputs as { big: string }).big });
+    const document = taskDocument({
+      parameters: { payload: { type: 'string' } },
+      steps: [simulatedStep('big', { duration_ms: 0, outputs: { big: '{% params.payload %}' } })],
+    });
+    const handle = await api.harness.startTask(document, { payload: largeParams().outputs.big });
     expect(await waitForState(api.http, handle.workflowId)).toBe('COMPLETE');
     const step = `${handle.workflowId}.big`;
     await api.http.get(`${API}/runs/${step}`).expect(200);
@@ -156,43 +179,72 @@ describe('with payload encryption', () => {
     const { history } = await raw.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: runId } });
     const stored = Buffer.from(temporal.api.history.v1.History.encode(history!).finish());
     expect(stored.includes(marker)).toBe(false);
-    for (const name of readdirSync(blobDirOf(api)).filter((file) => HEX.test(file))) expect(readFileSync(path.join(blobDirOf(api), name)).includes(marker)).toBe(false);
+    for (const name of readdirSync(blobDirOf(api)).filter((file) => HEX.test(file)))
+      expect(readFileSync(path.join(blobDirOf(api), name)).includes(marker)).toBe(false);
     // Every payload of the history is ciphertext, or a claim check of a blob of ciphertext; search
     // attributes (for visibility to index) and the SDK's own marker details (patch ids, a local
     // activity's attempt) hold no params and go through no codec.
-    const encodings = new Set([...payloadsIn(history!.events)].map((payload) => Buffer.from(payload.metadata!.encoding!).toString()));
+    const encodings = new Set([...payloadsIn(history!.events)].map((payload) => Buffer.from(payload.metadata!.encoding).toString()));
     // Which payloads are small enough to stay inline depends on the run's path (how often its
     // activities returned before it ended), so only their kinds are asserted.
     expect(['binary/encrypted', 'durable-wes/claim-check']).toEqual(expect.arrayContaining([...encodings]));
     const input: Payload = history!.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
-    expect(Buffer.from(input.metadata!.encoding!).toString()).toBe('durable-wes/claim-check');
+    expect(Buffer.from(input.metadata!.encoding).toString()).toBe('durable-wes/claim-check');
 
     const body = { payloads: [asJson(input)] };
-    const decoded = await secured.post(`${API}/codec/decode`).set('Authorization', `Bearer ${testKey('admin')}`).send(body).expect(200);
+    const decoded = await secured
+      .post(`${API}/codec/decode`)
+      .set('Authorization', `Bearer ${testKey('admin')}`)
+      .send(body)
+      .expect(200);
     expect(Buffer.from(decoded.body.payloads[0].data, 'base64').toString()).toContain(marker);
     expect(Buffer.from(decoded.body.payloads[0].metadata.encoding, 'base64').toString()).toBe('json/plain');
 
-    const refused = await secured.post(`${API}/codec/decode`).set('Authorization', `Bearer ${testKey('reader')}`).send(body).expect(403);
+    const refused = await secured
+      .post(`${API}/codec/decode`)
+      .set('Authorization', `Bearer ${testKey('reader')}`)
+      .send(body)
+      .expect(403);
     expect(refused.body).toEqual({ msg: 'this needs the scope admin, which the token does not carry', status_code: 403 });
     await secured.post(`${API}/codec/decode`).send(body).expect(401);
-    await secured.post(`${API}/codec/encode`).set('Authorization', `Bearer ${testKey('reader')}`).send(body).expect(403);
+    await secured
+      .post(`${API}/codec/encode`)
+      .set('Authorization', `Bearer ${testKey('reader')}`)
+      .send(body)
+      .expect(403);
   });
 
   test('the codec endpoint answers the Web UI’s preflight for its origin alone, and refuses a malformed body with a 400', async () => {
     const ui = new URL(api.config.temporalUiUrl).origin;
-    const preflight = await secured.options(`${API}/codec/decode`).set('Origin', ui).set('Access-Control-Request-Method', 'POST').expect(204);
+    const preflight = await secured
+      .options(`${API}/codec/decode`)
+      .set('Origin', ui)
+      .set('Access-Control-Request-Method', 'POST')
+      .expect(204);
     expect(preflight.headers['access-control-allow-origin']).toBe(ui);
     expect(preflight.headers['access-control-allow-headers']).toContain('X-Namespace');
-    const other = await secured.options(`${API}/codec/decode`).set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    const other = await secured
+      .options(`${API}/codec/decode`)
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'POST');
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
 
-    const bad = await secured.post(`${API}/codec/decode`).set('Authorization', `Bearer ${testKey('admin')}`).send({ payloads: [{ data: '%%%' }] }).expect(400);
+    const bad = await secured
+      .post(`${API}/codec/decode`)
+      .set('Authorization', `Bearer ${testKey('admin')}`)
+      .send({ payloads: [{ data: '%%%' }] })
+      .expect(400);
     expect(bad.body.msg).toMatch(/base64/);
   });
 
   test('encode then decode through the endpoint is the identity, and encode encrypts', async () => {
     const plain = defaultPayloadConverter.toPayload({ hello: 'world' });
-    const admin = (route: string, payloads: object[]) => secured.post(`${API}/codec/${route}`).set('Authorization', `Bearer ${testKey('admin')}`).send({ payloads }).expect(200);
+    const admin = (route: string, payloads: object[]) =>
+      secured
+        .post(`${API}/codec/${route}`)
+        .set('Authorization', `Bearer ${testKey('admin')}`)
+        .send({ payloads })
+        .expect(200);
     const encoded = (await admin('encode', [asJson(plain)])).body.payloads;
     expect(Buffer.from(encoded[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
     expect(Buffer.from(encoded[0].data, 'base64').toString()).not.toContain('world');

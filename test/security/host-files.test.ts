@@ -16,7 +16,8 @@ jest.setTimeout(120_000);
 let h: Harness;
 let roots: string;
 
-const tool = (lines: string[]) => ['cwlVersion: v1.2', 'class: CommandLineTool', ...lines, 'stdout: out.txt', 'outputs:', '  out: {type: stdout}', ''].join('\n');
+const tool = (lines: string[]) =>
+  ['cwlVersion: v1.2', 'class: CommandLineTool', ...lines, 'stdout: out.txt', 'outputs:', '  out: {type: stdout}', ''].join('\n');
 
 beforeAll(async () => {
   roots = await mkdtemp(path.join(os.tmpdir(), 'host-files-'));
@@ -25,9 +26,18 @@ beforeAll(async () => {
     path.join(roots, 'default-passwd.cwl'),
     tool(['baseCommand: cat', 'inputs:', '  f: {type: File, default: {class: File, location: /etc/passwd}, inputBinding: {position: 1}}']),
   );
-  await writeFile(path.join(roots, 'include-passwd.cwl'), tool(['baseCommand: echo', 'inputs: []', 'arguments:', '  - $include: /etc/passwd']));
-  await writeFile(path.join(roots, 'include-shadow.cwl'), tool(['baseCommand: echo', 'inputs: []', 'arguments:', '  - $include: /etc/shadow']));
-  const providers = parseProvidersConfig({ default: 'local', providers: { local: { kind: 'local', workflowRoots: [roots], pollIntervalMs: 100 } } }, 'host-files test');
+  await writeFile(
+    path.join(roots, 'include-passwd.cwl'),
+    tool(['baseCommand: echo', 'inputs: []', 'arguments:', '  - $include: /etc/passwd']),
+  );
+  await writeFile(
+    path.join(roots, 'include-shadow.cwl'),
+    tool(['baseCommand: echo', 'inputs: []', 'arguments:', '  - $include: /etc/shadow']),
+  );
+  const providers = parseProvidersConfig(
+    { default: 'local', providers: { local: { kind: 'local', workflowRoots: [roots], pollIntervalMs: 100 } } },
+    'host-files test',
+  );
   h = await createHarness({ providers });
 });
 
@@ -37,7 +47,12 @@ afterAll(async () => {
 });
 
 const run = async (file: string): Promise<RunSnapshot> =>
-  finalSnapshot(await h.start({ workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: path.join(roots, file), workflow_params: {} }, { provider: 'local' }));
+  finalSnapshot(
+    await h.start(
+      { workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: path.join(roots, file), workflow_params: {} },
+      { provider: 'local' },
+    ),
+  );
 
 const printed = async (snapshot: RunSnapshot) => {
   expect(snapshot.wesState).toBe('COMPLETE');
@@ -50,11 +65,11 @@ const expectSandboxPasswd = (text: string) => {
   expect(text.match(/[^:\s]+:x:\d+:\d+:/g)).toHaveLength(1);
 };
 
-test('a default File at /etc/passwd reads the sandbox\'s passwd, not the host\'s', async () => {
+test("a default File at /etc/passwd reads the sandbox's passwd, not the host's", async () => {
   expectSandboxPasswd(await printed(await run('default-passwd.cwl')));
 });
 
-test('$include: /etc/passwd in the CWL reads the sandbox\'s passwd, and /etc/shadow is not there to read', async () => {
+test("$include: /etc/passwd in the CWL reads the sandbox's passwd, and /etc/shadow is not there to read", async () => {
   expectSandboxPasswd(await printed(await run('include-passwd.cwl')));
   const shadow = await run('include-shadow.cwl');
   expect(shadow.wesState).toBe('EXECUTOR_ERROR');

@@ -14,7 +14,15 @@ import { AddressPolicy } from '../../activities/fetch/address-policy';
 import { download } from '../../activities/fetch/download';
 import { InvalidRunRequestError } from '../../activities/errors';
 import { parseProvidersConfig } from '../../activities/providers/config';
-import { API, createApiHarness, download as downloadOutput, fieldParts, postMultipart, waitForState, type ApiHarness } from '../support/api-harness';
+import {
+  API,
+  createApiHarness,
+  download as downloadOutput,
+  fieldParts,
+  postMultipart,
+  waitForState,
+  type ApiHarness,
+} from '../support/api-harness';
 import { EXAMPLES } from '../support/harness';
 import { cwlRun, postRun, simulatedRun, submitRun } from '../support/submit-run';
 
@@ -155,7 +163,10 @@ test('an http(s) Directory is refused at submission: a URL has no listing to fet
 });
 
 test('allowed by the provider, the workflow and its input are fetched by the worker and the engine is handed local files', async () => {
-  const runId = await submitRun(api.http, wordCount(`http://127.0.0.1:${port}/data/words.txt`, 'allowing', `http://127.0.0.1:${port}/wc.cwl`));
+  const runId = await submitRun(
+    api.http,
+    wordCount(`http://127.0.0.1:${port}/data/words.txt`, 'allowing', `http://127.0.0.1:${port}/wc.cwl`),
+  );
   expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   // Each asked once, by the worker: cwltool would have fetched them itself, as python-requests.
   expect(requests.map((r) => r.url).sort()).toEqual(['/data/words.txt', '/wc.cwl']);
@@ -170,7 +181,10 @@ test('allowed by the provider, the workflow and its input are fetched by the wor
 });
 
 test('a workflow fetched by URL brings the files it names relatively, fetched beside it', async () => {
-  const runId = await submitRun(api.http, wordCount(`http://127.0.0.1:${port}/data/words.txt`, 'allowing', `http://127.0.0.1:${port}/site/workflows/count.cwl`));
+  const runId = await submitRun(
+    api.http,
+    wordCount(`http://127.0.0.1:${port}/data/words.txt`, 'allowing', `http://127.0.0.1:${port}/site/workflows/count.cwl`),
+  );
   expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   expect(requests.map((r) => r.url).sort()).toEqual(['/data/words.txt', '/site/tools/wc.cwl', '/site/workflows/count.cwl']);
   expect(requests.every((r) => r.userAgent === 'durable-wes')).toBe(true);
@@ -203,7 +217,9 @@ test('a host name is judged by the address it resolves to, when the worker resol
   const limits = { maxBytes: 1000, describeLimit: '1000 bytes per input', timeoutMs: 5000, maxRedirects: 2 };
   const fetching = download(new URL(`http://localhost:${port}/data/words.txt`), file, new AddressPolicy(), limits);
   await expect(fetching).rejects.toThrow(InvalidRunRequestError);
-  await expect(fetching).rejects.toThrow(/^localhost resolves to no address the worker may fetch from \(127\.0\.0\.1 is a loopback address/);
+  await expect(fetching).rejects.toThrow(
+    /^localhost resolves to no address the worker may fetch from \(127\.0\.0\.1 is a loopback address/,
+  );
   expect(requests).toEqual([]);
   // The same name allowed: fetched.
   expect(await download(new URL(`http://localhost:${port}/data/words.txt`), file, new AddressPolicy(['localhost']), limits)).toBe(14);
@@ -214,11 +230,14 @@ test('a download fails for good on an answer other than 200, past the redirects 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'fetch-'));
   const policy = new AddressPolicy(['127.0.0.1']);
   const limits = { maxBytes: 1000, describeLimit: '1000 bytes per input', timeoutMs: 5000, maxRedirects: 2 };
-  const fetch = (route: string, overrides = {}) => download(new URL(`http://127.0.0.1:${port}${route}`), path.join(dir, 'file'), policy, { ...limits, ...overrides });
+  const fetch = (route: string, overrides = {}) =>
+    download(new URL(`http://127.0.0.1:${port}${route}`), path.join(dir, 'file'), policy, { ...limits, ...overrides });
   await expect(fetch('/missing')).rejects.toThrow(new InvalidRunRequestError(`http://127.0.0.1:${port}/missing answered 404 Not Found`));
   await expect(fetch('/loop')).rejects.toThrow(new InvalidRunRequestError('more than 2 redirects'));
   expect(requests.filter((r) => r.url === '/loop')).toHaveLength(3);
-  await expect(fetch('/slow', { timeoutMs: 300 })).rejects.toThrow(new InvalidRunRequestError('not downloaded within the time limit of 300 ms'));
+  await expect(fetch('/slow', { timeoutMs: 300 })).rejects.toThrow(
+    new InvalidRunRequestError('not downloaded within the time limit of 300 ms'),
+  );
   // Nothing partial is left.
   expect(readdirSync(dir)).toEqual([]);
 });
@@ -227,7 +246,10 @@ test('an http input given by an approver at resume is refused before the engine 
   const request = { ...wordCount('x'), workflow_params: {}, tags: { wes_provider: 'local', wes_require_approval: 'true' } };
   const runId = await submitRun(api.http, request);
   await waitForState(api.http, runId, (state) => state === 'PAUSED');
-  await api.http.post(`${API}/runs/${runId}/resume`).send({ text: { class: 'File', location: `http://127.0.0.1:${port}/data/words.txt` } }).expect(200);
+  await api.http
+    .post(`${API}/runs/${runId}/resume`)
+    .send({ text: { class: 'File', location: `http://127.0.0.1:${port}/data/words.txt` } })
+    .expect(200);
   expect(await waitForState(api.http, runId)).toBe('EXECUTOR_ERROR');
   expect(await runError(runId)).toContain('127.0.0.1 is a loopback address');
   expect(requests).toEqual([]);
@@ -241,22 +263,37 @@ describe('loader directives in workflow_params', () => {
   ];
 
   test.each(cases)('%s is refused with a 400 naming its path, in JSON and multipart, on any provider', async (directive, params, at) => {
-    const expected = { msg: expect.stringMatching(new RegExp(`^${at.replace(/[$.[\]]/g, '\\$&')}: \\${directive} is not accepted in workflow_params`)), status_code: 400 };
+    const expected = {
+      msg: expect.stringMatching(new RegExp(`^${at.replace(/[$.[\]]/g, '\\$&')}: \\${directive} is not accepted in workflow_params`)),
+      status_code: 400,
+    };
     for (const provider of ['local', 'simulated']) {
       const json = await postRun(api.http, { ...wordCount('x', provider), workflow_params: params }).expect(400);
       expect(json.body).toEqual(expected);
     }
     const multipart = await postMultipart(api.http, [
-      ...fieldParts({ workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: 'wc.cwl', workflow_params: JSON.stringify(params), tags: '{"wes_provider":"local"}' }),
+      ...fieldParts({
+        workflow_type: 'CWL',
+        workflow_type_version: 'v1.2',
+        workflow_url: 'wc.cwl',
+        workflow_params: JSON.stringify(params),
+        tags: '{"wes_provider":"local"}',
+      }),
       { name: 'workflow_attachment', filename: 'wc.cwl', value: WC },
     ]).expect(400);
     expect(multipart.body).toEqual(expected);
   });
 
   test('in a resume input too', async () => {
-    const held = await submitRun(api.http, simulatedRun({ duration_ms: 0 }, { tags: { wes_provider: 'simulated' }, require_approval: true }));
+    const held = await submitRun(
+      api.http,
+      simulatedRun({ duration_ms: 0 }, { tags: { wes_provider: 'simulated' }, require_approval: true }),
+    );
     await waitForState(api.http, held, (state) => state === 'PAUSED');
-    const { body } = await api.http.post(`${API}/runs/${held}/resume`).send({ msg: { $include: '/etc/passwd' } }).expect(400);
+    const { body } = await api.http
+      .post(`${API}/runs/${held}/resume`)
+      .send({ msg: { $include: '/etc/passwd' } })
+      .expect(400);
     expect(body.msg).toMatch(/^workflow_params\.msg\.\$include: \$include is not accepted/);
     expect((await api.http.get(`${API}/runs/${held}/status`).expect(200)).body.state).toBe('PAUSED');
     await api.http.post(`${API}/runs/${held}/cancel`).expect(200);

@@ -23,7 +23,17 @@ beforeAll(async () => {
   await chmod(roots, 0o755);
   await writeFile(
     path.join(roots, 'sh.cwl'),
-    ['cwlVersion: v1.2', 'class: CommandLineTool', 'baseCommand: [sh, -c]', 'inputs:', '  script: {type: string, inputBinding: {position: 1}}', 'stdout: out.txt', 'outputs:', '  out: {type: stdout}', ''].join('\n'),
+    [
+      'cwlVersion: v1.2',
+      'class: CommandLineTool',
+      'baseCommand: [sh, -c]',
+      'inputs:',
+      '  script: {type: string, inputBinding: {position: 1}}',
+      'stdout: out.txt',
+      'outputs:',
+      '  out: {type: stdout}',
+      '',
+    ].join('\n'),
   );
   const local = { kind: 'local', workflowRoots: [roots, EXAMPLES], pollIntervalMs: 100 };
   const providers = parseProvidersConfig(
@@ -56,7 +66,8 @@ async function untilQueued(client: Http, runId: string, as?: string): Promise<st
   throw new Error(`run ${runId} was never queued at its provider`);
 }
 
-const searchedState = async (runId: string) => (await api.harness.client.workflow.getHandle(runId).describe()).searchAttributes.WesState?.[0];
+const searchedState = async (runId: string) =>
+  (await api.harness.client.workflow.getHandle(runId).describe()).searchAttributes.WesState?.[0];
 const historyLength = async (runId: string) => (await api.harness.client.workflow.getHandle(runId).fetchHistory()).events?.length ?? 0;
 
 test('with maxEngines 1 a second run shows QUEUED everywhere while the first runs, costs no history while it waits, then RUNNING and COMPLETE', async () => {
@@ -89,7 +100,8 @@ test('with maxEngines 1 a second run shows QUEUED everywhere while the first run
 
 test("past an owner's cap, that owner's next run waits QUEUED while another owner's runs; it survives a worker restart", async () => {
   const { http: authed } = await api.createApp({ ...keyAuth(['alice', 'alice', READ_WRITE], ['bob', 'bob', READ_WRITE]) });
-  const status = async (runId: string, as: string) => (await authed.get(`${API}/runs/${runId}/status`).auth(testKey(as), { type: 'bearer' }).expect(200)).body.state;
+  const status = async (runId: string, as: string) =>
+    (await authed.get(`${API}/runs/${runId}/status`).auth(testKey(as), { type: 'bearer' }).expect(200)).body.state;
   const until = async (runId: string, as: string, wanted: (state: string) => boolean) => {
     for (const end = Date.now() + 90_000; Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 200))) {
       const state = await status(runId, as);
@@ -101,7 +113,9 @@ test("past an owner's cap, that owner's next run waits QUEUED while another owne
   const first = await submitRun(authed, sh('sleep 60', 'owned'), { bearer: testKey('alice') });
   await until(first, 'alice', (state) => state === 'RUNNING');
   const second = await submitRun(authed, sh('echo second', 'owned'), { bearer: testKey('alice') });
-  expect(await untilQueued(authed, second, 'alice')).toContain('waiting for a slot of its owner: this host runs at most 1 engines of one owner at once');
+  expect(await untilQueued(authed, second, 'alice')).toContain(
+    'waiting for a slot of its owner: this host runs at most 1 engines of one owner at once',
+  );
   expect(await status(second, 'alice')).toBe('QUEUED');
 
   // Another owner is not held up by alice's cap.

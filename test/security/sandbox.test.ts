@@ -17,7 +17,12 @@ jest.setTimeout(120_000);
 
 let h: Harness;
 let roots: string;
-const SECRETS = { WES_PROBE_SECRET: 'wes-secret', AWS_SECRET_ACCESS_KEY: 'aws-secret', TEMPORAL_PROBE: 'temporal-secret', API_TOKEN: 'a-token' };
+const SECRETS = {
+  WES_PROBE_SECRET: 'wes-secret',
+  AWS_SECRET_ACCESS_KEY: 'aws-secret',
+  TEMPORAL_PROBE: 'temporal-secret',
+  API_TOKEN: 'a-token',
+};
 
 beforeAll(async () => {
   Object.assign(process.env, SECRETS);
@@ -26,7 +31,17 @@ beforeAll(async () => {
   await chmod(roots, 0o755);
   await writeFile(
     path.join(roots, 'sh.cwl'),
-    ['cwlVersion: v1.2', 'class: CommandLineTool', 'baseCommand: [sh, -c]', 'inputs:', '  script: {type: string, inputBinding: {position: 1}}', 'stdout: out.txt', 'outputs:', '  out: {type: stdout}', ''].join('\n'),
+    [
+      'cwlVersion: v1.2',
+      'class: CommandLineTool',
+      'baseCommand: [sh, -c]',
+      'inputs:',
+      '  script: {type: string, inputBinding: {position: 1}}',
+      'stdout: out.txt',
+      'outputs:',
+      '  out: {type: stdout}',
+      '',
+    ].join('\n'),
   );
   await writeFile(path.join(roots, 'Snakefile'), ['rule env:', '    output: "env.txt"', '    shell: "env > {output}"', ''].join('\n'));
   const local = { kind: 'local', workflowRoots: [roots, EXAMPLES], pollIntervalMs: 100 };
@@ -52,7 +67,12 @@ afterAll(async () => {
   for (const name of Object.keys(SECRETS)) delete process.env[name];
 });
 
-const sh = (script: string) => ({ workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: path.join(roots, 'sh.cwl'), workflow_params: { script } });
+const sh = (script: string) => ({
+  workflow_type: 'CWL',
+  workflow_type_version: 'v1.2',
+  workflow_url: path.join(roots, 'sh.cwl'),
+  workflow_params: { script },
+});
 
 async function run(script: string, provider = 'local'): Promise<RunSnapshot> {
   return finalSnapshot(await h.start(sh(script), { provider }));
@@ -74,8 +94,10 @@ test('a job runs as an unprivileged user with no capabilities and no_new_privs',
   expect(out).toMatch(/NoNewPrivs:\s+1/);
 });
 
-test('a job sees no /etc/shadow, no /root beyond the engine\'s python, and a passwd naming only its user', async () => {
-  const out = await printed(await run('cat /etc/shadow || echo no-shadow; cat /etc/passwd; ls -a /root; ls /root/.pyenv/versions 2>&1 | head -3'));
+test("a job sees no /etc/shadow, no /root beyond the engine's python, and a passwd naming only its user", async () => {
+  const out = await printed(
+    await run('cat /etc/shadow || echo no-shadow; cat /etc/passwd; ls -a /root; ls /root/.pyenv/versions 2>&1 | head -3'),
+  );
   expect(out).toContain('no-shadow');
   expect(out).not.toMatch(/^root:/m);
   expect(out.match(/^[^:\s]+:x:/gm)).toHaveLength(1);
@@ -85,7 +107,11 @@ test("a job lists the data dir and sees its own run and no other, nor the reposi
   const other = await run('echo other');
   expect(other.wesState).toBe('COMPLETE');
   const out = await printed(await run(`ls -a ${h.dataDir} ${h.dataDir}/runs; ls ${path.resolve(EXAMPLES, '..')}`));
-  const runs = out.slice(out.indexOf(`${h.dataDir}/runs:`)).split('\n').slice(1).filter((name) => name.startsWith('run-'));
+  const runs = out
+    .slice(out.indexOf(`${h.dataDir}/runs:`))
+    .split('\n')
+    .slice(1)
+    .filter((name) => name.startsWith('run-'));
   expect(runs).toHaveLength(1);
   expect(runs[0]).not.toBe(other.runId);
   expect(out).not.toContain('payloads');
@@ -95,7 +121,10 @@ test("a job lists the data dir and sees its own run and no other, nor the reposi
 
 test("a Snakemake rule's environment holds none of the worker's secrets", async () => {
   const result = await finalSnapshot(
-    await h.start({ workflow_type: 'SMK', workflow_type_version: '1.0', workflow_url: path.join(roots, 'Snakefile'), workflow_params: {} }, { provider: 'local' }),
+    await h.start(
+      { workflow_type: 'SMK', workflow_type_version: '1.0', workflow_url: path.join(roots, 'Snakefile'), workflow_params: {} },
+      { provider: 'local' },
+    ),
   );
   expect(result.wesState).toBe('COMPLETE');
   const env = await readFile(new URL((result.outputs['env.txt'] as { location: string }).location), 'utf8');
@@ -178,7 +207,8 @@ test('without bubblewrap the worker refuses to start, saying how to fix it; "off
 });
 
 test('limits must be sizes', () => {
-  const parse = (sandbox: unknown) => () => parseProvidersConfig({ default: 'local', providers: { local: { kind: 'local', sandbox } } }, 'test');
+  const parse = (sandbox: unknown) => () =>
+    parseProvidersConfig({ default: 'local', providers: { local: { kind: 'local', sandbox } } }, 'test');
   expect(parse({ memory: 'lots' })).toThrow(ProvidersConfigError);
   expect(parse({ memory: 'lots' })).toThrow(/memory: must be a size/);
   expect(parse({ memory: '512 MiB' })().providers.local).toMatchObject({ sandbox: { memory: 512 * 2 ** 20, processes: 1024 } });

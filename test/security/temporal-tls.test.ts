@@ -24,7 +24,12 @@ let mtls: TlsProxy;
 beforeAll(async () => {
   installQuietRuntime();
   pki = makeTestPki(SERVER_NAME);
-  mtls = await startTlsProxy({ target: process.env.TEMPORAL_ADDRESS!, cert: pki.read(pki.serverCert), key: pki.read(pki.serverKey), clientCa: pki.read(pki.clientCa) });
+  mtls = await startTlsProxy({
+    target: process.env.TEMPORAL_ADDRESS!,
+    cert: pki.read(pki.serverCert),
+    key: pki.read(pki.serverKey),
+    clientCa: pki.read(pki.clientCa),
+  });
 });
 afterAll(async () => {
   await mtls.close();
@@ -33,7 +38,12 @@ afterAll(async () => {
 
 /** The configuration the API and the worker would read from these variables. */
 const configOf = (env: Record<string, string>): Config => loadConfig({ TEMPORAL_ADDRESS: mtls.address, ...env });
-const fullTls = () => ({ WES_TEMPORAL_TLS_CA: pki.serverCa, WES_TEMPORAL_TLS_CERT: pki.clientCert, WES_TEMPORAL_TLS_KEY: pki.clientKey, WES_TEMPORAL_TLS_SERVER_NAME: SERVER_NAME });
+const fullTls = () => ({
+  WES_TEMPORAL_TLS_CA: pki.serverCa,
+  WES_TEMPORAL_TLS_CERT: pki.clientCert,
+  WES_TEMPORAL_TLS_KEY: pki.clientKey,
+  WES_TEMPORAL_TLS_SERVER_NAME: SERVER_NAME,
+});
 
 /** Both kinds of connection the product makes (the worker's native one, the API's client), and how each ended. */
 async function connectBoth(config: Config): Promise<string[]> {
@@ -52,7 +62,11 @@ async function connectBoth(config: Config): Promise<string[]> {
 
 test('with the CA, server name and a client certificate, the API and a worker connect over mTLS and a run completes', async () => {
   const config = configOf(fullTls());
-  expect(config.temporalTls).toMatchObject({ serverNameOverride: SERVER_NAME, clientCertPair: expect.anything(), serverRootCACertificate: expect.anything() });
+  expect(config.temporalTls).toMatchObject({
+    serverNameOverride: SERVER_NAME,
+    clientCertPair: expect.anything(),
+    serverRootCACertificate: expect.anything(),
+  });
   const before = mtls.withClientCertificate;
   const api = await createApiHarness({ temporalAddress: config.temporalAddress, temporalTls: config.temporalTls });
   try {
@@ -86,11 +100,17 @@ test('with mTLS required, a client without a certificate is refused', async () =
 });
 
 test('settings that cannot work stop the configuration, naming the variable', () => {
-  expect(() => configOf({ WES_TEMPORAL_TLS_CERT: pki.clientCert })).toThrow(/WES_TEMPORAL_TLS_CERT and WES_TEMPORAL_TLS_KEY: both or neither/);
+  expect(() => configOf({ WES_TEMPORAL_TLS_CERT: pki.clientCert })).toThrow(
+    /WES_TEMPORAL_TLS_CERT and WES_TEMPORAL_TLS_KEY: both or neither/,
+  );
   expect(() => configOf({ WES_TEMPORAL_TLS_CA: '/nonexistent/ca.pem' })).toThrow(/WES_TEMPORAL_TLS_CA: cannot read \/nonexistent\/ca.pem/);
   expect(() => configOf({ WES_TEMPORAL_TLS: 'off', WES_TEMPORAL_TLS_CA: pki.serverCa })).toThrow(/WES_TEMPORAL_TLS=off with TLS settings/);
   // An API key (Temporal Cloud) turns TLS on with the system's CAs, unless said otherwise.
   expect(configOf({ WES_TEMPORAL_API_KEY: 'secret-key' })).toMatchObject({ temporalTls: true, temporalApiKey: 'secret-key' });
-  expect(temporalConnectionOptions(configOf({ WES_TEMPORAL_API_KEY: 'secret-key' }))).toEqual({ address: mtls.address, tls: {}, apiKey: 'secret-key' });
+  expect(temporalConnectionOptions(configOf({ WES_TEMPORAL_API_KEY: 'secret-key' }))).toEqual({
+    address: mtls.address,
+    tls: {},
+    apiKey: 'secret-key',
+  });
   expect(configOf({})).not.toHaveProperty('temporalTls');
 });

@@ -22,7 +22,8 @@ const CLIENT = path.resolve(__dirname, '../../activities/providers/local/engines
 const SECRET = 'warm-probe-secret';
 let h: Harness;
 let roots: string;
-const runUid = () => (process.getuid?.() === 0 ? Number(execFileSync('id', ['-u', 'durable-wes-run'], { encoding: 'utf8' })) : process.getuid!());
+const runUid = () =>
+  process.getuid?.() === 0 ? Number(execFileSync('id', ['-u', 'durable-wes-run'], { encoding: 'utf8' })) : process.getuid!();
 
 beforeAll(async () => {
   process.env.WES_WARM_PROBE_SECRET = SECRET;
@@ -31,7 +32,17 @@ beforeAll(async () => {
   await chmod(roots, 0o755);
   await writeFile(
     path.join(roots, 'sh.cwl'),
-    ['cwlVersion: v1.2', 'class: CommandLineTool', 'baseCommand: [sh, -c]', 'inputs:', '  script: {type: string, inputBinding: {position: 1}}', 'stdout: out.txt', 'outputs:', '  out: {type: stdout}', ''].join('\n'),
+    [
+      'cwlVersion: v1.2',
+      'class: CommandLineTool',
+      'baseCommand: [sh, -c]',
+      'inputs:',
+      '  script: {type: string, inputBinding: {position: 1}}',
+      'stdout: out.txt',
+      'outputs:',
+      '  out: {type: stdout}',
+      '',
+    ].join('\n'),
   );
   // A tool that asks the warm server for a cwltool of its own: $1 the client, $2 cwltool, $3 the data dir.
   await writeFile(
@@ -59,7 +70,12 @@ afterAll(async () => {
   delete process.env.WES_WARM_PROBE_SECRET;
 });
 
-const sh = (script: string) => ({ workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: path.join(roots, 'sh.cwl'), workflow_params: { script } });
+const sh = (script: string) => ({
+  workflow_type: 'CWL',
+  workflow_type_version: 'v1.2',
+  workflow_url: path.join(roots, 'sh.cwl'),
+  workflow_params: { script },
+});
 const workDir = (runId: string) => path.join(h.dataDir, 'runs', runId);
 const engineStart = (runId: string) => readFile(path.join(workDir(runId), 'process', 'engine_start'), 'utf8');
 
@@ -96,7 +112,7 @@ test("a warm run's tool: the run's uid, no capabilities, no shadow, only its own
   }
 });
 
-test('the warm engine itself is confined: uid, capabilities, namespaces and cgroup of its run, none of the worker\'s environment', async () => {
+test("the warm engine itself is confined: uid, capabilities, namespaces and cgroup of its run, none of the worker's environment", async () => {
   const handle = await h.start(sh('sleep 60'), { provider: 'local' });
   await waitForSnapshot(handle, (s) => s.externalId !== undefined);
   const dir = workDir(handle.workflowId);
@@ -114,7 +130,9 @@ test('the warm engine itself is confined: uid, capabilities, namespaces and cgro
       expect(engineNs).toBe(toolNs);
       if (ns !== 'user' || process.getuid?.() !== 0) expect(engineNs).not.toBe(ownNs);
     }
-    const { cgroups } = JSON.parse(await readFile(path.join(dir, 'process', 'sandbox.json'), 'utf8')) as { cgroups: Record<string, string> };
+    const { cgroups } = JSON.parse(await readFile(path.join(dir, 'process', 'sandbox.json'), 'utf8')) as {
+      cgroups: Record<string, string>;
+    };
     expect(Object.keys(cgroups).length).toBeGreaterThan(0);
     for (const cgroupDir of Object.values(cgroups)) {
       expect((await readFile(path.join(cgroupDir, 'cgroup.procs'), 'utf8')).split('\n')).toContain(String(engine));

@@ -36,7 +36,9 @@ export interface ApiHarness extends TestApp {
 /** `startWorker: false`: no worker in the process, for tests that run workers as processes of their own. */
 export async function createApiHarness(overrides: Partial<Config> = {}, { startWorker = true } = {}): Promise<ApiHarness> {
   const providers = overrides.providers ?? TEST_PROVIDERS;
-  const temporal = overrides.temporalAddress ? { temporalAddress: overrides.temporalAddress, temporalTls: overrides.temporalTls, temporalApiKey: overrides.temporalApiKey } : undefined;
+  const temporal = overrides.temporalAddress
+    ? { temporalAddress: overrides.temporalAddress, temporalTls: overrides.temporalTls, temporalApiKey: overrides.temporalApiKey }
+    : undefined;
   const harness = await createHarness({ providers, startWorker, payloadKeys: overrides.payloadKeys, temporal });
   // The worker's store: one connection pool for the worker and the app, as both use one database.
   const { runStore } = harness;
@@ -75,7 +77,12 @@ export async function createApiHarness(overrides: Partial<Config> = {}, { startW
 }
 
 /** Polls GET /runs/{id}/status until `done` holds; fails with the last status after `timeoutMs`. */
-export async function waitForState(http: Http, runId: string, done: (state: string) => boolean = isTerminalWesState, timeoutMs = 60_000): Promise<string> {
+export async function waitForState(
+  http: Http,
+  runId: string,
+  done: (state: string) => boolean = isTerminalWesState,
+  timeoutMs = 60_000,
+): Promise<string> {
   const status = await eventually(
     async () => {
       const { status, body } = await http.get(`${API}/runs/${runId}/status`);

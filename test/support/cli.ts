@@ -18,7 +18,10 @@ export interface RunningCli {
 }
 
 /** Starts the command against the API at `url`; the environment carries no DURABLE_WES_* but those given. */
-export function startCli(args: string[], { url, env = {}, cwd }: { url?: string; env?: Record<string, string>; cwd?: string } = {}): RunningCli {
+export function startCli(
+  args: string[],
+  { url, env = {}, cwd }: { url?: string; env?: Record<string, string>; cwd?: string } = {},
+): RunningCli {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DURABLE_WES_')));
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
@@ -27,8 +30,8 @@ export function startCli(args: string[], { url, env = {}, cwd }: { url?: string;
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (data) => (stdout += data));
-  child.stderr!.on('data', (data) => (stderr += data));
+  child.stdout.on('data', (data) => (stdout += data));
+  child.stderr.on('data', (data) => (stderr += data));
   const done = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));

@@ -1,8 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 export default async function globalTeardown(): Promise<void> {
-  const servers = (globalThis as { testServers?: { temporal: TestWorkflowEnvironment; stopPostgres: () => Promise<void> } })
-    .testServers;
+  const servers = (globalThis as { testServers?: { temporal: TestWorkflowEnvironment; stopPostgres: () => Promise<void> } }).testServers;
   await servers?.temporal.teardown();
   await servers?.stopPostgres();
 }

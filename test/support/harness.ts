@@ -51,7 +51,10 @@ export interface Harness {
 
 /** The worker's providers and the API's, from one configuration as in production. */
 export const TEST_PROVIDERS: ProvidersConfig = parseProvidersConfig(
-  { default: 'simulated', providers: { local: { kind: 'local', workflowRoots: [EXAMPLES] }, simulated: { kind: 'simulated', pollIntervalMs: 20 } } },
+  {
+    default: 'simulated',
+    providers: { local: { kind: 'local', workflowRoots: [EXAMPLES] }, simulated: { kind: 'simulated', pollIntervalMs: 20 } },
+  },
   'TEST_PROVIDERS',
 );
 
@@ -75,7 +78,10 @@ export async function createHarness(
   const database = await openDatabase(process.env.DATABASE_URL!);
   const runStore = new PostgresRunStore(database);
   const clientConnection = await Connection.connect(connectionOptions);
-  const client = new Client({ connection: clientConnection, dataConverter: createDataConverter(payloadBlobDir(dataDir), { keys: options.payloadKeys }) });
+  const client = new Client({
+    connection: clientConnection,
+    dataConverter: createDataConverter(payloadBlobDir(dataDir), { keys: options.payloadKeys }),
+  });
   let workerConnection: NativeConnection | undefined;
   let workers: Worker[] = [];
   let running: Promise<void> | undefined;
@@ -127,7 +133,12 @@ export async function createHarness(
     async startTask(text, workflowParams = {}) {
       const runId = `run-${randomUUID()}`;
       const definition = parseTaskDefinition(text, 'task.yaml');
-      const request = { workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'task.yaml', workflow_params: workflowParams };
+      const request = {
+        workflow_type: 'DWES-TASK',
+        workflow_type_version: '1.0',
+        workflow_url: 'task.yaml',
+        workflow_params: workflowParams,
+      };
       const params = bindParameters(definition, workflowParams, 'task.yaml');
       return client.workflow.start(wesTaskV1, { taskQueue, workflowId: runId, args: [{ runId, request, definition, params }] });
     },
@@ -148,7 +159,10 @@ export function waitForSnapshot(
   timeoutMs = 30_000,
 ): Promise<RunSnapshot> {
   // A query that fails is asked again: the first workflow task may not have run yet.
-  return eventually(() => handle.query(snapshotQuery), predicate, { timeoutMs, what: `a snapshot of run ${handle.workflowId} that matches` });
+  return eventually(() => handle.query(snapshotQuery), predicate, {
+    timeoutMs,
+    what: `a snapshot of run ${handle.workflowId} that matches`,
+  });
 }
 
 /**

@@ -118,15 +118,24 @@ export const TASK_SCENARIOS: Record<string, TaskScenario> = {
   },
   'parallel-joined': { definition: tasks('fan-out.yaml'), params: { duration_ms: 50 } },
   'failure-tolerated': {
-    definition: taskDocument({ steps: [simulatedStep('bad', { outcome: 'EXECUTOR_ERROR' }, { continue_on_failure: true }), simulatedStep('after')] }),
+    definition: taskDocument({
+      steps: [simulatedStep('bad', { outcome: 'EXECUTOR_ERROR' }, { continue_on_failure: true }), simulatedStep('after')],
+    }),
   },
   'retries-exhausted': {
-    definition: taskDocument({ steps: [simulatedStep('flaky', { outcome: 'SYSTEM_ERROR' }, { retry: { maximum_attempts: 2, initial_interval: '100ms' } })] }),
+    definition: taskDocument({
+      steps: [simulatedStep('flaky', { outcome: 'SYSTEM_ERROR' }, { retry: { maximum_attempts: 2, initial_interval: '100ms' } })],
+    }),
   },
   'step-timed-out': { definition: taskDocument({ steps: [simulatedStep('slow', { duration_ms: 60_000 }, { timeout: '1s' })] }) },
   'cancelled-in-parallel': {
     definition: taskDocument({
-      steps: [{ id: 'fan', parallel: { branches: [0, 1].map((i) => ({ id: `b${i}`, steps: [simulatedStep(`s${i}`, { duration_ms: 60_000 })] })) } }],
+      steps: [
+        {
+          id: 'fan',
+          parallel: { branches: [0, 1].map((i) => ({ id: `b${i}`, steps: [simulatedStep(`s${i}`, { duration_ms: 60_000 })] })) },
+        },
+      ],
     }),
     drive: async (handle) => {
       await waitForSnapshot(handle, (s) => s.transitions.filter((t) => t.type === 'init_branch').length === 2);
@@ -135,7 +144,12 @@ export const TASK_SCENARIOS: Record<string, TaskScenario> = {
   },
 };
 
-async function record(h: Harness, file: string, start: () => Promise<Handle | TaskHandle>, drive?: (handle: never) => Promise<void>): Promise<void> {
+async function record(
+  h: Harness,
+  file: string,
+  start: () => Promise<Handle | TaskHandle>,
+  drive?: (handle: never) => Promise<void>,
+): Promise<void> {
   const handle = await start();
   await drive?.(handle as never);
   await finalSnapshot(handle);
@@ -151,7 +165,8 @@ async function main(): Promise<void> {
   const stopPostgres = await startTestPostgres();
   process.env.TEMPORAL_ADDRESS = env.address;
   await writeTestBundle();
-  for (const generation of [CURRENT_GENERATION, CURRENT_TASK_GENERATION]) mkdirSync(path.join(HISTORIES_DIR, generation), { recursive: true });
+  for (const generation of [CURRENT_GENERATION, CURRENT_TASK_GENERATION])
+    mkdirSync(path.join(HISTORIES_DIR, generation), { recursive: true });
   const h = await createHarness();
   try {
     const todo = (generation: string, name: string) => {

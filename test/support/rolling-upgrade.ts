@@ -111,10 +111,17 @@ export async function runRollingUpgrade(options: RollingUpgradeOptions): Promise
   const timeoutMs = options.timeoutMs ?? 8 * 60_000;
   const tag = randomUUID();
   const submit = (kind: Kind) =>
-    Promise.all(Array.from({ length: count }, async () => (await api.json<{ run_id: string }>('POST', '/runs', bodyOf(kind, tag, longRunMs))).run_id));
-  const states = (runIds: string[]) => Promise.all(runIds.map(async (id) => (await api.json<RunStatus>('GET', `/runs/${id}/status`)).state as string));
+    Promise.all(
+      Array.from({ length: count }, async () => (await api.json<{ run_id: string }>('POST', '/runs', bodyOf(kind, tag, longRunMs))).run_id),
+    );
+  const states = (runIds: string[]) =>
+    Promise.all(runIds.map(async (id) => (await api.json<RunStatus>('GET', `/runs/${id}/status`)).state as string));
   const until = (runIds: string[], done: (state: string) => boolean, what: string) =>
-    eventually(() => states(runIds), (all) => all.every(done), { timeoutMs, intervalMs: 250, what: `${runIds.length} runs ${what}` });
+    eventually(
+      () => states(runIds),
+      (all) => all.every(done),
+      { timeoutMs, intervalMs: 250, what: `${runIds.length} runs ${what}` },
+    );
 
   const oldWorkers = await options.startWorkers(from);
   await setCurrentVersion(client, from);
@@ -170,7 +177,15 @@ export async function runRollingUpgrade(options: RollingUpgradeOptions): Promise
     switchToDrainedMs: drainedAt - switchedAt,
   };
   reportRecovery(options.reportName ?? 'rolling-upgrade', { runsOfVersionN: old.length, runsOfVersionN1: after.length, ...figures });
-  return { from, to, runsOn: new Map([[order[0], old], [order[1], after]]), ...figures };
+  return {
+    from,
+    to,
+    runsOn: new Map([
+      [order[0], old],
+      [order[1], after],
+    ]),
+    ...figures,
+  };
 }
 
 /**
@@ -179,11 +194,26 @@ export async function runRollingUpgrade(options: RollingUpgradeOptions): Promise
  * run by workers of that version (`workersOf`: identities by version). Returns the version of
  * each execution, oldest first.
  */
-async function expectRanOnce(client: Client, api: ApiClient, runId: string, dataDir: string, workersOf: Map<string, string[]>): Promise<string[]> {
+async function expectRanOnce(
+  client: Client,
+  api: ApiClient,
+  runId: string,
+  dataDir: string,
+  workersOf: Map<string, string[]>,
+): Promise<string[]> {
   expect({ runId, state: (await api.json<RunStatus>('GET', `/runs/${runId}/status`)).state }).toEqual({ runId, state: 'COMPLETE' });
-  const { transitions } = await api.json<{ transitions: { seq: number; type: string; from: string; to: string }[] }>('GET', `/runs/${runId}/transitions`);
+  const { transitions } = await api.json<{ transitions: Array<{ seq: number; type: string; from: string; to: string }> }>(
+    'GET',
+    `/runs/${runId}/transitions`,
+  );
   const count = (type: string) => transitions.filter((t) => t.type === type).length;
-  expect({ runId, state: await expectSameTransitions(client, runId, transitions), init: count('init'), finish: count('finish'), submissions: submissions(dataDir, runId) }).toEqual({
+  expect({
+    runId,
+    state: await expectSameTransitions(client, runId, transitions),
+    init: count('init'),
+    finish: count('finish'),
+    submissions: submissions(dataDir, runId),
+  }).toEqual({
     runId,
     state: 'succeeded',
     init: 1,
@@ -195,12 +225,29 @@ async function expectRanOnce(client: Client, api: ApiClient, runId: string, data
   const chain: string[] = [];
   for (const execution of executions) {
     const events = (await client.workflow.getHandle(runId, execution).fetchHistory()).events ?? [];
-    const tasks = events.flatMap((event) => (event.workflowTaskCompletedEventAttributes ? [event.workflowTaskCompletedEventAttributes] : []));
-    const ranOn = [...new Set(tasks.map((task) => `${task.deploymentVersion?.deploymentName}:${task.deploymentVersion?.buildId} ${decodeVersioningBehavior(task.versioningBehavior)}`))];
+    const tasks = events.flatMap((event) =>
+      event.workflowTaskCompletedEventAttributes ? [event.workflowTaskCompletedEventAttributes] : [],
+    );
+    const ranOn = [
+      ...new Set(
+        tasks.map(
+          (task) =>
+            `${task.deploymentVersion?.deploymentName}:${task.deploymentVersion?.buildId} ${decodeVersioningBehavior(task.versioningBehavior)}`,
+        ),
+      ),
+    ];
     expect({ runId, execution, ranOn }).toEqual({ runId, execution, ranOn: [expect.stringMatching(/ PINNED$/)] });
     const version = ranOn[0].replace(/ PINNED$/, '');
-    const activityWorkers = new Set(events.flatMap((event) => (event.activityTaskStartedEventAttributes ? [event.activityTaskStartedEventAttributes.identity ?? ''] : [])));
-    expect({ runId, execution, foreign: [...activityWorkers].filter((identity) => !workersOf.get(version)?.includes(identity)) }).toEqual({ runId, execution, foreign: [] });
+    const activityWorkers = new Set(
+      events.flatMap((event) =>
+        event.activityTaskStartedEventAttributes ? [event.activityTaskStartedEventAttributes.identity ?? ''] : [],
+      ),
+    );
+    expect({ runId, execution, foreign: [...activityWorkers].filter((identity) => !workersOf.get(version)?.includes(identity)) }).toEqual({
+      runId,
+      execution,
+      foreign: [],
+    });
     chain.push(version);
   }
   return chain;

@@ -28,7 +28,8 @@ export interface FuzzProfile {
 export function fuzzProfile(): FuzzProfile {
   const name = process.env.FUZZ_PROFILE ?? 'ci';
   if (name === 'ci') return { name, examplesPerOperation: 10, timeoutMs: 150_000 };
-  if (name === 'full') return { name, examplesPerOperation: 100, timeoutMs: 1_800_000, reportDir: path.resolve(__dirname, '../../.cache/fuzz') };
+  if (name === 'full')
+    return { name, examplesPerOperation: 100, timeoutMs: 1_800_000, reportDir: path.resolve(__dirname, '../../.cache/fuzz') };
   throw new Error(`FUZZ_PROFILE must be ci or full, not ${name}`);
 }
 
@@ -41,7 +42,11 @@ export interface SchemathesisResult {
 
 /** The venv's schemathesis, installing it first when it is not there yet. */
 export async function ensureSchemathesis(): Promise<string> {
-  const venv = await ensureVenvPackage({ venv: SCHEMATHESIS_VENV, spec: `schemathesis==${SCHEMATHESIS_VERSION}`, executable: 'schemathesis' });
+  const venv = await ensureVenvPackage({
+    venv: SCHEMATHESIS_VENV,
+    spec: `schemathesis==${SCHEMATHESIS_VERSION}`,
+    executable: 'schemathesis',
+  });
   return path.join(venv, 'bin', 'schemathesis');
 }
 

@@ -32,18 +32,22 @@ export async function startSourceProcess(
   });
   let output = '';
   let stdout = '';
-  child.stdout!.on('data', (chunk) => {
+  child.stdout.on('data', (chunk) => {
     output += chunk;
     stdout += chunk;
   });
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
   const running = () => child.exitCode === null && child.signalCode === null;
-  const up = await eventually(async () => running() && (await ready(output)), (value) => value || !running(), {
-    timeoutMs: 60_000,
-    intervalMs: 200,
-    what,
-  }).catch(() => false);
+  const up = await eventually(
+    async () => running() && (await ready(output)),
+    (value) => value || !running(),
+    {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what,
+    },
+  ).catch(() => false);
   if (!up) {
     if (running()) child.kill('SIGKILL');
     throw new Error(`${script} did not start:\n${output}`);

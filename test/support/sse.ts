@@ -29,8 +29,15 @@ export async function openStream(url: string, headers: Record<string, string> = 
     }
     return events;
   })();
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', events, ended, close: () => controller.abort() };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    events,
+    ended,
+    close: () => controller.abort(),
+  };
 }
 
 /** The events' data, parsed. */
-export const dataOf = (events: EventSourceMessage[], event: string): any[] => events.filter((e) => e.event === event).map((e) => JSON.parse(e.data));
+export const dataOf = (events: EventSourceMessage[], event: string): any[] =>
+  events.filter((e) => e.event === event).map((e) => JSON.parse(e.data));

@@ -4,7 +4,12 @@ import { stringify } from 'yaml';
 /** A `run` step of a simulated run: `params` are its workflow_params (outcome, duration_ms, outputs…). */
 export const simulatedStep = (id: string, params: Record<string, unknown> = {}, more: Record<string, unknown> = {}) => ({
   id,
-  run: { workflow_url: 'simulated:', workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_params: { duration_ms: 50, ...params } },
+  run: {
+    workflow_url: 'simulated:',
+    workflow_type: 'SIMULATED',
+    workflow_type_version: '1',
+    workflow_params: { duration_ms: 50, ...params },
+  },
   ...more,
 });
 

@@ -15,7 +15,10 @@ export interface TlsProxy {
 }
 
 export async function startTlsProxy(options: { target: string; cert: Buffer; key: Buffer; clientCa?: Buffer }): Promise<TlsProxy> {
-  const [host, port] = [options.target.slice(0, options.target.lastIndexOf(':')), Number(options.target.slice(options.target.lastIndexOf(':') + 1))];
+  const [host, port] = [
+    options.target.slice(0, options.target.lastIndexOf(':')),
+    Number(options.target.slice(options.target.lastIndexOf(':') + 1)),
+  ];
   const sockets = new Set<net.Socket>();
   const server = tls.createServer(
     {

@@ -83,9 +83,11 @@ export async function pollStatus(
   run: ProviderRun,
   { until = hasEnded, timeoutMs = 90_000, serverOutput }: PollStatusOptions = {},
 ): Promise<ProviderStatus> {
-  return eventually(() => provider.status(run), until, { timeoutMs, intervalMs: provider.pollIntervalMs, what: `run ${run.runId}'s status` }).catch(
-    (err: Error) => {
-      throw new Error(serverOutput ? `${err.message}\n${serverOutput()}` : err.message);
-    },
-  );
+  return eventually(() => provider.status(run), until, {
+    timeoutMs,
+    intervalMs: provider.pollIntervalMs,
+    what: `run ${run.runId}'s status`,
+  }).catch((err: Error) => {
+    throw new Error(serverOutput ? `${err.message}\n${serverOutput()}` : err.message);
+  });
 }

@@ -32,7 +32,11 @@ export async function startDedicatedPostgres(): Promise<DedicatedPostgres> {
     async restart() {
       // The killed postmaster's backends notice its death and exit on their own; until the last has
       // let go of the old shared memory, a new postmaster refuses to start.
-      server = await eventually(() => startEmbeddedPostgres({ dataDir, port }), Boolean, { timeoutMs: 30_000, intervalMs: 500, what: 'PostgreSQL to start again' });
+      server = await eventually(() => startEmbeddedPostgres({ dataDir, port }), Boolean, {
+        timeoutMs: 30_000,
+        intervalMs: 500,
+        what: 'PostgreSQL to start again',
+      });
     },
     async stop() {
       await server.stop();

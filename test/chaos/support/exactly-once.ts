@@ -37,12 +37,16 @@ export function simulatedSubmissions(dataDir: string, runId: string): number {
 
 /** How often the local provider spawned the run's engine (its audit trail, one line a spawn). */
 export function localLaunches(dataDir: string, runId: string): number {
-  return readFileSync(path.join(dataDir, 'runs', runId, 'process', 'launches.log'), 'utf8').trim().split('\n').length;
+  return readFileSync(path.join(dataDir, 'runs', runId, 'process', 'launches.log'), 'utf8')
+    .trim()
+    .split('\n').length;
 }
 
 /** How many times the run's backend was asked to start it, whichever of the two it ran on. */
 export function submissions(dataDir: string, runId: string): number {
-  return existsSync(path.join(dataDir, 'runs', runId, 'simulated.json')) ? simulatedSubmissions(dataDir, runId) : localLaunches(dataDir, runId);
+  return existsSync(path.join(dataDir, 'runs', runId, 'simulated.json'))
+    ? simulatedSubmissions(dataDir, runId)
+    : localLaunches(dataDir, runId);
 }
 
 interface TransitionLine {

@@ -7,7 +7,10 @@ import { parseProvidersConfig } from '../../../activities/providers/config';
 import { EXAMPLES } from '../../support/harness';
 
 export const CHAOS_PROVIDERS = parseProvidersConfig(
-  { default: 'simulated', providers: { local: { kind: 'local', workflowRoots: [EXAMPLES] }, simulated: { kind: 'simulated', maxConcurrent: 500 } } },
+  {
+    default: 'simulated',
+    providers: { local: { kind: 'local', workflowRoots: [EXAMPLES] }, simulated: { kind: 'simulated', maxConcurrent: 500 } },
+  },
   'CHAOS_PROVIDERS',
 );
 

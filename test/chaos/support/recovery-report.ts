@@ -19,4 +19,3 @@ export function reportRecovery(name: string, figures: Record<string, number | st
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`chaos ${name}: ${JSON.stringify(report)} (${path.relative(process.cwd(), file)})\n`);
 }
-

@@ -34,7 +34,10 @@ export async function untilAllEnded(http: Http, runIds: string[], timeoutMs: num
   let firstEndedAt: number | undefined;
   await eventually(
     async () => {
-      for (const runId of await endedRuns(http, runIds.filter((id) => !ended.has(id)))) {
+      for (const runId of await endedRuns(
+        http,
+        runIds.filter((id) => !ended.has(id)),
+      )) {
         ended.add(runId);
         firstEndedAt ??= Date.now();
       }

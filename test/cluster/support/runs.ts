@@ -12,7 +12,12 @@ import type { Cluster } from './cluster';
 const HELLO_CWL = path.join(EXAMPLES, 'hello-world/hello.cwl');
 
 export function simulatedRun(durationMs: number) {
-  return { workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', workflow_params: { duration_ms: durationMs } };
+  return {
+    workflow_type: 'SIMULATED',
+    workflow_type_version: '1',
+    workflow_url: 'simulated:',
+    workflow_params: { duration_ms: durationMs },
+  };
 }
 
 /** Every `cwlEvery`-th key is a cwltool run, the rest simulated runs of `simulatedMs`. */
@@ -20,7 +25,13 @@ export function mixedBody(tags: Record<string, string>, simulatedMs: number, cwl
   return (key: string): object => {
     const index = Number(key.slice(key.lastIndexOf('-') + 1));
     return index % cwlEvery === cwlEvery - 1
-      ? { workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_url: HELLO_CWL, workflow_params: { message: key }, tags: { ...tags, key } }
+      ? {
+          workflow_type: 'CWL',
+          workflow_type_version: 'v1.2',
+          workflow_url: HELLO_CWL,
+          workflow_params: { message: key },
+          tags: { ...tags, key },
+        }
       : { ...simulatedRun(simulatedMs), tags: { ...tags, key, wes_provider: 'simulated' } };
   };
 }
@@ -29,7 +40,12 @@ export function mixedBody(tags: Record<string, string>, simulatedMs: number, cwl
  * Nothing lost, nothing twice: one run per key, the read model holds exactly the acknowledged runs,
  * each completed once in Temporal and in the read model, and its backend was asked to start it once.
  */
-export async function expectEachOnce(cluster: Cluster, tags: Record<string, string>, acknowledged: Submission[], keys: string[]): Promise<void> {
+export async function expectEachOnce(
+  cluster: Cluster,
+  tags: Record<string, string>,
+  acknowledged: Submission[],
+  keys: string[],
+): Promise<void> {
   expect(acknowledged.map((s) => s.key).sort()).toEqual([...keys].sort());
   const byRun = new Map(acknowledged.map((s) => [s.runId, s.key]));
   expect(byRun.size).toBe(keys.length);
