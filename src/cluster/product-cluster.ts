@@ -116,7 +116,8 @@ export class ProductCluster {
     if (name.startsWith('api-')) return answers(this.replicaPort(name));
     if (name === 'balancer') return answers(this.apiPort);
     // A worker serves nothing to ask; it says when it polls, in its log since this start.
-    const mark = Number(readFileSync(path.join(this.daemons.runDir, `${name}.mark`), 'utf8'));
+    const markFile = path.join(this.daemons.runDir, `${name}.mark`);
+    const mark = existsSync(markFile) ? Number(readFileSync(markFile, 'utf8')) : 0;
     return readFileSync(this.daemons.logFile(name)).subarray(mark).toString().includes('polling task queue');
   }
 
@@ -145,7 +146,8 @@ export class ProductCluster {
     for (const name of [...WORKERS, ...API_REPLICAS]) if (!this.daemons.runningPid(name)) this.launch(name, env);
     for (const name of [...WORKERS, ...API_REPLICAS, 'balancer']) await this.startOne(name, env);
     // Refused until the server has seen the version's workers poll every queue: asked until it takes.
-    await this.daemons.waitFor(`making build ${this.buildId()} current`, 'worker-1', () => this.makeCurrent(env));
+    const makeCurrent = ['worker', 'deployment', 'set-current-version', '--deployment-name', DEPLOYMENT, '--build-id', this.buildId(), '--yes'];
+    await this.daemons.waitFor(`making build ${this.buildId()} current`, 'worker-1', () => this.temporal.cliSucceeds(makeCurrent));
     const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
     writeFileSync(this.file('product.env'), SHARED_VARIABLES.map((name) => `${name}=${quote(env[name]!)}\n`).join(''));
     const replicas = API_REPLICAS.map((r) => `http://127.0.0.1:${this.replicaPort(r)}`).join(' ');
@@ -153,15 +155,6 @@ export class ProductCluster {
     writeFileSync(this.file('cluster.env'), Object.entries(clusterEnv).map(([name, value]) => `${name}=${value}\n`).join(''));
     console.log(`WES API:           ${this.wesUrl()} (replicas on ${API_REPLICAS.map((r) => this.replicaPort(r)).join(', ')}; workers ${WORKERS.join(' ')})`);
     console.log(`Addresses:         ${this.file('cluster.env')}`);
-  }
-
-  private makeCurrent(env: NodeJS.ProcessEnv): Promise<boolean> {
-    const cli = execFileSync(path.join(repoRoot, 'temporal-dev.sh'), ['path'], { encoding: 'utf8' }).trim();
-    const args = ['worker', 'deployment', 'set-current-version', '--deployment-name', DEPLOYMENT, '--build-id', this.buildId(), '--address', env.TEMPORAL_ADDRESS!, '--yes'];
-    return promisify(execFile)(cli, args).then(
-      () => true,
-      () => false,
-    );
   }
 
   async down(purge: boolean): Promise<void> {

@@ -228,7 +228,7 @@ export class TemporalCluster {
     return run(this.cliPath, [...args, '--address', `127.0.0.1:${this.ports.frontend}`]);
   }
 
-  private cliSucceeds(args: string[]): Promise<boolean> {
+  cliSucceeds(args: string[]): Promise<boolean> {
     return this.cli(args).then(
       () => true,
       () => false,
