@@ -33,5 +33,11 @@ test('a process already gone is not signalled, and its end is seen by polling', 
   const { pid, exited } = child('');
   await exited;
   expect(isAlive(pid)).toBe(false);
-  expect(await stopProcess(pid, polledExit(() => isAlive(pid)), { timeoutMs: 10 })).toBe(false);
+  expect(
+    await stopProcess(
+      pid,
+      polledExit(() => isAlive(pid)),
+      { timeoutMs: 10 },
+    ),
+  ).toBe(false);
 });

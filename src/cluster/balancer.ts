@@ -64,7 +64,10 @@ export function startBalancer(listenPort: number, backendPorts: number[]): net.S
   });
   server.listen(listenPort, HOST, () => console.log(`balancer: ${HOST}:${listenPort} -> ${backendPorts.join(', ')}`));
   // How the connections spread, for the operator reading the log.
-  const report = setInterval(() => console.log(`balancer: connections ${backends.map((b) => `${b.port}=${b.connections}`).join(' ')}`), 60_000);
+  const report = setInterval(
+    () => console.log(`balancer: connections ${backends.map((b) => `${b.port}=${b.connections}`).join(' ')}`),
+    60_000,
+  );
   report.unref();
   return server;
 }

@@ -64,7 +64,11 @@ export class Daemons {
   launch(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): void {
     mkdirSync(this.logDir, { recursive: true });
     const log = openSync(this.logFile(name), 'a');
-    const child = spawn(command, args, { env: { ...env, DURABLE_WES_CLUSTER_DIR: this.clusterDir }, detached: true, stdio: ['ignore', log, log] });
+    const child = spawn(command, args, {
+      env: { ...env, DURABLE_WES_CLUSTER_DIR: this.clusterDir },
+      detached: true,
+      stdio: ['ignore', log, log],
+    });
     closeSync(log);
     child.unref();
     this.record(name, child.pid!);

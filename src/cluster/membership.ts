@@ -32,7 +32,12 @@ export async function members(temporalDatabaseUrl: string): Promise<Member[]> {
         ORDER BY role, rpc_port`,
       [HEARTBEAT_CUTOFF_SECONDS],
     );
-    return rows.map((row) => ({ role: ROLES[row.role] ?? String(row.role), rpcPort: row.rpc_port, sessionStart: Number(row.started), heartbeatAgeSeconds: row.age }));
+    return rows.map((row) => ({
+      role: ROLES[row.role] ?? String(row.role),
+      rpcPort: row.rpc_port,
+      sessionStart: Number(row.started),
+      heartbeatAgeSeconds: row.age,
+    }));
   } finally {
     await client.end();
   }

@@ -19,7 +19,16 @@ import { TemporalCluster } from './temporal-cluster';
 const DEPLOYMENT = 'durable-wes';
 const API_REPLICAS = ['api-1', 'api-2'];
 const WORKERS = ['worker-1', 'worker-2', 'worker-3'];
-const SHARED_VARIABLES = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'DATABASE_URL', 'WES_DATA_DIR', 'WORKFLOW_BUNDLE_PATH', 'WES_AUTH', 'WES_RATE_LIMIT', 'WES_PROVIDERS'];
+const SHARED_VARIABLES = [
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_NAMESPACE',
+  'DATABASE_URL',
+  'WES_DATA_DIR',
+  'WORKFLOW_BUNDLE_PATH',
+  'WES_AUTH',
+  'WES_RATE_LIMIT',
+  'WES_PROVIDERS',
+];
 const dist = (file: string) => path.join(repoRoot, 'dist/src', file);
 
 export class ProductCluster {
@@ -49,7 +58,9 @@ export class ProductCluster {
 
   /** The first three, and every worker that has a pid file. */
   private allWorkers(): string[] {
-    const recorded = existsSync(this.daemons.runDir) ? readdirSync(this.daemons.runDir).flatMap((file) => /^(worker-\d+)\.pid$/.exec(file)?.[1] ?? []) : [];
+    const recorded = existsSync(this.daemons.runDir)
+      ? readdirSync(this.daemons.runDir).flatMap((file) => /^(worker-\d+)\.pid$/.exec(file)?.[1] ?? [])
+      : [];
     return [...new Set([...WORKERS, ...recorded])].sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)));
   }
 
@@ -87,7 +98,13 @@ export class ProductCluster {
 
   private launch(name: string, env: NodeJS.ProcessEnv): void {
     if (name.startsWith('api-')) {
-      const apiEnv = { WES_LOG_LEVEL: 'warn', ...env, WES_API_HOST: '127.0.0.1', WES_API_PORT: String(this.replicaPort(name)), WES_URL: this.wesUrl() };
+      const apiEnv = {
+        WES_LOG_LEVEL: 'warn',
+        ...env,
+        WES_API_HOST: '127.0.0.1',
+        WES_API_PORT: String(this.replicaPort(name)),
+        WES_URL: this.wesUrl(),
+      };
       this.daemons.launch(name, process.execPath, [dist('api.js')], apiEnv);
     } else if (name.startsWith('worker-')) {
       // Where this start's lines begin in its log, for ready().
@@ -103,7 +120,12 @@ export class ProductCluster {
       };
       this.daemons.launch(name, process.execPath, [dist('worker.js')], workerEnv);
     } else {
-      this.daemons.launch(name, process.execPath, [dist('cluster/balancer.js'), String(this.apiPort), ...API_REPLICAS.map((r) => String(this.replicaPort(r)))], env);
+      this.daemons.launch(
+        name,
+        process.execPath,
+        [dist('cluster/balancer.js'), String(this.apiPort), ...API_REPLICAS.map((r) => String(this.replicaPort(r)))],
+        env,
+      );
     }
   }
 
@@ -146,14 +168,36 @@ export class ProductCluster {
     for (const name of [...WORKERS, ...API_REPLICAS]) if (!this.daemons.runningPid(name)) this.launch(name, env);
     for (const name of [...WORKERS, ...API_REPLICAS, 'balancer']) await this.startOne(name, env);
     // Refused until the server has seen the version's workers poll every queue: asked until it takes.
-    const makeCurrent = ['worker', 'deployment', 'set-current-version', '--deployment-name', DEPLOYMENT, '--build-id', this.buildId(), '--yes'];
+    const makeCurrent = [
+      'worker',
+      'deployment',
+      'set-current-version',
+      '--deployment-name',
+      DEPLOYMENT,
+      '--build-id',
+      this.buildId(),
+      '--yes',
+    ];
     await this.daemons.waitFor(`making build ${this.buildId()} current`, 'worker-1', () => this.temporal.cliSucceeds(makeCurrent));
     const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
     writeFileSync(this.file('product.env'), SHARED_VARIABLES.map((name) => `${name}=${quote(env[name]!)}\n`).join(''));
     const replicas = API_REPLICAS.map((r) => `http://127.0.0.1:${this.replicaPort(r)}`).join(' ');
-    const clusterEnv = { WES_URL: this.wesUrl(), TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS, DATABASE_URL: env.DATABASE_URL, WES_DATA_DIR: env.WES_DATA_DIR, CLUSTER_BUILD_ID: this.buildId(), CLUSTER_API_REPLICAS: replicas };
-    writeFileSync(this.file('cluster.env'), Object.entries(clusterEnv).map(([name, value]) => `${name}=${value}\n`).join(''));
-    console.log(`WES API:           ${this.wesUrl()} (replicas on ${API_REPLICAS.map((r) => this.replicaPort(r)).join(', ')}; workers ${WORKERS.join(' ')})`);
+    const clusterEnv = {
+      WES_URL: this.wesUrl(),
+      TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS,
+      DATABASE_URL: env.DATABASE_URL,
+      WES_DATA_DIR: env.WES_DATA_DIR,
+      CLUSTER_BUILD_ID: this.buildId(),
+      CLUSTER_API_REPLICAS: replicas,
+    };
+    writeFileSync(
+      this.file('cluster.env'),
+      Object.entries(clusterEnv)
+        .map(([name, value]) => `${name}=${value}\n`)
+        .join(''),
+    );
+    const replicaPorts = API_REPLICAS.map((r) => this.replicaPort(r)).join(', ');
+    console.log(`WES API:           ${this.wesUrl()} (replicas on ${replicaPorts}; workers ${WORKERS.join(' ')})`);
     console.log(`Addresses:         ${this.file('cluster.env')}`);
   }
 
@@ -178,7 +222,8 @@ export class ProductCluster {
   }
 
   async stop(name: string): Promise<void> {
-    if (!this.ours(name)) throw new ClusterError("stop: only the cluster's own processes (balancer, api-N, worker-N); kill stops Temporal's");
+    if (!this.ours(name))
+      throw new ClusterError("stop: only the cluster's own processes (balancer, api-N, worker-N); kill stops Temporal's");
     await this.daemons.stop([name]);
   }
 

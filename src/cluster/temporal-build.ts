@@ -38,9 +38,15 @@ export function build(): void {
     throw new ClusterError("'go' is not on PATH: it builds the Temporal server from source");
   }
   mkdirSync(cacheDir, { recursive: true });
-  if (!goBuild(`go.temporal.io/server/cmd/server@${SERVER_VERSION}`, binaries.server)) throw new ClusterError('building the Temporal server failed');
-  if (!goBuild(`go.temporal.io/server/cmd/tools/sql@${SERVER_VERSION}`, binaries.sqlTool)) throw new ClusterError('building temporal-sql-tool failed');
-  if (!existsSync(binaries.ui) && !existsSync(binaries.uiUnavailable) && !goBuild(`github.com/temporalio/ui-server/v2/cmd/server@${UI_VERSION}`, binaries.ui)) {
+  if (!goBuild(`go.temporal.io/server/cmd/server@${SERVER_VERSION}`, binaries.server))
+    throw new ClusterError('building the Temporal server failed');
+  if (!goBuild(`go.temporal.io/server/cmd/tools/sql@${SERVER_VERSION}`, binaries.sqlTool))
+    throw new ClusterError('building temporal-sql-tool failed');
+  if (
+    !existsSync(binaries.ui) &&
+    !existsSync(binaries.uiUnavailable) &&
+    !goBuild(`github.com/temporalio/ui-server/v2/cmd/server@${UI_VERSION}`, binaries.ui)
+  ) {
     const go = execFileSync('go', ['version'], { encoding: 'utf8' }).trim();
     writeFileSync(binaries.uiUnavailable, `github.com/temporalio/ui-server/v2@${UI_VERSION} did not build with ${go}\n`);
     console.error(`cluster: the Temporal UI server did not build: the cluster runs without a UI (${binaries.uiUnavailable})`);
@@ -61,7 +67,10 @@ function goBuild(pkg: string, target: string): boolean {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-go-'));
   try {
     // GOTOOLCHAIN=local: a module asking for a newer Go fails here instead of fetching a toolchain.
-    execFileSync('nice', ['go', 'install', pkg], { env: { ...process.env, GOTOOLCHAIN: 'local', GOBIN: scratch }, stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync('nice', ['go', 'install', pkg], {
+      env: { ...process.env, GOTOOLCHAIN: 'local', GOBIN: scratch },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     renameSync(path.join(scratch, readdirSync(scratch)[0]), target);
     return true;
   } catch {

@@ -69,7 +69,9 @@ export class TemporalCluster {
     this.writeEnv();
     console.log(`Temporal frontend: 127.0.0.1:${this.ports.frontend} (namespace ${NAMESPACE})`);
     console.log(`PostgreSQL:        ${this.pgUrl('wes')} (Temporal's: temporal, temporal_visibility)`);
-    const uiLine = existsSync(binaries.ui) ? `http://127.0.0.1:${this.ports.ui}` : `none (${existsSync(binaries.uiUnavailable) ? readFileSync(binaries.uiUnavailable, 'utf8').trim() : 'not built'})`;
+    const uiLine = existsSync(binaries.ui)
+      ? `http://127.0.0.1:${this.ports.ui}`
+      : `none (${existsSync(binaries.uiUnavailable) ? readFileSync(binaries.uiUnavailable, 'utf8').trim() : 'not built'})`;
     console.log(`Temporal UI:       ${uiLine}`);
     console.log(`Environment:       ${path.join(this.clusterDir, 'temporal.env')}`);
     say(`healthy after ${Math.round((Date.now() - startedAt) / 1000)} s`);
@@ -148,7 +150,10 @@ export class TemporalCluster {
   /** Each step skips what is there: setup-schema keeps a version above 0.0, update-schema applies only the versions not yet applied. */
   private async applySchemas(): Promise<void> {
     const schema = schemaDir();
-    for (const [database, dir] of [['temporal', 'temporal'], ['temporal_visibility', 'visibility']]) {
+    for (const [database, dir] of [
+      ['temporal', 'temporal'],
+      ['temporal_visibility', 'visibility'],
+    ]) {
       try {
         await this.sqlTool(database, ['setup-schema', '-v', '0.0']);
         await this.sqlTool(database, ['update-schema', '-d', path.join(schema, dir, 'versioned')]);
@@ -162,7 +167,9 @@ export class TemporalCluster {
     const common = ['--ep', '127.0.0.1', '-p', String(this.ports.postgres), '-u', 'postgres', '--pl', 'postgres12', '--db', database];
     const log = (text: string) => appendFileSync(this.daemons.logFile('schema'), text);
     try {
-      const { stdout, stderr } = await run(binaries.sqlTool, [...common, ...args], { env: { ...process.env, SQL_PASSWORD: 'durable-wes' } });
+      const { stdout, stderr } = await run(binaries.sqlTool, [...common, ...args], {
+        env: { ...process.env, SQL_PASSWORD: 'durable-wes' },
+      });
       log(stdout + stderr);
     } catch (err) {
       const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
@@ -173,7 +180,8 @@ export class TemporalCluster {
 
   private renderConfig(instance: Instance): void {
     // Its own service has its own ports; the others have their first instance's.
-    const ofService = (service: string) => (service === instance.service ? instance : this.ports.instances.find((other) => other.service === service)!);
+    const ofService = (service: string) =>
+      service === instance.service ? instance : this.ports.instances.find((other) => other.service === service)!;
     const values: Record<string, string | number> = {
       SHARDS,
       PG_PORT: this.ports.postgres,
@@ -187,7 +195,10 @@ export class TemporalCluster {
       values[`${service.toUpperCase()}_MEMBERSHIP`] = ofService(service).membership;
     }
     const template = readFileSync(path.join(FILES, 'server.yaml'), 'utf8');
-    writeFileSync(this.configFile(instance), template.replace(/@([A-Z_]+)@/g, (placeholder, key: string) => String(values[key] ?? placeholder)));
+    writeFileSync(
+      this.configFile(instance),
+      template.replace(/@([A-Z_]+)@/g, (placeholder, key: string) => String(values[key] ?? placeholder)),
+    );
   }
 
   private configFile(instance: Instance): string {
@@ -207,7 +218,12 @@ export class TemporalCluster {
       await this.ensurePortFree(instance.membership, name, 'CLUSTER_TEMPORAL_PORT');
       if (instance.service === 'frontend') await this.ensurePortFree(this.ports.frontendHttp, name, 'CLUSTER_TEMPORAL_PORT');
       say(`starting ${name} (${instance.service}, gRPC 127.0.0.1:${instance.grpc})`);
-      this.daemons.launch(name, binaries.server, ['--config-file', this.configFile(instance), '--allow-no-auth', 'start', '--service', instance.service], process.env);
+      this.daemons.launch(
+        name,
+        binaries.server,
+        ['--config-file', this.configFile(instance), '--allow-no-auth', 'start', '--service', instance.service],
+        process.env,
+      );
     }
     for (const name of names) {
       const instance = this.ports.instances.find((candidate) => candidate.name === name)!;
@@ -218,13 +234,17 @@ export class TemporalCluster {
           () => false,
         );
       await this.daemons.waitFor('joining the membership ring', name, inRing);
-      if (instance.service === 'frontend') await this.daemons.waitFor('answering health checks', name, () => this.cliSucceeds(['operator', 'cluster', 'health']));
+      if (instance.service === 'frontend')
+        await this.daemons.waitFor('answering health checks', name, () => this.cliSucceeds(['operator', 'cluster', 'health']));
     }
   }
 
   /** The CLI of temporal-dev.sh, against the frontend. */
   private cli(args: string[]): Promise<{ stdout: string }> {
-    this.cliPath ??= execFileSync('bash', [path.join(repoRoot, 'temporal-dev.sh'), 'path'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    this.cliPath ??= execFileSync('bash', [path.join(repoRoot, 'temporal-dev.sh'), 'path'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
     return run(this.cliPath, [...args, '--address', `127.0.0.1:${this.ports.frontend}`]);
   }
 
@@ -254,12 +274,22 @@ export class TemporalCluster {
       say(`registering search attribute ${name} (${type})`);
       await this.cli(['operator', 'search-attribute', 'create', '--namespace', NAMESPACE, '--name', name, '--type', type]);
     }
-    await this.daemons.waitFor('listing the search attributes', 'frontend', async () => (await listed()) && specs.every(({ name }) => isRegistered(name)));
+    await this.daemons.waitFor(
+      'listing the search attributes',
+      'frontend',
+      async () => (await listed()) && specs.every(({ name }) => isRegistered(name)),
+    );
   }
 
   private async startUi(): Promise<void> {
     mkdirSync(path.join(this.configDir, 'ui'), { recursive: true });
-    const settings = [`host: 127.0.0.1`, `port: ${this.ports.ui}`, `temporalGrpcAddress: 127.0.0.1:${this.ports.frontend}`, 'enableUi: true', `defaultNamespace: ${NAMESPACE}`];
+    const settings = [
+      `host: 127.0.0.1`,
+      `port: ${this.ports.ui}`,
+      `temporalGrpcAddress: 127.0.0.1:${this.ports.frontend}`,
+      'enableUi: true',
+      `defaultNamespace: ${NAMESPACE}`,
+    ];
     writeFileSync(path.join(this.configDir, 'ui', 'ui.yaml'), `${settings.join('\n')}\n`);
     await this.ensurePortFree(this.ports.ui, 'ui', 'CLUSTER_UI_PORT');
     say(`starting the Temporal UI on http://127.0.0.1:${this.ports.ui}`);
@@ -273,7 +303,11 @@ export class TemporalCluster {
   }
 
   private writeEnv(): void {
-    const lines = [`TEMPORAL_ADDRESS=127.0.0.1:${this.ports.frontend}`, `TEMPORAL_NAMESPACE=${NAMESPACE}`, `DATABASE_URL=${this.pgUrl('wes')}`];
+    const lines = [
+      `TEMPORAL_ADDRESS=127.0.0.1:${this.ports.frontend}`,
+      `TEMPORAL_NAMESPACE=${NAMESPACE}`,
+      `DATABASE_URL=${this.pgUrl('wes')}`,
+    ];
     if (existsSync(binaries.ui)) lines.push(`TEMPORAL_UI_URL=http://127.0.0.1:${this.ports.ui}`);
     writeFileSync(path.join(this.clusterDir, 'temporal.env'), `${lines.join('\n')}\n`);
   }

@@ -33,13 +33,18 @@ function portsFile(daemons: Daemons): string {
 }
 
 export function temporalPorts(daemons: Daemons, processNames: string[], env: NodeJS.ProcessEnv = process.env): TemporalPorts {
-  const chosen = Object.fromEntries(Object.entries(VARIABLES).map(([name, port]) => [name, env[name] ?? String(port)])) as Record<Variable, string>;
+  const chosen = Object.fromEntries(Object.entries(VARIABLES).map(([name, port]) => [name, env[name] ?? String(port)])) as Record<
+    Variable,
+    string
+  >;
   const file = portsFile(daemons);
   if (existsSync(file) && processNames.some((name) => daemons.runningPid(name))) {
     for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
       const [variable, value] = line.split('=') as [Variable, string];
       if (env[variable] !== undefined && env[variable] !== value) {
-        throw new ClusterError(`the cluster in ${daemons.clusterDir} runs with ${variable}=${value}, not ${env[variable]}: 'down' it first`);
+        throw new ClusterError(
+          `the cluster in ${daemons.clusterDir} runs with ${variable}=${value}, not ${env[variable]}: 'down' it first`,
+        );
       }
       chosen[variable] = value;
     }
@@ -65,7 +70,10 @@ export function temporalPorts(daemons: Daemons, processNames: string[], env: Nod
 }
 
 export function recordPorts(daemons: Daemons, ports: TemporalPorts): void {
-  writeFileSync(portsFile(daemons), `CLUSTER_PG_PORT=${ports.postgres}\nCLUSTER_TEMPORAL_PORT=${ports.frontend}\nCLUSTER_UI_PORT=${ports.ui}\n`);
+  writeFileSync(
+    portsFile(daemons),
+    `CLUSTER_PG_PORT=${ports.postgres}\nCLUSTER_TEMPORAL_PORT=${ports.frontend}\nCLUSTER_UI_PORT=${ports.ui}\n`,
+  );
 }
 
 export function forgetPorts(daemons: Daemons): void {

@@ -83,7 +83,13 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
   const server = spawn(
     path.join(bin, 'postgres'),
     ['-D', dataDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    { ...serverUser, env, cwd: dataDir, stdio: ['ignore', options.outlive ? log : 'ignore', log], detached: options.detached || options.outlive },
+    {
+      ...serverUser,
+      env,
+      cwd: dataDir,
+      stdio: ['ignore', options.outlive ? log : 'ignore', log],
+      detached: options.detached || options.outlive,
+    },
   );
   closeSync(log);
   // Listen before anything is awaited: both events come on the next tick.
