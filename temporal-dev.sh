@@ -21,8 +21,6 @@ port="${TEMPORAL_PORT:-7233}"
 ui_port="${TEMPORAL_UI_PORT:-8233}"
 pid_file="$data_dir/server.pid"
 log_file="$data_dir/server.log"
-# Must match domain/search-attributes.ts (a test checks that they do).
-search_attributes=(WesState=Keyword WesWorkflowType=Keyword WesProvider=Keyword WesOwner=Keyword)
 
 temporal_bin() {
   if command -v temporal >/dev/null 2>&1; then
@@ -49,7 +47,19 @@ install_cli() {
 server_command() {
   server=("$(temporal_bin)" server start-dev --ip 127.0.0.1 --port "$port" --ui-port "$ui_port"
     --db-filename "$data_dir/temporal.db" --log-level warn --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal)
-  for sa in "${search_attributes[@]}"; do server+=(--search-attribute "$sa"); done
+  local flags
+  flags="$(search_attribute_flags)"
+  mapfile -t -O "${#server[@]}" server <<<"$flags"
+}
+
+# The search attributes the run workflow upserts, from their one declaration (domain/search-attributes.ts,
+# printed by src/supervisor/search-attribute-flags.ts): from the sources with ts-node, else from the build.
+search_attribute_flags() {
+  if [ -d "$here/node_modules/ts-node" ]; then
+    (cd "$here" && node -r ts-node/register/transpile-only src/supervisor/search-attribute-flags.ts)
+  else
+    node "$here/dist/src/supervisor/search-attribute-flags.js"
+  fi
 }
 
 healthy() {

@@ -1,15 +1,19 @@
 /**
  * The start command's embedded Temporal Web UI decodes encrypted payloads through the API's codec
  * endpoint: the flag it adds to the dev server, and that the UI of a dev server started as the
- * start command starts it (temporal-dev.sh run) serves that endpoint to browsers.
+ * start command starts it (temporal-dev.sh run) serves that endpoint to browsers, and registers the
+ * run workflow's search attributes.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { loadConfig } from '../src/config/config';
 import { devServerFlags } from '../src/supervisor/dev-server-flags';
 import { temporalDevServer } from '../src/supervisor/services';
+import { SEARCH_ATTRIBUTE_KEYS } from '../domain/search-attributes';
 import { eventually } from './support/eventually';
 import { freePort } from './support/free-port';
 
@@ -53,6 +57,17 @@ test('the dev server started with these flags serves the endpoint to its UI', as
       { what: 'the Web UI to answer' },
     );
     expect(settings?.Codec.Endpoint).toBe('http://127.0.0.1:9090/ga4gh/wes/v1/codec');
+    // temporal-dev.sh registers the search attributes from their one declaration, with their types.
+    const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
+    try {
+      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+      const registered = Object.fromEntries(
+        Object.entries(customAttributes ?? {}).map(([name, type]) => [name, temporal.api.enums.v1.IndexedValueType[type]]),
+      );
+      expect(registered).toEqual(Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map((key) => [key.name, `INDEXED_VALUE_TYPE_${key.type}`])));
+    } finally {
+      await connection.close();
+    }
   } finally {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });

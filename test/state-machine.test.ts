@@ -12,9 +12,6 @@ import {
 } from '../domain/state-machine';
 import { RunLedger } from '../workflows/run-ledger';
 import { TERMINAL_WES_STATES, toWesState } from '../domain/wes-state';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { SEARCH_ATTRIBUTE_KEYS } from '../domain/search-attributes';
 
 // The table of docs/design.md, "The execution state machine", written out independently of the module under test.
 const ALLOWED = new Set([
@@ -130,10 +127,4 @@ describe('WES state', () => {
     ledger.transition('step', { provider_state: 'QUEUED' });
     expect(ledger.wesState).toBe('RUNNING');
   });
-});
-
-test('temporal-dev.sh registers exactly the search attributes the workflow upserts', () => {
-  const script = readFileSync(path.join(__dirname, '..', 'temporal-dev.sh'), 'utf8');
-  const registered = /search_attributes=\(([^)]*)\)/.exec(script)?.[1].trim().split(/\s+/);
-  expect(registered).toEqual(SEARCH_ATTRIBUTE_KEYS.map((key) => `${key.name}=Keyword`));
 });

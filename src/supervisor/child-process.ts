@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Exit, Instance } from './service';
+import { stopProcess } from './stop-process';
 
 export interface ChildOptions {
   env: NodeJS.ProcessEnv;
@@ -18,11 +19,7 @@ export function startChild(command: string, args: string[], options: ChildOption
   const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const running = () => child.exitCode === null && child.signalCode === null;
   const stop = async (): Promise<void> => {
-    if (!running()) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => running() && child.kill('SIGKILL'), options.stopTimeoutMs);
-    await exited;
-    clearTimeout(timer);
+    if (running()) await stopProcess(child.pid!, exited, { timeoutMs: options.stopTimeoutMs });
   };
   // Without a pid it was not spawned (its 'error' event says why).
   if (child.pid === undefined) throw new Error(`${command} could not be started`);

@@ -21,6 +21,7 @@ export interface Service {
   start(): Promise<Instance>;
 }
 
+/** Both null for a process we did not spawn, whose exit status only its parent learns. */
 export function describeExit({ code, signal }: Exit): string {
-  return signal ?? `code ${String(code)}`;
+  return signal ?? (code === null ? 'status unknown' : `code ${String(code)}`);
 }
