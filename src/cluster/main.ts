@@ -32,20 +32,28 @@ function named(name: string | undefined): string {
 async function temporalCommand(cluster: ProductCluster, [command, argument]: string[]): Promise<void> {
   const temporal = cluster.temporal;
   switch (command) {
-    case 'build':
-      return build();
+    case 'build': {
+      build();
+      return;
+    }
     case 'up':
       return temporal.up();
     case 'down':
       return temporal.down(argument === '--purge');
     case 'purge':
       return temporal.down(true);
-    case 'status':
-      return console.log(temporal.status().join('\n'));
-    case 'members':
-      return console.log((await temporal.members()).join('\n'));
-    case 'kill':
-      return temporal.kill(named(argument));
+    case 'status': {
+      console.log(temporal.status().join('\n'));
+      return;
+    }
+    case 'members': {
+      console.log((await temporal.members()).join('\n'));
+      return;
+    }
+    case 'kill': {
+      temporal.kill(named(argument));
+      return;
+    }
     case 'start':
       return temporal.start(named(argument));
     default:
@@ -59,10 +67,14 @@ async function command(cluster: ProductCluster, [command, argument, ...rest]: st
       return cluster.up();
     case 'down':
       return cluster.down(argument === '--purge');
-    case 'status':
-      return console.log(cluster.status().join('\n'));
-    case 'kill':
-      return cluster.kill(named(argument));
+    case 'status': {
+      console.log(cluster.status().join('\n'));
+      return;
+    }
+    case 'kill': {
+      cluster.kill(named(argument));
+      return;
+    }
     case 'stop':
       return cluster.stop(named(argument));
     case 'start':
