@@ -7,7 +7,8 @@
 import { asyncLocalStorage } from '@temporalio/activity';
 import type { Logger } from '@temporalio/common';
 
-const silent: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+const nothing = () => undefined;
+const silent: Logger = { log: nothing, trace: nothing, debug: nothing, info: nothing, warn: nothing, error: nothing };
 
 export function activityLog(): Logger {
   return asyncLocalStorage.getStore()?.log ?? silent;

@@ -21,7 +21,7 @@ export function parseSize(size: string | number): number | undefined {
   if (typeof size === 'number') return Number.isSafeInteger(size) && size > 0 ? size : undefined;
   const match = SIZE_PATTERN.exec(size);
   if (!match) return undefined;
-  const bytes = Math.floor(Number(match[1]) * UNITS[(match[2] ?? 'b').toLowerCase()]);
+  const bytes = Math.floor(Number(match[1]) * UNITS[(match.at(2) ?? 'b').toLowerCase()]);
   return bytes > 0 && Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 

@@ -9,5 +9,5 @@ export const repoRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}d
 
 /** This service's version: package.json's. */
 export function packageVersion(): string {
-  return JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version;
+  return (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }

@@ -35,7 +35,7 @@ export interface RunActivityDeps {
   runStore: RunStore;
   dataDir: string;
   /** The task queue of this host for a host-bound provider's runs. */
-  hostQueue(provider: string): string;
+  hostQueue: (provider: string) => string;
   metrics: WorkerMetrics;
 }
 

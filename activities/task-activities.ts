@@ -17,11 +17,9 @@ export function createTaskActivities({ dataDir }: { dataDir: string }): TaskActi
       const from = path.join(runWorkDir(dataDir, taskRunId), ATTACHMENTS_DIR);
       const to = path.join(runWorkDir(dataDir, runId), ATTACHMENTS_DIR);
       // verbatimSymlinks: a link is copied as the link it is (the API stages none).
-      await cp(from, to, { recursive: true, force: false, errorOnExist: false, verbatimSymlinks: true }).catch(
-        (err: NodeJS.ErrnoException) => {
-          if (err.code !== 'ENOENT') throw err;
-        },
-      );
+      await cp(from, to, { recursive: true, force: false, errorOnExist: false, verbatimSymlinks: true }).catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      });
     },
   };
 }

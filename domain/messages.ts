@@ -12,7 +12,7 @@ import type { ResumeInput, RunSnapshot } from './run-types';
  * Resume a run waiting in `awaiting_input`. As a signal it can be sent from the Temporal UI or CLI;
  * when the run is not waiting, the signal is ignored.
  */
-export const resumeSignal = defineSignal<[input: ResumeInput]>('resume');
+export const resumeSignal = defineSignal<[input?: ResumeInput]>('resume');
 
 /**
  * The same resume, as an update: the caller learns at once whether the run accepted it

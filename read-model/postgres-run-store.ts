@@ -159,7 +159,7 @@ export class PostgresRunStore implements RunStore {
       `SELECT run_id AS "runId", wes_state AS "wesState", owner FROM runs WHERE run_id = $1`,
       [runId],
     );
-    return rows.length > 0 ? withoutNulls(rows[0]) : undefined;
+    return rows.length > 0 ? (withoutNulls(rows[0]) as RunStatusRow) : undefined;
   }
 
   async list(query: RunListQuery): Promise<RunPage> {
@@ -186,8 +186,8 @@ export class PostgresRunStore implements RunStore {
       ),
       total,
     ]);
-    const runs = rows.slice(0, query.pageSize).map((row) => withoutNulls<RunSummaryRow>(row));
-    const last = runs[runs.length - 1];
+    const runs = rows.slice(0, query.pageSize).map((row) => withoutNulls(row) as RunSummaryRow);
+    const last = runs.at(-1);
     return {
       runs,
       nextPageToken: rows.length > query.pageSize && last ? encodePageToken(last) : '',
@@ -257,7 +257,7 @@ export class PostgresRunStore implements RunStore {
       params,
     );
     const tasks = rows.slice(0, query.pageSize).map(toTaskRow);
-    const last = tasks[tasks.length - 1];
+    const last = tasks.at(-1);
     return { tasks, nextPageToken: rows.length > query.pageSize && last ? encodeKeyset([last.seq, last.taskId]) : '' };
   }
 
@@ -306,16 +306,16 @@ function decodePageToken(token: string): { submittedAt: string; runId: string } 
 }
 
 /** An entity has nullable columns for optional fields: the row without the nulls. */
-function withoutNulls<Row>(entity: object): Row {
-  return Object.fromEntries(Object.entries(entity).filter(([, value]) => value !== null)) as Row;
+function withoutNulls(entity: object): unknown {
+  return Object.fromEntries(Object.entries(entity).filter(([, value]) => value !== null));
 }
 
 function toRunRow({ updatedAt: _updatedAt, ...run }: RunEntity): RunRow {
-  return withoutNulls(run);
+  return withoutNulls(run) as RunRow;
 }
 
 function toTaskRow({ updatedAt: _updatedAt, runId: _runId, ...task }: TaskEntity): TaskRow {
-  return withoutNulls(task);
+  return withoutNulls(task) as TaskRow;
 }
 
 function toTransition(transition: TransitionEntity): Transition {

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   logger.log(`probes: ${origin}/healthz, ${origin}/readyz; metrics: ${origin}/metrics`);
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error('api: fatal', err);
   process.exit(1);
 });

@@ -43,11 +43,11 @@ async function main(): Promise<void> {
   const log = await call<Record<string, unknown>>('GET', `/runs/${run_id}`);
   console.log('example: run log', JSON.stringify(log.run_log, null, 2));
   console.log('example: outputs', JSON.stringify(log.outputs, null, 2));
-  if (log.temporal_ui_url) console.log(`example: in the Temporal UI: ${log.temporal_ui_url}`);
+  if (typeof log.temporal_ui_url === 'string') console.log(`example: in the Temporal UI: ${log.temporal_ui_url}`);
   if (state !== 'COMPLETE') process.exitCode = 1;
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error('example:', err instanceof Error ? err.message : err);
   process.exit(1);
 });

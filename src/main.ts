@@ -30,7 +30,7 @@ let stopping = false;
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  if (exampleRun && exampleRun.exitCode === null && exampleRun.signalCode === null) {
+  if (exampleRun?.exitCode === null && exampleRun.signalCode === null) {
     exampleRun.kill('SIGTERM');
     await once(exampleRun, 'exit');
   }
@@ -53,7 +53,8 @@ async function main(): Promise<void> {
   if (!databaseUrl) {
     const postgres = new EmbeddedPostgresService(path.join(config.dataDir, 'postgres'), config.postgresPort);
     await supervise(postgres);
-    databaseUrl = postgres.url!;
+    if (postgres.url === undefined) throw new Error('the embedded PostgreSQL started without a URL');
+    databaseUrl = postgres.url;
     console.log(`PostgreSQL (embedded): ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
   }
   await (await openDatabase(databaseUrl)).destroy();
@@ -82,7 +83,7 @@ function embeddedApiDefaults(config: Config): NodeJS.ProcessEnv {
   return { ...(authOn ? {} : { WES_AUTH: 'off' }), ...(process.env.WES_RATE_LIMIT ? {} : { WES_RATE_LIMIT: 'off' }) };
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   // A stop during the start makes the start fail: that is no news.
   if (stopping) return;
   console.error('start failed:', err);

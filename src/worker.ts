@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   // Before the configuration is read there is no logger yet.
   if (logger) logger.fatal({ err }, 'fatal');
   else console.error('worker: fatal', err);

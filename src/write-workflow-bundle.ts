@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   writeFileSync(file, (await bundleWorkflows()).code);
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error(`write-workflow-bundle: ${(err as Error).message}`);
   process.exit(1);
 });

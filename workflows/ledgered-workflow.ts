@@ -85,14 +85,15 @@ export class LedgeredWorkflow {
     setHandler(resumeSignal, (input) => {
       if (resumable.refusal(input ?? {}) === undefined) resumable.give(input ?? {});
     });
+    // A client may send no argument at all, whatever the definition's type says: that is no input.
     setHandler(
       resumeUpdate,
-      async (input) => {
+      async (input: ResumeInput | undefined) => {
         await condition(resumable.give(input ?? {}));
         return this.ledger.snapshot();
       },
       {
-        validator: (input) => {
+        validator: (input: ResumeInput | undefined) => {
           const refusal = resumable.refusal(input ?? {});
           if (refusal) throw ApplicationFailure.create({ ...refusal, nonRetryable: true });
         },
@@ -112,7 +113,7 @@ export class LedgeredWorkflow {
   }
 
   /** Once every handler has finished, continues as new with the input `next` makes of what is carried. */
-  async continueAsNew<I>(next: (carried: Carried) => I): Promise<never> {
+  async continueAsNew(next: (carried: Carried) => unknown): Promise<never> {
     await condition(allHandlersFinished);
     const carried = { ledger: this.ledger.carryOver(), projection: this.publisher.cursor(), deadline: this.deadline };
     return continueAsNewOnCurrentVersion(next(carried));

@@ -149,7 +149,7 @@ export class RunLifecycle implements Resumable {
       const news = await following
         .run(() => this.activities.awaitRunChange(this.ref(), this.seen))
         // Cancelled because the run ended otherwise (its cancel at the provider failed).
-        .catch((err) => (isCancellation(err) && isTerminal(this.ledger.state) ? undefined : Promise.reject(err)));
+        .catch((err: unknown) => (isCancellation(err) && isTerminal(this.ledger.state) ? undefined : Promise.reject(err)));
       if (news === undefined || (await this.take(news))) return true;
     }
   }
@@ -177,7 +177,7 @@ export class RunLifecycle implements Resumable {
       case 'SYSTEM_ERROR':
         return this.fail(
           news.state === 'EXECUTOR_ERROR' ? 'executor_error' : 'system_error',
-          news.detail ?? `provider '${this.ledger.provider}' reported ${news.state}`,
+          news.detail ?? `provider '${this.ledger.provider ?? 'none'}' reported ${news.state}`,
         );
       case 'CANCELED':
         return this.endCancelled();
@@ -198,7 +198,7 @@ export class RunLifecycle implements Resumable {
   /** The provider paused the run: wait for input (or a cancel, which the provider then confirms). */
   private async pause(): Promise<false> {
     if (this.ledger.state !== 'awaiting_input') this.transition('wait', { provider_state: 'PAUSED' });
-    const given = await this.nextResumeInput().catch((err) => (isCancellation(err) ? undefined : Promise.reject(err)));
+    const given = await this.nextResumeInput().catch((err: unknown) => (isCancellation(err) ? undefined : Promise.reject(err)));
     if (given !== undefined) {
       this.transition('resume', { input: given });
       await this.activities.resumeRun(this.ref(), given);
@@ -209,7 +209,7 @@ export class RunLifecycle implements Resumable {
 
   /** A provider outage is logged, not fatal: polling goes on until it answers again. */
   private reachability(news: ProviderNews): Promise<boolean> | false {
-    const provider = `provider '${this.ledger.provider}'`;
+    const provider = `provider '${this.ledger.provider ?? 'none'}'`;
     if (news.unreachable !== undefined) {
       this.seen = { ...this.seen, unreachable: true };
       this.appendSystemLog(`${new Date().toISOString()} ${provider} unreachable, still polling: ${news.unreachable}`);
@@ -263,7 +263,7 @@ export class RunLifecycle implements Resumable {
   private close(): RunSnapshot {
     return this.workflow.close((snapshot) => {
       if (this.cancelledInTemporal) return new CancelledFailure(this.cancelReason);
-      const message = `cancelled by provider '${this.ledger.provider}'`;
+      const message = `cancelled by provider '${this.ledger.provider ?? 'none'}'`;
       return ApplicationFailure.create({ type: RUN_CANCELLED_BY_PROVIDER, message, nonRetryable: true, details: [snapshot] });
     });
   }
@@ -274,7 +274,7 @@ export class RunLifecycle implements Resumable {
   }
 
   private continueAsNew(): Promise<never> {
-    return this.workflow.continueAsNew<RunInput>(({ ledger, deadline, projection }) => ({
+    return this.workflow.continueAsNew(({ ledger, deadline, projection }): RunInput => ({
       ...this.input,
       request: this.request,
       continued: { record: ledger, deadline, projection, polling: this.seen },
@@ -330,10 +330,12 @@ export class RunLifecycle implements Resumable {
   }
 
   private ref(): RunRef {
+    const { provider } = this.ledger;
+    if (provider === undefined) throw new Error(`run ${this.input.runId}: its provider is not chosen yet`);
     return {
       runId: this.input.runId,
       owner: this.input.owner,
-      provider: this.ledger.provider!,
+      provider,
       request: this.request,
       externalId: this.ledger.externalId,
     };
@@ -359,8 +361,8 @@ export class RunLifecycle implements Resumable {
 
   /** Cancelled as asked, or, when it was the time limit that asked, failed as timed out. */
   private endCancelled(): true {
-    if (this.timedOut) return this.fail('timed_out', this.cancelReason!);
-    return this.end('cancelled', { reason: this.cancelReason ?? `cancelled by provider '${this.ledger.provider}'` });
+    if (this.timedOut) return this.fail('timed_out', this.cancelReason ?? "the run's time limit was reached");
+    return this.end('cancelled', { reason: this.cancelReason ?? `cancelled by provider '${this.ledger.provider ?? 'none'}'` });
   }
 
   private fail(reason: FailureReason, error: string): true {

@@ -15,7 +15,7 @@ export const UPGRADE_AT_CONTINUE_AS_NEW = 'upgrade-at-continue-as-new';
  * Continues as new with the workflow's own type and `input`, onto the current version when this
  * execution was pinned to another one.
  */
-export function continueAsNewOnCurrentVersion<I>(input: I): Promise<never> {
+export function continueAsNewOnCurrentVersion(input: unknown): Promise<never> {
   const options: ContinueAsNewOptions = patched(UPGRADE_AT_CONTINUE_AS_NEW) ? { initialVersioningBehavior: 'AUTO_UPGRADE' } : {};
-  return makeContinueAsNewFunc<(input: I) => Promise<unknown>>(options)(input);
+  return makeContinueAsNewFunc<(input: unknown) => Promise<unknown>>(options)(input);
 }

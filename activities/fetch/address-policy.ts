@@ -40,7 +40,9 @@ const RANGES = NOT_PUBLIC.map(([cidr, name]) => ({ name, cidr, list: blockOf([ci
 function blockOf(cidrs: readonly string[]): BlockList {
   const list = new BlockList();
   for (const cidr of cidrs) {
-    const [address, bits] = cidr.split('/');
+    const parts = cidr.split('/');
+    const [address] = parts;
+    const bits = parts.at(1);
     const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
     list.addSubnet(address, bits === undefined ? (family === 'ipv6' ? 128 : 32) : Number(bits), family);
   }
@@ -141,11 +143,13 @@ export function literalAddress(hostname: string): string | undefined {
 
 /** What is wrong with an allow-list entry; undefined for a network, an address or a host name (pattern). */
 export function allowEntryProblem(entry: string): string | undefined {
-  const [address, bits, ...rest] = entry.split('/');
+  const parts = entry.split('/');
+  const [address] = parts;
+  const bits = parts.at(1);
   const family = isIP(address);
   if (family !== 0) {
     const most = family === 6 ? 128 : 32;
-    const valid = rest.length === 0 && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= most));
+    const valid = parts.length <= 2 && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= most));
     return valid ? undefined : `must be an address or a network such as 10.1.0.0/16 (at most /${most})`;
   }
   return /^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?\.?$/i.test(entry)

@@ -50,7 +50,7 @@ function references(text: string): Array<{ reference: string; document: boolean 
     const item = pending.pop();
     if (item === null || typeof item !== 'object') continue;
     if (Array.isArray(item)) {
-      pending.push(...item);
+      pending.push(...(item as unknown[]));
       continue;
     }
     const object = item as Record<string, unknown>;

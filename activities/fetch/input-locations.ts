@@ -14,8 +14,8 @@ export interface InputLocation {
 export function inputLocations(params: unknown): InputLocation[] {
   const found: InputLocation[] = [];
   const pending: Array<[unknown, string]> = [[params, 'workflow_params']];
-  while (pending.length > 0) {
-    const [item, at] = pending.pop()!;
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [item, at] = next;
     if (item === null || typeof item !== 'object') continue;
     if (Array.isArray(item)) {
       item.forEach((child, index) => pending.push([child, `${at}[${index}]`]));

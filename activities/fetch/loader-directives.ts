@@ -12,8 +12,8 @@ const DIRECTIVES = new Set(['$include', '$import', '$mixin']);
  */
 export function loaderDirective(value: unknown, at = 'workflow_params'): string | undefined {
   const pending: Array<[unknown, string]> = [[value, at]];
-  while (pending.length > 0) {
-    const [item, path] = pending.pop()!;
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [item, path] = next;
     if (item === null || typeof item !== 'object') continue;
     if (Array.isArray(item)) {
       for (let index = item.length - 1; index >= 0; index--) pending.push([item[index], `${path}[${index}]`]);

@@ -16,10 +16,7 @@ export function checkFetchable(request: WesRunRequest, settings: FetchSettings):
   const directive = loaderDirective(request.workflow_params);
   if (directive !== undefined) throw new InvalidRunRequestError(`local: ${loaderDirectiveRefusal(directive)}`);
   const policy = new AddressPolicy(settings.allow);
-  const references = [
-    { at: 'workflow_url', class: 'File', value: String(request.workflow_url) },
-    ...inputLocations(request.workflow_params),
-  ];
+  const references = [{ at: 'workflow_url', class: 'File', value: request.workflow_url }, ...inputLocations(request.workflow_params)];
   for (const reference of references) {
     if (!/^https?:\/\//i.test(reference.value.trim())) continue;
     let url: URL;

@@ -37,8 +37,8 @@ export async function reportCapabilities(dataDir: string, hostId: string, regist
 /** Every host's last report; none before any worker has started. */
 export async function readCapabilityReports(dataDir: string): Promise<CapabilityReport[]> {
   const dir = path.join(dataDir, REPORTS_DIR);
-  const files = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return [];
+  const files = await readdir(dir).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   });
   const reports = await Promise.all(

@@ -115,7 +115,9 @@ export interface RateLimit {
 /** `600/1m`: at most 600 requests a minute; `off`: none. */
 const rateLimit = parsed((spec): RateLimit | 'off' | undefined => {
   if (spec === 'off') return spec;
-  const [limit, window] = spec.split('/');
+  const parts = spec.split('/');
+  const [limit] = parts;
+  const window = parts.at(1);
   if (!/^[1-9][0-9]*$/.test(limit) || window === undefined) return undefined;
   try {
     const windowMs = durationMs(window as Duration);
@@ -251,14 +253,14 @@ export function loadConfig(env: Env = process.env): Config {
     ...(keys?.problems ?? []),
     ...(temporal?.problems ?? []),
   ];
-  if (!result.success || problems.length > 0) throw new Error(problems.join('; '));
+  if (!result.success || problems.length > 0 || !auth || !deployment || !keys || !temporal) throw new Error(problems.join('; '));
   const vars = result.data;
   const workflowRoots = vars.WES_WORKFLOW_ROOTS.split(path.delimiter)
     .filter(Boolean)
     .map((root) => path.resolve(root));
   return {
     temporalAddress: vars.TEMPORAL_ADDRESS ?? `127.0.0.1:${vars.TEMPORAL_PORT}`,
-    ...temporal!.security,
+    ...temporal.security,
     temporalNamespace: vars.TEMPORAL_NAMESPACE,
     temporalUiUrl: vars.TEMPORAL_UI_URL ?? `http://127.0.0.1:${vars.TEMPORAL_UI_PORT}`,
     taskQueue: vars.WES_TASK_QUEUE,
@@ -289,7 +291,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxStreams: vars.WES_MAX_STREAMS,
     maxStreamsPerCaller: vars.WES_MAX_STREAMS_PER_CALLER,
     streamMaxAgeMs: durationMs(vars.WES_STREAM_MAX_AGE),
-    auth: auth!.auth,
+    auth: auth.auth,
     postgresPort: vars.WES_POSTGRES_PORT,
     exampleRun: vars.WES_DEMO_RUN === '1',
     exampleApiUrl: vars.WES_URL ?? `http://127.0.0.1:${vars.WES_API_PORT}/ga4gh/wes/v1`,
@@ -298,7 +300,7 @@ export function loadConfig(env: Env = process.env): Config {
     workerMetrics:
       vars.WES_WORKER_METRICS_PORT === 'off' ? undefined : { host: vars.WES_WORKER_METRICS_HOST, port: vars.WES_WORKER_METRICS_PORT },
     workerCache: vars.WES_WORKER_CACHE,
-    workerDeployment: deployment!.version,
-    payloadKeys: keys!.keys,
+    workerDeployment: deployment.version,
+    payloadKeys: keys.keys,
   };
 }

@@ -35,7 +35,7 @@ async function retried(what: string, timeoutMs: number, attempt: () => Promise<b
   const passes = () =>
     attempt().then(
       (done) => done,
-      (err) => ((lastError = err), false),
+      (err: unknown) => ((lastError = err), false),
     );
   try {
     await waitReady({ what, passes, timeoutMs, intervalMs: 500 }, forever);

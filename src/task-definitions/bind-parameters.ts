@@ -24,7 +24,7 @@ export function bindParameters(
   // ajv fills defaults in place: the caller's object stays as given.
   const params = structuredClone(workflowParams);
   if (!validate(params)) {
-    const { at, problem } = firstViolation(validate.errors!);
+    const { at, problem } = firstViolation(validate.errors);
     throw new TaskDefinitionError(source, ['workflow_params', ...at], problem);
   }
   return params;

@@ -21,7 +21,7 @@ export function checkSchemas(definition: TaskDefinition, source: string): void {
   for (const [key, schema] of Object.entries(definition.parameters ?? {})) {
     const validate = compile(schema, ['parameters', key]);
     if ('default' in schema && !validate(schema.default)) {
-      const violation = firstViolation(validate.errors!);
+      const violation = firstViolation(validate.errors);
       throw new TaskDefinitionError(
         source,
         ['parameters', key, 'default', ...violation.at],

@@ -19,7 +19,7 @@ export function gateStep(definition: TaskDefinition, stepId: string): WaitForInp
 export function gateInputProblem(gate: WaitForInputStep, input: unknown): string | undefined {
   const validate = userSchemaCompiler().compile(gate.wait_for_input.schema);
   if (validate(input)) return undefined;
-  const { at, problem } = firstViolation(validate.errors!);
+  const { at, problem } = firstViolation(validate.errors);
   const key = formatKey(at);
   return `${gate.id}: the input${key ? ` at ${key}` : ''}: ${problem}`;
 }

@@ -24,7 +24,7 @@ export function readDocument(text: string, source: string): unknown {
   // uniqueKeys off: duplicates are found below, where their whole key path is known.
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { uniqueKeys: false, prettyErrors: false, lineCounter });
-  const [syntaxError] = document.errors;
+  const syntaxError = document.errors.at(0);
   if (syntaxError) {
     const { line, col } = lineCounter.linePos(syntaxError.pos[0]);
     throw new TaskDefinitionError(source, [], `not YAML or JSON: ${syntaxError.message} (line ${line}, column ${col})`);

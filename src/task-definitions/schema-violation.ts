@@ -11,7 +11,9 @@ export interface SchemaViolation {
   problem: string;
 }
 
-export function firstViolation(errors: ErrorObject[]): SchemaViolation {
+/** `errors` of a validation that failed: ajv sets them then. */
+export function firstViolation(errors: ErrorObject[] | null | undefined): SchemaViolation {
+  if (!errors || errors.length === 0) throw new Error('ajv: a failed validation without errors');
   return describe(reported(errors));
 }
 
@@ -37,13 +39,16 @@ function describe(error: ErrorObject): SchemaViolation {
       return { at: [...at, error.params.missingProperty], problem: 'is required' };
     case 'additionalProperties':
       return { at: [...at, error.params.additionalProperty], problem: 'is not allowed here' };
-    case 'type':
-      return { at, problem: `must be ${/^[aeiou]/.test(error.params.type) ? 'an' : 'a'} ${error.params.type}` };
+    case 'type': {
+      const { type } = error.params as { type: string };
+      return { at, problem: `must be ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}` };
+    }
     case 'const':
       return { at, problem: `must be ${JSON.stringify(error.params.allowedValue)}` };
     case 'pattern': {
       const { title } = (error.parentSchema ?? {}) as { title?: string };
-      return { at, problem: `must be ${title ?? `like ${error.params.pattern}`}` };
+      const { pattern } = error.params as { pattern: string };
+      return { at, problem: `must be ${title ?? `like ${pattern}`}` };
     }
     default:
       return { at, problem: error.message ?? error.keyword };

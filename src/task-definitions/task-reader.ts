@@ -70,7 +70,7 @@ export class TaskReader {
 
   async close(): Promise<void> {
     const threads = this.threads.splice(0);
-    await Promise.all(threads.map((thread) => thread?.terminate()));
+    await Promise.all(threads.flatMap((thread) => (thread ? [thread.terminate()] : [])));
   }
 
   /** What a job that did not finish cost, when that is why: the submitter's doing, not the service's. */
@@ -94,7 +94,9 @@ export class TaskReader {
   private dispatch(): void {
     for (let index = 0; index < this.options.threads && this.queue.length > 0; index++) {
       if (this.busy[index]) continue;
-      const { job, resolve, reject } = this.queue.shift()!;
+      const next = this.queue.shift();
+      if (!next) break;
+      const { job, resolve, reject } = next;
       this.busy[index] = true;
       this.runOn(index, job)
         .then(resolve, reject)

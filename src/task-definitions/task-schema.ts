@@ -15,5 +15,5 @@ const validate = new Ajv({ verbose: true, strictTypes: false }).compile(schema);
 
 /** The first way `document` differs from the schema: where, and what is wrong. */
 export function schemaViolation(document: unknown): SchemaViolation | undefined {
-  return validate(document) ? undefined : firstViolation(validate.errors!);
+  return validate(document) ? undefined : firstViolation(validate.errors);
 }

@@ -50,7 +50,7 @@ const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
 export function unrunnablePattern(schema: unknown, at: KeyPath = []): { at: KeyPath; problem: string } | undefined {
   if (Array.isArray(schema)) return schema.map((item, index) => unrunnablePattern(item, [...at, index])).find(Boolean);
   if (schema === null || typeof schema !== 'object') return undefined;
-  for (const [key, value] of Object.entries(schema)) {
+  for (const [key, value] of Object.entries(schema) as Array<[string, unknown]>) {
     if (DATA_KEYWORDS.has(key)) continue;
     const patterns =
       key === 'pattern' && typeof value === 'string'

@@ -39,7 +39,7 @@ export class ClosedRunReconciler {
   /** Runs `sweep` every `intervalMs` until `signal` aborts; a failed sweep is reported and retried. */
   async run(intervalMs: number, signal: AbortSignal, report: (message: string) => void): Promise<void> {
     while (!signal.aborted) {
-      await this.sweep().catch((err) => report(`reconciler: sweep failed: ${(err as Error).message}`));
+      await this.sweep().catch((err: unknown) => report(`reconciler: sweep failed: ${(err as Error).message}`));
       await new Promise((resolve) => setTimeout(resolve, intervalMs).unref());
     }
   }

@@ -17,7 +17,7 @@ export function countingTransitions(store: RunStore, metrics: WorkerMetrics): Ru
     get(target, key) {
       if (key === 'project') return project;
       const value: unknown = Reflect.get(target, key);
-      return typeof value === 'function' ? value.bind(target) : value;
+      return typeof value === 'function' ? (value.bind(target) as unknown) : value;
     },
   });
 }

@@ -36,7 +36,7 @@ export async function startMetricsServer({ host, port, registry, sdkMetricsAddre
     }
     Promise.all([registry.metrics(), sdkMetricsAddress ? sdkMetrics(sdkMetricsAddress) : ''])
       .then(([own, sdk]) => response.writeHead(200, { 'content-type': registry.contentType }).end(`${own}\n${sdk}`))
-      .catch((err: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`${err.message}\n`));
+      .catch((err: unknown) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`${(err as Error).message}\n`));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

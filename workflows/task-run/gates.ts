@@ -27,7 +27,8 @@ export class Gates {
     this.open.push(opened);
     try {
       await until(() => opened.input !== undefined);
-      return opened.input!;
+      if (opened.input === undefined) throw new Error(`the gate of step ${opened.stepId} was passed without input`);
+      return opened.input;
     } finally {
       this.open.splice(this.open.indexOf(opened), 1);
     }
@@ -35,7 +36,7 @@ export class Gates {
 
   /** Why the oldest waiting gate refuses `input`; undefined when it takes it (or none waits). */
   refusal(input: ResumeInput): string | undefined {
-    const gate = this.waiting[0];
+    const gate = this.waiting.at(0);
     if (!gate) return undefined;
     const result = new Validator(gate.schema, '7', false).validate(input);
     if (result.valid) return undefined;
@@ -46,7 +47,7 @@ export class Gates {
 
   /** Gives `input` to the oldest waiting gate; false when none waits. */
   give(input: ResumeInput): OpenGate | undefined {
-    const gate = this.waiting[0];
+    const gate = this.waiting.at(0);
     if (gate) gate.input = input;
     return gate;
   }

@@ -71,7 +71,8 @@ export class StepRows {
   }
 
   private touch(taskId: string): void {
-    const row = this.rows.get(taskId)!;
+    const row = this.rows.get(taskId);
+    if (!row) throw new Error(`task ${taskId} has no row to update`);
     this.rows.set(taskId, { ...row, version: row.version + 1 });
     this.dirty.add(taskId);
     if (this.queued) return;
@@ -82,7 +83,7 @@ export class StepRows {
   private async project(): Promise<void> {
     await this.runRowWritten();
     this.queued = false;
-    const rows = [...this.dirty].map((taskId) => this.rows.get(taskId)!);
+    const rows = [...this.dirty].flatMap((taskId) => this.rows.get(taskId) ?? []);
     this.dirty.clear();
     await CancellationScope.nonCancellable(() => projectTasks(this.runId, rows));
   }

@@ -83,7 +83,8 @@ export class TaskExecution implements Resumable {
 
   /** To the oldest waiting gate, which is done with it once its step has logged the resume. */
   give(input: ResumeInput): () => boolean {
-    const gate = this.gates.give(input)!;
+    const gate = this.gates.give(input);
+    if (!gate) throw new Error('no step waits for input');
     return () => this.resumed.has(gate.stepId);
   }
 
@@ -130,7 +131,7 @@ export class TaskExecution implements Resumable {
   private end(err: unknown): void {
     this.workflow.record((ledger) => {
       if (err instanceof TaskTimedOut) {
-        ledger.fail('timed_out', `the task's time limit (${this.input.definition.timeout}) has passed`);
+        ledger.fail('timed_out', `the task's time limit (${String(this.input.definition.timeout)}) has passed`);
       } else if (isCancellation(err)) {
         ledger.transition('cancelled', { reason: 'cancelled in Temporal' });
       } else if (err instanceof StepFailed) {
@@ -191,7 +192,8 @@ export class TaskExecution implements Resumable {
     const request = (await this.evaluate(template, ['steps', step.id, 'run'])) as WesRunRequest;
     // A relative workflow_url names a file the task came with (docs/tasks.md).
     const sharesAttachments = isRelativeUrl(request.workflow_url);
-    const attempts = step.retry?.maximum_attempts ?? 1;
+    const { retry } = step;
+    const attempts = retry?.maximum_attempts ?? 1;
     let failure: StepFailed | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const runId = attempt === 1 ? `${this.input.runId}.${step.id}` : `${this.input.runId}.${step.id}.${attempt}`;
@@ -218,12 +220,14 @@ export class TaskExecution implements Resumable {
         failure = isCancellation(err)
           ? new StepFailed(step.id, 'CANCELED', 'executor_error', `run ${runId} was cancelled`)
           : childFailure(step.id, runId, err);
-        if (attempt === attempts) break;
+        if (attempt === attempts || !retry) break;
         this.rows.appendLog(step.id, failure.message);
-        await sleep(retryDelay(step.retry!, attempt));
+        await sleep(retryDelay(retry, attempt));
       }
     }
-    throw failure!;
+    // Only a failed attempt breaks the loop: maximum_attempts is at least 1.
+    if (failure === undefined) throw new Error(`step ${step.id}: no attempt was made`);
+    throw failure;
   }
 
   private async waitForInput(step: WaitForInputStep): Promise<StepContext> {
@@ -254,6 +258,7 @@ export class TaskExecution implements Resumable {
         }),
       ),
     );
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- what a branch threw goes on as it is, as `throw err` does
     if (failure !== undefined) throw failure;
     return {
       state: 'COMPLETE',
@@ -307,7 +312,7 @@ export class TaskExecution implements Resumable {
   }
 
   private continueAsNew(): Promise<never> {
-    return this.workflow.continueAsNew<TaskInput>(({ ledger, projection, deadline }) => ({
+    return this.workflow.continueAsNew(({ ledger, projection, deadline }): TaskInput => ({
       ...this.input,
       continued: { ledger, projection, next: this.next, steps: this.steps, rows: this.rows.carryOver(), deadline },
     }));

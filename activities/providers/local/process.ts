@@ -111,7 +111,7 @@ export async function liveGroupMembers(pgid: number): Promise<ProcStat[]> {
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await readProcStat(entry);
-    if (stat && stat.pgrp === pgid && stat.state !== 'Z') members.push(stat);
+    if (stat?.pgrp === pgid && stat.state !== 'Z') members.push(stat);
   }
   return members;
 }

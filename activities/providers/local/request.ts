@@ -22,7 +22,7 @@ export function localEngineFor(request: WesRunRequest): { engine: LocalEngine; p
     );
   }
   const versions = engine.workflowTypes[request.workflow_type.toUpperCase()];
-  const version = String(request.workflow_type_version ?? '');
+  const version = request.workflow_type_version;
   if (!versions.some((v) => v.replace(/^v/i, '') === version.replace(/^v/i, ''))) {
     throw new InvalidRunRequestError(
       `local: ${request.workflow_type} workflow_type_version must be one of ${versions.join(', ')}, not ${JSON.stringify(request.workflow_type_version)}`,
@@ -32,7 +32,7 @@ export function localEngineFor(request: WesRunRequest): { engine: LocalEngine; p
     throw new InvalidRunRequestError('local: workflow_url is required');
   }
   const params = request.workflow_params;
-  if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
+  if (params !== undefined && (typeof params !== 'object' || Array.isArray(params))) {
     throw new InvalidRunRequestError('local: workflow_params must be an object');
   }
   if (request.workflow_engine !== undefined && request.workflow_engine.toLowerCase() !== engine.name) {

@@ -106,7 +106,7 @@ export class LocalProvider implements Provider {
   async capabilities(): Promise<ProviderCapabilities> {
     const installed = [...(await this.installedEngines())];
     return {
-      workflowTypeVersions: Object.assign({}, ...installed.map(([engine]) => engine.workflowTypes)),
+      workflowTypeVersions: Object.fromEntries(installed.flatMap(([engine]) => Object.entries(engine.workflowTypes))),
       engineVersions: Object.fromEntries(installed.map(([engine, version]) => [engine.name, [version]])),
       // Workflows and inputs: files on this host (inside the allowed roots) and http(s) URLs.
       filesystemProtocols: ['file', 'http', 'https'],
@@ -203,7 +203,7 @@ export class LocalProvider implements Provider {
       case 'died':
         return {
           state: 'SYSTEM_ERROR',
-          detail: `the engine (pid ${seen.launch?.pid}) disappeared without an exit code and no cancel was requested: killed, or the host restarted`,
+          detail: `the engine (pid ${seen.launch?.pid ?? 'unknown'}) disappeared without an exit code and no cancel was requested: killed, or the host restarted`,
         };
     }
   }

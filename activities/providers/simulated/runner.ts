@@ -56,8 +56,8 @@ const simulatedParams = z
     rejectSubmit: p.reject_submit,
     outputs: p.outputs,
     // 0 means none, as absent does.
-    preemptEveryMs: p.preempt_every_ms || undefined,
-    timeScale: p.time_scale || 1,
+    preemptEveryMs: p.preempt_every_ms === 0 ? undefined : p.preempt_every_ms,
+    timeScale: p.time_scale === undefined || p.time_scale === 0 ? 1 : p.time_scale,
     unreachableFromMs: p.unreachable_from_ms,
     unreachableForMs: p.unreachable_for_ms,
   }));

@@ -82,7 +82,8 @@ export function describe(err: unknown): string {
   // fetch's "fetch failed" hides the reason (ECONNREFUSED, ...) in its cause.
   if (typeof cause?.message !== 'string') return message;
   const code = typeof cause.code === 'string' && !cause.message.includes(cause.code) ? ` (${cause.code})` : '';
-  return `${message}: ${cause.message || String(cause.code ?? 'unknown cause')}${code}`;
+  const noCode = cause.code === undefined || cause.code === null;
+  return `${message}: ${cause.message || (noCode ? 'unknown cause' : JSON.stringify(cause.code))}${code}`;
 }
 
 /** The message of an error answer: WES's ErrorResponse `msg`, problem+json's `detail`, or the text. */
@@ -117,5 +118,5 @@ export function answerError(operation: string, response: Response, body: unknown
  */
 export function required(value: unknown, what: string, response: Response, body: unknown): string {
   if (typeof value === 'string' && value.trim() !== '') return value;
-  throw new Error(`wes: ${response.url} answered without ${what}: ${String(JSON.stringify(body)).slice(0, 200)}`);
+  throw new Error(`wes: ${response.url} answered without ${what}: ${body === undefined ? 'no body' : JSON.stringify(body).slice(0, 200)}`);
 }

@@ -40,7 +40,8 @@ export class WesProvider implements Provider {
   async capabilities(): Promise<ProviderCapabilities> {
     try {
       const { data } = await this.serviceInfoApi.GET('/service-info');
-      this.capabilitiesFound ??= capabilitiesOf(data!);
+      if (!data) throw new Error('wes: no service-info');
+      this.capabilitiesFound ??= capabilitiesOf(data);
       return this.capabilitiesFound;
     } catch {
       // Unreachable for now (or no service-info): it advertises nothing, and is asked again next time.
@@ -109,7 +110,8 @@ export class WesProvider implements Provider {
       return { outputs: {}, log: { name: `wes:${id}`, system_logs: systemLogs } };
     }
     if (!response.ok) throw answerError('results', response, error);
-    if (typeof data !== 'object' || data === null) throw new Error(`wes: ${response.url} answered with no run log object`);
+    // A remote may answer anything, JSON null among it, whatever the types say.
+    if (typeof data !== 'object' || (data as unknown) === null) throw new Error(`wes: ${response.url} answered with no run log object`);
     return runResults(id, runUrl, data);
   }
 
@@ -119,7 +121,8 @@ export class WesProvider implements Provider {
 
   /** The remote run's id: the one the workflow holds, else the one recorded at submission. */
   private async remoteRunId(run: ProviderRun): Promise<string | undefined> {
-    return run.externalId || (await recordedRemoteRunId(run));
+    if (run.externalId) return run.externalId;
+    return recordedRemoteRunId(run);
   }
 
   /** Why remote run `id` failed, from its run log; that it could not be read, if so. */

@@ -53,7 +53,11 @@ export async function openRemoteFile({ url, token, timeoutMs }: RemoteFile, requ
   if (status === 416) {
     await remote.body?.cancel();
     const range = remote.headers.get('content-range');
-    throw new OutputError(416, `the range ${request.header('range')} is not within the file`, range ? { 'Content-Range': range } : {});
+    throw new OutputError(
+      416,
+      `the range ${request.header('range') ?? '(none)'} is not within the file`,
+      range ? { 'Content-Range': range } : {},
+    );
   }
   if (status !== 200 && status !== 206 && status !== 304) {
     const text = (await remote.text().catch(() => '')).slice(0, 200);

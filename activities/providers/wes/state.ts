@@ -19,13 +19,15 @@ export function providerStatus(id: string, remoteState: string): ProviderStatus 
 }
 
 function tailLines(text: string, lines: number): string {
-  // eslint-disable-next-line no-control-regex
-  return text
-    .replace(/\u001b\[[0-9;]*[A-Za-z]/g, '')
-    .trimEnd()
-    .split('\n')
-    .slice(-lines)
-    .join('\n');
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- ESC (\u001b) starts the ANSI colour codes removed here
+      .replace(/\u001b\[[0-9;]*[A-Za-z]/g, '')
+      .trimEnd()
+      .split('\n')
+      .slice(-lines)
+      .join('\n')
+  );
 }
 
 /** Why a remote run failed, after `heading`: exit code, system logs, the tail of inline stderr. */

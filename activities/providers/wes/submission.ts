@@ -119,11 +119,17 @@ async function findTaggedRun(api: WesApi, { recoveryMaxPages, recoveryMaxRuns }:
     // No run list to search (404, 405, ...): the Idempotency-Key is all that is left.
     if (!response.ok) return undefined;
     // WES 1.1 says `runs`; wes-service 5.0 answers `workflows`.
-    const listed = typeof data === 'object' && data !== null ? (data.runs ?? (data as { workflows?: unknown }).workflows ?? []) : undefined;
+    // A remote may answer anything, JSON null among it, whatever the types say.
+    const body: unknown = data;
+    const listed =
+      typeof body === 'object' && body !== null
+        ? ((body as { runs?: unknown }).runs ?? (body as { workflows?: unknown }).workflows ?? [])
+        : undefined;
     if (!Array.isArray(listed)) throw new Error(`wes: ${response.url} answered with no run list`);
-    const candidates = listed
-      .slice(0, recoveryMaxRuns - seen)
-      .filter((entry): entry is { run_id: string; tags?: unknown } => typeof entry?.run_id === 'string' && entry.run_id.trim() !== '');
+    const candidates = listed.slice(0, recoveryMaxRuns - seen).filter((entry: unknown): entry is { run_id: string; tags?: unknown } => {
+      const runId = (entry as { run_id?: unknown } | null | undefined)?.run_id;
+      return typeof runId === 'string' && runId.trim() !== '';
+    });
     seen += candidates.length;
     const match = await findFirst(candidates, LOOKUP_CONCURRENCY, async ({ run_id, tags }) =>
       typeof tags === 'object' && tags !== null ? isOurs(tags) : isOurs(await runTags(api, run_id)),

@@ -20,10 +20,11 @@ import { chmod, chown, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { activityLog } from '../../../activity-log';
+import { errorMessage } from '../../../errors';
 import { repoRoot } from '../../../repo-root';
 import type { LocalSettings } from '../settings';
 import type { Bind } from '../sandbox/command';
-import { sandboxHost, type RunIdentity } from '../sandbox/host';
+import { processIds, sandboxHost, type RunIdentity } from '../sandbox/host';
 import { onPath, shebangWords } from '../sandbox/mounts';
 
 const SERVER = path.join(repoRoot, 'activities', 'providers', 'local', 'engines', 'cwltool-warm-server.py');
@@ -72,7 +73,7 @@ export class WarmServer {
   /** Starts the server unless it runs, is starting, or cannot run here. */
   start(): void {
     if (this.ready || this.unsupported || Date.now() - this.diedAt < RESTART_AFTER_MS) return;
-    this.ready = this.spawn().catch((err: Error) => `could not start: ${err.message}`);
+    this.ready = this.spawn().catch((err: unknown) => `could not start: ${errorMessage(err)}`);
   }
 
   /** The server to hand a run to, waiting a bounded time for one that is starting; else why not. */
@@ -100,7 +101,7 @@ export class WarmServer {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'durable-wes-cwltool-'));
     if (identity?.dropsRoot) {
       // The runs' user reaches the socket through it, from inside their sandboxes; no one else does.
-      await chown(dir, process.getuid!(), identity.gid);
+      await chown(dir, processIds().uid, identity.gid);
       await chmod(dir, 0o710);
     }
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -133,7 +134,7 @@ export class WarmServer {
         resolve(why);
       };
       child.once('error', (err) => gone(`could not start ${python}: ${err.message}`, true));
-      child.once('exit', (code, signal) => gone(`exited (${signal ?? code}) ${stderr.trim()}`.trim(), code !== 0));
+      child.once('exit', (code, signal) => gone(`exited (${signal ?? String(code)}) ${stderr.trim()}`.trim(), code !== 0));
     });
     const said = new Promise<string>((resolve) => {
       let out = '';

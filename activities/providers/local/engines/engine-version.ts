@@ -14,7 +14,8 @@ export class EngineUnansweredError extends Error {}
 export async function engineVersion(executable: string, timeoutMs = VERSION_TIMEOUT_MS): Promise<string | undefined> {
   try {
     const { stdout } = await promisify(execFile)(executable, ['--version'], { timeout: timeoutMs });
-    return stdout.trim().split(/\s+/).pop() || undefined;
+    const version = stdout.trim().split(/\s+/).at(-1);
+    return version === '' ? undefined : version;
   } catch (err) {
     const { code, killed } = err as { code?: unknown; killed?: boolean };
     // Not there (ENOENT, ENOTDIR), not runnable (EACCES), or it ran and exited non-zero (a number).

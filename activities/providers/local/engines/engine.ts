@@ -51,14 +51,15 @@ export interface EngineFiles {
 export function engineParameters(engine: LocalEngine, given: Record<string, string> | undefined): string[] {
   const argv: string[] = [];
   for (const [name, value] of Object.entries(given ?? {})) {
-    const spec = engine.parameters[name];
+    // A user's name: `constructor` is no parameter, though the record's prototype has it.
+    const spec = Object.hasOwn(engine.parameters, name) ? engine.parameters[name] : undefined;
     if (!spec) {
       throw new InvalidRunRequestError(
         `local: ${engine.name} parameter '${name}' is not allowed (allowed: ${Object.keys(engine.parameters).join(', ')})`,
       );
     }
     if ('flag' in spec) {
-      if (!['', 'true'].includes(String(value))) throw new InvalidRunRequestError(`local: ${name} is a flag: give "" or "true"`);
+      if (!['', 'true'].includes(value)) throw new InvalidRunRequestError(`local: ${name} is a flag: give "" or "true"`);
       argv.push(name);
     } else {
       if (typeof value !== 'string' || !spec.pattern.test(value)) {

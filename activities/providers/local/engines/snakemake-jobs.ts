@@ -81,7 +81,7 @@ export function snakemakeJobs(events: string, workingDir: string): TaskReport[] 
 /** The rule, with its wildcards as Snakemake prints them: `make (sample=a)`. */
 function jobName({ name, wildcards }: SnakemakeMessage): string {
   const values = Object.entries(wildcards ?? {}).map(([key, value]) => `${key}=${value}`);
-  return values.length > 0 ? `${name} (${values.join(', ')})` : String(name);
+  return values.length > 0 ? `${String(name)} (${values.join(', ')})` : String(name);
 }
 
 /** Whole lines only: the last one may still be being written. */

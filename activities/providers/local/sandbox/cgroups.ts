@@ -23,7 +23,9 @@ async function ownCgroups(): Promise<RunCgroups> {
   const found: RunCgroups = {};
   for (const line of mounts.split('\n')) {
     // id parent major:minor root mountpoint options ... - fstype source superoptions
-    const [before, after] = line.split(' - ');
+    const parts = line.split(' - ');
+    const [before] = parts;
+    const after = parts.at(1);
     if (!after?.startsWith('cgroup ')) continue;
     const [, , , root, mountPoint] = before.split(' ');
     const superOptions = after.split(' ')[2]?.split(',') ?? [];
@@ -70,7 +72,7 @@ export async function createRunCgroups(name: string, settings: SandboxSettings):
     try {
       await mkdir(dir, { recursive: true });
       for (const [file, value, { optional }] of limitFiles(controller, settings)) {
-        await writeFile(path.join(dir, file), value).catch((err) => (optional ? undefined : Promise.reject(err)));
+        await writeFile(path.join(dir, file), value).catch((err: unknown) => (optional ? undefined : Promise.reject(err)));
       }
       made[controller] = dir;
     } catch {

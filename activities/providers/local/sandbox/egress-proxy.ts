@@ -39,9 +39,7 @@ const HOP_BY_HOP = [
 ];
 
 function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const named = String(headers.connection ?? '')
-    .split(',')
-    .map((name) => name.trim().toLowerCase());
+  const named = (headers.connection ?? '').split(',').map((name) => name.trim().toLowerCase());
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.includes(name) && !named.includes(name)));
 }
 
@@ -54,7 +52,7 @@ function authority(target: string | undefined): { hostname: string; port: number
 /** What a raw socket is told before it is closed: a CONNECT's refusal, a connection over the limit. */
 function rawAnswer(status: number, reason: string): string {
   const body = `${reason}\n`;
-  return `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+  return `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
 export class EgressProxy {
@@ -174,7 +172,7 @@ export class EgressProxy {
       if (!client.destroyed) client.end(rawAnswer(status, reason));
     });
     upstream.once('connect', () => {
-      this.log.debug(`egress of run ${this.runId} to ${destination} (${upstream.remoteAddress})`);
+      this.log.debug(`egress of run ${this.runId} to ${destination} (${upstream.remoteAddress ?? 'address unknown'})`);
       upstream.removeAllListeners('error');
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length > 0 && this.spend(head.length)) upstream.write(head);

@@ -30,6 +30,12 @@ const FIX =
 
 const isRoot = () => process.getuid?.() === 0;
 
+/** This process's user and group ids; the local provider runs on POSIX hosts only, which have them. */
+export function processIds(): { uid: number; gid: number } {
+  if (!process.getuid || !process.getgid) throw new Error('local provider: this host has no POSIX user ids (process.getuid)');
+  return { uid: process.getuid(), gid: process.getgid() };
+}
+
 /** The namespaces of every sandbox: as root no user namespace, since it would map to root outside (setpriv drops root instead). */
 export function unshareArgs(): string[] {
   const common = ['--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try'];
@@ -76,7 +82,7 @@ async function probe(env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 async function identity(user: string): Promise<RunIdentity> {
-  if (!isRoot()) return { uid: process.getuid!(), gid: process.getgid!(), name: os.userInfo().username, dropsRoot: false };
+  if (!isRoot()) return { ...processIds(), name: os.userInfo().username, dropsRoot: false };
   const lookUp = async () => {
     const { stdout } = await run('getent', ['passwd', user]);
     const [, , uid, gid] = stdout.trim().split(':');

@@ -79,7 +79,7 @@ export class RunSandbox {
   async queued(processDir: string): Promise<string | undefined> {
     switch (await awaitedSlots(processDir)) {
       case 'owner':
-        return `waiting for a slot of its owner: this host runs at most ${this.settings.maxEnginesPerOwner} engines of one owner at once`;
+        return `waiting for a slot of its owner: this host runs at most ${String(this.settings.maxEnginesPerOwner)} engines of one owner at once`;
       case 'host':
         return `waiting for an engine slot: this host runs at most ${this.settings.maxEngines} engines at once`;
       default:
@@ -94,7 +94,7 @@ export class RunSandbox {
     if (!settings) return undefined;
     const watched = await watcherLimitReached(processDir);
     if (watched === 'disk') return `disk limit of ${formatSize(settings.disk)} reached`;
-    if (watched === 'wall') return `wall time limit of ${settings.wallTimeSeconds} seconds reached`;
+    if (watched === 'wall') return `wall time limit of ${String(settings.wallTimeSeconds)} seconds reached`;
     return cgroupLimitReached(record.cgroups, settings);
   }
 
