@@ -7,7 +7,9 @@ export const API_PREFIX = 'ga4gh/wes/v1';
  * answers to (./foreign-requests.ts refused any other), so no caller can plant a name in them.
  */
 export function requestOrigin(request: Request): string {
-  return `${request.protocol}://${request.get('host')}`;
+  const host = request.get('host');
+  if (host === undefined) throw new Error('a request without a Host reached the API (./foreign-requests.ts lets none through)');
+  return `${request.protocol}://${host}`;
 }
 
 export function apiBaseUrl(request: Request): string {

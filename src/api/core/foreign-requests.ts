@@ -43,7 +43,7 @@ export function allowedHostNames(config: Pick<Config, 'apiHost' | 'allowedHosts'
   const listening = WILDCARDS.has(config.apiHost)
     ? [os.hostname(), ...Object.values(os.networkInterfaces()).flatMap((addresses) => (addresses ?? []).map((address) => address.address))]
     : [config.apiHost];
-  return new Set([...LOOPBACK_NAMES, ...listening, ...config.allowedHosts].map((name) => hostName(name)!));
+  return new Set([...LOOPBACK_NAMES, ...listening, ...config.allowedHosts].flatMap((name) => hostName(name) ?? []));
 }
 
 type OriginPolicy = (request: Request, origin: string) => boolean;

@@ -9,9 +9,11 @@ export class ErrorResponseFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const error = toErrorResponse(exception);
-    if (error.status_code === HttpStatus.INTERNAL_SERVER_ERROR)
+    const status = error.status_code;
+    // ErrorResponse's status_code is a plain number (WES's schema): the enum is read as one.
+    if (status === (HttpStatus.INTERNAL_SERVER_ERROR as number))
       this.logger.error(String(exception), exception instanceof Error ? exception.stack : undefined);
-    else if (error.status_code === HttpStatus.SERVICE_UNAVAILABLE) this.logger.warn(`${error.msg}: ${String(exception)}`);
+    else if (status === (HttpStatus.SERVICE_UNAVAILABLE as number)) this.logger.warn(`${error.msg}: ${String(exception)}`);
     const response = host.switchToHttp().getResponse<Response>();
     // A failure after the answer began (a broken stream) can only be logged.
     if (!response.headersSent) response.status(error.status_code).json(error);

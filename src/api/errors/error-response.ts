@@ -28,8 +28,10 @@ export function toErrorResponse(err: unknown): ErrorResponse {
 
 function fromHttpException(err: HttpException): ErrorResponse {
   const body = err.getResponse();
-  const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? err.message);
-  return { msg: Array.isArray(message) ? message.join('; ') : String(message), status_code: clientStatus(err.getStatus()) };
+  const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+  // Nest's exceptions say a string, or a list of them (its validation pipe); anything else, Nest's own summary of the exception.
+  const msg = typeof message === 'string' ? message : Array.isArray(message) ? message.join('; ') : err.message;
+  return { msg, status_code: clientStatus(err.getStatus()) };
 }
 
 /** body-parser's errors (http-errors): malformed (400) or oversized (413) bodies, with a status meant for clients. */
@@ -53,5 +55,5 @@ function fromHttpError(err: unknown): ErrorResponse | undefined {
  * malformed one, it may be fine elsewhere (docs/deployment.md, "Limits").
  */
 function clientStatus(status: number): number {
-  return status === HttpStatus.UNSUPPORTED_MEDIA_TYPE ? HttpStatus.BAD_REQUEST : status;
+  return status === (HttpStatus.UNSUPPORTED_MEDIA_TYPE as number) ? HttpStatus.BAD_REQUEST : status;
 }

@@ -8,6 +8,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { Connection } from '@temporalio/client';
+import { grpc } from '@temporalio/proto';
 import type { DescriptorRegistry } from '../../../activities/providers/descriptors';
 import type { RunStore } from '../../../read-model/run-store';
 import { PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
@@ -35,8 +36,9 @@ export class ReadinessChecks {
     const check = this.indicators.check('temporal');
     try {
       const { status } = await within(CHECK_TIMEOUT_MS, 'Temporal', this.connection.healthService.check({ service: WORKFLOW_SERVICE }));
-      // 1 is SERVING in gRPC's health protocol.
-      return status === 1 ? check.up() : check.down({ message: `its workflow service is not serving (status ${status})` });
+      return status === grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING
+        ? check.up()
+        : check.down({ message: `its workflow service is not serving (status ${status})` });
     } catch (err) {
       return check.down({ message: (err as Error).message });
     }
@@ -57,7 +59,9 @@ export class ReadinessChecks {
     const check = this.indicators.check(`provider:${name}`);
     try {
       const capabilities = await within(CHECK_TIMEOUT_MS, `provider '${name}'`, this.registry.capabilities());
-      const workflowTypes = Object.keys(capabilities.get(name)!.workflowTypeVersions);
+      const capability = capabilities.get(name);
+      if (!capability) throw new Error(`the registry reported no capabilities for provider '${name}'`);
+      const workflowTypes = Object.keys(capability.workflowTypeVersions);
       return workflowTypes.length > 0
         ? check.up({ kind, workflow_types: workflowTypes })
         : check.down({

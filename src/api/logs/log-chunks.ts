@@ -15,8 +15,8 @@ export interface LogChunk {
  * at its end is shown as it is rather than waited for.
  */
 export async function* logChunks(file: string, offset: number, final: boolean): AsyncGenerator<LogChunk> {
-  const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
+  const handle = await open(file, 'r').catch((error: unknown) => {
+    if (error instanceof Error && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   });
   if (!handle) return;

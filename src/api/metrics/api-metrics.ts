@@ -6,6 +6,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { errorMessage } from '../../../activities/errors';
 import type { RunStore } from '../../../read-model/run-store';
 import { WES_STATES, type WesState } from '../../../domain/wes-state';
 import { RUN_STORE } from '../core/tokens';
@@ -30,16 +31,17 @@ export class ApiMetrics {
 
   constructor(@Inject(RUN_STORE) private readonly runStore: RunStore) {
     collectDefaultMetrics({ register: this.registry });
-    const metrics = this;
+    // A database that does not answer leaves the gauge empty: the rest of the scrape still serves.
+    const countRuns = () => this.countRuns().catch((err: unknown) => this.logger.warn(`runs by state not counted: ${errorMessage(err)}`));
     new Gauge({
       name: 'wes_runs',
       help: 'Runs in the read model by WES state, as of the scrape (at most 5 s old)',
       labelNames: ['state'] as const,
       registers: [this.registry],
+      // Called with the gauge as `this`.
       async collect() {
         this.reset();
-        // A database that does not answer leaves the gauge empty: the rest of the scrape still serves.
-        const counts = await metrics.countRuns().catch((err: Error) => metrics.logger.warn(`runs by state not counted: ${err.message}`));
+        const counts = await countRuns();
         if (counts) for (const state of WES_STATES) this.set({ state }, counts[state] ?? 0);
       },
     });

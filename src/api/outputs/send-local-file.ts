@@ -26,7 +26,10 @@ export function sendLocalFile(file: string, response: Response): Promise<void> {
       if (err.status === HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE) {
         for (const [name, value] of Object.entries(err.headers ?? {})) response.setHeader(name, value);
         reject(
-          new HttpException(`the range ${response.req.get('range')} is not within the file`, HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE),
+          new HttpException(
+            `the range ${response.req.get('range') ?? '(none)'} is not within the file`,
+            HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+          ),
         );
         return;
       }

@@ -30,7 +30,11 @@ const MAX_FORM_FIELDS = 32;
 
 /** What one request has uploaded so far. */
 const received = new WeakMap<Request, { files: number; bytes: number }>();
-const receivedBy = (request: Request) => received.get(request) ?? received.set(request, { files: 0, bytes: 0 }).get(request)!;
+function receivedBy(request: Request): { files: number; bytes: number } {
+  const counts = received.get(request) ?? { files: 0, bytes: 0 };
+  received.set(request, counts);
+  return counts;
+}
 
 /** `formFields`: the text fields of the run request's form, as the API's document names them. */
 export function attachmentUploadOptions(config: Config, formFields: readonly string[]): MulterModuleOptions {
@@ -51,7 +55,7 @@ export function attachmentUploadOptions(config: Config, formFields: readonly str
     preservePath: true,
     defParamCharset: 'utf8',
     // Refused before a byte of it is stored.
-    fileFilter: (request, file, accept) => {
+    fileFilter: (request: Request, file, accept) => {
       try {
         attachmentPath(file.originalname);
         if (++receivedBy(request).files > config.maxAttachments) {
@@ -90,8 +94,10 @@ function totalLimited(disk: StorageEngine, maxBytes: number): StorageEngine {
           return;
         }
         // A failed file is not multer's to remove: what was written of it goes here. The disk
-        // storage may fail first, on the stream the limit destroyed: the limit is the cause.
-        void rm(file.path ?? '', { force: true }).finally(() => callback(tooLarge ?? err));
+        // storage may fail first, on the stream the limit destroyed: the limit is the cause. It sets the
+        // path once it opens the file, so a failure before that has none (multer's types say it always has).
+        const written = file.path as string | undefined;
+        void (written === undefined ? Promise.resolve() : rm(written, { force: true })).finally(() => callback(tooLarge ?? err));
       });
     },
     _removeFile: (request, file, callback) => disk._removeFile(request, file, callback),

@@ -1,6 +1,7 @@
 /** Actions on an existing run: cancel, resume, delete. The caller has found the run visible. */
 import { BadRequestException, ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
 import { rm } from 'node:fs/promises';
+import { errorMessage } from '../../../activities/errors';
 import { runWorkDir } from '../../../activities/work-dir';
 import type { ResumeInput } from '../../../domain/run-types';
 import { isTerminal } from '../../../domain/state-machine';
@@ -49,7 +50,7 @@ export class RunControl {
     await this.workflows.cancel(run.runId);
     await this.runStore
       .markCanceling(run.runId)
-      .catch((err: Error) => this.logger.warn(`run ${run.runId} cancelled, but not yet shown as CANCELING: ${err.message}`));
+      .catch((err: unknown) => this.logger.warn(`run ${run.runId} cancelled, but not yet shown as CANCELING: ${errorMessage(err)}`));
   }
 
   /** A task's input is checked here first, on RE2; the workflow checks it again (./waiting-gate.ts). */

@@ -41,7 +41,7 @@ export class RunsController {
     if (tags === null) return { runs: [], next_page_token: '', total_runs: 0 };
     const page = await this.runStore.list({
       pageSize: query.page_size,
-      pageToken: query.page_token || undefined,
+      pageToken: query.page_token === '' ? undefined : query.page_token,
       states: query.state,
       tags,
       owner: this.access.listOwner(caller),

@@ -44,8 +44,9 @@ async function definitionFile(url: string, attachments: Attachment[], workflowRo
   if (isRelativeUrl(url)) {
     const normal = normalRelativePath(url);
     const attachment = 'path' in normal ? attachments.find((candidate) => candidate.path === normal.path) : undefined;
-    // Checked before: a relative workflow_url names an attachment.
-    return attachment!.file;
+    // Checked before (a relative workflow_url names an attachment): this only keeps the promise.
+    if (!attachment) throw new BadRequestException(`workflow_url '${url}' names no workflow_attachment`);
+    return attachment.file;
   }
   const file = url.startsWith('/') ? url : /^file:/i.test(url) ? fileURLToPath(url) : undefined;
   if (file === undefined)

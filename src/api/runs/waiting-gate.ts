@@ -34,7 +34,7 @@ export class WaitingGates {
   async oldest(task: RunRow): Promise<WaitForInputStep | undefined> {
     if (task.wesState !== 'PAUSED') throw new ConflictException(`task ${task.runId} is ${task.wesState}, not awaiting input`);
     const wait = (await this.runStore.transitions(task.runId)).filter((transition) => transition.type === 'wait').at(-1);
-    const [stepId] = (wait?.payload?.steps ?? []) as string[];
+    const stepId = ((wait?.payload?.steps ?? []) as string[]).at(0);
     if (stepId === undefined) return undefined;
     return gateStep(await this.definition(task.runId), stepId);
   }

@@ -31,6 +31,7 @@ export async function followRun(
       // A run deleted while followed has ended too.
       const ended = !row || isTerminalWesState(row.wesState);
       await round(ended);
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the client may leave during round(); TypeScript keeps the loop condition's narrowing across the await
       if (stream.closed) return;
       if (ended) {
         stream.finish('end', { state: row?.wesState ?? 'UNKNOWN' });

@@ -25,7 +25,10 @@ export class TasksController {
   @Get()
   async list(@ValidRequest() { path, query }: ValidatedRequest<PageQuery>, @RequestCaller() caller?: Caller): Promise<TaskListView> {
     await this.access.visibleRun(path.run_id, caller);
-    const page = await this.runStore.listTasks(path.run_id, { pageSize: query.page_size, pageToken: query.page_token || undefined });
+    const page = await this.runStore.listTasks(path.run_id, {
+      pageSize: query.page_size,
+      pageToken: query.page_token === '' ? undefined : query.page_token,
+    });
     return { task_logs: page.tasks.map(taskLog), next_page_token: page.nextPageToken };
   }
 

@@ -44,7 +44,8 @@ export class WorkflowHistories {
           workflowExecution: { workflowId, runId },
         });
       } catch (err) {
-        if (!isGrpcServiceError(err) || err.code !== NOT_FOUND) throw err;
+        // Compared as the protocol's number: grpc-js, whose enum types the code, is Temporal's dependency, not ours.
+        if (!isGrpcServiceError(err) || (err.code as number) !== NOT_FOUND) throw err;
       }
     }
   }

@@ -6,7 +6,9 @@
  * handed on decoded, with defaults filled in.
  */
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
-import type { Request } from 'express';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import type { ParameterObject, ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { IRoute, Request } from 'express';
 import { API_PREFIX } from '../core/base-url';
 import { HTTP_METHODS } from '../openapi/openapi-document';
 import { compileDocumentSchemas, type SchemaValidator } from './document-schemas';
@@ -21,8 +23,8 @@ export interface ValidatedRequest<Query = Record<string, unknown>, Body = unknow
   body: Body;
 }
 
-/** The OpenAPI document: typing it would only restate the OpenAPI specification. */
-type Json = any;
+/** Our extension: a path parameter that spans segments (a wildcard route). */
+type DocumentParameter = ParameterObject & { 'x-durable-wes-multi-segment'?: boolean };
 
 interface Parameter {
   name: string;
@@ -30,12 +32,13 @@ interface Parameter {
   required: boolean;
   /** Form arrays: each value is a comma-separated list. */
   commaSeparated: boolean;
-  schema: Json;
+  /** Resolved, for decoding; undefined when the document gives none that decoding can follow. */
+  schema: SchemaObject | undefined;
   validate: SchemaValidator;
 }
 
 interface Content {
-  schema: Json;
+  schema: SchemaObject | undefined;
   /** The form fields that are JSON text. */
   jsonFields: Set<string>;
   validate: SchemaValidator;
@@ -48,30 +51,48 @@ interface Operation {
 
 const pointer = (...parts: string[]) => parts.map((part) => `/${part.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 
+const isReference = (value: object): value is ReferenceObject => '$ref' in value;
+
+/** The validator reads parameters and bodies where they stand; the WES document writes them inline. */
+function inline<T extends object>(value: T | ReferenceObject, where: string): T {
+  if (isReference(value)) throw new Error(`OpenAPI document: ${where} is a $ref (${value.$ref}); the request validator needs it inline`);
+  return value;
+}
+
+function location(parameter: ParameterObject, where: string): Parameter['in'] {
+  if (parameter.in === 'cookie')
+    throw new Error(`OpenAPI document: ${where} is a cookie parameter, which the request validator does not read`);
+  return parameter.in;
+}
+
 export class RequestValidator {
   /** By `METHOD /path/{template}`. */
   private readonly operations = new Map<string, Operation>();
   private readonly paths: Array<{ pattern: RegExp; methods: string[] }> = [];
 
-  constructor(private readonly document: Json) {
+  constructor(private readonly document: OpenAPIObject) {
     const schemas = compileDocumentSchemas(document);
-    for (const [route, item] of Object.entries<Json>(document.paths)) {
-      const methods = HTTP_METHODS.filter((method) => item[method]);
+    for (const [route, item] of Object.entries(document.paths)) {
+      const operations = HTTP_METHODS.flatMap((method) => {
+        const operation = item[method];
+        if (!operation) return [];
+        const where = `${method.toUpperCase()} ${route}`;
+        const parameters = (operation.parameters ?? []).map((p, index) => inline<DocumentParameter>(p, `${where} parameter ${index}`));
+        const requestBody = operation.requestBody && inline(operation.requestBody, `${where} requestBody`);
+        return [{ method, parameters, requestBody }];
+      });
       // A parameter marked as spanning segments (a wildcard route) matches them all: a method the path lacks is still a 405.
       const multiSegment = new Set(
-        methods.flatMap((method) =>
-          (item[method].parameters ?? []).filter((p: Json) => p['x-durable-wes-multi-segment']).map((p: Json) => p.name),
-        ),
+        operations.flatMap(({ parameters }) => parameters.filter((p) => p['x-durable-wes-multi-segment']).map((p) => p.name)),
       );
       const pattern = route.replace(/\{([^}]+)\}/g, (_, name: string) => (multiSegment.has(name) ? '.+' : '[^/]+'));
-      this.paths.push({ pattern: new RegExp(`^${pattern}$`), methods: methods.map((m) => m.toUpperCase()) });
-      for (const method of methods) {
+      this.paths.push({ pattern: new RegExp(`^${pattern}$`), methods: operations.map(({ method }) => method.toUpperCase()) });
+      for (const { method, parameters, requestBody } of operations) {
         const at = (...parts: string[]) => schemas.at(pointer('paths', route, method, ...parts));
-        const { parameters = [], requestBody } = item[method];
         const operation: Operation = {
-          parameters: parameters.map((parameter: Json, index: number) => ({
+          parameters: parameters.map((parameter, index) => ({
             name: parameter.name,
-            in: parameter.in,
+            in: location(parameter, `${method.toUpperCase()} ${route} parameter ${parameter.name}`),
             required: parameter.required === true,
             commaSeparated: parameter.explode === false,
             schema: this.resolve(parameter.schema),
@@ -80,10 +101,8 @@ export class RequestValidator {
         };
         if (requestBody) {
           const content = new Map<string, Content>();
-          for (const [type, media] of Object.entries<Json>(requestBody.content)) {
-            const jsonFields = Object.entries<Json>(media.encoding ?? {}).filter(
-              ([, encoding]) => encoding.contentType === 'application/json',
-            );
+          for (const [type, media] of Object.entries(requestBody.content)) {
+            const jsonFields = Object.entries(media.encoding ?? {}).filter(([, encoding]) => encoding.contentType === 'application/json');
             content.set(type, {
               schema: this.resolve(media.schema),
               jsonFields: new Set(jsonFields.map(([name]) => name)),
@@ -101,7 +120,7 @@ export class RequestValidator {
   validate(request: Request): ValidatedRequest {
     // Nest's route, e.g. /ga4gh/wes/v1/runs/:run_id, is the document's /runs/{run_id}.
     // A wildcard (`*path`) is a path parameter of many segments.
-    const route = (request.route.path as string).slice(API_PREFIX.length + 1).replace(/[:*](\w+)/g, '{$1}');
+    const route = (request.route as IRoute).path.slice(API_PREFIX.length + 1).replace(/[:*](\w+)/g, '{$1}');
     // Express answers HEAD with the GET route (HTTP: the same answer without its body).
     const method = request.method === 'HEAD' && !this.operations.has(`HEAD ${route}`) ? 'GET' : request.method;
     const operation = this.operations.get(`${method} ${route}`);
@@ -114,7 +133,7 @@ export class RequestValidator {
           : parameter.in === 'query'
             ? request.query[parameter.name]
             : request.headers[parameter.name.toLowerCase()];
-      const value = raw === undefined ? parameter.schema.default : decodeParameter(parameter, raw);
+      const value: unknown = raw === undefined ? parameter.schema?.default : decodeParameter(parameter, raw);
       // A path that does not fit names no resource.
       const failure = (message: string) => (parameter.in === 'path' ? new NotFoundException(message) : new BadRequestException(message));
       if (value === undefined) {
@@ -131,7 +150,7 @@ export class RequestValidator {
   /** The fields the document's multipart form of `METHOD /route` names (the parser refuses others as they come). */
   formFields(method: string, route: string): string[] {
     const form = this.operations.get(`${method} ${route}`)?.body?.content.get('multipart/form-data');
-    return Object.keys(form?.schema.properties ?? {});
+    return Object.keys(form?.schema?.properties ?? {});
   }
 
   /** The methods of the document's path that `url` (under the API prefix) is, if it is one. */
@@ -149,16 +168,19 @@ export class RequestValidator {
     const type = request.is(types);
     if (!type)
       throw new BadRequestException(`the request body must be ${types.join(' or ')}, not ${request.get('content-type') ?? 'untyped'}`);
-    const media = content.get(type)!;
-    const body = type === 'multipart/form-data' ? decodeForm(request.body ?? {}, media) : request.body;
+    const media = content.get(type);
+    if (!media) throw new Error(`request.is answered ${type}, which is none of ${types.join(', ')}`);
+    const received: unknown = request.body;
+    const body = type === 'multipart/form-data' ? decodeForm(isFields(received) ? received : {}, media) : received;
     check(media.validate, body, '', (message) => new BadRequestException(message));
     return body;
   }
 
-  /** A local `$ref` followed, for decoding (the validators follow references themselves). */
-  private resolve(schema: Json): Json {
-    const name = /^#\/components\/schemas\/(.+)$/.exec(schema?.$ref ?? '')?.[1];
-    return name === undefined ? schema : this.resolve(this.document.components.schemas[name]);
+  /** A local `$ref` followed, for decoding (the validators follow references themselves); another `$ref` tells decoding nothing. */
+  private resolve(schema: SchemaObject | ReferenceObject | undefined): SchemaObject | undefined {
+    if (schema === undefined || !isReference(schema)) return schema;
+    const name = /^#\/components\/schemas\/(.+)$/.exec(schema.$ref)?.[1];
+    return name === undefined ? undefined : this.resolve(this.document.components?.schemas?.[name]);
   }
 }
 
@@ -167,23 +189,37 @@ function pathParameter(value: string | string[] | undefined): string | undefined
   return Array.isArray(value) ? value.join('/') : value;
 }
 
+/** Multer's form fields (a multipart body), by name. */
+function isFields(body: unknown): body is Record<string, unknown> {
+  return typeof body === 'object' && body !== null;
+}
+
 function check(validate: SchemaValidator, value: unknown, root: string, failure: (message: string) => HttpException): void {
-  if (!validate(value)) throw failure(schemaErrorMessage(validate.errors![0], root));
+  if (validate(value)) return;
+  const error = validate.errors?.[0];
+  if (!error) throw new Error('ajv refused a value without saying why');
+  throw failure(schemaErrorMessage(error, root));
 }
 
 /** Text as the type the schema asks for; text that is not one is left for the schema to refuse. */
-function fromText(text: string, schema: Json): unknown {
+function fromText(text: string, schema: SchemaObject | undefined): unknown {
   if ((schema?.type === 'integer' || schema?.type === 'number') && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
   if (schema?.type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
   return text;
 }
 
 function decodeParameter({ schema, commaSeparated }: Parameter, raw: unknown): unknown {
-  if (schema.type !== 'array') return typeof raw === 'string' ? fromText(raw, schema) : raw;
-  const values = (Array.isArray(raw) ? raw : [raw]).flatMap((value) =>
-    commaSeparated && typeof value === 'string' ? value.split(',') : [value],
-  );
-  return values.map((value) => (typeof value === 'string' ? fromText(value, schema.items) : value));
+  if (schema?.type !== 'array') return typeof raw === 'string' ? fromText(raw, schema) : raw;
+  const list: unknown[] = Array.isArray(raw) ? raw : [raw];
+  const values = list.flatMap((value) => (commaSeparated && typeof value === 'string' ? value.split(',') : [value]));
+  const items = schema.items && isReference(schema.items) ? undefined : schema.items;
+  return values.map((value) => (typeof value === 'string' ? fromText(value, items) : value));
+}
+
+/** A property's own schema; a `$ref` tells decoding nothing (text stays text). */
+function propertySchema(schema: SchemaObject | undefined, name: string): SchemaObject | undefined {
+  const property = schema?.properties?.[name];
+  return property && isReference(property) ? undefined : property;
 }
 
 /** Form fields as the schema's types: JSON text parsed, other text decoded; empty fields are fields left unset. */
@@ -192,7 +228,7 @@ function decodeForm(fields: Record<string, unknown>, { schema, jsonFields }: Con
   for (const [name, value] of Object.entries(fields)) {
     if (value === '') continue;
     if (typeof value !== 'string') decoded[name] = value;
-    else if (!jsonFields.has(name)) decoded[name] = fromText(value, schema.properties?.[name]);
+    else if (!jsonFields.has(name)) decoded[name] = fromText(value, propertySchema(schema, name));
     else {
       if (nestsTooDeep(value)) throw new BadRequestException(tooDeepMessage(name));
       try {
