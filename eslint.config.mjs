@@ -43,6 +43,11 @@ export default defineConfig(
       '@typescript-eslint/require-await': 'off',
       // NestJS's and TypeORM's option types are declared as classes but are meant to be object literals.
       '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
+      // A package's public API only: its dist/ or lib/ internals change without notice.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(@[^/]+/)?[^/.][^/]*/(dist|lib)(/|$)', message: 'import from the package itself, not its internals' }] },
+      ],
     },
   },
   {

@@ -10,10 +10,12 @@
  * run (lookaround, backreferences) does not compile: the definition is refused, naming its key.
  */
 import Ajv, { type Options } from 'ajv';
-import type { RegExpEngine } from 'ajv/dist/types';
 import addFormats from 'ajv-formats';
 import { RE2JS } from 're2js';
 import type { KeyPath } from '../../domain/key-path';
+
+/** ajv's regex engine hook, by the public type of its options. */
+type RegExpEngine = NonNullable<NonNullable<Options['code']>['regExp']>;
 
 /** An ECMA-262 pattern as RE2 runs it; JSON Schema's `pattern` matches anywhere in the text, as `find` does. */
 function re2(pattern: string): { test: (text: string) => boolean } {

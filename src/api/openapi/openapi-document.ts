@@ -6,7 +6,7 @@
  * that the document validates offline.
  */
 import type { OpenAPIObject } from '@nestjs/swagger';
-import type { OperationObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { OperationObject, ResponseObject } from './openapi-types';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { openapiOverlay, type JsonObject, type OpenAPIOverlayAction, type OpenAPIOverlayOptions } from 'openapi-format';

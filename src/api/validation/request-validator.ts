@@ -7,7 +7,7 @@
  */
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import type { ParameterObject, ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { ParameterObject, ReferenceObject, SchemaObject } from '../openapi/openapi-types';
 import type { IRoute, Request } from 'express';
 import { API_PREFIX } from '../core/base-url';
 import { HTTP_METHODS } from '../openapi/openapi-document';
