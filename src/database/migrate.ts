@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error('migration failed:', err);
   process.exitCode = 1;
 });
