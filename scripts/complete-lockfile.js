@@ -18,7 +18,10 @@ for (const [key, entry] of Object.entries(pk)) {
     const path = `node_modules/${dep}`;
     if (pk[path]) continue;
     const p = platform(dep);
-    if (!p) { console.error('no platform for', dep, 'of', key); continue; }
+    if (!p) {
+      console.error('no platform for', dep, 'of', key);
+      continue;
+    }
     pk[path] = { version, optional: true, ...p };
     added++;
   }

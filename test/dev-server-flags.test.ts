@@ -62,7 +62,7 @@ test('the dev server started with these flags serves the endpoint to its UI', as
     try {
       const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
       const registered = Object.fromEntries(
-        Object.entries(customAttributes ?? {}).map(([name, type]) => [name, temporal.api.enums.v1.IndexedValueType[type]]),
+        Object.entries(customAttributes).map(([name, type]) => [name, temporal.api.enums.v1.IndexedValueType[type]]),
       );
       expect(registered).toEqual(Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map((key) => [key.name, `INDEXED_VALUE_TYPE_${key.type}`])));
     } finally {

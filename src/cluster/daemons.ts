@@ -71,7 +71,9 @@ export class Daemons {
     });
     closeSync(log);
     child.unref();
-    this.record(name, child.pid!);
+    // Without a pid it was not spawned (its 'error' event says why).
+    if (child.pid === undefined) throw new ClusterError(`${name}: ${command} could not be started`);
+    this.record(name, child.pid);
   }
 
   /** Where this start's lines begin in its log (a worker's readiness is a line of its log). */

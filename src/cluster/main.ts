@@ -24,12 +24,15 @@ CLUSTER_PG_PORT (17432), CLUSTER_TEMPORAL_PORT (17233), CLUSTER_UI_PORT (18233),
 
 class UsageError extends Error {}
 
+/** The command line's words: any of them may be missing. */
+type Words = [command?: string, argument?: string, ...rest: string[]];
+
 function named(name: string | undefined): string {
   if (!name) throw new UsageError('a process name is missing');
   return name;
 }
 
-async function temporalCommand(cluster: ProductCluster, [command, argument]: string[]): Promise<void> {
+async function temporalCommand(cluster: ProductCluster, [command, argument]: Words): Promise<void> {
   const temporal = cluster.temporal;
   switch (command) {
     case 'build': {
@@ -61,7 +64,7 @@ async function temporalCommand(cluster: ProductCluster, [command, argument]: str
   }
 }
 
-async function command(cluster: ProductCluster, [command, argument, ...rest]: string[]): Promise<void> {
+async function command(cluster: ProductCluster, [command, argument, ...rest]: Words): Promise<void> {
   switch (command) {
     case 'up':
       return cluster.up();
@@ -96,7 +99,8 @@ export async function main(args: string[]): Promise<number> {
       console.error(`cluster: ${err.message}\n${USAGE}`);
       return 2;
     }
-    console.error(`cluster: ${err instanceof ClusterError ? err.message : (err as Error).stack}`);
+    const detail = err instanceof ClusterError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    console.error(`cluster: ${detail}`);
     return 1;
   }
 }

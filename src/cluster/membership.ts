@@ -17,13 +17,21 @@ const ROLES = ['all', 'frontend', 'history', 'matching', 'worker', 'internal-fro
 /** A member whose heartbeat is older is one Temporal itself no longer counts as healthy. */
 const HEARTBEAT_CUTOFF_SECONDS = 20;
 
+/** A row of the query below, as pg returns it: a bigint comes as a string. */
+interface MembershipRow {
+  role: number;
+  rpc_port: number;
+  started: string;
+  age: number;
+}
+
 /** The members alive now. */
 export async function members(temporalDatabaseUrl: string): Promise<Member[]> {
   const client = new Client({ connectionString: temporalDatabaseUrl });
   await client.connect();
   try {
     // The timestamps are UTC without a zone: compared with UTC, never with the host's zone.
-    const { rows } = await client.query(
+    const { rows } = await client.query<MembershipRow>(
       `SELECT role, rpc_port,
               extract(epoch FROM session_start)::bigint AS started,
               extract(epoch FROM (now() AT TIME ZONE 'UTC') - last_heartbeat)::int AS age

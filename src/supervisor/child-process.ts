@@ -17,11 +17,12 @@ export interface ChildOptions {
 export function startChild(command: string, args: string[], options: ChildOptions): Instance {
   const child = spawn(command, args, { env: options.env, detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // Without a pid it was not spawned (its 'error' event says why).
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${command} could not be started`);
   const running = () => child.exitCode === null && child.signalCode === null;
   const stop = async (): Promise<void> => {
-    if (running()) await stopProcess(child.pid!, exited, { timeoutMs: options.stopTimeoutMs });
+    if (running()) await stopProcess(pid, exited, { timeoutMs: options.stopTimeoutMs });
   };
-  // Without a pid it was not spawned (its 'error' event says why).
-  if (child.pid === undefined) throw new Error(`${command} could not be started`);
-  return { pid: child.pid, ready: options.ready?.(exited) ?? Promise.resolve(), exited, stop };
+  return { pid, ready: options.ready?.(exited) ?? Promise.resolve(), exited, stop };
 }

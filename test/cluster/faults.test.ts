@@ -32,7 +32,8 @@ let cluster: Cluster;
 beforeAll(async () => {
   cluster = await connectCluster();
 });
-afterAll(() => cluster?.close());
+// Unset when connecting failed, whatever its declared type says.
+afterAll(() => (cluster as Cluster | undefined)?.close());
 
 /**
  * The process to kill: `name`, or for a worker the last one running on host cluster-b beside

@@ -18,7 +18,8 @@ let cluster: Cluster;
 beforeAll(async () => {
   cluster = await connectCluster();
 });
-afterAll(() => cluster?.close());
+// Unset when connecting failed, whatever its declared type says.
+afterAll(() => (cluster as Cluster | undefined)?.close());
 
 const workerNumber = (name: string) => Number(name.slice('worker-'.length));
 
@@ -32,7 +33,11 @@ async function runningWorkers(): Promise<string[]> {
 async function versionWorkers(names: string[]): Promise<VersionWorkers> {
   const alive = await cluster.alive();
   return {
-    identities: names.map((name) => `${alive.get(name)?.pid}@${alive.get(name)?.host}`),
+    identities: names.map((name) => {
+      const worker = alive.get(name);
+      if (worker?.host === undefined) throw new Error(`${name} is not running on a host`);
+      return `${worker.pid}@${worker.host}`;
+    }),
     async stop() {
       for (const name of names) await cluster.control('stop', name);
     },
