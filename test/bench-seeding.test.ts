@@ -28,7 +28,7 @@ describe('durable-wes read model', () => {
     await db.connect();
     await db.query(`DELETE FROM runs WHERE request->'tags'->>'seeding' = $1`, [tag]);
     await db.end();
-    await api?.stop();
+    await api.stop();
   });
 
   test('copies of a finished run are listed, counted, older than it and read as runs of their own', async () => {
@@ -67,7 +67,7 @@ describe('Sapporo run dir and index', () => {
   });
 
   afterAll(async () => {
-    await sapporo?.server.stop();
+    await sapporo.server.stop();
   });
 
   test('copies of a finished run are listed, counted and read by Sapporo as runs of its own', async () => {

@@ -24,7 +24,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-cli-'));
 });
 afterAll(async () => {
-  await api?.stop();
+  await api.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -45,9 +45,13 @@ beforeAll(async () => {
     ),
   });
 });
+// The back starts before the front: it is stopped even when the front never started.
 afterAll(async () => {
-  await front?.stop();
-  await back?.stop();
+  try {
+    await front.stop();
+  } finally {
+    await back.stop();
+  }
 });
 
 /** The back's run that carries out the front's run, found by the tag the wes provider sets. */

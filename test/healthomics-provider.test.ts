@@ -530,7 +530,7 @@ describe('cancel, resume and cleanup', () => {
       hostQueue: () => 'unused',
       metrics: new WorkerMetrics(),
     });
-    const resuming = new MockActivityEnvironment().run(activities.resumeRun, makeRun({}, OMICS_RUN), { ok: true });
+    const resuming = new MockActivityEnvironment().run(() => activities.resumeRun(makeRun({}, OMICS_RUN), { ok: true }));
     await expect(resuming).rejects.toMatchObject({ nonRetryable: true, type: 'ProviderRejected' });
     await expect(resuming).rejects.toThrow(
       "provider 'healthomics' resume: healthomics runs cannot be paused, so there is nothing to resume",

@@ -31,7 +31,7 @@ async function publishedWesStates(handle: WorkflowHandle): Promise<string[]> {
   const states: string[] = [];
   for (const event of history.events ?? []) {
     const fields = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
-    const payload = fields?.WesState?.data;
+    const payload = fields && 'WesState' in fields ? fields.WesState.data : undefined;
     if (payload) states.push(JSON.parse(Buffer.from(payload).toString()));
   }
   return states;

@@ -14,7 +14,7 @@ import { startDedicatedPostgres, type DedicatedPostgres } from './chaos/support/
 import { eventually } from './support/eventually';
 
 let postgres: DedicatedPostgres;
-let db: DataSource;
+let db: DataSource | undefined;
 let store: PostgresRunStore;
 
 beforeAll(async () => {
@@ -25,7 +25,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db?.destroy();
-  await postgres?.stop();
+  await postgres.stop();
 });
 
 const AT = new Date('2026-12-01T00:00:00.000Z');

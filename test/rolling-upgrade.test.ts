@@ -45,7 +45,7 @@ async function startWorkers(version: WorkerDeploymentVersion): Promise<VersionWo
   });
   processes.push(worker);
   return {
-    identities: [`${worker.child.pid}@${HOST_ID}`],
+    identities: [`${worker.child.pid!}@${HOST_ID}`],
     async stop() {
       worker.child.kill('SIGTERM');
       expect(await worker.exited).toBe(0);

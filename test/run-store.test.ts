@@ -30,10 +30,14 @@ beforeAll(async () => {
   db = await openDatabase(postgres.url);
   store = new PostgresRunStore(db);
 });
+// PostgreSQL starts before the database opens: it is stopped even when the database never opened.
 afterAll(async () => {
-  await db?.destroy();
-  await postgres?.stop();
-  await rm(tmp, { recursive: true, force: true });
+  try {
+    await db.destroy();
+  } finally {
+    await postgres.stop();
+    await rm(tmp, { recursive: true, force: true });
+  }
 });
 beforeEach(async () => {
   await db.query('TRUNCATE runs CASCADE');

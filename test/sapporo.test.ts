@@ -48,9 +48,13 @@ beforeAll(async () => {
   provider = wesProvider({ baseUrl: sapporo.baseUrl, pollIntervalMs: 250, requestTimeoutMs: 10_000 });
 }, 300_000);
 
+// The data dir is made before Sapporo starts: it is removed even when Sapporo never started.
 afterAll(async () => {
-  await sapporo?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  try {
+    await sapporo.stop();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
 });
 
 /**

@@ -23,10 +23,9 @@ const run = simulatedStep;
 const startTask = (document: Record<string, unknown>, workflowParams: Record<string, unknown> = {}) =>
   h.startTask(taskDocument(document), workflowParams);
 
+const named = (name: unknown) => (typeof name === 'string' && name !== '' ? `:${name}` : undefined);
 const stepsOf = (snapshot: RunSnapshot) =>
-  snapshot.transitions.map(
-    (t) => `${t.type}:${t.to}${t.payload?.step ? `:${t.payload.step}` : t.payload?.branch ? `:${t.payload.branch}` : ''}`,
-  );
+  snapshot.transitions.map((t) => `${t.type}:${t.to}${named(t.payload?.step) ?? named(t.payload?.branch) ?? ''}`);
 
 async function rows(runId: string) {
   return (await h.runStore.listTasks(runId, { pageSize: 1000 })).tasks;
@@ -61,7 +60,7 @@ test('a three-step task with a gate: runs, waits, refuses a wrong input, resumes
     type: INVALID_RESUME_INPUT,
     message: expect.stringMatching(/review: the input at ok: .*boolean/),
   });
-  expect((await handle.query('snapshot')) as RunSnapshot).toMatchObject({ state: 'awaiting_input' });
+  expect(await handle.query<RunSnapshot>('snapshot')).toMatchObject({ state: 'awaiting_input' });
 
   const resumed = await handle.executeUpdate(resumeUpdate, { args: [{ ok: true }] });
   expect(resumed.state).not.toBe('awaiting_input');

@@ -32,7 +32,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'job.json'), JSON.stringify({ text: { class: 'File', path: 'words.txt' } }));
 }, 300_000);
 afterAll(async () => {
-  await api?.stop();
+  await api.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -52,7 +52,7 @@ describe('against wes-service', () => {
   }, 300_000);
 
   afterAll(async () => {
-    await wes?.stop();
+    await wes.stop();
   });
 
   async function remoteRunIds(): Promise<string[]> {
@@ -194,22 +194,24 @@ describe('against a scripted server', () => {
   let handler: Handler;
 
   beforeAll(async () => {
+    const respond = async (req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer) => {
+      const entry: Seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers };
+      const type = req.headers['content-type'] ?? '';
+      // A stub reading the provider's own small requests, which the tests inspect as FormData.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the deprecation warns of untrusted uploads to real servers
+      if (type.startsWith('multipart/form-data')) entry.form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+      else if (raw.length > 0) entry.body = raw.toString();
+      seen.push(entry);
+      const answer = handler(entry) ?? { status: 500, body: { msg: 'unscripted', status_code: 500 } };
+      if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+      if (res.destroyed) return;
+      res.writeHead(answer.status, { 'content-type': answer.raw ? 'text/html' : 'application/json' });
+      res.end(answer.raw ? String(answer.body) : JSON.stringify(answer.body));
+    };
     server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', async () => {
-        const raw = Buffer.concat(chunks);
-        const entry: Seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers };
-        const type = req.headers['content-type'] ?? '';
-        if (type.startsWith('multipart/form-data')) entry.form = await new Response(raw, { headers: { 'content-type': type } }).formData();
-        else if (raw.length > 0) entry.body = raw.toString();
-        seen.push(entry);
-        const answer = handler(entry) ?? { status: 500, body: { msg: 'unscripted', status_code: 500 } };
-        if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
-        if (res.destroyed) return;
-        res.writeHead(answer.status, { 'content-type': answer.raw ? 'text/html' : 'application/json' });
-        res.end(answer.raw ? String(answer.body) : JSON.stringify(answer.body));
-      });
+      req.on('end', () => void respond(req, res, Buffer.concat(chunks)));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ga4gh/wes/v1/`;

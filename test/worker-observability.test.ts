@@ -13,7 +13,7 @@ import { sampleSum } from './support/prometheus';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
 
 let h: Harness;
-let worker: WorkerProcess;
+let worker: WorkerProcess | undefined;
 let metricsUrl: string;
 
 beforeAll(async () => {
@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   worker?.child.kill('SIGTERM');
   await worker?.exited;
-  await h?.stop();
+  await h.stop();
 });
 
 async function scrape(): Promise<string> {
@@ -85,7 +85,7 @@ test("the log is JSON lines, and the lines of a run's activities carry its run i
   );
   await finalSnapshot(handle);
   const logged = () =>
-    worker
+    worker!
       .stdout()
       .split('\n')
       .filter((line) => line !== '')

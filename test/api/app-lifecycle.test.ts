@@ -6,7 +6,7 @@ let api: ApiHarness;
 beforeAll(async () => {
   api = await createApiHarness();
 });
-afterAll(() => api?.stop());
+afterAll(() => api.stop());
 
 test('closing the app runs the shutdown hook it was given, after it stopped serving', async () => {
   const onShutdown = jest.fn(async () => undefined);

@@ -86,9 +86,13 @@ beforeAll(async () => {
   );
   ({ http } = await api.createApp({ auth: { ...keys.auth, jwt } }));
 });
+// The JWKS server listens before the harness exists: it is closed even when the harness never started.
 afterAll(async () => {
-  await api?.stop();
-  await new Promise((resolve) => jwks?.close(resolve));
+  try {
+    await api.stop();
+  } finally {
+    await new Promise((resolve) => jwks.close(resolve));
+  }
 });
 
 /** A 401 as RFC 6750 says: an ErrorResponse, and a Bearer challenge with the error given. */

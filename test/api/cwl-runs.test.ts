@@ -22,7 +22,7 @@ let api: ApiHarness;
 beforeAll(async () => {
   api = await createApiHarness();
 });
-afterAll(() => api?.stop());
+afterAll(() => api.stop());
 
 test('a CWL workflow attached to a multipart request runs to COMPLETE with its outputs', async () => {
   const created = await api.http

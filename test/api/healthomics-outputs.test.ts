@@ -53,14 +53,18 @@ beforeAll(async () => {
   expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   outputs = `${API}/runs/${runId}/outputs`;
 });
+// The mocks and credentials are set before the harness exists: they are restored even when it never started.
 afterAll(async () => {
-  await api?.stop();
-  omics.restore();
-  s3.restore();
-  process.env.AWS_ACCESS_KEY_ID = saved.id;
-  process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
-  if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-  if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+  try {
+    await api.stop();
+  } finally {
+    omics.restore();
+    s3.restore();
+    process.env.AWS_ACCESS_KEY_ID = saved.id;
+    process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+  }
 });
 
 test('a file is a 302 to a presigned GetObject URL of its key under the run’s output_uri, in the provider’s region', async () => {

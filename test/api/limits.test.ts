@@ -15,7 +15,7 @@ let api: ApiHarness;
 beforeAll(async () => {
   api = await createApiHarness(LIMITS);
 });
-afterAll(() => api?.stop());
+afterAll(() => api.stop());
 
 const FIELDS = fieldParts({
   workflow_type: 'SIMULATED',

@@ -19,7 +19,7 @@ beforeAll(async () => {
   await api.app.listen(port, '127.0.0.1');
   base = `http://127.0.0.1:${port}${API}`;
 });
-afterAll(() => api?.stop());
+afterAll(() => api.stop());
 
 const held = () => submitRun(api.http, simulatedRun({ duration_ms: 0 }, { require_approval: true }));
 
@@ -62,7 +62,7 @@ test('transitions: Last-Event-ID resumes after the last event seen', async () =>
   expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   const resumed = await openStream(`${base}/runs/${runId}/transitions?follow=true`, { 'Last-Event-ID': '2' });
   const events = await resumed.ended;
-  expect(events.map((e) => `${e.event}:${e.id ?? ''}`)).toEqual(['transition:3', 'transition:4', 'end:']);
+  expect(events.map((e) => `${e.event ?? ''}:${e.id ?? ''}`)).toEqual(['transition:3', 'transition:4', 'end:']);
   // Past the last one: only the end.
   const after = await openStream(`${base}/runs/${runId}/transitions?follow=true`, { 'Last-Event-ID': '4' });
   expect((await after.ended).map((e) => e.event)).toEqual(['end']);
@@ -165,5 +165,5 @@ test('an API that shuts down ends its open streams with an error event; the clie
 
   await api.http.post(`${API}/runs/${runId}/resume`).expect(200);
   const resumed = await openStream(`${base}/runs/${runId}/transitions?follow=true`, { 'Last-Event-ID': events[1].id! });
-  expect((await resumed.ended).map((e) => `${e.event}:${e.id ?? ''}`)).toEqual(['transition:3', 'transition:4', 'end:']);
+  expect((await resumed.ended).map((e) => `${e.event ?? ''}:${e.id ?? ''}`)).toEqual(['transition:3', 'transition:4', 'end:']);
 });

@@ -36,7 +36,7 @@ beforeAll(async () => {
     process.env.PATH = path0;
   }
 });
-afterAll(() => api?.stop());
+afterAll(() => api.stop());
 
 const serviceInfo = async () => {
   const response = await bare.http.get(`${API}/service-info`).expect(200);

@@ -12,7 +12,7 @@ let api: ApiHarness;
 beforeAll(async () => {
   api = await createApiHarness();
 });
-afterAll(() => api?.stop());
+afterAll(() => api.stop());
 
 /** Every `$ref` in a document. */
 function refs(node: unknown, found: string[] = []): string[] {

@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const app of apps) await app.close();
-  await api?.stop();
+  await api.stop();
 });
 
 /** An app of its own, quiet: its failing checks would log errors. */

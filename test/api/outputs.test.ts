@@ -43,7 +43,7 @@ beforeAll(async () => {
   expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   outputs = `${API}/runs/${runId}/outputs`;
 });
-afterAll(() => api?.stop());
+afterAll(() => api.stop());
 
 const onDisk = (file: string) => readFile(path.join(runWorkDir(api.config.dataDir, runId), OUTPUTS_DIR, file), 'utf8');
 

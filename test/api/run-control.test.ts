@@ -9,7 +9,7 @@ let api: ApiHarness;
 beforeAll(async () => {
   api = await createApiHarness();
 });
-afterAll(() => api?.stop());
+afterAll(() => api.stop());
 
 /** The read model says the run has ended and been cleaned up (what DELETE requires). */
 async function waitUntilCleaned(runId: string): Promise<void> {

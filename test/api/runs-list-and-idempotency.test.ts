@@ -9,7 +9,7 @@ let api: ApiHarness;
 beforeAll(async () => {
   api = await createApiHarness();
 });
-afterAll(() => api?.stop());
+afterAll(() => api.stop());
 
 describe('listing', () => {
   const suite = randomUUID();

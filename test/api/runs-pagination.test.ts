@@ -11,7 +11,7 @@ let api: ApiHarness;
 beforeAll(async () => {
   api = await createApiHarness();
 });
-afterAll(() => api?.stop());
+afterAll(() => api.stop());
 
 test('1,000 runs, page by page, while new ones arrive', async () => {
   const batch = randomUUID();

@@ -23,7 +23,7 @@ beforeAll(async () => {
   ({ http } = await api.createApp(keyAuth(['tally', owner, READ_WRITE], ['other', `other-${randomUUID()}`, READ_WRITE])));
 });
 afterAll(async () => {
-  await api?.stop();
+  await api.stop();
 });
 
 const submit = (durationMs: number) => submitRun(http, simulatedRun({ duration_ms: durationMs }), { bearer: testKey('tally') });

@@ -136,7 +136,7 @@ const summary: Array<{
   seconds: number;
 }> = [];
 afterAll(async () => {
-  await api?.stop();
+  await api.stop();
   if (profile.reportDir)
     await writeFile(
       path.join(profile.reportDir, 'summary.json'),

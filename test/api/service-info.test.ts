@@ -9,7 +9,7 @@ let api: ApiHarness;
 beforeAll(async () => {
   api = await createApiHarness();
 });
-afterAll(() => api?.stop());
+afterAll(() => api.stop());
 
 const serviceInfo = async () => {
   const response = await api.http.get(`${API}/service-info`).expect(200);

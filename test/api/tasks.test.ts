@@ -12,7 +12,7 @@ let api: ApiHarness;
 beforeAll(async () => {
   api = await createApiHarness();
 });
-afterAll(() => api?.stop());
+afterAll(() => api.stop());
 
 /** A run on the local provider, whose engines report their jobs as tasks. */
 const startRun = (request: RunRequest) => submitRun(api.http, { ...request, tags: { wes_provider: 'local' } });

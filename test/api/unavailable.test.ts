@@ -15,7 +15,7 @@ let api: ApiHarness;
 beforeAll(async () => {
   api = await createApiHarness();
 });
-afterAll(() => api?.stop());
+afterAll(() => api.stop());
 
 test('Temporal unreachable: starting a run is a 503, reading the read model still works', async () => {
   const { http } = await api.createApp({ temporalAddress: `127.0.0.1:${await freePort()}` });
@@ -53,9 +53,13 @@ describe('database unreachable', () => {
     };
     app = await createApp({ config: api.config, runStore, logger: false });
   });
+  // The pool exists before the app: it is ended even when the app never started.
   afterAll(async () => {
-    await app?.close();
-    await pool?.end();
+    try {
+      await app.close();
+    } finally {
+      await pool.end();
+    }
   });
 
   test.each([

@@ -87,7 +87,7 @@ const asked: string[] = [];
 function hostAddress(): string {
   const found = Object.values(os.networkInterfaces())
     .flat()
-    .find((info) => info && info.family === 'IPv4' && !info.internal);
+    .find((info) => info?.family === 'IPv4' && !info.internal);
   if (!found) throw new Error('this test needs a non-loopback IPv4 address on the host');
   return found.address;
 }
@@ -95,8 +95,9 @@ function hostAddress(): string {
 beforeAll(async () => {
   external = hostAddress();
   server = http.createServer((request, response) => {
-    asked.push(request.url ?? '');
-    response.end(`hello ${request.url}`);
+    const url = request.url ?? '';
+    asked.push(url);
+    response.end(`hello ${url}`);
   });
   server.listen(0, '0.0.0.0');
   await once(server, 'listening');

@@ -104,9 +104,13 @@ beforeAll(async () => {
   );
   api = await createApiHarness({ providers });
 });
+// The test's server listens before the harness exists: it is closed even when the harness never started.
 afterAll(async () => {
-  await api?.stop();
-  await new Promise((resolve) => server?.close(resolve));
+  try {
+    await api.stop();
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 beforeEach(() => {
   requests.length = 0;

@@ -7,6 +7,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseProvidersConfig } from '../../activities/providers/config';
+import { WesStateKey } from '../../domain/search-attributes';
 import { API, createApiHarness, waitForState, type ApiHarness, type Http } from '../support/api-harness';
 import { keyAuth, READ_WRITE, testKey } from '../support/auth';
 import { EXAMPLES } from '../support/harness';
@@ -44,9 +45,13 @@ beforeAll(async () => {
   http = api.http;
 });
 
+// The roots are made before the harness exists: they are removed even when the harness never started.
 afterAll(async () => {
-  await api?.stop();
-  await rm(roots, { recursive: true, force: true });
+  try {
+    await api.stop();
+  } finally {
+    await rm(roots, { recursive: true, force: true });
+  }
 });
 
 const sh = (script: string, provider: string) => cwlRun(path.join(roots, 'sh.cwl'), { script }, { tags: { wes_provider: provider } });
@@ -67,7 +72,7 @@ async function untilQueued(client: Http, runId: string, as?: string): Promise<st
 }
 
 const searchedState = async (runId: string) =>
-  (await api.harness.client.workflow.getHandle(runId).describe()).searchAttributes.WesState?.[0];
+  (await api.harness.client.workflow.getHandle(runId).describe()).typedSearchAttributes.get(WesStateKey);
 const historyLength = async (runId: string) => (await api.harness.client.workflow.getHandle(runId).fetchHistory()).events?.length ?? 0;
 
 test('with maxEngines 1 a second run shows QUEUED everywhere while the first runs, costs no history while it waits, then RUNNING and COMPLETE', async () => {

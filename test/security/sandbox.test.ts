@@ -64,6 +64,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.stop();
   await rm(roots, { recursive: true, force: true });
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- process.env is the environment: delete is how a variable is unset
   for (const name of Object.keys(SECRETS)) delete process.env[name];
 });
 

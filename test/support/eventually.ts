@@ -21,7 +21,7 @@ export async function eventually<T>(
   { timeoutMs = 30_000, intervalMs = 100, what = 'the condition' }: EventuallyOptions = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let last: { value: T } | { error: unknown } | undefined;
+  let last: { value: T } | { error: unknown };
   for (;;) {
     try {
       const value = await probe();
@@ -33,6 +33,6 @@ export async function eventually<T>(
     if (Date.now() >= deadline) break;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-  const seen = last === undefined ? 'nothing' : 'error' in last ? `error ${String(last.error)}` : JSON.stringify(last.value);
+  const seen = 'error' in last ? `error ${String(last.error)}` : JSON.stringify(last.value);
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${seen}`);
 }

@@ -13,8 +13,9 @@ export function parseSamples(text: string): Sample[] {
     .map((line) => {
       const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)/.exec(line);
       if (!match) throw new Error(`not a Prometheus sample: ${line}`);
-      const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map(([, key, value]) => [key, value]));
-      return { name: match[1], labels, value: Number(match[3]) };
+      const [, name, labelList = '', value] = match;
+      const labels = Object.fromEntries([...labelList.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map(([, key, text]) => [key, text]));
+      return { name, labels, value: Number(value) };
     });
 }
 

@@ -77,9 +77,9 @@ export interface PeerOptions {
 
 export interface Peer {
   /** What the peer printed so far (for failure messages). */
-  output(): string;
+  output: () => string;
   /** Ends its process group and removes its dir. */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -112,8 +112,8 @@ export async function startPeer(options: PeerOptions): Promise<Peer> {
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-OUTPUT_TAIL_BYTES);
   };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
 
   const peer: Peer = {
     output: () => output,
@@ -146,6 +146,6 @@ export async function startPeer(options: PeerOptions): Promise<Peer> {
   ).catch(() => 'silent');
   if (answer === 'ready') return peer;
   await peer.stop();
-  if (answer === 'exited') throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before answering:\n${output}`);
+  if (answer === 'exited') throw new Error(`${name} exited (${String(child.exitCode ?? child.signalCode)}) before answering:\n${output}`);
   throw new Error(`${name} did not answer on ${readyUrl} in time:\n${output}`);
 }

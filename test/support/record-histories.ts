@@ -156,7 +156,7 @@ async function record(
   // The last execution of a run that continued as new: it starts from a continuation.
   const history = await h.client.workflow.getHandle(handle.workflowId).fetchHistory();
   writeHistory(file, history);
-  console.log(`recorded ${path.relative(HISTORIES_DIR, file)}: ${history.events?.length} events`);
+  console.log(`recorded ${path.relative(HISTORIES_DIR, file)}: ${history.events?.length ?? 0} events`);
 }
 
 async function main(): Promise<void> {
@@ -189,7 +189,7 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((err) => {
+  main().catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });

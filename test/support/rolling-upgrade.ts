@@ -232,7 +232,7 @@ async function expectRanOnce(
       ...new Set(
         tasks.map(
           (task) =>
-            `${task.deploymentVersion?.deploymentName}:${task.deploymentVersion?.buildId} ${decodeVersioningBehavior(task.versioningBehavior)}`,
+            `${task.deploymentVersion?.deploymentName ?? ''}:${task.deploymentVersion?.buildId ?? ''} ${decodeVersioningBehavior(task.versioningBehavior) ?? 'UNSPECIFIED'}`,
         ),
       ),
     ];

@@ -39,5 +39,5 @@ export async function openStream(url: string, headers: Record<string, string> = 
 }
 
 /** The events' data, parsed. */
-export const dataOf = (events: EventSourceMessage[], event: string): any[] =>
+export const dataOf = (events: EventSourceMessage[], event: string) =>
   events.filter((e) => e.event === event).map((e) => JSON.parse(e.data));

@@ -87,7 +87,8 @@ export async function pollStatus(
     timeoutMs,
     intervalMs: provider.pollIntervalMs,
     what: `run ${run.runId}'s status`,
-  }).catch((err: Error) => {
-    throw new Error(serverOutput ? `${err.message}\n${serverOutput()}` : err.message);
+  }).catch((err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(serverOutput ? `${message}\n${serverOutput()}` : message);
   });
 }

@@ -162,15 +162,16 @@ export async function wesRun(input: RunInput): Promise<RunSnapshot> {
   setHandler(snapshotQuery, () => run.snapshot());
   setHandler(cancelSignal, (reason) => {
     if (cancelReason !== undefined || isTerminal(run.state)) return;
-    cancelReason = reason || 'cancel requested';
+    cancelReason = reason === undefined || reason === '' ? 'cancel requested' : reason;
     if (!submitted) beforeSubmission.cancel();
   });
-  setHandler(resumeSignal, (given) => {
+  // A resume sent from the Temporal UI or CLI may carry no input at all.
+  setHandler(resumeSignal, (given: ResumeInput | undefined) => {
     if (waitingForInput()) resumeInput = given ?? {};
   });
   setHandler(
     resumeUpdate,
-    async (given) => {
+    async (given: ResumeInput | undefined) => {
       resumeInput = given ?? {};
       await condition(() => run.state !== 'awaiting_input');
       return run.snapshot();
@@ -192,7 +193,7 @@ export async function wesRun(input: RunInput): Promise<RunSnapshot> {
   /** Follows a submitted run until it ends, cancelling it at the provider when asked. */
   const followRun = async (providerRun: ProviderRun) => {
     const polling = new CancellationScope();
-    let cancelFailure: unknown;
+    let cancelFailure: { error: unknown } | undefined;
     void (async () => {
       await condition(() => cancelReason !== undefined);
       run.canceling = true;
@@ -200,7 +201,7 @@ export async function wesRun(input: RunInput): Promise<RunSnapshot> {
       try {
         await activities.cancelRun(providerRun);
       } catch (err) {
-        cancelFailure = err;
+        cancelFailure = { error: err };
         polling.cancel();
       }
     })();
@@ -256,7 +257,7 @@ export async function wesRun(input: RunInput): Promise<RunSnapshot> {
         }
       });
     } catch (err) {
-      if (isCancellation(err) && cancelFailure !== undefined) throw cancelFailure;
+      if (isCancellation(err) && cancelFailure) throw cancelFailure.error;
       throw err;
     }
   };
