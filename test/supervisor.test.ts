@@ -64,7 +64,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Only after a failure is anything left: kill it, lest it outlive the test run.
-  if (product && product.exitCode === null && product.signalCode === null) process.kill(-product.pid!, 'SIGKILL');
+  if (product.exitCode === null && product.signalCode === null && product.pid !== undefined) process.kill(-product.pid, 'SIGKILL');
   for (const pid of survivors()) process.kill(pid, 'SIGKILL');
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
@@ -119,17 +119,15 @@ function build(): void {
   try {
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
   } catch (err) {
-    throw new Error(`the build failed:\n${(err as { stdout?: string }).stdout}`);
+    throw new Error(`the build failed:\n${(err as { stdout?: string }).stdout ?? String(err)}`);
   }
 }
 
 /** The environment of the test run, without what points at the global set-up's servers. */
 function inheritedEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith('WES_') || key.startsWith('TEMPORAL_') || key === 'DATABASE_URL') delete env[key];
-  }
-  return env;
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('WES_') && !key.startsWith('TEMPORAL_') && key !== 'DATABASE_URL'),
+  );
 }
 
 async function distinctFreePorts(count: number): Promise<number[]> {
@@ -180,8 +178,8 @@ async function waitForOutput(expected: string | RegExp, from: number, timeoutMs:
     return typeof expected === 'string' ? text.includes(expected) : expected.test(text);
   };
   const exited = () => product.exitCode !== null || product.signalCode !== null;
-  await withTail(eventually(() => said() || exited(), Boolean, { timeoutMs, what: `the product to say ${expected}` }));
-  if (!said()) throw new Error(`the product exited before saying ${expected}:\n${tail()}`);
+  await withTail(eventually(() => said() || exited(), Boolean, { timeoutMs, what: `the product to say ${String(expected)}` }));
+  if (!said()) throw new Error(`the product exited before saying ${String(expected)}:\n${tail()}`);
 }
 
 /** Submits a simulated run, retrying while the API is unavailable, and waits until it is COMPLETE. */
@@ -212,7 +210,7 @@ async function expectSimulatedRunCompletes(timeoutMs = 60_000): Promise<void> {
 
 /** A failed wait says what the product printed last. */
 function withTail<T>(waiting: Promise<T>): Promise<T> {
-  return waiting.catch((err: Error) => Promise.reject(new Error(`${err.message}\n${tail()}`)));
+  return waiting.catch((err: unknown) => Promise.reject(new Error(`${err instanceof Error ? err.message : String(err)}\n${tail()}`)));
 }
 
 interface Answer {
