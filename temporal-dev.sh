@@ -53,12 +53,12 @@ server_command() {
 }
 
 # The search attributes the run workflow upserts, from their one declaration (domain/search-attributes.ts,
-# printed by src/supervisor/search-attribute-flags.ts): from the sources with ts-node, else from the build.
+# printed by src/temporal/search-attribute-flags.ts): from the sources with ts-node, else from the build.
 search_attribute_flags() {
   if [ -d "$here/node_modules/ts-node" ]; then
-    (cd "$here" && node -r ts-node/register/transpile-only src/supervisor/search-attribute-flags.ts)
+    (cd "$here" && node -r ts-node/register/transpile-only src/temporal/search-attribute-flags.ts)
   else
-    node "$here/dist/src/supervisor/search-attribute-flags.js"
+    node "$here/dist/src/temporal/search-attribute-flags.js"
   fi
 }
 

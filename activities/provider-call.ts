@@ -4,7 +4,7 @@
  */
 import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
 import { errorMessage, FAILURE_TYPES, InvalidRunRequestError, ProviderRejectedError } from './errors';
-import type { ProviderRegistry } from './provider-registry';
+import type { ProviderRegistry } from './providers/provider-registry';
 import type { ProviderCallOutcome, WorkerMetrics } from './worker-metrics';
 
 export type CallProvider = <T>(provider: string, operation: string, call: () => Promise<T> | T) => Promise<T>;

@@ -3,7 +3,7 @@
  */
 import { log } from '@temporalio/activity';
 import { errorMessage } from './errors';
-import type { Provider, TaskReport } from './provider';
+import type { Provider, TaskReport } from './providers/provider';
 import type { RunStore } from '../read-model/run-store';
 import type { TaskRow } from '../domain/run-rows';
 import type { ProviderRun } from '../domain/run-types';

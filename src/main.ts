@@ -12,7 +12,7 @@ import { authEnabled, isEmbeddedDefault } from './config/auth-config';
 import { loadConfig, type Config } from './config/config';
 import { openDatabase } from '../read-model/data-source';
 import { devServerFlags } from './supervisor/dev-server-flags';
-import type { Service } from './supervisor/service';
+import type { Service } from './processes/service';
 import { api, EmbeddedPostgresService, temporalDevServer, worker } from './supervisor/services';
 import { Supervised } from './supervisor/supervised';
 

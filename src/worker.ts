@@ -19,7 +19,7 @@ import { temporalLogger } from './logging/temporal-logger';
 import { countingTransitions } from './worker/counting-run-store';
 import { startMetricsServer } from './worker/metrics-server';
 import { WorkerMetrics } from '../activities/worker-metrics';
-import { freePort } from './supervisor/free-port';
+import { freePort } from './processes/free-port';
 import { connectFailure, temporalConnectionOptions } from './temporal/temporal-connection';
 import { loadWorkflowBundle } from './worker/workflow-bundle';
 

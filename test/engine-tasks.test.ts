@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { TaskReport } from '../activities/provider';
+import type { TaskReport } from '../activities/providers/provider';
 import { cwltoolJobs } from '../activities/providers/local/engines/cwltool-jobs';
 import { endedJobs } from '../activities/providers/local/ended-jobs';
 import { snakemakeJobs } from '../activities/providers/local/engines/snakemake-jobs';

@@ -22,7 +22,7 @@ import {
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { InvalidRunRequestError, ProviderRejectedError } from '../activities/errors';
-import { ProviderRegistry } from '../activities/provider-registry';
+import { ProviderRegistry } from '../activities/providers/provider-registry';
 import { type HealthOmicsSettings, providerSettings } from '../activities/providers/config';
 import { classifyOmicsError, HealthOmicsProvider, logStreamUrl } from '../activities/providers/healthomics';
 import { createRunActivities } from '../activities/run-activities';

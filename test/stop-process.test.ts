@@ -4,8 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import type { Exit } from '../src/supervisor/service';
-import { isAlive, polledExit, stopProcess } from '../src/supervisor/stop-process';
+import type { Exit } from '../src/processes/service';
+import { isAlive, polledExit, stopProcess } from '../src/processes/stop-process';
 
 function child(script: string) {
   const started = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });

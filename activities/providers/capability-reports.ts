@@ -6,8 +6,8 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { ProviderCapabilities } from '../provider';
-import type { ProviderRegistry } from '../provider-registry';
+import type { ProviderCapabilities } from './provider';
+import type { ProviderRegistry } from './provider-registry';
 import { readJsonIfExists, writeFileAtomic } from '../work-dir';
 
 const REPORTS_DIR = 'workers';

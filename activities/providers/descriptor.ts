@@ -4,7 +4,7 @@
  * of the same provider is its runner (../provider.ts).
  */
 import type { WesRunRequest } from '../../domain/run-types';
-import type { ProviderCapabilities } from '../provider';
+import type { ProviderCapabilities } from './provider';
 import type { OutputLink } from './outputs/host-outputs';
 import type { OutputSource } from './outputs/output-source';
 

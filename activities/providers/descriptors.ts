@@ -3,8 +3,8 @@
  * whatever its kind. A run with no provider of its own (a task) or one no longer configured has
  * no outputs or logs of its own to serve; a task's outputs are its steps', linked where they lie.
  */
-import type { ProviderCapabilities } from '../provider';
-import { NamedProviders } from '../provider-registry';
+import type { ProviderCapabilities } from './provider';
+import { NamedProviders } from './provider-registry';
 import { NO_CAPABILITIES, readCapabilityReports, unionOfCapabilities } from './capability-reports';
 import type { DescribedRun, LogSource, ProviderDescriptor } from './descriptor';
 import { linkHostOutputs, type OutputLink } from './outputs/host-outputs';

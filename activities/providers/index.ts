@@ -2,8 +2,8 @@
  * The providers a process offers, built from their parsed configuration (config.ts) by their kind's
  * plugin (kinds.ts): a worker builds runners, the API descriptors only, so it runs no engine.
  */
-import type { Provider } from '../provider';
-import { ProviderRegistry } from '../provider-registry';
+import type { Provider } from './provider';
+import { ProviderRegistry } from './provider-registry';
 import type { ProviderSettings, ProvidersConfig } from './config';
 import type { DescriptorContext, ProviderDescriptor } from './descriptor';
 import { DescriptorRegistry } from './descriptors';

@@ -4,7 +4,7 @@
  * plugins, one line each.
  */
 import type { z } from 'zod';
-import type { Provider } from '../provider';
+import type { Provider } from './provider';
 import type { DescriptorContext, ProviderDescriptor } from './descriptor';
 import type { Env } from './settings-schemas';
 

@@ -1,13 +1,13 @@
 /**
  * The loopback cluster's processes: they outlive the command that started them, each known by a
  * name, with a pid file in <cluster dir>/run and a log in <cluster dir>/logs. Readiness and stop
- * are the supervisor's own (src/supervisor/wait-ready.ts, stop-process.ts).
+ * are the start command's own (src/processes/wait-ready.ts, stop-process.ts).
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isAlive, polledExit, stopProcess } from '../supervisor/stop-process';
-import { waitReady } from '../supervisor/wait-ready';
+import { isAlive, polledExit, stopProcess } from '../processes/stop-process';
+import { waitReady } from '../processes/wait-ready';
 
 const WAIT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;

@@ -2,7 +2,7 @@
  * A real PostgreSQL on one machine, for the start command and the tests, with the `durable_wes`
  * database of the read model (the server itself: ./postgres-server.ts).
  */
-import type { Exit } from '../supervisor/service';
+import type { Exit } from '../processes/service';
 import { postgresUrl, startPostgresServer } from './postgres-server';
 
 const DATABASE = 'durable_wes';

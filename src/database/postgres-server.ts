@@ -15,8 +15,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { z } from 'zod';
-import type { Exit } from '../supervisor/service';
-import { stopProcess } from '../supervisor/stop-process';
+import type { Exit } from '../processes/service';
+import { stopProcess } from '../processes/stop-process';
 
 export const SUPERUSER = 'postgres';
 /** Fixed: the server listens on the loopback interface only. */

@@ -7,7 +7,7 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { WorkerDeploymentVersion } from '../config/config';
-import { waitReady } from '../supervisor/wait-ready';
+import { waitReady } from '../processes/wait-ready';
 
 const { VersionDrainageStatus, RoutingConfigUpdateState } = temporal.api.enums.v1;
 

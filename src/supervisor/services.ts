@@ -7,10 +7,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import { repoRoot } from '../../activities/repo-root';
-import { startChild } from './child-process';
-import { ensurePortFree } from './free-port';
-import type { Instance, Service } from './service';
-import { waitReady } from './wait-ready';
+import { startChild } from '../processes/child-process';
+import { ensurePortFree } from '../processes/free-port';
+import type { Instance, Service } from '../processes/service';
+import { waitReady } from '../processes/wait-ready';
 
 const STOP_TIMEOUT_MS = 10_000;
 /** Past the worker's own shutdownForceTime, so that a graceful stop is never cut short. */

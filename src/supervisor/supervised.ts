@@ -4,7 +4,7 @@
  * one that was up and crashed is worth retrying for as long as it takes.
  */
 import { Backoff } from './backoff';
-import { describeExit, type Instance, type Service } from './service';
+import { describeExit, type Instance, type Service } from '../processes/service';
 
 export class Supervised {
   private current?: Instance;

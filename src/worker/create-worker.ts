@@ -7,7 +7,7 @@ import { NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption
 import { createReadModelActivities } from '../../activities/read-model-activities';
 import { createRunActivities } from '../../activities/run-activities';
 import { createTaskActivities } from '../../activities/task-activities';
-import type { ProviderRegistry } from '../../activities/provider-registry';
+import type { ProviderRegistry } from '../../activities/providers/provider-registry';
 import { reportCapabilities } from '../../activities/providers/capability-reports';
 import { hostTaskQueue, providerTaskQueue } from '../../domain/task-queues';
 import type { WorkerDeploymentVersion } from '../config/config';

@@ -7,11 +7,12 @@
  */
 import type { Logger } from '@temporalio/common';
 import { once } from 'node:events';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { probeRoots } from '../support/probe-roots';
 import { AddressPolicy } from '../../activities/fetch/address-policy';
 import { parseProvidersConfig, ProvidersConfigError } from '../../activities/providers/config';
 import { describeSandbox } from '../../activities/providers/local/sandbox/describe';
@@ -102,23 +103,8 @@ beforeAll(async () => {
   server.listen(0, '0.0.0.0');
   await once(server, 'listening');
   port = (server.address() as net.AddressInfo).port;
-  roots = await mkdtemp(path.join(os.tmpdir(), 'egress-probes-'));
-  await chmod(roots, 0o755);
+  roots = await probeRoots('egress-probes-');
   await writeFile(path.join(roots, 'probe.py'), PROBE);
-  await writeFile(
-    path.join(roots, 'sh.cwl'),
-    [
-      'cwlVersion: v1.2',
-      'class: CommandLineTool',
-      'baseCommand: [sh, -c]',
-      'inputs:',
-      '  script: {type: string, inputBinding: {position: 1}}',
-      'stdout: out.txt',
-      'outputs:',
-      '  out: {type: stdout}',
-      '',
-    ].join('\n'),
-  );
   await writeFile(
     path.join(roots, 'Snakefile'),
     ['rule get:', '    output: "got.txt"', `    shell: "python3 ${roots}/probe.py get http://${external}:${port}/smk > {output}"`, ''].join(

@@ -3,8 +3,7 @@
  * host's cap of running engines and an owner's cap, through the API, Temporal's search attribute
  * and the run's history, with real cwltool runs in the sandbox on the real stack.
  */
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseProvidersConfig } from '../../activities/providers/config';
 import { WesStateKey } from '../../domain/search-attributes';
@@ -12,6 +11,7 @@ import { API, createApiHarness, waitForState, type ApiHarness, type Http } from 
 import { keyAuth, READ_WRITE, testKey } from '../support/auth';
 import { EXAMPLES } from '../support/harness';
 import { cwlRun, submitRun } from '../support/submit-run';
+import { probeRoots } from '../support/probe-roots';
 
 jest.setTimeout(180_000);
 
@@ -20,22 +20,7 @@ let http: Http;
 let roots: string;
 
 beforeAll(async () => {
-  roots = await mkdtemp(path.join(os.tmpdir(), 'queue-probes-'));
-  await chmod(roots, 0o755);
-  await writeFile(
-    path.join(roots, 'sh.cwl'),
-    [
-      'cwlVersion: v1.2',
-      'class: CommandLineTool',
-      'baseCommand: [sh, -c]',
-      'inputs:',
-      '  script: {type: string, inputBinding: {position: 1}}',
-      'stdout: out.txt',
-      'outputs:',
-      '  out: {type: stdout}',
-      '',
-    ].join('\n'),
-  );
+  roots = await probeRoots('queue-probes-');
   const local = { kind: 'local', workflowRoots: [roots, EXAMPLES], pollIntervalMs: 100 };
   const providers = parseProvidersConfig(
     { default: 'single', providers: { single: { ...local, maxEngines: 1 }, owned: { ...local, maxEngines: 8, maxEnginesPerOwner: 1 } } },

@@ -4,14 +4,14 @@
  * provider, on the real dev server. Each probe worked against the host before the sandbox.
  */
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseProvidersConfig, providerSettings, ProvidersConfigError } from '../../activities/providers/config';
 import { checkSandbox, SandboxUnavailableError } from '../../activities/providers/local/sandbox/host';
 import type { RunSnapshot } from '../../domain/run-types';
 import { loopbackListener } from '../support/loopback-listener';
 import { createHarness, EXAMPLES, finalSnapshot, type Harness, waitForSnapshot } from '../support/harness';
+import { probeRoots } from '../support/probe-roots';
 
 jest.setTimeout(120_000);
 
@@ -26,23 +26,7 @@ const SECRETS = {
 
 beforeAll(async () => {
   Object.assign(process.env, SECRETS);
-  roots = await mkdtemp(path.join(os.tmpdir(), 'sandbox-probes-'));
-  // Workflow roots must be readable by the runs' own user.
-  await chmod(roots, 0o755);
-  await writeFile(
-    path.join(roots, 'sh.cwl'),
-    [
-      'cwlVersion: v1.2',
-      'class: CommandLineTool',
-      'baseCommand: [sh, -c]',
-      'inputs:',
-      '  script: {type: string, inputBinding: {position: 1}}',
-      'stdout: out.txt',
-      'outputs:',
-      '  out: {type: stdout}',
-      '',
-    ].join('\n'),
-  );
+  roots = await probeRoots('sandbox-probes-');
   await writeFile(path.join(roots, 'Snakefile'), ['rule env:', '    output: "env.txt"', '    shell: "env > {output}"', ''].join('\n'));
   const local = { kind: 'local', workflowRoots: [roots, EXAMPLES], pollIntervalMs: 100 };
   const providers = parseProvidersConfig(

@@ -5,8 +5,7 @@
  * is a cwltool that a tool asks the server for itself.
  */
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseProvidersConfig } from '../../activities/providers/config';
 import { onPath } from '../../activities/providers/local/sandbox/mounts';
@@ -15,6 +14,7 @@ import { eventually } from '../support/eventually';
 import { warmEnginePid } from '../support/engine-group';
 import { loopbackListener } from '../support/loopback-listener';
 import { createHarness, finalSnapshot, type Harness, waitForSnapshot } from '../support/harness';
+import { probeRoots } from '../support/probe-roots';
 
 jest.setTimeout(120_000);
 
@@ -27,23 +27,7 @@ const runUid = () =>
 
 beforeAll(async () => {
   process.env.WES_WARM_PROBE_SECRET = SECRET;
-  roots = await mkdtemp(path.join(os.tmpdir(), 'warm-probes-'));
-  // Workflow roots must be readable by the runs' own user.
-  await chmod(roots, 0o755);
-  await writeFile(
-    path.join(roots, 'sh.cwl'),
-    [
-      'cwlVersion: v1.2',
-      'class: CommandLineTool',
-      'baseCommand: [sh, -c]',
-      'inputs:',
-      '  script: {type: string, inputBinding: {position: 1}}',
-      'stdout: out.txt',
-      'outputs:',
-      '  out: {type: stdout}',
-      '',
-    ].join('\n'),
-  );
+  roots = await probeRoots('warm-probes-');
   // A tool that asks the warm server for a cwltool of its own: $1 the client, $2 cwltool, $3 the data dir.
   await writeFile(
     path.join(roots, 'ask-server.sh'),

@@ -1,1 +1,1 @@
-export { freePort } from '../../src/supervisor/free-port';
+export { freePort } from '../../src/processes/free-port';

@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createProviderRegistry } from '../../activities/providers';
-import type { ProviderRegistry } from '../../activities/provider-registry';
+import type { ProviderRegistry } from '../../activities/providers/provider-registry';
 import { parseProvidersConfig, type ProvidersConfig } from '../../activities/providers/config';
 import { createRunWorkers, runWorkers } from '../../src/worker/create-worker';
 import { openDatabase } from '../../read-model/data-source';

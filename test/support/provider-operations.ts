@@ -1,5 +1,5 @@
 /** What a provider's tests need to call it outside an activity. */
-import type { OperationContext } from '../../activities/provider';
+import type { OperationContext } from '../../activities/providers/provider';
 import { runWorkDir } from '../../activities/work-dir';
 import type { ProviderRun, WesRunRequest } from '../../domain/run-types';
 

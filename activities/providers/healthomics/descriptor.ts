@@ -1,6 +1,6 @@
 /** AWS HealthOmics as the API sees it: outputs are S3 objects, served as presigned URLs; logs are CloudWatch links. */
 import { S3Client } from '@aws-sdk/client-s3';
-import type { ProviderCapabilities } from '../../provider';
+import type { ProviderCapabilities } from '../provider';
 import type { DescribedRun, LogSource, ProviderDescriptor } from '../descriptor';
 import { NO_OUTPUTS, type OutputSource } from '../outputs/output-source';
 import type { WesRunRequest } from '../../../domain/run-types';

@@ -11,7 +11,7 @@
  */
 import { CancelRunCommand, GetRunCommand, type GetRunCommandOutput, OmicsClient, StartRunCommand } from '@aws-sdk/client-omics';
 import { ProviderRejectedError } from '../../errors';
-import type { OperationContext, Provider, ProviderCapabilities } from '../../provider';
+import type { OperationContext, Provider, ProviderCapabilities } from '../provider';
 import type { HealthOmicsSettings } from './settings';
 import type { ProviderRun, ProviderStatus, RunResults, WesRunRequest } from '../../../domain/run-types';
 import { classifyOmicsError, errorName } from './errors';

@@ -1,7 +1,7 @@
 /** The local provider as the API sees it: runs' outputs and logs are files in the shared data dir. */
 import path from 'node:path';
 import { OUTPUTS_DIR, runWorkDir } from '../../work-dir';
-import type { ProviderCapabilities } from '../../provider';
+import type { ProviderCapabilities } from '../provider';
 import type { DescribedRun, DescriptorContext, LogSource, ProviderDescriptor } from '../descriptor';
 import { linkHostOutputs, type OutputLink } from '../outputs/host-outputs';
 import type { OutputSource } from '../outputs/output-source';

@@ -2,7 +2,7 @@
  * The end of a local engine's jobs that the engine itself could not report: it was stopped (a
  * cancel), or it died, while they ran (docs/design.md, "Tasks").
  */
-import type { TaskReport } from '../../provider';
+import type { TaskReport } from '../provider';
 import { isTerminalWesState } from '../../../domain/wes-state';
 
 /**

@@ -24,7 +24,7 @@ import { fetchedWorkflow } from '../../fetch/fetched-workflow';
 import { isLocationKey } from '../../fetch/input-locations';
 import { checkFetchable } from '../../fetch/request-check';
 import { insideRoots, isInside, realpathOrUndefined } from '../../paths';
-import type { HostCheckLog, OperationContext, Provider, ProviderCapabilities, TaskReport } from '../../provider';
+import type { HostCheckLog, OperationContext, Provider, ProviderCapabilities, TaskReport } from '../provider';
 import type { LocalSettings } from './settings';
 import { engineCommand, warmCommand, warmCwltool, WARM_RECORD, type WarmServer } from './engines/cwltool-warm';
 import { engineVersion } from './engines/engine-version';

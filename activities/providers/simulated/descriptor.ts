@@ -1,5 +1,5 @@
 /** The simulated provider as the API sees it: nothing to serve, everything known from its settings. */
-import type { ProviderCapabilities } from '../../provider';
+import type { ProviderCapabilities } from '../provider';
 import type { DescribedRun, DescriptorContext, LogSource, ProviderDescriptor } from '../descriptor';
 import { linkHostOutputs, type OutputLink } from '../outputs/host-outputs';
 import { NO_OUTPUTS, type OutputSource } from '../outputs/output-source';

@@ -22,7 +22,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { InvalidRunRequestError, ProviderRejectedError } from '../../errors';
-import type { OperationContext, Provider, ProviderCapabilities } from '../../provider';
+import type { OperationContext, Provider, ProviderCapabilities } from '../provider';
 import type { SimulatedSettings } from './settings';
 import { describeIssues } from '../../schema-issues';
 import { readJsonIfExists, writeFileAtomic } from '../../work-dir';

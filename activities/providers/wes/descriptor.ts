@@ -1,5 +1,5 @@
 /** A remote WES as the API sees it: outputs on the remote's server proxied with our token; logs where the remote says. */
-import type { ProviderCapabilities } from '../../provider';
+import type { ProviderCapabilities } from '../provider';
 import type { DescribedRun, LogSource, ProviderDescriptor } from '../descriptor';
 import { relinkCwlFiles } from '../outputs/cwl-files';
 import type { OutputLink } from '../outputs/host-outputs';

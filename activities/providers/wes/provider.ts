@@ -10,7 +10,7 @@
  * 5xx, network errors, timeouts and unreadable 2xx bodies are plain errors (retried) (client.ts).
  */
 import { ProviderRejectedError } from '../../errors';
-import type { OperationContext, Provider, ProviderCapabilities } from '../../provider';
+import type { OperationContext, Provider, ProviderCapabilities } from '../provider';
 import type { WesSettings } from './settings';
 import type { ProviderRun, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../../../domain/run-types';
 import { answerError, createWesApi, describe, errorMessage, required, runPath, type WesApi } from './client';

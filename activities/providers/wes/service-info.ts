@@ -1,5 +1,5 @@
 /** What a remote's service-info says it runs, as the provider's capabilities. */
-import type { ProviderCapabilities } from '../../provider';
+import type { ProviderCapabilities } from '../provider';
 import type { RemoteServiceInfo } from './client';
 
 function strings(value: unknown): string[] {

@@ -3,7 +3,7 @@
  * run: the CLI binary, a SQLite file, the search attributes registered) on a fixed port, so that it
  * can be killed and started again on the same port and file while a worker and an API use it.
  */
-import type { Exit, Instance } from '../../../src/supervisor/service';
+import type { Exit, Instance } from '../../../src/processes/service';
 import { temporalDevServer } from '../../../src/supervisor/services';
 import { freePort } from '../../support/free-port';
 

@@ -8,7 +8,7 @@
  * The fixtures in test/fixtures/cwltool are its real output.
  */
 import path from 'node:path';
-import type { TaskReport } from '../../../provider';
+import type { TaskReport } from '../../provider';
 
 const RECORD = /^\[(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)\] (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \[job ([^\]]+)\] /;
 const COMMAND = /^(\/[^\n$]*)\$ ([\s\S]*)$/;

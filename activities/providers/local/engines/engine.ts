@@ -6,7 +6,7 @@
  * this one; index.ts lists them.
  */
 import { InvalidRunRequestError } from '../../../errors';
-import type { TaskReport } from '../../../provider';
+import type { TaskReport } from '../../provider';
 
 export interface EngineCommandInput {
   executable: string;

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import type { TaskReport } from '../../../provider';
+import type { TaskReport } from '../../provider';
 
 /** What of a message is read; a message of another shape is not one of these. */
 const snakemakeMessage = z.object({

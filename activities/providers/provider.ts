@@ -6,8 +6,8 @@
  * provider's side effect and the workflow hearing of it. `submit` in particular must return the
  * same external id, and start nothing new, when called again for the same run.
  */
-import type { ProviderRun, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../domain/run-types';
-import type { WesState } from '../domain/wes-state';
+import type { ProviderRun, ProviderStatus, ResumeInput, RunResults, WesRunRequest } from '../../domain/run-types';
+import type { WesState } from '../../domain/wes-state';
 
 /** What a long provider operation may use to stay cancellable and alive. */
 export interface OperationContext {

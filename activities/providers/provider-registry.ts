@@ -2,10 +2,10 @@
  * Which providers a process has, and which one a run uses. Providers are configuration:
  * a run names one (or the default applies), and an unknown name is an invalid request.
  */
-import { InvalidRunRequestError } from './errors';
+import { InvalidRunRequestError } from '../errors';
 import type { Provider } from './provider';
-import { PROVIDER_TAG } from './run-tags';
-import type { RunInput } from '../domain/run-types';
+import { PROVIDER_TAG } from '../run-tags';
+import type { RunInput } from '../../domain/run-types';
 
 /** How many activities of one provider a worker runs at once unless configured otherwise. */
 export const DEFAULT_PROVIDER_CONCURRENCY = 50;

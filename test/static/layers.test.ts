@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '../..');
 /** Each layer and the layers below it that it may import; `spec/` holds the WES spec's generated types. */
 const MAY_IMPORT: Record<string, readonly string[]> = {
   domain: ['spec'],
