@@ -153,7 +153,7 @@ async function libraryPathEnv(native: string): Promise<{ LD_LIBRARY_PATH?: strin
   await mkdir(dir, { recursive: true, mode: 0o755 });
   for (const { source, target } of missing) {
     await symlink(path.join(packageDir, source), path.join(dir, path.basename(target))).catch((err: unknown) => {
-      if (!(err instanceof Error && 'code' in err && err.code === 'EEXIST')) throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     });
   }
   // Also the package's own: a library found through a link resolves $ORIGIN to the link's
