@@ -98,6 +98,11 @@ describe('without encryption (the default)', () => {
     const [firstBlobs, secondBlobs] = [blobsOf(api, first), blobsOf(api, second)];
     expect(firstBlobs.length).toBeGreaterThan(0);
     expect(secondBlobs.length).toBeGreaterThan(0);
+    // A blob's reference is written before the blob (blob-store.ts, put): the workflows' last
+    // payloads may still be on their way when the runs show COMPLETE.
+    await eventually(() => [...firstBlobs, ...secondBlobs].every((hash) => blobExists(api, hash)), Boolean, {
+      what: "the runs' blobs to be written",
+    });
     for (const hash of [...firstBlobs, ...secondBlobs]) expect(statSync(path.join(blobDirOf(api), hash)).mode & 0o777).toBe(0o600);
     for (const dir of ['', 'refs', 'owners', path.join('owners', sha256Hex(first))])
       expect(statSync(path.join(blobDirOf(api), dir)).mode & 0o777).toBe(0o700);
