@@ -3,7 +3,7 @@ import { InvalidRunRequestError } from '../../errors';
 import { checkFetchable } from '../../fetch/request-check';
 import type { WesRunRequest } from '../../../domain/run-types';
 import { engineForType, engineParameters, LOCAL_ENGINES } from './engines';
-import type { LocalEngine } from './engines/engine';
+import { engineReleases, type LocalEngine } from './engines/engine';
 import type { LocalSettings } from './settings';
 
 /** Throws InvalidRunRequestError when no engine of this provider could run the request. */
@@ -41,7 +41,7 @@ export function localEngineFor(request: WesRunRequest): { engine: LocalEngine; v
   const release = request.workflow_engine_version ?? engine.releases.default;
   if (typeof release !== 'string' || !Object.hasOwn(engine.releases.pip, release)) {
     throw new InvalidRunRequestError(
-      `local: ${engine.name} ${JSON.stringify(release)} is not available (available: ${Object.keys(engine.releases.pip).join(', ')})`,
+      `local: ${engine.name} ${JSON.stringify(release)} is not available (available: ${engineReleases(engine).join(', ')})`,
     );
   }
   return { engine, version: release, parameters: engineParameters(engine, request.workflow_engine_parameters) };

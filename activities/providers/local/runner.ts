@@ -31,7 +31,7 @@ import { engineVersion } from './engines/engine-version';
 import { engineExecutable, engineVenv, installEngine, needsInstall } from './engines/engine-install';
 import { ATTACHMENTS_DIR, OUTPUTS_DIR, SCRATCH_DIR, STAGING_DIR, writeFileAtomic } from '../../work-dir';
 import type { ProviderRun, ProviderStatus, RunResults, WesRunRequest } from '../../../domain/run-types';
-import type { EngineFiles, LocalEngine } from './engines/engine';
+import { engineReleases, type EngineFiles, type LocalEngine } from './engines/engine';
 import { CWLTOOL, LOCAL_ENGINES } from './engines';
 import { localEngineFor, validateLocalRequest } from './request';
 import { endedJobs } from './ended-jobs';
@@ -42,6 +42,7 @@ import { EGRESS_ENV } from './sandbox/egress-sandbox';
 import { RunSandbox } from './sandbox/run-sandbox';
 
 const STDERR_TAIL_LINES = 10;
+
 const STDERR_TAIL_BYTES = 8192;
 
 async function tail(file: string, maxBytes: number): Promise<string> {
@@ -101,25 +102,22 @@ export class LocalProvider implements Provider {
   }
 
   /**
-   * The engines whose default version is installed here, each with its versions: the default's as
-   * it reports it first, then the others, installed on first use. One that does not answer now counts as absent.
+   * The engines whose default version is installed here, each with the versions a run may ask for:
+   * the default first, then the others, installed on first use. One whose default does not answer
+   * now counts as absent.
    */
-  private async installedEngines(): Promise<Map<LocalEngine, string[]>> {
+  private async installedEngines(): Promise<LocalEngine[]> {
     const found = await Promise.all(
-      LOCAL_ENGINES.map(async (engine) => {
-        const { default: preferred, pip } = engine.releases;
-        const reported = await this.versionOf(this.executable(engine, preferred)).catch(() => undefined);
-        return [engine, reported && [reported, ...Object.keys(pip).filter((version) => version !== preferred)]] as const;
-      }),
+      LOCAL_ENGINES.map((engine) => this.versionOf(this.executable(engine, engine.releases.default)).catch(() => undefined)),
     );
-    return new Map(found.filter((pair): pair is [LocalEngine, string[]] => pair[1] !== undefined));
+    return LOCAL_ENGINES.filter((_engine, i) => found[i] !== undefined);
   }
 
   async capabilities(): Promise<ProviderCapabilities> {
-    const installed = [...(await this.installedEngines())];
+    const installed = await this.installedEngines();
     return {
-      workflowTypeVersions: Object.fromEntries(installed.flatMap(([engine]) => Object.entries(engine.workflowTypes))),
-      engineVersions: Object.fromEntries(installed.map(([engine, versions]) => [engine.name, versions])),
+      workflowTypeVersions: Object.fromEntries(installed.flatMap((engine) => Object.entries(engine.workflowTypes))),
+      engineVersions: Object.fromEntries(installed.map((engine) => [engine.name, engineReleases(engine)])),
       // Workflows and inputs: files on this host (inside the allowed roots) and http(s) URLs.
       filesystemProtocols: ['file', 'http', 'https'],
     };

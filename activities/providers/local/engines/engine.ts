@@ -36,6 +36,11 @@ export interface EngineReleases {
   pip: Record<string, string[]>;
 }
 
+/** The versions of an engine a run may ask for, its default first (service-info's order). */
+export function engineReleases({ releases }: LocalEngine): string[] {
+  return [releases.default, ...Object.keys(releases.pip).filter((version) => version !== releases.default)];
+}
+
 /** A parameter a user may pass in workflow_engine_parameters: a flag, or an option whose value is checked. */
 export type ParameterSpec = { flag: true } | { pattern: RegExp; describe: string };
 
