@@ -121,3 +121,26 @@ test('a run without a version runs the default, warm, with no install', async ()
   expect(log.run_log.system_logs ?? []).not.toContainEqual(expect.stringMatching(/^installing/));
   expect(log.run_log.cmd[0]).toMatch(/\/cwltool-3\.3\.20260925135507\/bin\/cwltool$/);
 });
+
+test(
+  'a Snakemake run pinned to 7.32.4 runs on it, with its jobs reported as tasks',
+  async () => {
+    const created = await api.http
+      .post(`${API}/runs`)
+      .field('workflow_type', 'SMK')
+      .field('workflow_type_version', '1.0')
+      .field('workflow_url', path.join(EXAMPLES, 'snakemake-hello', 'Snakefile'))
+      .field('workflow_params', JSON.stringify({ message: 'three words here' }))
+      .field('workflow_engine', 'snakemake')
+      .field('workflow_engine_version', '7.32.4')
+      .field('tags', JSON.stringify({ wes_provider: 'local' }))
+      .expect(200);
+    const runId: string = created.body.run_id;
+    expect(await waitForState(api.http, runId, undefined, INSTALL_MS)).toBe('COMPLETE');
+    const log = await runLog(runId);
+    expect(log.run_log.cmd[0]).toMatch(/\/snakemake-7\.32\.4\/bin\/snakemake$/);
+    const tasks = await api.http.get(`${API}/runs/${runId}/tasks`).expect(200);
+    expect(tasks.body.task_logs.map(({ name }: { name: string }) => name)).toEqual(['greet', 'count', 'all']);
+  },
+  INSTALL_MS + 60_000,
+);
