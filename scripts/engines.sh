@@ -9,10 +9,11 @@
 # of bench/ and the tests) is the version the service runs by default.
 ENGINES_CACHE="${PWD}/.cache/engines"
 mkdir -p "${ENGINES_CACHE}/bin"
+ENGINES_DEFAULTS=$(npx ts-node --transpile-only scripts/default-engines.ts)
 while IFS=$'\t' read -r -a release; do
   bash scripts/install-engine.sh "${ENGINES_CACHE}/${release[0]}-${release[1]}" "${release[@]:2}"
   ln -sfn "../${release[0]}-${release[1]}/bin/${release[0]}" "${ENGINES_CACHE}/bin/${release[0]}"
-done < <(npx ts-node --transpile-only scripts/default-engines.ts)
+done <<<"${ENGINES_DEFAULTS}"
 export PATH="${ENGINES_CACHE}/bin:${PATH}"
 
 # The sandbox of every local run (docs/deployment.md, "The sandbox of local runs"): bubblewrap, and,
