@@ -42,7 +42,6 @@ import { EGRESS_ENV } from './sandbox/egress-sandbox';
 import { RunSandbox } from './sandbox/run-sandbox';
 
 const STDERR_TAIL_LINES = 10;
-
 const STDERR_TAIL_BYTES = 8192;
 
 async function tail(file: string, maxBytes: number): Promise<string> {
