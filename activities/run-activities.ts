@@ -18,6 +18,7 @@ import { TaskReporter } from './task-reporter';
 import { removeStaging, runWorkDir, writeFileAtomic } from './work-dir';
 import { isTerminalWesState } from '../domain/wes-state';
 import type {
+  PendingInstall,
   PollingState,
   ProviderNews,
   ProviderRun,
@@ -132,12 +133,19 @@ export function createRunActivities({ registry, runStore, dataDir, hostQueue, me
     };
   }
 
-  /** Prepares the run's work dir and the provider's staging, then submits it if asked to. */
-  function prepareAndSubmit(ref: RunRef, andSubmit: boolean): Promise<Submission | undefined> {
+  /**
+   * Prepares the run's work dir and the provider's staging, then submits it if asked to; or, with
+   * `announceInstall`, only says what the provider must install first, if anything.
+   */
+  function prepareAndSubmit(ref: RunRef, andSubmit: boolean, announceInstall: boolean): Promise<Submission | PendingInstall | undefined> {
     return heartbeating(async (context) => {
       const run = providerRun(ref);
       const provider = registry.get(ref.provider);
       await callProvider(ref.provider, 'validate', () => provider.validate(ref.request));
+      if (announceInstall) {
+        const installing = await callProvider(ref.provider, 'pendingInstall', () => provider.pendingInstall?.(run));
+        if (installing !== undefined) return { installing };
+      }
       await mkdir(run.workDir, { recursive: true });
       await writeFileAtomic(path.join(run.workDir, 'request.json'), JSON.stringify(ref.request, null, 2));
       await callProvider(ref.provider, 'prepare', () => provider.prepare(run, operationContext(context)));
@@ -163,14 +171,17 @@ export function createRunActivities({ registry, runStore, dataDir, hostQueue, me
      * first, submits it: one round trip from `queued` to `running` (or to the end, for a run that
      * ends at once). Undefined when it only prepared. A preparation that lasts shows in the read
      * model as `starting`, the projection the workflow made for that (a later one supersedes it).
+     * With `announceInstall`, a run whose provider must install something on this host first
+     * (an engine version's first use) is answered with what, at once, for the workflow to log it
+     * before it asks again without.
      */
     async startRun(
       ref: RunRef,
-      { submit: andSubmit, starting }: { submit: boolean; starting?: RunProjection },
-    ): Promise<Submission | undefined> {
+      { submit: andSubmit, starting, announceInstall = false }: { submit: boolean; starting?: RunProjection; announceInstall?: boolean },
+    ): Promise<Submission | PendingInstall | undefined> {
       const showStarting = starting && setTimeout(() => void runStore.project(starting).catch(() => undefined), PREPARATION_SHOWN_AFTER_MS);
       try {
-        return await prepareAndSubmit(ref, andSubmit);
+        return await prepareAndSubmit(ref, andSubmit, announceInstall);
       } finally {
         clearTimeout(showStarting);
       }

@@ -135,6 +135,14 @@ export interface Submission {
   news: ProviderNews;
 }
 
+/**
+ * What startRun answers, when asked to announce it, instead of preparing: the provider must first
+ * install something on its host (`snakemake 7.32.4`), which takes a while.
+ */
+export interface PendingInstall {
+  installing: string;
+}
+
 /** The WES `Log` of the run as a whole. */
 export type RunLog = WesSchemas['Log'];
 

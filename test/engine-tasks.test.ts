@@ -1,6 +1,7 @@
 /**
  * The engines' jobs, parsed from their real reports (test/fixtures: cwltool's log of
- * examples/scatter/scatter.cwl and of cwltool/scatter-fail.cwl run with --on-error continue,
+ * examples/scatter/scatter.cwl and of cwltool/scatter-fail.cwl run with --on-error continue, by
+ * cwltool 3.1.20230209161050 and, in cwltool/3.3/, by 3.3.20260925135507,
  * Snakemake's messages for examples/snakemake-hello and snakemake/samples-fail.Snakefile run
  * with --cores 2 --keep-going), as the local provider ran them.
  */
@@ -77,6 +78,20 @@ describe('cwltool', () => {
     const ended = cwltoolJobs(log, '/tmp/cwl-fixture/fail/jobs');
     expect([begun[1].version, exited[1].version, ended[1].version]).toEqual([1, 2, 3]);
     expect(exited[1]).toMatchObject({ state: 'RUNNING', exitCode: 3 });
+  });
+
+  test.each(['scatter', 'scatter-fail'])("%s: cwltool 3.3's log (the default version's) gives the jobs 3.1's gives", (name) => {
+    const logDir = `/tmp/cwl-fixture/${name === 'scatter' ? 'scatter' : 'fail'}/jobs`;
+    // Staged inputs are in temp dirs of random names.
+    const anyTemp = (arg: string) => arg.replace(/\/tmp\/cwl-fixture\/\w+\/tmp\/.*\//, '<temp>/');
+    const jobs = (log: string) =>
+      cwltoolJobs(log, logDir).map(({ id, seq, name, state, cmd, stdout, stderr, exitCode, version }) => ({
+        ...{ id, seq, name, state, stdout, stderr, exitCode, version },
+        cmd: cmd?.map(anyTemp),
+      }));
+    const current = jobs(fixture('cwltool', '3.3', `${name}.stderr.log`));
+    expect(current.length).toBeGreaterThan(2);
+    expect(current).toEqual(jobs(fixture('cwltool', `${name}.stderr.log`)));
   });
 
   test('lines that are not a job record of the documented form are not read', () => {

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { InvalidRunRequestError } from '../activities/errors';
 import { providerSettings } from '../activities/providers/config';
+import { DEFAULT_CWLTOOL } from './support/harness';
 import { EngineUnansweredError, engineVersion } from '../activities/providers/local/engines/engine-version';
 import { LocalProvider } from '../activities/providers/local/runner';
 import { DetachedProcess, liveGroupMembers } from '../activities/providers/local/process';
@@ -115,7 +116,7 @@ test('hello-world runs to COMPLETE and reports its greeting', async () => {
   expect(await readFile(greeting.path, 'utf8')).toBe(`${message}\n`);
   expect(log.name).toBe('cwltool');
   expect(log.exit_code).toBe(0);
-  expect(log.cmd?.[0]).toBe('cwltool');
+  expect(log.cmd?.[0]).toBe(DEFAULT_CWLTOOL);
   expect(Date.parse(log.end_time!)).toBeGreaterThanOrEqual(Date.parse(log.start_time!));
   expect(await readFile(log.stderr!, 'utf8')).toContain('Final process status is success');
 
@@ -268,10 +269,11 @@ describe('asks an engine for its version until it answers', () => {
     const cwltool = path.join(bin, 'cwltool');
     const probed = new LocalProvider(providerSettings('local', { workflowRoots: [EXAMPLES], cwltool, warmStart: false }));
     const run = makeRun({ workflow_url: hello, workflow_params: { message: 'hi' } });
-    await expect(probed.prepare(run, context)).rejects.toThrow(/cwltool is not installed on this worker/);
+    await expect(probed.prepare(run, context)).rejects.toThrow(/cwltool 3\.3\.\d+ is not installed on this worker/);
     await writeFile(cwltool, '#!/bin/sh\necho cwltool 9.9\n', { mode: 0o755 });
     await expect(probed.prepare(run, context)).resolves.toBeUndefined();
-    expect((await probed.capabilities()).engineVersions.cwltool).toEqual(['9.9']);
+    // Present: the configured executable runs the default version; the others are installed on first use.
+    expect((await probed.capabilities()).engineVersions.cwltool).toEqual(['3.3.20260925135507', '3.1.20230209161050']);
 
     await rm(bin, { recursive: true, force: true });
   });

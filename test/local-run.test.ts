@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { liveGroupMembers } from '../activities/providers/local/process';
 import { eventually } from './support/eventually';
-import { createHarness, EXAMPLES, finalSnapshot, type Harness, transitionTypes, waitForSnapshot } from './support/harness';
+import { createHarness, DEFAULT_CWLTOOL, EXAMPLES, finalSnapshot, type Harness, transitionTypes, waitForSnapshot } from './support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -30,7 +30,7 @@ test('hello-world CWL completes with its output file', async () => {
   expect(greeting).toMatchObject({ class: 'File', basename: 'hello.txt' });
   expect(readFileSync(new URL(greeting.location), 'utf8')).toBe('Hello from a test\n');
   expect(result.log).toMatchObject({ name: 'cwltool', exit_code: 0 });
-  expect(result.log.cmd?.[0]).toBe('cwltool');
+  expect(result.log.cmd?.[0]).toBe(DEFAULT_CWLTOOL);
   expect(readFileSync(result.log.stderr!, 'utf8')).toContain('Final process status is success');
   expect(result.cleaned).toBe(true);
 });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createProviderRegistry } from '../activities/providers';
 import { loadProvidersConfig, parseProvidersConfig, providerSettings } from '../activities/providers/config';
+import { repoRoot } from '../activities/repo-root';
 
 const ALL_KINDS = {
   default: 'local',
@@ -35,8 +36,8 @@ test('each kind gets its defaults', () => {
     local: {
       kind: 'local',
       maxConcurrent: 4,
-      cwltool: 'cwltool',
-      snakemake: 'snakemake',
+      // Each engine version from its venv there; no executable replaces a default.
+      engineCache: path.join(repoRoot, '.cache', 'engines'),
       workflowRoots: ['/srv/workflows'],
       pollIntervalMs: 1000,
       cancelGraceMs: 3000,
@@ -78,6 +79,7 @@ test('every setting of every kind can be set', () => {
     local: {
       kind: 'local',
       maxConcurrent: 2,
+      engineCache: '/var/cache/engines',
       cwltool: '/opt/cwltool',
       snakemake: '/opt/snakemake',
       workflowRoots: ['/a', '/b'],
@@ -198,7 +200,7 @@ describe('loading', () => {
     expect(loadProvidersConfig({ workflowRoots: ['/srv/examples'] }, {})).toEqual({
       default: 'local',
       providers: {
-        local: expect.objectContaining({ kind: 'local', workflowRoots: ['/srv/examples'], cwltool: 'cwltool' }),
+        local: expect.objectContaining({ kind: 'local', workflowRoots: ['/srv/examples'], engineCache: expect.any(String) }),
         simulated: { kind: 'simulated', pollIntervalMs: 200 },
       },
     });

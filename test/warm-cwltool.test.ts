@@ -19,7 +19,7 @@ import type { ProviderRun, WesRunRequest } from '../domain/run-types';
 import { isTerminalWesState } from '../domain/wes-state';
 import { warmEnginePid } from './support/engine-group';
 import { eventually } from './support/eventually';
-import { createHarness, EXAMPLES, finalSnapshot, waitForSnapshot } from './support/harness';
+import { createHarness, DEFAULT_CWLTOOL, EXAMPLES, finalSnapshot, waitForSnapshot } from './support/harness';
 import { startWorkerProcess } from './support/worker-process';
 import { localRunMaker, testOperationContext } from './support/provider-operations';
 
@@ -144,7 +144,7 @@ async function serverPid(run: ProviderRun): Promise<number> {
 test('a warm run ends as a cold one: outputs, stdout, stderr, log and tasks', async () => {
   const hello = await sameRun(example('hello-world/hello.cwl', { message: 'warm or cold' }));
   expect(hello.status.state).toBe('COMPLETE');
-  expect(hello.results.log.cmd?.[0]).toBe('cwltool');
+  expect(hello.results.log.cmd?.[0]).toBe(DEFAULT_CWLTOOL);
   const scatter = await sameRun(example('scatter/scatter.cwl', { names: ['Ada', 'Grace'] }));
   expect(scatter.tasks.map((task) => task.id)).toEqual(['greet', 'greet_2', 'count']);
 });

@@ -4,14 +4,20 @@
  * call them, never up (docs/design.md, "Layers").
  */
 import type { RunProjection, TaskRow } from '../domain/run-rows';
-import type { PollingState, ProviderNews, ResumeInput, RunInput, RunRef, Submission } from '../domain/run-types';
+import type { PendingInstall, PollingState, ProviderNews, ResumeInput, RunInput, RunRef, Submission } from '../domain/run-types';
 
 /** One run's life at its provider (activities/run-activities.ts). */
 export interface RunActivities {
   /** The provider's name for a run: its explicit choice, its tag, or the default. */
   selectProvider(input: RunInput): Promise<string>;
-  /** Prepares the run; with `submit`, submits it too. `starting` is shown if preparing takes long. */
-  startRun(ref: RunRef, options: { submit: boolean; starting?: RunProjection }): Promise<Submission | undefined>;
+  /**
+   * Prepares the run; with `submit`, submits it too. `starting` is shown if preparing takes long.
+   * With `announceInstall`, a run whose provider must install something first does nothing but say what.
+   */
+  startRun(
+    ref: RunRef,
+    options: { submit: boolean; starting?: RunProjection; announceInstall?: boolean },
+  ): Promise<Submission | PendingInstall | undefined>;
   submitRun(ref: RunRef): Promise<Submission>;
   /** Resolves with the provider's news once the run has changed since `since`. */
   awaitRunChange(ref: RunRef, since: PollingState): Promise<ProviderNews>;

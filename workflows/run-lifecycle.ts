@@ -114,8 +114,7 @@ export class RunLifecycle implements Resumable {
           },
           { project: false },
         );
-        const starting = this.workflow.reserve();
-        const submission = await this.activities.startRun(this.ref(), { submit: !this.input.requireApproval, starting });
+        const submission = await this.prepare();
         if (submission) return submission;
         this.transition('wait', { reason: 'approval required' });
         const given = await this.nextResumeInput();
@@ -129,6 +128,20 @@ export class RunLifecycle implements Resumable {
       this.endCancelled();
       return undefined;
     }
+  }
+
+  /**
+   * startRun, and submitted too unless the run waits for approval. A provider that must install
+   * something first (an engine version's first use on its host) says so at once: the run's log
+   * says it, while the run is INITIALIZING, before the install begins.
+   */
+  private async prepare(): Promise<Submission | undefined> {
+    const submit = !this.input.requireApproval;
+    const started = await this.activities.startRun(this.ref(), { submit, starting: this.workflow.reserve(), announceInstall: true });
+    if (started === undefined || !('installing' in started)) return started;
+    this.workflow.record((ledger) => ledger.appendSystemLog(`installing ${started.installing}`));
+    // Asked without announceInstall, the activity installs what it must and goes on.
+    return (await this.activities.startRun(this.ref(), { submit })) as Submission | undefined;
   }
 
   private submitted({ externalId, hostQueue }: Submission): void {

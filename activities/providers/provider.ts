@@ -78,6 +78,11 @@ export interface Provider {
   checkHost?(name: string, log: HostCheckLog): Promise<void>;
   /** Throws InvalidRunRequestError when this provider cannot run the request. */
   validate(request: WesRunRequest): void;
+  /**
+   * Optional: what `prepare` will install on this host before the run can start (`snakemake
+   * 7.32.4`, a version's first use), for the run's log to say so first; undefined when nothing.
+   */
+  pendingInstall?(run: ProviderRun): Promise<string | undefined>;
   /** Provider-specific staging in the run's work dir. */
   prepare(run: ProviderRun, context: OperationContext): Promise<void>;
   /** Starts the run, or finds the one already started for `run.runId`; returns its external id. */

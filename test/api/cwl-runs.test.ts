@@ -12,7 +12,7 @@ import {
   type ApiHarness,
 } from '../support/api-harness';
 import { eventually } from '../support/eventually';
-import { EXAMPLES } from '../support/harness';
+import { DEFAULT_CWLTOOL, EXAMPLES } from '../support/harness';
 import { cwlRun, submitRun } from '../support/submit-run';
 
 const HELLO = readFileSync(path.join(EXAMPLES, 'hello-world', 'hello.cwl'));
@@ -54,7 +54,7 @@ test('a CWL workflow attached to a multipart request runs to COMPLETE with its o
     run_log: { name: 'cwltool', exit_code: 0 },
     outputs: { greeting: expect.objectContaining({ class: 'File', basename: 'hello.txt' }) },
   });
-  expect(log.body.run_log.cmd[0]).toBe('cwltool');
+  expect(log.body.run_log.cmd[0]).toBe(DEFAULT_CWLTOOL);
   expect(new Date(log.body.run_log.start_time).getTime()).toBeLessThanOrEqual(new Date(log.body.run_log.end_time).getTime());
   expect(await download(api.http, log.body.outputs.greeting.path)).toBe('Hello through the WES API\n');
   expect(log.body.task_logs_url).toMatch(new RegExp(`${API}/runs/${runId}/tasks$`));

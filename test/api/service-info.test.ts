@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { LOCAL_ENGINES } from '../../activities/providers/local/engines';
 import { WES_STATES } from '../../domain/wes-state';
 import { API, createApiHarness, expectSchema, waitForState, type ApiHarness } from '../support/api-harness';
 import { submitRun } from '../support/submit-run';
@@ -46,13 +47,19 @@ test('service-info describes this service as a WES 1.1 implementation', async ()
 
 test('service-info advertises only what the providers really run', async () => {
   const info = await serviceInfo();
-  // cwltool is installed on every test machine; any other engine advertised must answer too.
+  // cwltool is installed on every test machine; any other engine advertised must answer too. Its
+  // versions are its releases, the default first: the one on PATH (scripts/engines.sh).
   expect(info.workflow_engine_versions).toHaveProperty('cwltool');
   for (const [engine, { workflow_engine_version: versions }] of Object.entries<{ workflow_engine_version: string[] }>(
     info.workflow_engine_versions,
   )) {
     const installed = execFileSync(engine, ['--version'], { encoding: 'utf8' }).trim().split(/\s+/).pop();
-    expect({ engine, versions }).toEqual({ engine, versions: [installed] });
+    const releases = LOCAL_ENGINES.find(({ name }) => name === engine)?.releases;
+    expect({ engine, default: versions[0], versions: [...versions].sort() }).toEqual({
+      engine,
+      default: installed,
+      versions: Object.keys(releases?.pip ?? {}).sort(),
+    });
   }
   // Every advertised type and version passes the validation submissions get (same providers).
   const { registry } = api.harness;

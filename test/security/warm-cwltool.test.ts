@@ -8,12 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseProvidersConfig } from '../../activities/providers/config';
-import { onPath } from '../../activities/providers/local/sandbox/mounts';
 import type { RunSnapshot } from '../../domain/run-types';
 import { eventually } from '../support/eventually';
 import { warmEnginePid } from '../support/engine-group';
 import { loopbackListener } from '../support/loopback-listener';
-import { createHarness, finalSnapshot, type Harness, waitForSnapshot } from '../support/harness';
+import { createHarness, DEFAULT_CWLTOOL, finalSnapshot, type Harness, waitForSnapshot } from '../support/harness';
 import { probeRoots } from '../support/probe-roots';
 
 jest.setTimeout(120_000);
@@ -132,8 +131,8 @@ test("the warm engine itself is confined: uid, capabilities, namespaces and cgro
 });
 
 test('a tool that asks the warm server for a cwltool gets one inside its own sandbox, no more', async () => {
-  const cwltool = (await onPath('cwltool'))!;
-  const snapshot = await run(`sh ${path.join(roots, 'ask-server.sh')} ${CLIENT} ${cwltool} ${h.dataDir}`);
+  // The server's own cwltool: the default version's.
+  const snapshot = await run(`sh ${path.join(roots, 'ask-server.sh')} ${CLIENT} ${DEFAULT_CWLTOOL} ${h.dataDir}`);
   const out = await printedWarm(snapshot);
   const [uid, noNewPrivs, ...rest] = out.trim().split('\n');
   expect(Number(uid)).toBe(runUid());

@@ -11,6 +11,9 @@ import path from 'node:path';
 import { createProviderRegistry } from '../../activities/providers';
 import type { ProviderRegistry } from '../../activities/providers/provider-registry';
 import { parseProvidersConfig, type ProvidersConfig } from '../../activities/providers/config';
+import { CWLTOOL } from '../../activities/providers/local/engines';
+import { engineExecutable } from '../../activities/providers/local/engines/engine-install';
+import { localSettings } from '../../activities/providers/local/settings';
 import { createRunWorkers, runWorkers } from '../../src/worker/create-worker';
 import { openDatabase } from '../../read-model/data-source';
 import { PostgresRunStore } from '../../read-model/postgres-run-store';
@@ -48,6 +51,9 @@ export interface Harness {
   startTask(definition: string, workflowParams?: Record<string, unknown>): Promise<WorkflowHandle<typeof wesTaskV1>>;
   stop(): Promise<void>;
 }
+
+/** What a local provider with default settings runs for cwltool's default version (scripts/engines.sh installs it). */
+export const DEFAULT_CWLTOOL = engineExecutable(localSettings({}).parse({ kind: 'local' }), CWLTOOL, CWLTOOL.releases.default);
 
 /** The worker's providers and the API's, from one configuration as in production. */
 export const TEST_PROVIDERS: ProvidersConfig = parseProvidersConfig(

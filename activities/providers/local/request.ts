@@ -3,7 +3,7 @@ import { InvalidRunRequestError } from '../../errors';
 import { checkFetchable } from '../../fetch/request-check';
 import type { WesRunRequest } from '../../../domain/run-types';
 import { engineForType, engineParameters, LOCAL_ENGINES } from './engines';
-import type { LocalEngine } from './engines/engine';
+import { engineReleases, type LocalEngine } from './engines/engine';
 import type { LocalSettings } from './settings';
 
 /** Throws InvalidRunRequestError when no engine of this provider could run the request. */
@@ -12,8 +12,8 @@ export function validateLocalRequest(request: WesRunRequest, settings: LocalSett
   checkFetchable(request, settings.fetch);
 }
 
-/** The engine that runs the request, with its validated parameters; throws when nothing can. */
-export function localEngineFor(request: WesRunRequest): { engine: LocalEngine; parameters: string[] } {
+/** The engine and the version of it (one of its releases) that run the request, with its parameters; throws when none can. */
+export function localEngineFor(request: WesRunRequest): { engine: LocalEngine; version: string; parameters: string[] } {
   const engine = typeof request.workflow_type === 'string' ? engineForType(request.workflow_type) : undefined;
   if (!engine) {
     const types = LOCAL_ENGINES.flatMap((e) => Object.keys(e.workflowTypes));
@@ -38,5 +38,11 @@ export function localEngineFor(request: WesRunRequest): { engine: LocalEngine; p
   if (request.workflow_engine !== undefined && request.workflow_engine.toLowerCase() !== engine.name) {
     throw new InvalidRunRequestError(`local: ${request.workflow_type} runs on ${engine.name}, not ${request.workflow_engine}`);
   }
-  return { engine, parameters: engineParameters(engine, request.workflow_engine_parameters) };
+  const release = request.workflow_engine_version ?? engine.releases.default;
+  if (typeof release !== 'string' || !Object.hasOwn(engine.releases.pip, release)) {
+    throw new InvalidRunRequestError(
+      `local: ${engine.name} ${JSON.stringify(release)} is not available (available: ${engineReleases(engine).join(', ')})`,
+    );
+  }
+  return { engine, version: release, parameters: engineParameters(engine, request.workflow_engine_parameters) };
 }

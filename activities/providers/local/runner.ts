@@ -28,9 +28,10 @@ import type { HostCheckLog, OperationContext, Provider, ProviderCapabilities, Ta
 import type { LocalSettings } from './settings';
 import { engineCommand, warmCommand, warmCwltool, WARM_RECORD, type WarmServer } from './engines/cwltool-warm';
 import { engineVersion } from './engines/engine-version';
+import { engineExecutable, engineVenv, installEngine, needsInstall } from './engines/engine-install';
 import { ATTACHMENTS_DIR, OUTPUTS_DIR, SCRATCH_DIR, STAGING_DIR, writeFileAtomic } from '../../work-dir';
 import type { ProviderRun, ProviderStatus, RunResults, WesRunRequest } from '../../../domain/run-types';
-import type { EngineFiles, LocalEngine } from './engines/engine';
+import { engineReleases, type EngineFiles, type LocalEngine } from './engines/engine';
 import { CWLTOOL, LOCAL_ENGINES } from './engines';
 import { localEngineFor, validateLocalRequest } from './request';
 import { endedJobs } from './ended-jobs';
@@ -66,48 +67,56 @@ export class LocalProvider implements Provider {
   readonly hostBound = true;
   readonly pollIntervalMs: number;
 
-  /** Snakemake always starts cold: only cwltool has a warm start. */
+  /** Only cwltool's default version has a warm start; Snakemake always starts cold. */
   private readonly warm?: WarmServer;
   private readonly sandbox: RunSandbox;
 
   constructor(private readonly settings: LocalSettings) {
     this.pollIntervalMs = settings.pollIntervalMs;
-    this.warm = settings.warmStart ? warmCwltool(settings.cwltool, settings.sandbox) : undefined;
+    this.warm = settings.warmStart ? warmCwltool(this.executable(CWLTOOL, CWLTOOL.releases.default), settings.sandbox) : undefined;
     this.sandbox = new RunSandbox(settings);
   }
 
   /**
-   * Each engine's version, once found: it does not change while we run. An engine not found, or
-   * one that did not answer, is asked again next time: a loaded host can time out a probe.
+   * The version each executable reports, once found: it does not change while we run. One not
+   * found, or one that did not answer, is asked again next time: a loaded host can time out a probe.
    */
-  private readonly versions = new Map<LocalEngine, Promise<string | undefined>>();
+  private readonly versions = new Map<string, Promise<string | undefined>>();
 
-  private versionOf(engine: LocalEngine): Promise<string | undefined> {
-    let probe = this.versions.get(engine);
+  private versionOf(executable: string): Promise<string | undefined> {
+    let probe = this.versions.get(executable);
     if (!probe) {
-      probe = engineVersion(this.settings[engine.name]);
-      this.versions.set(engine, probe);
+      probe = engineVersion(executable);
+      this.versions.set(executable, probe);
       probe.then(
-        (version) => version === undefined && this.versions.delete(engine),
-        () => this.versions.delete(engine),
+        (version) => version === undefined && this.versions.delete(executable),
+        () => this.versions.delete(executable),
       );
     }
     return probe;
   }
 
-  /** The engines that are installed here, with their versions; one that does not answer now counts as absent. */
-  private async installedEngines(): Promise<Map<LocalEngine, string>> {
+  private executable(engine: LocalEngine, version: string): string {
+    return engineExecutable(this.settings, engine, version);
+  }
+
+  /**
+   * The engines whose default version is installed here, each with the versions a run may ask for:
+   * the default first, then the others, installed on first use. One whose default does not answer
+   * now counts as absent.
+   */
+  private async installedEngines(): Promise<LocalEngine[]> {
     const found = await Promise.all(
-      LOCAL_ENGINES.map(async (engine) => [engine, await this.versionOf(engine).catch(() => undefined)] as const),
+      LOCAL_ENGINES.map((engine) => this.versionOf(this.executable(engine, engine.releases.default)).catch(() => undefined)),
     );
-    return new Map(found.filter((pair): pair is [LocalEngine, string] => pair[1] !== undefined));
+    return LOCAL_ENGINES.filter((_engine, i) => found[i] !== undefined);
   }
 
   async capabilities(): Promise<ProviderCapabilities> {
-    const installed = [...(await this.installedEngines())];
+    const installed = await this.installedEngines();
     return {
-      workflowTypeVersions: Object.fromEntries(installed.flatMap(([engine]) => Object.entries(engine.workflowTypes))),
-      engineVersions: Object.fromEntries(installed.map(([engine, version]) => [engine.name, [version]])),
+      workflowTypeVersions: Object.fromEntries(installed.flatMap((engine) => Object.entries(engine.workflowTypes))),
+      engineVersions: Object.fromEntries(installed.map((engine) => [engine.name, engineReleases(engine)])),
       // Workflows and inputs: files on this host (inside the allowed roots) and http(s) URLs.
       filesystemProtocols: ['file', 'http', 'https'],
     };
@@ -121,14 +130,24 @@ export class LocalProvider implements Provider {
     validateLocalRequest(request, this.settings);
   }
 
+  async pendingInstall(run: ProviderRun): Promise<string | undefined> {
+    const { engine, version } = localEngineFor(run.request);
+    return (await needsInstall(this.settings, engine, version)) ? `${engine.name} ${version}` : undefined;
+  }
+
+  /** Installs the run's engine version on its first use here (the activity heartbeats meanwhile). */
   async prepare(run: ProviderRun, _context: OperationContext): Promise<void> {
-    const { engine } = localEngineFor(run.request);
+    const { engine, version } = localEngineFor(run.request);
+    if (await needsInstall(this.settings, engine, version)) {
+      activityLog().info(`installing ${engine.name} ${version}`, { venv: engineVenv(this.settings, engine, version) });
+      await installEngine(this.settings, engine, version);
+    }
     // An engine that does not answer throws EngineUnansweredError: retried, unlike one that is missing.
-    if ((await this.versionOf(engine)) === undefined) {
-      throw new InvalidRunRequestError(`local: ${engine.name} is not installed on this worker`);
+    if ((await this.versionOf(this.executable(engine, version))) === undefined) {
+      throw new InvalidRunRequestError(`local: ${engine.name} ${version} is not installed on this worker`);
     }
     // Loading cwltool takes a moment: begun now, it is likely ready by the submission.
-    if (engine === CWLTOOL) this.warm?.start();
+    if (this.warmFor(engine, version)) this.warm?.start();
     await this.resolveWorkflow(run);
     await this.resolveInputs(run);
   }
@@ -141,7 +160,7 @@ export class LocalProvider implements Provider {
       return this.externalId(launched);
     }
     // Resolved again rather than read back from staging: nothing written to disk is trusted here.
-    const { engine, parameters } = localEngineFor(run.request);
+    const { engine, version, parameters } = localEngineFor(run.request);
     const workflow = await this.resolveWorkflow(run);
     const inputs = await this.resolveInputs(run);
     const inputsFile = path.join(run.workDir, STAGING_DIR, 'inputs.json');
@@ -151,10 +170,10 @@ export class LocalProvider implements Provider {
     await mkdir(outputsDir, { recursive: true });
     await mkdir(scratchDir, { recursive: true });
     await mkdir(jobsDir, { recursive: true });
-    const executable = this.settings[engine.name];
+    const executable = this.executable(engine, version);
     const passedEnv = this.settings.sandbox !== 'off' && this.settings.sandbox.egress ? EGRESS_ENV : [];
-    const cmd = engine.command({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters, passedEnv });
-    const warm = engine === CWLTOOL && this.warm;
+    const cmd = engine.command({ executable, version, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters, passedEnv });
+    const warm = this.warmFor(engine, version) && this.warm;
     const { command, binds } = warm ? await warmCommand(warm, cmd, path.join(proc.dir, WARM_RECORD)) : { command: cmd, binds: [] };
     const sandboxed = await this.sandbox.wrap(
       {
@@ -356,6 +375,11 @@ export class LocalProvider implements Provider {
       throw new InvalidRunRequestError(`local: workflow ${url} is not a file`);
     }
     return real;
+  }
+
+  /** The warm server loads the default cwltool: other versions start cold. */
+  private warmFor(engine: LocalEngine, version: string): boolean {
+    return engine === CWLTOOL && version === CWLTOOL.releases.default;
   }
 
   private process(run: ProviderRun): DetachedProcess {

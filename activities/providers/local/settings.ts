@@ -2,6 +2,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { repoRoot } from '../../repo-root';
 import { allowList, byteSize, fetchSchema, GiB, maxConcurrent, positiveInteger, text, type Env } from '../settings-schemas';
 
 /** The limits of a local run's sandbox (below). */
@@ -72,9 +73,19 @@ export const localSettings = (env: Env) =>
   z.strictObject({
     kind: z.literal('local'),
     maxConcurrent,
-    /** Executables, looked up on PATH unless a path is given. */
-    cwltool: text().default('cwltool'),
-    snakemake: text().default('snakemake'),
+    /**
+     * Where each engine version has its venv (engines/engine-install.ts, docs/deployment.md "Engine
+     * versions"): made there by scripts/engines.sh for the defaults and by the worker on first use.
+     */
+    engineCache: text()
+      .transform((dir) => path.resolve(dir))
+      .default(path.join(repoRoot, '.cache', 'engines')),
+    /**
+     * An executable (looked up on PATH unless a path is given) that runs the engine's default version
+     * instead of its venv in engineCache; its other versions are still installed there.
+     */
+    cwltool: text().optional(),
+    snakemake: text().optional(),
     /** Directories from which an absolute path or file:// workflow_url may be run. */
     workflowRoots: z.array(text().refine((root) => path.isAbsolute(root), { error: 'must be an absolute path' })).default([]),
     // The exit is noticed as its file is written (statusChanged); polling only backs that up.

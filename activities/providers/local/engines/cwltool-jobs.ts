@@ -1,5 +1,5 @@
 /**
- * cwltool's jobs, read from its log (docs/design.md, "Tasks"). cwltool 3.1.20230209 (the pinned one, scripts/engines.sh) has no
+ * cwltool's jobs, read from its log (docs/design.md, "Tasks"). cwltool (3.1 and 3.3 alike, test/fixtures/cwltool) has no
  * provenance to ask instead, so its log is its structured report: with --timestamps each record
  * begins `[YYYY-MM-DD HH:MM:SS] LEVEL `, and a job's records begin `[job NAME] `. Of those, only
  * the documented ones are read: the command line (`OUTDIR$ ARGS [< stdin] [> stdout] [2> stderr]`,

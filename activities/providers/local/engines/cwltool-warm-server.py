@@ -35,8 +35,8 @@ sys.dont_write_bytecode = True
 import cwltool_warm_sandbox as sandbox  # noqa: E402
 
 # The versions whose internals this relies on (main.run, main.use_standard_schema,
-# process.custom_schemas and SCHEMA_CACHE) were read: the one scripts/engines.sh pins.
-KNOWN_VERSIONS = {"3.1.20230209161050"}
+# process.custom_schemas and SCHEMA_CACHE) were read: the releases of cwltool.ts.
+KNOWN_VERSIONS = {"3.3.20260925135507", "3.1.20230209161050"}
 PRELOADED_SCHEMAS = ("v1.0", "v1.1", "v1.2")
 STARTED, REFUSED, EXITED = b"started", b"refused", b"exit"
 

@@ -8,6 +8,14 @@ import type { LocalEngine } from './engine';
 export const CWLTOOL: LocalEngine = {
   name: 'cwltool',
   workflowTypes: { CWL: ['v1.0', 'v1.1', 'v1.2'] },
+  // The current release; and the one Debian 12 ships, which runs cold only (cwltool-warm.ts).
+  releases: {
+    default: '3.3.20260925135507',
+    pip: {
+      '3.3.20260925135507': ['cwltool==3.3.20260925135507'],
+      '3.1.20230209161050': ['cwltool==3.1.20230209161050'],
+    },
+  },
   parameters: {
     '--parallel': { flag: true },
     '--timestamps': { flag: true },

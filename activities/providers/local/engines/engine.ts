@@ -10,6 +10,8 @@ import type { TaskReport } from '../../provider';
 
 export interface EngineCommandInput {
   executable: string;
+  /** The engine's version being run: one of its releases (the command may differ between them). */
+  version: string;
   workflow: string;
   inputsFile: string;
   outputsDir: string;
@@ -22,6 +24,23 @@ export interface EngineCommandInput {
   passedEnv: string[];
 }
 
+/**
+ * The versions of an engine the local provider runs, each pinned, each in its own venv
+ * (engine-install.ts; docs/design.md, "Engine versions"). A spec is a pip requirement, or a path
+ * relative to the repository's root (`./...`): a package of this repository.
+ */
+export interface EngineReleases {
+  /** What a run gets without workflow_engine_version; the one scripts/engines.sh installs. */
+  default: string;
+  /** Version → the pip specs of its venv. */
+  pip: Record<string, string[]>;
+}
+
+/** The versions of an engine a run may ask for, its default first (service-info's order). */
+export function engineReleases({ releases }: LocalEngine): string[] {
+  return [releases.default, ...Object.keys(releases.pip).filter((version) => version !== releases.default)];
+}
+
 /** A parameter a user may pass in workflow_engine_parameters: a flag, or an option whose value is checked. */
 export type ParameterSpec = { flag: true } | { pattern: RegExp; describe: string };
 
@@ -30,6 +49,7 @@ export interface LocalEngine {
   name: 'cwltool' | 'snakemake';
   /** WES workflow_type values (upper case) → the versions accepted. */
   workflowTypes: Record<string, string[]>;
+  releases: EngineReleases;
   parameters: Record<string, ParameterSpec>;
   command(input: EngineCommandInput): string[];
   /** Files of this repository the engine's command names: bound read-only, one by one, into its sandbox. */

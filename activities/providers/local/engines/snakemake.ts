@@ -15,6 +15,14 @@ const positiveInt = { pattern: /^[1-9][0-9]{0,3}$/, describe: 'a positive intege
 export const SNAKEMAKE: LocalEngine = {
   name: 'snakemake',
   workflowTypes: { SMK: ['1.0'], SNAKEMAKE: ['1.0'] },
+  // The current release; and the last Snakemake 7, with the PuLP its scheduler was written against.
+  releases: {
+    default: '9.27.1',
+    pip: {
+      '9.27.1': ['snakemake==9.27.1'],
+      '7.32.4': ['snakemake==7.32.4', 'pulp<2.8'],
+    },
+  },
   parameters: {
     '--cores': positiveInt,
     '--keep-going': { flag: true },

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# install-engine.sh <venv> <spec>...: one engine version in its own venv (docs/design.md, "Engine
+# versions"), for scripts/engines.sh and for the worker on a version's first use. Under an exclusive
+# lock beside the venv, so that any number of workers and commands asking at once install it once;
+# a venv whose .installed marker does not name exactly these specs (a half-done install, other
+# pins) is made again. The marker is written last. Specs starting with ./ are folders of this
+# repository (a package of ours), resolved from its root. <venv>.log keeps a line per install begun
+# and ended, with its duration.
+set -euo pipefail
+venv=$1
+shift
+cd "$(dirname "$0")/.."
+mkdir -p "$(dirname "${venv}")"
+exec 9>"${venv}.lock"
+flock 9
+wanted=$(printf '%s\n' "$@")
+if [ -f "${venv}/.installed" ] && [ "$(cat "${venv}/.installed")" = "${wanted}" ]; then
+  exit 0
+fi
+SECONDS=0
+echo "$(date -u +%FT%TZ) engines: installing $* into ${venv}" | tee -a "${venv}.log" >&2
+rm -rf "${venv}"
+python3 -m venv "${venv}"
+"${venv}/bin/pip" install --quiet --disable-pip-version-check "$@"
+printf '%s\n' "$@" >"${venv}/.installed"
+echo "$(date -u +%FT%TZ) engines: installed $* in ${SECONDS} s" >>"${venv}.log"
