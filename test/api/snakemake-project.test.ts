@@ -11,8 +11,9 @@ import path from 'node:path';
 import { parseProvidersConfig } from '../../activities/providers/config';
 import { repoRoot } from '../../activities/repo-root';
 import { API, createApiHarness, expectSchema, fieldParts, postMultipart, waitForState, type ApiHarness } from '../support/api-harness';
+import { EXAMPLES } from '../support/harness';
 
-const PROJECT = path.join(__dirname, '..', 'fixtures', 'snakemake', 'project');
+const PROJECT = path.join(EXAMPLES, 'snakemake-project');
 
 /** The project's files by their paths in it. */
 function projectFiles(dir = PROJECT): { name: string; value: Buffer }[] {
