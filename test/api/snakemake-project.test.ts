@@ -16,7 +16,7 @@ import { EXAMPLES } from '../support/harness';
 const PROJECT = path.join(EXAMPLES, 'snakemake-project');
 
 /** The project's files by their paths in it. */
-function projectFiles(dir = PROJECT): { name: string; value: Buffer }[] {
+function projectFiles(dir = PROJECT): Array<{ name: string; value: Buffer }> {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
     return entry.isDirectory() ? projectFiles(full) : [{ name: path.relative(PROJECT, full), value: readFileSync(full) }];
@@ -100,7 +100,7 @@ describe.each([
   test('each job is a task, named by its rule and wildcards, its rule log its stdout', async () => {
     const { body } = await api.http.get(`${API}/runs/${runId}/tasks`).expect(200);
     expectSchema('TaskListResponse', body);
-    const tasks: { name: string; state: string; cmd?: string[]; stdout?: string }[] = body.task_logs;
+    const tasks: Array<{ name: string; state: string; cmd?: string[]; stdout?: string }> = body.task_logs;
     expect(tasks.map(({ name, state }) => ({ name, state })).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
       { name: 'all', state: 'COMPLETE' },
       { name: 'count (sample=a)', state: 'COMPLETE' },

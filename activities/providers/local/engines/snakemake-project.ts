@@ -61,7 +61,10 @@ function realOr(dir: string): string {
  */
 export async function copyProject({ source, dir }: ProjectLayout): Promise<void> {
   const owner = await stat(dir);
-  const give = process.getuid?.() === 0 ? (file: string) => lchown(file, owner.uid, owner.gid) : async () => {};
+  const asRoot = process.getuid?.() === 0;
+  const give = async (file: string): Promise<void> => {
+    if (asRoot) await lchown(file, owner.uid, owner.gid);
+  };
   const copy = async (from: string, to: string): Promise<void> => {
     let children;
     try {
@@ -82,9 +85,7 @@ export async function copyProject({ source, dir }: ProjectLayout): Promise<void>
         await copyFile(childFrom, childTo);
         await give(childTo);
       } else if (child.isSymbolicLink()) {
-        await symlink(await readlink(childFrom), childTo).catch((err: NodeJS.ErrnoException) => {
-          if (err.code !== 'EEXIST') throw err;
-        });
+        await symlink(await readlink(childFrom), childTo).catch(unlessExists);
         await give(childTo);
       }
     }
@@ -111,10 +112,13 @@ export async function linkProduced(projectDir: string, produced: string[], outpu
     } else if (info.isFile()) {
       const target = path.join(outputsDir, inProject);
       await mkdir(path.dirname(target), { recursive: true });
-      await link(real, target).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EEXIST') throw err;
-      });
+      await link(real, target).catch(unlessExists);
     }
   };
   for (const file of new Set(produced)) await place(path.isAbsolute(file) ? path.relative(realProject, file) : file);
+}
+
+/** A copy or link made again (a submission or results retried) finds the first in place. */
+function unlessExists(err: unknown): void {
+  if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
 }
