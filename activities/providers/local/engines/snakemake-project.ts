@@ -6,16 +6,16 @@
  * run's `outputs/` once it has ended: the copied project is not among them.
  */
 import { realpathSync } from 'node:fs';
-import { copyFile, lchown, link, lstat, mkdir, readdir, readlink, realpath, stat, symlink } from 'node:fs/promises';
+import { copyFile, lchown, link, lstat, mkdir, readdir, readlink, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { insideRoots, isInside } from '../../../paths';
+import { insideRoots, isInside, realpathOrUndefined } from '../../../paths';
 import { ATTACHMENTS_DIR } from '../../../work-dir';
 
 /** The engine's working directory in the run's work dir. */
 export const PROJECT_DIR = 'project';
 
 /** Snakemake's own records (metadata, locks, conda envs): never copied in, never outputs. */
-const ENGINE_RECORDS = '.snakemake';
+export const ENGINE_RECORDS = '.snakemake';
 
 export interface ProjectLayout {
   /** The folder copied: the project as the user has it. */
@@ -100,7 +100,9 @@ export async function copyProject({ source, dir }: ProjectLayout): Promise<void>
  * the run cannot write `outputsDir`, so nothing there redirects a link. Linking again is harmless.
  */
 export async function linkProduced(projectDir: string, produced: string[], outputsDir: string): Promise<void> {
-  const realProject = await realpath(projectDir);
+  // A run launched before runs had a project (its outputs/ was its directory) has its outputs in place.
+  const realProject = await realpathOrUndefined(projectDir);
+  if (realProject === undefined) return;
   const place = async (relative: string): Promise<void> => {
     const real = await insideRoots(path.join(realProject, relative), [realProject]);
     if (real === undefined) return;

@@ -6,11 +6,12 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { realpathOrUndefined } from '../../../paths';
 import { repoRoot } from '../../../repo-root';
 import { readFileIfExists } from '../../../work-dir';
 import type { EngineCommandInput, LocalEngine } from './engine';
 import { producedFiles, snakemakeJobs } from './snakemake-jobs';
-import { copyProject, linkProduced, PROJECT_DIR, projectLayout } from './snakemake-project';
+import { copyProject, ENGINE_RECORDS, linkProduced, PROJECT_DIR, projectLayout } from './snakemake-project';
 
 /** Appends Snakemake 7's messages about jobs to jobs/events.jsonl of the directory it starts in. */
 const SNAKEMAKE_LOG_HANDLER = path.join(repoRoot, 'activities', 'providers', 'local', 'engines', 'snakemake-log-handler.py');
@@ -70,7 +71,8 @@ export const SNAKEMAKE: LocalEngine = {
     const walk = async (dir: string): Promise<void> => {
       for (const entry of await readdir(dir, { withFileTypes: true })) {
         const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) await walk(full);
+        // Left out for runs launched before runs had a project, whose Snakemake ran in outputs/.
+        if (entry.isDirectory() && entry.name !== ENGINE_RECORDS) await walk(full);
         else if (entry.isFile()) {
           const relative = path.relative(outputsDir, full);
           outputs[relative] = { class: 'File', location: pathToFileURL(full).href, basename: entry.name, size: (await stat(full)).size };
@@ -80,7 +82,10 @@ export const SNAKEMAKE: LocalEngine = {
     await walk(outputsDir);
     return outputs;
   },
-  async jobs({ jobsDir, workDir }) {
-    return snakemakeJobs((await readFileIfExists(path.join(jobsDir, EVENTS))) ?? '', path.join(workDir, PROJECT_DIR));
+  async jobs({ jobsDir, workDir, outputsDir }) {
+    const project = path.join(workDir, PROJECT_DIR);
+    // Where the rules' log files are named from: outputs/ for a run launched before runs had a project.
+    const directory = (await realpathOrUndefined(project)) === undefined ? outputsDir : project;
+    return snakemakeJobs((await readFileIfExists(path.join(jobsDir, EVENTS))) ?? '', directory);
   },
 };
