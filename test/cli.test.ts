@@ -96,6 +96,17 @@ test('submit --wait: a CWL workflow, its tool and its File input uploaded; the s
   expect(readFileSync(path.join(target, 'count.txt'), 'utf8')).toMatch(/^5 /);
 });
 
+test('submit a Snakefile: its whole project is uploaded, the parameters override its config, its outputs are those of its jobs', async () => {
+  const params = write('snakemake-overrides.yaml', 'greeting: from the CLI\nsamples:\n  c: data/c.txt\n');
+  const workflow = path.join(EXAMPLES, 'snakemake-project', 'workflow', 'Snakefile');
+  const result = await cli('--json', 'submit', workflow, '--params', params, '--provider', 'local', '--wait');
+  expect(result).toMatchObject({ code: 0 });
+  const log = JSON.parse(result.stdout);
+  expect(log.request).toMatchObject({ workflow_type: 'SMK', workflow_url: 'workflow/Snakefile' });
+  expect(Object.keys(log.outputs)).toContain('results/summary.txt');
+  expect(await download(api.http, log.outputs['results/summary.txt'].location)).toBe('from the CLI\na 2\nb 3\nc 1\n');
+});
+
 test('the README walkthrough: the word-count example with its File input, waited for, its outputs downloaded', async () => {
   const example = path.join(EXAMPLES, 'word-count');
   const result = await cli(

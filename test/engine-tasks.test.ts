@@ -1,16 +1,17 @@
 /**
  * The engines' jobs, parsed from their real reports (test/fixtures: cwltool's log of
  * examples/scatter/scatter.cwl and of cwltool/scatter-fail.cwl run with --on-error continue, by
- * cwltool 3.1.20230209161050 and, in cwltool/3.3/, by 3.3.20260925135507,
- * Snakemake's messages for examples/snakemake-hello and snakemake/samples-fail.Snakefile run
- * with --cores 2 --keep-going), as the local provider ran them.
+ * cwltool 3.1.20230209161050 and, in cwltool/3.3/, by 3.3.20260925135507;
+ * Snakemake's messages for examples/snakemake-hello and snakemake/samples-fail.Snakefile, from
+ * Snakemake 7.32.4's log handler script run with --cores 2 --keep-going and from Snakemake 9.27.1's
+ * logger plugin run with --cores 1), as the local provider ran them.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TaskReport } from '../activities/providers/provider';
 import { cwltoolJobs } from '../activities/providers/local/engines/cwltool-jobs';
 import { endedJobs } from '../activities/providers/local/ended-jobs';
-import { snakemakeJobs } from '../activities/providers/local/engines/snakemake-jobs';
+import { producedFiles, snakemakeJobs } from '../activities/providers/local/engines/snakemake-jobs';
 
 const fixture = (...parts: string[]) => readFileSync(path.join(__dirname, 'fixtures', ...parts), 'utf8');
 /** Local time, as cwltool writes it. */
@@ -108,37 +109,46 @@ describe('cwltool', () => {
   });
 });
 
-describe('snakemake', () => {
+/** The events of each Snakemake: 7's log handler script and 9's logger plugin, in one shape. */
+describe.each([
+  ['Snakemake 7.32.4', ''],
+  ['Snakemake 9.27.1', '.v9'],
+])('%s', (_engine, suffix) => {
+  const events = (name: string) => fixture('snakemake', `${name}${suffix}.events.jsonl`);
+  const timeOf = (line: string) => new Date((JSON.parse(line) as { timestamp: number }).timestamp * 1000).toISOString();
+
   test('each job of the rules, with its shell command, in the order they started', () => {
-    const jobs = snakemakeJobs(fixture('snakemake', 'hello.events.jsonl'), '/runs/r/outputs');
+    const hello = events('hello');
+    const jobs = snakemakeJobs(hello, '/runs/r/project');
     expect(jobs.map(({ id, seq, name, state, cmd }) => ({ id, seq, name, state, cmd }))).toEqual([
       { id: '1', seq: 0, name: 'greet', state: 'COMPLETE', cmd: ["echo 'Hello from Snakemake' > results/greeting.txt"] },
       { id: '2', seq: 1, name: 'count', state: 'COMPLETE', cmd: ['wc -w < results/greeting.txt > results/words.txt'] },
       { id: '0', seq: 2, name: 'all', state: 'COMPLETE', cmd: undefined },
     ]);
-    expect(jobs[0]).toMatchObject({
-      version: 3,
-      startTime: new Date(1796152178.8507013 * 1000).toISOString(),
-      endTime: new Date(1796152178.854587 * 1000).toISOString(),
-      systemLogs: [],
-    });
+    const [started, , finished] = hello.split('\n');
+    expect(jobs[0]).toMatchObject({ version: 3, startTime: timeOf(started), endTime: timeOf(finished), systemLogs: [] });
   });
 
   test('wildcards name the job, its log file is its stdout and stderr, and a failed job is an EXECUTOR_ERROR', () => {
-    const jobs = snakemakeJobs(fixture('snakemake', 'samples-fail.events.jsonl'), '/runs/r/outputs');
-    expect(jobs.map(({ id, name, state }) => ({ id, name, state }))).toEqual([
-      { id: '2', name: 'make (s=b)', state: 'COMPLETE' },
+    const jobs = snakemakeJobs(events('samples-fail'), '/runs/r/project');
+    const byId = (id: string) => jobs.find((job) => job.id === id);
+    expect(jobs.map(({ id, name, state }) => ({ id, name, state })).sort((a, b) => a.id.localeCompare(b.id))).toEqual([
       { id: '1', name: 'make (s=a)', state: 'COMPLETE' },
+      { id: '2', name: 'make (s=b)', state: 'COMPLETE' },
       { id: '3', name: 'join', state: 'EXECUTOR_ERROR' },
     ]);
-    expect(jobs[0]).toMatchObject({ stdout: '/runs/r/outputs/logs/make_b.log', stderr: '/runs/r/outputs/logs/make_b.log' });
-    expect(jobs[2]).toMatchObject({ cmd: ['cat results/a.txt results/b.txt > results/all.txt; exit 3'], endTime: expect.any(String) });
-    expect(jobs[2].exitCode).toBeUndefined();
+    expect(byId('2')).toMatchObject({ stdout: '/runs/r/project/logs/make_b.log', stderr: '/runs/r/project/logs/make_b.log' });
+    expect(byId('3')).toMatchObject({ cmd: ['cat results/a.txt results/b.txt > results/all.txt; exit 3'], endTime: expect.any(String) });
+    expect(byId('3')?.exitCode).toBeUndefined();
+  });
+
+  test("the files produced: finished jobs' outputs, and the logs of every job", () => {
+    expect(producedFiles(events('samples-fail')).sort()).toEqual(['logs/make_a.log', 'logs/make_b.log', 'results/a.txt', 'results/b.txt']);
+    expect(producedFiles(events('hello')).sort()).toEqual(['results/greeting.txt', 'results/words.txt']);
   });
 
   test('a last line still being written, and lines of another shape, are left for later', () => {
-    const events = fixture('snakemake', 'hello.events.jsonl');
-    const lines = events.split('\n');
+    const lines = events('hello').split('\n');
     const partial = `${lines.slice(0, 2).join('\n')}\n${lines[2].slice(0, 10)}`;
     expect(snakemakeJobs(partial, '/o').map(({ id, state }) => ({ id, state }))).toEqual([{ id: '1', state: 'RUNNING' }]);
     expect(snakemakeJobs('{"level": "job_info", "jobid": "one"}\nnot json\n', '/o')).toEqual([]);

@@ -1,9 +1,10 @@
 /**
  * A local workflow and the files of its own it obviously needs: for CWL, what `run`, `$import` and
  * `$include` name and File defaults' locations, followed through the files they name; for
- * Snakemake, what `include:` names. They are uploaded beside it, so that the engine finds them.
+ * Snakemake, its whole project (docs/design.md, "Snakemake as a project") and what `include:` names.
+ * They are uploaded beside it, so that the engine finds them.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { localPath } from './local-path';
@@ -23,7 +24,27 @@ export function workflowFiles(workflow: string): string[] {
     }
   };
   add(path.resolve(workflow));
+  if (isSnakefile(workflow)) for (const file of snakemakeProject(path.resolve(workflow))) found.add(file);
   return [...found];
+}
+
+/** Folders of a project that are no part of it: Snakemake's records, version control. */
+const NOT_PROJECT = new Set(['.snakemake', '.git']);
+
+/**
+ * Every file of a Snakefile's project: its folder, or the folder above when that is `workflow/`,
+ * as Snakemake finds `workflow/Snakefile` from the project's root.
+ */
+function snakemakeProject(snakefile: string): string[] {
+  const folder = path.dirname(snakefile);
+  const root = path.basename(folder) === 'workflow' ? path.dirname(folder) : folder;
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return NOT_PROJECT.has(entry.name) ? [] : walk(full);
+      return entry.isFile() ? [full] : [];
+    });
+  return walk(root);
 }
 
 export function isSnakefile(file: string): boolean {

@@ -11,7 +11,8 @@
  *   process/              pid, exit code, stdout and stderr of the engine; engine_start: cwltool warm or cold;
  *                         what its sandbox was made of (sandbox/run-sandbox.ts). Never visible inside the sandbox.
  *   jobs/                 the engine's report of its jobs: cwltool's job logs, Snakemake's job messages
- *   outputs/              the engine's output directory
+ *   outputs/              the engine's output directory; Snakemake's outputs, linked from project/ once it ended
+ *   project/              Snakemake's working directory: its own copy of the project (engines/snakemake-project.ts)
  *   tmp/                  the engine's scratch space
  */
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
@@ -172,7 +173,20 @@ export class LocalProvider implements Provider {
     await mkdir(jobsDir, { recursive: true });
     const executable = this.executable(engine, version);
     const passedEnv = this.settings.sandbox !== 'off' && this.settings.sandbox.egress ? EGRESS_ENV : [];
-    const cmd = engine.command({ executable, version, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters, passedEnv });
+    const input = {
+      executable,
+      version,
+      workDir: run.workDir,
+      workflow,
+      inputsFile,
+      outputsDir,
+      scratchDir,
+      jobsDir,
+      parameters,
+      passedEnv,
+    };
+    const cmd = engine.command(input);
+    const ownDir = engine.workingDir && path.join(run.workDir, engine.workingDir.name);
     const warm = this.warmFor(engine, version) && this.warm;
     const { command, binds } = warm ? await warmCommand(warm, cmd, path.join(proc.dir, WARM_RECORD)) : { command: cmd, binds: [] };
     const sandboxed = await this.sandbox.wrap(
@@ -184,7 +198,7 @@ export class LocalProvider implements Provider {
         // Runs live in <data dir>/runs/<run id> (work-dir.ts).
         dataDir: path.dirname(path.dirname(run.workDir)),
         readOnly: [path.join(run.workDir, STAGING_DIR), ...engine.helperFiles],
-        writable: [outputsDir, jobsDir, scratchDir],
+        writable: [ownDir ?? outputsDir, jobsDir, scratchDir],
         scratchDir,
       },
       command,
@@ -192,6 +206,7 @@ export class LocalProvider implements Provider {
       // The warm client runs inside, and the engine the server forks for it (cwltool-warm.ts).
       binds,
     );
+    await engine.workingDir?.fill(input);
     const launch = await proc.launch(sandboxed.argv, run.workDir, sandboxed.logBytes);
     activityLog().info(`local engine ${engine.name} launched`, { pid: launch.pid, engine_host: launch.host, cmd: launch.cmd });
     return this.externalId(launch);
@@ -243,7 +258,8 @@ export class LocalProvider implements Provider {
     const proc = this.process(run);
     const launch = await proc.launched();
     const { engine } = localEngineFor(run.request);
-    const outputs = await engine.outputs(proc.stdoutPath, this.engineFiles(run).outputsDir);
+    const files = this.engineFiles(run);
+    const outputs = await engine.outputs(proc.stdoutPath, files.outputsDir, files);
     let endTime: string | undefined;
     let exitCode: number | undefined;
     try {
@@ -388,6 +404,7 @@ export class LocalProvider implements Provider {
 
   private engineFiles(run: ProviderRun): EngineFiles {
     return {
+      workDir: run.workDir,
       stderrFile: this.process(run).stderrPath,
       outputsDir: path.join(run.workDir, OUTPUTS_DIR),
       jobsDir: path.join(run.workDir, 'jobs'),

@@ -12,6 +12,8 @@ export interface EngineCommandInput {
   executable: string;
   /** The engine's version being run: one of its releases (the command may differ between them). */
   version: string;
+  /** The run's work dir (the layout at the top of ../runner.ts). */
+  workDir: string;
   workflow: string;
   inputsFile: string;
   outputsDir: string;
@@ -54,14 +56,21 @@ export interface LocalEngine {
   command(input: EngineCommandInput): string[];
   /** Files of this repository the engine's command names: bound read-only, one by one, into its sandbox. */
   helperFiles: string[];
-  /** The run's outputs, once the engine exited 0. */
-  outputs(stdoutFile: string, outputsDir: string): Promise<Record<string, unknown>>;
+  /**
+   * A directory of its own in the run's work dir that the engine writes instead of the outputs
+   * directory, and what fills it once the sandbox has made it and given it to the run's user,
+   * before the engine starts: Snakemake's copy of the project (snakemake-project.ts).
+   */
+  workingDir?: { name: string; fill(input: EngineCommandInput): Promise<void> };
+  /** The run's outputs, once the engine has ended. */
+  outputs(stdoutFile: string, outputsDir: string, files: EngineFiles): Promise<Record<string, unknown>>;
   /** The jobs the engine has reported so far (docs/design.md, "Tasks"). */
   jobs(files: EngineFiles): Promise<TaskReport[]>;
 }
 
 /** Where a run's engine writes. */
 export interface EngineFiles {
+  workDir: string;
   stderrFile: string;
   outputsDir: string;
   jobsDir: string;

@@ -1,9 +1,10 @@
 /**
- * Snakemake's jobs, read from its structured log (docs/design.md, "Tasks"): the messages its log
- * handler API hands to snakemake-log-handler.py, one JSON object a line, each stamped by Snakemake
- * with the time it was logged. A job is `job_info` (it starts: jobid, rule, wildcards, log files),
- * the `shellcmd` logged right after it, then `job_finished` or `job_error`. The fixtures in
- * test/fixtures/snakemake are its real output.
+ * Snakemake's jobs, read from its structured log (docs/design.md, "Tasks"): one JSON object a line,
+ * each stamped by Snakemake with the time it was logged, written by snakemake-log-handler.py
+ * (Snakemake 7's --log-handler-script) or by our logger plugin (Snakemake 9's --logger,
+ * snakemake-logger-plugin-durable-wes/) in the same shape. A job is `job_info` (it starts: jobid,
+ * rule, wildcards, output and log files), the `shellcmd` logged right after it, then `job_finished`
+ * or `job_error`. The fixtures in test/fixtures/snakemake are the real output of both.
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -17,6 +18,7 @@ const snakemakeMessage = z.object({
   jobid: z.number().int().optional(),
   name: z.string().optional(),
   wildcards: z.record(z.string(), z.string()).optional(),
+  output: z.array(z.string()).optional(),
   log: z.array(z.string()).optional(),
   msg: z.string().nullable().optional(),
   shellcmd: z.string().nullable().optional(),
@@ -76,6 +78,24 @@ export function snakemakeJobs(events: string, workingDir: string): TaskReport[] 
     previous = message;
   }
   return [...jobs.values()];
+}
+
+/**
+ * The files the jobs produced, as Snakemake names them (relative to its working directory): the
+ * outputs of those that finished, and the log files of every one that started, failed ones too.
+ */
+export function producedFiles(events: string): string[] {
+  const started = new Map<number, SnakemakeMessage>();
+  const files: string[] = [];
+  for (const message of messages(events)) {
+    if (message.jobid === undefined) continue;
+    if (message.level === 'job_info' && !started.has(message.jobid)) {
+      started.set(message.jobid, message);
+      files.push(...(message.log ?? []));
+    }
+    if (message.level === 'job_finished') files.push(...(started.get(message.jobid)?.output ?? []));
+  }
+  return files;
 }
 
 /** The rule, with its wildcards as Snakemake prints them: `make (sample=a)`. */
