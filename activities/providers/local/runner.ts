@@ -153,7 +153,13 @@ export class LocalProvider implements Provider {
     await mkdir(jobsDir, { recursive: true });
     const executable = this.settings[engine.name];
     const passedEnv = this.settings.sandbox !== 'off' && this.settings.sandbox.egress ? EGRESS_ENV : [];
-    const cmd = engine.command({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters, passedEnv });
+    const version = (await this.versionOf(engine)) ?? '';
+    const { containers } = this.settings;
+    const input = { executable, version, containers, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters, passedEnv };
+    for (const [name, content] of Object.entries(engine.stagedFiles?.(input) ?? {})) {
+      await writeFileAtomic(path.join(path.dirname(inputsFile), name), content);
+    }
+    const cmd = engine.command(input);
     const warm = engine === CWLTOOL && this.warm;
     const { command, binds } = warm ? await warmCommand(warm, cmd, path.join(proc.dir, WARM_RECORD)) : { command: cmd, binds: [] };
     const sandboxed = await this.sandbox.wrap(
@@ -280,8 +286,10 @@ export class LocalProvider implements Provider {
   private async resolveInputs(run: ProviderRun): Promise<Record<string, unknown>> {
     // Again here: an approver's resume input joins workflow_params after validate saw them.
     checkFetchable(run.request, this.settings.fetch);
+    const paths = localEngineFor(run.request).engine.fileInputs === 'paths';
     const visit = async (value: unknown): Promise<unknown> => {
       if (Array.isArray(value)) return Promise.all(value.map(visit));
+      if (paths && typeof value === 'string') return this.resolvePath(run, value);
       if (value === null || typeof value !== 'object') return value;
       const object = value as Record<string, unknown>;
       const resolved: Record<string, unknown> = {};
@@ -292,6 +300,21 @@ export class LocalProvider implements Provider {
       return resolved;
     };
     return (await visit(run.request.workflow_params ?? {})) as Record<string, unknown>;
+  }
+
+  /**
+   * A string of a WDL input, which may be a File's path (docs/design.md, "WDL through miniwdl"): a
+   * `file:` URL or an absolute path is resolved as a CWL location is (inside the workflow roots, or
+   * an attachment), else refused; a relative path that names one of the run's attachments becomes
+   * its real path. Anything else (http(s) URLs too: miniwdl fetches a File's itself, with egress)
+   * stays as it is.
+   */
+  private async resolvePath(run: ProviderRun, value: string): Promise<string> {
+    if (/^file:/i.test(value) || path.isAbsolute(value)) return this.resolveReference(run, value, 'input');
+    if (/^[a-z][a-z0-9+.-]*:/i.test(value) || value.trim() === '') return value;
+    const base = path.join(run.workDir, ATTACHMENTS_DIR);
+    if (!isInside(path.resolve(base, value), base) || (await realpathOrUndefined(path.resolve(base, value))) === undefined) return value;
+    return this.resolveReference(run, value, 'input');
   }
 
   private async resolveReference(run: ProviderRun, reference: string, what: 'workflow' | 'input'): Promise<string> {

@@ -2,7 +2,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { repoRoot } from '../../repo-root';
 import { allowList, byteSize, fetchSchema, GiB, maxConcurrent, positiveInteger, text, type Env } from '../settings-schemas';
+
+/** The container runtimes a local provider may give its engines' jobs (docs/deployment.md, "Containers"). */
+export const CONTAINERS = ['none', 'docker', 'podman', 'singularity', 'apptainer'] as const;
+export type Containers = (typeof CONTAINERS)[number];
 
 /** The limits of a local run's sandbox (below). */
 const sandboxLimitsSchema = z.strictObject({
@@ -75,6 +80,13 @@ export const localSettings = (env: Env) =>
     /** Executables, looked up on PATH unless a path is given. */
     cwltool: text().default('cwltool'),
     snakemake: text().default('snakemake'),
+    /** miniwdl, with the miniwdl-backend-bare plugin, in its venv (engines/miniwdl.ts) unless a path is given. */
+    miniwdl: text().default(path.join(repoRoot, '.cache', 'engines', 'miniwdl-1.16.0', 'bin', 'miniwdl')),
+    /**
+     * What runs the containers a workflow's jobs ask for (a CWL DockerRequirement, a WDL runtime
+     * `docker`, a Snakemake `container:`): none runs them on the host as they are.
+     */
+    containers: z.enum(CONTAINERS, { error: `must be one of ${CONTAINERS.join(', ')}` }).default('none'),
     /** Directories from which an absolute path or file:// workflow_url may be run. */
     workflowRoots: z.array(text().refine((root) => path.isAbsolute(root), { error: 'must be an absolute path' })).default([]),
     // The exit is noticed as its file is written (statusChanged); polling only backs that up.

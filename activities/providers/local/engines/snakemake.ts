@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../../../repo-root';
 import { readFileIfExists } from '../../../work-dir';
 import type { LocalEngine } from './engine';
+import type { Containers } from '../settings';
 import { snakemakeJobs } from './snakemake-jobs';
 
 /** Appends Snakemake's messages about jobs to jobs/events.jsonl of the directory it starts in. */
@@ -12,9 +13,21 @@ const SNAKEMAKE_LOG_HANDLER = path.join(repoRoot, 'activities', 'providers', 'lo
 
 const positiveInt = { pattern: /^[1-9][0-9]{0,3}$/, describe: 'a positive integer' };
 
+/**
+ * Snakemake's software deployment method for the provider's containers setting (docs/deployment.md,
+ * "Containers"): Apptainer (Singularity's successor) is its one container method, named so from
+ * Snakemake 8 on, `--use-singularity` before. It has none for Docker or Podman: with those, a rule's
+ * `container:` is not used, as with none.
+ */
+export function snakemakeContainerFlags(containers: Containers, version: string): string[] {
+  if (containers !== 'singularity' && containers !== 'apptainer') return [];
+  return Number(version.split('.')[0]) >= 8 ? ['--software-deployment-method', 'apptainer'] : ['--use-singularity'];
+}
+
 export const SNAKEMAKE: LocalEngine = {
   name: 'snakemake',
   workflowTypes: { SMK: ['1.0'], SNAKEMAKE: ['1.0'] },
+  fileInputs: 'locations',
   parameters: {
     '--cores': positiveInt,
     '--keep-going': { flag: true },
@@ -22,8 +35,9 @@ export const SNAKEMAKE: LocalEngine = {
     '--printshellcmds': { flag: true },
   },
   // Its jobs get its whole environment.
-  command: ({ executable, workflow, inputsFile, outputsDir, parameters }) => [
+  command: ({ executable, workflow, inputsFile, outputsDir, parameters, containers, version }) => [
     executable,
+    ...snakemakeContainerFlags(containers, version),
     '--snakefile',
     workflow,
     '--log-handler-script',
