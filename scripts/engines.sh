@@ -19,6 +19,18 @@ if [ -f "${ENGINES_VENV}/.installed" ] || ! command -v cwltool >/dev/null || ! c
   export PATH="${ENGINES_VENV}/bin:${PATH}"
 fi
 
+# miniwdl for WDL (activities/providers/local/engines/miniwdl.ts: the pins are its `releases`), with the
+# plugin that runs its tasks without a container runtime, in a venv of its own under .cache/engines.
+MINIWDL_VENV="${PWD}/.cache/engines/miniwdl-1.16.0"
+MINIWDL_SPEC=(miniwdl==1.16.0 miniwdl-backend-bare==0.0.1)
+if [ ! -f "${MINIWDL_VENV}/.installed" ]; then
+  echo "engines: installing ${MINIWDL_SPEC[*]} into .cache/engines/miniwdl-1.16.0 (once)" >&2
+  rm -rf "${MINIWDL_VENV}"
+  python3 -m venv "${MINIWDL_VENV}"
+  "${MINIWDL_VENV}/bin/pip" install --quiet --disable-pip-version-check "${MINIWDL_SPEC[@]}"
+  printf '%s\n' "${MINIWDL_SPEC[@]}" > "${MINIWDL_VENV}/.installed"
+fi
+
 # The sandbox of every local run (docs/deployment.md, "The sandbox of local runs"): bubblewrap, and,
 # when we are root, the unprivileged user runs are run as. Installed where we can (root on Debian);
 # elsewhere the worker says what is missing when it starts.
