@@ -100,14 +100,14 @@ test('a WDL 1.1 workflow from the workflow roots runs, its String and File outpu
   expect(await download(api.http, body.outputs['hello.greeting'].location)).toBe('Hello, World\nHi, World\n');
 });
 
-test('a File input outside the workflow roots and the attachments is refused; the run never starts its engine', async () => {
-  const runId = await submitRun(
-    api.http,
-    wdlRun(path.join(EXAMPLES, 'wdl-scatter', 'scatter.wdl'), { 'count_lines.words': '/etc/hostname' }),
-  );
+test.each([
+  ['an absolute path outside the workflow roots', '/etc/hostname', 'input /etc/hostname is outside the allowed workflow roots'],
+  ['a relative path leaving the attachments', '../../../../etc/hostname', "relative input location must stay inside the run's attachments"],
+])('a File input given as %s is refused; the run never starts its engine', async (_what, words, why) => {
+  const runId = await submitRun(api.http, wdlRun(path.join(EXAMPLES, 'wdl-scatter', 'scatter.wdl'), { 'count_lines.words': words }));
   expect(await waitForState(api.http, runId)).toBe('EXECUTOR_ERROR');
   const { body } = await api.http.get(`${API}/runs/${runId}`).expect(200);
-  expect(JSON.stringify(body.run_log.system_logs)).toContain('/etc/hostname is outside the allowed workflow roots');
+  expect(JSON.stringify(body.run_log.system_logs)).toContain(why);
   expect(body.run_log.exit_code).toBeUndefined();
 });
 

@@ -306,14 +306,16 @@ export class LocalProvider implements Provider {
    * A string of a WDL input, which may be a File's path (docs/design.md, "WDL through miniwdl"): a
    * `file:` URL or an absolute path is resolved as a CWL location is (inside the workflow roots, or
    * an attachment), else refused; a relative path that names one of the run's attachments becomes
-   * its real path. Anything else (http(s) URLs too: miniwdl fetches a File's itself, with egress)
-   * stays as it is.
+   * its real path, one that leaves them is refused. Anything else (http(s) URLs too: miniwdl fetches
+   * a File's itself, with egress) stays as it is.
    */
   private async resolvePath(run: ProviderRun, value: string): Promise<string> {
     if (/^file:/i.test(value) || path.isAbsolute(value)) return this.resolveReference(run, value, 'input');
     if (/^[a-z][a-z0-9+.-]*:/i.test(value) || value.trim() === '') return value;
     const base = path.join(run.workDir, ATTACHMENTS_DIR);
-    if (!isInside(path.resolve(base, value), base) || (await realpathOrUndefined(path.resolve(base, value))) === undefined) return value;
+    // One that leaves the attachments is refused as a CWL location is, whatever it was meant to be.
+    const named = path.resolve(base, value);
+    if (named === base || (isInside(named, base) && (await realpathOrUndefined(named)) === undefined)) return value;
     return this.resolveReference(run, value, 'input');
   }
 
