@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createProviderRegistry } from '../activities/providers';
 import { loadProvidersConfig, parseProvidersConfig, providerSettings } from '../activities/providers/config';
+import { repoRoot } from '../activities/repo-root';
 
 const ALL_KINDS = {
   default: 'local',
@@ -37,6 +38,8 @@ test('each kind gets its defaults', () => {
       maxConcurrent: 4,
       cwltool: 'cwltool',
       snakemake: 'snakemake',
+      miniwdl: path.join(repoRoot, '.cache', 'engines', 'miniwdl-1.16.0', 'bin', 'miniwdl'),
+      containers: 'none',
       workflowRoots: ['/srv/workflows'],
       pollIntervalMs: 1000,
       cancelGraceMs: 3000,
@@ -80,6 +83,8 @@ test('every setting of every kind can be set', () => {
       maxConcurrent: 2,
       cwltool: '/opt/cwltool',
       snakemake: '/opt/snakemake',
+      miniwdl: '/opt/miniwdl',
+      containers: 'podman',
       workflowRoots: ['/a', '/b'],
       pollIntervalMs: 50,
       cancelGraceMs: 10_000,
