@@ -1,5 +1,5 @@
 /**
- * Runs workflows with a local engine (cwltool for CWL, snakemake for Snakemake; engines/)
+ * Runs workflows with a local engine (cwltool for CWL, snakemake for Snakemake, miniwdl for WDL; engines/)
  * as a detached process on the worker's host, in a sandbox that shows it only its own run
  * (sandbox/, docs/design.md "The sandbox of a local run"). Everything about a run lives in
  * its work dir (see process.ts), so a restarted worker picks its runs up where they are.
@@ -7,11 +7,12 @@
  * Work dir layout:
  *   staging/attachments/  where relative workflow_urls resolve (the API stages attachments there)
  *   staging/fetched/      http(s) workflows and inputs, fetched by the worker (../fetch/fetched-inputs.ts)
- *   staging/inputs.json   workflow_params: cwltool's job order, snakemake's config file
+ *   staging/inputs.json   workflow_params: cwltool's job order, snakemake's config file, miniwdl's input JSON
+ *   staging/<file>        what the engine's command names beside them (its stagedFiles: miniwdl.cfg)
  *   process/              pid, exit code, stdout and stderr of the engine; engine_start: cwltool warm or cold;
  *                         what its sandbox was made of (sandbox/run-sandbox.ts). Never visible inside the sandbox.
  *   jobs/                 the engine's report of its jobs: cwltool's job logs, Snakemake's job messages
- *   outputs/              the engine's output directory
+ *   outputs/              the engine's output directory (miniwdl's whole run directory)
  *   tmp/                  the engine's scratch space
  */
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
