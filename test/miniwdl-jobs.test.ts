@@ -11,7 +11,7 @@ const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', 
 const runDir = '/data/runs/run-1/outputs';
 
 test('a scatter: one task per shard and one for the call after, each with its command, stdout and stderr', () => {
-  const jobs = miniwdlJobs(fixture('scatter.log.json'), runDir);
+  const jobs = miniwdlJobs(fixture('scatter.workflow.log.jsonl'), runDir);
   expect(jobs.map(({ id, seq, state }) => ({ id, seq, state }))).toEqual([
     { id: 'call-tag-0-a', seq: 0, state: 'COMPLETE' },
     { id: 'call-tag-1-b', seq: 1, state: 'COMPLETE' },
@@ -34,7 +34,7 @@ test('a scatter: one task per shard and one for the call after, each with its co
 });
 
 test('a failed shard is an EXECUTOR_ERROR with its exit status; the shard miniwdl stopped for it is CANCELED', () => {
-  const jobs = miniwdlJobs(fixture('failed.log.json'), runDir);
+  const jobs = miniwdlJobs(fixture('failed.workflow.log.jsonl'), runDir);
   expect(jobs.map(({ id, state, exitCode }) => ({ id, state, exitCode }))).toEqual([
     { id: 'call-t-0-1', state: 'EXECUTOR_ERROR', exitCode: 1 },
     { id: 'call-t-1-2', state: 'CANCELED', exitCode: undefined },
@@ -43,7 +43,7 @@ test('a failed shard is an EXECUTOR_ERROR with its exit status; the shard miniwd
 });
 
 test("a sub-workflow's calls are named by the call that runs it, their dirs inside its dir", () => {
-  const jobs = miniwdlJobs(fixture('subworkflow.log.json'), runDir);
+  const jobs = miniwdlJobs(fixture('subworkflow.workflow.log.jsonl'), runDir);
   expect(jobs.map(({ id, state, stdout }) => ({ id, state, stdout }))).toEqual([
     { id: 'call-sub.call-t-0-1', state: 'COMPLETE', stdout: `${runDir}/call-sub/call-t-0-1/stdout.txt` },
     { id: 'call-sub.call-t-1-2', state: 'COMPLETE', stdout: `${runDir}/call-sub/call-t-1-2/stdout.txt` },
@@ -51,6 +51,6 @@ test("a sub-workflow's calls are named by the call that runs it, their dirs insi
 });
 
 test('a line that is not one of its records, or cut short, is skipped', () => {
-  const [first] = fixture('scatter.log.json').split('\n');
+  const [first] = fixture('scatter.workflow.log.jsonl').split('\n');
   expect(miniwdlJobs(`not json\n{"message": "task setup"}\n${first.slice(0, 20)}`, runDir)).toEqual([]);
 });
