@@ -21,6 +21,7 @@ import { signals } from './figures/signals';
 import { snakemake } from './figures/snakemake';
 import { tasks } from './figures/tasks';
 import { throughput } from './figures/throughput';
+import { wdl } from './figures/wdl';
 import { CHARTS_DIR, drawChart } from './lib/chart';
 import { writeDoc } from './lib/doc';
 import type { BenchContext, Figure } from './lib/figure';
@@ -31,12 +32,12 @@ import { REPO_ROOT } from './lib/temporal-dev';
 import { now } from './lib/time';
 
 /** In the documented order. */
-const FIGURES: Figure[] = [throughput, overhead, history, tasks, recovery, sapporo, memory, signals, cluster, snakemake];
+const FIGURES: Figure[] = [throughput, overhead, history, tasks, recovery, sapporo, memory, signals, cluster, snakemake, wdl];
 /**
  * The order they run in: recovery after those that need the server it kills undisturbed, and
  * memory last, since it leaves thousands of runs waiting for input.
  */
-const RUN_ORDER: Figure[] = [throughput, overhead, snakemake, history, tasks, sapporo, signals, recovery, memory];
+const RUN_ORDER: Figure[] = [throughput, overhead, snakemake, wdl, history, tasks, sapporo, signals, recovery, memory];
 /** Run only when named: the cluster builds Temporal's server from source the first time (minutes). */
 const ON_REQUEST: Figure[] = [cluster];
 /**

@@ -5,7 +5,7 @@
 # .cache/engines/<engine>-<version>/ (scripts/install-engine.sh; a venv without its .installed
 # marker is a half-done install: made again); other versions are installed by the worker on first
 # use (docs/design.md, "Engine versions"). .cache/engines/bin, first on PATH for everything the
-# command starts, holds the defaults' executables: a bare `cwltool` or `snakemake` (the baselines
+# command starts, holds the defaults' executables: a bare `cwltool`, `snakemake` or `miniwdl` (the baselines
 # of bench/ and the tests) is the version the service runs by default.
 ENGINES_CACHE="${PWD}/.cache/engines"
 mkdir -p "${ENGINES_CACHE}/bin"

@@ -296,7 +296,11 @@ describe('refuses what it cannot or must not run', () => {
   const hello = path.join(EXAMPLES, 'hello-world', 'hello.cwl');
 
   test.each<[string, Partial<WesRunRequest>, RegExp]>([
-    ['a non-CWL type', { workflow_type: 'WDL', workflow_url: hello }, /workflow_type must be one of CWL, SMK, SNAKEMAKE, not "WDL"/],
+    [
+      'a type no engine runs',
+      { workflow_type: 'NEXTFLOW', workflow_url: hello },
+      /workflow_type must be one of CWL, SMK, SNAKEMAKE, WDL, not "NEXTFLOW"/,
+    ],
     ['an unknown CWL version', { workflow_type_version: 'v1.3', workflow_url: hello }, /workflow_type_version/],
     ['an empty workflow_url', { workflow_url: '  ' }, /workflow_url is required/],
     [

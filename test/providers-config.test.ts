@@ -38,6 +38,7 @@ test('each kind gets its defaults', () => {
       maxConcurrent: 4,
       // Each engine version from its venv there; no executable replaces a default.
       engineCache: path.join(repoRoot, '.cache', 'engines'),
+      containers: 'none',
       workflowRoots: ['/srv/workflows'],
       pollIntervalMs: 1000,
       cancelGraceMs: 3000,
@@ -82,6 +83,8 @@ test('every setting of every kind can be set', () => {
       engineCache: '/var/cache/engines',
       cwltool: '/opt/cwltool',
       snakemake: '/opt/snakemake',
+      miniwdl: '/opt/miniwdl',
+      containers: 'podman',
       workflowRoots: ['/a', '/b'],
       pollIntervalMs: 50,
       cancelGraceMs: 10_000,

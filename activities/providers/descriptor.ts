@@ -36,8 +36,8 @@ export interface ProviderDescriptor {
   /** The outputs as GET /runs/{run_id} shows them: each location this service serves pointed at its `link`. */
   linkOutputs(run: DescribedRun, link: OutputLink): Record<string, unknown>;
   logs(run: DescribedRun): LogSource;
-  /** One line for service-info's tags (`<tag>.<provider name>`), e.g. what confines a local provider's engines. */
-  describe?(): { tag: string; text: string };
+  /** Lines for service-info's tags (`<tag>.<provider name>`), e.g. what confines a local provider's engines. */
+  describe?(): Array<{ tag: string; text: string }>;
 }
 
 /** What a descriptor may use besides its settings. */

@@ -54,8 +54,7 @@ export class DescriptorRegistry extends NamedProviders<ProviderDescriptor> {
   tags(): Record<string, string> {
     return Object.fromEntries(
       this.names().flatMap((name) => {
-        const said = this.get(name).describe?.();
-        return said ? [[`${said.tag}.${name}`, said.text]] : [];
+        return (this.get(name).describe?.() ?? []).map((said) => [`${said.tag}.${name}`, said.text]);
       }),
     );
   }

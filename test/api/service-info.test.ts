@@ -29,10 +29,11 @@ test('service-info describes this service as a WES 1.1 implementation', async ()
     version,
     supported_wes_versions: ['1.1.0'],
     default_workflow_engine_parameters: [],
-    // The union of what the configured providers run: CWL on local (cwltool is installed), and the
-    // simulated provider's own type.
+    // The union of what the configured providers run: CWL and WDL on local (cwltool and miniwdl are
+    // installed), and the simulated provider's own type.
     workflow_type_versions: {
       CWL: { workflow_type_version: ['v1.0', 'v1.1', 'v1.2'] },
+      WDL: { workflow_type_version: ['1.0', '1.1'] },
       SIMULATED: { workflow_type_version: ['1'] },
     },
     supported_filesystem_protocols: ['file', 'http', 'https'],
@@ -43,6 +44,8 @@ test('service-info describes this service as a WES 1.1 implementation', async ()
   expect(info.tags['sandbox.local']).toMatch(
     /^bubblewrap as durable-wes-run .*; memory 8 GiB; 1024 processes; cpus all; .*; logs 64 MiB per stream; /,
   );
+  // What runs its jobs' containers: none by default.
+  expect(info.tags['containers.local']).toMatch(/^none: jobs run on the host as they are/);
 });
 
 test('service-info advertises only what the providers really run', async () => {
@@ -53,7 +56,14 @@ test('service-info advertises only what the providers really run', async () => {
   for (const [engine, { workflow_engine_version: versions }] of Object.entries<{ workflow_engine_version: string[] }>(
     info.workflow_engine_versions,
   )) {
-    const installed = execFileSync(engine, ['--version'], { encoding: 'utf8' }).trim().split(/\s+/).pop();
+    // The default version is the one on PATH (scripts/engines.sh links it there), named on the first
+    // line of what it prints (miniwdl's `miniwdl v1.16.0`, then its plugins).
+    const installed = execFileSync(engine, ['--version'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')[0]
+      .split(/\s+/)
+      .pop()
+      ?.replace(/^v/, '');
     const releases = LOCAL_ENGINES.find(({ name }) => name === engine)?.releases;
     expect({ engine, default: versions[0], versions: [...versions].sort() }).toEqual({
       engine,

@@ -9,6 +9,7 @@ import type { WesRunRequest } from '../../../domain/run-types';
 import { LocalOutputs } from './local-outputs';
 import { localProcess } from './process';
 import { validateLocalRequest } from './request';
+import { describeContainers } from './containers';
 import { describeSandbox } from './sandbox/describe';
 import type { LocalSettings } from './settings';
 
@@ -42,9 +43,12 @@ export class LocalDescriptor implements ProviderDescriptor {
     return { kind: 'files', stdout: engine.stdoutPath, stderr: engine.stderrPath };
   }
 
-  /** What confines its engines, or that nothing does (docs/deployment.md). */
-  describe(): { tag: string; text: string } {
-    return { tag: 'sandbox', text: describeSandbox(this.settings) };
+  /** What confines its engines, or that nothing does, and what runs its jobs' containers (docs/deployment.md). */
+  describe(): Array<{ tag: string; text: string }> {
+    return [
+      { tag: 'sandbox', text: describeSandbox(this.settings) },
+      { tag: 'containers', text: describeContainers(this.settings.containers) },
+    ];
   }
 
   private workDir(run: DescribedRun): string {

@@ -1,5 +1,5 @@
 /**
- * Runs workflows with a local engine (cwltool for CWL, snakemake for Snakemake; engines/)
+ * Runs workflows with a local engine (cwltool for CWL, snakemake for Snakemake, miniwdl for WDL; engines/)
  * as a detached process on the worker's host, in a sandbox that shows it only its own run
  * (sandbox/, docs/design.md "The sandbox of a local run"). Everything about a run lives in
  * its work dir (see process.ts), so a restarted worker picks its runs up where they are.
@@ -7,11 +7,12 @@
  * Work dir layout:
  *   staging/attachments/  where relative workflow_urls resolve (the API stages attachments there)
  *   staging/fetched/      http(s) workflows and inputs, fetched by the worker (../fetch/fetched-inputs.ts)
- *   staging/inputs.json   workflow_params: cwltool's job order, snakemake's config file
+ *   staging/inputs.json   workflow_params: cwltool's job order, snakemake's config file, miniwdl's input JSON
+ *   staging/<file>        what the engine's command names beside them (its stagedFiles: miniwdl.cfg)
  *   process/              pid, exit code, stdout and stderr of the engine; engine_start: cwltool warm or cold;
  *                         what its sandbox was made of (sandbox/run-sandbox.ts). Never visible inside the sandbox.
  *   jobs/                 the engine's report of its jobs: cwltool's job logs, Snakemake's job messages
- *   outputs/              the engine's output directory; Snakemake's outputs, linked from project/ once it ended
+ *   outputs/              the engine's output directory (miniwdl's whole run directory); Snakemake's outputs, linked from project/ once it ended
  *   project/              Snakemake's working directory: its own copy of the project (engines/snakemake-project.ts)
  *   tmp/                  the engine's scratch space
  */
@@ -176,6 +177,7 @@ export class LocalProvider implements Provider {
     const input = {
       executable,
       version,
+      containers: this.settings.containers,
       workDir: run.workDir,
       workflow,
       inputsFile,
@@ -185,6 +187,9 @@ export class LocalProvider implements Provider {
       parameters,
       passedEnv,
     };
+    for (const [name, content] of Object.entries(engine.stagedFiles?.(input) ?? {})) {
+      await writeFileAtomic(path.join(path.dirname(inputsFile), name), content);
+    }
     const cmd = engine.command(input);
     const ownDir = engine.workingDir && path.join(run.workDir, engine.workingDir.name);
     const warm = this.warmFor(engine, version) && this.warm;
@@ -315,8 +320,10 @@ export class LocalProvider implements Provider {
   private async resolveInputs(run: ProviderRun): Promise<Record<string, unknown>> {
     // Again here: an approver's resume input joins workflow_params after validate saw them.
     checkFetchable(run.request, this.settings.fetch);
+    const paths = localEngineFor(run.request).engine.fileInputs === 'paths';
     const visit = async (value: unknown): Promise<unknown> => {
       if (Array.isArray(value)) return Promise.all(value.map(visit));
+      if (paths && typeof value === 'string') return this.resolvePath(run, value);
       if (value === null || typeof value !== 'object') return value;
       const object = value as Record<string, unknown>;
       const resolved: Record<string, unknown> = {};
@@ -327,6 +334,23 @@ export class LocalProvider implements Provider {
       return resolved;
     };
     return (await visit(run.request.workflow_params ?? {})) as Record<string, unknown>;
+  }
+
+  /**
+   * A string of a WDL input, which may be a File's path (docs/design.md, "WDL through miniwdl"): a
+   * `file:` URL or an absolute path is resolved as a CWL location is (inside the workflow roots, or
+   * an attachment), else refused; a relative path that names one of the run's attachments becomes
+   * its real path, one that leaves them is refused. Anything else (http(s) URLs too: miniwdl fetches
+   * a File's itself, with egress) stays as it is.
+   */
+  private async resolvePath(run: ProviderRun, value: string): Promise<string> {
+    if (/^file:/i.test(value) || path.isAbsolute(value)) return this.resolveReference(run, value, 'input');
+    if (/^[a-z][a-z0-9+.-]*:/i.test(value) || value.trim() === '') return value;
+    const base = path.join(run.workDir, ATTACHMENTS_DIR);
+    // One that leaves the attachments is refused as a CWL location is, whatever it was meant to be.
+    const named = path.resolve(base, value);
+    if (named === base || (isInside(named, base) && (await realpathOrUndefined(named)) === undefined)) return value;
+    return this.resolveReference(run, value, 'input');
   }
 
   private async resolveReference(run: ProviderRun, reference: string, what: 'workflow' | 'input'): Promise<string> {

@@ -5,6 +5,10 @@ import { z } from 'zod';
 import { repoRoot } from '../../repo-root';
 import { allowList, byteSize, fetchSchema, GiB, maxConcurrent, positiveInteger, text, type Env } from '../settings-schemas';
 
+/** The container runtimes a local provider may give its engines' jobs (docs/deployment.md, "Containers"). */
+export const CONTAINERS = ['none', 'docker', 'podman', 'singularity', 'apptainer'] as const;
+export type Containers = (typeof CONTAINERS)[number];
+
 /** The limits of a local run's sandbox (below). */
 const sandboxLimitsSchema = z.strictObject({
   /** The unprivileged user runs are run as when the worker is root (made by scripts/engines.sh, or at start-up). */
@@ -86,6 +90,12 @@ export const localSettings = (env: Env) =>
      */
     cwltool: text().optional(),
     snakemake: text().optional(),
+    miniwdl: text().optional(),
+    /**
+     * What runs the containers a workflow's jobs ask for (a CWL DockerRequirement, a WDL runtime
+     * `docker`, a Snakemake `container:`): none runs them on the host as they are.
+     */
+    containers: z.enum(CONTAINERS, { error: `must be one of ${CONTAINERS.join(', ')}` }).default('none'),
     /** Directories from which an absolute path or file:// workflow_url may be run. */
     workflowRoots: z.array(text().refine((root) => path.isAbsolute(root), { error: 'must be an absolute path' })).default([]),
     // The exit is noticed as its file is written (statusChanged); polling only backs that up.

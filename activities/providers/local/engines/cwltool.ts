@@ -4,6 +4,20 @@ import path from 'node:path';
 import { readFileIfExists } from '../../../work-dir';
 import { cwltoolJobs } from './cwltool-jobs';
 import type { LocalEngine } from './engine';
+import type { Containers } from '../settings';
+
+/**
+ * cwltool's flags for the provider's containers setting (docs/deployment.md, "Containers"). Docker is
+ * its default; `--singularity` runs the `singularity` command, which Apptainer installs too (cwltool
+ * tells the two apart by its `--version`).
+ */
+const CONTAINER_FLAGS: Record<Containers, string[]> = {
+  none: ['--no-container'],
+  docker: [],
+  podman: ['--podman'],
+  singularity: ['--singularity'],
+  apptainer: ['--singularity'],
+};
 
 export const CWLTOOL: LocalEngine = {
   name: 'cwltool',
@@ -16,6 +30,7 @@ export const CWLTOOL: LocalEngine = {
       '3.1.20230209161050': ['cwltool==3.1.20230209161050'],
     },
   },
+  fileInputs: 'locations',
   parameters: {
     '--parallel': { flag: true },
     '--timestamps': { flag: true },
@@ -23,9 +38,10 @@ export const CWLTOOL: LocalEngine = {
     '--strict-memory-limit': { flag: true },
     '--on-error': { pattern: /^(stop|continue)$/, describe: 'stop or continue' },
   },
-  command: ({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters, passedEnv }) => [
+  command: ({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters, passedEnv, containers }) => [
     executable,
     '--disable-color',
+    ...CONTAINER_FLAGS[containers],
     // cwltool gives its tools PATH, HOME and TMPDIR only, unless told.
     ...passedEnv.flatMap((name) => ['--preserve-environment', name]),
     // Its log is its report of its jobs (cwltool-jobs.ts): timed, with each job's stdout and stderr kept.

@@ -7,6 +7,7 @@
  */
 import { InvalidRunRequestError } from '../../../errors';
 import type { TaskReport } from '../../provider';
+import type { Containers } from '../settings';
 
 export interface EngineCommandInput {
   executable: string;
@@ -14,6 +15,8 @@ export interface EngineCommandInput {
   version: string;
   /** The run's work dir (the layout at the top of ../runner.ts). */
   workDir: string;
+  /** The container runtime the provider's setting names for its jobs (docs/deployment.md, "Containers"). */
+  containers: Containers;
   workflow: string;
   inputsFile: string;
   outputsDir: string;
@@ -46,14 +49,31 @@ export function engineReleases({ releases }: LocalEngine): string[] {
 /** A parameter a user may pass in workflow_engine_parameters: a flag, or an option whose value is checked. */
 export type ParameterSpec = { flag: true } | { pattern: RegExp; describe: string };
 
+/**
+ * The versions of an engine the local provider runs, each pinned in its own venv
+ * (`.cache/engines/<engine>-<version>/`, with the pip specs in its `.installed`).
+ */
+export interface EngineReleases {
+  default: string;
+  /** Version → the pip specs of its venv. */
+  pip: Record<string, string[]>;
+}
+
 export interface LocalEngine {
   /** Also the local provider's setting that names its executable. */
-  name: 'cwltool' | 'snakemake';
+  name: 'cwltool' | 'snakemake' | 'miniwdl';
   /** WES workflow_type values (upper case) → the versions accepted. */
   workflowTypes: Record<string, string[]>;
   releases: EngineReleases;
   parameters: Record<string, ParameterSpec>;
   command(input: EngineCommandInput): string[];
+  /** Files the command names in the run's staging dir beside its inputs file, written before it starts: name → content. */
+  stagedFiles?(input: EngineCommandInput): Record<string, string>;
+  /**
+   * How File inputs appear in workflow_params: CWL `File`/`Directory` objects with a location
+   * (cwltool's job order, Snakemake's config), or plain path strings (a WDL input JSON).
+   */
+  fileInputs: 'locations' | 'paths';
   /** Files of this repository the engine's command names: bound read-only, one by one, into its sandbox. */
   helperFiles: string[];
   /**

@@ -12,6 +12,7 @@ import { readFileIfExists } from '../../../work-dir';
 import type { EngineCommandInput, LocalEngine } from './engine';
 import { producedFiles, snakemakeJobs } from './snakemake-jobs';
 import { copyProject, ENGINE_RECORDS, linkProduced, PROJECT_DIR, projectLayout } from './snakemake-project';
+import type { Containers } from '../settings';
 
 /** Appends Snakemake 7's messages about jobs to jobs/events.jsonl of the directory it starts in. */
 const SNAKEMAKE_LOG_HANDLER = path.join(repoRoot, 'activities', 'providers', 'local', 'engines', 'snakemake-log-handler.py');
@@ -29,6 +30,17 @@ function jobEvents({ version, jobsDir }: EngineCommandInput): string[] {
     : ['--log-handler-script', SNAKEMAKE_LOG_HANDLER];
 }
 
+/**
+ * Snakemake's software deployment method for the provider's containers setting (docs/deployment.md,
+ * "Containers"): Apptainer (Singularity's successor) is its one container method, named so from
+ * Snakemake 8 on, `--use-singularity` before. It has none for Docker or Podman: with those, a rule's
+ * `container:` is not used, as with none.
+ */
+export function snakemakeContainerFlags(containers: Containers, version: string): string[] {
+  if (containers !== 'singularity' && containers !== 'apptainer') return [];
+  return Number(version.split('.')[0]) >= 8 ? ['--software-deployment-method', 'apptainer'] : ['--use-singularity'];
+}
+
 export const SNAKEMAKE: LocalEngine = {
   name: 'snakemake',
   workflowTypes: { SMK: ['1.0'], SNAKEMAKE: ['1.0'] },
@@ -41,6 +53,7 @@ export const SNAKEMAKE: LocalEngine = {
       '7.32.4': ['snakemake==7.32.4', 'pulp<2.8'],
     },
   },
+  fileInputs: 'locations',
   parameters: {
     '--cores': positiveInt,
     '--keep-going': { flag: true },
@@ -52,6 +65,7 @@ export const SNAKEMAKE: LocalEngine = {
     const { snakefile, dir } = projectLayout(input.workflow, input.workDir);
     return [
       input.executable,
+      ...snakemakeContainerFlags(input.containers, input.version),
       '--snakefile',
       snakefile,
       ...jobEvents(input),

@@ -1,0 +1,70 @@
+/**
+ * A WDL run re-attached after a worker restart, as any local engine's (test/worker-crash.test.ts):
+ * the worker is SIGKILLed while miniwdl runs a call; a new worker process attaches to the same
+ * miniwdl instead of launching it again, and the run completes with its outputs and calls.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHarness, EXAMPLES, finalSnapshot, type Harness, waitForSnapshot } from './support/harness';
+import { eventually } from './support/eventually';
+import { startWorkerProcess } from './support/worker-process';
+import { miniwdlJobs } from '../activities/providers/local/engines/miniwdl-jobs';
+
+let h: Harness;
+let workerEnv: Record<string, string>;
+
+beforeAll(async () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-wdl-crash-'));
+  h = await createHarness({ startWorker: false, dataDir });
+  workerEnv = {
+    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS!,
+    WES_TASK_QUEUE: h.taskQueue,
+    WES_DATA_DIR: dataDir,
+    WES_WORKFLOW_ROOTS: EXAMPLES,
+    WES_DEFAULT_PROVIDER: 'local',
+    WORKFLOW_BUNDLE_PATH: process.env.WORKFLOW_BUNDLE_PATH!,
+  };
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+test('a WDL run survives SIGKILL of its worker mid-call and is submitted exactly once', async () => {
+  const first = await startWorkerProcess(workerEnv);
+  const handle = await h.start({
+    workflow_type: 'WDL',
+    workflow_type_version: '1.0',
+    workflow_url: path.join(EXAMPLES, 'wdl-sleep', 'sleep.wdl'),
+    workflow_params: { 'sleeper.seconds': 6 },
+  });
+  const runDir = path.join(h.dataDir, 'runs', handle.workflowId);
+  const submitted = await waitForSnapshot(handle, (s) => s.externalId !== undefined);
+  // Killed while miniwdl runs the call, not before it started it.
+  const log = path.join(runDir, 'outputs', 'workflow.log.json');
+  await eventually(
+    () => miniwdlJobs(readFileSync(log, 'utf8'), path.dirname(log)),
+    (jobs) => jobs.length === 1,
+    { what: 'the call to start', timeoutMs: 60_000 },
+  );
+  first.child.kill('SIGKILL');
+  expect(await first.exited).toBe('SIGKILL');
+
+  const second = await startWorkerProcess(workerEnv);
+  try {
+    const result = await finalSnapshot(handle);
+    expect(result.state).toBe('succeeded');
+    expect(result.externalId).toBe(submitted.externalId);
+    expect(
+      readFileSync(path.join(runDir, 'process', 'launches.log'), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(1);
+    const slept = result.outputs['sleeper.slept'] as { location: string };
+    expect(readFileSync(new URL(slept.location), 'utf8')).toBe('slept 6 s\n');
+    expect(miniwdlJobs(readFileSync(log, 'utf8'), path.dirname(log)).map((job) => job.state)).toEqual(['COMPLETE']);
+  } finally {
+    second.child.kill('SIGTERM');
+    await second.exited;
+  }
+});
