@@ -58,12 +58,7 @@ test('service-info advertises only what the providers really run', async () => {
   )) {
     // The default version is the one on PATH (scripts/engines.sh links it there), named on the first
     // line of what it prints (miniwdl's `miniwdl v1.16.0`, then its plugins).
-    const installed = execFileSync(engine, ['--version'], { encoding: 'utf8' })
-      .trim()
-      .split('\n')[0]
-      .split(/\s+/)
-      .pop()
-      ?.replace(/^v/, '');
+    const installed = execFileSync(engine, ['--version'], { encoding: 'utf8' }).trim().split('\n')[0].split(/\s+/).pop()?.replace(/^v/, '');
     const releases = LOCAL_ENGINES.find(({ name }) => name === engine)?.releases;
     expect({ engine, default: versions[0], versions: [...versions].sort() }).toEqual({
       engine,
