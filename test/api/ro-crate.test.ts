@@ -16,7 +16,7 @@ import type { Response } from 'supertest';
 import { API, createApiHarness, fieldParts, postMultipart, waitForState, type ApiHarness, type Http } from '../support/api-harness';
 import { keyAuth, READ_WRITE, testKey } from '../support/auth';
 import { validateCrate } from '../support/ro-crate/validator';
-import { simulatedRun, submitRun } from '../support/submit-run';
+import { cwlRun as cwlRequest, simulatedRun, submitRun } from '../support/submit-run';
 
 const run = promisify(execFile);
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
@@ -44,6 +44,10 @@ afterAll(async () => {
 const sha256 = (content: Buffer | string) => createHash('sha256').update(content).digest('hex');
 const refIds = (value: unknown): string[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((item) => item['@id']);
 const types = (entity: Entity) => (Array.isArray(entity['@type']) ? entity['@type'] : [entity['@type']]);
+
+/** The metadata as it would be from any origin: supertest gives each request a server of its own, on a port of its own. */
+const anyOrigin = (metadata: Metadata): unknown =>
+  JSON.parse(JSON.stringify(metadata).replace(/http:\/\/127\.0\.0\.1:\d+\//g, 'http://api/'));
 
 function entities(metadata: Metadata): Map<string, Entity> {
   return new Map(metadata['@graph'].map((entity) => [entity['@id'], entity]));
@@ -119,7 +123,7 @@ describe('a finished CWL workflow run with attachments', () => {
 
   test('the zip holds the same metadata and every file it describes, and roc-validator finds no REQUIRED issue', async () => {
     const crate = await unpackedCrate(api.http, runId);
-    expect(crate.metadata).toEqual(metadata);
+    expect(anyOrigin(crate.metadata)).toEqual(anyOrigin(metadata));
     // The workflow, its input, its output, the request and the transitions.
     expect(await expectFilesAsDescribed(crate.dir, crate.metadata)).toBe(5);
     await expectValid(crate.dir);
@@ -189,7 +193,7 @@ test('a failed run: a failed CreateAction with its error, still a valid crate', 
   const runId = await cwlRun(FAILING, {});
   expect(await waitForState(api.http, runId, undefined, 120_000)).toBe('EXECUTOR_ERROR');
   const crate = await unpackedCrate(api.http, runId);
-  expect(crate.metadata).toEqual(await jsonLd(runId));
+  expect(anyOrigin(crate.metadata)).toEqual(anyOrigin(await jsonLd(runId)));
   expect(entities(crate.metadata).get('#run')).toMatchObject({
     actionStatus: 'http://schema.org/FailedActionStatus',
     error: expect.any(String),
@@ -197,12 +201,29 @@ test('a failed run: a failed CreateAction with its error, still a valid crate', 
   await expectValid(crate.dir);
 });
 
-test('a simulated run: its workflow URL as the main entity, its parameters as PropertyValues, a valid crate', async () => {
+test('a workflow of the workflow roots is in the crate; an input file of the host, which is not, is a PropertyValue', async () => {
+  const wordCount = path.resolve(__dirname, '..', '..', 'examples', 'word-count');
+  const text = { class: 'File', location: path.join(wordCount, 'words.txt') };
+  const runId = await submitRun(api.http, { ...cwlRequest(path.join(wordCount, 'wc.cwl'), { text }), tags: { wes_provider: 'local' } });
+  expect(await waitForState(api.http, runId, undefined, 120_000)).toBe('COMPLETE');
+  const crate = await unpackedCrate(api.http, runId);
+  const graph = entities(crate.metadata);
+  expect(refIds(graph.get('./')!.mainEntity)).toEqual(['workflow/wc.cwl']);
+  expect(graph.get('workflow/wc.cwl')).toMatchObject({ sha256: sha256(readFileSync(path.join(wordCount, 'wc.cwl'))) });
+  expect(graph.get('#input-text')).toMatchObject({ '@type': 'PropertyValue', value: JSON.stringify(text) });
+  expect(refIds(graph.get('#run')!.result)).toEqual(['outputs/count.txt']);
+  await expectFilesAsDescribed(crate.dir, crate.metadata);
+  await expectValid(crate.dir);
+});
+
+test('a simulated run: a stand-in for the workflow the service holds no text of, its parameters as PropertyValues, a valid crate', async () => {
   const runId = await submitRun(api.http, simulatedRun({ duration_ms: 0, outputs: { answer: 42 } }));
   expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   const crate = await unpackedCrate(api.http, runId);
   const graph = entities(crate.metadata);
-  expect(refIds(graph.get('./')!.mainEntity)).toEqual(['simulated:']);
+  expect(refIds(graph.get('./')!.mainEntity)).toEqual(['workflow.uri']);
+  expect(graph.get('workflow.uri')).toMatchObject({ encodingFormat: 'text/uri-list', url: 'simulated:' });
+  expect(await readFile(path.join(crate.dir, 'workflow.uri'), 'utf8')).toBe('simulated:\n');
   expect(graph.get('#input-duration_ms')).toMatchObject({ '@type': 'PropertyValue', value: 0 });
   expect(graph.get('#param-input-duration_ms')).toMatchObject({ additionalType: 'Integer' });
   expect(graph.get('#output-answer')).toMatchObject({ '@type': 'PropertyValue', value: 42 });

@@ -26,6 +26,7 @@ const LICENSE: Entity = {
 };
 export const REQUEST_DOCUMENT = 'run-request.json';
 export const TRANSITIONS_DOCUMENT = 'transitions.json';
+const WORKFLOW_STAND_IN = 'workflow.uri';
 const ATTACHMENTS = 'attachments/';
 
 export function buildCrate(run: CrateRun): Crate {
@@ -50,8 +51,10 @@ export function buildCrate(run: CrateRun): Crate {
   const place = (object: CwlFileObject, base: string): string | undefined => {
     const location = typeof object.location === 'string' ? object.location : typeof object.path === 'string' ? object.path : undefined;
     if (location === undefined) return undefined;
-    const url = absoluteUrl(location);
-    if (url) return addData({ '@id': url, '@type': object.class === 'File' ? 'File' : 'Dataset', name: location })['@id'];
+    // On the web: a web-based data entity. Elsewhere on a host: not in the crate, so a PropertyValue says where.
+    if (/^(https?|ftp):/i.test(location))
+      return addData({ '@id': location, '@type': object.class === 'File' ? 'File' : 'Dataset', name: location })['@id'];
+    if (absoluteUrl(location)) return undefined;
     const normal = normalRelativePath(location.split('#')[0]);
     if ('problem' in normal) return undefined;
     const inCrate = normal.path.startsWith(base) ? normal.path : `${base}${normal.path}`;
@@ -62,16 +65,16 @@ export function buildCrate(run: CrateRun): Crate {
     return addData({ '@id': dir, '@type': 'Dataset', name: normal.path, hasPart: inside })['@id'];
   };
 
-  const workflow = addData(workflowEntity(run, graph));
+  const documents: Record<string, string> = {
+    [REQUEST_DOCUMENT]: `${JSON.stringify(row.request, null, 2)}\n`,
+    [TRANSITIONS_DOCUMENT]: `${JSON.stringify({ transitions: run.transitions }, null, 2)}\n`,
+  };
+  const workflow = addWorkflow(run, graph, documents, addData);
   const inputs = addParameters(graph, 'input', row.request.workflow_params ?? {}, (object) => place(object, ATTACHMENTS));
   const outputs = addParameters(graph, 'output', run.outputObject, (object) => place(object, ''));
   graph.link(workflow['@id'], 'input', ...inputs.parameters);
   graph.link(workflow['@id'], 'output', ...outputs.parameters);
 
-  const documents = {
-    [REQUEST_DOCUMENT]: `${JSON.stringify(row.request, null, 2)}\n`,
-    [TRANSITIONS_DOCUMENT]: `${JSON.stringify({ transitions: run.transitions }, null, 2)}\n`,
-  };
   const records = [
     addData(documentEntity(REQUEST_DOCUMENT, documents[REQUEST_DOCUMENT], 'The run request, as the service received it', links.run)),
     addData(
@@ -108,15 +111,15 @@ export function buildCrate(run: CrateRun): Crate {
     about: ref('./'),
     conformsTo: [ref('https://w3id.org/ro/crate/1.1'), ref('https://w3id.org/workflowhub/workflow-ro-crate/1.0')],
   };
-  const profiles: Entity[] = PROFILES.map((profile) => ({
+  const contextual: Entity[] = PROFILES.map((profile) => ({
     '@id': profile.id,
     '@type': 'CreativeWork',
     name: profile.name,
     version: profile.version,
   }));
   return {
-    metadata: { '@context': CRATE_CONTEXT, '@graph': [descriptor, root, ...profiles, ...graph.list()] },
-    files: held,
+    metadata: { '@context': CRATE_CONTEXT, '@graph': [descriptor, root, ...contextual, ...graph.list()] },
+    files: run.hostWorkflow ? [...held, run.hostWorkflow] : held,
     documents,
     emptyDirectories,
   };
@@ -140,22 +143,35 @@ function documentEntity(id: string, content: string, description: string, url: s
 }
 
 /**
- * The main workflow: the attachment workflow_url names (its fragment dropped), or the URL itself
- * (a file of a worker host, a web page, `simulated:`) when no attachment is it.
+ * The main workflow: the attachment workflow_url names (its fragment dropped), or the file of this
+ * host it names; else a stand-in the crate carries, a text/uri-list of the URL, for a workflow whose
+ * text the service does not hold (fetched from the web, on another host, or none: `simulated:`).
  */
-function workflowEntity(run: CrateRun, graph: CrateGraph): Entity {
+function addWorkflow(run: CrateRun, graph: CrateGraph, documents: Record<string, string>, addData: (entity: Entity) => Ref): Ref {
   const { request } = run.row;
   const language = graph.add(languageEntity(request.workflow_type, request.workflow_type_version));
   const [file, fragment] = request.workflow_url.split('#', 2);
   const normal = normalRelativePath(file);
-  const attached = 'path' in normal ? run.attachments.find((held) => held.path === `${ATTACHMENTS}${normal.path}`) : undefined;
-  return {
-    '@id': attached?.path ?? absoluteUrl(request.workflow_url) ?? `#workflow-${encodeURIComponent(request.workflow_url)}`,
+  const held =
+    ('path' in normal ? run.attachments.find((attached) => attached.path === `${ATTACHMENTS}${normal.path}`) : undefined) ??
+    run.hostWorkflow;
+  const described = {
     '@type': ['File', 'SoftwareSourceCode', 'ComputationalWorkflow'],
     name: request.workflow_url,
     programmingLanguage: language,
     ...(fragment ? { alternateName: fragment } : {}),
   };
+  if (held) return addData({ ...heldFileEntity(held, request.workflow_url), ...described });
+  documents[WORKFLOW_STAND_IN] = `${request.workflow_url}\n`;
+  const url = absoluteUrl(request.workflow_url);
+  return addData({
+    '@id': WORKFLOW_STAND_IN,
+    ...described,
+    description: 'The service does not hold this workflow’s text: this file names where it was (text/uri-list).',
+    encodingFormat: 'text/uri-list',
+    contentSize: Buffer.byteLength(documents[WORKFLOW_STAND_IN]),
+    ...(url ? { url } : {}),
+  });
 }
 
 /** `location` as an absolute URI: as it is when it has a scheme, a host path as a file: URL; undefined when relative. */

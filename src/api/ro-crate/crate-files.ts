@@ -8,6 +8,8 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { insideRoots } from '../../../activities/paths';
 import type { DescriptorRegistry } from '../../../activities/providers/descriptors';
 import { ATTACHMENTS_DIR, KEPT_ATTACHMENTS_DIR, runWorkDir } from '../../../activities/work-dir';
 import type { RunRow, TaskRow } from '../../../domain/run-rows';
@@ -18,6 +20,8 @@ const TASK_PAGE = 500;
 
 export interface CrateSources {
   dataDir: string;
+  /** Where workflow_url may name a file of this host (Config.workflowRoots). */
+  workflowRoots: readonly string[];
   runStore: RunStore;
   registry: DescriptorRegistry;
 }
@@ -38,12 +42,28 @@ export async function collectCrateRun(sources: CrateSources, row: RunRow, links:
     tasks: await allTasks(sources.runStore, row.runId),
     transitions: await sources.runStore.transitions(row.runId),
     attachments,
+    hostWorkflow: await hostWorkflow(row.request.workflow_url, sources.workflowRoots),
     outputs,
     remoteOutputs,
     outputObject,
     engine: await engineOf(sources.registry, row),
     links,
   };
+}
+
+/** The workflow file a workflow_url names on this host, when it lies in the workflow roots. */
+async function hostWorkflow(workflowUrl: string, roots: readonly string[]): Promise<HeldFile | undefined> {
+  const [location] = workflowUrl.split('#', 1);
+  let file: string;
+  try {
+    file = /^file:/i.test(location) ? fileURLToPath(location) : location;
+  } catch {
+    return undefined;
+  }
+  if (!path.isAbsolute(file)) return undefined;
+  const real = await insideRoots(file, roots);
+  if (real === undefined || !(await stat(real)).isFile()) return undefined;
+  return heldFile(real, `workflow/${path.basename(real)}`);
 }
 
 /** Another run's output (a task's step's) is where that run serves it. */

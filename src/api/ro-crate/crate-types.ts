@@ -51,6 +51,8 @@ export interface CrateRun {
   transitions: Transition[];
   /** The run's workflow_attachment files, under `attachments/`. */
   attachments: HeldFile[];
+  /** The workflow when workflow_url names a file of this host (in the workflow roots) rather than an attachment, under `workflow/`. */
+  hostWorkflow?: HeldFile;
   /** The run's output files served from this host, under `outputs/`. */
   outputs: HeldFile[];
   remoteOutputs: RemoteOutput[];

@@ -51,12 +51,16 @@ export class RoCrateController {
     }
     const base = apiBaseUrl(request);
     const runUrl = (runId: string) => `${base}/runs/${encodeURIComponent(runId)}`;
-    const run = await collectCrateRun({ dataDir: this.config.dataDir, runStore: this.runStore, registry: this.registry }, row, {
-      run: runUrl(row.runId),
-      transitions: `${runUrl(row.runId)}/transitions`,
-      output: (output) => outputUrl(base, row.runId, output),
-      runOf: runUrl,
-    });
+    const run = await collectCrateRun(
+      { dataDir: this.config.dataDir, workflowRoots: this.config.workflowRoots, runStore: this.runStore, registry: this.registry },
+      row,
+      {
+        run: runUrl(row.runId),
+        transitions: `${runUrl(row.runId)}/transitions`,
+        output: (output) => outputUrl(base, row.runId, output),
+        runOf: runUrl,
+      },
+    );
     const crate = buildCrate(run);
     if (wanted === ZIP) return sendCrateZip(crate, `${row.runId}-ro-crate.zip`, response);
     response.type(wanted === 'application/json' ? 'application/json' : JSON_LD).send(crateJson(crate));
