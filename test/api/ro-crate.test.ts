@@ -142,7 +142,7 @@ describe('a finished CWL workflow run with attachments', () => {
     expect(refIds(workflow.output)).toEqual(['#param-output-report']);
     expect(graph.get('#param-input-text')).toMatchObject({
       additionalType: 'File',
-      workExample: [{ '@id': 'attachments/data/words.txt' }],
+      workExample: { '@id': 'attachments/data/words.txt' },
     });
   });
 

@@ -47,6 +47,7 @@ export function addRunAction(graph: CrateGraph, { row, workflow, objects, result
     '@id': RUN_ACTION,
     '@type': 'CreateAction',
     name: `Run ${row.runId} of ${row.request.workflow_url}`,
+    description: `The execution of ${row.request.workflow_url} (${row.request.workflow_type} ${row.request.workflow_type_version}) by durable-wes, run ${row.runId}; it ended ${row.wesState}.`,
     identifier: row.runId,
     url: runUrl,
     instrument: workflow,

@@ -117,8 +117,10 @@ export function buildCrate(run: CrateRun): Crate {
     name: profile.name,
     version: profile.version,
   }));
+  const head = new CrateGraph();
+  for (const entity of [descriptor, root, ...contextual]) head.add(entity);
   return {
-    metadata: { '@context': CRATE_CONTEXT, '@graph': [descriptor, root, ...contextual, ...graph.list()] },
+    metadata: { '@context': CRATE_CONTEXT, '@graph': [...head.list(), ...graph.list()] },
     files: run.hostWorkflow ? [...held, run.hostWorkflow] : held,
     documents,
     emptyDirectories,

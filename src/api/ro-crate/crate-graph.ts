@@ -29,8 +29,14 @@ export class CrateGraph {
     entity[property] = [...present, ...refs.filter((item) => !ids.has(item['@id']) && ids.add(item['@id']))];
   }
 
+  /** The entities, a list of one value written as that value, as RO-Crate 1.1's JSON-LD recommends. */
   list(): Entity[] {
-    return [...this.entities.values()];
+    return [...this.entities.values()].map(
+      (entity) =>
+        Object.fromEntries(
+          Object.entries(entity).map(([key, value]) => [key, Array.isArray(value) && value.length === 1 ? value[0] : value]),
+        ) as Entity,
+    );
   }
 }
 
