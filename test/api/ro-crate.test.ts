@@ -1,7 +1,7 @@
 /**
  * GET /runs/{run_id}/ro-crate (docs/formats.md, "Workflow Run RO-Crate") against the real API,
- * worker, Temporal, PostgreSQL and cwltool: a finished CWL workflow run, a failed run and a
- * simulated run, as JSON-LD and as a zip; every crate unpacked and validated by roc-validator
+ * worker, Temporal, PostgreSQL and cwltool: a finished CWL workflow run (attachments), a CWL run
+ * of the workflow roots, a failed run, a simulated run and a task run, as JSON-LD and as a zip; every crate unpacked and validated by roc-validator
  * against Workflow Run Crate 0.5 at REQUIRED level. A run not finished, another owner's run and an
  * Accept the endpoint cannot answer are refused with ErrorResponses.
  */
@@ -228,6 +228,34 @@ test('a simulated run: a stand-in for the workflow the service holds no text of,
   expect(graph.get('#param-input-duration_ms')).toMatchObject({ additionalType: 'Integer' });
   expect(graph.get('#output-answer')).toMatchObject({ '@type': 'PropertyValue', value: 42 });
   expect(graph.get('#engine')).toMatchObject({ name: 'simulated' });
+  await expectValid(crate.dir);
+});
+
+test('a task run: its definition as the workflow, its steps as actions pointing at their runs, a valid crate', async () => {
+  const definition = path.resolve(__dirname, '..', '..', 'examples', 'tasks', 'fan-out.yaml');
+  const runId = await submitRun(api.http, {
+    workflow_type: 'DWES-TASK',
+    workflow_type_version: '1.0',
+    workflow_url: definition,
+    workflow_params: { duration_ms: 50 },
+  });
+  expect(await waitForState(api.http, runId)).toBe('COMPLETE');
+  const crate = await unpackedCrate(api.http, runId);
+  const graph = entities(crate.metadata);
+  const workflow = graph.get('workflow/fan-out.yaml')!;
+  expect(workflow.sha256).toBe(sha256(readFileSync(definition)));
+  expect(graph.get(refIds(workflow.programmingLanguage)[0])).toMatchObject({
+    '@type': 'ComputerLanguage',
+    name: 'DWES-TASK',
+    version: '1.0',
+  });
+  const { body } = await api.http.get(`${API}/runs/${runId}/tasks?page_size=100`).expect(200);
+  const steps = crate.metadata['@graph'].filter((entity) => entity['@id'].startsWith('#task-'));
+  expect(steps.map((step) => step.identifier).sort()).toEqual(body.task_logs.map((task: { id: string }) => task.id).sort());
+  for (const task of body.task_logs.filter((log: { child_run_id?: string }) => log.child_run_id)) {
+    const step = steps.find((candidate) => candidate.identifier === task.id)!;
+    expect(new URL(step.url as string).pathname).toBe(`${API}/runs/${task.child_run_id}`);
+  }
   await expectValid(crate.dir);
 });
 
