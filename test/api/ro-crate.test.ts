@@ -189,6 +189,19 @@ describe('a finished CWL workflow run with attachments', () => {
   });
 });
 
+test('a Directory output is a Dataset of its files, in the zip with them', async () => {
+  const runId = await cwlRun(readFileSync(path.join(FIXTURES, 'cwltool', 'files-and-directory.cwl')), { message: 'hello there' });
+  expect(await waitForState(api.http, runId, undefined, 120_000)).toBe('COMPLETE');
+  const crate = await unpackedCrate(api.http, runId);
+  const graph = entities(crate.metadata);
+  expect(graph.get('#param-output-report')).toMatchObject({ additionalType: 'Dataset', workExample: { '@id': 'outputs/report/' } });
+  expect(graph.get('outputs/report/')).toMatchObject({ '@type': 'Dataset' });
+  expect(refIds(graph.get('outputs/report/')!.hasPart).sort()).toEqual(['outputs/report/a b.txt', 'outputs/report/deeper/b.csv']);
+  expect(await readFile(path.join(crate.dir, 'outputs', 'report', 'a b.txt'), 'utf8')).toBe('alpha\n');
+  await expectFilesAsDescribed(crate.dir, crate.metadata);
+  await expectValid(crate.dir);
+});
+
 test('a failed run: a failed CreateAction with its error, still a valid crate', async () => {
   const runId = await cwlRun(FAILING, {});
   expect(await waitForState(api.http, runId, undefined, 120_000)).toBe('EXECUTOR_ERROR');

@@ -57,7 +57,7 @@ export function buildCrate(run: CrateRun): Crate {
     if (absoluteUrl(location)) return undefined;
     const normal = normalRelativePath(location.split('#')[0]);
     if ('problem' in normal) return undefined;
-    const inCrate = normal.path.startsWith(base) ? normal.path : `${base}${normal.path}`;
+    const inCrate = `${base}${normal.path}`;
     if (object.class === 'File') return held.some((file) => file.path === inCrate) ? inCrate : undefined;
     const dir = `${inCrate}/`;
     const inside = held.filter((file) => file.path.startsWith(dir)).map((file) => ref(file.path));

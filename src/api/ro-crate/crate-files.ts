@@ -33,9 +33,10 @@ export async function collectCrateRun(sources: CrateSources, row: RunRow, links:
     (await heldFiles(path.join(workDir, ATTACHMENTS_DIR), 'attachments/')) ??
     [];
   const { outputs, remoteOutputs } = await outputFiles(sources.registry, row, links);
-  const own = new Set(outputs.map((file) => file.path));
+  // A File the crate holds, or a Directory of such files, is its path in the crate; anything else where it is served.
+  const held = (output: string) => outputs.some((file) => file.path === `outputs/${output}` || file.path.startsWith(`outputs/${output}/`));
   const outputObject = sources.registry.linkOutputs(row, (runId, output) =>
-    runId === row.runId && own.has(`outputs/${output}`) ? `outputs/${output}` : outputUrlOf(links, runId, output),
+    runId === row.runId && held(output) ? `outputs/${output}` : outputUrlOf(links, runId, output),
   );
   return {
     row,
@@ -89,18 +90,27 @@ async function outputFiles(
   return { outputs, remoteOutputs };
 }
 
-/** The regular files under `dir`, by their paths under `prefix`; undefined when there is no such dir. */
+/** The regular files under `dir` (symlinks not followed), by their paths under `prefix`; undefined when there is no such dir. */
 async function heldFiles(dir: string, prefix: string): Promise<HeldFile[] | undefined> {
+  const relative = await walk(dir, '');
+  return relative && Promise.all(relative.sort().map((file) => heldFile(path.join(dir, file), `${prefix}${file}`)));
+}
+
+async function walk(root: string, dir: string): Promise<string[] | undefined> {
   let children;
   try {
-    children = await readdir(dir, { withFileTypes: true, recursive: true });
+    children = await readdir(path.join(root, dir), { withFileTypes: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const files = children.filter((child) => child.isFile()).map((child) => path.join(child.parentPath, child.name));
-  files.sort();
-  return Promise.all(files.map((file) => heldFile(file, `${prefix}${path.relative(dir, file).split(path.sep).join('/')}`)));
+  const files: string[] = [];
+  for (const child of children) {
+    const relative = dir === '' ? child.name : `${dir}/${child.name}`;
+    if (child.isDirectory()) files.push(...((await walk(root, relative)) ?? []));
+    else if (child.isFile()) files.push(relative);
+  }
+  return files;
 }
 
 async function heldFile(file: string, cratePath: string): Promise<HeldFile> {
