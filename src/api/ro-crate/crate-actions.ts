@@ -12,7 +12,7 @@ export const RUN_ACTION = '#run';
 const ENGINE = '#engine';
 
 /** schema.org's ActionStatusType for a WES state. */
-export function actionStatus(state: WesState): string {
+function actionStatus(state: WesState): string {
   switch (state) {
     case 'COMPLETE':
       return 'http://schema.org/CompletedActionStatus';

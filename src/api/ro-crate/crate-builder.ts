@@ -10,7 +10,7 @@ import { addParameters } from './crate-parameters';
 import { ref, type Crate, type CrateRun, type Entity, type HeldFile, type Ref } from './crate-types';
 import { languageEntity } from './workflow-languages';
 
-export const CRATE_CONTEXT = ['https://w3id.org/ro/crate/1.1/context', 'https://w3id.org/ro/terms/workflow-run/context'];
+const CRATE_CONTEXT = ['https://w3id.org/ro/crate/1.1/context', 'https://w3id.org/ro/terms/workflow-run/context'];
 const PROFILES = [
   { id: 'https://w3id.org/ro/wfrun/process/0.5', name: 'Process Run Crate', version: '0.5' },
   { id: 'https://w3id.org/ro/wfrun/workflow/0.5', name: 'Workflow Run Crate', version: '0.5' },
@@ -24,8 +24,8 @@ const LICENSE: Entity = {
   description:
     'durable-wes does not know under what terms this workflow, its inputs and its outputs may be used: those of their owners apply.',
 };
-export const REQUEST_DOCUMENT = 'run-request.json';
-export const TRANSITIONS_DOCUMENT = 'transitions.json';
+const REQUEST_DOCUMENT = 'run-request.json';
+const TRANSITIONS_DOCUMENT = 'transitions.json';
 const WORKFLOW_STAND_IN = 'workflow.uri';
 const ATTACHMENTS = 'attachments/';
 

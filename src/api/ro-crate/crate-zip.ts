@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { ZipFile } from 'yazl';
 import type { Crate } from './crate-types';
 
-export const METADATA_FILE = 'ro-crate-metadata.json';
+const METADATA_FILE = 'ro-crate-metadata.json';
 
 export function crateJson(crate: Crate): string {
   return `${JSON.stringify(crate.metadata, null, 2)}\n`;
