@@ -21,10 +21,25 @@ export const SCRATCH_DIR = 'tmp';
 export const OUTPUTS_DIR = 'outputs';
 /** Where the API stages a run's workflow_attachment files, by their relative paths. */
 export const ATTACHMENTS_DIR = path.join(STAGING_DIR, 'attachments');
+/**
+ * Where cleanup keeps the attachments once the run has ended: its workflow, which the run's
+ * RO-Crate describes (docs/formats.md, "Workflow Run RO-Crate"), as outputs and logs stay.
+ */
+export const KEPT_ATTACHMENTS_DIR = 'attachments';
 
 export async function removeStaging(workDir: string): Promise<void> {
+  await keepAttachments(workDir);
   await rm(path.join(workDir, STAGING_DIR), { recursive: true, force: true });
   await rm(path.join(workDir, SCRATCH_DIR), { recursive: true, force: true });
+}
+
+/** Moves the staged attachments to where they stay; a cleanup tried again finds them moved already. */
+async function keepAttachments(workDir: string): Promise<void> {
+  try {
+    await rename(path.join(workDir, ATTACHMENTS_DIR), path.join(workDir, KEPT_ATTACHMENTS_DIR));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }
 
 /**

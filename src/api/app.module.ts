@@ -9,6 +9,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { LogsModule } from './logs/logs.module';
 import { OutputsModule } from './outputs/outputs.module';
 import { UnmatchedRouteModule } from './routing/unmatched-route.module';
+import { RoCrateModule } from './ro-crate/ro-crate.module';
 import { RunsModule } from './runs/runs.module';
 import { ServiceInfoModule } from './service-info/service-info.module';
 import { TaskSchemaModule } from './task-schema/task-schema.module';
@@ -35,6 +36,7 @@ export class AppModule {
         TransitionsModule,
         LogsModule,
         OutputsModule,
+        RoCrateModule,
         HealthModule,
         CodecModule,
         MetricsModule,

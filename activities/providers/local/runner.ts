@@ -6,6 +6,7 @@
  *
  * Work dir layout:
  *   staging/attachments/  where relative workflow_urls resolve (the API stages attachments there)
+ *   attachments/          the attachments, moved out of staging/ at cleanup and kept (../../work-dir.ts)
  *   staging/fetched/      http(s) workflows and inputs, fetched by the worker (../fetch/fetched-inputs.ts)
  *   staging/inputs.json   workflow_params: cwltool's job order, snakemake's config file, miniwdl's input JSON
  *   staging/<file>        what the engine's command names beside them (its stagedFiles: miniwdl.cfg)

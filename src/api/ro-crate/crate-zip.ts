@@ -1,0 +1,30 @@
+/**
+ * A crate as a zip, streamed as the answer: ro-crate-metadata.json at its root, then every file
+ * the metadata describes, at its @id (docs/formats.md, "Workflow Run RO-Crate").
+ */
+import type { Response } from 'express';
+import { ZipFile } from 'yazl';
+import type { Crate } from './crate-types';
+
+const METADATA_FILE = 'ro-crate-metadata.json';
+
+export function crateJson(crate: Crate): string {
+  return `${JSON.stringify(crate.metadata, null, 2)}\n`;
+}
+
+export function sendCrateZip(crate: Crate, filename: string, response: Response): Promise<void> {
+  const zip = new ZipFile();
+  zip.addBuffer(Buffer.from(crateJson(crate)), METADATA_FILE);
+  for (const [name, content] of Object.entries(crate.documents)) zip.addBuffer(Buffer.from(content), name);
+  for (const file of crate.files) zip.addFile(file.file, file.path);
+  for (const dir of crate.emptyDirectories) zip.addEmptyDirectory(dir);
+  zip.end();
+  response.set({ 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${filename}"` });
+  return new Promise((resolve) => {
+    // Once the first bytes have gone, a file that cannot be read can only cut the answer short.
+    zip.outputStream
+      .on('error', () => response.destroy())
+      .pipe(response)
+      .on('close', resolve);
+  });
+}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { RoCrateController } from './ro-crate.controller';
+
+@Module({ controllers: [RoCrateController] })
+export class RoCrateModule {}
