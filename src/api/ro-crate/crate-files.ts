@@ -132,12 +132,12 @@ async function allTasks(runStore: RunStore, runId: string): Promise<TaskRow[]> {
 
 /**
  * The engine as the run's log names it (or the request), and its version: the one the request asked
- * for, else the only one the run's provider reports of that engine. Unknown for a run without either.
+ * for, else the default its provider reports (listed first: docs/design.md, "Engine versions").
  */
 async function engineOf(registry: DescriptorRegistry, row: RunRow): Promise<EngineInfo | undefined> {
   const name = row.runLog.name ?? row.request.workflow_engine;
   if (!name) return undefined;
   if (row.request.workflow_engine_version) return { name, version: row.request.workflow_engine_version };
   const versions = row.provider === undefined ? undefined : (await registry.capabilities()).get(row.provider)?.engineVersions[name];
-  return versions?.length === 1 ? { name, version: versions[0] } : { name };
+  return versions?.[0] === undefined ? { name } : { name, version: versions[0] };
 }
