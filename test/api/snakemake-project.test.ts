@@ -8,8 +8,6 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseProvidersConfig } from '../../activities/providers/config';
-import { repoRoot } from '../../activities/repo-root';
 import { API, createApiHarness, expectSchema, fieldParts, postMultipart, waitForState, type ApiHarness } from '../support/api-harness';
 import { EXAMPLES } from '../support/harness';
 
@@ -22,12 +20,6 @@ function projectFiles(dir = PROJECT): Array<{ name: string; value: Buffer }> {
     return entry.isDirectory() ? projectFiles(full) : [{ name: path.relative(PROJECT, full), value: readFileSync(full) }];
   });
 }
-
-/** Until the engine versions are picked per run, one local provider per Snakemake, named by its major version. */
-const ENGINES = {
-  '9.27.1': { provider: 'snakemake9', snakemake: path.join(repoRoot, '.cache', 'engines', 'snakemake-9.27.1', 'bin', 'snakemake') },
-  '7.32.4': { provider: 'snakemake7', snakemake: path.join(repoRoot, '.cache', 'engines-venv', 'bin', 'snakemake') },
-};
 
 /** workflow_params: the greeting replaced, and one more sample merged into the config's. */
 const OVERRIDES = { greeting: 'Hello from WES', samples: { c: 'data/c.txt' } };
@@ -46,18 +38,7 @@ const PRODUCED = [
 let api: ApiHarness;
 const downloaded = async (url: string): Promise<string> => (await api.http.get(url).buffer(true).expect(200)).text;
 beforeAll(async () => {
-  api = await createApiHarness({
-    providers: parseProvidersConfig(
-      {
-        default: 'simulated',
-        providers: {
-          ...Object.fromEntries(Object.values(ENGINES).map(({ provider, snakemake }) => [provider, { kind: 'local', snakemake }])),
-          simulated: { kind: 'simulated' },
-        },
-      },
-      'snakemake-project',
-    ),
-  });
+  api = await createApiHarness();
 });
 afterAll(() => api.stop());
 
@@ -76,7 +57,9 @@ describe.each([
         workflow_type_version: '1.0',
         workflow_url: workflowUrl,
         workflow_params: JSON.stringify(OVERRIDES),
-        tags: JSON.stringify({ wes_provider: ENGINES[version].provider }),
+        workflow_engine: 'snakemake',
+        workflow_engine_version: version,
+        tags: JSON.stringify({ wes_provider: 'local' }),
       }),
       ...projectFiles().map(({ name, value }) => ({ name: 'workflow_attachment', filename: place(name), value })),
     ]).expect(200);
