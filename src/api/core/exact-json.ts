@@ -4,6 +4,7 @@
  * here; every JSON answer, Nest's and a controller's own `response.json`, is written by
  * stringifyExactJson: a number beyond a double goes out as the digits it came in with.
  */
+import { BadRequestException } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { parseExactJson, stringifyExactJson } from '../../../domain/exact-json';
@@ -30,8 +31,8 @@ function parseJsonBody(request: Request, _response: Response, next: NextFunction
     // As body-parser's JSON parser: an empty body is an empty object.
     request.body = request.body === '' ? {} : parseExactJson(request.body);
   } catch (err) {
-    // The shape of body-parser's own errors, answered as they are (../errors/error-response.ts).
-    return next(Object.assign(err as Error, { status: 400, expose: true, type: 'entity.parse.failed' }));
+    // Worded as body-parser's own errors are (../errors/error-response.ts).
+    return next(new BadRequestException(`request body: ${(err as Error).message}`));
   }
   next();
 }
