@@ -26,7 +26,8 @@ export function parseExactJson(text: string): unknown {
   return parse(text, null, { parseNumber: keepInexact, onDuplicateKey: ({ newValue }) => newValue });
 }
 
-const FOUND = Symbol('a LosslessNumber');
+/** Thrown to stop JSON.stringify at the first LosslessNumber; made once, as it is thrown for nothing but that. */
+const FOUND = new Error('a LosslessNumber');
 
 /** JSON.stringify, but LosslessNumbers are written as their digits. */
 export function stringifyExactJson(value: unknown, space?: number): string {
@@ -34,7 +35,8 @@ export function stringifyExactJson(value: unknown, space?: number): string {
     return JSON.stringify(value, refuseLossless, space);
   } catch (err) {
     if (err !== FOUND) throw err;
-    return stringify(value, undefined, space) as string;
+    // A value holding a LosslessNumber always has a text: String() only tells TypeScript so.
+    return String(stringify(value, undefined, space));
   }
 }
 

@@ -25,9 +25,10 @@ export function createDataSource(url: string): DataSource {
   });
 }
 
-function exactJsonTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+/** pg's own parsers, but json and jsonb as exact JSON. */
+function exactJsonTypeParser(oid: Parameters<typeof types.getTypeParser>[0], format?: 'text' | 'binary'): (value: string) => unknown {
   if (oid === types.builtins.JSONB || oid === types.builtins.JSON) return parseExactJson;
-  return types.getTypeParser(oid, format);
+  return types.getTypeParser(oid, format) as (value: string) => unknown;
 }
 
 /** Connects, and brings the schema up to date. */

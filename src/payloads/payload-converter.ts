@@ -7,10 +7,12 @@
  */
 import { BinaryPayloadConverter, CompositePayloadConverter, UndefinedPayloadConverter, ValueError } from '@temporalio/common';
 import type { Payload, PayloadConverterWithEncoding } from '@temporalio/common';
-import { decode, encode } from '@temporalio/common/lib/encoding';
 import { parseExactJson, stringifyExactJson } from '../../domain/exact-json';
 
 const JSON_ENCODING = 'json/plain';
+// JSON.stringify escapes lone surrogates, so its text has one UTF-8 encoding: any encoder writes the SDK's bytes.
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
 
 class ExactJsonPayloadConverter implements PayloadConverterWithEncoding {
   readonly encodingType = JSON_ENCODING;
@@ -24,12 +26,13 @@ class ExactJsonPayloadConverter implements PayloadConverterWithEncoding {
       // As the default converter: a value it cannot write is one no converter takes.
       return undefined;
     }
-    return { metadata: { encoding: encode(JSON_ENCODING) }, data: encode(json) };
+    return { metadata: { encoding: utf8Encoder.encode(JSON_ENCODING) }, data: utf8Encoder.encode(json) };
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the signature of PayloadConverterWithEncoding
   fromPayload<T>(payload: Payload): T {
     if (payload.data === undefined || payload.data === null) throw new ValueError('Got payload with no data');
-    return parseExactJson(decode(payload.data)) as T;
+    return parseExactJson(utf8Decoder.decode(payload.data)) as T;
   }
 }
 

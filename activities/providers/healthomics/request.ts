@@ -79,7 +79,8 @@ export function startRunInput({ request, runId }: ProviderRun, settings: HealthO
   const engine = parseEngineParameters(request.workflow_engine_parameters);
   // The AWS SDK writes parameters with JSON.stringify: a number beyond a double would arrive as an object (docs/formats.md, "Numbers").
   const inexact = inexactNumberAt(request.workflow_params, ['workflow_params']);
-  if (inexact) throw new InvalidRunRequestError(`healthomics: ${formatKey(inexact)}: HealthOmics takes only numbers a double holds exactly`);
+  if (inexact)
+    throw new InvalidRunRequestError(`healthomics: ${formatKey(inexact)}: HealthOmics takes only numbers a double holds exactly`);
   const storageCapacity = engine.storageCapacity ?? (engine.storageType === StorageType.DYNAMIC ? undefined : settings.storageCapacity);
   return {
     workflowId: parseWorkflowUrl(request.workflow_url, settings.region),

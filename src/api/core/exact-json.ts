@@ -17,7 +17,7 @@ export interface JsonBodyOptions {
 export function useExactJson(app: NestExpressApplication, body: JsonBodyOptions): void {
   app.useBodyParser('text', { type: 'application/json', ...body });
   app.use(parseJsonBody);
-  const express = app.getHttpAdapter().getInstance() as Express;
+  const express: Express = app.getHttpAdapter().getInstance();
   // app.response is the prototype of this app's responses: one place for every `response.json`.
   express.response.json = function json(this: Response, value: unknown): Response {
     if (!this.get('Content-Type')) this.type('application/json');
@@ -26,13 +26,17 @@ export function useExactJson(app: NestExpressApplication, body: JsonBodyOptions)
 }
 
 function parseJsonBody(request: Request, _response: Response, next: NextFunction): void {
-  if (typeof request.body !== 'string' || !request.is('application/json')) return next();
+  if (typeof request.body !== 'string' || !request.is('application/json')) {
+    next();
+    return;
+  }
   try {
     // As body-parser's JSON parser: an empty body is an empty object.
     request.body = request.body === '' ? {} : parseExactJson(request.body);
   } catch (err) {
     // Worded as body-parser's own errors are (../errors/error-response.ts).
-    return next(new BadRequestException(`request body: ${(err as Error).message}`));
+    next(new BadRequestException(`request body: ${(err as Error).message}`));
+    return;
   }
   next();
 }
