@@ -1,4 +1,9 @@
-/** domain/exact-json.ts: numbers beyond a double keep their digits; everything else is the built-in JSON's, byte for byte. */
+/**
+ * domain/exact-json.ts: numbers beyond a double keep their digits; everything else is the built-in
+ * JSON's, byte for byte. And the payload converter built on it (src/payloads/payload-converter.ts).
+ */
+import { defaultPayloadConverter } from '@temporalio/common';
+import { payloadConverter } from '../src/payloads/payload-converter';
 import { inexactNumberAt, isLosslessNumber, LosslessNumber, parseExactJson, stringifyExactJson } from '../domain/exact-json';
 
 const INEXACT = [
@@ -51,4 +56,16 @@ test('text that is not JSON is a SyntaxError on either path', () => {
 test('inexactNumberAt names the first number beyond a double', () => {
   expect(inexactNumberAt(parseExactJson('{"a":[1,{"b":9007199254740993}]}'))).toEqual(['a', 1, 'b']);
   expect(inexactNumberAt({ a: [1, { b: 2 }] })).toBeUndefined();
+});
+
+test("the payload converter writes ordinary values as the SDK's default converter does, and keeps numbers beyond a double", () => {
+  const ordinary = [{ a: 1, b: ['é', null, 0.1], c: { d: '\ud800' } }, 'text', 42, null, true, new Uint8Array([1, 2])];
+  for (const value of ordinary) {
+    expect(payloadConverter.toPayload(value)).toEqual(defaultPayloadConverter.toPayload(value));
+    expect(payloadConverter.fromPayload(defaultPayloadConverter.toPayload(value))).toEqual(value);
+  }
+  const text = '{"big":4200000000000000000000000000000000000000000,"precise":0.1000000000000000055511151231257827}';
+  const payload = payloadConverter.toPayload(parseExactJson(text));
+  expect(new TextDecoder().decode(payload.data)).toBe(text);
+  expect(stringifyExactJson(payloadConverter.fromPayload(payload))).toBe(text);
 });
