@@ -29,20 +29,20 @@ export function parseExactJson(text: string): unknown {
 /** Thrown to stop JSON.stringify at the first LosslessNumber; made once, as it is thrown for nothing but that. */
 const FOUND = new Error('a LosslessNumber');
 
-/** JSON.stringify, but LosslessNumbers are written as their digits. */
-export function stringifyExactJson(value: unknown, space?: number): string {
+/** JSON.stringify, but LosslessNumbers are written as their digits; `replacer` as JSON.stringify's, without `this`. */
+export function stringifyExactJson(value: unknown, space?: number, replacer?: (key: string, value: unknown) => unknown): string {
+  const refuseLossless = (key: string, item: unknown): unknown => {
+    const replaced = replacer ? replacer(key, item) : item;
+    if (isLosslessNumber(replaced)) throw FOUND;
+    return replaced;
+  };
   try {
     return JSON.stringify(value, refuseLossless, space);
   } catch (err) {
     if (err !== FOUND) throw err;
     // A value holding a LosslessNumber always has a text: String() only tells TypeScript so.
-    return String(stringify(value, undefined, space));
+    return String(stringify(value, replacer, space));
   }
-}
-
-function refuseLossless(_key: string, value: unknown): unknown {
-  if (isLosslessNumber(value)) throw FOUND;
-  return value;
 }
 
 /** Where `value` holds a number only a LosslessNumber keeps (the first one met), or undefined. */
