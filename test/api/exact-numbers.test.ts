@@ -25,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.stop());
 
-/** What bare cwltool, the same executable as the local provider's, prints as the outputs of `tool` on `job`. */
+/** What bare cwltool (on PATH: the version the local provider runs by default) prints as the outputs of `tool` on `job`. */
 async function bareCwltool(tool: string, job: string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'exact-numbers-'));
   try {
