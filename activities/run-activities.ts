@@ -17,6 +17,7 @@ import type { WorkerMetrics } from './worker-metrics';
 import { TaskReporter } from './task-reporter';
 import { removeStaging, runWorkDir, writeFileAtomic } from './work-dir';
 import { isTerminalWesState } from '../domain/wes-state';
+import { stringifyExactJson } from '../domain/exact-json';
 import type {
   PendingInstall,
   PollingState,
@@ -147,7 +148,7 @@ export function createRunActivities({ registry, runStore, dataDir, hostQueue, me
         if (installing !== undefined) return { installing };
       }
       await mkdir(run.workDir, { recursive: true });
-      await writeFileAtomic(path.join(run.workDir, 'request.json'), JSON.stringify(ref.request, null, 2));
+      await writeFileAtomic(path.join(run.workDir, 'request.json'), stringifyExactJson(ref.request, 2));
       await callProvider(ref.provider, 'prepare', () => provider.prepare(run, operationContext(context)));
       if (!andSubmit) return undefined;
       // Past this point a cancel waits for the submission: the workflow then cancels the run there.

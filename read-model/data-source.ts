@@ -2,7 +2,9 @@
  * The connection to the read model's PostgreSQL. Its schema comes from the migrations only,
  * run at start-up by every process that opens the database (API, worker, the migrate command).
  */
+import { types } from 'pg';
 import { DataSource, MigrationExecutor } from 'typeorm';
+import { parseExactJson } from '../domain/exact-json';
 import { RunCountSchema, RunSchema, TaskSchema, TransitionSchema } from './entities';
 import { InitialSchema1795307182168 } from './migrations/1795307182168-InitialSchema';
 import { Tasks1796152200000 } from './migrations/1796152200000-Tasks';
@@ -18,7 +20,15 @@ export function createDataSource(url: string): DataSource {
     migrationsTransactionMode: 'all',
     synchronize: false,
     logging: false,
+    // jsonb keeps a number's digits (it is numeric); read back, they stay as exact (docs/formats.md, "Numbers").
+    extra: { types: { getTypeParser: exactJsonTypeParser } },
   });
+}
+
+/** pg's own parsers, but json and jsonb as exact JSON. */
+function exactJsonTypeParser(oid: Parameters<typeof types.getTypeParser>[0], format?: 'text' | 'binary'): (value: string) => unknown {
+  if (oid === types.builtins.JSONB || oid === types.builtins.JSON) return parseExactJson;
+  return types.getTypeParser(oid, format) as (value: string) => unknown;
 }
 
 /** Connects, and brings the schema up to date. */

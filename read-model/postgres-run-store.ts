@@ -3,6 +3,7 @@
  * guard and the keyset comparison are what matter here, and they read best as SQL.
  */
 import type { DataSource } from 'typeorm';
+import { stringifyExactJson } from '../domain/exact-json';
 import type { Transition } from '../domain/run-types';
 import { EXECUTION_STATES, isTerminal } from '../domain/state-machine';
 import type { WesState } from '../domain/wes-state';
@@ -111,7 +112,7 @@ const UPSERT_TASKS = `
  */
 function jsonb(value: unknown): string {
   // A `\u0000` escape that is not itself an escaped backslash followed by `u0000`.
-  return JSON.stringify(value).replace(/(?<=(?:^|[^\\])(?:\\\\)*)\\u0000/g, '\\ufffd');
+  return stringifyExactJson(value).replace(/(?<=(?:^|[^\\])(?:\\\\)*)\\u0000/g, '\\ufffd');
 }
 
 export class PostgresRunStore implements RunStore {

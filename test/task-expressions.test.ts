@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { parseExactJson, stringifyExactJson } from '../domain/exact-json';
 import { evaluate, EXPRESSION_BUDGET, ExpressionError, type EvaluationContext } from '../workflows/task/expressions';
 import { installQuietRuntime } from './support/runtime';
 
@@ -132,4 +133,20 @@ test('the evaluation module runs inside a bundled workflow and replays to the sa
     await connection.close();
     await workerConnection.close();
   }
+});
+
+test("a number beyond a double in a step's outputs passes through an expression with its digits; arithmetic on it is an error", async () => {
+  const outputs = parseExactJson('{"n":4200000000000000000000000000000000000000000,"record":{"m":9007199254740993}}') as Record<
+    string,
+    unknown
+  >;
+  const withBig: EvaluationContext = { params: {}, steps: { count: { state: 'succeeded', outputs } } };
+  const value = await evaluate(
+    { n: '{% steps.count.outputs.n %}', record: '{% steps.count.outputs.record %}' },
+    withBig,
+    [],
+    EXPRESSION_BUDGET,
+  );
+  expect(stringifyExactJson(value)).toBe('{"n":4200000000000000000000000000000000000000000,"record":{"m":9007199254740993}}');
+  await expect(evaluate('{% steps.count.outputs.n + 1 %}', withBig, ['x'], EXPRESSION_BUDGET)).rejects.toThrow(ExpressionError);
 });

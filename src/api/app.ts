@@ -14,6 +14,7 @@ import type { Config } from '../config/config';
 import type { RunStore } from '../../read-model/run-store';
 import { AppModule } from './app.module';
 import { API_PREFIX } from './core/base-url';
+import { useExactJson } from './core/exact-json';
 import { refuseForeignRequests } from './core/foreign-requests';
 import { packageVersion } from '../../activities/repo-root';
 import { ErrorResponseFilter } from './errors/error-response.filter';
@@ -73,7 +74,7 @@ export async function createApp({ config, runStore, logger, logDestination, onSh
   app.use(app.get(ApiMetrics).middleware);
   // Before any body is read, on every route (docs and probes too).
   app.use(refuseForeignRequests(config));
-  app.useBodyParser('json', {
+  useExactJson(app, {
     limit: config.maxBodyBytes,
     verify: (_request: unknown, _response: unknown, body: Buffer) => {
       if (nestsTooDeep(body)) throw Object.assign(new Error(tooDeepMessage('the JSON')), { status: 400 });

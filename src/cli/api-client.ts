@@ -2,6 +2,7 @@
  * The WES API as the CLI calls it: JSON in and out, a bearer token when given, and every failure a
  * CliError carrying the API's own `msg` and the exit code it stands for.
  */
+import { parseExactJson, stringifyExactJson } from '../../domain/exact-json';
 import type { components } from '../../spec/wes-api';
 export type { Transition } from '../../domain/run-types';
 import { CliError, EXIT, exitCodeOfStatus } from './exit-codes';
@@ -41,12 +42,12 @@ export class ApiClient {
   async json<T>(method: string, path: string, body?: unknown): Promise<T> {
     const init: RequestInit = { method };
     if (body instanceof FormData) init.body = body;
-    else if (body !== undefined) init.body = JSON.stringify(body);
+    else if (body !== undefined) init.body = stringifyExactJson(body);
     const headers: Record<string, string> = { Accept: 'application/json' };
     // A form sets its own type, with its boundary.
     if (body !== undefined && !(body instanceof FormData)) headers['Content-Type'] = 'application/json';
     const response = await this.fetch(path, init, headers);
-    return (await response.json()) as T;
+    return parseExactJson(await response.text()) as T;
   }
 
   /** A successful response, its body unread; an error answer is thrown as its `msg`. */

@@ -3,6 +3,7 @@
  * event. A stream that breaks off (a restarted API replica, an `error` event) is reopened with
  * Last-Event-ID, so nothing is seen twice or missed.
  */
+import { parseExactJson } from '../../domain/exact-json';
 import { createParser } from 'eventsource-parser';
 import type { ApiClient } from './api-client';
 import { CliError, EXIT } from './exit-codes';
@@ -49,7 +50,7 @@ export async function followStream(
           if (end) return;
           if (id !== undefined) lastEventId = id;
           events++;
-          const parsed = JSON.parse(data) as unknown;
+          const parsed = parseExactJson(data);
           if (event === 'end') end = { data: parsed };
           // The server broke off; reconnecting resumes after the last event.
           else if (event !== 'error') onEvent({ event: event ?? 'message', data: parsed, id });

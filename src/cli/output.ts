@@ -1,12 +1,13 @@
 /** What commands print: JSON for scripts (`--json`), aligned tables and lines for people. */
+import { stringifyExactJson } from '../../domain/exact-json';
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${stringifyExactJson(value, 2)}\n`);
 }
 
 /** One JSON document per line, for events that come one by one (`--follow --json`). */
 export function printJsonLine(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value)}\n`);
+  process.stdout.write(`${stringifyExactJson(value)}\n`);
 }
 
 /** Columns padded to their widest cell; the last one is not padded. */

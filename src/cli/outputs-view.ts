@@ -1,4 +1,5 @@
 /** A run's outputs for people: each output's file (its location) or value on a line of its own. */
+import { stringifyExactJson } from '../../domain/exact-json';
 
 interface FileLike {
   class?: string;
@@ -16,6 +17,6 @@ export function printOutputs(outputs: Record<string, unknown>): void {
 function describe(value: unknown): string {
   const file = value as FileLike | null;
   if (typeof file === 'object' && file !== null && (file.class === 'File' || file.class === 'Directory'))
-    return file.location ?? file.path ?? JSON.stringify(value);
-  return JSON.stringify(value);
+    return file.location ?? file.path ?? stringifyExactJson(value);
+  return stringifyExactJson(value);
 }

@@ -2,6 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { parseExactJson, stringifyExactJson } from '../../domain/exact-json';
 import { attachmentName, commonRoot, filesUnder, type Attachment } from './attachments';
 import { CliError, EXIT } from './exit-codes';
 import { inputFiles, type InputFile } from './input-files';
@@ -41,7 +42,7 @@ export function runForm(workflow: string, options: RunFormOptions): FormData {
   form.set('workflow_type', type);
   form.set('workflow_type_version', version);
   form.set('workflow_url', workflowUrl ?? workflow);
-  form.set('workflow_params', JSON.stringify(params));
+  form.set('workflow_params', stringifyExactJson(params));
   if (Object.keys(tags).length > 0) form.set('tags', JSON.stringify(tags));
   if (options.engine !== undefined) form.set('workflow_engine', options.engine);
   if (options.engineVersion !== undefined) form.set('workflow_engine_version', options.engineVersion);
@@ -72,7 +73,9 @@ function attach(local: string | undefined, inputs: InputFile[]): { attachments: 
 function readParams(file: string): Record<string, unknown> {
   let params: unknown;
   try {
-    params = parse(readFileSync(file, 'utf8'));
+    const text = readFileSync(file, 'utf8');
+    // A JSON job order keeps its numbers exactly (docs/formats.md, "Numbers"); YAML's are JavaScript numbers.
+    params = /\.json$/i.test(file) ? parseExactJson(text) : parse(text);
   } catch (error) {
     throw new CliError(`--params ${file}: ${(error as Error).message}`, EXIT.usage);
   }

@@ -1,6 +1,6 @@
 /**
- * The data converter of every Temporal client and worker of durable-wes: the default payload
- * conversion, then encryption when keys are configured, then the claim-check codec, so that large
+ * The data converter of every Temporal client and worker of durable-wes: JSON that keeps every
+ * number exactly (payload-converter.ts), then encryption when keys are configured, then the claim-check codec, so that large
  * values bypass Temporal's payload limits (docs/design.md, "Large payloads"). API and worker
  * processes must share the blob directory and the keys, hence one place that names them.
  */
@@ -27,6 +27,9 @@ export function createPayloadCodecs(blobDir: string, { thresholdBytes, keys }: P
   return keys?.length ? [new EncryptionCodec(keys), claimCheck] : [claimCheck];
 }
 
+/** A module, not a value: the workflow bundle carries it too (workflow-bundle.ts). */
+export const PAYLOAD_CONVERTER_PATH = require.resolve('./payload-converter');
+
 export function createDataConverter(blobDir: string, options: PayloadOptions = {}): DataConverter {
-  return { payloadCodecs: createPayloadCodecs(blobDir, options) };
+  return { payloadConverterPath: PAYLOAD_CONVERTER_PATH, payloadCodecs: createPayloadCodecs(blobDir, options) };
 }

@@ -4,10 +4,11 @@
  */
 import { bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
+import { PAYLOAD_CONVERTER_PATH } from '../payloads/data-converter';
 
 /** The worker's workflows by default; the replay test also bundles the legacy ones it keeps. */
 export async function bundleWorkflows(workflowsPath = require.resolve('../../workflows')): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  return bundleWorkflowCode({ workflowsPath, payloadConverterPath: PAYLOAD_CONVERTER_PATH, logger: quietLogger });
 }
 
 export async function loadWorkflowBundle(bundlePath: string | undefined): Promise<WorkflowBundleOption> {

@@ -9,6 +9,7 @@
  * fails where the first execution failed.
  */
 import jsonata from 'jsonata';
+import { parseExactJson, stringifyExactJson } from '../../domain/exact-json';
 import { formatKey, type KeyPath } from '../../domain/key-path';
 
 /** What an expression reads: `params.<key>` and `steps.<id>.{state, run_id, outputs}`. */
@@ -108,7 +109,7 @@ async function evaluateOne(expression: string, context: EvaluationContext, key: 
   }
   if (value === undefined) throw new ExpressionError(key, expression, 'yields no value');
   const json = plainJson(value, () => new ExpressionError(key, expression, 'yields a function, not a JSON value'));
-  if (budget && JSON.stringify(json).length > budget.chars)
+  if (budget && stringifyExactJson(json).length > budget.chars)
     throw new ExpressionError(key, expression, `yields more than ${budget.chars} characters of JSON (the budget of an expression)`);
   return json;
 }
@@ -135,10 +136,11 @@ function budgeted(expression: string, budget: ExpressionBudget): jsonata.Express
   return compiled;
 }
 
-// JSONata's sequences are arrays with extra properties; its functions are not JSON at all.
+// JSONata's sequences are arrays with extra properties; its functions are not JSON at all. A
+// number beyond a double (in a step's outputs) keeps its digits (docs/formats.md, "Numbers").
 function plainJson(value: unknown, functionError: () => Error): unknown {
-  return JSON.parse(
-    JSON.stringify(value, (_key, item: unknown) => {
+  return parseExactJson(
+    stringifyExactJson(value, undefined, (_key, item: unknown) => {
       if (typeof item === 'function') throw functionError();
       return item;
     }),

@@ -15,6 +15,8 @@ import { InvalidRunRequestError } from '../../errors';
 import { forwardedTags } from '../../run-tags';
 import type { HealthOmicsSettings } from './settings';
 import type { ProviderRun, WesRunRequest } from '../../../domain/run-types';
+import { inexactNumberAt } from '../../../domain/exact-json';
+import { formatKey } from '../../../domain/key-path';
 import { OMICS_ID, parseEngineParameters } from './engine-parameters';
 
 /** HealthOmics' workflow engines, as WES workflow types. */
@@ -75,6 +77,10 @@ export function startRunInput({ request, runId }: ProviderRun, settings: HealthO
     );
   }
   const engine = parseEngineParameters(request.workflow_engine_parameters);
+  // The AWS SDK writes parameters with JSON.stringify: a number beyond a double would arrive as an object (docs/formats.md, "Numbers").
+  const inexact = inexactNumberAt(request.workflow_params, ['workflow_params']);
+  if (inexact)
+    throw new InvalidRunRequestError(`healthomics: ${formatKey(inexact)}: HealthOmics takes only numbers a double holds exactly`);
   const storageCapacity = engine.storageCapacity ?? (engine.storageType === StorageType.DYNAMIC ? undefined : settings.storageCapacity);
   return {
     workflowId: parseWorkflowUrl(request.workflow_url, settings.region),

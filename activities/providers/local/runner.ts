@@ -34,6 +34,7 @@ import { engineVersion } from './engines/engine-version';
 import { engineExecutable, engineVenv, installEngine, needsInstall } from './engines/engine-install';
 import { ATTACHMENTS_DIR, OUTPUTS_DIR, SCRATCH_DIR, STAGING_DIR, writeFileAtomic } from '../../work-dir';
 import type { ProviderRun, ProviderStatus, RunResults, WesRunRequest } from '../../../domain/run-types';
+import { isLosslessNumber, stringifyExactJson } from '../../../domain/exact-json';
 import { engineReleases, type EngineFiles, type LocalEngine } from './engines/engine';
 import { CWLTOOL, LOCAL_ENGINES } from './engines';
 import { localEngineFor, validateLocalRequest } from './request';
@@ -169,7 +170,7 @@ export class LocalProvider implements Provider {
     const inputsFile = path.join(run.workDir, STAGING_DIR, 'inputs.json');
     const { outputsDir, jobsDir } = this.engineFiles(run);
     const scratchDir = path.join(run.workDir, SCRATCH_DIR);
-    await writeFileAtomic(inputsFile, JSON.stringify(inputs));
+    await writeFileAtomic(inputsFile, stringifyExactJson(inputs));
     await mkdir(outputsDir, { recursive: true });
     await mkdir(scratchDir, { recursive: true });
     await mkdir(jobsDir, { recursive: true });
@@ -325,7 +326,7 @@ export class LocalProvider implements Provider {
     const visit = async (value: unknown): Promise<unknown> => {
       if (Array.isArray(value)) return Promise.all(value.map(visit));
       if (paths && typeof value === 'string') return this.resolvePath(run, value);
-      if (value === null || typeof value !== 'object') return value;
+      if (value === null || typeof value !== 'object' || isLosslessNumber(value)) return value;
       const object = value as Record<string, unknown>;
       const resolved: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(object)) {

@@ -1,4 +1,5 @@
 /** The CWL File and Directory objects of an output object (cwltool's, Snakemake's as the local provider reports them, a remote WES's). */
+import { isLosslessNumber } from '../../../domain/exact-json';
 
 export interface CwlFileObject {
   class: 'File' | 'Directory';
@@ -27,7 +28,7 @@ export function cwlFileObjects(value: unknown): CwlFileObject[] {
  */
 export function relinkCwlFiles(value: unknown, link: (location: string) => string | undefined): unknown {
   if (Array.isArray(value)) return value.map((item) => relinkCwlFiles(item, link));
-  if (typeof value !== 'object' || value === null) return value;
+  if (typeof value !== 'object' || value === null || isLosslessNumber(value)) return value;
   const fileObject = isCwlFileObject(value);
   return Object.fromEntries(
     Object.entries(value).map(([key, item]) => {

@@ -6,6 +6,7 @@
  *     (retrying cannot help) and a plain error for 5xx (retried).
  */
 import createClient, { type Client } from 'openapi-fetch';
+import { parseExactJson, stringifyExactJson } from '../../../domain/exact-json';
 import { ProviderRejectedError } from '../../errors';
 import type { WesSettings } from './settings';
 import type { components, operations, paths } from '../../../spec/wes-api';
@@ -40,6 +41,7 @@ export function createWesApi({ baseUrl, token }: Pick<WesSettings, 'baseUrl' | '
   return createClient<RemotePaths>({
     baseUrl,
     headers: { Accept: 'application/json', ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }) },
+    bodySerializer: stringifyExactJson,
     fetch: (request) => exchange(request, timeoutMs),
   });
 }
@@ -63,13 +65,16 @@ async function exchange(request: Request, timeoutMs: number): Promise<Response> 
     throw new Error(`${what} failed: ${reason === 'timed out' ? `timed out after ${timeoutMs} ms` : reason}`);
   }
   if (response.ok && text.trim() !== '') {
+    let body: unknown;
     try {
-      JSON.parse(text);
+      body = parseExactJson(text);
     } catch (err) {
       throw new Error(
         `${what} answered ${response.status} with a body that is not JSON (${(err as Error).message}): ${text.slice(0, 200)}`,
       );
     }
+    // openapi-fetch reads the body with json(): it gets the numbers as they were (docs/formats.md, "Numbers").
+    Object.defineProperty(response, 'json', { value: () => Promise.resolve(body) });
   }
   return response;
 }

@@ -10,6 +10,7 @@ import { InvalidRunRequestError } from '../../errors';
 import { forwardedTags } from '../../run-tags';
 import { ATTACHMENTS_DIR } from '../../work-dir';
 import type { ProviderRun, WesRunRequest } from '../../../domain/run-types';
+import { stringifyExactJson } from '../../../domain/exact-json';
 import type { RunForm } from './client';
 
 export interface Attachment {
@@ -22,7 +23,7 @@ export interface Attachment {
 export function runFormFields({ request, runId }: ProviderRun): RunForm {
   return {
     // Some servers (wes-service) require workflow_params; an empty job order is what none means.
-    workflow_params: JSON.stringify(request.workflow_params ?? {}),
+    workflow_params: stringifyExactJson(request.workflow_params ?? {}),
     workflow_type: request.workflow_type,
     workflow_type_version: request.workflow_type_version,
     tags: JSON.stringify(forwardedTags(request, runId)),

@@ -2,6 +2,7 @@
  * A finished run's Workflow Run RO-Crate (profile 0.5; docs/formats.md, "Workflow Run RO-Crate"),
  * from what the service knows of it: pure, the same run gives the same crate.
  */
+import { stringifyExactJson } from '../../../domain/exact-json';
 import { normalRelativePath } from '../runs/attachments';
 import type { CwlFileObject } from '../../../activities/providers/outputs/cwl-files';
 import { addEngineAction, addRunAction, addTaskActions, RUN_ACTION } from './crate-actions';
@@ -66,8 +67,8 @@ export function buildCrate(run: CrateRun): Crate {
   };
 
   const documents: Record<string, string> = {
-    [REQUEST_DOCUMENT]: `${JSON.stringify(row.request, null, 2)}\n`,
-    [TRANSITIONS_DOCUMENT]: `${JSON.stringify({ transitions: run.transitions }, null, 2)}\n`,
+    [REQUEST_DOCUMENT]: `${stringifyExactJson(row.request, 2)}\n`,
+    [TRANSITIONS_DOCUMENT]: `${stringifyExactJson({ transitions: run.transitions }, 2)}\n`,
   };
   const workflow = addWorkflow(run, graph, documents, addData);
   const inputs = addParameters(graph, 'input', row.request.workflow_params ?? {}, (object) => place(object, ATTACHMENTS));

@@ -4,6 +4,7 @@
  * PropertyValue otherwise (docs/formats.md, "Workflow Run RO-Crate").
  */
 import { isCwlFileObject, type CwlFileObject } from '../../../activities/providers/outputs/cwl-files';
+import { isLosslessNumber, stringifyExactJson, type LosslessNumber } from '../../../domain/exact-json';
 import type { CrateGraph } from './crate-graph';
 import { ref, type Ref } from './crate-types';
 
@@ -55,9 +56,10 @@ export function addParameters(
   return { parameters, values: all };
 }
 
-/** A JSON value as a PropertyValue's value: a scalar as it is, anything else as its JSON text. */
-function propertyValue(value: unknown): string | number | boolean {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : JSON.stringify(value);
+/** A JSON value as a PropertyValue's value: a scalar as it is (a number beyond a double too, docs/formats.md), anything else as its JSON text. */
+function propertyValue(value: unknown): string | number | boolean | LosslessNumber {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || isLosslessNumber(value)) return value;
+  return stringifyExactJson(value);
 }
 
 function dataType(value: unknown): string {

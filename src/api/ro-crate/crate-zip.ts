@@ -4,12 +4,13 @@
  */
 import type { Response } from 'express';
 import { ZipFile } from 'yazl';
+import { stringifyExactJson } from '../../../domain/exact-json';
 import type { Crate } from './crate-types';
 
 const METADATA_FILE = 'ro-crate-metadata.json';
 
 export function crateJson(crate: Crate): string {
-  return `${JSON.stringify(crate.metadata, null, 2)}\n`;
+  return `${stringifyExactJson(crate.metadata, 2)}\n`;
 }
 
 export function sendCrateZip(crate: Crate, filename: string, response: Response): Promise<void> {

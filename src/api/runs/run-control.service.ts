@@ -16,6 +16,7 @@ import { CONFIG, RUN_STORE } from '../core/tokens';
 import { RunWorkflows } from '../temporal/run-workflows';
 import { WorkflowHistories } from '../temporal/workflow-histories';
 import { TaskReading } from './task-reading.service';
+import { refuseInexactNumbers } from './task-numbers';
 import { isTaskRequest } from './task-submission';
 import { WaitingGates } from './waiting-gate';
 
@@ -56,6 +57,7 @@ export class RunControl {
   /** A task's input is checked here first, on RE2; the workflow checks it again (./waiting-gate.ts). */
   async resume(run: RunRow, input: ResumeInput) {
     if (isTaskRequest(run.request)) {
+      refuseInexactNumbers(input, 'input');
       const gate = await this.gates.oldest(run);
       const problem = gate && (await this.reading.gateInputProblem(gate, input));
       if (problem) throw new BadRequestException(problem);

@@ -16,6 +16,7 @@ import type { WesRunRequest } from '../../../domain/run-types';
 import { isRelativeUrl } from '../../../domain/workflow-url';
 import { normalRelativePath, type Attachment } from './attachments';
 import type { TaskReading } from './task-reading.service';
+import { refuseInexactNumbers } from './task-numbers';
 
 export function isTaskRequest(request: WesRunRequest): boolean {
   return request.workflow_type.toUpperCase() === TASK_WORKFLOW_TYPE;
@@ -33,6 +34,7 @@ export async function taskInput(
       `workflow_type_version of a ${TASK_WORKFLOW_TYPE} must be ${TASK_FORMAT_VERSION}, not ${JSON.stringify(request.workflow_type_version)}`,
     );
   }
+  refuseInexactNumbers(request.workflow_params ?? {}, 'workflow_params');
   const text = await readFile(await definitionFile(request.workflow_url, attachments, workflowRoots), 'utf8');
   const { definition, params } = await reading.readTask(text, request.workflow_url, request.workflow_params ?? {});
   checkStepWorkflows(definition, attachments, request.workflow_url);

@@ -4,6 +4,7 @@
  * loop checks, so that its work stops when the client goes away.
  */
 import type { Response } from 'express';
+import { stringifyExactJson } from '../../../domain/exact-json';
 
 /** Whether to answer with a stream: a HEAD (which Express routes to GET) gets the plain answer's headers, never a stream that polls on for nothing. */
 export const followed = (follow: boolean, response: Response): boolean => follow && response.req.method !== 'HEAD';
@@ -36,7 +37,7 @@ export class EventStream {
 
   /** `data` as one line of JSON; `id` is what a reconnecting client sends back as Last-Event-ID. */
   send(event: string, data: unknown, id?: number): void {
-    this.write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${stringifyExactJson(data)}\n\n`);
   }
 
   /**

@@ -7,6 +7,7 @@
  */
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { parseExactJson } from '../../../domain/exact-json';
 import type { ParameterObject, ReferenceObject, SchemaObject } from '../openapi/openapi-types';
 import type { IRoute, Request } from 'express';
 import { API_PREFIX } from '../core/base-url';
@@ -232,7 +233,7 @@ function decodeForm(fields: Record<string, unknown>, { schema, jsonFields }: Con
     else {
       if (nestsTooDeep(value)) throw new BadRequestException(tooDeepMessage(name));
       try {
-        decoded[name] = JSON.parse(value);
+        decoded[name] = parseExactJson(value);
       } catch (err) {
         throw new BadRequestException(`${name} is not valid JSON: ${(err as Error).message}`);
       }

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
+import { parseExactJson } from '../../../domain/exact-json';
 import type { RunStatus } from '../api-client';
 import { contextOf } from '../context';
 import { CliError, EXIT } from '../exit-codes';
@@ -27,7 +28,7 @@ function resumeInput(input: string): Record<string, unknown> {
   if (!inline && !existsSync(input)) throw new CliError(`--input ${input}: neither a JSON object nor a file`, EXIT.usage);
   let value: unknown;
   try {
-    value = inline ? JSON.parse(input) : parse(readFileSync(input, 'utf8'));
+    value = inline ? parseExactJson(input) : parse(readFileSync(input, 'utf8'));
   } catch (error) {
     throw new CliError(`--input: ${(error as Error).message}`, EXIT.usage);
   }

@@ -1,6 +1,7 @@
 /** cwltool, the CWL reference runner; its warm start is cwltool-warm.ts. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseExactJson } from '../../../../domain/exact-json';
 import { readFileIfExists } from '../../../work-dir';
 import { cwltoolJobs } from './cwltool-jobs';
 import type { LocalEngine } from './engine';
@@ -63,7 +64,7 @@ export const CWLTOOL: LocalEngine = {
   // cwltool prints the CWL output object on stdout.
   async outputs(stdoutFile) {
     try {
-      const parsed: unknown = JSON.parse(await readFile(stdoutFile, 'utf8'));
+      const parsed: unknown = parseExactJson(await readFile(stdoutFile, 'utf8'));
       return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
     } catch {
       return {};

@@ -7,6 +7,7 @@
 import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isLosslessNumber, parseExactJson } from '../../../../domain/exact-json';
 import { isInside, realpathOrUndefined } from '../../../paths';
 import { readFileIfExists } from '../../../work-dir';
 import type { Containers } from '../settings';
@@ -82,7 +83,7 @@ export const MINIWDL: LocalEngine = {
   async outputs(_stdoutFile, outputsDir) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(await readFile(path.join(outputsDir, 'outputs.json'), 'utf8'));
+      parsed = parseExactJson(await readFile(path.join(outputsDir, 'outputs.json'), 'utf8'));
     } catch {
       return {};
     }
@@ -101,7 +102,7 @@ export const MINIWDL: LocalEngine = {
  */
 async function asFileObjects(value: unknown, outputsDir: string): Promise<unknown> {
   if (Array.isArray(value)) return Promise.all(value.map((item) => asFileObjects(item, outputsDir)));
-  if (value !== null && typeof value === 'object') {
+  if (value !== null && typeof value === 'object' && !isLosslessNumber(value)) {
     const entries = await Promise.all(
       Object.entries(value).map(async ([key, item]) => [key, await asFileObjects(item, outputsDir)] as const),
     );
