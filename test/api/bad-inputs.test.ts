@@ -86,7 +86,7 @@ const cases: Case[] = [
     status: 400,
     msg: /workflow_type_version is required/,
   },
-  { name: 'unknown workflow_type', send: (http) => form(http, { workflow_type: 'WDL' }), status: 400, msg: /workflow_type .*"WDL"/ },
+  { name: 'unknown workflow_type', send: (http) => form(http, { workflow_type: 'NFL' }), status: 400, msg: /workflow_type .*"NFL"/ },
   {
     name: 'unsupported CWL version',
     send: (http) => form(http, { workflow_type_version: 'v0.9' }),
