@@ -16,7 +16,7 @@
  */
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { activityLog } from '../../activity-log';
 import { InvalidRunRequestError } from '../../errors';
 import { fetchedFile } from '../../fetch/fetched-inputs';
@@ -30,7 +30,8 @@ import { engineCommand, warmCommand, warmCwltool, WARM_RECORD, type WarmServer }
 import { engineVersion } from './engines/engine-version';
 import { ATTACHMENTS_DIR, OUTPUTS_DIR, SCRATCH_DIR, STAGING_DIR, writeFileAtomic } from '../../work-dir';
 import type { ProviderRun, ProviderStatus, RunResults, WesRunRequest } from '../../../domain/run-types';
-import type { EngineFiles, LocalEngine } from './engines/engine';
+import { splitWorkflowUrl } from '../../../domain/workflow-url';
+import { clientOnlyNote, type EngineFiles, type LocalEngine } from './engines/engine';
 import { CWLTOOL, LOCAL_ENGINES } from './engines';
 import { localEngineFor, validateLocalRequest } from './request';
 import { endedJobs } from './ended-jobs';
@@ -153,7 +154,9 @@ export class LocalProvider implements Provider {
     await mkdir(jobsDir, { recursive: true });
     const executable = this.settings[engine.name];
     const passedEnv = this.settings.sandbox !== 'off' && this.settings.sandbox.egress ? EGRESS_ENV : [];
-    const cmd = engine.command({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters, passedEnv });
+    const note = clientOnlyNote(engine, parameters.clientOnly);
+    if (note !== undefined) activityLog().info(note);
+    const cmd = engine.command({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters: parameters.argv, passedEnv });
     const warm = engine === CWLTOOL && this.warm;
     const { command, binds } = warm ? await warmCommand(warm, cmd, path.join(proc.dir, WARM_RECORD)) : { command: cmd, binds: [] };
     const sandboxed = await this.sandbox.wrap(
@@ -223,8 +226,9 @@ export class LocalProvider implements Provider {
   async results(run: ProviderRun): Promise<RunResults> {
     const proc = this.process(run);
     const launch = await proc.launched();
-    const { engine } = localEngineFor(run.request);
+    const { engine, parameters } = localEngineFor(run.request);
     const outputs = await engine.outputs(proc.stdoutPath, this.engineFiles(run).outputsDir);
+    const note = clientOnlyNote(engine, parameters.clientOnly);
     let endTime: string | undefined;
     let exitCode: number | undefined;
     try {
@@ -246,6 +250,7 @@ export class LocalProvider implements Provider {
         stdout: proc.stdoutPath,
         stderr: proc.stderrPath,
         exit_code: exitCode,
+        ...(note === undefined ? {} : { system_logs: [note] }),
       },
     };
   }
@@ -267,9 +272,14 @@ export class LocalProvider implements Provider {
     await this.sandbox.release(proc.dir);
   }
 
-  /** The workflow as the engine should be given it: a real path we allow, or the file fetched from its http(s) URL. */
-  private resolveWorkflow(run: ProviderRun): Promise<string> {
-    return this.resolveReference(run, run.request.workflow_url, 'workflow');
+  /**
+   * The workflow as the engine should be given it: a real path we allow, or the file fetched from its
+   * http(s) URL; with a #fragment, that file's URL with it (`file:///…/wf.cwl#main`), as cwltool takes it.
+   */
+  private async resolveWorkflow(run: ProviderRun): Promise<string> {
+    const { document, fragment } = splitWorkflowUrl(run.request.workflow_url.trim());
+    const file = await this.resolveReference(run, document, 'workflow');
+    return fragment === undefined ? file : `${pathToFileURL(file).href}#${fragment}`;
   }
 
   /**

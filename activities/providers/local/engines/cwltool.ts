@@ -14,7 +14,14 @@ export const CWLTOOL: LocalEngine = {
     '--debug': { flag: true },
     '--strict-memory-limit': { flag: true },
     '--on-error': { pattern: /^(stop|continue)$/, describe: 'stop or continue' },
+    // What cwltest gives any cwl-runner, which a WES client forwards: where the client puts outputs
+    // and how much it prints. The service chooses the engine's own directories itself.
+    '--outdir': { clientOnly: true },
+    '--quiet': { clientOnly: true },
+    '--tmpdir-prefix': { clientOnly: true },
+    '--tmp-outdir-prefix': { clientOnly: true },
   },
+  takesFragment: true,
   command: ({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters, passedEnv }) => [
     executable,
     '--disable-color',
