@@ -83,9 +83,12 @@ async function main(): Promise<void> {
     };
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(path.join(resultsDir, 'summary.json'), `${JSON.stringify(run, null, 2)}\n`);
-    for (const column of run.columns) console.log(`  ${column.name}: ${count(column.results, 'passed')} of ${column.results.length} passed`);
+    for (const column of run.columns)
+      console.log(`  ${column.name}: ${count(column.results, 'passed')} of ${column.results.length} passed`);
     if (full) writeConformanceDoc(run);
-    console.log(`conformance: done in ${run.durationS} s; results in ${path.relative(ROOT, resultsDir)}/${full ? ', table in docs/conformance.md' : ''}`);
+    console.log(
+      `conformance: done in ${run.durationS} s; results in ${path.relative(ROOT, resultsDir)}/${full ? ', table in docs/conformance.md' : ''}`,
+    );
     ok = true;
   } finally {
     await product.stop(ok);
@@ -95,7 +98,7 @@ async function main(): Promise<void> {
 
 async function servedCwltool(base: string): Promise<string[] | undefined> {
   const info = (await (await fetch(`${base}/service-info`)).json()) as {
-    workflow_engine_versions?: Record<string, { workflow_engine_version?: string[] }>;
+    workflow_engine_versions?: Partial<Record<string, { workflow_engine_version?: string[] }>>;
   };
   return info.workflow_engine_versions?.cwltool?.workflow_engine_version;
 }

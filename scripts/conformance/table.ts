@@ -33,7 +33,9 @@ export function conformanceTable(run: ConformanceRun): string {
   const differing = others.flatMap((column) =>
     column.results
       .filter((r) => outcomeOf.get(r.id) !== undefined && outcomeOf.get(r.id) !== r.outcome)
-      .map((r) => `| \`${r.id}\` | ${column.name} | ${outcomeOf.get(r.id)} | ${r.outcome} | ${(r.why ?? '').replace(/\|/g, '\\|')} |`),
+      .map(
+        (r) => `| \`${r.id}\` | ${column.name} | ${String(outcomeOf.get(r.id))} | ${r.outcome} | ${(r.why ?? '').replace(/\|/g, '\\|')} |`,
+      ),
   );
   return [
     `${run.date.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}, revision ${run.revision}, cwltool ${run.cwltoolVersion}; both columns in the same run, \`-j 2\` each, at once; took ${run.durationS} s.`,

@@ -5,7 +5,8 @@
  * Used by `npm run conformance` (scripts/conformance/) and test/cwl-conformance.test.ts.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ensureVenvPackage } from './python-peer';
@@ -71,9 +72,8 @@ export async function runColumn(
   options: { dir: string; jobs: number; timeoutSeconds: number },
 ): Promise<TestResult[]> {
   await mkdir(options.dir, { recursive: true });
-  const tmp = path.join(options.dir, 'tmp');
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp);
+  // The tools' outdirs and temp files: cwltest makes them in TMPDIR.
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'cwltest-'));
   const junit = path.join(options.dir, 'junit.xml');
   const args = [
     '--test',
@@ -92,13 +92,15 @@ export async function runColumn(
     ...(column.toolArgs ? ['--', ...column.toolArgs] : []),
   ];
   const env = { ...process.env, ...column.env, TMPDIR: tmp, PYTHONWARNINGS: 'ignore' };
-  await run(cwltest, args, { cwd: SUITE_DIR, env, maxBuffer: 256 * 1024 * 1024 }).catch((err: unknown) => {
-    // Non-zero when any test failed; no report at all is cwltest's own failure.
-    if (typeof (err as { code?: unknown }).code !== 'number') throw err;
-  });
-  const results = parseJunit(await readFile(junit, 'utf8'));
-  await rm(tmp, { recursive: true, force: true });
-  return results;
+  try {
+    await run(cwltest, args, { cwd: SUITE_DIR, env, maxBuffer: 256 * 1024 * 1024 }).catch((err: unknown) => {
+      // Non-zero when any test failed; no report at all is cwltest's own failure.
+      if (typeof (err as { code?: unknown }).code !== 'number') throw err;
+    });
+    return parseJunit(await readFile(junit, 'utf8'));
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
 }
 
 const unescape = (text: string) =>
@@ -118,16 +120,30 @@ export function parseJunit(xml: string): TestResult[] {
   return [...xml.matchAll(/<testcase\b([^>]*?)(?:\/>|>([\s\S]*?)<\/testcase>)/g)].map((match) => {
     const [, tag, body = ''] = match;
     const id = attribute(tag, 'file') ?? attribute(tag, 'name') ?? '?';
-    const tags = (attribute(tag, 'classname') ?? '').split(',').map((t) => t.trim()).filter(Boolean);
-    const failure = /<(failure|error)\b([^>]*)>([\s\S]*?)<\/\1>|<(failure|error)\b([^>]*)\/>/.exec(body);
+    const tags = (attribute(tag, 'classname') ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
+    const failure = /<(?:failure|error)\b[^>]*>([\s\S]*?)<\/(?:failure|error)>/.exec(body);
     const skipped = /<skipped\b([^>]*)/.exec(body);
-    if (failure) {
-      const message = attribute(failure[2] ?? failure[5] ?? '', 'message') ?? unescape(failure[3] ?? '');
-      return { id, tags, outcome: 'failed', why: firstLine(message) };
-    }
-    if (skipped) return { id, tags, outcome: 'unsupported', why: firstLine(attribute(skipped[1], 'message') ?? '') };
+    const stderr = unescape(/<system-err>([\s\S]*?)<\/system-err>/.exec(body)?.[1] ?? '');
+    if (failure) return { id, tags, outcome: 'failed', why: reason(unescape(failure[1]), stderr) };
+    if (skipped) return { id, tags, outcome: 'unsupported', why: attribute(skipped[1], 'message') };
     return { id, tags, outcome: 'passed' };
   });
 }
 
-const firstLine = (text: string) => text.trim().split('\n')[0]?.slice(0, 200);
+/**
+ * Why a test failed, in a line: a WES error the client logged, else what cwltest said unless it
+ * only says the tool exited non-zero, else the tool's last line of stderr.
+ */
+function reason(failure: string, stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const wesError = lines.find((line) => line.startsWith('ERROR:root:'));
+  const said = failure.trim().split('\n')[0];
+  const chosen = wesError ?? (said.includes('returned non-zero exit status') ? (lines.at(-1) ?? said) : said);
+  return chosen.slice(0, 240);
+}

@@ -156,7 +156,16 @@ export class LocalProvider implements Provider {
     const passedEnv = this.settings.sandbox !== 'off' && this.settings.sandbox.egress ? EGRESS_ENV : [];
     const note = clientOnlyNote(engine, parameters.clientOnly);
     if (note !== undefined) activityLog().info(note);
-    const cmd = engine.command({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters: parameters.argv, passedEnv });
+    const cmd = engine.command({
+      executable,
+      workflow,
+      inputsFile,
+      outputsDir,
+      scratchDir,
+      jobsDir,
+      parameters: parameters.argv,
+      passedEnv,
+    });
     const warm = engine === CWLTOOL && this.warm;
     const { command, binds } = warm ? await warmCommand(warm, cmd, path.join(proc.dir, WARM_RECORD)) : { command: cmd, binds: [] };
     const sandboxed = await this.sandbox.wrap(

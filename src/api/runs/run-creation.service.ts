@@ -55,7 +55,7 @@ export class RunCreation {
   /** Returns the run id: a new run's, or, for a repeated Idempotency-Key, the first request's. */
   async create({ body, files, idempotencyKey, owner }: CreateRun): Promise<string> {
     try {
-      return await this.createFrom(toRunSubmission(body), checkAttachments(files), idempotencyKey, owner);
+      return await this.createFrom(toRunSubmission(body), await checkAttachments(files), idempotencyKey, owner);
     } finally {
       // Staged attachments were moved away; what is left are uploads of a refused request.
       await Promise.all(files.map((file) => rm(file.path, { force: true })));

@@ -74,7 +74,8 @@ export function engineParameters(engine: LocalEngine, given: Record<string, stri
     }
     if ('clientOnly' in spec) clientOnly.push(name);
     else if ('flag' in spec) {
-      if (value !== null && !['', 'true'].includes(value)) throw new InvalidRunRequestError(`local: ${name} is a flag: give null, "" or "true"`);
+      if (value !== null && !['', 'true'].includes(value))
+        throw new InvalidRunRequestError(`local: ${name} is a flag: give null, "" or "true"`);
       argv.push(name);
     } else {
       if (typeof value !== 'string' || !spec.pattern.test(value)) {
