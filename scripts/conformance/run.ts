@@ -5,14 +5,24 @@
  * starts as a user would (bench/lib/product.ts: Temporal, PostgreSQL, API and worker). Writes each
  * column's results to scripts/conformance/results/ and the table to docs/conformance.md. With `-n`
  * or `--tags` it runs that subset, into .cache/conformance/, and leaves results and docs alone.
+ * `--minutes N` interrupts cwltest after N minutes: the table then counts the tests both columns
+ * finished. `--table` runs nothing: it reads the last full run's reports again and writes the table.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/config';
 import { Product } from '../../bench/lib/product';
 import { waitFor } from '../../bench/lib/time';
-import { conformanceTools, runColumn, type Column, type Selection, type TestResult } from '../../test/support/cwltest';
+import {
+  conformanceTools,
+  parseJunit,
+  runColumn,
+  suiteTests,
+  type Column,
+  type Selection,
+  type TestResult,
+} from '../../test/support/cwltest';
 import { writeConformanceDoc, type ConformanceRun } from './table';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -41,9 +51,21 @@ function versionOf(executable: string): string {
   return execFileSync(executable, ['--version'], { encoding: 'utf8' }).trim().split(/\s+/).pop() ?? '?';
 }
 
+/** The last full run's summary, its columns read again from their JUnit reports. */
+async function tableOnly(): Promise<void> {
+  const run = JSON.parse(readFileSync(path.join(RESULTS_DIR, 'summary.json'), 'utf8')) as ConformanceRun;
+  const suite = await suiteTests();
+  for (const column of run.columns)
+    column.results = parseJunit(readFileSync(path.join(RESULTS_DIR, column.name, 'junit.xml'), 'utf8'), suite);
+  writeFileSync(path.join(RESULTS_DIR, 'summary.json'), `${JSON.stringify(run, null, 2)}\n`);
+  writeConformanceDoc(run);
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes('--table')) return tableOnly();
   const subset = selection(args);
+  const minutes = args.includes('--minutes') ? args[args.indexOf('--minutes') + 1] : undefined;
   const full = subset.numbers === undefined && subset.tags === undefined;
   const resultsDir = full ? RESULTS_DIR : path.join(ROOT, '.cache', 'conformance');
   const tools = await conformanceTools();
@@ -71,7 +93,12 @@ async function main(): Promise<void> {
     const started = Date.now();
     const results = await Promise.all(
       columns.map((column) =>
-        runColumn(tools.cwltest, column, subset, { dir: path.join(resultsDir, column.name), jobs: JOBS, timeoutSeconds: TIMEOUT_SECONDS }),
+        runColumn(tools.cwltest, column, subset, {
+          dir: path.join(resultsDir, column.name),
+          jobs: JOBS,
+          timeoutSeconds: TIMEOUT_SECONDS,
+          stopAfterMs: minutes === undefined ? undefined : Number(minutes) * 60_000,
+        }),
       ),
     );
     const run: ConformanceRun = {

@@ -69,7 +69,8 @@ export async function runColumn(
   cwltest: string,
   column: Column,
   selection: Selection,
-  options: { dir: string; jobs: number; timeoutSeconds: number },
+  /** `stopAfterMs`: cwltest is interrupted then, and reports the tests it finished (parseJunit). */
+  options: { dir: string; jobs: number; timeoutSeconds: number; stopAfterMs?: number },
 ): Promise<TestResult[]> {
   await mkdir(options.dir, { recursive: true });
   // The tools' outdirs and temp files: cwltest makes them in TMPDIR.
@@ -92,13 +93,16 @@ export async function runColumn(
     ...(column.toolArgs ? ['--', ...column.toolArgs] : []),
   ];
   const env = { ...process.env, ...column.env, TMPDIR: tmp, PYTHONWARNINGS: 'ignore' };
+  const running = run(cwltest, args, { cwd: SUITE_DIR, env, maxBuffer: 256 * 1024 * 1024 });
+  const stop = options.stopAfterMs === undefined ? undefined : setTimeout(() => running.child.kill('SIGINT'), options.stopAfterMs);
   try {
-    await run(cwltest, args, { cwd: SUITE_DIR, env, maxBuffer: 256 * 1024 * 1024 }).catch((err: unknown) => {
-      // Non-zero when any test failed; no report at all is cwltest's own failure.
+    await running.catch((err: unknown) => {
+      // Non-zero when any test failed, or when interrupted; no report at all is cwltest's own failure.
       if (typeof (err as { code?: unknown }).code !== 'number') throw err;
     });
-    return parseJunit(await readFile(junit, 'utf8'));
+    return parseJunit(await readFile(junit, 'utf8'), selectedTests(await suiteTests(), selection));
   } finally {
+    clearTimeout(stop);
     await rm(tmp, { recursive: true, force: true });
   }
 }
@@ -115,15 +119,65 @@ function attribute(tag: string, name: string): string | undefined {
   return found ? unescape(found[1]) : undefined;
 }
 
-/** cwltest's JUnit report (junit_xml): a testcase per test, `file` its id, `classname` its tags, a failure or skipped child when it did not pass. */
-export function parseJunit(xml: string): TestResult[] {
-  return [...xml.matchAll(/<testcase\b([^>]*?)(?:\/>|>([\s\S]*?)<\/testcase>)/g)].map((match) => {
-    const [, tag, body = ''] = match;
-    const id = attribute(tag, 'file') ?? attribute(tag, 'name') ?? '?';
-    const tags = (attribute(tag, 'classname') ?? '')
-      .split(',')
-      .map((t) => t.trim())
-      .filter(Boolean);
+interface SuiteTest {
+  id: string;
+  doc: string;
+  tags: string[];
+}
+
+/**
+ * The suite's tests, `$import`s (relative to the file that has them) read in place; read by the
+ * YAML parser cwltest reads them with, from its venv (the suite's YAML is lenient where the
+ * `yaml` package is strict).
+ */
+export async function suiteTests(): Promise<SuiteTest[]> {
+  const python = path.join(CWLTEST_VENV, 'bin', 'python');
+  const { stdout } = await run(python, ['-c', READ_SUITE, path.join(SUITE_DIR, 'conformance_tests.yaml')], { maxBuffer: 16 * 1024 * 1024 });
+  return JSON.parse(stdout) as SuiteTest[];
+}
+
+const READ_SUITE = `
+import json, os, sys
+from ruamel.yaml import YAML
+def load(file):
+    tests = []
+    for entry in YAML(typ="safe").load(open(file)):
+        if "$import" in entry:
+            tests += load(os.path.join(os.path.dirname(file), entry["$import"]))
+        else:
+            tests.append({"id": entry["id"], "doc": entry.get("doc", "").strip(), "tags": entry.get("tags", [])})
+    return tests
+print(json.dumps(load(sys.argv[1])))
+`;
+
+/** The tests cwltest runs of a selection, in its order: `-n` numbers count from 1 in the suite's order. */
+export function selectedTests(suite: SuiteTest[], { numbers, tags, ids }: Selection): SuiteTest[] {
+  let chosen = suite;
+  if (numbers !== undefined) {
+    const picked = new Set(
+      numbers.split(',').flatMap((range) => {
+        const [from, to = from] = range.split('-').map(Number);
+        return Array.from({ length: to - from + 1 }, (_, offset) => from + offset);
+      }),
+    );
+    chosen = chosen.filter((_, index) => picked.has(index + 1));
+  }
+  if (tags !== undefined) chosen = chosen.filter((test) => test.tags.some((tag) => tags.includes(tag)));
+  if (ids !== undefined) chosen = chosen.filter((test) => ids.includes(test.id));
+  return chosen;
+}
+
+/**
+ * cwltest's JUnit report (junit_xml): a testcase per test run, in the order of `tests`, the tests
+ * picked, with a failure or skipped child when it did not pass. Matched by place: cwltest names a
+ * picked test's case by the suite's test at the same place among all, not by the test. A cwltest
+ * interrupted (SIGINT) reports the tests up to the first it had not finished: fewer.
+ */
+export function parseJunit(xml: string, tests: SuiteTest[]): TestResult[] {
+  const cases = [...xml.matchAll(/<testcase\b([^>]*?)(?:\/>|>([\s\S]*?)<\/testcase>)/g)];
+  if (cases.length > tests.length) throw new Error(`cwltest reported ${cases.length} tests, more than the ${tests.length} picked`);
+  return cases.map(([, , body = ''], index) => {
+    const { id, tags } = tests[index];
     const failure = /<(?:failure|error)\b[^>]*>([\s\S]*?)<\/(?:failure|error)>/.exec(body);
     const skipped = /<skipped\b([^>]*)/.exec(body);
     const stderr = unescape(/<system-err>([\s\S]*?)<\/system-err>/.exec(body)?.[1] ?? '');
