@@ -12,7 +12,7 @@ const strictPlus = { allowAny: false, allowBoolean: false, allowNullish: false, 
 
 export default defineConfig(
   {
-    ignores: ['dist/**', 'coverage/**', '.cache/**', '.data/**', 'node_modules/**', 'spec/wes-api.d.ts'],
+    ignores: ['dist/**', 'coverage/**', '.cache/**', '.data/**', 'node_modules/**', 'spec/wes-api.d.ts', 'test/fixtures/cwl-v1.2/**'],
   },
   js.configs.recommended,
   {

@@ -11,9 +11,13 @@ type WesSchemas = components['schemas'];
 
 /**
  * A WES 1.1 `RunRequest`, kept verbatim so that the run log can return it as it came. The
- * generated type reads the spec's untyped `workflow_params` object as an empty one.
+ * generated type reads the spec's untyped `workflow_params` object as an empty one; an engine
+ * parameter may be null, a flag (as toil-wes-cwl-runner sends them: `{"--quiet": null}`).
  */
-export type WesRunRequest = Omit<WesSchemas['RunRequest'], 'workflow_params'> & { workflow_params?: Record<string, unknown> };
+export type WesRunRequest = Omit<WesSchemas['RunRequest'], 'workflow_params' | 'workflow_engine_parameters'> & {
+  workflow_params?: Record<string, unknown>;
+  workflow_engine_parameters?: Record<string, string | null>;
+};
 
 /** How often and how long calls to a provider are retried on connection errors. */
 export interface ProviderRetry {

@@ -144,10 +144,10 @@ const cases: Case[] = [
     msg: /empty path segment/,
   },
   {
-    name: 'two attachments with the same filename',
+    name: 'two attachments with the same filename and different contents',
     send: (http) => form(http, {}, attachment('hello.cwl')),
     status: 400,
-    msg: /same filename/,
+    msg: /same filename, hello.cwl, and different contents/,
   },
   {
     name: 'an attachment that is both a file and a directory',

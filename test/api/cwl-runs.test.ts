@@ -56,7 +56,7 @@ test('a CWL workflow attached to a multipart request runs to COMPLETE with its o
   });
   expect(log.body.run_log.cmd[0]).toBe(DEFAULT_CWLTOOL);
   expect(new Date(log.body.run_log.start_time).getTime()).toBeLessThanOrEqual(new Date(log.body.run_log.end_time).getTime());
-  expect(await download(api.http, log.body.outputs.greeting.path)).toBe('Hello through the WES API\n');
+  expect(await download(api.http, log.body.outputs.greeting.location)).toBe('Hello through the WES API\n');
   expect(log.body.task_logs_url).toMatch(new RegExp(`${API}/runs/${runId}/tasks$`));
   expect(log.body.transitions_url).toMatch(new RegExp(`${API}/runs/${runId}/transitions$`));
   expect(log.body.temporal_ui_url).toBe(`${api.config.temporalUiUrl}/namespaces/default/workflows/${runId}`);

@@ -104,16 +104,18 @@ test('a directory of the outputs answers the list of its files', async () => {
   expect(body.files.map((file: { path: string }) => file.path)).toEqual(['report/a b.txt', 'report/deeper/b.csv']);
 });
 
-test('RunLog.outputs: every File and Directory location and path is its download URL, giving the same bytes', async () => {
+test('RunLog.outputs: every File and Directory location is its download URL, giving the same bytes; path is where it lies on the host', async () => {
   const { body } = await api.http.get(`${API}/runs/${runId}`).expect(200);
   expectSchema('RunLog', body);
   const { greeting, report } = body.outputs;
+  const hostOutputs = path.join(runWorkDir(api.config.dataDir, runId), OUTPUTS_DIR);
   expect(new URL(greeting.location).pathname).toBe(`${outputs}/greeting.txt`);
-  expect(greeting.path).toBe(greeting.location);
+  expect(greeting.path).toBe(path.join(hostOutputs, 'greeting.txt'));
   expect(await download(api.http, greeting.location)).toBe(GREETING);
   expect(new URL(report.location).pathname).toBe(`${outputs}/report`);
   const [file, deeper] = report.listing;
-  expect(new URL(file.path).pathname).toBe(`${outputs}/report/a%20b.txt`);
+  expect(new URL(file.location).pathname).toBe(`${outputs}/report/a%20b.txt`);
+  expect(await readFile(file.path, 'utf8')).toBe('alpha\n');
   expect(await download(api.http, file.location)).toBe('alpha\n');
   expect(await download(api.http, deeper.listing[0].location)).toBe('beta\n');
   // The other fields are the engine's.

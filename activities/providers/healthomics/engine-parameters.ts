@@ -8,7 +8,7 @@ import { describeIssues } from '../../schema-issues';
 export const OMICS_ID = /^[0-9]{1,18}$/;
 
 const not = (issue: { input?: unknown }) => `, not ${JSON.stringify(issue.input)}`;
-// WES engine parameters are strings: numbers and enums arrive as text.
+// WES engine parameters are strings (or null, a flag: none of these is one): numbers and enums arrive as text.
 const integer = (min: number, max: number) => {
   const error = (issue: { input?: unknown }) => `must be an integer from ${min} to ${max}${not(issue)}`;
   return z
@@ -48,7 +48,7 @@ const engineParameters = z
 
 export type EngineSettings = z.output<typeof engineParameters>;
 
-export function parseEngineParameters(params: Record<string, string> = {}): EngineSettings {
+export function parseEngineParameters(params: Record<string, string | null> = {}): EngineSettings {
   const parsed = engineParameters.safeParse(params);
   if (parsed.success) return parsed.data;
   throw new InvalidRunRequestError(`healthomics: workflow_engine_parameters: ${describeIssues(parsed.error)}`);

@@ -2,8 +2,9 @@
 import { InvalidRunRequestError } from '../../errors';
 import { checkFetchable } from '../../fetch/request-check';
 import type { WesRunRequest } from '../../../domain/run-types';
+import { splitWorkflowUrl } from '../../../domain/workflow-url';
 import { engineForType, engineParameters, LOCAL_ENGINES } from './engines';
-import { engineReleases, type LocalEngine } from './engines/engine';
+import { engineReleases, type EngineParameters, type LocalEngine } from './engines/engine';
 import type { LocalSettings } from './settings';
 
 /** Throws InvalidRunRequestError when no engine of this provider could run the request. */
@@ -13,7 +14,7 @@ export function validateLocalRequest(request: WesRunRequest, settings: LocalSett
 }
 
 /** The engine and the version of it (one of its releases) that run the request, with its parameters; throws when none can. */
-export function localEngineFor(request: WesRunRequest): { engine: LocalEngine; version: string; parameters: string[] } {
+export function localEngineFor(request: WesRunRequest): { engine: LocalEngine; version: string; parameters: EngineParameters } {
   const engine = typeof request.workflow_type === 'string' ? engineForType(request.workflow_type) : undefined;
   if (!engine) {
     const types = LOCAL_ENGINES.flatMap((e) => Object.keys(e.workflowTypes));
@@ -30,6 +31,11 @@ export function localEngineFor(request: WesRunRequest): { engine: LocalEngine; v
   }
   if (typeof request.workflow_url !== 'string' || request.workflow_url.trim() === '') {
     throw new InvalidRunRequestError('local: workflow_url is required');
+  }
+  const { fragment, problem } = splitWorkflowUrl(request.workflow_url.trim());
+  if (problem !== undefined) throw new InvalidRunRequestError(`local: workflow_url ${problem}`);
+  if (fragment !== undefined && !engine.takesFragment) {
+    throw new InvalidRunRequestError(`local: ${engine.name} runs a whole workflow file: workflow_url takes no #fragment`);
   }
   const params = request.workflow_params;
   if (params !== undefined && (typeof params !== 'object' || Array.isArray(params))) {

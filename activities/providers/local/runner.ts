@@ -19,7 +19,7 @@
  */
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { activityLog } from '../../activity-log';
 import { InvalidRunRequestError } from '../../errors';
 import { fetchedFile } from '../../fetch/fetched-inputs';
@@ -35,7 +35,8 @@ import { engineExecutable, engineVenv, installEngine, needsInstall } from './eng
 import { ATTACHMENTS_DIR, OUTPUTS_DIR, SCRATCH_DIR, STAGING_DIR, writeFileAtomic } from '../../work-dir';
 import type { ProviderRun, ProviderStatus, RunResults, WesRunRequest } from '../../../domain/run-types';
 import { isLosslessNumber, stringifyExactJson } from '../../../domain/exact-json';
-import { engineReleases, type EngineFiles, type LocalEngine } from './engines/engine';
+import { splitWorkflowUrl } from '../../../domain/workflow-url';
+import { clientOnlyNote, engineReleases, type EngineFiles, type LocalEngine } from './engines/engine';
 import { CWLTOOL, LOCAL_ENGINES } from './engines';
 import { localEngineFor, validateLocalRequest } from './request';
 import { endedJobs } from './ended-jobs';
@@ -176,6 +177,8 @@ export class LocalProvider implements Provider {
     await mkdir(jobsDir, { recursive: true });
     const executable = this.executable(engine, version);
     const passedEnv = this.settings.sandbox !== 'off' && this.settings.sandbox.egress ? EGRESS_ENV : [];
+    const note = clientOnlyNote(engine, parameters.clientOnly);
+    if (note !== undefined) activityLog().info(note);
     const input = {
       executable,
       version,
@@ -186,7 +189,7 @@ export class LocalProvider implements Provider {
       outputsDir,
       scratchDir,
       jobsDir,
-      parameters,
+      parameters: parameters.argv,
       passedEnv,
     };
     for (const [name, content] of Object.entries(engine.stagedFiles?.(input) ?? {})) {
@@ -264,9 +267,10 @@ export class LocalProvider implements Provider {
   async results(run: ProviderRun): Promise<RunResults> {
     const proc = this.process(run);
     const launch = await proc.launched();
-    const { engine } = localEngineFor(run.request);
+    const { engine, parameters } = localEngineFor(run.request);
     const files = this.engineFiles(run);
     const outputs = await engine.outputs(proc.stdoutPath, files.outputsDir, files);
+    const note = clientOnlyNote(engine, parameters.clientOnly);
     let endTime: string | undefined;
     let exitCode: number | undefined;
     try {
@@ -288,6 +292,7 @@ export class LocalProvider implements Provider {
         stdout: proc.stdoutPath,
         stderr: proc.stderrPath,
         exit_code: exitCode,
+        ...(note === undefined ? {} : { system_logs: [note] }),
       },
     };
   }
@@ -309,9 +314,14 @@ export class LocalProvider implements Provider {
     await this.sandbox.release(proc.dir);
   }
 
-  /** The workflow as the engine should be given it: a real path we allow, or the file fetched from its http(s) URL. */
-  private resolveWorkflow(run: ProviderRun): Promise<string> {
-    return this.resolveReference(run, run.request.workflow_url, 'workflow');
+  /**
+   * The workflow as the engine should be given it: a real path we allow, or the file fetched from its
+   * http(s) URL; with a #fragment, that file's URL with it (`file:///…/wf.cwl#main`), as cwltool takes it.
+   */
+  private async resolveWorkflow(run: ProviderRun): Promise<string> {
+    const { document, fragment } = splitWorkflowUrl(run.request.workflow_url.trim());
+    const file = await this.resolveReference(run, document, 'workflow');
+    return fragment === undefined ? file : `${pathToFileURL(file).href}#${fragment}`;
   }
 
   /**

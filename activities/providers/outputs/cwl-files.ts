@@ -23,17 +23,21 @@ export function cwlFileObjects(value: unknown): CwlFileObject[] {
 }
 
 /**
- * `value` with the `location` and `path` of each File and Directory object replaced by `link`'s
- * answer for it (kept when it has none); a new value, the given one is left as it is.
+ * `value` with the `keys` (`location` and `path` unless said) of each File and Directory object
+ * replaced by `link`'s answer for it (kept when it has none); a new value, the given one is left as it is.
  */
-export function relinkCwlFiles(value: unknown, link: (location: string) => string | undefined): unknown {
-  if (Array.isArray(value)) return value.map((item) => relinkCwlFiles(item, link));
+export function relinkCwlFiles(
+  value: unknown,
+  link: (location: string) => string | undefined,
+  keys: ReadonlyArray<'location' | 'path'> = ['location', 'path'],
+): unknown {
+  if (Array.isArray(value)) return value.map((item) => relinkCwlFiles(item, link, keys));
   if (typeof value !== 'object' || value === null || isLosslessNumber(value)) return value;
   const fileObject = isCwlFileObject(value);
   return Object.fromEntries(
     Object.entries(value).map(([key, item]) => {
-      if (fileObject && (key === 'location' || key === 'path') && typeof item === 'string') return [key, link(item) ?? item];
-      return [key, relinkCwlFiles(item, link)];
+      if (fileObject && (keys as readonly string[]).includes(key) && typeof item === 'string') return [key, link(item) ?? item];
+      return [key, relinkCwlFiles(item, link, keys)];
     }),
   );
 }

@@ -11,12 +11,20 @@ import { outputPath } from './output-path';
 /** The URL that serves output `output` of run `runId`. */
 export type OutputLink = (runId: string, output: string) => string;
 
-/** `outputs` with every File and Directory in a run's outputs directory pointed at its link. */
+/**
+ * `outputs` with the location of every File and Directory in a run's outputs directory pointed at
+ * its link. Its `path` stays the file's path on the service's host, as CWL has it: a client on that
+ * host (toil-wes-cwl-runner under cwltest) reads the file there; any other downloads it.
+ */
 export function linkHostOutputs(dataDir: string, outputs: Record<string, unknown>, link: OutputLink): Record<string, unknown> {
-  return relinkCwlFiles(outputs, (location) => {
-    const local = hostOutput(dataDir, location);
-    return local && link(local.runId, local.output);
-  }) as Record<string, unknown>;
+  return relinkCwlFiles(
+    outputs,
+    (location) => {
+      const local = hostOutput(dataDir, location);
+      return local && link(local.runId, local.output);
+    },
+    ['location'],
+  ) as Record<string, unknown>;
 }
 
 function hostOutput(dataDir: string, location: string): { runId: string; output: string } | undefined {

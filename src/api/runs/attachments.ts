@@ -4,7 +4,7 @@
  * there, where the local provider resolves a relative workflow_url.
  */
 import { BadRequestException } from '@nestjs/common';
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { ATTACHMENTS_DIR } from '../../../activities/work-dir';
 
@@ -32,11 +32,24 @@ export function attachmentPath(filename: string): string {
   return normal.path;
 }
 
-/** The attachments of a request: each path once, and none both a file and a directory. */
-export function checkAttachments(files: Array<{ originalname: string; path: string }>): Attachment[] {
-  const attachments = files.map((file) => ({ path: attachmentPath(file.originalname), file: file.path }));
-  const paths = new Set(attachments.map((attachment) => attachment.path));
-  if (paths.size !== attachments.length) throw new BadRequestException('two workflow_attachment parts have the same filename');
+/**
+ * The attachments of a request: each path once, and none both a file and a directory. A part that
+ * repeats another, filename and bytes, is the same file sent twice (toil-wes-cwl-runner attaches a
+ * file once for the workflow and again for its inputs): kept once. Its upload is removed with the
+ * request's others.
+ */
+export async function checkAttachments(files: Array<{ originalname: string; path: string }>): Promise<Attachment[]> {
+  const byPath = new Map<string, Attachment>();
+  for (const file of files) {
+    const attachment = { path: attachmentPath(file.originalname), file: file.path };
+    const first = byPath.get(attachment.path);
+    if (first === undefined) byPath.set(attachment.path, attachment);
+    else if (!(await readFile(first.file)).equals(await readFile(attachment.file))) {
+      throw new BadRequestException(`two workflow_attachment parts have the same filename, ${attachment.path}, and different contents`);
+    }
+  }
+  const attachments = [...byPath.values()];
+  const paths = new Set(byPath.keys());
   for (const { path: file } of attachments) {
     const segments = file.split('/');
     for (let depth = 1; depth < segments.length; depth++) {

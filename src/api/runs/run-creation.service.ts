@@ -11,7 +11,7 @@ import type { Config } from '../../config/config';
 import type { RunStore } from '../../../read-model/run-store';
 import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
 import { RunWorkflows } from '../temporal/run-workflows';
-import { isRelativeUrl } from '../../../domain/workflow-url';
+import { isRelativeUrl, splitWorkflowUrl } from '../../../domain/workflow-url';
 import { checkAttachments, normalRelativePath, stageAttachments, type Attachment } from './attachments';
 import { runIdFor } from './run-id';
 import { TaskReading } from './task-reading.service';
@@ -55,7 +55,7 @@ export class RunCreation {
   /** Returns the run id: a new run's, or, for a repeated Idempotency-Key, the first request's. */
   async create({ body, files, idempotencyKey, owner }: CreateRun): Promise<string> {
     try {
-      return await this.createFrom(toRunSubmission(body), checkAttachments(files), idempotencyKey, owner);
+      return await this.createFrom(toRunSubmission(body), await checkAttachments(files), idempotencyKey, owner);
     } finally {
       // Staged attachments were moved away; what is left are uploads of a refused request.
       await Promise.all(files.map((file) => rm(file.path, { force: true })));
@@ -137,10 +137,15 @@ export class RunCreation {
   }
 }
 
-/** A relative workflow_url must name one of the attachments (WES 1.1, RunWorkflow). */
+/**
+ * A relative workflow_url must name one of the attachments (WES 1.1, RunWorkflow); a #fragment
+ * names a process in that document (`wf.cwl#main`) and is the engine's to find.
+ */
 function checkWorkflowUrl(url: string, attachments: Attachment[]): void {
-  if (!isRelativeUrl(url)) return;
-  const normal = normalRelativePath(url);
+  const { document, problem } = splitWorkflowUrl(url);
+  if (problem !== undefined) throw new BadRequestException(`workflow_url ${JSON.stringify(url)} ${problem}`);
+  if (!isRelativeUrl(document)) return;
+  const normal = normalRelativePath(document);
   if ('problem' in normal) throw new BadRequestException(`workflow_url ${JSON.stringify(url)} ${normal.problem}`);
   if (!attachments.some((attachment) => attachment.path === normal.path)) {
     throw new BadRequestException(`workflow_url ${JSON.stringify(url)} is relative, but no workflow_attachment has that filename`);

@@ -13,7 +13,7 @@ import { expressionOf } from '../../../workflows/task/expressions';
 import { TASK_FORMAT_VERSION, TASK_WORKFLOW_TYPE, type TaskDefinition } from '../../../domain/task-definition';
 import type { TaskInput } from '../../../workflows/task-run/task-types';
 import type { WesRunRequest } from '../../../domain/run-types';
-import { isRelativeUrl } from '../../../domain/workflow-url';
+import { isRelativeUrl, splitWorkflowUrl } from '../../../domain/workflow-url';
 import { normalRelativePath, type Attachment } from './attachments';
 import type { TaskReading } from './task-reading.service';
 import { refuseInexactNumbers } from './task-numbers';
@@ -65,7 +65,7 @@ function checkStepWorkflows(definition: TaskDefinition, attachments: Attachment[
   for (const { step, at } of eachStep(definition.steps)) {
     const url = 'run' in step ? step.run.workflow_url : undefined;
     if (url === undefined || expressionOf(url) !== undefined || !isRelativeUrl(url)) continue;
-    const normal = normalRelativePath(url);
+    const normal = normalRelativePath(splitWorkflowUrl(url).document);
     if (!('path' in normal) || !attachments.some((attachment) => attachment.path === normal.path)) {
       throw new TaskDefinitionError(
         source,

@@ -12,7 +12,7 @@ import type { Containers } from '../settings';
  * its default; `--singularity` runs the `singularity` command, which Apptainer installs too (cwltool
  * tells the two apart by its `--version`).
  */
-const CONTAINER_FLAGS: Record<Containers, string[]> = {
+export const CWLTOOL_CONTAINER_FLAGS: Record<Containers, string[]> = {
   none: ['--no-container'],
   docker: [],
   podman: ['--podman'],
@@ -38,11 +38,18 @@ export const CWLTOOL: LocalEngine = {
     '--debug': { flag: true },
     '--strict-memory-limit': { flag: true },
     '--on-error': { pattern: /^(stop|continue)$/, describe: 'stop or continue' },
+    // What cwltest gives any cwl-runner, which a WES client forwards: where the client puts outputs
+    // and how much it prints. The service chooses the engine's own directories itself.
+    '--outdir': { clientOnly: true },
+    '--quiet': { clientOnly: true },
+    '--tmpdir-prefix': { clientOnly: true },
+    '--tmp-outdir-prefix': { clientOnly: true },
   },
+  takesFragment: true,
   command: ({ executable, workflow, inputsFile, outputsDir, scratchDir, jobsDir, parameters, passedEnv, containers }) => [
     executable,
     '--disable-color',
-    ...CONTAINER_FLAGS[containers],
+    ...CWLTOOL_CONTAINER_FLAGS[containers],
     // cwltool gives its tools PATH, HOME and TMPDIR only, unless told.
     ...passedEnv.flatMap((name) => ['--preserve-environment', name]),
     // Its log is its report of its jobs (cwltool-jobs.ts): timed, with each job's stdout and stderr kept.

@@ -46,8 +46,13 @@ export function engineReleases({ releases }: LocalEngine): string[] {
   return [releases.default, ...Object.keys(releases.pip).filter((version) => version !== releases.default)];
 }
 
-/** A parameter a user may pass in workflow_engine_parameters: a flag, or an option whose value is checked. */
-export type ParameterSpec = { flag: true } | { pattern: RegExp; describe: string };
+/**
+ * A parameter a user may pass in workflow_engine_parameters: a flag (its value null, "" or "true"),
+ * an option whose value is checked, or an option of the client's own that the engine is not given
+ * (a runner such as toil-wes-cwl-runner forwards every option it does not know; docs/design.md,
+ * "Engine parameters").
+ */
+export type ParameterSpec = { flag: true } | { pattern: RegExp; describe: string } | { clientOnly: true };
 
 /**
  * The versions of an engine the local provider runs, each pinned in its own venv
@@ -66,6 +71,8 @@ export interface LocalEngine {
   workflowTypes: Record<string, string[]>;
   releases: EngineReleases;
   parameters: Record<string, ParameterSpec>;
+  /** It runs one process of a document named by a workflow_url's #fragment (`wf.cwl#main`). */
+  takesFragment?: true;
   command(input: EngineCommandInput): string[];
   /** Files the command names in the run's staging dir beside its inputs file, written before it starts: name → content. */
   stagedFiles?(input: EngineCommandInput): Record<string, string>;
@@ -96,9 +103,16 @@ export interface EngineFiles {
   jobsDir: string;
 }
 
+/** What workflow_engine_parameters come to: the engine's argv, and the client's own options, which it is not given. */
+export interface EngineParameters {
+  argv: string[];
+  clientOnly: string[];
+}
+
 /** The engine's argv for workflow_engine_parameters, refusing anything not on its allow-list. */
-export function engineParameters(engine: LocalEngine, given: Record<string, string> | undefined): string[] {
+export function engineParameters(engine: LocalEngine, given: Record<string, string | null> | undefined): EngineParameters {
   const argv: string[] = [];
+  const clientOnly: string[] = [];
   for (const [name, value] of Object.entries(given ?? {})) {
     // A user's name: `constructor` is no parameter, though the record's prototype has it.
     const spec = Object.hasOwn(engine.parameters, name) ? engine.parameters[name] : undefined;
@@ -107,8 +121,10 @@ export function engineParameters(engine: LocalEngine, given: Record<string, stri
         `local: ${engine.name} parameter '${name}' is not allowed (allowed: ${Object.keys(engine.parameters).join(', ')})`,
       );
     }
-    if ('flag' in spec) {
-      if (!['', 'true'].includes(value)) throw new InvalidRunRequestError(`local: ${name} is a flag: give "" or "true"`);
+    if ('clientOnly' in spec) clientOnly.push(name);
+    else if ('flag' in spec) {
+      if (value !== null && !['', 'true'].includes(value))
+        throw new InvalidRunRequestError(`local: ${name} is a flag: give null, "" or "true"`);
       argv.push(name);
     } else {
       if (typeof value !== 'string' || !spec.pattern.test(value)) {
@@ -117,5 +133,11 @@ export function engineParameters(engine: LocalEngine, given: Record<string, stri
       argv.push(name, value);
     }
   }
-  return argv;
+  return { argv, clientOnly };
+}
+
+/** The run's system log line for the client's own options it was sent; undefined when there were none. */
+export function clientOnlyNote(engine: LocalEngine, clientOnly: string[]): string | undefined {
+  if (clientOnly.length === 0) return undefined;
+  return `workflow_engine_parameters ${clientOnly.join(', ')}: options of the client's own, accepted and not passed to ${engine.name}`;
 }
