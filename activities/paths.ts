@@ -1,6 +1,7 @@
 /** Whether a path stays inside a directory: lexically, and after its symlinks are followed. */
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Strictly inside: the directory itself is not. */
 export function isInside(child: string, parent: string): boolean {
@@ -25,4 +26,15 @@ export async function insideRoots(file: string, roots: readonly string[]): Promi
     if (realRoot !== undefined && isInside(real, realRoot)) return real;
   }
   return undefined;
+}
+
+/** The absolute path a `file:` URL or an absolute path names on this host; undefined for anything else. */
+export function hostPath(location: string): string | undefined {
+  let file: string;
+  try {
+    file = /^file:/i.test(location) ? fileURLToPath(location) : location;
+  } catch {
+    return undefined;
+  }
+  return path.isAbsolute(file) ? file : undefined;
 }

@@ -3,28 +3,19 @@
  * the worker is SIGKILLed while miniwdl runs a call; a new worker process attaches to the same
  * miniwdl instead of launching it again, and the run completes with its outputs and calls.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createHarness, EXAMPLES, finalSnapshot, type Harness, waitForSnapshot } from './support/harness';
+import { EXAMPLES, finalSnapshot, type Harness, waitForSnapshot } from './support/harness';
 import { eventually } from './support/eventually';
-import { startWorkerProcess } from './support/worker-process';
+import { separateWorkerHarness, startWorkerProcess } from './support/worker-process';
 import { miniwdlJobs } from '../activities/providers/local/engines/miniwdl-jobs';
 
 let h: Harness;
 let workerEnv: Record<string, string>;
 
 beforeAll(async () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-wdl-crash-'));
-  h = await createHarness({ startWorker: false, dataDir });
-  workerEnv = {
-    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS!,
-    WES_TASK_QUEUE: h.taskQueue,
-    WES_DATA_DIR: dataDir,
-    WES_WORKFLOW_ROOTS: EXAMPLES,
-    WES_DEFAULT_PROVIDER: 'local',
-    WORKFLOW_BUNDLE_PATH: process.env.WORKFLOW_BUNDLE_PATH!,
-  };
+  // No in-process worker: the worker under test is a separate process.
+  ({ harness: h, workerEnv } = await separateWorkerHarness('wdl-crash'));
 });
 afterAll(async () => {
   await h.stop();

@@ -4,28 +4,18 @@
  * And a worker asked to stop with SIGTERM stops within its grace time.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createHarness, EXAMPLES, finalSnapshot, type Harness, waitForSnapshot } from './support/harness';
+import { EXAMPLES, finalSnapshot, type Harness, waitForSnapshot } from './support/harness';
 import { eventually } from './support/eventually';
-import { startWorkerProcess } from './support/worker-process';
+import { separateWorkerHarness, startWorkerProcess } from './support/worker-process';
 
 let h: Harness;
 let workerEnv: Record<string, string>;
 
 beforeAll(async () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-crash-'));
   // No in-process worker: the worker under test is a separate process.
-  h = await createHarness({ startWorker: false, dataDir });
-  workerEnv = {
-    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS!,
-    WES_TASK_QUEUE: h.taskQueue,
-    WES_DATA_DIR: dataDir,
-    WES_WORKFLOW_ROOTS: EXAMPLES,
-    WES_DEFAULT_PROVIDER: 'local',
-    WORKFLOW_BUNDLE_PATH: process.env.WORKFLOW_BUNDLE_PATH!,
-  };
+  ({ harness: h, workerEnv } = await separateWorkerHarness('crash'));
 });
 afterAll(async () => {
   await h.stop();

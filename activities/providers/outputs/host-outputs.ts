@@ -3,7 +3,7 @@
  * a local run's own outputs, or a task's, which are its steps' runs' (docs/design.md, "Outputs").
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { hostPath } from '../../paths';
 import { isSafeRunId, OUTPUTS_DIR } from '../../work-dir';
 import { relinkCwlFiles } from './cwl-files';
 import { outputPath } from './output-path';
@@ -28,13 +28,8 @@ export function linkHostOutputs(dataDir: string, outputs: Record<string, unknown
 }
 
 function hostOutput(dataDir: string, location: string): { runId: string; output: string } | undefined {
-  let file: string;
-  try {
-    file = /^file:/i.test(location) ? fileURLToPath(location) : location;
-  } catch {
-    return undefined;
-  }
-  if (!path.isAbsolute(file)) return undefined;
+  const file = hostPath(location);
+  if (file === undefined) return undefined;
   const [runId, dir, ...rest] = path.relative(path.join(dataDir, 'runs'), path.normalize(file)).split(path.sep);
   const output = dir === OUTPUTS_DIR && rest.length > 0 ? outputPath(rest.join('/')) : undefined;
   return output === undefined || !isSafeRunId(runId) ? undefined : { runId, output };

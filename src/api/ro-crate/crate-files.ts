@@ -8,11 +8,11 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
-import { insideRoots } from '../../../activities/paths';
+import { hostPath, insideRoots } from '../../../activities/paths';
 import type { DescriptorRegistry } from '../../../activities/providers/descriptors';
 import { ATTACHMENTS_DIR, KEPT_ATTACHMENTS_DIR, runWorkDir } from '../../../activities/work-dir';
 import type { RunRow, TaskRow } from '../../../domain/run-rows';
+import { splitWorkflowUrl } from '../../../domain/workflow-url';
 import type { RunStore } from '../../../read-model/run-store';
 import type { CrateLinks, CrateRun, EngineInfo, HeldFile, RemoteOutput } from './crate-types';
 
@@ -54,14 +54,8 @@ export async function collectCrateRun(sources: CrateSources, row: RunRow, links:
 
 /** The workflow file a workflow_url names on this host, when it lies in the workflow roots. */
 async function hostWorkflow(workflowUrl: string, roots: readonly string[]): Promise<HeldFile | undefined> {
-  const [location] = workflowUrl.split('#', 1);
-  let file: string;
-  try {
-    file = /^file:/i.test(location) ? fileURLToPath(location) : location;
-  } catch {
-    return undefined;
-  }
-  if (!path.isAbsolute(file)) return undefined;
+  const file = hostPath(splitWorkflowUrl(workflowUrl).document);
+  if (file === undefined) return undefined;
   const real = await insideRoots(file, roots);
   if (real === undefined || !(await stat(real)).isFile()) return undefined;
   return heldFile(real, `workflow/${path.basename(real)}`);
