@@ -380,7 +380,12 @@ export class LocalProvider implements Provider {
     const label = what === 'workflow' ? 'workflow_url' : 'input location';
     if (/^[a-z][a-z0-9+.-]*:/i.test(url)) throw new InvalidRunRequestError(`local: unsupported ${label} scheme: ${url}`);
     if (path.isAbsolute(url)) return this.absolute(run, url, url, what);
+    return this.attachment(run, url, what);
+  }
 
+  /** A path relative to the run's attachments, read as a path: `A:Gln2Cys` is a file's name there, not a scheme. */
+  private async attachment(run: ProviderRun, url: string, what: 'workflow' | 'input'): Promise<string> {
+    const label = what === 'workflow' ? 'workflow_url' : 'input location';
     const base = path.join(run.workDir, ATTACHMENTS_DIR);
     // Checked lexically first, then again after symlinks are followed.
     if (!isInside(path.resolve(base, url), base)) {
@@ -408,7 +413,7 @@ export class LocalProvider implements Provider {
       for (let first = 0; first < segments.length; first++) {
         const attached = segments.slice(first).join('/');
         if ((await realpathOrUndefined(path.join(run.workDir, ATTACHMENTS_DIR, attached))) !== undefined)
-          return this.resolveReference(run, attached, what);
+          return this.attachment(run, attached, what);
       }
     }
     return this.insideRoots(file, url, what);

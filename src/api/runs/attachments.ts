@@ -19,7 +19,8 @@ export interface Attachment {
 export function normalRelativePath(name: string): { path: string } | { problem: string } {
   if (name === '') return { problem: 'is empty' };
   if (/[\0\\]/.test(name)) return { problem: 'contains a backslash or NUL: use / between directories' };
-  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return { problem: 'is absolute' };
+  // `A:Gln2Cys` is a file's name here, not a drive: the service's hosts are POSIX.
+  if (name.startsWith('/')) return { problem: 'is absolute' };
   const segments = name.split('/').filter((segment) => segment !== '.');
   if (segments.includes('..')) return { problem: "refers to a parent directory with '..'" };
   if (segments.length === 0 || segments.includes('')) return { problem: 'has an empty path segment' };
