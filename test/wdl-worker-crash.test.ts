@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXAMPLES, finalSnapshot, type Harness, waitForSnapshot } from './support/harness';
 import { eventually } from './support/eventually';
-import { separateWorkerHarness, startWorkerProcess } from './support/worker-process';
+import { launchCount, separateWorkerHarness, startWorkerProcess } from './support/worker-process';
 import { miniwdlJobs } from '../activities/providers/local/engines/miniwdl-jobs';
 
 let h: Harness;
@@ -46,11 +46,7 @@ test('a WDL run survives SIGKILL of its worker mid-call and is submitted exactly
     const result = await finalSnapshot(handle);
     expect(result.state).toBe('succeeded');
     expect(result.externalId).toBe(submitted.externalId);
-    expect(
-      readFileSync(path.join(runDir, 'process', 'launches.log'), 'utf8')
-        .trim()
-        .split('\n'),
-    ).toHaveLength(1);
+    expect(launchCount(runDir)).toBe(1);
     const slept = result.outputs['sleeper.slept'] as { location: string };
     expect(readFileSync(new URL(slept.location), 'utf8')).toBe('slept 6 s\n');
     expect(miniwdlJobs(readFileSync(log, 'utf8'), path.dirname(log)).map((job) => job.state)).toEqual(['COMPLETE']);

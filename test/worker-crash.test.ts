@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXAMPLES, finalSnapshot, type Harness, waitForSnapshot } from './support/harness';
 import { eventually } from './support/eventually';
-import { separateWorkerHarness, startWorkerProcess } from './support/worker-process';
+import { launchCount, separateWorkerHarness, startWorkerProcess } from './support/worker-process';
 
 let h: Harness;
 let workerEnv: Record<string, string>;
@@ -57,11 +57,7 @@ test('a run survives SIGKILL of its worker and is submitted exactly once', async
     const result = await finalSnapshot(handle);
     expect(result.state).toBe('succeeded');
     expect(result.externalId).toBe(submitted.externalId);
-    expect(
-      readFileSync(path.join(runDir, 'process', 'launches.log'), 'utf8')
-        .trim()
-        .split('\n'),
-    ).toHaveLength(1);
+    expect(launchCount(runDir)).toBe(1);
     const slept = result.outputs.slept as { location: string };
     expect(existsSync(new URL(slept.location))).toBe(true);
   } finally {

@@ -1,5 +1,5 @@
 /** The production worker (src/worker.ts) as a separate process, to be killed and restarted. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHarness, EXAMPLES, type Harness } from './harness';
@@ -27,4 +27,11 @@ export async function separateWorkerHarness(name: string): Promise<{ harness: Ha
     WORKFLOW_BUNDLE_PATH: process.env.WORKFLOW_BUNDLE_PATH!,
   };
   return { harness, workerEnv };
+}
+
+/** How many times the engine of a run was really spawned (its shell's audit trail, local/process.ts). */
+export function launchCount(runDir: string): number {
+  return readFileSync(path.join(runDir, 'process', 'launches.log'), 'utf8')
+    .trim()
+    .split('\n').length;
 }

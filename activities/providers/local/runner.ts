@@ -268,8 +268,7 @@ export class LocalProvider implements Provider {
     const proc = this.process(run);
     const launch = await proc.launched();
     const { engine, parameters } = localEngineFor(run.request);
-    const files = this.engineFiles(run);
-    const outputs = await engine.outputs(proc.stdoutPath, files.outputsDir, files);
+    const outputs = await engine.outputs(proc.stdoutPath, this.engineFiles(run));
     const note = clientOnlyNote(engine, parameters.clientOnly);
     let endTime: string | undefined;
     let exitCode: number | undefined;

@@ -90,7 +90,7 @@ export interface LocalEngine {
    */
   workingDir?: { name: string; fill(input: EngineCommandInput): Promise<void> };
   /** The run's outputs, once the engine has ended. */
-  outputs(stdoutFile: string, outputsDir: string, files: EngineFiles): Promise<Record<string, unknown>>;
+  outputs(stdoutFile: string, files: EngineFiles): Promise<Record<string, unknown>>;
   /** The jobs the engine has reported so far (docs/design.md, "Tasks"). */
   jobs(files: EngineFiles): Promise<TaskReport[]>;
 }

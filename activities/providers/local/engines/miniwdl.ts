@@ -80,7 +80,7 @@ export const MINIWDL: LocalEngine = {
   ],
   helperFiles: [],
   // miniwdl's outputs.json: `wf.x` keys as in its input JSON, a File an absolute path under out/.
-  async outputs(_stdoutFile, outputsDir) {
+  async outputs(_stdoutFile, { outputsDir }) {
     let parsed: unknown;
     try {
       parsed = parseExactJson(await readFile(path.join(outputsDir, 'outputs.json'), 'utf8'));

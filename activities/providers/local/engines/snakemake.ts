@@ -87,7 +87,7 @@ export const SNAKEMAKE: LocalEngine = {
     fill: ({ workflow, workDir }) => copyProject(projectLayout(workflow, workDir)),
   },
   // Snakemake has no output object: the files its jobs produced are its outputs.
-  async outputs(_stdoutFile, outputsDir, { workDir, jobsDir }) {
+  async outputs(_stdoutFile, { outputsDir, workDir, jobsDir }) {
     const events = (await readFileIfExists(path.join(jobsDir, EVENTS))) ?? '';
     await linkProduced(path.join(workDir, PROJECT_DIR), producedFiles(events), outputsDir);
     const outputs: Record<string, unknown> = {};
