@@ -161,9 +161,16 @@ test('past the host cap of running engines a run waits QUEUED until a slot is fr
   const queued = (s: RunSnapshot) => s.transitions.some((t) => t.payload?.provider_state === 'QUEUED');
   const seen = await waitForSnapshot(waiting, queued, 30_000);
   expect(seen.transitions.find((t) => t.payload?.provider_state === 'QUEUED')?.payload?.detail).toContain('at most 1 engines');
-  // Waiting costs no history: the run's events do not grow while it waits.
+  // Waiting costs no history: once the workflow task that recorded QUEUED is done, the run's
+  // events do not grow while it waits.
   const events = async () => (await waiting.fetchHistory()).events?.length ?? 0;
-  const before = await events();
+  let before = await events();
+  for (let settled = false; !settled; ) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const now = await events();
+    settled = now === before;
+    before = now;
+  }
   await new Promise((resolve) => setTimeout(resolve, 3000));
   expect(await events()).toBe(before);
   expect(await waiting.query<RunSnapshot>('snapshot')).toMatchObject({ state: 'running', wesState: 'QUEUED' });
