@@ -19,7 +19,7 @@ import {
   sleep,
 } from '@temporalio/workflow';
 import { durationMs } from '../duration-ms';
-import { selectProvider, shareTaskAttachments } from '../activity-stubs';
+import { selectStepProvider, shareTaskAttachments } from '../activity-stubs';
 import { failureMessage, failureReasonOf } from '../failures';
 import { LedgeredWorkflow, type LedgerView, type Refusal, type Resumable } from '../ledgered-workflow';
 import { INVALID_RESUME_INPUT, NOT_AWAITING_INPUT } from '../../domain/messages';
@@ -254,7 +254,9 @@ export class TaskExecution implements Resumable {
     }
     const { provider, ...request } = (await this.evaluate(step.run, at)) as WesRunRequest & { provider?: string };
     try {
-      return { request, provider: await selectProvider({ runId: `${this.input.runId}.${step.id}`, request, provider }) };
+      const chosen = await selectStepProvider({ runId: `${this.input.runId}.${step.id}`, request, provider });
+      this.workflow.showProvider(chosen);
+      return { request, provider: chosen };
     } catch (err) {
       if (isCancellation(err)) throw err;
       const reason = failureReasonOf(err);
