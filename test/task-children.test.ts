@@ -33,8 +33,15 @@ test('a step whose provider, an expression, names no provider fails at once with
   const result = await finalSnapshot(handle);
   expect(Date.now() - started).toBeLessThan(15_000);
   expect(result).toMatchObject({ state: 'failed', wesState: 'EXECUTOR_ERROR', failureReason: 'executor_error' });
-  expect(result.error).toMatch(/^step align: its run cannot start: provider 'nope' validate: unknown provider 'nope' \(configured: local, simulated\)/);
-  const align = (await eventually(() => rows(handle.workflowId), (found) => found.some((row) => row.state === 'EXECUTOR_ERROR')))[0];
+  expect(result.error).toMatch(
+    /^step align: its run cannot start: provider 'nope' validate: unknown provider 'nope' \(configured: local, simulated\)/,
+  );
+  const align = (
+    await eventually(
+      () => rows(handle.workflowId),
+      (found) => found.some((row) => row.state === 'EXECUTOR_ERROR'),
+    )
+  )[0];
   expect(align).toMatchObject({ taskId: 'align', state: 'EXECUTOR_ERROR', systemLogs: [result.error] });
   expect(align.childRunId).toBeUndefined();
   await expect(h.client.workflow.getHandle(`${handle.workflowId}.align`).describe()).rejects.toThrow(/not found/i);
@@ -51,7 +58,9 @@ test('a step whose request its provider refuses (as the worker checks it) fails,
   const result = await finalSnapshot(handle);
   expect(result).toMatchObject({ state: 'succeeded', outputs: { seen: 'EXECUTOR_ERROR' } });
   const bad = (await rows(handle.workflowId)).find((row) => row.taskId === 'bad');
-  expect(bad?.systemLogs.join('\n')).toMatch(/step bad: its run cannot start: provider 'simulated' validate: simulated: workflow_params: .*duration_ms/);
+  expect(bad?.systemLogs.join('\n')).toMatch(
+    /step bad: its run cannot start: provider 'simulated' validate: simulated: workflow_params: .*duration_ms/,
+  );
 }, 30_000);
 
 test('a cancelled task ends CANCELED even when its child, stuck cancelling, is terminated by hand', async () => {

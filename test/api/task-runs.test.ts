@@ -47,7 +47,11 @@ test('a task with a gate: submitted, paused at its gate, a wrong input refused, 
     )
   ).body;
   expectSchema('TaskLog', waiting);
-  expect(waiting).toMatchObject({ state: 'PAUSED', prompt: 'Publish 8 results labelled api?', system_logs: ['Publish 8 results labelled api?'] });
+  expect(waiting).toMatchObject({
+    state: 'PAUSED',
+    prompt: 'Publish 8 results labelled api?',
+    system_logs: ['Publish 8 results labelled api?'],
+  });
   expect(waiting.input_schema).toMatchObject({ type: 'object', required: ['approved'], additionalProperties: false });
   const listed = (await api.http.get(`${API}/runs/${runId}/tasks`).expect(200)).body.task_logs;
   expect(listed.find((task: { id: string }) => task.id === 'review')).toEqual(waiting);
@@ -168,13 +172,21 @@ describe.each([
     'a step in a parallel branch on a provider that is not configured',
     JSON.stringify({
       dwes_task: '1.0',
-      steps: [{ id: 'fan', parallel: { branches: [{ id: 'b', steps: [step('ok'), { id: 'lost', run: { ...step('lost').run, provider: 'nope' } }] }] } }],
+      steps: [
+        {
+          id: 'fan',
+          parallel: { branches: [{ id: 'b', steps: [step('ok'), { id: 'lost', run: { ...step('lost').run, provider: 'nope' } }] }] },
+        },
+      ],
     }),
     /^task\.json: steps\[0\]\.parallel\.branches\[0\]\.steps\[1\]\.run\.provider: step lost: unknown provider 'nope'/,
   ],
   [
     'a step whose provider tag names no provider',
-    JSON.stringify({ dwes_task: '1.0', steps: [{ id: 'a', run: { ...step('a').run, tags: { wes_provider: 'nope', n: '{% params %}' } } }] }),
+    JSON.stringify({
+      dwes_task: '1.0',
+      steps: [{ id: 'a', run: { ...step('a').run, tags: { wes_provider: 'nope', n: '{% params %}' } } }],
+    }),
     /steps\[0\]\.run\.tags\.wes_provider: step a: unknown provider 'nope'/,
   ],
   [

@@ -34,7 +34,8 @@ function stepProblem(run: RunTemplate, registry: DescriptorRegistry, at: KeyPath
   if (problem !== undefined) return { at: [...at, ...chooserAt], message: problem };
   const request = literalPart(template);
   // Without its workflow known, no provider's check can tell anything.
-  if (request.workflow_url === undefined || request.workflow_type === undefined || request.workflow_type_version === undefined) return undefined;
+  if (request.workflow_url === undefined || request.workflow_type === undefined || request.workflow_type_version === undefined)
+    return undefined;
   const refusal = invalidRequest(() => checkedProvider(registry, { provider: name, request: request as WesRunRequest }));
   return refusal === undefined ? undefined : { at, message: `provider '${name}' cannot run it: ${refusal}` };
 }

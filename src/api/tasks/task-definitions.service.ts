@@ -28,7 +28,8 @@ export class TaskDefinitions {
     const known = this.kept.get(runId);
     if (known) return known;
     const definition = await this.read(runId);
-    if (this.kept.size >= KEPT) this.kept.delete(this.kept.keys().next().value as string);
+    const oldest = this.kept.keys().next();
+    if (this.kept.size >= KEPT && !oldest.done) this.kept.delete(oldest.value);
     this.kept.set(runId, definition);
     return definition;
   }
