@@ -231,6 +231,20 @@ test('steps whose provider or workflow is an expression are checked when they st
   expect(a.system_logs[0]).toMatch(/step a: its run cannot start: provider 'nope' validate: unknown provider 'nope'/);
 });
 
+test('a task cancelled while its child runs ends CANCELED, and so do its child and its step', async () => {
+  const definition = JSON.stringify({ dwes_task: '1.0', steps: [step('slow', { duration_ms: 600_000 }), step('never')] });
+  const { run_id: runId } = (await submitTask(definition).expect(200)).body;
+  expect(await waitForState(api.http, `${runId}.slow`, (state) => state === 'RUNNING')).toBe('RUNNING');
+  await api.http.post(`${API}/runs/${runId}/cancel`).expect(200);
+  expect(await waitForState(api.http, runId)).toBe('CANCELED');
+  expect((await api.http.get(`${API}/runs/${runId}.slow/status`).expect(200)).body.state).toBe('CANCELED');
+  const rows = await eventually(
+    async () => (await api.http.get(`${API}/runs/${runId}/tasks`).expect(200)).body.task_logs as Array<{ id: string; state: string }>,
+    (found) => found[0]?.state === 'CANCELED',
+  );
+  expect(rows.map((row) => row.id)).toEqual(['slow']);
+});
+
 test('parameters that do not fit the definition are a 400 naming them', async () => {
   const response = await submitTask(readFileSync(REVIEW_AND_PUBLISH, 'utf8'), { samples: 0 }).expect(400);
   expect(response.body.msg).toMatch(/workflow_params\.samples/);
