@@ -40,7 +40,8 @@ export const EXPRESSION_BUDGET_PATCH = 'expression-budget';
 /**
  * Gates the check before a step's first child run (docs/tasks.md, "How a task runs"): its provider,
  * an expression evaluated like the rest of `run`, chosen and checked by the worker, so that a child
- * that cannot start fails its step at once. Tasks recorded before started their children unchecked.
+ * that cannot start fails its step at once; the provider chosen is the task's `WesProvider` search
+ * attribute. Tasks recorded before started their children unchecked.
  */
 export const CHILD_START_CHECKED_PATCH = 'child-start-checked';
 /** Gates a cancel that wins: however a child ends while the task is being cancelled, its step is cancelled. */
