@@ -1,0 +1,173 @@
+/**
+ * Every example README.md and docs/ show, run as a reader runs it (docs/quickstart.md, "How the
+ * examples are tested"), and every workflow under examples/ run as shipped: against one product
+ * with the shipped providers (local by default, and simulated), its worker the production one with
+ * its /metrics, the API on a port of its own.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { loadConfig } from '../src/config/config';
+import { isTerminalWesState } from '../domain/wes-state';
+import { API, createApiHarness, waitForState, type ApiHarness } from './support/api-harness';
+import { commands, DOCUMENTS, missingLines, pattern, ROOT, RUN_ID, runnableBlocks, type CodeBlock, type Command } from './support/doc-examples';
+import { eventually } from './support/eventually';
+import { EXAMPLE_RUNS } from './support/example-workflows';
+import { freePort } from './support/free-port';
+import { EXAMPLES } from './support/harness';
+import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
+
+/** Where the documents say the product is (`npm start`'s defaults), and where the test's is. */
+const DOC_API = 'http://127.0.0.1:8080';
+const DOC_METRICS = 'http://127.0.0.1:9464';
+const COMMAND_TIMEOUT_MS = 120_000;
+
+let api: ApiHarness;
+let worker: WorkerProcess | undefined;
+let apiOrigin: string;
+let metricsOrigin: string;
+
+beforeAll(async () => {
+  const { providers } = loadConfig({ WES_WORKFLOW_ROOTS: EXAMPLES });
+  api = await createApiHarness({ providers }, { startWorker: false });
+  const [apiPort, metricsPort] = [await freePort(), await freePort()];
+  await api.app.listen(apiPort, '127.0.0.1');
+  apiOrigin = `http://127.0.0.1:${apiPort}`;
+  metricsOrigin = `http://127.0.0.1:${metricsPort}`;
+  worker = await startWorkerProcess({
+    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS!,
+    WES_TASK_QUEUE: api.harness.taskQueue,
+    WES_DATA_DIR: api.harness.dataDir,
+    WES_WORKFLOW_ROOTS: EXAMPLES,
+    WES_WORKER_METRICS_PORT: String(metricsPort),
+    WORKFLOW_BUNDLE_PATH: process.env.WORKFLOW_BUNDLE_PATH!,
+  });
+}, 180_000);
+afterAll(async () => {
+  worker?.child.kill('SIGTERM');
+  await worker?.exited;
+  await api?.stop();
+});
+
+/** The documents' addresses, as the test's product has them. */
+const local = (text: string) => text.replaceAll(DOC_API, apiOrigin).replaceAll(DOC_METRICS, metricsOrigin);
+
+/**
+ * A reader's shell: `durable-wes` and `npx durable-wes` are the clone's bin/durable-wes.js, and curl
+ * fails on an error answer (a reader reads it; a test needs the exit code to).
+ */
+const PRELUDE = [
+  'set -o pipefail',
+  'exec 2>&1',
+  `durable-wes() { node ${JSON.stringify(path.join(ROOT, 'bin', 'durable-wes.js'))} "$@"; }`,
+  'npx() { if [ "$1" = durable-wes ]; then shift; durable-wes "$@"; else command npx "$@"; fi; }',
+  'curl() { command curl --silent --show-error --fail-with-body "$@"; }',
+].join('\n');
+
+interface Session {
+  cwd: string;
+  /** Run ids in the order they first appeared in any output. */
+  runIds: string[];
+  /** Output by block. */
+  outputs: Map<CodeBlock, string[]>;
+  background: Promise<void>[];
+}
+
+function shell(session: Session, block: CodeBlock, line: string): Promise<{ code: number | null; output: string }> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DURABLE_WES_')));
+  const child = spawn('bash', ['-c', `${PRELUDE}\n${line}`], {
+    cwd: session.cwd,
+    env: { ...env, DURABLE_WES_URL: `${apiOrigin}${API}` },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: COMMAND_TIMEOUT_MS,
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk;
+    for (const [id] of output.matchAll(RUN_ID)) if (!session.runIds.includes(id)) session.runIds.push(id);
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      session.outputs.get(block)!.push(output);
+      resolve({ code, output });
+    });
+  });
+}
+
+/**
+ * `<run id>`: the run the reader last saw printed, once it has settled (waiting or ended), as a
+ * reader who reads the output before typing on waits for it.
+ */
+async function withRunId(session: Session, text: string): Promise<string> {
+  if (!text.includes('<run id>')) return text;
+  const runId = (
+    await eventually(
+      () => session.runIds.at(-1),
+      (id) => id !== undefined,
+      { what: 'an earlier command to print a run id' },
+    )
+  )!;
+  await waitForState(api.http, runId, (seen) => seen === 'PAUSED' || isTerminalWesState(seen), COMMAND_TIMEOUT_MS);
+  return text.replaceAll('<run id>', runId);
+}
+
+async function runCommand(session: Session, block: CodeBlock, command: Command): Promise<void> {
+  const where = `${block.document}:${block.line}: ${command.shell.trim()}`;
+  // `cmd &`: the reader goes on while it runs; it must still end well.
+  const background = /\s&\s*$/.test(command.shell);
+  const line = local(await withRunId(session, command.shell.replace(/\s&\s*$/, '')));
+  const ran = shell(session, block, line).then(({ code, output }) => expect({ where, code, output }).toEqual({ where, code: 0, output }));
+  if (background) {
+    session.background.push(ran);
+    return;
+  }
+  await ran;
+  if (command.file) {
+    const text = readFileSync(path.join(session.cwd, command.file.path), 'utf8').trim();
+    expect({ where, file: command.file.path, text, holds: pattern(command.file.holds).test(text) }).toMatchObject({ holds: true });
+  }
+}
+
+const runnable = DOCUMENTS.filter((document) => runnableBlocks(document).length > 0);
+
+test.each(runnable)('%s: every sh block runs, shows what the document says, and its runs end COMPLETE', async (document) => {
+  const cwd = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-doc-'));
+  // A clone's examples, in a directory of the test's own: the commands write results beside them.
+  cpSync(EXAMPLES, path.join(cwd, 'examples'), { recursive: true });
+  const session: Session = { cwd, runIds: [], outputs: new Map(), background: [] };
+  try {
+    const blocks = runnableBlocks(document);
+    for (const block of blocks) {
+      session.outputs.set(block, []);
+      for (const command of commands(block)) await runCommand(session, block, command);
+    }
+    await Promise.all(session.background);
+    for (const block of blocks.filter((candidate) => candidate.expected !== undefined)) {
+      const output = session.outputs.get(block)!.join('');
+      expect({ block: `${document}:${block.line}`, missing: missingLines(local(block.expected!), output), output }).toMatchObject({
+        missing: [],
+      });
+    }
+    expect(session.runIds.length).toBeGreaterThan(0);
+    for (const runId of session.runIds) expect({ runId, state: await waitForState(api.http, runId) }).toEqual({ runId, state: 'COMPLETE' });
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}, 600_000);
+
+const here = Object.entries(EXAMPLE_RUNS).flatMap(([workflow, run]) => ('here' in run ? [{ workflow, ...run.here }] : []));
+
+test.each(here)('$workflow with its params runs to $state through the API, on the shipped providers', async (example) => {
+  const file = path.join(ROOT, example.workflow);
+  const params = example.params === undefined ? {} : (parse(readFileSync(path.join(path.dirname(file), example.params), 'utf8')) as object);
+  const { run_id: runId } = (
+    await api.http
+      .post(`${API}/runs`)
+      .send({ workflow_type: example.type, workflow_type_version: example.version, workflow_url: file, workflow_params: params })
+      .expect(200)
+  ).body;
+  expect(await waitForState(api.http, runId, isTerminalWesState, COMMAND_TIMEOUT_MS)).toBe(example.state);
+});
