@@ -12,7 +12,17 @@ import { parse } from 'yaml';
 import { loadConfig } from '../src/config/config';
 import { isTerminalWesState } from '../domain/wes-state';
 import { API, createApiHarness, waitForState, type ApiHarness } from './support/api-harness';
-import { commands, DOCUMENTS, missingLines, pattern, ROOT, RUN_ID, runnableBlocks, type CodeBlock, type Command } from './support/doc-examples';
+import {
+  commands,
+  DOCUMENTS,
+  missingLines,
+  pattern,
+  ROOT,
+  RUN_ID,
+  runnableBlocks,
+  type CodeBlock,
+  type Command,
+} from './support/doc-examples';
 import { eventually } from './support/eventually';
 import { EXAMPLE_RUNS } from './support/example-workflows';
 import { freePort } from './support/free-port';
@@ -48,7 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
   worker?.child.kill('SIGTERM');
   await worker?.exited;
-  await api?.stop();
+  await api.stop();
 });
 
 /** The documents' addresses, as the test's product has them. */
@@ -72,7 +82,9 @@ interface Session {
   runIds: string[];
   /** Output by block. */
   outputs: Map<CodeBlock, string[]>;
-  background: Promise<void>[];
+  background: Array<Promise<void>>;
+  /** How many run ids had appeared when the last background command started: `<run id>` is a newer one. */
+  idsBeforeBackground: number;
 }
 
 function shell(session: Session, block: CodeBlock, line: string): Promise<{ code: number | null; output: string }> {
@@ -84,7 +96,8 @@ function shell(session: Session, block: CodeBlock, line: string): Promise<{ code
     timeout: COMMAND_TIMEOUT_MS,
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
     output += chunk;
     for (const [id] of output.matchAll(RUN_ID)) if (!session.runIds.includes(id)) session.runIds.push(id);
   });
@@ -103,13 +116,11 @@ function shell(session: Session, block: CodeBlock, line: string): Promise<{ code
  */
 async function withRunId(session: Session, text: string): Promise<string> {
   if (!text.includes('<run id>')) return text;
-  const runId = (
-    await eventually(
-      () => session.runIds.at(-1),
-      (id) => id !== undefined,
-      { what: 'an earlier command to print a run id' },
-    )
-  )!;
+  const runId = (await eventually(
+    () => (session.runIds.length > session.idsBeforeBackground ? session.runIds.at(-1) : undefined),
+    (id) => id !== undefined,
+    { what: 'an earlier command to print a new run id', timeoutMs: COMMAND_TIMEOUT_MS },
+  ))!;
   await waitForState(api.http, runId, (seen) => seen === 'PAUSED' || isTerminalWesState(seen), COMMAND_TIMEOUT_MS);
   return text.replaceAll('<run id>', runId);
 }
@@ -119,6 +130,7 @@ async function runCommand(session: Session, block: CodeBlock, command: Command):
   // `cmd &`: the reader goes on while it runs; it must still end well.
   const background = /\s&\s*$/.test(command.shell);
   const line = local(await withRunId(session, command.shell.replace(/\s&\s*$/, '')));
+  if (background) session.idsBeforeBackground = session.runIds.length;
   const ran = shell(session, block, line).then(({ code, output }) => expect({ where, code, output }).toEqual({ where, code: 0, output }));
   if (background) {
     session.background.push(ran);
@@ -133,30 +145,35 @@ async function runCommand(session: Session, block: CodeBlock, command: Command):
 
 const runnable = DOCUMENTS.filter((document) => runnableBlocks(document).length > 0);
 
-test.each(runnable)('%s: every sh block runs, shows what the document says, and its runs end COMPLETE', async (document) => {
-  const cwd = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-doc-'));
-  // A clone's examples, in a directory of the test's own: the commands write results beside them.
-  cpSync(EXAMPLES, path.join(cwd, 'examples'), { recursive: true });
-  const session: Session = { cwd, runIds: [], outputs: new Map(), background: [] };
-  try {
-    const blocks = runnableBlocks(document);
-    for (const block of blocks) {
-      session.outputs.set(block, []);
-      for (const command of commands(block)) await runCommand(session, block, command);
+test.each(runnable)(
+  '%s: every sh block runs, shows what the document says, and its runs end COMPLETE',
+  async (document) => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-doc-'));
+    // A clone's examples, in a directory of the test's own: the commands write results beside them.
+    cpSync(EXAMPLES, path.join(cwd, 'examples'), { recursive: true });
+    const session: Session = { cwd, runIds: [], outputs: new Map(), background: [], idsBeforeBackground: 0 };
+    try {
+      const blocks = runnableBlocks(document);
+      for (const block of blocks) {
+        session.outputs.set(block, []);
+        for (const command of commands(block)) await runCommand(session, block, command);
+      }
+      await Promise.all(session.background);
+      for (const block of blocks.filter((candidate) => candidate.expected !== undefined)) {
+        const output = session.outputs.get(block)!.join('');
+        expect({ block: `${document}:${block.line}`, missing: missingLines(local(block.expected!), output), output }).toMatchObject({
+          missing: [],
+        });
+      }
+      expect(session.runIds.length).toBeGreaterThan(0);
+      for (const runId of session.runIds)
+        expect({ runId, state: await waitForState(api.http, runId) }).toEqual({ runId, state: 'COMPLETE' });
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
     }
-    await Promise.all(session.background);
-    for (const block of blocks.filter((candidate) => candidate.expected !== undefined)) {
-      const output = session.outputs.get(block)!.join('');
-      expect({ block: `${document}:${block.line}`, missing: missingLines(local(block.expected!), output), output }).toMatchObject({
-        missing: [],
-      });
-    }
-    expect(session.runIds.length).toBeGreaterThan(0);
-    for (const runId of session.runIds) expect({ runId, state: await waitForState(api.http, runId) }).toEqual({ runId, state: 'COMPLETE' });
-  } finally {
-    rmSync(cwd, { recursive: true, force: true });
-  }
-}, 600_000);
+  },
+  600_000,
+);
 
 const here = Object.entries(EXAMPLE_RUNS).flatMap(([workflow, run]) => ('here' in run ? [{ workflow, ...run.here }] : []));
 

@@ -12,10 +12,13 @@ import path from 'node:path';
 export const ROOT = path.resolve(__dirname, '../..');
 
 /** README.md and every page of docs/, relative to the repository. */
-export const DOCUMENTS = ['README.md', ...readdirSync(path.join(ROOT, 'docs'))
-  .filter((name) => name.endsWith('.md'))
-  .sort()
-  .map((name) => `docs/${name}`)];
+export const DOCUMENTS = [
+  'README.md',
+  ...readdirSync(path.join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) => `docs/${name}`),
+];
 
 export interface CodeBlock {
   document: string;
@@ -46,22 +49,27 @@ export function codeBlocks(document: string): CodeBlock[] {
     if (!open) continue;
     const end = lines.findIndex((line, j) => j > i && /^```\s*$/.test(line));
     if (end < 0) throw new Error(`${document}:${i + 1}: a code block that never closes`);
-    const before = lines.slice(0, i).reverse().find((line) => line.trim() !== '');
+    const before = lines
+      .slice(0, i)
+      .reverse()
+      .find((line) => line.trim() !== '');
     const notRun = before === undefined ? undefined : NOT_RUN.exec(before.trim())?.[1];
     blocks.push({ document, line: i + 1, lang: open[1], text: lines.slice(i + 1, end).join('\n'), notRun });
     i = end;
   }
   // Only blank lines may stand between a session and what it shows.
   for (const [k, block] of blocks.entries()) {
-    const next = blocks[k + 1];
-    const between = next && lines.slice(block.line + block.text.split('\n').length + 1, next.line - 1);
-    if (block.lang === 'sh' && next?.lang === 'text' && between.every((line) => line.trim() === '')) block.expected = next.text;
+    const next = blocks.at(k + 1);
+    if (block.lang !== 'sh' || next?.lang !== 'text') continue;
+    const between = lines.slice(block.line + block.text.split('\n').length + 1, next.line - 1);
+    if (between.every((line) => line.trim() === '')) block.expected = next.text;
   }
   return blocks;
 }
 
 /** The ```sh blocks a test runs. */
-export const runnableBlocks = (document: string): CodeBlock[] => codeBlocks(document).filter((block) => block.lang === 'sh' && block.notRun === undefined);
+export const runnableBlocks = (document: string): CodeBlock[] =>
+  codeBlocks(document).filter((block) => block.lang === 'sh' && block.notRun === undefined);
 
 const FILE_CHECK = /\s+#\s*(\S+):\s*"(.*)"\s*$/;
 
