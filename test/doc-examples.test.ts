@@ -23,7 +23,6 @@ import {
   type CodeBlock,
   type Command,
 } from './support/doc-examples';
-import { eventually } from './support/eventually';
 import { EXAMPLE_RUNS } from './support/example-workflows';
 import { freePort } from './support/free-port';
 import { EXAMPLES } from './support/harness';
@@ -76,18 +75,26 @@ const PRELUDE = [
   'curl() { command curl --silent --show-error --fail-with-body "$@"; }',
 ].join('\n');
 
+interface Ran {
+  where: string;
+  code: number | null;
+  output: string;
+}
+
 interface Session {
   cwd: string;
   /** Run ids in the order they first appeared in any output. */
   runIds: string[];
-  /** Output by block. */
+  /** Output by block, in the order its commands ended. */
   outputs: Map<CodeBlock, string[]>;
-  background: Array<Promise<void>>;
+  /** Commands run in the background (`cmd &`), by block, and how many still run. */
+  background: Map<CodeBlock, Array<Promise<Ran>>>;
+  running: number;
   /** How many run ids had appeared when the last background command started: `<run id>` is a newer one. */
   idsBeforeBackground: number;
 }
 
-function shell(session: Session, block: CodeBlock, line: string): Promise<{ code: number | null; output: string }> {
+function shell(session: Session, block: CodeBlock, where: string, line: string): Promise<Ran> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DURABLE_WES_')));
   const child = spawn('bash', ['-c', `${PRELUDE}\n${line}`], {
     cwd: session.cwd,
@@ -105,9 +112,20 @@ function shell(session: Session, block: CodeBlock, line: string): Promise<{ code
     child.on('error', reject);
     child.on('close', (code) => {
       session.outputs.get(block)!.push(output);
-      resolve({ code, output });
+      resolve({ where, code, output });
     });
   });
+}
+
+const expectSuccess = ({ where, code, output }: Ran) => expect({ where, code, output }).toEqual({ where, code: 0, output });
+
+/** A block's commands have ended well, and it showed what the document says it shows. */
+async function checkBlock(session: Session, block: CodeBlock): Promise<void> {
+  for (const ran of await Promise.all(session.background.get(block) ?? [])) expectSuccess(ran);
+  if (block.expected === undefined) return;
+  const output = session.outputs.get(block)!.join('');
+  const missing = missingLines(local(block.expected), output);
+  expect({ block: `${block.document}:${block.line}`, missing, output }).toMatchObject({ missing: [] });
 }
 
 /**
@@ -116,11 +134,15 @@ function shell(session: Session, block: CodeBlock, line: string): Promise<{ code
  */
 async function withRunId(session: Session, text: string): Promise<string> {
   if (!text.includes('<run id>')) return text;
-  const runId = (await eventually(
-    () => (session.runIds.length > session.idsBeforeBackground ? session.runIds.at(-1) : undefined),
-    (id) => id !== undefined,
-    { what: 'an earlier command to print a new run id', timeoutMs: COMMAND_TIMEOUT_MS },
-  ))!;
+  while (session.runIds.length <= session.idsBeforeBackground) {
+    if (session.running === 0) {
+      // The background command that was to print it has ended: its own failure says more.
+      for (const block of session.background.keys()) await checkBlock(session, block);
+      throw new Error(`no command printed a run id for: ${text}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const runId = session.runIds.at(-1)!;
   await waitForState(api.http, runId, (seen) => seen === 'PAUSED' || isTerminalWesState(seen), COMMAND_TIMEOUT_MS);
   return text.replaceAll('<run id>', runId);
 }
@@ -130,17 +152,18 @@ async function runCommand(session: Session, block: CodeBlock, command: Command):
   // `cmd &`: the reader goes on while it runs; it must still end well.
   const background = /\s&\s*$/.test(command.shell);
   const line = local(await withRunId(session, command.shell.replace(/\s&\s*$/, '')));
-  if (background) session.idsBeforeBackground = session.runIds.length;
-  const ran = shell(session, block, line).then(({ code, output }) => expect({ where, code, output }).toEqual({ where, code: 0, output }));
-  if (background) {
-    session.background.push(ran);
+  if (!background) {
+    expectSuccess(await shell(session, block, where, line));
+    if (command.file) {
+      const text = readFileSync(path.join(session.cwd, command.file.path), 'utf8').trim();
+      expect({ where, file: command.file.path, text, holds: pattern(command.file.holds).test(text) }).toMatchObject({ holds: true });
+    }
     return;
   }
-  await ran;
-  if (command.file) {
-    const text = readFileSync(path.join(session.cwd, command.file.path), 'utf8').trim();
-    expect({ where, file: command.file.path, text, holds: pattern(command.file.holds).test(text) }).toMatchObject({ holds: true });
-  }
+  session.idsBeforeBackground = session.runIds.length;
+  session.running++;
+  const ran = shell(session, block, where, line).finally(() => session.running--);
+  session.background.set(block, [...(session.background.get(block) ?? []), ran]);
 }
 
 const runnable = DOCUMENTS.filter((document) => runnableBlocks(document).length > 0);
@@ -151,20 +174,16 @@ test.each(runnable)(
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-doc-'));
     // A clone's examples, in a directory of the test's own: the commands write results beside them.
     cpSync(EXAMPLES, path.join(cwd, 'examples'), { recursive: true });
-    const session: Session = { cwd, runIds: [], outputs: new Map(), background: [], idsBeforeBackground: 0 };
+    const session: Session = { cwd, runIds: [], outputs: new Map(), background: new Map(), running: 0, idsBeforeBackground: 0 };
     try {
       const blocks = runnableBlocks(document);
       for (const block of blocks) {
         session.outputs.set(block, []);
         for (const command of commands(block)) await runCommand(session, block, command);
+        // A block with a command in the background is checked once that has ended, at the end.
+        if (!session.background.has(block)) await checkBlock(session, block);
       }
-      await Promise.all(session.background);
-      for (const block of blocks.filter((candidate) => candidate.expected !== undefined)) {
-        const output = session.outputs.get(block)!.join('');
-        expect({ block: `${document}:${block.line}`, missing: missingLines(local(block.expected!), output), output }).toMatchObject({
-          missing: [],
-        });
-      }
+      for (const block of session.background.keys()) await checkBlock(session, block);
       expect(session.runIds.length).toBeGreaterThan(0);
       for (const runId of session.runIds)
         expect({ runId, state: await waitForState(api.http, runId) }).toEqual({ runId, state: 'COMPLETE' });

@@ -21,7 +21,7 @@ export const EXAMPLE_RUNS: Record<string, ExampleRun> = {
   'examples/sleep/sleep.cwl': { here: { ...CWL, params: 'job.yaml', state: 'COMPLETE' } },
   // The example of a failing tool: it fails as it says it does.
   'examples/fail/fail.cwl': { here: { ...CWL, state: 'EXECUTOR_ERROR' } },
-  'examples/snakemake-hello/Snakefile': { here: { type: 'SMK', version: '9', state: 'COMPLETE' } },
+  'examples/snakemake-hello/Snakefile': { here: { type: 'SMK', version: '1.0', state: 'COMPLETE' } },
   'examples/wdl-sleep/sleep.wdl': { here: { type: 'WDL', version: '1.0', params: 'inputs.json', state: 'COMPLETE' } },
   'examples/tasks/fan-out.yaml': { here: { type: 'DWES-TASK', version: '1.0', state: 'COMPLETE' } },
   'examples/word-count/wc.cwl': { by: 'README.md' },
