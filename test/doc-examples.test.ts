@@ -92,6 +92,18 @@ interface Session {
   running: number;
   /** How many run ids had appeared when the last background command started: `<run id>` is a newer one. */
   idsBeforeBackground: number;
+  /** The process groups of the commands still running. */
+  groups: Set<number>;
+}
+
+/** Stops a command and all it started; one that has ended already is no error. */
+function stopGroup(session: Session, pid: number): void {
+  session.groups.delete(pid);
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // It had ended.
+  }
 }
 
 function shell(session: Session, block: CodeBlock, where: string, line: string): Promise<Ran> {
@@ -100,8 +112,11 @@ function shell(session: Session, block: CodeBlock, where: string, line: string):
     cwd: session.cwd,
     env: { ...env, DURABLE_WES_URL: `${apiOrigin}${API}` },
     stdio: ['ignore', 'pipe', 'inherit'],
-    timeout: COMMAND_TIMEOUT_MS,
+    // A group of its own: bash runs durable-wes as a child, which a signal to bash alone would leave running.
+    detached: true,
   });
+  session.groups.add(child.pid!);
+  const timer = setTimeout(() => stopGroup(session, child.pid!), COMMAND_TIMEOUT_MS);
   let output = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => {
@@ -111,6 +126,8 @@ function shell(session: Session, block: CodeBlock, where: string, line: string):
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
+      clearTimeout(timer);
+      session.groups.delete(child.pid!);
       session.outputs.get(block)!.push(output);
       resolve({ where, code, output });
     });
@@ -174,7 +191,15 @@ test.each(runnable)(
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-doc-'));
     // A clone's examples, in a directory of the test's own: the commands write results beside them.
     cpSync(EXAMPLES, path.join(cwd, 'examples'), { recursive: true });
-    const session: Session = { cwd, runIds: [], outputs: new Map(), background: new Map(), running: 0, idsBeforeBackground: 0 };
+    const session: Session = {
+      cwd,
+      runIds: [],
+      outputs: new Map(),
+      background: new Map(),
+      running: 0,
+      idsBeforeBackground: 0,
+      groups: new Set(),
+    };
     try {
       const blocks = runnableBlocks(document);
       for (const block of blocks) {
@@ -188,6 +213,7 @@ test.each(runnable)(
       for (const runId of session.runIds)
         expect({ runId, state: await waitForState(api.http, runId) }).toEqual({ runId, state: 'COMPLETE' });
     } finally {
+      for (const pid of session.groups) stopGroup(session, pid);
       rmSync(cwd, { recursive: true, force: true });
     }
   },
