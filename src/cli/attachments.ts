@@ -32,3 +32,9 @@ export function commonRoot(paths: Array<{ path: string; directory: boolean }>): 
 export function attachmentName(root: string, file: string): string {
   return path.relative(root, file).split(path.sep).join('/') || '.';
 }
+
+/** Whether `file` is `root` or below it (both absolute). */
+export function isBelow(file: string, root: string): boolean {
+  const relative = path.relative(root, file);
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+}

@@ -27,6 +27,11 @@ export function submitCommand(program: Command): void {
         .default({}, 'none'),
     )
     .addOption(new Option('--tag <key=value>', 'a tag of the run; repeatable').argParser(collectKeyValue('=')).default({}, 'none'))
+    .option(
+      '--attach <path...>',
+      'files or folders to upload beside the workflow, named by their paths below the folder holding them all; repeatable',
+    )
+    .option('-y, --yes', 'send an upload of more than 500 files or 100 MB (else the CLI says what it would send, and stops)')
     .option('--provider <name>', 'the provider to run on (the wes_provider tag)')
     .option('--require-approval', 'hold the run in PAUSED until resumed')
     .option('--idempotency-key <key>', 'makes the submission safe to retry')
