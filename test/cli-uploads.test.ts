@@ -4,7 +4,7 @@
  * check. Spawned as a user runs it, against the real API, worker, Temporal, PostgreSQL, cwltool
  * and Snakemake.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { API, createApiHarness, download, type ApiHarness } from './support/api-harness';
@@ -141,7 +141,7 @@ test('a CWL tool declaring secondaryFiles (.fai, ^.bai) gets them, found beside 
   expect(await download(api.http, JSON.parse(result.stdout).outputs.out.location)).toBe('fai index\nbai index\n');
 });
 
-test('a Snakefile reading data/{s}.fq finds it; results/ and what .gitignore excludes stay home; --attach sends a file anyway', async () => {
+test('a Snakefile reading data/{s}.fq finds it, a linked one too; results/ and what .gitignore excludes stay home; --attach sends a file anyway', async () => {
   const root = folder('snakemake', {
     Snakefile: [
       'SAMPLES = ["a", "b"]',
@@ -160,12 +160,14 @@ test('a Snakefile reading data/{s}.fq finds it; results/ and what .gitignore exc
     ].join('\n'),
     '.gitignore': 'extra/\n*.tmp\n',
     'data/a.fq': '@r1\nACGT\n+\nIIII\n',
-    'data/b.fq': '@r1\nACGT\n+\nIIII\n@r2\nACGT\n+\nIIII\n',
     'data/scratch.tmp': 'ignored\n',
     'extra/note.txt': 'attached\n',
     // A stale result: uploaded, it would make Snakemake find the job done.
     'results/summary.txt': 'stale\n',
   });
+  // Data linked from elsewhere, as projects often have it: what the link names is sent.
+  const elsewhere = folder('elsewhere', { 'b.fq': '@r1\nACGT\n+\nIIII\n@r2\nACGT\n+\nIIII\n' });
+  symlinkSync(path.join(elsewhere, 'b.fq'), path.join(root, 'data/b.fq'));
   const result = await cli(
     '--json',
     'submit',

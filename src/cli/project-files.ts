@@ -3,7 +3,7 @@
  * every file of its folder but Snakemake's records, version control, the folders its rules write
  * results to, and what the project's `.gitignore` files exclude.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
@@ -26,15 +26,21 @@ export function projectRoot(snakefile: string): string {
 /** Every file of the project of `snakefile` (absolute) that is uploaded. */
 export function projectFiles(snakefile: string): string[] {
   const root = projectRoot(snakefile);
+  // Folders walked, by real path: a symlink back up the tree is not followed round.
+  const walked = new Set<string>();
   const walk = (dir: string, rules: GitIgnore[]): string[] => {
+    if (walked.has(realpathSync(dir))) return [];
+    walked.add(realpathSync(dir));
     const here = [...rules, ...gitIgnoreOf(dir)];
-    return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-      const full = path.join(dir, entry.name);
-      const directory = entry.isDirectory();
-      if (directory && (NOT_PROJECT.has(entry.name) || (dir === root && RESULT_FOLDERS.includes(entry.name)))) return [];
+    return readdirSync(dir).flatMap((name) => {
+      const full = path.join(dir, name);
+      // A symlink is followed: a project often links its data from elsewhere, and sends what it holds.
+      const stat = statSync(full, { throwIfNoEntry: false });
+      const directory = stat?.isDirectory() ?? false;
+      if (directory && (NOT_PROJECT.has(name) || (dir === root && RESULT_FOLDERS.includes(name)))) return [];
       if (here.some((rule) => rule.ignores(full, directory))) return [];
       if (directory) return walk(full, here);
-      return entry.isFile() ? [full] : [];
+      return stat?.isFile() ? [full] : [];
     });
   };
   return walk(root, []);
