@@ -1,7 +1,8 @@
-/** The CLI's reading of CWL `secondaryFiles` (src/cli/secondary-files.ts), on files of the test's own. */
+/** What the CLI finds to upload, on files of the test's own: CWL `secondaryFiles` (src/cli/secondary-files.ts), a Snakemake project's files (src/cli/project-files.ts). */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { projectFiles } from '../src/cli/project-files';
 import { patternsOf, secondaryFiles, secondaryName } from '../src/cli/secondary-files';
 
 test('patterns: appended, each ^ strips one extension, none left to strip', () => {
@@ -37,6 +38,42 @@ test('a workflow input gets what the tool of a step it flows into declares; only
     for (const name of ['data/ref.fa', 'data/ref.fa.fai', 'data/ref.dict']) write(name);
     const found = secondaryFiles(path.join(dir, 'wf.cwl'), { ref: { class: 'File', location: 'data/ref.fa' } }, dir);
     expect(found.sort()).toEqual([path.join(dir, 'data/ref.dict'), path.join(dir, 'data/ref.fa.fai')]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a project: results folders left out at its root only, each .gitignore read for the paths below its folder', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'project-'));
+  try {
+    const files = [
+      'workflow/Snakefile',
+      'workflow/rules/results/keep.smk',
+      '.gitignore',
+      'data/.gitignore',
+      'data/raw/big.fq',
+      'data/a.fq',
+      'data/run.log',
+      'data/keep.log',
+      'results/old.txt',
+      'logs/old.log',
+      '.snakemake/metadata/x',
+    ];
+    for (const name of files) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), '');
+    }
+    writeFileSync(path.join(dir, '.gitignore'), '*.log\n!keep.log\n');
+    writeFileSync(path.join(dir, 'data/.gitignore'), 'raw/\n');
+    const found = projectFiles(path.join(dir, 'workflow/Snakefile')).map((file) => path.relative(dir, file));
+    expect(found.sort()).toEqual([
+      '.gitignore',
+      'data/.gitignore',
+      'data/a.fq',
+      'data/keep.log',
+      'workflow/Snakefile',
+      'workflow/rules/results/keep.smk',
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
