@@ -3,13 +3,13 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { parseExactJson, stringifyExactJson } from '../../domain/exact-json';
-import { attachmentName, commonRoot, filesUnder, isBelow, type Attachment } from './attachments';
+import { TASK_WORKFLOW_TYPE } from '../../domain/task-definition';
+import { attachmentName, commonRoot, filesUnder, isBelow, type Attachment, type LocalEntry } from './attachments';
 import { CliError, EXIT } from './exit-codes';
 import { inputFiles, type InputFile } from './input-files';
 import { localPath } from './local-path';
 import { workflowFiles } from './workflow-files';
 import { guessWorkflowType, KNOWN_TYPES } from './workflow-type';
-import { TASK_WORKFLOW_TYPE } from '../../domain/task-definition';
 import { secondaryFiles } from './secondary-files';
 import { taskFiles } from './task-files';
 import { checkUploadSize } from './upload-size';
@@ -61,11 +61,6 @@ export function runForm(workflow: string, options: RunFormOptions): FormData {
   return form;
 }
 
-interface Entry {
-  path: string;
-  directory: boolean;
-}
-
 /**
  * The files to upload: the local workflow's own (`ownFiles`), the inputs' (a directory's every
  * file) and `--attach`'s, each named by its path below the deepest directory that holds them all,
@@ -80,7 +75,7 @@ function attach(
 ): { attachments: Attachment[]; workflowUrl?: string } {
   const paramsBase = options.params === undefined ? undefined : path.dirname(path.resolve(options.params));
   const own = workflow === undefined ? { files: [] } : ownFiles(workflow.file, workflow.type, params, paramsBase);
-  const entries: Entry[] = [...own.files, ...inputs, ...(options.attach ?? []).map(attached)];
+  const entries: LocalEntry[] = [...own.files, ...inputs, ...(options.attach ?? []).map(attached)];
   if (entries.length === 0) return { attachments: [] };
   const root = own.root ?? commonRoot(entries);
   const outside = entries.find((entry) => !isBelow(entry.path, root));
@@ -99,7 +94,12 @@ function attach(
  * below its folder (`root`); any other's imports or project (./workflow-files.ts) and, for CWL,
  * the secondary files of the inputs in its parameters (./secondary-files.ts).
  */
-function ownFiles(file: string, type: string, params: Record<string, unknown>, paramsBase?: string): { files: Entry[]; root?: string } {
+function ownFiles(
+  file: string,
+  type: string,
+  params: Record<string, unknown>,
+  paramsBase?: string,
+): { files: LocalEntry[]; root?: string } {
   if (type.toUpperCase() === TASK_WORKFLOW_TYPE)
     return { files: [{ path: file, directory: false }, ...taskFiles(file)], root: path.dirname(file) };
   const files = workflowFiles(file);
@@ -108,7 +108,7 @@ function ownFiles(file: string, type: string, params: Record<string, unknown>, p
 }
 
 /** A file or folder `--attach` names, relative to the working directory. */
-function attached(given: string): { path: string; directory: boolean } {
+function attached(given: string): LocalEntry {
   const file = path.resolve(given);
   const stat = statSync(file, { throwIfNoEntry: false });
   if (stat === undefined) throw new CliError(`--attach ${given}: no such file or folder`, EXIT.usage);

@@ -9,6 +9,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { isRelativeUrl, splitWorkflowUrl } from '../../domain/workflow-url';
+import type { LocalEntry } from './attachments';
 import { CliError, EXIT } from './exit-codes';
 import { eachFileObject } from './input-files';
 import { secondaryFiles } from './secondary-files';
@@ -17,9 +18,9 @@ import { workflowFiles } from './workflow-files';
 type Loose = Record<string, unknown>;
 
 /** Absolute paths of the files `task`'s steps need (./run-form.ts refuses those outside the task's folder). */
-export function taskFiles(task: string): Array<{ path: string; directory: boolean }> {
+export function taskFiles(task: string): LocalEntry[] {
   const folder = path.dirname(task);
-  const found: Array<{ path: string; directory: boolean }> = [];
+  const found: LocalEntry[] = [];
   for (const { id, run } of runSteps(readTask(task))) {
     const url = literal(run.workflow_url);
     if (url !== undefined && isRelativeUrl(url)) {
@@ -34,7 +35,7 @@ export function taskFiles(task: string): Array<{ path: string; directory: boolea
         found.push(...secondaryFiles(named, params as Loose, folder).map((file) => ({ path: file, directory: false })));
       }
     }
-    found.push(...stepInputs(id, run.workflow_params, folder));
+    found.push(...stepInputs(`${task}: step ${id}`, run.workflow_params, folder));
   }
   return found;
 }
@@ -68,15 +69,15 @@ function literal(value: unknown): string | undefined {
 }
 
 /** The local File and Directory inputs a step names with a literal relative location. */
-function stepInputs(id: string, params: unknown, folder: string): Array<{ path: string; directory: boolean }> {
-  const found: Array<{ path: string; directory: boolean }> = [];
+function stepInputs(step: string, params: unknown, folder: string): LocalEntry[] {
+  const found: LocalEntry[] = [];
   eachFileObject(params, (object) => {
     const location = literal(object.location ?? object.path);
     if (location === undefined || !isRelativeUrl(location)) return;
     const file = path.resolve(folder, location);
     const directory = object.class === 'Directory';
     if (statSync(file, { throwIfNoEntry: false })?.isDirectory() !== directory)
-      throw new CliError(`step ${id}: input ${location}: no such ${directory ? 'directory' : 'file'} (${file})`, EXIT.usage);
+      throw new CliError(`${step}: input ${location}: no such ${directory ? 'directory' : 'file'} (${file})`, EXIT.usage);
     found.push({ path: file, directory });
   });
   return found;
