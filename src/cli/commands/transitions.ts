@@ -4,6 +4,7 @@ import type { Transition } from '../api-client';
 import { contextOf } from '../context';
 import { followStream } from '../event-stream';
 import { printJson, printJsonLine, printTable } from '../output';
+import { withExamples } from '../help';
 
 const HEADER = ['SEQ', 'AT', 'TYPE', 'FROM', 'TO', 'PAYLOAD'];
 
@@ -17,7 +18,7 @@ const row = (t: Transition): string[] => [
 ];
 
 export function transitionsCommand(program: Command): void {
-  program
+  const registered = program
     .command('transitions')
     .description("the run's state transitions")
     .argument('<run_id>')
@@ -44,4 +45,8 @@ export function transitionsCommand(program: Command): void {
       if (json) printJsonLine({ end });
       else process.stdout.write(`end: ${(end as { state: string }).state}\n`);
     });
+  withExamples(registered, [
+    'transitions RUN_ID            # each transition, with the WES state it led to',
+    'transitions RUN_ID --follow   # and the new ones until the run ends',
+  ]);
 }
