@@ -4,13 +4,15 @@
  */
 import { parseExactJson, stringifyExactJson } from '../../domain/exact-json';
 import type { components } from '../../spec/wes-api';
-export type { Transition } from '../../domain/run-types';
+import type { Transition as StoredTransition } from '../../domain/run-types';
 import { CliError, EXIT, exitCodeOfStatus } from './exit-codes';
 
 type Schemas = components['schemas'];
 export type RunLog = Schemas['RunLog'] & { temporal_ui_url?: string; transitions_url?: string };
 export type RunStatus = Schemas['RunStatus'];
 export type RunSummary = Schemas['RunSummary'];
+/** A transition as GET /runs/{id}/transitions gives it: with the WES state it led to. */
+export type Transition = StoredTransition & { wes_state: string };
 /** WES lets a list hold bare statuses; this service's hold summaries. */
 export type RunListResponse = Omit<Schemas['RunListResponse'], 'runs'> & { runs?: RunSummary[]; total_runs?: number };
 

@@ -1,4 +1,4 @@
-/** `transitions RUN_ID`: the run's state transitions, or followed as they happen to its end. */
+/** `transitions RUN_ID`: the run's state transitions with the WES state of each, or followed as they happen to its end. */
 import type { Command } from 'commander';
 import type { Transition } from '../api-client';
 import { contextOf } from '../context';
@@ -6,21 +6,22 @@ import { followStream } from '../event-stream';
 import { printJson, printJsonLine, printTable } from '../output';
 import { withExamples } from '../help';
 
-const HEADER = ['SEQ', 'AT', 'TYPE', 'FROM', 'TO', 'PAYLOAD'];
+/** STATE: the execution states (docs/design.md); WES: the WES state the run showed after it, as the API derives it. */
+const HEADER = ['SEQ', 'AT', 'TYPE', 'STATE', 'WES', 'PAYLOAD'];
 
 const row = (t: Transition): string[] => [
   String(t.seq),
   t.at,
   t.type,
-  t.from,
-  t.to,
+  `${t.from} → ${t.to}`,
+  t.wes_state,
   t.payload === undefined ? '' : JSON.stringify(t.payload),
 ];
 
 export function transitionsCommand(program: Command): void {
   const registered = program
     .command('transitions')
-    .description("the run's state transitions")
+    .description("the run's state transitions, each with the WES state it led to")
     .argument('<run_id>')
     .option('-f, --follow', 'go on printing new transitions until the run has ended')
     .action(async (runId: string, options: { follow?: boolean }, command: Command) => {
