@@ -108,6 +108,7 @@ test("the log is JSON lines, and the lines of a run's activities carry its run i
   // SDK's attributes of those lines have it.
   expect(activityLines.filter((line) => line.activityType === 'startRun').length).toBeGreaterThan(0);
   expect(worker!.stdout()).not.toContain('taskToken');
-  // Said of each provider's worker, which runs activities only by design: no one can act on it.
+  // Said of each provider's worker (activities only, by design) and of every worker (no Nexus): no one can act on it.
   expect(worker!.stdout()).not.toContain('No workflows registered');
+  expect(worker!.stdout()).not.toContain('No Nexus services registered');
 });

@@ -19,10 +19,13 @@ function fields(meta: LogMetadata = {}): Record<string, unknown> {
 }
 
 /**
- * What the SDK says that no one can act on: a provider's worker runs activities only, by design
- * (src/worker/create-worker.ts), and the SDK warns of each at every start.
+ * What the SDK says of every worker at every start that no one can act on: a provider's worker
+ * runs activities only, by design (src/worker/create-worker.ts), and this service has no Nexus.
  */
-const UNACTIONABLE = new Set(['No workflows registered, not polling for workflow tasks']);
+const UNACTIONABLE = new Set([
+  'No workflows registered, not polling for workflow tasks',
+  'No Nexus services registered, not polling for Nexus tasks',
+]);
 
 const LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',
