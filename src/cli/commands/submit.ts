@@ -4,7 +4,9 @@ import { contextOf } from '../context';
 import { collectKeyValue, TAG_SEPARATORS } from '../key-value';
 import { printJson } from '../output';
 import { runForm, type RunFormOptions } from '../run-form';
+import { LARGE_UPLOAD } from '../upload-size';
 import { waitForRun } from '../wait';
+import { KNOWN_TYPES } from '../workflow-type';
 import { withExamples } from '../help';
 
 interface SubmitOptions extends RunFormOptions {
@@ -18,14 +20,13 @@ export function submitCommand(program: Command): void {
     .summary('submit a run of a workflow file (CWL, Snakemake, WDL, DWES-TASK) or URL')
     .description(
       'submit a run of WORKFLOW: a local file (uploaded, with the files it imports and the inputs --params names) or a URL. ' +
-        'Its type is known from a .cwl file (its cwlVersion), a Snakefile or .smk file, and a DWES-TASK document (a YAML or JSON task with a dwes_task: key); ' +
-        'give --type for anything else (WDL: --type WDL --type-version 1.0)',
+        `Its type is known for ${KNOWN_TYPES}; give --type for anything else`,
     )
     .argument('<workflow>', 'a workflow file, or an http(s) URL')
     .option('-p, --params <file>', 'the workflow parameters (JSON or YAML); local File/Directory inputs are uploaded')
     .option(
       '-t, --type <type>',
-      'workflow_type (CWL, SMK, WDL, DWES-TASK); known from a .cwl, Snakefile or .smk file and a dwes_task: document',
+      'workflow_type (CWL, SMK, WDL, DWES-TASK); known from a .cwl, Snakefile, .smk or .wdl file and a dwes_task: document',
     )
     .option('--type-version <version>', 'workflow_type_version; CWL: the cwlVersion of the file')
     .option('--engine <name>', 'workflow_engine')
@@ -42,6 +43,14 @@ export function submitCommand(program: Command): void {
       new Option('--tag <key=value>', 'a tag of the run (key=value or key:value); repeatable')
         .argParser(collectKeyValue(TAG_SEPARATORS))
         .default({}, 'none'),
+    )
+    .option(
+      '--attach <path...>',
+      'files or folders to upload beside the workflow, named by their paths below the folder holding them all; repeatable',
+    )
+    .option(
+      '-y, --yes',
+      `send an upload of more than ${LARGE_UPLOAD.files} files or ${LARGE_UPLOAD.bytes / 2 ** 20} MB (else the CLI says what it would send, and stops)`,
     )
     .option('--provider <name>', 'the provider to run on (the wes_provider tag)')
     .option('--require-approval', 'hold the run in PAUSED until resumed')
@@ -65,7 +74,7 @@ export function submitCommand(program: Command): void {
     'submit wc.cwl --params job.yaml --wait            # CWL, its inputs uploaded; exit code: how it ended',
     'submit workflow/Snakefile --params config.yaml     # a Snakemake project (also a .smk file)',
     'submit task.yaml --params params.json              # a DWES-TASK document (it has a dwes_task: key)',
-    'submit hello.wdl --type WDL --type-version 1.0     # WDL: give its type',
+    'submit hello.wdl --params inputs.json              # WDL (its version line gives the version)',
     'submit Snakefile --engine-param cores=2 --tag project=x  # an engine parameter (or --cores=2), a tag',
     'submit https://example.org/wf.cwl --type-version v1.2 --json  # a URL the server fetches',
   ]);
