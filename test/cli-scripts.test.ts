@@ -56,6 +56,11 @@ test('--json: an error is one JSON object on stderr, with the API status and the
   expect(usage).toMatchObject({ code: 2, stdout: '' });
   expect(JSON.parse(usage.stderr)).toEqual({ error: { msg: expect.stringContaining('--page-size'), exit_code: 2 } });
 
+  // No command: the help is for people; a script gets the JSON alone.
+  const bare = await cli('--json');
+  expect(bare).toMatchObject({ code: 2, stdout: '' });
+  expect(JSON.parse(bare.stderr)).toEqual({ error: { msg: 'no command given: durable-wes --help lists them', exit_code: 2 } });
+
   // Without --json, the same error is a line for people.
   expect((await cli('status', 'run-00000000-0000-4000-8000-000000000000')).stderr).toMatch(/^durable-wes: 404: .*not found\n$/);
 });

@@ -21,7 +21,9 @@ export async function main(argv: string[], version: string): Promise<number> {
       // The help or the version, printed already.
       if (error.exitCode === 0) return EXIT.ok;
       // Commander has printed its message, unless under --json (program.ts).
-      if (json) printError(error.message.replace(/^error: /, ''), EXIT.usage, undefined, true);
+      const message =
+        error.code === 'commander.help' ? 'no command given: durable-wes --help lists them' : error.message.replace(/^error: /, '');
+      if (json) printError(message, EXIT.usage, undefined, true);
       return EXIT.usage;
     }
     const code = error instanceof CliError ? error.code : EXIT.server;

@@ -33,6 +33,8 @@ export function createProgram(version: string, { json }: ProgramOptions = { json
       outputError: (message, write) => {
         if (!json) write(message);
       },
+      // The help shown for a missing command, on stderr: under --json, main.ts says it in JSON instead.
+      writeErr: (text) => json || process.stderr.write(text),
     })
     .showHelpAfterError(!json)
     .exitOverride();
