@@ -47,7 +47,8 @@ function build(esbuild) {
   });
   const inputs = Object.keys(metafile.inputs);
   // Such a module finds the repository through __dirname, which in the bundle is .cache/cli.
-  if (inputs.includes('activities/repo-root.ts')) throw new Error('the CLI must not import activities/repo-root.ts: the bundle moves __dirname');
+  if (inputs.includes('activities/repo-root.ts'))
+    throw new Error('the CLI must not import activities/repo-root.ts: the bundle moves __dirname');
   fs.writeFileSync(`${inputsFile}.${process.pid}.tmp`, `${[...inputs, 'package.json'].join('\n')}\n`);
   fs.renameSync(`${inputsFile}.${process.pid}.tmp`, inputsFile);
   fs.renameSync(temporary, bundle);
