@@ -2,7 +2,7 @@
  * How an execution state shows through the GA4GH WES API (docs/design.md, "WES states").
  * Pure: shared by the workflow (search attributes), the API and the tests.
  */
-import { isTerminal, type ExecutionState, type FailureReason } from './state-machine';
+import { isTerminal, type ExecutionState, type FailureReason, type TransitionType } from './state-machine';
 
 /** The `State` enum of WES 1.1. */
 export const WES_STATES = [
@@ -55,4 +55,21 @@ export function toWesState({ state, canceling, failureReason, preempted, queued 
   if (preempted) return 'PREEMPTED';
   if (queued) return 'QUEUED';
   return BY_STATE[state];
+}
+
+/** What a transition says of the state it leads to (a transition of run-types.ts). */
+export interface TransitionOutcome {
+  type: TransitionType;
+  to: ExecutionState;
+  payload?: Record<string, unknown>;
+}
+
+/**
+ * The WES state a run shows right after a transition, as toWesState derives it from the run's last
+ * transition. A cancel request (CANCELING) and a preemption (PREEMPTED) are no transitions: a run
+ * shows them between two, and the transition that follows says how it went on.
+ */
+export function wesStateAfter({ type, to, payload }: TransitionOutcome): WesState {
+  const failureReason = type === 'error' ? (payload?.reason as FailureReason | undefined) : undefined;
+  return toWesState({ state: to, canceling: false, failureReason, queued: type === 'queue' });
 }

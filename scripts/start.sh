@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 source scripts/engines.sh
 npm run --silent build
+npm run --silent build:cli
 exec node dist/src/main.js

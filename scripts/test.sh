@@ -8,5 +8,6 @@ cd "$(dirname "$0")/.."
 ./temporal-dev.sh install
 source scripts/engines.sh
 npx tsc --noEmit -p tsconfig.json
+npm run --silent build:cli
 npm run --silent lint
 npx jest "$@"

@@ -266,9 +266,10 @@ test('transitions: a table, or followed as JSON lines to the end', async () => {
   expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   const table = await cli('transitions', runId);
   expect(table.code).toBe(0);
-  expect(table.stdout.split('\n')[0]).toMatch(/^SEQ +AT +TYPE +FROM +TO +PAYLOAD$/);
-  expect(table.stdout).toMatch(/^1 +\S+ +init +queued +starting/m);
-  expect(table.stdout).toMatch(/finish +running +succeeded/);
+  expect(table.stdout.split('\n')[0]).toMatch(/^SEQ +AT +TYPE +STATE +WES +PAYLOAD$/);
+  // Each transition with the WES state it led to.
+  expect(table.stdout).toMatch(/^1 +\S+ +init +queued → starting +INITIALIZING/m);
+  expect(table.stdout).toMatch(/finish +running → succeeded +COMPLETE/);
   const followed = await cli('--json', 'transitions', runId, '--follow');
   expect(followed.code).toBe(0);
   const lines = followed.stdout
@@ -277,6 +278,7 @@ test('transitions: a table, or followed as JSON lines to the end', async () => {
     .map((line) => JSON.parse(line));
   expect(lines.at(-1)).toEqual({ end: { state: 'COMPLETE' } });
   expect(lines.slice(0, -1).map((t) => t.seq)).toEqual(lines.slice(0, -1).map((_, i) => i + 1));
+  expect(lines.at(-2)).toMatchObject({ type: 'finish', wes_state: 'COMPLETE' });
 });
 
 test('a followed stream whose API replica shuts down is resumed on the next one, nothing seen twice or missed', async () => {

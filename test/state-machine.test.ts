@@ -11,7 +11,7 @@ import {
   type TransitionType,
 } from '../domain/state-machine';
 import { RunLedger } from '../workflows/run-ledger';
-import { TERMINAL_WES_STATES, toWesState } from '../domain/wes-state';
+import { TERMINAL_WES_STATES, toWesState, wesStateAfter } from '../domain/wes-state';
 
 // The table of docs/design.md, "The execution state machine", written out independently of the module under test.
 const ALLOWED = new Set([
@@ -126,5 +126,22 @@ describe('WES state', () => {
     // A provider's QUEUED recorded as a `step` (runs before the `queue` type) still shows RUNNING.
     ledger.transition('step', { provider_state: 'QUEUED' });
     expect(ledger.wesState).toBe('RUNNING');
+  });
+  test("each transition's WES state (wesStateAfter) is the one the ledger shows right after it", () => {
+    for (const reason of FAILURE_REASONS) {
+      const ledger = ledgerIn('starting');
+      const seen = [ledger.transition('step'), ledger.transition('queue'), ledger.transition('wait'), ledger.transition('resume')];
+      const failed = ledger.fail(reason, 'broke');
+      expect(wesStateAfter(failed)).toBe(ledger.wesState);
+      expect([...seen, failed].map(wesStateAfter)).toEqual([
+        'RUNNING',
+        'QUEUED',
+        'PAUSED',
+        'RUNNING',
+        reason === 'system_error' ? 'SYSTEM_ERROR' : 'EXECUTOR_ERROR',
+      ]);
+    }
+    const done = ledgerIn('running');
+    expect(wesStateAfter(done.transition('finish'))).toBe('COMPLETE');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * What operators see of the production worker (src/worker.ts, a process of its own): its /metrics,
  * with the counts of its activities and the Temporal SDK's metrics, and its JSON log lines, those
- * about a run carrying its run id.
+ * about a run carrying its run id and no task token.
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -104,4 +104,11 @@ test("the log is JSON lines, and the lines of a run's activities carry its run i
   const activityLines = lines.filter((line) => line.sdkComponent === 'activity');
   expect(activityLines.length).toBeGreaterThan(0);
   expect(activityLines.filter((line) => typeof line.run_id !== 'string')).toEqual([]);
+  // An activity's task token lets its holder complete or fail it: no line carries one, though the
+  // SDK's attributes of those lines have it.
+  expect(activityLines.filter((line) => line.activityType === 'startRun').length).toBeGreaterThan(0);
+  expect(worker!.stdout()).not.toContain('taskToken');
+  // Said of each provider's worker (activities only, by design) and of every worker (no Nexus): no one can act on it.
+  expect(worker!.stdout()).not.toContain('No workflows registered');
+  expect(worker!.stdout()).not.toContain('No Nexus services registered');
 });

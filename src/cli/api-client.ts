@@ -4,13 +4,15 @@
  */
 import { parseExactJson, stringifyExactJson } from '../../domain/exact-json';
 import type { components } from '../../spec/wes-api';
-export type { Transition } from '../../domain/run-types';
+import type { Transition as StoredTransition } from '../../domain/run-types';
 import { CliError, EXIT, exitCodeOfStatus } from './exit-codes';
 
 type Schemas = components['schemas'];
 export type RunLog = Schemas['RunLog'] & { temporal_ui_url?: string; transitions_url?: string };
 export type RunStatus = Schemas['RunStatus'];
 export type RunSummary = Schemas['RunSummary'];
+/** A transition as GET /runs/{id}/transitions gives it: with the WES state it led to. */
+export type Transition = StoredTransition & { wes_state: string };
 /** WES lets a list hold bare statuses; this service's hold summaries. */
 export type RunListResponse = Omit<Schemas['RunListResponse'], 'runs'> & { runs?: RunSummary[]; total_runs?: number };
 
@@ -57,15 +59,25 @@ export class ApiClient {
     try {
       response = await fetch(url, { ...init, headers: this.headers(url, headers) });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new CliError(
-        `${init.method ?? 'GET'} ${url} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
-        EXIT.server,
-      );
+      throw unreachable(url, init.method ?? 'GET', this.baseUrl, error);
     }
     if (!response.ok) throw await apiError(response);
     return response;
   }
+}
+
+/**
+ * A request that got no answer. When it went to this API, the message says which URL was tried and
+ * how to change it, since a wrong or missing server is the usual cause.
+ */
+function unreachable(url: string, method: string, baseUrl: string, error: unknown): CliError {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  if (new URL(url).origin !== new URL(baseUrl).origin) return new CliError(`${method} ${url} failed: ${reason}`, EXIT.server);
+  return new CliError(
+    `cannot reach the WES API at ${baseUrl} (${reason}): is the server running (npm start)? Change it with --url or DURABLE_WES_URL`,
+    EXIT.server,
+  );
 }
 
 /** The API's ErrorResponse `msg` when it sent one, else the status and what it said. */
@@ -80,5 +92,6 @@ async function apiError(response: Response): Promise<CliError> {
   return new CliError(
     `${response.status}: ${typeof msg === 'string' ? msg : text.slice(0, 200) || response.statusText}`,
     exitCodeOfStatus(response.status),
+    response.status,
   );
 }

@@ -1,27 +1,35 @@
-/** The CLI's exit codes (README, "CLI"): scripts tell a failed run from a failed request by them. */
+/**
+ * The CLI's exit codes (README, "CLI"): scripts tell a failed run from a failed request by them.
+ * The root help's table and README's are made from EXIT_CODES, one source.
+ */
 export const EXIT = {
-  /** Done; for a run waited for, COMPLETE. */
   ok: 0,
-  /** The run ended EXECUTOR_ERROR or SYSTEM_ERROR. */
   runFailed: 1,
-  /** Wrong arguments, or an input the CLI or the API refused (400). */
   usage: 2,
-  /** The run ended CANCELED. */
   runCanceled: 3,
-  /** The server could not be reached, or answered 5xx (or something unexpected). */
   server: 4,
-  /** No such run (404), or the token was refused (401/403). */
   notFound: 5,
-  /** The run is in a state that does not allow the action (409). */
   conflict: 6,
 } as const;
 
-/** A failure that ends the command with `code`, saying `message`. */
+/** What each code means, in code order. */
+export const EXIT_CODES: ReadonlyArray<readonly [number, string]> = [
+  [EXIT.ok, 'done; a run waited for (submit --wait) is COMPLETE'],
+  [EXIT.runFailed, 'the run ended EXECUTOR_ERROR or SYSTEM_ERROR'],
+  [EXIT.usage, 'usage error, or an input refused by the CLI or the API (400)'],
+  [EXIT.runCanceled, 'the run ended CANCELED'],
+  [EXIT.server, 'the server is unreachable or answered 5xx'],
+  [EXIT.notFound, 'no such run (404), or the token is missing or refused (401/403)'],
+  [EXIT.conflict, "the run's state does not allow it (409: e.g. resume of a run not PAUSED)"],
+];
+
+/** A failure that ends the command with `code`, saying `message`; `status`: the API's HTTP status, when it answered. */
 export class CliError extends Error {
   override name = 'CliError';
   constructor(
     message: string,
     readonly code: number,
+    readonly status?: number,
   ) {
     super(message);
   }

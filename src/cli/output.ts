@@ -25,3 +25,16 @@ export function formatTags(tags: Record<string, string> | undefined): string {
     .map(([key, value]) => `${key}=${value}`)
     .join(',');
 }
+
+/**
+ * A failure, on stderr: `durable-wes: msg` for people; for scripts (--json), one JSON object,
+ * `{"error": {"msg", "exit_code", "status_code"}}`, `status_code` only when the API answered.
+ */
+export function printError(msg: string, exitCode: number, statusCode: number | undefined, json: boolean): void {
+  if (!json) {
+    process.stderr.write(`durable-wes: ${msg}\n`);
+    return;
+  }
+  const error = { msg, exit_code: exitCode, ...(statusCode === undefined ? {} : { status_code: statusCode }) };
+  process.stderr.write(`${JSON.stringify({ error })}\n`);
+}

@@ -21,6 +21,9 @@ export function createLogger({ name, level, destination }: LoggerOptions): Logge
       level,
       // `error` is the SDK's key for errors (`err` is pino's): both keep their stack.
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+      // The Temporal SDK puts an activity's task token on the lines about it; whoever holds one can
+      // complete or fail that activity, so no line carries it (docs/deployment.md, "Operations").
+      redact: { paths: ['taskToken', '*.taskToken'], remove: true },
     },
     // Synchronous: the lines written just before the process exits are not lost.
     destination ?? (process.stdout.isTTY ? plainTextStream(process.stdout) : pino.destination({ dest: 1, sync: true })),

@@ -18,6 +18,15 @@ function fields(meta: LogMetadata = {}): Record<string, unknown> {
   };
 }
 
+/**
+ * What the SDK says of every worker at every start that no one can act on: a provider's worker
+ * runs activities only, by design (src/worker/create-worker.ts), and this service has no Nexus.
+ */
+const UNACTIONABLE = new Set([
+  'No workflows registered, not polling for workflow tasks',
+  'No Nexus services registered, not polling for Nexus tasks',
+]);
+
 const LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',
   DEBUG: 'debug',
@@ -27,7 +36,9 @@ const LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
 };
 
 export function temporalLogger(logger: Logger): TemporalLogger {
-  const log = (level: LogLevel, message: string, meta?: LogMetadata) => logger[LEVEL[level]](fields(meta), message);
+  const log = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    if (!UNACTIONABLE.has(message)) logger[LEVEL[level]](fields(meta), message);
+  };
   return {
     log,
     trace: (message, meta) => log('TRACE', message, meta),

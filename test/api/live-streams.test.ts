@@ -41,11 +41,12 @@ test('transitions: those so far, then each new one as it comes, then the end, an
   await api.http.post(`${API}/runs/${runId}/resume`).send({ approved_by: 'stream' }).expect(200);
   const events = await stream.ended;
   expect(events.map((e) => e.event)).toEqual(['transition', 'transition', 'transition', 'transition', 'end']);
-  expect(dataOf(events, 'transition').map((t) => `${t.type}:${t.to}`)).toEqual([
-    'init:starting',
-    'wait:awaiting_input',
-    'resume:running',
-    'finish:succeeded',
+  // Each with the WES state it led to.
+  expect(dataOf(events, 'transition').map((t) => `${t.type}:${t.to}:${t.wes_state}`)).toEqual([
+    'init:starting:INITIALIZING',
+    'wait:awaiting_input:PAUSED',
+    'resume:running:RUNNING',
+    'finish:succeeded:COMPLETE',
   ]);
   // Each transition's id is its seq; the end is the run's WES state.
   expect(events.map((e) => e.id)).toEqual(['1', '2', '3', '4', undefined]);

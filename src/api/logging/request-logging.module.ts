@@ -3,7 +3,7 @@
  * per request with its method, route template, status and duration, and `run_id` when the request
  * is about a run, as the worker's lines about that run have it.
  */
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import type { Request } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
@@ -23,6 +23,9 @@ export class RequestLoggingModule {
       module: RequestLoggingModule,
       imports: [
         LoggerModule.forRoot({
+          // Every route, in path-to-regexp 8's syntax: nestjs-pino's default `*` is the old one, which
+          // Nest converts to this at each start with a warning.
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: {
             logger,
             // Lines logged while a request is handled carry only its id; the request's own line has the rest.

@@ -1,10 +1,12 @@
 /**
  * Extension: a run's state transitions (docs/design.md, "The execution state machine"), as the read
- * model holds them; with `follow=true`, as Server-Sent Events while the run goes
- * (docs/design.md, "Live streams").
+ * model holds them, each with the WES state it led to (`wes_state`); with `follow=true`, as
+ * Server-Sent Events while the run goes (docs/design.md, "Live streams").
  */
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import type { Transition } from '../../../domain/run-types';
+import { wesStateAfter } from '../../../domain/wes-state';
 import type { RunStore } from '../../../read-model/run-store';
 import type { Caller } from '../auth/caller';
 import { RequestCaller } from '../auth/request-caller.decorator';
@@ -16,6 +18,9 @@ import { followRun } from '../streams/follow-run';
 import { OpenStreams } from '../streams/open-streams';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
+
+/** Each transition with the WES state it led to, derived (domain/wes-state.ts), not stored beside it. */
+const withWesState = (transition: Transition) => ({ ...transition, wes_state: wesStateAfter(transition) });
 
 interface TransitionsQuery {
   follow: boolean;
@@ -38,13 +43,14 @@ export class TransitionsController {
   ): Promise<void> {
     const runId = path.run_id;
     await this.access.visibleRun(runId, caller);
-    if (!followed(query.follow, response)) return void response.json({ transitions: await this.runStore.transitions(runId) });
+    if (!followed(query.follow, response))
+      return void response.json({ transitions: (await this.runStore.transitions(runId)).map(withWesState) });
     // Each transition's id is its seq: a client that reconnects gets those after the last it saw.
     let seq = (headers['Last-Event-ID'] as number | undefined) ?? 0;
     const stream = this.streams.open(response, caller);
     await followRun(stream, this.runStore, runId, async () => {
       for (const transition of await this.runStore.transitions(runId, seq)) {
-        stream.send('transition', transition, transition.seq);
+        stream.send('transition', withWesState(transition), transition.seq);
         seq = transition.seq;
       }
     });

@@ -2,9 +2,10 @@
 import type { Command } from 'commander';
 import { contextOf } from '../context';
 import { printJson } from '../output';
+import { withExamples } from '../help';
 
 export function cancelCommand(program: Command): void {
-  program
+  const registered = program
     .command('cancel')
     .description('cancel a run')
     .argument('<run_id>')
@@ -14,4 +15,8 @@ export function cancelCommand(program: Command): void {
       if (json) printJson(answer);
       else process.stdout.write(`${answer.run_id}: cancel requested\n`);
     });
+  withExamples(registered, [
+    'cancel RUN_ID                 # it goes CANCELING, then CANCELED',
+    'cancel RUN_ID --json          # {"run_id": ...}',
+  ]);
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { contextOf } from '../context';
 import { followStream } from '../event-stream';
 import { printJson, printJsonLine } from '../output';
+import { withExamples } from '../help';
 
 interface LogsOptions {
   stderr?: boolean;
@@ -10,7 +11,7 @@ interface LogsOptions {
 }
 
 export function logsCommand(program: Command): void {
-  program
+  const registered = program
     .command('logs')
     .description("the run's stdout, or stderr")
     .argument('<run_id>')
@@ -30,4 +31,8 @@ export function logsCommand(program: Command): void {
       const end = await followStream(api, `${path}?follow=true`, ({ data }) => print((data as { text: string }).text), print);
       if (json && end !== undefined) printJsonLine({ end });
     });
+  withExamples(registered, [
+    "logs RUN_ID                   # the engine's stdout so far",
+    'logs RUN_ID --stderr --follow  # its stderr, until the run ends',
+  ]);
 }

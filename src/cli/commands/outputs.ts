@@ -4,9 +4,10 @@ import { contextOf } from '../context';
 import { download } from '../download';
 import { outputFiles } from '../output-files';
 import { printJson, printTable } from '../output';
+import { withExamples } from '../help';
 
 export function outputsCommand(program: Command): void {
-  program
+  const registered = program
     .command('outputs')
     .description("the run's output files")
     .argument('<run_id>')
@@ -33,4 +34,8 @@ export function outputsCommand(program: Command): void {
       }
       if (json) printJson({ files, saved });
     });
+  withExamples(registered, [
+    'outputs RUN_ID                       # path, size and download URL of each file',
+    'outputs RUN_ID --download results/   # saves them below results/',
+  ]);
 }

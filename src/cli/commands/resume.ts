@@ -7,9 +7,10 @@ import type { RunStatus } from '../api-client';
 import { contextOf } from '../context';
 import { CliError, EXIT } from '../exit-codes';
 import { printJson } from '../output';
+import { withExamples } from '../help';
 
 export function resumeCommand(program: Command): void {
-  program
+  const registered = program
     .command('resume')
     .description('resume a run that waits for input (PAUSED)')
     .argument('<run_id>')
@@ -20,6 +21,11 @@ export function resumeCommand(program: Command): void {
       if (json) printJson(status);
       else process.stdout.write(`${status.run_id}: ${status.state ?? 'UNKNOWN'}\n`);
     });
+  withExamples(registered, [
+    'resume RUN_ID                                # a gate without an input schema',
+    'resume RUN_ID --input \'{"approved": true}\'    # the input inline',
+    'resume RUN_ID --input answer.yaml            # or from a JSON or YAML file',
+  ]);
 }
 
 /** Text that starts like JSON is the input itself; anything else names a file. */

@@ -4,9 +4,10 @@ import type { RunLog } from '../api-client';
 import { contextOf } from '../context';
 import { formatTags, printJson } from '../output';
 import { printOutputs } from '../outputs-view';
+import { withExamples } from '../help';
 
 export function statusCommand(program: Command): void {
-  program
+  const registered = program
     .command('status')
     .description("a run's state, request, times and outputs")
     .argument('<run_id>')
@@ -32,4 +33,8 @@ export function statusCommand(program: Command): void {
       for (const [label, value] of lines) if (value) process.stdout.write(`${`${label}:`.padEnd(11)}${value}\n`);
       printOutputs(log.outputs ?? {});
     });
+  withExamples(registered, [
+    'status RUN_ID                          # state, workflow, times, outputs',
+    'status RUN_ID --json | jq -r .state    # the WES state alone',
+  ]);
 }

@@ -109,18 +109,32 @@ export interface EngineParameters {
   clientOnly: string[];
 }
 
-/** The engine's argv for workflow_engine_parameters, refusing anything not on its allow-list. */
+/** A parameter's name without its leading dashes: `cores` and `--cores` are one parameter. */
+const bare = (name: string): string => name.replace(/^-+/, '');
+
+/**
+ * The engine's argv for workflow_engine_parameters, refusing anything not on its allow-list. A name
+ * may come with its dashes or without (`--cores` or `cores`, docs/design.md, "Engine parameters"):
+ * it is looked up without them and passed on as the allow-list spells it.
+ */
 export function engineParameters(engine: LocalEngine, given: Record<string, string | null> | undefined): EngineParameters {
   const argv: string[] = [];
   const clientOnly: string[] = [];
-  for (const [name, value] of Object.entries(given ?? {})) {
-    // A user's name: `constructor` is no parameter, though the record's prototype has it.
-    const spec = Object.hasOwn(engine.parameters, name) ? engine.parameters[name] : undefined;
-    if (!spec) {
+  const byBareName = new Map(Object.keys(engine.parameters).map((name) => [bare(name), name]));
+  const seen = new Map<string, string>();
+  for (const [givenName, value] of Object.entries(given ?? {})) {
+    // A Map, not the record: `constructor` is no parameter, though the record's prototype has it.
+    const name = byBareName.get(bare(givenName));
+    if (name === undefined) {
       throw new InvalidRunRequestError(
-        `local: ${engine.name} parameter '${name}' is not allowed (allowed: ${Object.keys(engine.parameters).join(', ')})`,
+        `local: ${engine.name} parameter '${givenName}' is not allowed (allowed, with or without their dashes: ${Object.keys(engine.parameters).join(', ')})`,
       );
     }
+    const earlier = seen.get(name);
+    if (earlier !== undefined)
+      throw new InvalidRunRequestError(`local: ${engine.name} parameter ${name} is given twice ('${earlier}' and '${givenName}')`);
+    seen.set(name, givenName);
+    const spec = engine.parameters[name];
     if ('clientOnly' in spec) clientOnly.push(name);
     else if ('flag' in spec) {
       if (value !== null && !['', 'true'].includes(value))
