@@ -8,6 +8,7 @@ import { outputsCommand } from './commands/outputs';
 import { resumeCommand } from './commands/resume';
 import { statusCommand } from './commands/status';
 import { submitCommand } from './commands/submit';
+import { tasksCommand } from './commands/tasks';
 import { transitionsCommand } from './commands/transitions';
 
 export function createProgram(version: string): Command {
@@ -30,6 +31,7 @@ export function createProgram(version: string): Command {
     resumeCommand,
     transitionsCommand,
     outputsCommand,
+    tasksCommand,
   ]) {
     register(program);
   }
