@@ -34,12 +34,24 @@ const BIN = path.resolve(__dirname, '../bin/durable-wes.js');
 const RUN_ID = /run-[0-9a-f-]{36}/;
 const cli = (...args: string[]) => runCli(args, { url });
 
-/** The example task, its run steps on the simulated provider. */
-function reviewAndPublish(): string {
-  const task = parse(readFileSync(path.join(EXAMPLES, 'tasks', 'review-and-publish.yaml'), 'utf8'));
-  for (const step of task.steps) if (step.run) step.run.provider = 'simulated';
+interface DefinitionStep {
+  run?: Record<string, unknown>;
+  parallel?: { branches: Array<{ steps: DefinitionStep[] }> };
+}
+
+/** An example task, its run steps (branches' too) on the simulated provider. */
+function onSimulated(example: string): string {
+  const task = parse(readFileSync(path.join(EXAMPLES, 'tasks', example), 'utf8'));
+  const visit = (steps: DefinitionStep[]): void => {
+    for (const step of steps) {
+      if (step.run) step.run.provider = 'simulated';
+      for (const branch of step.parallel?.branches ?? []) visit(branch.steps);
+    }
+  };
+  visit(task.steps);
   return stringify(task);
 }
+const reviewAndPublish = () => onSimulated('review-and-publish.yaml');
 
 /** POST /runs as curl sends a task with its definition attached. */
 async function submitTask(definition: string, ...more: Array<{ name: string; value: string | Buffer; filename: string }>): Promise<string> {
@@ -143,6 +155,29 @@ test('submit --wait on a task: what its gate waits for is printed once it pauses
   expect(lines).toContainEqual(expect.objectContaining({ id: 'review', state: 'PAUSED' }));
 });
 
+test("tasks: a parallel step's branches under it, their steps under them, each with its kind, state and child run", async () => {
+  const runId = await submitTask(onSimulated('fan-out.yaml'));
+  expect(await waitForState(api.http, runId)).toBe('COMPLETE');
+  const { code, stdout } = await cli('tasks', runId);
+  expect(code).toBe(0);
+  const rows = stdout
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => /^(\s*\S+) +(\S+) +(\S+)(?: +(run-\S+))? +\S+ +\S+$/.exec(line)?.slice(1, 5));
+  const child = (step: string) => `${runId}.${step}`;
+  expect(rows).toEqual([
+    ['prepare', 'run', 'COMPLETE', child('prepare')],
+    ['process', 'parallel', 'COMPLETE', undefined],
+    ['  left', 'branch', 'COMPLETE', undefined],
+    ['    process_left', 'run', 'COMPLETE', child('process_left')],
+    ['  right', 'branch', 'COMPLETE', undefined],
+    ['    process_right', 'run', 'EXECUTOR_ERROR', child('process_right')],
+    ['    check_right', 'run', 'COMPLETE', child('check_right')],
+    ['summarize', 'run', 'COMPLETE', child('summarize')],
+  ]);
+});
+
 test("a task's outputs are its child runs' files as download URLs and its gate's input; --download puts them below DIR/<step>; logs are the children's", async () => {
   const definition = stringify({
     dwes_task: '1.0',
@@ -216,7 +251,7 @@ test('a run held by --require-approval: status says so and prints the resume com
   expect(await waitForState(api.http, runId)).toBe('COMPLETE');
 });
 
-test('Ctrl-C on submit --wait: the run goes on, and stderr says how to cancel it; exit 130', async () => {
+test('Ctrl-C on submit --wait and on transitions --follow: the run goes on, and stderr says how to cancel it; exit 130', async () => {
   const params = path.join(dir, 'long.json');
   writeFileSync(params, JSON.stringify({ duration_ms: 600_000 }));
   const waiting = startCli(['submit', 'simulated:', '--type', 'SIMULATED', '--type-version', '1', '--params', params, '--wait'], { url });
@@ -227,6 +262,15 @@ test('Ctrl-C on submit --wait: the run goes on, and stderr says how to cancel it
   expect(result.code).toBe(130);
   expect(result.stderr).toContain(`run ${runId} goes on on the server; to cancel it: durable-wes cancel ${runId}\n`);
   expect((await api.http.get(`${API}/runs/${runId}/status`).expect(200)).body.state).toBe('RUNNING');
+  // So do the commands that follow a run.
+  const following = startCli(['transitions', runId, '--follow'], { url });
+  await eventually(
+    () => following.output().stdout,
+    (stdout) => stdout.includes('init'),
+    { what: 'the transitions so far' },
+  );
+  following.child.kill('SIGINT');
+  expect(await following.done).toMatchObject({ code: 130, stderr: expect.stringContaining(`to cancel it: durable-wes cancel ${runId}\n`) });
   await api.http.post(`${API}/runs/${runId}/cancel`).expect(200);
   expect(await waitForState(api.http, runId)).toBe('CANCELED');
 });
