@@ -130,6 +130,11 @@ test('submit --wait on a task: what its gate waits for is printed once it pauses
   expect(stderr).toContain('waits for: review: Publish 6 results labelled demo?\n');
   expect(stderr).toContain(`resume:    durable-wes resume ${runId} --input '{"approved": true}'\n`);
   expect(waiting.output().code).toBeNull();
+  await eventually(
+    () => following.output().stdout,
+    (stdout) => stdout.includes('"id":"review"') && stdout.includes('"state":"PAUSED"'),
+    { what: 'tasks --follow to show the gate waiting' },
+  );
 
   const resumed = await cli('resume', runId, '--input', '{approved: true, note: "from YAML"}');
   expect(resumed).toMatchObject({ code: 0, stdout: `${runId}: RUNNING\n` });
@@ -151,8 +156,7 @@ test('submit --wait on a task: what its gate waits for is printed once it pauses
   expect(lines.at(-1)).toEqual({ end: { state: 'COMPLETE' } });
   const last = new Map(lines.slice(0, -1).map((row) => [row.id, row.state]));
   expect(Object.fromEntries(last)).toEqual({ compute: 'COMPLETE', review: 'COMPLETE', publish: 'COMPLETE' });
-  // The gate was seen waiting on the way.
-  expect(lines).toContainEqual(expect.objectContaining({ id: 'review', state: 'PAUSED' }));
+  expect(lines).toContainEqual(expect.objectContaining({ id: 'review', kind: 'wait_for_input', state: 'PAUSED' }));
 });
 
 test("tasks: a parallel step's branches under it, their steps under them, each with its kind, state and child run", async () => {
