@@ -3,18 +3,21 @@
 # versions"), for scripts/engines.sh and for the worker on a version's first use. Under an exclusive
 # lock beside the venv, so that any number of workers and commands asking at once install it once;
 # a venv whose .installed marker does not name exactly these specs (a half-done install, other
-# pins) is made again. The marker is written last. Specs starting with ./ are folders of this
-# repository (a package of ours), resolved from its root. <venv>.log keeps a line per install begun
-# and ended, with its duration.
+# pins), or whose python no longer runs, is made again. The marker is written last. Specs starting
+# with ./ are folders of this repository (a package of ours), resolved from its root. <venv>.log
+# keeps a line per install begun and ended, with its duration.
 set -euo pipefail
 venv=$1
 shift
 cd "$(dirname "$0")/.."
 mkdir -p "$(dirname "${venv}")"
+# The venv's scripts name its python by the path it was made at: make it at the real path, so that a
+# cache reached through a symlink (a second checkout sharing it) keeps working when the link goes.
+venv="$(cd "$(dirname "${venv}")" && pwd -P)/$(basename "${venv}")"
 exec 9>"${venv}.lock"
 flock 9
 wanted=$(printf '%s\n' "$@")
-if [ -f "${venv}/.installed" ] && [ "$(cat "${venv}/.installed")" = "${wanted}" ]; then
+if [ -f "${venv}/.installed" ] && [ "$(cat "${venv}/.installed")" = "${wanted}" ] && "${venv}/bin/python" -c '' 2>/dev/null; then
   exit 0
 fi
 SECONDS=0

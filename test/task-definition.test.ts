@@ -50,7 +50,7 @@ describe('valid definitions', () => {
     const definition = parseTaskDefinition(readExample('review-and-publish.yaml'), 'review-and-publish.yaml');
     expect(definition.steps.map((step) => step.id)).toEqual(['compute', 'review', 'publish']);
     expect(definition.steps[0]).toMatchObject({
-      run: { workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:' },
+      run: { workflow_type: 'SIMULATED', workflow_type_version: '1', workflow_url: 'simulated:', provider: 'simulated' },
     });
     expect(definition.steps[1]).toMatchObject({ wait_for_input: { schema: { required: ['approved'] } }, timeout: '2 days' });
     expect(definition.steps[0]).toMatchObject({ retry: { maximum_attempts: 3, initial_interval: '1s', backoff_coefficient: 2 } });

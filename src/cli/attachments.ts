@@ -13,6 +13,13 @@ export interface Attachment {
   name: string;
 }
 
+/** A file or folder to upload (a folder: every file in it). */
+export interface LocalEntry {
+  /** Absolute, on this machine. */
+  path: string;
+  directory: boolean;
+}
+
 /** Every file under `dir`, recursively. */
 export function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -21,7 +28,7 @@ export function filesUnder(dir: string): string[] {
 }
 
 /** The deepest directory that holds every one of `paths` (absolute; a directory holds itself). */
-export function commonRoot(paths: Array<{ path: string; directory: boolean }>): string {
+export function commonRoot(paths: LocalEntry[]): string {
   const dirs = paths.map((entry) => (entry.directory ? entry.path : path.dirname(entry.path)).split(path.sep));
   const first = dirs[0];
   let length = 0;
@@ -31,4 +38,10 @@ export function commonRoot(paths: Array<{ path: string; directory: boolean }>): 
 
 export function attachmentName(root: string, file: string): string {
   return path.relative(root, file).split(path.sep).join('/') || '.';
+}
+
+/** Whether `file` is `root` or below it (both absolute). */
+export function isBelow(file: string, root: string): boolean {
+  const relative = path.relative(root, file);
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }

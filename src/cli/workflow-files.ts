@@ -1,13 +1,14 @@
 /**
  * A local workflow and the files of its own it obviously needs: for CWL, what `run`, `$import` and
  * `$include` name and File defaults' locations, followed through the files they name; for
- * Snakemake, its whole project (docs/design.md, "Snakemake as a project") and what `include:` names.
+ * Snakemake, its project (./project-files.ts) and what `include:` names; for WDL, what `import` names.
  * They are uploaded beside it, so that the engine finds them.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { localPath } from './local-path';
+import { projectFiles } from './project-files';
 
 /** Absolute paths, the workflow first. */
 export function workflowFiles(workflow: string): string[] {
@@ -15,36 +16,24 @@ export function workflowFiles(workflow: string): string[] {
   const add = (file: string): void => {
     if (found.has(file) || !statSync(file, { throwIfNoEntry: false })?.isFile()) return;
     found.add(file);
-    const text = readFileSync(file, 'utf8');
     const dir = path.dirname(file);
-    const referenced = /\.cwl$/i.test(file) ? cwlReferences(text) : isSnakefile(file) ? snakemakeIncludes(text) : [];
+    const referenced = referencesOf(file, readFileSync(file, 'utf8'));
     for (const reference of referenced) {
       const local = localPath(reference.split('#')[0], dir);
       if (local !== undefined && reference.split('#')[0] !== '') add(local);
     }
   };
   add(path.resolve(workflow));
-  if (isSnakefile(workflow)) for (const file of snakemakeProject(path.resolve(workflow))) found.add(file);
+  if (isSnakefile(workflow)) for (const file of projectFiles(path.resolve(workflow))) found.add(file);
   return [...found];
 }
 
-/** Folders of a project that are no part of it: Snakemake's records, version control. */
-const NOT_PROJECT = new Set(['.snakemake', '.git']);
-
-/**
- * Every file of a Snakefile's project: its folder, or the folder above when that is `workflow/`,
- * as Snakemake finds `workflow/Snakefile` from the project's root.
- */
-function snakemakeProject(snakefile: string): string[] {
-  const folder = path.dirname(snakefile);
-  const root = path.basename(folder) === 'workflow' ? path.dirname(folder) : folder;
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) return NOT_PROJECT.has(entry.name) ? [] : walk(full);
-      return entry.isFile() ? [full] : [];
-    });
-  return walk(root);
+/** The files `file` names as its own parts, relative to its folder. */
+function referencesOf(file: string, text: string): string[] {
+  if (/\.cwl$/i.test(file)) return cwlReferences(text);
+  if (isSnakefile(file)) return snakemakeIncludes(text);
+  if (/\.wdl$/i.test(file)) return wdlImports(text);
+  return [];
 }
 
 export function isSnakefile(file: string): boolean {
@@ -80,4 +69,8 @@ function cwlReferences(text: string): string[] {
 
 function snakemakeIncludes(text: string): string[] {
   return [...text.matchAll(/^\s*include:\s*["']([^"']+)["']/gm)].map((match) => match[1]);
+}
+
+function wdlImports(text: string): string[] {
+  return [...text.matchAll(/^\s*import\s+["']([^"']+)["']/gm)].map((match) => match[1]);
 }

@@ -165,7 +165,7 @@ test('past the host cap of running engines a run waits QUEUED until a slot is fr
   // events do not grow while it waits.
   const events = async () => (await waiting.fetchHistory()).events?.length ?? 0;
   let before = await events();
-  for (let settled = false; !settled; ) {
+  for (let settled = false; !settled;) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const now = await events();
     settled = now === before;

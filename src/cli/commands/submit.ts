@@ -4,6 +4,7 @@ import { contextOf } from '../context';
 import { collectKeyValue } from '../key-value';
 import { printJson } from '../output';
 import { runForm, type RunFormOptions } from '../run-form';
+import { LARGE_UPLOAD } from '../upload-size';
 import { waitForRun } from '../wait';
 
 interface SubmitOptions extends RunFormOptions {
@@ -27,6 +28,14 @@ export function submitCommand(program: Command): void {
         .default({}, 'none'),
     )
     .addOption(new Option('--tag <key=value>', 'a tag of the run; repeatable').argParser(collectKeyValue('=')).default({}, 'none'))
+    .option(
+      '--attach <path...>',
+      'files or folders to upload beside the workflow, named by their paths below the folder holding them all; repeatable',
+    )
+    .option(
+      '-y, --yes',
+      `send an upload of more than ${LARGE_UPLOAD.files} files or ${LARGE_UPLOAD.bytes / 2 ** 20} MB (else the CLI says what it would send, and stops)`,
+    )
     .option('--provider <name>', 'the provider to run on (the wes_provider tag)')
     .option('--require-approval', 'hold the run in PAUSED until resumed')
     .option('--idempotency-key <key>', 'makes the submission safe to retry')
