@@ -1,6 +1,7 @@
 /**
- * Search attributes the run workflow upserts on every transition, so that the Temporal UI
- * can filter runs. temporal-dev.sh and the test server register exactly these.
+ * Search attributes the run and task workflows upsert on every transition, so that the Temporal UI
+ * can filter runs (a task's WesProvider: the provider of its latest child run, workflows/run-publisher.ts).
+ * temporal-dev.sh and the test server register exactly these.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 

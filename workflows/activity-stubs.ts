@@ -100,6 +100,16 @@ export const projectRun = (projection: RunProjection): Promise<void> => projecte
 export const projectTasks = (runId: string, rows: TaskRow[]): Promise<void> =>
   projected((activities) => activities.projectTasks(runId, rows));
 
+/**
+ * A task's choice and check of a step's provider: an ordinary activity on the task's own queue
+ * (which every worker polls), not a local one, so that its failure, an event of its own, replays
+ * in order with the task's projections (docs/tasks.md, "How a task runs").
+ */
+export const { selectProvider: selectStepProvider } = proxyActivities<RunActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 3 },
+});
+
 /** A step's run gets the task's attachments: a copy on the data dir every worker shares. */
 export const { shareTaskAttachments } = proxyLocalActivities<TaskActivities>({
   startToCloseTimeout: '1 minute',

@@ -66,6 +66,11 @@ export class LedgeredWorkflow {
     this.publisher.publish(options);
   }
 
+  /** A task's `WesProvider` search attribute: the provider of the child run it started last (RunPublisher). */
+  showProvider(provider: string): void {
+    this.publisher.showProvider(provider);
+  }
+
   /** A numbered projection, not sent, for a long activity to write (RunPublisher.reserve). */
   reserve(): ReturnType<RunPublisher['reserve']> {
     return this.publisher.reserve();

@@ -19,6 +19,8 @@ export class RunPublisher {
   private projectionQueued = false;
   private attributesQueued = false;
   private published?: string;
+  /** A task's provider for Temporal's UI, as it has none of its own (showProvider). */
+  private shownProvider?: string;
 
   constructor(
     private readonly run: RunLedger,
@@ -51,6 +53,15 @@ export class RunPublisher {
     return this.run.projection(this.input, workflowInfo().startTime, ++this.version, this.confirmed.seq);
   }
 
+  /**
+   * The `WesProvider` search attribute of a run without a provider of its own, a task: the
+   * provider of the child run it started last (README.md, "Temporal UI"). Not in the read model.
+   */
+  showProvider(provider: string): void {
+    this.shownProvider = provider;
+    this.publish({ project: false });
+  }
+
   /** Resolves once every projection asked for so far is in the read model. */
   async settled(): Promise<void> {
     await this.projections;
@@ -64,10 +75,11 @@ export class RunPublisher {
   private upsertAttributes(): void {
     this.attributesQueued = false;
     const { run, input } = this;
+    const provider = run.provider ?? this.shownProvider;
     const attributes = [
       { key: WesStateKey, value: run.wesState },
       { key: WesWorkflowTypeKey, value: input.request.workflow_type },
-      ...(run.provider ? [{ key: WesProviderKey, value: run.provider }] : []),
+      ...(provider ? [{ key: WesProviderKey, value: provider }] : []),
       ...(input.owner ? [{ key: WesOwnerKey, value: input.owner }] : []),
     ];
     const key = JSON.stringify(attributes);

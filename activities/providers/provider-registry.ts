@@ -36,7 +36,7 @@ export class NamedProviders<T> {
   }
 
   /** The provider's name for a run: the run's explicit choice, its tag, or the default. */
-  select(input: RunInput): string {
+  select(input: Pick<RunInput, 'provider' | 'request'>): string {
     return input.provider ?? input.request.tags?.[PROVIDER_TAG] ?? this.defaultProvider;
   }
 }

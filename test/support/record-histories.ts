@@ -25,7 +25,7 @@ import { startTemporalServer } from './temporal-server';
 export const HISTORIES_DIR = path.resolve(__dirname, '../histories');
 export const CURRENT_GENERATION = '5-queued-at-provider';
 /** Task runs (docs/tasks.md) are a workflow type of their own, with generations of their own. */
-export const CURRENT_TASK_GENERATION = 'task-1';
+export const CURRENT_TASK_GENERATION = 'task-2-child-start-checked';
 
 type Handle = WorkflowHandle<typeof wesRunV4>;
 type TaskHandle = WorkflowHandle<typeof wesTaskV1>;
@@ -128,6 +128,25 @@ export const TASK_SCENARIOS: Record<string, TaskScenario> = {
     }),
   },
   'step-timed-out': { definition: taskDocument({ steps: [simulatedStep('slow', { duration_ms: 60_000 }, { timeout: '1s' })] }) },
+  'child-cannot-start': {
+    definition: taskDocument({
+      parameters: { where: { type: 'string', default: 'nowhere' } },
+      steps: [{ id: 'lost', run: { ...simulatedStep('lost').run, provider: '{% params.where %}' } }],
+    }),
+  },
+  'cancelled-child-terminated': {
+    definition: taskDocument({
+      steps: [simulatedStep('stuck', { duration_ms: 600_000, unreachable_from_ms: 300, unreachable_for_ms: 600_000 })],
+    }),
+    drive: async (handle) => {
+      const child = handle.client.getHandle(`${handle.workflowId}.stuck`);
+      await waitForSnapshot(child, (s) => s.externalId !== undefined);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await handle.cancel();
+      await waitForSnapshot(child, (s) => s.canceling);
+      await child.terminate('stuck while cancelling');
+    },
+  },
   'cancelled-in-parallel': {
     definition: taskDocument({
       steps: [

@@ -19,7 +19,8 @@ import {
   sleep,
 } from '@temporalio/workflow';
 import { durationMs } from '../duration-ms';
-import { shareTaskAttachments } from '../activity-stubs';
+import { selectStepProvider, shareTaskAttachments } from '../activity-stubs';
+import { failureMessage, failureReasonOf } from '../failures';
 import { LedgeredWorkflow, type LedgerView, type Refusal, type Resumable } from '../ledgered-workflow';
 import { INVALID_RESUME_INPUT, NOT_AWAITING_INPUT } from '../../domain/messages';
 import type { RunLedger } from '../run-ledger';
@@ -36,6 +37,15 @@ import type { TaskInput } from './task-types';
 
 /** Gates the expression budget: a task recorded before it evaluated its expressions without one. */
 export const EXPRESSION_BUDGET_PATCH = 'expression-budget';
+/**
+ * Gates the check before a step's first child run (docs/tasks.md, "How a task runs"): its provider,
+ * an expression evaluated like the rest of `run`, chosen and checked by the worker, so that a child
+ * that cannot start fails its step at once; the provider chosen is the task's `WesProvider` search
+ * attribute. Tasks recorded before started their children unchecked.
+ */
+export const CHILD_START_CHECKED_PATCH = 'child-start-checked';
+/** Gates a cancel that wins: however a child ends while the task is being cancelled, its step is cancelled. */
+export const CANCEL_ENDS_STEPS_PATCH = 'cancel-ends-steps';
 
 /** The task's own time limit passed. */
 class TaskTimedOut extends Error {}
@@ -188,8 +198,7 @@ export class TaskExecution implements Resumable {
 
   /** A child run per attempt: `<task>.<step>`, then `<task>.<step>.<attempt>`. */
   private async runChild(step: RunStep): Promise<StepContext> {
-    const { provider, ...template } = step.run;
-    const request = (await this.evaluate(template, ['steps', step.id, 'run'])) as WesRunRequest;
+    const { request, provider } = await this.childRequest(step);
     // A relative workflow_url names a file the task came with (docs/tasks.md).
     const sharesAttachments = isRelativeUrl(request.workflow_url);
     const { retry } = step;
@@ -217,6 +226,9 @@ export class TaskExecution implements Resumable {
       } catch (err) {
         // The task (or this step) is being cancelled; a child cancelled by someone else is a failure.
         if (isCancellation(err) && CancellationScope.current().consideredCancelled) throw err;
+        // A child that ended otherwise meanwhile (terminated by hand) does not turn the cancel into a failure.
+        if (CancellationScope.current().consideredCancelled && patched(CANCEL_ENDS_STEPS_PATCH))
+          throw new CancelledFailure(`run ${runId} ended while its task was being cancelled: ${failureMessage(err)}`);
         failure = isCancellation(err)
           ? new StepFailed(step.id, 'CANCELED', 'executor_error', `run ${runId} was cancelled`)
           : childFailure(step.id, runId, err);
@@ -228,6 +240,30 @@ export class TaskExecution implements Resumable {
     // Only a failed attempt breaks the loop: maximum_attempts is at least 1.
     if (failure === undefined) throw new Error(`step ${step.id}: no attempt was made`);
     throw failure;
+  }
+
+  /**
+   * The request of a step's child runs, and their provider: the worker's choice and check, as for a
+   * run the API takes; a step whose run cannot start fails at once, with no child and no retry
+   * (every attempt would be the same request on the same configuration).
+   */
+  private async childRequest(step: RunStep): Promise<{ request: WesRunRequest; provider?: string }> {
+    const at = ['steps', step.id, 'run'];
+    if (!patched(CHILD_START_CHECKED_PATCH)) {
+      const { provider, ...template } = step.run;
+      return { request: (await this.evaluate(template, at)) as WesRunRequest, provider };
+    }
+    const { provider, ...request } = (await this.evaluate(step.run, at)) as WesRunRequest & { provider?: string };
+    try {
+      const chosen = await selectStepProvider({ runId: `${this.input.runId}.${step.id}`, request, provider });
+      this.workflow.showProvider(chosen);
+      return { request, provider: chosen };
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const reason = failureReasonOf(err);
+      const state = reason === 'executor_error' ? 'EXECUTOR_ERROR' : 'SYSTEM_ERROR';
+      throw new StepFailed(step.id, state, reason, `its run cannot start: ${failureMessage(err)}`);
+    }
   }
 
   private async waitForInput(step: WaitForInputStep): Promise<StepContext> {

@@ -13,6 +13,7 @@ import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
 import { RunWorkflows } from '../temporal/run-workflows';
 import { isRelativeUrl, splitWorkflowUrl } from '../../../domain/workflow-url';
 import { checkAttachments, normalRelativePath, stageAttachments, type Attachment } from './attachments';
+import { checkedProvider } from './provider-check';
 import { runIdFor } from './run-id';
 import { TaskReading } from './task-reading.service';
 import { isTaskRequest, taskInput } from './task-submission';
@@ -96,8 +97,7 @@ export class RunCreation {
 
   /** One workflow on a provider, chosen and checked here, so that its run can send its first activity to it at once. */
   private run(input: RunInput): StartableWorkflow {
-    const provider = this.registry.select(input);
-    this.registry.get(provider).validate(input.request);
+    const provider = checkedProvider(this.registry, input);
     return { provider, start: () => this.workflows.start({ ...input, provider }) };
   }
 
@@ -105,7 +105,7 @@ export class RunCreation {
   private async task(base: RunRef, requireApproval: boolean, attachments: Attachment[]): Promise<StartableWorkflow> {
     if (requireApproval)
       throw new BadRequestException('require_approval does not apply to a task: it waits for input where its wait_for_input steps say');
-    const input = await taskInput(base, attachments, this.config.workflowRoots, this.reading);
+    const input = await taskInput(base, attachments, this.config.workflowRoots, this.reading, this.registry);
     return { start: () => this.workflows.startTask(input) };
   }
 

@@ -4,6 +4,7 @@ import type { Config } from '../../config/config';
 import { CONFIG, REQUEST_VALIDATOR } from '../core/tokens';
 import type { RequestValidator } from '../validation/request-validator';
 import { OutputsModule } from '../outputs/outputs.module';
+import { TasksModule } from '../tasks/tasks.module';
 import { UploadLimitErrors, attachmentUploadOptions } from './attachment-upload';
 import { RunControl } from './run-control.service';
 import { RunCreation } from './run-creation.service';
@@ -14,6 +15,7 @@ import { WaitingGates } from './waiting-gate';
 @Module({
   imports: [
     OutputsModule,
+    TasksModule,
     MulterModule.registerAsync({
       inject: [CONFIG, REQUEST_VALIDATOR],
       useFactory: (config: Config, validator: RequestValidator) => attachmentUploadOptions(config, validator.formFields('POST', '/runs')),

@@ -1,12 +1,14 @@
 /**
  * POST /runs of a task (workflow_type DWES-TASK, docs/tasks.md): its definition read from the
  * request's attachment or from a file under the workflow roots, parsed and checked, and the run's
- * workflow_params bound to its parameters. Every mistake is a 400 that names the key.
+ * workflow_params bound to its parameters, its run steps checked against the providers. Every
+ * mistake is a 400 that names the key.
  */
 import { BadRequestException } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { insideRoots } from '../../../activities/paths';
+import type { DescriptorRegistry } from '../../../activities/providers/descriptors';
 import { eachStep } from '../../task-definitions/each-step';
 import { TaskDefinitionError } from '../../task-definitions/task-definition-error';
 import { expressionOf } from '../../../workflows/task/expressions';
@@ -17,6 +19,7 @@ import { isRelativeUrl, splitWorkflowUrl } from '../../../domain/workflow-url';
 import { normalRelativePath, type Attachment } from './attachments';
 import type { TaskReading } from './task-reading.service';
 import { refuseInexactNumbers } from './task-numbers';
+import { checkStepProviders } from './task-step-providers';
 
 export function isTaskRequest(request: WesRunRequest): boolean {
   return request.workflow_type.toUpperCase() === TASK_WORKFLOW_TYPE;
@@ -27,6 +30,7 @@ export async function taskInput(
   attachments: Attachment[],
   workflowRoots: readonly string[],
   reading: TaskReading,
+  registry: DescriptorRegistry,
 ): Promise<TaskInput> {
   const { request } = base;
   if (request.workflow_type_version !== TASK_FORMAT_VERSION) {
@@ -38,6 +42,7 @@ export async function taskInput(
   const text = await readFile(await definitionFile(request.workflow_url, attachments, workflowRoots), 'utf8');
   const { definition, params } = await reading.readTask(text, request.workflow_url, request.workflow_params ?? {});
   checkStepWorkflows(definition, attachments, request.workflow_url);
+  checkStepProviders(definition, registry, request.workflow_url);
   return { ...base, definition, params };
 }
 

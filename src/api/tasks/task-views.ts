@@ -13,11 +13,15 @@ export type TaskLogView = WesSchemas['TaskLog'] &
     outputs: Record<string, unknown>;
     child_run_id?: string;
     parent_task_id?: string;
+    /** A gate's: the JSON Schema its resume input must satisfy, and its prompt once it has waited. */
+    input_schema?: Record<string, unknown>;
+    prompt?: string;
   };
 
 export type TaskListView = Required<WesSchemas['TaskListResponse']> & { task_logs: TaskLogView[] };
 
-export function taskLog(task: TaskRow): TaskLogView {
+/** A task row; a task's gate (a wait_for_input step) with what it asks. */
+export function taskLog(task: TaskRow, gate?: { inputSchema: Record<string, unknown>; prompt?: string }): TaskLogView {
   return {
     id: task.taskId,
     name: task.name,
@@ -32,5 +36,7 @@ export function taskLog(task: TaskRow): TaskLogView {
     outputs: task.outputs,
     child_run_id: task.childRunId,
     parent_task_id: task.parentTaskId,
+    input_schema: gate?.inputSchema,
+    prompt: gate?.prompt,
   };
 }

@@ -1,8 +1,9 @@
 /**
  * WES task logs: a run's tasks as the read model holds them (docs/design.md, "Tasks"), the jobs
- * its engine reported, paged like the runs.
+ * its engine reported or a task run's steps (TaskLogs), paged like the runs.
  */
-import { Controller, Get, Inject, NotFoundException } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import type { RunStore } from '../../../read-model/run-store';
 import type { Caller } from '../auth/caller';
 import { RequestCaller } from '../auth/request-caller.decorator';
@@ -12,7 +13,9 @@ import { RunAccess } from '../core/run-access';
 import { RUN_STORE } from '../core/tokens';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
-import { taskLog, type TaskListView, type TaskLogView } from './task-views';
+import { apiBaseUrl } from '../core/base-url';
+import { TaskLogs } from './task-logs.service';
+import type { TaskListView, TaskLogView } from './task-views';
 
 @RequireScope('runs:read')
 @Controller('runs/:run_id/tasks')
@@ -20,25 +23,31 @@ export class TasksController {
   constructor(
     @Inject(RUN_STORE) private readonly runStore: RunStore,
     private readonly access: RunAccess,
+    private readonly logs: TaskLogs,
   ) {}
 
   @Get()
-  async list(@ValidRequest() { path, query }: ValidatedRequest<PageQuery>, @RequestCaller() caller?: Caller): Promise<TaskListView> {
-    await this.access.visibleRun(path.run_id, caller);
+  async list(
+    @Req() request: Request,
+    @ValidRequest() { path, query }: ValidatedRequest<PageQuery>,
+    @RequestCaller() caller?: Caller,
+  ): Promise<TaskListView> {
+    const run = await this.access.visibleRun(path.run_id, caller);
     const page = await this.runStore.listTasks(path.run_id, {
       pageSize: query.page_size,
       pageToken: query.page_token === '' ? undefined : query.page_token,
     });
-    return { task_logs: page.tasks.map(taskLog), next_page_token: page.nextPageToken };
+    return { task_logs: await this.logs.show(run, page.tasks, apiBaseUrl(request)), next_page_token: page.nextPageToken };
   }
 
   @Get(':task_id')
-  async get(@ValidRequest() { path }: ValidatedRequest, @RequestCaller() caller?: Caller): Promise<TaskLogView> {
+  async get(@Req() request: Request, @ValidRequest() { path }: ValidatedRequest, @RequestCaller() caller?: Caller): Promise<TaskLogView> {
     const { run_id: runId, task_id: taskId } = path;
-    await this.access.visibleRun(runId, caller);
+    const run = await this.access.visibleRun(runId, caller);
     // No task id holds a NUL, nor can the database be asked about one.
     const task = taskId.includes('\0') ? undefined : await this.runStore.getTask(runId, taskId);
     if (!task) throw new NotFoundException(`run ${runId} has no task ${taskId}`);
-    return taskLog(task);
+    const [shown] = await this.logs.show(run, [task], apiBaseUrl(request));
+    return shown;
   }
 }
