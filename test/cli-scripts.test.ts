@@ -134,7 +134,9 @@ test('help: every command has examples, the root lists the exit codes, as README
   for (const [code, meaning] of EXIT_CODES) expect(root.stdout).toContain(`  ${code}  ${meaning}\n`);
   const listed = root.stdout.slice(root.stdout.indexOf('\nCommands:\n'), root.stdout.indexOf('\nExamples:\n'));
   const commands = [...listed.matchAll(/^ {2}([a-z]+) /gm)].map((match) => match[1]).filter((name) => name !== 'help');
-  expect(commands).toEqual(expect.arrayContaining(['submit', 'status', 'list', 'logs', 'cancel', 'resume', 'transitions', 'outputs']));
+  expect(commands).toEqual(
+    expect.arrayContaining(['submit', 'status', 'list', 'logs', 'cancel', 'resume', 'transitions', 'outputs', 'tasks']),
+  );
   for (const command of commands) {
     const help = await cli(command, '--help');
     expect(help.stdout).toMatch(new RegExp(`\\nExamples:\\n( {2}\\$ durable-wes ${command} .+\\n)+`));
@@ -144,6 +146,6 @@ test('help: every command has examples, the root lists the exit codes, as README
 
   // README's table is the same, the state names in backticks.
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const table = [...readme.matchAll(/^\| (\d) \| (.+) \|$/gm)].map((match) => [Number(match[1]), match[2].replaceAll('`', '')]);
+  const table = [...readme.matchAll(/^\| (\d+) \| (.+) \|$/gm)].map((match) => [Number(match[1]), match[2].replaceAll('`', '')]);
   expect(table).toEqual(EXIT_CODES.map(([code, meaning]) => [code, meaning]));
 });

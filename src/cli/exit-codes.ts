@@ -10,6 +10,7 @@ export const EXIT = {
   server: 4,
   notFound: 5,
   conflict: 6,
+  interrupted: 130,
 } as const;
 
 /** What each code means, in code order. */
@@ -21,6 +22,10 @@ export const EXIT_CODES: ReadonlyArray<readonly [number, string]> = [
   [EXIT.server, 'the server is unreachable or answered 5xx'],
   [EXIT.notFound, 'no such run (404), or the token is missing or refused (401/403)'],
   [EXIT.conflict, "the run's state does not allow it (409: e.g. resume of a run not PAUSED)"],
+  [
+    EXIT.interrupted,
+    'Ctrl-C while following a run (submit --wait, --follow): the run goes on on the server, and stderr says how to cancel it (durable-wes cancel RUN_ID)',
+  ],
 ];
 
 /** A failure that ends the command with `code`, saying `message`; `status`: the API's HTTP status, when it answered. */

@@ -8,6 +8,7 @@ import { outputsCommand } from './commands/outputs';
 import { resumeCommand } from './commands/resume';
 import { statusCommand } from './commands/status';
 import { submitCommand } from './commands/submit';
+import { tasksCommand } from './commands/tasks';
 import { transitionsCommand } from './commands/transitions';
 import { exitCodesHelp, withExamples } from './help';
 
@@ -54,6 +55,7 @@ export function createProgram(version: string, { json }: ProgramOptions = { json
     resumeCommand,
     transitionsCommand,
     outputsCommand,
+    tasksCommand,
   ]) {
     register(program);
   }

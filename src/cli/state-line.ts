@@ -35,6 +35,11 @@ export class StateLine {
     if (lines.length > 0) this.print(lines.map((line) => `${line}\n`).join(''));
   }
 
+  /** Whole lines of the CLI's own (what a PAUSED run waits for), above the state line. */
+  note(text: string): void {
+    this.print(text);
+  }
+
   /** The last state, persisted with a mark of how it ended. */
   finish(state: string, succeeded: boolean): void {
     clearInterval(this.ticker);

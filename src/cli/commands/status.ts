@@ -1,15 +1,17 @@
-/** `status RUN_ID`: the run's state, what it runs, when, and what it made. */
+/** `status RUN_ID`: the run's state, what it runs, when, and what it made; when PAUSED, what it waits for. */
 import type { Command } from 'commander';
 import type { RunLog } from '../api-client';
+import { commandLine } from '../command-line';
 import { contextOf } from '../context';
 import { formatTags, printJson } from '../output';
 import { printOutputs } from '../outputs-view';
 import { withExamples } from '../help';
+import { formatLines, waitingLines, type Line } from '../waiting';
 
 export function statusCommand(program: Command): void {
   const registered = program
     .command('status')
-    .description("a run's state, request, times and outputs")
+    .description("a run's state, request, times and outputs; for a PAUSED run, what it waits for and how to resume it")
     .argument('<run_id>')
     .action(async (runId: string, _options: unknown, command: Command) => {
       const { api, json } = contextOf(command);
@@ -30,7 +32,9 @@ export function statusCommand(program: Command): void {
         ['temporal', log.temporal_ui_url],
       ];
       for (const message of log.run_log?.system_logs ?? []) lines.push(['log', message]);
-      for (const [label, value] of lines) if (value) process.stdout.write(`${`${label}:`.padEnd(11)}${value}\n`);
+      const shown = lines.filter((line): line is Line => Boolean(line[1]));
+      if (log.state === 'PAUSED') shown.push(...(await waitingLines(api, log, commandLine(api))));
+      process.stdout.write(formatLines(shown));
       printOutputs(log.outputs ?? {});
     });
   withExamples(registered, [

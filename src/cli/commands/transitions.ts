@@ -1,8 +1,10 @@
 /** `transitions RUN_ID`: the run's state transitions with the WES state of each, or followed as they happen to its end. */
 import type { Command } from 'commander';
 import type { Transition } from '../api-client';
+import { commandLine } from '../command-line';
 import { contextOf } from '../context';
 import { followStream } from '../event-stream';
+import { untilInterrupted } from '../interrupt';
 import { printJson, printJsonLine, printTable } from '../output';
 import { withExamples } from '../help';
 
@@ -34,14 +36,16 @@ export function transitionsCommand(program: Command): void {
         return;
       }
       // Each line as it comes: columns cannot be aligned ahead of what is to come.
-      const end = await followStream(api, `${path}?follow=true`, ({ data }) =>
-        json
-          ? printJsonLine(data)
-          : process.stdout.write(
-              `${row(data as Transition)
-                .join('  ')
-                .trimEnd()}\n`,
-            ),
+      const end = await untilInterrupted(runId, commandLine(api), () =>
+        followStream(api, `${path}?follow=true`, ({ data }) =>
+          json
+            ? printJsonLine(data)
+            : process.stdout.write(
+                `${row(data as Transition)
+                  .join('  ')
+                  .trimEnd()}\n`,
+              ),
+        ),
       );
       if (json) printJsonLine({ end });
       else process.stdout.write(`end: ${(end as { state: string }).state}\n`);
