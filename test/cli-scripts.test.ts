@@ -5,13 +5,13 @@
  * the real API, worker, Temporal, PostgreSQL and Snakemake.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { EXIT_CODES } from '../src/cli/exit-codes';
-import { API, createApiHarness, waitForState, type ApiHarness } from './support/api-harness';
+import { API, waitForState, type ApiHarness } from './support/api-harness';
 import { runCli } from './support/cli';
+import { useCliServer } from './support/cli-server';
 import { freePort } from './support/free-port';
 import { EXAMPLES } from './support/harness';
 
@@ -21,17 +21,7 @@ const BIN = path.join(ROOT, 'bin/durable-wes.js');
 let api: ApiHarness;
 let url: string;
 let dir: string;
-beforeAll(async () => {
-  api = await createApiHarness();
-  const port = await freePort();
-  await api.app.listen(port, '127.0.0.1');
-  url = `http://127.0.0.1:${port}${API}`;
-  dir = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-cli-scripts-'));
-});
-afterAll(async () => {
-  await api.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+useCliServer('cli-scripts', (server) => ({ api, url, dir } = server));
 
 const cli = (...args: string[]) => runCli(args, { url });
 

@@ -5,30 +5,19 @@
  * `logs` are its children's; Ctrl-C while following says that the run goes on.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { API, createApiHarness, fieldParts, postMultipart, waitForState, type ApiHarness } from './support/api-harness';
+import { API, fieldParts, postMultipart, waitForState, type ApiHarness } from './support/api-harness';
 import { runCli, startCli } from './support/cli';
 import { eventually } from './support/eventually';
-import { freePort } from './support/free-port';
+import { useCliServer } from './support/cli-server';
 import { EXAMPLES } from './support/harness';
 
 let api: ApiHarness;
 let url: string;
 let dir: string;
-beforeAll(async () => {
-  api = await createApiHarness();
-  const port = await freePort();
-  await api.app.listen(port, '127.0.0.1');
-  url = `http://127.0.0.1:${port}${API}`;
-  dir = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-cli-tasks-'));
-});
-afterAll(async () => {
-  await api.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+useCliServer('cli-tasks', (server) => ({ api, url, dir } = server));
 
 const BIN = path.resolve(__dirname, '../bin/durable-wes.js');
 const RUN_ID = /run-[0-9a-f-]{36}/;

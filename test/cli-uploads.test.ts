@@ -4,27 +4,16 @@
  * check. Spawned as a user runs it, against the real API, worker, Temporal, PostgreSQL, cwltool
  * and Snakemake.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { API, createApiHarness, download, type ApiHarness } from './support/api-harness';
+import { API, download, type ApiHarness } from './support/api-harness';
 import { runCli } from './support/cli';
-import { freePort } from './support/free-port';
+import { useCliServer } from './support/cli-server';
 
 let api: ApiHarness;
 let url: string;
 let dir: string;
-beforeAll(async () => {
-  api = await createApiHarness();
-  const port = await freePort();
-  await api.app.listen(port, '127.0.0.1');
-  url = `http://127.0.0.1:${port}${API}`;
-  dir = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-cli-uploads-'));
-});
-afterAll(async () => {
-  await api.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+useCliServer('cli-uploads', (server) => ({ api, url, dir } = server));
 
 const cli = (...args: string[]) => runCli(args, { url });
 

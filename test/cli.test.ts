@@ -3,30 +3,20 @@
  * Temporal, PostgreSQL and cwltool. Exit codes are those of README "CLI".
  */
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { API, createApiHarness, download, waitForState, type ApiHarness } from './support/api-harness';
+import { API, download, waitForState, type ApiHarness } from './support/api-harness';
 import { keyAuth, READ_WRITE, testKey } from './support/auth';
 import { runCli, startCli } from './support/cli';
 import { eventually } from './support/eventually';
+import { useCliServer } from './support/cli-server';
 import { freePort } from './support/free-port';
 import { EXAMPLES } from './support/harness';
 
 let api: ApiHarness;
 let url: string;
 let dir: string;
-beforeAll(async () => {
-  api = await createApiHarness();
-  const port = await freePort();
-  await api.app.listen(port, '127.0.0.1');
-  url = `http://127.0.0.1:${port}${API}`;
-  dir = mkdtempSync(path.join(os.tmpdir(), 'durable-wes-cli-'));
-});
-afterAll(async () => {
-  await api.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+useCliServer('cli', (server) => ({ api, url, dir } = server));
 
 const RUN_ID = /run-[0-9a-f-]{36}/;
 const cli = (...args: string[]) => runCli(args, { url });
