@@ -73,3 +73,8 @@ export function wesStateAfter({ type, to, payload }: TransitionOutcome): WesStat
   const failureReason = type === 'error' ? (payload?.reason as FailureReason | undefined) : undefined;
   return toWesState({ state: to, canceling: false, failureReason, queued: type === 'queue' });
 }
+
+/** A transition as the API shows it: with the WES state it led to, derived here, never stored beside it. */
+export function withWesState<T extends TransitionOutcome>(transition: T): T & { wes_state: WesState } {
+  return { ...transition, wes_state: wesStateAfter(transition) };
+}

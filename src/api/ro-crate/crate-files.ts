@@ -12,6 +12,7 @@ import { hostPath, insideRoots } from '../../../activities/paths';
 import type { DescriptorRegistry } from '../../../activities/providers/descriptors';
 import { ATTACHMENTS_DIR, KEPT_ATTACHMENTS_DIR, runWorkDir } from '../../../activities/work-dir';
 import type { RunRow, TaskRow } from '../../../domain/run-rows';
+import { withWesState } from '../../../domain/wes-state';
 import { splitWorkflowUrl } from '../../../domain/workflow-url';
 import type { RunStore } from '../../../read-model/run-store';
 import type { CrateLinks, CrateRun, EngineInfo, HeldFile, RemoteOutput } from './crate-types';
@@ -41,7 +42,8 @@ export async function collectCrateRun(sources: CrateSources, row: RunRow, links:
   return {
     row,
     tasks: await allTasks(sources.runStore, row.runId),
-    transitions: await sources.runStore.transitions(row.runId),
+    // As GET /runs/{id}/transitions lists them.
+    transitions: (await sources.runStore.transitions(row.runId)).map(withWesState),
     attachments,
     hostWorkflow: await hostWorkflow(row.request.workflow_url, sources.workflowRoots),
     outputs,

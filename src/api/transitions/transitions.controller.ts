@@ -5,8 +5,7 @@
  */
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import type { Transition } from '../../../domain/run-types';
-import { wesStateAfter } from '../../../domain/wes-state';
+import { withWesState } from '../../../domain/wes-state';
 import type { RunStore } from '../../../read-model/run-store';
 import type { Caller } from '../auth/caller';
 import { RequestCaller } from '../auth/request-caller.decorator';
@@ -18,9 +17,6 @@ import { followRun } from '../streams/follow-run';
 import { OpenStreams } from '../streams/open-streams';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
-
-/** Each transition with the WES state it led to, derived (domain/wes-state.ts), not stored beside it. */
-const withWesState = (transition: Transition) => ({ ...transition, wes_state: wesStateAfter(transition) });
 
 interface TransitionsQuery {
   follow: boolean;
