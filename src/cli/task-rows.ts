@@ -2,6 +2,7 @@
  * A task run's steps, branches and child runs, as GET /runs/{id}/tasks lists them (docs/tasks.md;
  * docs/design.md, "Task runs"): every page, and each row's kind and place in the tree.
  */
+import { TASK_WORKFLOW_TYPE } from '../../domain/task-definition';
 import type { components } from '../../spec/wes-api';
 import type { ApiClient, RunLog } from './api-client';
 
@@ -18,9 +19,7 @@ export type TaskRow = components['schemas']['TaskLog'] & {
 
 export type StepKind = 'run' | 'wait_for_input' | 'parallel' | 'branch' | 'job';
 
-export const TASK_TYPE = 'DWES-TASK';
-
-export const isTask = (log: RunLog): boolean => log.request?.workflow_type === TASK_TYPE;
+export const isTask = (log: RunLog): boolean => log.request?.workflow_type === TASK_WORKFLOW_TYPE;
 
 /** Every row, in the order the run began them. */
 export async function taskRows(api: ApiClient, runId: string): Promise<TaskRow[]> {
