@@ -13,6 +13,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The pinned Node.js, for the search attribute flags below.
+source "$here/scripts/node-runtime.sh"
 # Later tags of the CLI carry a `replace` directive and cannot be go-installed.
 cli_version="v1.5.1"
 cache_dir="${DURABLE_WES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/durable-wes}/temporal-cli-$cli_version"

@@ -4,6 +4,7 @@
 # cwltool), then runs bench/run-all.ts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node-runtime.sh
 [ -d node_modules ] || npm ci --no-audit --no-fund
 ./temporal-dev.sh install
 source scripts/engines.sh

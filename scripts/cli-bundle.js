@@ -39,7 +39,7 @@ function build(esbuild) {
     entryPoints: ['src/cli/main.ts'],
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     format: 'cjs',
     outfile: temporary,
     metafile: true,

@@ -3,6 +3,7 @@
 # (scripts/cluster.sh), the suites of test/cluster on it, then the cluster taken down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node-runtime.sh
 export DURABLE_WES_CLUSTER_DIR="${DURABLE_WES_CLUSTER_DIR:-$PWD/.cache/cluster-test}"
 bash scripts/cluster.sh down --purge >/dev/null 2>&1 || true
 trap 'bash scripts/cluster.sh down' EXIT

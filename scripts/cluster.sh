@@ -4,6 +4,7 @@
 # for the workers it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node-runtime.sh
 [ -d node_modules ] || npm ci --no-audit --no-fund
 source scripts/engines.sh
 exec node -r ts-node/register/transpile-only src/cluster/main.ts "$@"

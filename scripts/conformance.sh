@@ -5,6 +5,7 @@
 # (`--minutes N`: interrupted after N minutes; `--table`: the table again from the last reports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node-runtime.sh
 [ -d node_modules ] || npm ci --no-audit --no-fund
 ./temporal-dev.sh install
 source scripts/engines.sh

@@ -6,6 +6,7 @@
 # Paths narrow it (scripts/lint-fix.sh src/cli bench); none: the whole tree.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node-runtime.sh
 paths=("${@:-.}")
 npx eslint --fix "${paths[@]}" >/dev/null
 npx prettier --write --log-level warn "${paths[@]}"

@@ -5,6 +5,7 @@
 # Given jest arguments, it runs only jest with them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node-runtime.sh
 [ -d node_modules ] || npm ci --no-audit --no-fund
 ./temporal-dev.sh install
 source scripts/engines.sh

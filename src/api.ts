@@ -10,8 +10,10 @@ import { authEnabled } from './config/auth-config';
 import { loadConfig } from './config/config';
 import { openDatabase } from '../read-model/data-source';
 import { PostgresRunStore } from '../read-model/postgres-run-store';
+import { refuseOlderNode } from './processes/node-version';
 
 async function main(): Promise<void> {
+  refuseOlderNode('api');
   const config = loadConfig();
   if (!config.databaseUrl) {
     console.error('api: DATABASE_URL is not set. `npm start` sets it for the embedded PostgreSQL; otherwise point it at yours.');

@@ -15,6 +15,7 @@ import { devServerFlags } from './supervisor/dev-server-flags';
 import type { Service } from './processes/service';
 import { api, EmbeddedPostgresService, temporalDevServer, worker } from './supervisor/services';
 import { Supervised } from './supervisor/supervised';
+import { refuseOlderNode } from './processes/node-version';
 
 const supervised: Supervised[] = [];
 let exampleRun: ChildProcess | undefined;
@@ -45,6 +46,7 @@ async function shutdown(code: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  refuseOlderNode('durable-wes');
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void shutdown(0));
   const config = loadConfig();
   // Outside the embedded default, an API without auth is refused before anything starts.

@@ -22,6 +22,7 @@ import { WorkerMetrics } from '../activities/worker-metrics';
 import { freePort } from './processes/free-port';
 import { connectFailure, temporalConnectionOptions } from './temporal/temporal-connection';
 import { loadWorkflowBundle } from './worker/workflow-bundle';
+import { refuseOlderNode } from './processes/node-version';
 
 /** How soon a run terminated in Temporal shows as failed in the read model. */
 const RECONCILE_EVERY_MS = 10_000;
@@ -46,6 +47,7 @@ async function serveMetrics(config: Config, metrics: WorkerMetrics, sdkMetricsAd
 let logger: Logger | undefined;
 
 async function main(): Promise<void> {
+  refuseOlderNode('worker');
   const config = loadConfig();
   const log = createLogger({ name: 'worker', level: config.logLevel });
   logger = log;

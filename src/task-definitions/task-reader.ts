@@ -158,7 +158,9 @@ class ReaderThread {
       clearTimeout(loadTimer);
       loaded();
     });
-    this.worker.on('error', (error) => {
+    // Whatever the thread threw, which need not be an Error.
+    this.worker.on('error', (thrown: unknown) => {
+      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
       broken(error);
       this.answer?.({ crashed: error });
     });
