@@ -4,7 +4,7 @@
  * and this very test runs on it, so a `npm test` that passes ran on the pinned version.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { nodeVersionProblem, requiredNodeMajor } from '../../src/processes/node-version';
 
@@ -24,6 +24,16 @@ const SOURCES_RUNTIME = /^\s*(?:source|\.) +"?[^"\s]*scripts\/node-runtime\.sh"?
 
 test('scripts/node-runtime.sh pins one exact version', () => {
   expect(NODE_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+});
+
+test('the documents name the pinned version, not another', () => {
+  const named = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).map((name) => `docs/${name}`)]
+    .filter((file) => file.endsWith('.md'))
+    .flatMap((file) =>
+      [...read(file).matchAll(/(?:node-|node-linux-\w+@|NODE_VERSION=)(\d+\.\d+\.\d+)/g)].map((match) => `${file}: ${match[1]}`),
+    );
+  expect(named.length).toBeGreaterThan(0);
+  expect(named.filter((mention) => !mention.endsWith(`: ${NODE_VERSION}`))).toEqual([]);
 });
 
 test('every shell script that runs node, npm or npx sources scripts/node-runtime.sh before it does', () => {
