@@ -7,6 +7,7 @@
 # use (docs/design.md, "Engine versions"). .cache/engines/bin, first on PATH for everything the
 # command starts, holds the defaults' executables: a bare `cwltool`, `snakemake` or `miniwdl` (the baselines
 # of bench/ and the tests) is the version the service runs by default.
+# The pinned Node.js, for default-engines.ts below and for whoever sources this file alone.
 source scripts/node-runtime.sh
 ENGINES_CACHE="${PWD}/.cache/engines"
 mkdir -p "${ENGINES_CACHE}/bin"

@@ -17,7 +17,7 @@ export function requiredNodeMajor(): number {
 export function nodeVersionProblem(version: string = process.versions.node): string | undefined {
   const required = requiredNodeMajor();
   if (Number(version.split('.')[0]) >= required) return undefined;
-  return `Node.js ${required} or later is needed (package.json engines), this is ${version}; npm start and npm test run on the pinned one (scripts/node-runtime.sh)`;
+  return `Node.js ${required} or later is needed (package.json engines), this is ${version}: install it, or run this on the one the repository's commands pin (bash scripts/node-runtime.sh node …)`;
 }
 
 /**

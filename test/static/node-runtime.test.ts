@@ -58,7 +58,7 @@ test("the pinned major is engines.node's, @types/node's and the CLI bundle's tar
 
 test('an older Node.js is refused with what is needed; the pinned one is not', () => {
   expect(nodeVersionProblem(`${MAJOR - 2}.20.2`)).toBe(
-    `Node.js ${MAJOR} or later is needed (package.json engines), this is ${MAJOR - 2}.20.2; npm start and npm test run on the pinned one (scripts/node-runtime.sh)`,
+    `Node.js ${MAJOR} or later is needed (package.json engines), this is ${MAJOR - 2}.20.2: install it, or run this on the one the repository's commands pin (bash scripts/node-runtime.sh node …)`,
   );
   expect(nodeVersionProblem(NODE_VERSION)).toBeUndefined();
 });
