@@ -25,6 +25,8 @@ export interface RunLinks {
   task?: boolean;
 }
 
+/** A summary is also a Keyword search attribute (WesSummary), which SQL visibility stores in 255 characters. */
+const SUMMARY_CHARS = 255;
 /** How many parameters the static details list, and how much of each value. */
 const SHOWN_PARAMS = 8;
 const SHOWN_VALUE_CHARS = 60;
@@ -64,16 +66,16 @@ export function runSummary(story: RunStory): string {
     whereItRuns(story),
     owner,
   ];
-  return oneLine(parts.filter((part): part is string => Boolean(part)).join(' · '));
+  return clip(oneLine(parts.filter((part): part is string => Boolean(part)).join(' · ')), SUMMARY_CHARS);
 }
 
 /** The request in short, its tags, and where the API serves the run: Markdown for the run's page. */
 export function runDetails(request: WesRunRequest, links: RunLinks | undefined): string {
   return [
     `**${request.workflow_type} ${request.workflow_type_version}** \`${oneLine(request.workflow_url)}\``,
+    ...(links ? [`**In the API** ${apiLinks(links).join(' · ')}`] : []),
     `**Parameters** ${shortParams(request.workflow_params ?? {})}`,
     `**Tags** ${shortEntries(request.tags ?? {})}`,
-    ...(links ? [`**In the API** ${apiLinks(links).join(' · ')}`] : []),
   ].join('\n\n');
 }
 
@@ -104,12 +106,12 @@ function shortParams(params: Record<string, unknown>): string {
 function shortEntries(entries: Record<string, string>): string {
   const all = Object.entries(entries);
   if (all.length === 0) return 'none';
-  const shown = all.slice(0, SHOWN_PARAMS).map(([key, value]) => `\`${oneLine(key)}: ${clip(oneLine(value))}\``);
+  const shown = all.slice(0, SHOWN_PARAMS).map(([key, value]) => `\`${oneLine(key)}: ${clip(oneLine(value), SHOWN_VALUE_CHARS)}\``);
   return [...shown, ...(all.length > SHOWN_PARAMS ? [`and ${all.length - SHOWN_PARAMS} more`] : [])].join(', ');
 }
 
-function clip(text: string): string {
-  return text.length > SHOWN_VALUE_CHARS ? `${text.slice(0, SHOWN_VALUE_CHARS - 1)}…` : text;
+function clip(text: string, chars: number): string {
+  return text.length > chars ? `${text.slice(0, chars - 1)}…` : text;
 }
 
 /** Summaries are single lines; backticks would break the Markdown code spans. */

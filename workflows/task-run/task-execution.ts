@@ -35,6 +35,7 @@ import { childFailure, StepFailed } from './step-failure';
 import { StepRows } from './step-rows';
 import type { TaskInput } from './task-types';
 import { runDetails, runSummary } from '../../domain/run-story';
+import { WesSummaryKey } from '../../domain/search-attributes';
 import { taskProgress } from '../../domain/run-progress';
 
 /** Gates the expression budget: a task recorded before it evaluated its expressions without one. */
@@ -228,10 +229,12 @@ export class TaskExecution implements Resumable {
           await shareTaskAttachments.executeWithOptions({ summary }, [this.input.runId, runId]);
         }
         const { apiUrl } = this.input;
+        const summary = runSummary({ request, provider, owner: this.input.owner });
         const snapshot = await executeChild<(input: RunInput) => Promise<RunSnapshot>>(WORKFLOW_TYPES.run, {
           workflowId: runId,
           args: [input],
-          staticSummary: runSummary({ request, provider, owner: this.input.owner }),
+          staticSummary: summary,
+          typedSearchAttributes: [{ key: WesSummaryKey, value: summary }],
           staticDetails: runDetails(request, apiUrl === undefined ? undefined : { runId, apiUrl }),
           // A task that ends any other way (terminated, timed out in Temporal) leaves no run behind.
           parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,

@@ -20,6 +20,7 @@ import type { TaskInput } from '../../../workflows/task-run/task-types';
 import { WORKFLOW_TYPES } from '../../../domain/workflow-types';
 import { CONFIG } from '../core/tokens';
 import { runDetails, runSummary } from '../../../domain/run-story';
+import { WesSummaryKey } from '../../../domain/search-attributes';
 
 @Injectable()
 export class RunWorkflows {
@@ -62,12 +63,14 @@ export class RunWorkflows {
   ): Promise<void> {
     const { runId, request } = input;
     const task = type === WORKFLOW_TYPES.task;
+    const summary = runSummary(input);
     try {
       await this.client.workflow.start<W>(type, {
         taskQueue: this.config.taskQueue,
         workflowId: runId,
         args,
-        staticSummary: runSummary(input),
+        staticSummary: summary,
+        typedSearchAttributes: [{ key: WesSummaryKey, value: summary }],
         staticDetails: runDetails(request, { runId, apiUrl: this.config.exampleApiUrl, task }),
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'USE_EXISTING',
