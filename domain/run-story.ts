@@ -37,9 +37,9 @@ export function workflowFile(url: string): string {
   const name =
     document
       .replace(/[?].*$/, '')
-      .replace(/\/+$/, '')
       .split('/')
-      .at(-1) || document;
+      .filter(Boolean)
+      .at(-1) ?? document;
   return fragment === undefined ? name : `${name}#${fragment}`;
 }
 
@@ -100,7 +100,7 @@ export const commandSummaries = {
 };
 
 function shortParams(params: Record<string, unknown>): string {
-  return shortEntries(Object.fromEntries(Object.entries(params).map(([key, value]) => [key, JSON.stringify(value) ?? 'null'])));
+  return shortEntries(Object.fromEntries(Object.entries(params).map(([key, value]) => [key, JSON.stringify(value)])));
 }
 
 function shortEntries(entries: Record<string, string>): string {

@@ -33,8 +33,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await api?.stop();
+  await browser.close();
+  await api.stop();
 });
 
 /** The text of the page and of its frames (the UI renders summaries and details as Markdown in frames), and their links. */
