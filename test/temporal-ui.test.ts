@@ -9,12 +9,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { CWLTOOL } from '../activities/providers/local/engines';
-import { API, createApiHarness, waitForState, type ApiHarness } from './support/api-harness';
+import { WesSummaryKey } from '../domain/search-attributes';
+import { API, createApiHarness, fieldParts, postMultipart, waitForState, type ApiHarness } from './support/api-harness';
 import { openBrowser, type Browser } from './support/browser';
 import { eventually } from './support/eventually';
 import { freePort } from './support/free-port';
 import { EXAMPLES } from './support/harness';
 import { cwlRun, submitRun } from './support/submit-run';
+import { simulatedStep, taskDocument } from './support/task-documents';
 
 const ui = process.env.TEST_TEMPORAL_UI_URL!;
 const SCREENSHOT = process.env.WES_SCREENSHOT ?? path.resolve(__dirname, '../.cache/test/temporal-ui-run.png');
@@ -99,4 +101,28 @@ test("the workflow list shows a run's summary, and its page the summary, details
   await api.http.post(`${API}/runs/${runId}/resume`).send({}).expect(200);
   expect(await waitForState(api.http, runId)).toBe('COMPLETE');
   await untilShown(page, runId, ['COMPLETE: 1 output', `submit hello.cwl to local/cwltool ${CWLTOOL.releases.default}`, 'follow run ']);
+});
+
+test("a task's child runs carry their summary, and the task's current details name the gate it waits at", async () => {
+  const definition = taskDocument({
+    steps: [simulatedStep('compute'), { id: 'review', wait_for_input: { prompt: 'Publish?', schema: { type: 'object' } } }],
+  });
+  const fields = fieldParts({ workflow_type: 'DWES-TASK', workflow_type_version: '1.0', workflow_url: 'review.yaml' });
+  const created = await postMultipart(api.http, [...fields, { name: 'workflow_attachment', filename: 'review.yaml', value: definition }]);
+  const taskId = (created.body as { run_id: string }).run_id;
+  expect(await waitForState(api.http, taskId, (state) => state === 'PAUSED')).toBe('PAUSED');
+
+  const task = await api.harness.client.workflow.getHandle(taskId).describe();
+  expect(await task.staticSummary()).toBe('DWES-TASK 1.0 · review.yaml');
+  expect(await task.staticDetails()).toContain(`[steps](${apiUrl}/runs/${taskId}/tasks)`);
+  const child = await api.harness.client.workflow.getHandle(`${taskId}.compute`).describe();
+  expect(await child.staticSummary()).toBe('SIMULATED 1 · simulated: · simulated');
+  expect(child.typedSearchAttributes.get(WesSummaryKey)).toBe('SIMULATED 1 · simulated: · simulated');
+  expect(await child.staticDetails()).toContain(`[status](${apiUrl}/runs/${taskId}.compute/status)`);
+
+  // What the UI asks for a run's current details: the SDK's metadata query.
+  const metadata = await api.harness.client.workflow.getHandle(taskId).query<{ currentDetails: string }>('__temporal_workflow_metadata');
+  expect(metadata.currentDetails.split('\n')[0]).toBe(
+    `PAUSED: step review waits for input (Publish?); resume with \`durable-wes resume ${taskId} --input …\``,
+  );
 });
