@@ -32,6 +32,8 @@ export interface RunInput {
   request: WesRunRequest;
   /** The provider to use; when absent, configuration picks one from the request. */
   provider?: string;
+  /** The provider's engine and its version, where the API knows them: for the Temporal UI (domain/run-story.ts). */
+  engine?: string;
   /** Hold the run in `awaiting_input` after preparation until someone resumes it. */
   requireApproval?: boolean;
   owner?: string;

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # The test command (`npm test [-- jest args]`): type-checks, lints (ESLint and Prettier, `npm run lint`),
 # then runs every jest test against a real Temporal dev server that the tests start from the CLI binary
-# temporal-dev.sh installs, then the cluster suites on a loopback cluster (scripts/cluster-test.sh).
+# temporal-dev.sh installs (and Debian's Chromium for the test that loads the Temporal Web UI), then the
+# cluster suites on a loopback cluster (scripts/cluster-test.sh).
 # Given jest arguments, it runs only jest with them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node-runtime.sh
 [ -d node_modules ] || npm ci --no-audit --no-fund
 ./temporal-dev.sh install
+# Debian's Chromium for test/temporal-ui.test.ts, which loads the Temporal Web UI in it (playwright-core downloads no browser).
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+fi
 source scripts/engines.sh
 if [ $# -eq 0 ]; then
   # On a cold machine the cluster's Temporal is built from source (minutes of Go): built beside the

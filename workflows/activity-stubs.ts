@@ -85,20 +85,31 @@ const thenByTheServer = proxyActivities<ReadModelActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 seconds' },
 });
 
-async function projected(write: (activities: ReadModelActivities) => Promise<void>): Promise<void> {
-  if (!patched(PROJECTIONS_OUTLAST_OUTAGES)) return write(retriedLocally);
+/** A read-model write, by the stubs given, with the summary the Temporal UI shows for it. */
+type Write = (activities: SummarizedActivities<ReadModelActivities>, options: { summary: string }) => Promise<void>;
+type SummarizedActivities<A> = {
+  [K in keyof A]: A[K] extends (...args: infer P) => infer R ? { executeWithOptions(options: { summary: string }, args: P): R } : never;
+};
+
+async function projected(what: string, write: Write): Promise<void> {
+  if (!patched(PROJECTIONS_OUTLAST_OUTAGES)) return write(retriedLocally, { summary: what });
   try {
-    await write(firstLocally);
+    await write(firstLocally, { summary: what });
   } catch (err) {
     // A local activity fails with its own failure, not wrapped in an ActivityFailure.
     if (isCancellation(err)) throw err;
-    await write(thenByTheServer);
+    await write(thenByTheServer, { summary: `retry projection: ${what}` });
   }
 }
 
-export const projectRun = (projection: RunProjection): Promise<void> => projected((activities) => activities.projectRun(projection));
+export const projectRun = (projection: RunProjection): Promise<void> =>
+  projected(`project the run as ${projection.wesState}`, (activities, options) =>
+    activities.projectRun.executeWithOptions(options, [projection]),
+  );
 export const projectTasks = (runId: string, rows: TaskRow[]): Promise<void> =>
-  projected((activities) => activities.projectTasks(runId, rows));
+  projected(`project ${rows.length} step row${rows.length === 1 ? '' : 's'}`, (activities, options) =>
+    activities.projectTasks.executeWithOptions(options, [runId, rows]),
+  );
 
 /**
  * A task's choice and check of a step's provider: an ordinary activity on the task's own queue

@@ -71,6 +71,19 @@ export class LedgeredWorkflow {
     this.publisher.showProvider(provider);
   }
 
+  /**
+   * The run's current details in Temporal's UI, as `describe` tells them: set now, at the end of
+   * every activation that changed the ledger, and whenever the owner calls `showProgress`.
+   */
+  describeWith(describe: () => string): void {
+    this.publisher.describeWith(describe);
+  }
+
+  /** Something the current details tell changed outside the ledger (a task's steps). */
+  showProgress(): void {
+    this.publisher.showDetails();
+  }
+
   /** A numbered projection, not sent, for a long activity to write (RunPublisher.reserve). */
   reserve(): ReturnType<RunPublisher['reserve']> {
     return this.publisher.reserve();

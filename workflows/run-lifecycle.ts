@@ -41,6 +41,8 @@ import type {
 import { isTerminal, type FailureReason, type TransitionType } from '../domain/state-machine';
 import { failureMessage, failureReasonOf } from './failures';
 import { providerTaskQueue } from '../domain/task-queues';
+import { commandSummaries as says, whereItRuns, type RunStory } from '../domain/run-story';
+import { runProgress } from '../domain/run-progress';
 
 /**
  * Since QUEUED_AT_PROVIDER a run its provider holds queued is recorded with a `queue` transition,
@@ -68,6 +70,7 @@ export class RunLifecycle implements Resumable {
     this.request = input.request;
     this.seen = continued?.polling ?? { state: 'RUNNING', unreachable: false };
     this.beforeSubmission = new CancellationScope();
+    this.workflow.describeWith(() => this.progress());
     this.listen();
   }
 
@@ -103,7 +106,8 @@ export class RunLifecycle implements Resumable {
       return await this.beforeSubmission.run(async () => {
         // The API chose and checked the provider with the workers' configuration; a run started
         // otherwise (Temporal's UI or CLI) has the worker choose and check it first.
-        const provider = this.input.provider ?? (await selectProvider(this.input));
+        const provider =
+          this.input.provider ?? (await selectProvider.executeWithOptions({ summary: says.chooseProvider(this.story()) }, [this.input]));
         // Most runs are prepared in a moment: the read model hears of `starting` from the activity,
         // and only if the preparation lasts, instead of with a write that holds up every run.
         this.workflow.record(
@@ -121,7 +125,7 @@ export class RunLifecycle implements Resumable {
         this.transition('resume', { input: given });
         // What the approver gives completes or overrides the run's parameters.
         this.request = { ...this.request, workflow_params: { ...this.request.workflow_params, ...given } };
-        return await this.activities.submitRun(this.ref());
+        return await this.activities.submitRun.executeWithOptions({ summary: says.submit(this.story()) }, [this.ref()]);
       });
     } catch (err) {
       if (!isCancellation(err) || this.cancelReason === undefined) throw err;
@@ -137,11 +141,17 @@ export class RunLifecycle implements Resumable {
    */
   private async prepare(): Promise<Submission | undefined> {
     const submit = !this.input.requireApproval;
-    const started = await this.activities.startRun(this.ref(), { submit, starting: this.workflow.reserve(), announceInstall: true });
+    const summary = submit ? says.submit(this.story()) : says.prepare(this.story());
+    const startRun = this.activities.startRun;
+    const started = await startRun.executeWithOptions({ summary }, [
+      this.ref(),
+      { submit, starting: this.workflow.reserve(), announceInstall: true },
+    ]);
     if (started === undefined || !('installing' in started)) return started;
     this.workflow.record((ledger) => ledger.appendSystemLog(`installing ${started.installing}`));
     // Asked without announceInstall, the activity installs what it must and goes on.
-    return (await this.activities.startRun(this.ref(), { submit })) as Submission | undefined;
+    const installing = { summary: says.install(this.story(), started.installing) };
+    return (await startRun.executeWithOptions(installing, [this.ref(), { submit }])) as Submission | undefined;
   }
 
   private submitted({ externalId, hostQueue }: Submission): void {
@@ -160,7 +170,12 @@ export class RunLifecycle implements Resumable {
     for (;;) {
       if (this.shouldContinueAsNew()) return false;
       const news = await following
-        .run(() => this.activities.awaitRunChange(this.ref(), this.seen))
+        .run(() =>
+          this.activities.awaitRunChange.executeWithOptions({ summary: says.follow(this.providerName, this.ledger.externalId) }, [
+            this.ref(),
+            this.seen,
+          ]),
+        )
         // Cancelled because the run ended otherwise (its cancel at the provider failed).
         .catch((err: unknown) => (isCancellation(err) && isTerminal(this.ledger.state) ? undefined : Promise.reject(err)));
       if (news === undefined || (await this.take(news))) return true;
@@ -214,8 +229,9 @@ export class RunLifecycle implements Resumable {
     const given = await this.nextResumeInput().catch((err: unknown) => (isCancellation(err) ? undefined : Promise.reject(err)));
     if (given !== undefined) {
       this.transition('resume', { input: given });
-      await this.activities.resumeRun(this.ref(), given);
+      await this.activities.resumeRun.executeWithOptions({ summary: says.resume(this.providerName) }, [this.ref(), given]);
       this.seen = { state: 'RUNNING', unreachable: false };
+      this.workflow.showProgress();
     }
     return false;
   }
@@ -239,7 +255,7 @@ export class RunLifecycle implements Resumable {
     if (isTerminal(this.ledger.state)) return;
     this.workflow.record((ledger) => (ledger.canceling = true));
     try {
-      await this.activities.cancelRun(this.ref());
+      await this.activities.cancelRun.executeWithOptions({ summary: says.cancel(this.providerName) }, [this.ref()]);
     } catch (err) {
       this.fail(failureReasonOf(err), failureMessage(err));
       following.cancel();
@@ -258,12 +274,10 @@ export class RunLifecycle implements Resumable {
   private async cleanUp(): Promise<void> {
     if (!this.ledger.cleaned) {
       try {
-        await this.activities.cleanupRun({
-          runId: this.input.runId,
-          provider: this.ledger.provider,
-          request: this.request,
-          externalId: this.ledger.externalId,
-        });
+        const { provider, externalId } = this.ledger;
+        await this.activities.cleanupRun.executeWithOptions({ summary: says.cleanUp(this.providerName) }, [
+          { runId: this.input.runId, provider, request: this.request, externalId },
+        ]);
         this.workflow.record((ledger) => (ledger.cleaned = true));
       } catch (err) {
         this.appendSystemLog(`cleanup failed: ${failureMessage(err)}`);
@@ -317,7 +331,8 @@ export class RunLifecycle implements Resumable {
   }
 
   private async timeOutAtDeadline(left: number): Promise<void> {
-    const ended = await CancellationScope.nonCancellable(() => condition(() => isTerminal(this.ledger.state), Math.max(left, 1)));
+    const limit = { summary: says.timeLimit(String(this.input.timeout)) };
+    const ended = await CancellationScope.nonCancellable(() => condition(() => isTerminal(this.ledger.state), Math.max(left, 1), limit));
     if (ended) return;
     this.timedOut = true;
     this.requestCancel(`the run's time limit of ${String(this.input.timeout)} was reached`);
@@ -335,6 +350,31 @@ export class RunLifecycle implements Resumable {
 
   private get ledger(): LedgerView {
     return this.workflow.view;
+  }
+
+  /** What the Temporal UI says of the run: its summaries' parts (domain/run-story.ts). */
+  private story(): RunStory {
+    return { request: this.request, provider: this.ledger.provider, engine: this.input.engine, owner: this.input.owner };
+  }
+
+  private get providerName(): string {
+    return this.ledger.provider ?? 'its provider';
+  }
+
+  /** The run's current details in the Temporal UI (domain/run-progress.ts). */
+  private progress(): string {
+    const { ledger } = this;
+    const atProvider = ledger.externalId !== undefined;
+    return runProgress({
+      runId: this.input.runId,
+      wesState: ledger.wesState,
+      at: whereItRuns(this.story()),
+      externalId: ledger.externalId,
+      ...(atProvider ? { providerState: this.seen.state, unreachable: this.seen.unreachable } : {}),
+      ...(ledger.state === 'awaiting_input' ? { waitsFor: atProvider ? 'input' : 'approval' } : {}),
+      error: ledger.error,
+      outputs: Object.keys(ledger.outputs).length,
+    });
   }
 
   /** The provider's activities on the queue the ledger names: the provider's own, or its host's once submitted. */

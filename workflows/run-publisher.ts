@@ -1,9 +1,10 @@
 /**
- * Makes a run's changes visible: search attributes for Temporal's UI, the row and transitions of
- * the read model for the API. Both are coalesced: however many transitions one workflow activation
- * makes, they go out as one upsert and one projection, in order, never rolling back.
+ * Makes a run's changes visible: search attributes and current details for Temporal's UI, the row
+ * and transitions of the read model for the API. All are coalesced: however many transitions one
+ * workflow activation makes, they go out as one upsert and one projection, in order, never rolling
+ * back; the current details (docs/design.md, "A run's story in the Temporal UI") are no command.
  */
-import { CancellationScope, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { RunProjection } from '../domain/run-rows';
 import { projectRun } from './activity-stubs';
 import type { RunLedger } from './run-ledger';
@@ -21,6 +22,8 @@ export class RunPublisher {
   private published?: string;
   /** A task's provider for Temporal's UI, as it has none of its own (showProvider). */
   private shownProvider?: string;
+  /** The owner's current details of the run (describeWith). */
+  private describe?: () => string;
 
   constructor(
     private readonly run: RunLedger,
@@ -62,6 +65,17 @@ export class RunPublisher {
     this.publish({ project: false });
   }
 
+  /** Sets the run's current details now, and again at the end of every activation that publishes. */
+  describeWith(describe: () => string): void {
+    this.describe = describe;
+    this.showDetails();
+  }
+
+  /** The current details as they stand: no command, so at once rather than at the end of the activation. */
+  showDetails(): void {
+    if (this.describe) setCurrentDetails(this.describe());
+  }
+
   /** Resolves once every projection asked for so far is in the read model. */
   async settled(): Promise<void> {
     await this.projections;
@@ -74,6 +88,7 @@ export class RunPublisher {
 
   private upsertAttributes(): void {
     this.attributesQueued = false;
+    this.showDetails();
     const { run, input } = this;
     const provider = run.provider ?? this.shownProvider;
     const attributes = [

@@ -36,6 +36,8 @@ export interface ProviderDescriptor {
   /** The outputs as GET /runs/{run_id} shows them: each location this service serves pointed at its `link`. */
   linkOutputs(run: DescribedRun, link: OutputLink): Record<string, unknown>;
   logs(run: DescribedRun): LogSource;
+  /** The engine and version that will run a valid request, where the settings tell (the Temporal UI's summary). */
+  engine?(request: WesRunRequest): string;
   /** Lines for service-info's tags (`<tag>.<provider name>`), e.g. what confines a local provider's engines. */
   describe?(): Array<{ tag: string; text: string }>;
 }

@@ -38,8 +38,11 @@ interface TestServers {
 }
 
 export default async function globalSetup(): Promise<void> {
-  const [temporal, stopPostgres] = await Promise.all([startTemporalServer(), startTestPostgres()]);
+  // The Web UI too: test/temporal-ui.test.ts loads it in a browser, at TEST_TEMPORAL_UI_URL (not TEMPORAL_UI_URL: processes the tests start read that).
+  const uiPort = await freePort();
+  const [temporal, stopPostgres] = await Promise.all([startTemporalServer(uiPort), startTestPostgres()]);
   (globalThis as { testServers?: TestServers }).testServers = { temporal, stopPostgres };
   process.env.TEMPORAL_ADDRESS = temporal.address;
+  process.env.TEST_TEMPORAL_UI_URL = `http://127.0.0.1:${uiPort}`;
   await writeTestBundle();
 }

@@ -27,12 +27,14 @@ export function temporalCliPath(): string {
   return execFileSync('bash', [path.join(root, 'temporal-dev.sh'), 'path'], { encoding: 'utf8' }).trim();
 }
 
-export async function startTemporalServer(): Promise<TestWorkflowEnvironment> {
+/** With its Web UI on `uiPort` when given (test/temporal-ui.test.ts loads it in a browser). */
+export async function startTemporalServer(uiPort?: number): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalCliPath() },
       ip: '127.0.0.1',
+      ...(uiPort === undefined ? {} : { ui: true, uiPort }),
       searchAttributes: SEARCH_ATTRIBUTE_KEYS,
       extraArgs: dynamicConfigArgs(FAST_DRAINAGE),
     },

@@ -22,6 +22,8 @@ export class StepRows {
     /** Resolves once the run's own row is in the read model: tasks rows need it. */
     private readonly runRowWritten: () => Promise<void>,
     carried: TaskRow[] = [],
+    /** Told of every change: the task's current details follow its steps. */
+    private readonly changed: () => void = () => undefined,
   ) {
     for (const row of carried) this.rows.set(row.taskId, row);
   }
@@ -75,6 +77,7 @@ export class StepRows {
     if (!row) throw new Error(`task ${taskId} has no row to update`);
     this.rows.set(taskId, { ...row, version: row.version + 1 });
     this.dirty.add(taskId);
+    this.changed();
     if (this.queued) return;
     this.queued = true;
     this.projections = this.projections.then(() => this.project());

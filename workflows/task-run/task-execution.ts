@@ -34,6 +34,9 @@ import { Gates } from './gates';
 import { childFailure, StepFailed } from './step-failure';
 import { StepRows } from './step-rows';
 import type { TaskInput } from './task-types';
+import { runDetails, runSummary } from '../../domain/run-story';
+import { WesSummaryKey } from '../../domain/search-attributes';
+import { taskProgress } from '../../domain/run-progress';
 
 /** Gates the expression budget: a task recorded before it evaluated its expressions without one. */
 export const EXPRESSION_BUDGET_PATCH = 'expression-budget';
@@ -61,9 +64,15 @@ export class TaskExecution implements Resumable {
   constructor(private readonly input: TaskInput) {
     const { continued } = input;
     this.workflow = new LedgeredWorkflow(input, input.definition.timeout, continued);
-    this.rows = new StepRows(input.runId, () => this.workflow.settled(), continued?.rows);
+    this.rows = new StepRows(
+      input.runId,
+      () => this.workflow.settled(),
+      continued?.rows,
+      () => this.workflow.showProgress(),
+    );
     this.steps = continued?.steps ?? {};
     this.next = continued?.next ?? 0;
+    this.workflow.describeWith(() => this.progress());
     this.workflow.listen(this);
   }
 
@@ -215,10 +224,18 @@ export class TaskExecution implements Resumable {
         ...(this.input.owner ? { owner: this.input.owner } : {}),
       };
       try {
-        if (sharesAttachments) await shareTaskAttachments(this.input.runId, runId);
+        if (sharesAttachments) {
+          const summary = `share the task's attachments with run ${runId}`;
+          await shareTaskAttachments.executeWithOptions({ summary }, [this.input.runId, runId]);
+        }
+        const { apiUrl } = this.input;
+        const summary = runSummary({ request, provider, owner: this.input.owner });
         const snapshot = await executeChild<(input: RunInput) => Promise<RunSnapshot>>(WORKFLOW_TYPES.run, {
           workflowId: runId,
           args: [input],
+          staticSummary: summary,
+          typedSearchAttributes: [{ key: WesSummaryKey, value: summary }],
+          staticDetails: runDetails(request, apiUrl === undefined ? undefined : { runId, apiUrl }),
           // A task that ends any other way (terminated, timed out in Temporal) leaves no run behind.
           parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
         });
@@ -234,7 +251,7 @@ export class TaskExecution implements Resumable {
           : childFailure(step.id, runId, err);
         if (attempt === attempts || !retry) break;
         this.rows.appendLog(step.id, failure.message);
-        await sleep(retryDelay(retry, attempt));
+        await sleep(retryDelay(retry, attempt), { summary: `retry step ${step.id}: attempt ${attempt + 1} of ${attempts}` });
       }
     }
     // Only a failed attempt breaks the loop: maximum_attempts is at least 1.
@@ -255,7 +272,9 @@ export class TaskExecution implements Resumable {
     }
     const { provider, ...request } = (await this.evaluate(step.run, at)) as WesRunRequest & { provider?: string };
     try {
-      const chosen = await selectStepProvider({ runId: `${this.input.runId}.${step.id}`, request, provider });
+      const chosen = await selectStepProvider.executeWithOptions({ summary: `choose the provider of step ${step.id}` }, [
+        { runId: `${this.input.runId}.${step.id}`, request, provider },
+      ]);
       this.workflow.showProvider(chosen);
       return { request, provider: chosen };
     } catch (err) {
@@ -319,6 +338,18 @@ export class TaskExecution implements Resumable {
     this.steps[branch.id] = { state: 'COMPLETE', outputs: last ? this.steps[last.id].outputs : {} };
     this.rows.end(branch.id, 'COMPLETE', { outputs: this.steps[branch.id].outputs });
     this.log('finish_branch', { branch: branch.id, state: 'COMPLETE' });
+  }
+
+  /** The task's current details in the Temporal UI (domain/run-progress.ts). */
+  private progress(): string {
+    const gates = this.gates.waiting.map(({ stepId, prompt }) => ({ stepId, prompt }));
+    return taskProgress({
+      runId: this.input.runId,
+      wesState: this.ledger.wesState,
+      rows: this.rows.carryOver(),
+      gates,
+      error: this.ledger.error,
+    });
   }
 
   private context(): EvaluationContext {

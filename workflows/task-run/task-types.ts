@@ -16,6 +16,8 @@ export interface TaskInput {
   /** The run's workflow_params bound to the definition's parameters, defaults filled in. */
   params: Record<string, unknown>;
   owner?: string;
+  /** The API's base URL, which the static details of the task's child runs link to in the Temporal UI. */
+  apiUrl?: string;
   continued?: TaskContinuation;
 }
 

@@ -8,7 +8,7 @@ import type { OutputSource } from '../outputs/output-source';
 import type { WesRunRequest } from '../../../domain/run-types';
 import { LocalOutputs } from './local-outputs';
 import { localProcess } from './process';
-import { validateLocalRequest } from './request';
+import { localEngineFor, validateLocalRequest } from './request';
 import { describeContainers } from './containers';
 import { describeSandbox } from './sandbox/describe';
 import type { LocalSettings } from './settings';
@@ -23,6 +23,11 @@ export class LocalDescriptor implements ProviderDescriptor {
 
   validate(request: WesRunRequest): void {
     validateLocalRequest(request, this.settings);
+  }
+
+  engine(request: WesRunRequest): string {
+    const { engine, version } = localEngineFor(request);
+    return `${engine.name} ${version}`;
   }
 
   /** The workflow types come from the engines the workers found: they report them. */

@@ -98,7 +98,8 @@ export class RunCreation {
   /** One workflow on a provider, chosen and checked here, so that its run can send its first activity to it at once. */
   private run(input: RunInput): StartableWorkflow {
     const provider = checkedProvider(this.registry, input);
-    return { provider, start: () => this.workflows.start({ ...input, provider }) };
+    const engine = this.registry.get(provider).engine?.(input.request);
+    return { provider, start: () => this.workflows.start({ ...input, provider, ...(engine ? { engine } : {}) }) };
   }
 
   /** A task (docs/tasks.md): its definition checked here; its steps choose their providers. */

@@ -19,6 +19,8 @@ import type { wesTaskV1 } from '../../../workflows/task-run';
 import type { TaskInput } from '../../../workflows/task-run/task-types';
 import { WORKFLOW_TYPES } from '../../../domain/workflow-types';
 import { CONFIG } from '../core/tokens';
+import { runDetails, runSummary } from '../../../domain/run-story';
+import { WesSummaryKey } from '../../../domain/search-attributes';
 
 @Injectable()
 export class RunWorkflows {
@@ -43,22 +45,33 @@ export class RunWorkflows {
    * nothing: a running one is used as it is, a closed one is never started again.
    */
   async start(input: RunInput): Promise<void> {
-    await this.startOnce<typeof wesRunV4>(WORKFLOW_TYPES.run, input.runId, [
+    await this.startOnce<typeof wesRunV4>(WORKFLOW_TYPES.run, input, [
       { ...input, ...(this.config.runTimeout ? { timeout: this.config.runTimeout } : {}) },
     ]);
   }
 
-  /** A task's workflow (docs/tasks.md), started as a run's is. */
+  /** A task's workflow (docs/tasks.md), started as a run's is; its child runs link to this API too. */
   async startTask(input: TaskInput): Promise<void> {
-    await this.startOnce<typeof wesTaskV1>(WORKFLOW_TYPES.task, input.runId, [input]);
+    await this.startOnce<typeof wesTaskV1>(WORKFLOW_TYPES.task, input, [{ ...input, apiUrl: this.config.exampleApiUrl }]);
   }
 
-  private async startOnce<W extends typeof wesRunV4 | typeof wesTaskV1>(type: string, runId: string, args: Parameters<W>): Promise<void> {
+  /** With the summary and details the Temporal UI shows of the run (domain/run-story.ts). */
+  private async startOnce<W extends typeof wesRunV4 | typeof wesTaskV1>(
+    type: string,
+    input: RunInput | TaskInput,
+    args: Parameters<W>,
+  ): Promise<void> {
+    const { runId, request } = input;
+    const task = type === WORKFLOW_TYPES.task;
+    const summary = runSummary(input);
     try {
       await this.client.workflow.start<W>(type, {
         taskQueue: this.config.taskQueue,
         workflowId: runId,
         args,
+        staticSummary: summary,
+        typedSearchAttributes: [{ key: WesSummaryKey, value: summary }],
+        staticDetails: runDetails(request, { runId, apiUrl: this.config.exampleApiUrl, task }),
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
