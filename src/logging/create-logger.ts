@@ -4,6 +4,7 @@
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config/config';
+import { batchedStdout } from './batched-stdout';
 import { plainTextStream } from './plain-text';
 
 export interface LoggerOptions {
@@ -25,7 +26,6 @@ export function createLogger({ name, level, destination }: LoggerOptions): Logge
       // complete or fail that activity, so no line carries it (docs/deployment.md, "Operations").
       redact: { paths: ['taskToken', '*.taskToken'], remove: true },
     },
-    // Synchronous: the lines written just before the process exits are not lost.
-    destination ?? (process.stdout.isTTY ? plainTextStream(process.stdout) : pino.destination({ dest: 1, sync: true })),
+    destination ?? (process.stdout.isTTY ? plainTextStream(process.stdout) : batchedStdout()),
   );
 }
