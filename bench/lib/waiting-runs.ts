@@ -39,10 +39,11 @@ export async function makeWaitingRuns(wes: WesClient, count: number, total: numb
 
 /** Between tries of a resume that Temporal could not take in time (503). */
 const RETRY_MS = 1_000;
+const MAX_TRIES = 10;
 
 /**
  * One resume as a client does it: a 503 (Temporal did not take the update in time, the worker being
- * busy with the burst) is tried again; a 409 after such a try means an earlier one got through.
+ * busy with the burst) or no answer is tried again; a 409 after such a try means an earlier one got through.
  * Returns how many tries were needed.
  */
 async function resume(wes: WesClient, runId: string): Promise<number> {
@@ -51,10 +52,15 @@ async function resume(wes: WesClient, runId: string): Promise<number> {
       method: 'POST',
       body: '{}',
       headers: { 'content-type': 'application/json' },
+    }).catch((err: unknown) => {
+      // No answer within undici's 5 minutes (a loaded machine): tried again like a 503.
+      if (tries >= MAX_TRIES) throw err;
+      return undefined;
     });
-    const text = await response.text();
-    if (response.ok || (response.status === 409 && tries > 1)) return tries;
-    if (response.status !== 503) throw new Error(`POST /runs/${runId}/resume: ${response.status} ${text.slice(0, 500)}`);
+    const text = (await response?.text()) ?? '';
+    if (response && (response.ok || (response.status === 409 && tries > 1))) return tries;
+    if ((response && response.status !== 503) || tries >= MAX_TRIES)
+      throw new Error(`POST /runs/${runId}/resume: ${response?.status ?? 'no answer'} ${text.slice(0, 500)} (try ${tries})`);
     await sleep(RETRY_MS);
   }
 }
