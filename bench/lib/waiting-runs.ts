@@ -39,14 +39,13 @@ export async function makeWaitingRuns(wes: WesClient, count: number, total: numb
 
 /** Between tries of a resume that Temporal could not take in time (503). */
 const RETRY_MS = 1_000;
-const MAX_TRIES = 10;
 
 /**
  * One resume as a client does it: a 503 (Temporal did not take the update in time, the worker being
  * busy with the burst) or no answer is tried again; a 409 after such a try means an earlier one got through.
  * Returns how many tries were needed.
  */
-async function resume(wes: WesClient, runId: string): Promise<number> {
+async function resume(wes: WesClient, runId: string, deadline: number): Promise<number> {
   for (let tries = 1; ; tries++) {
     const response = await fetch(`${wes.base}/runs/${runId}/resume`, {
       method: 'POST',
@@ -54,12 +53,12 @@ async function resume(wes: WesClient, runId: string): Promise<number> {
       headers: { 'content-type': 'application/json' },
     }).catch((err: unknown) => {
       // No answer within undici's 5 minutes (a loaded machine): tried again like a 503.
-      if (tries >= MAX_TRIES) throw err;
+      if (Date.now() >= deadline) throw err;
       return undefined;
     });
     const text = (await response?.text()) ?? '';
     if (response && (response.ok || (response.status === 409 && tries > 1))) return tries;
-    if ((response && response.status !== 503) || tries >= MAX_TRIES)
+    if ((response && response.status !== 503) || Date.now() >= deadline)
       throw new Error(`POST /runs/${runId}/resume: ${response?.status ?? 'no answer'} ${text.slice(0, 500)} (try ${tries})`);
     await sleep(RETRY_MS);
   }
@@ -71,7 +70,8 @@ async function resume(wes: WesClient, runId: string): Promise<number> {
  * throws after `timeoutMs`. Returns how many resumes had to be tried again.
  */
 export async function resumeAll(wes: WesClient, runIds: string[], total: number, timeoutMs: number): Promise<number> {
-  const tries = await Promise.all(runIds.map((runId) => resume(wes, runId)));
+  const deadline = Date.now() + timeoutMs;
+  const tries = await Promise.all(runIds.map((runId) => resume(wes, runId, deadline)));
   await waitFor(`${total} runs to be COMPLETE`, async () => ((await runsIn(wes, 'COMPLETE')) >= total ? true : undefined), timeoutMs, 500);
   return tries.filter((n) => n > 1).length;
 }
