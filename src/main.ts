@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { authEnabled, isEmbeddedDefault } from './config/auth-config';
 import { loadConfig, type Config } from './config/config';
+import { heapFlags } from './worker/worker-sizing';
 import { openDatabase } from '../read-model/data-source';
 import { devServerFlags } from './supervisor/dev-server-flags';
 import type { Service } from './processes/service';
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
 
   await supervise(temporalDevServer(config.temporalAddress, config.dataDir, process.env, devServerFlags(config)));
   const env = { ...process.env, DATABASE_URL: databaseUrl };
-  await supervise(worker(env));
+  await supervise(worker(env, heapFlags(config.workerSizing)));
   const apiUrl = `http://${config.apiHost}:${config.apiPort}/ga4gh/wes/v1`;
   await supervise(api({ ...env, ...apiDefaults }, apiUrl));
   console.log(`durable-wes is up. WES API: ${apiUrl}  Temporal UI: ${config.temporalUiUrl}  Ctrl-C stops it.`);

@@ -23,6 +23,7 @@ import { freePort } from './processes/free-port';
 import { connectFailure, temporalConnectionOptions } from './temporal/temporal-connection';
 import { loadWorkflowBundle } from './worker/workflow-bundle';
 import { refuseOlderNode } from './processes/node-version';
+import { holdHeapsToSizing } from './worker/heap-limit';
 
 /** How soon a run terminated in Temporal shows as failed in the read model. */
 const RECONCILE_EVERY_MS = 10_000;
@@ -51,6 +52,13 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ name: 'worker', level: config.logLevel });
   logger = log;
+  const unbounded = holdHeapsToSizing(config.workerSizing);
+  if (unbounded) log.warn(unbounded);
+  const { budgetMiB, heapMiB, workflowCache, workflowTasks, localActivities, activities } = config.workerSizing;
+  log.info(
+    `sized for ${budgetMiB} MiB: heaps of ${heapMiB} MiB, ${workflowCache} workflows cached, ${workflowTasks} workflow tasks, ` +
+      `${localActivities} local activities and at most ${activities} activities of a provider at once`,
+  );
   if (!config.databaseUrl) throw new Error('DATABASE_URL is not set: the worker projects runs into the read model');
   const metrics = new WorkerMetrics().withProcessMetrics();
   // The SDK's core serves its metrics on loopback only; /metrics of the worker passes them on.
@@ -83,7 +91,7 @@ async function main(): Promise<void> {
       hostId: config.hostId,
       workflowBundle: await loadWorkflowBundle(config.workflowBundlePath),
       metrics,
-      workflowCache: config.workerCache,
+      sizing: config.workerSizing,
       deployment: config.workerDeployment,
       payloadKeys: config.payloadKeys,
     });

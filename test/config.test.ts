@@ -1,8 +1,11 @@
 /** The environment, parsed once: defaults for one machine, and a bad or unknown variable refused by name. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { authEnabled } from '../src/config/auth-config';
 import { loadConfig } from '../src/config/config';
+import { hostMemoryBytes } from '../src/worker/host-memory';
+import { defaultBudgetMiB, heapFlags, workerSizing } from '../src/worker/worker-sizing';
 
 const root = path.resolve(__dirname, '..');
 
@@ -36,12 +39,43 @@ test('without variables: the defaults of one machine', () => {
   expect(config.providers.default).toBe('local');
   expect(config.logLevel).toBe('info');
   expect(config.workerMetrics).toEqual({ host: '127.0.0.1', port: 9464 });
-  expect(config.workerCache).toBe(250);
+  expect(config.workerSizing).toEqual(workerSizing(defaultBudgetMiB(hostMemoryBytes())));
+});
+
+test("the worker's memory budget: given, or a sixteenth of the host's between 320 and 448 MiB", () => {
+  expect(loadConfig({ WES_WORKER_MEMORY: '1024' }).workerSizing.budgetMiB).toBe(1024);
+  expect(defaultBudgetMiB(24 * 1024 ** 3)).toBe(448);
+  expect(defaultBudgetMiB(6 * 1024 ** 3)).toBe(384);
+  expect(defaultBudgetMiB(2 * 1024 ** 3)).toBe(320);
+});
+
+test('the worker sized from its budget: a larger budget holds more, every heap within it', () => {
+  const small = workerSizing(320);
+  const large = workerSizing(1024);
+  for (const sizing of [small, workerSizing(448), large]) {
+    // Two isolates, each at most its old space and three semi-spaces, plus what is outside V8.
+    expect(2 * (sizing.heapMiB + 3 * sizing.semiSpaceMiB) + 160).toBeLessThanOrEqual(sizing.budgetMiB);
+    expect(sizing.workflowTasks).toBeGreaterThanOrEqual(2);
+    expect(sizing.localActivities).toBeGreaterThanOrEqual(sizing.workflowTasks);
+  }
+  expect(large.workflowCache).toBeGreaterThan(small.workflowCache);
+  expect(large.activities).toBeGreaterThan(small.activities);
+  expect(heapFlags(small)).toEqual([`--max-old-space-size=${small.heapMiB}`, `--max-semi-space-size=${small.semiSpaceMiB}`]);
 });
 
 test('the worker workflow cache: any size, 0 turns it off', () => {
-  expect(loadConfig({ WES_WORKER_CACHE: '250' }).workerCache).toBe(250);
-  expect(loadConfig({ WES_WORKER_CACHE: '0' }).workerCache).toBe(0);
+  expect(loadConfig({ WES_WORKER_CACHE: '250' }).workerSizing.workflowCache).toBe(250);
+  expect(loadConfig({ WES_WORKER_CACHE: '0' }).workerSizing.workflowCache).toBe(0);
+});
+
+test('the host memory is the lower of the machine and its cgroup limit, none meaning none', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cgroup-'));
+  const limit = path.join(dir, 'memory.max');
+  writeFileSync(limit, `${512 * 1024 ** 2}\n`);
+  expect(hostMemoryBytes([limit])).toBe(512 * 1024 ** 2);
+  writeFileSync(limit, 'max\n');
+  expect(hostMemoryBytes([limit, path.join(dir, 'absent')])).toBe(os.totalmem());
+  rmSync(dir, { recursive: true });
 });
 
 test('the worker metrics: another address, or none', () => {
@@ -194,6 +228,7 @@ test.each([
   [{ WES_API_PROT: '8080' }, 'WES_API_PROT: not a variable of durable-wes'],
   [{ WES_WORKER_METRICS_PORT: '0' }, 'WES_WORKER_METRICS_PORT: expected a port from 1 to 65535 or off'],
   [{ WES_WORKER_CACHE: 'lots' }, 'WES_WORKER_CACHE: expected an integer from 0 to 1000000, got "lots"'],
+  [{ WES_WORKER_MEMORY: '200' }, 'WES_WORKER_MEMORY: expected an integer from 320 to 1000000, got "200"'],
   [{ WES_LOG_LEVEL: 'verbose' }, 'WES_LOG_LEVEL: expected one of trace, debug, info, warn, error'],
   [
     { WES_PROVIDERS: '{"default":"a","providers":{"a":{"kind":"wes","baseUrl":"ftp://x"}}}' },

@@ -13,6 +13,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../../activities/repo-root';
+import { loadConfig } from '../config/config';
+import { heapFlags } from '../worker/worker-sizing';
 import { ClusterError } from './daemons';
 import { TemporalCluster } from './temporal-cluster';
 
@@ -125,7 +127,8 @@ export class ProductCluster {
         WES_HOST_ID: this.workerHost(name),
         WES_WORKER_METRICS_PORT: String(19463 + Number(name.slice('worker-'.length))),
       };
-      this.daemons.launch(name, process.execPath, [dist('worker.js')], workerEnv);
+      // Its heaps held to its memory budget, as the start command does (docs/deployment.md, "Memory").
+      this.daemons.launch(name, process.execPath, [...heapFlags(loadConfig(workerEnv).workerSizing), dist('worker.js')], workerEnv);
     } else {
       this.daemons.launch(
         name,

@@ -15,6 +15,8 @@ import { apiKeys, authConfig, type AuthConfig } from './auth-config';
 import { payloadKeys, payloadKeysOf, type PayloadKey } from '../payloads/payload-keys';
 import { repoRoot } from '../../activities/repo-root';
 import { temporalSecurity, type TemporalConnectionConfig } from '../temporal/temporal-connection';
+import { hostMemoryBytes } from '../worker/host-memory';
+import { defaultBudgetMiB, MIN_BUDGET_MIB, workerSizing, type WorkerSizing } from '../worker/worker-sizing';
 
 export interface Config extends TemporalConnectionConfig {
   temporalNamespace: string;
@@ -65,8 +67,11 @@ export interface Config extends TemporalConnectionConfig {
   logLevel: LogLevel;
   /** Where the worker serves its Prometheus metrics; unset means it serves none. */
   workerMetrics?: { host: string; port: number };
-  /** Workflows the worker keeps in memory (maxCachedWorkflows); others are replayed when they wake. */
-  workerCache: number;
+  /**
+   * What the worker holds at once, from its memory budget (WES_WORKER_MEMORY, else the host's
+   * memory): heap limits, workflows kept in memory (WES_WORKER_CACHE overrides), concurrency.
+   */
+  workerSizing: WorkerSizing;
   /** The Worker Deployment Version the workers belong to; unset means unversioned workers (docs/deployment.md). */
   workerDeployment?: WorkerDeploymentVersion;
   /** Keys that encrypt payloads at rest (src/payloads/payload-keys.ts); unset: payloads are not encrypted. */
@@ -200,9 +205,9 @@ const environment = z.looseObject({
   WES_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   WES_WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
   WES_WORKER_METRICS_PORT: z.union([z.literal('off'), port()], { error: 'expected a port from 1 to 65535 or off' }).default(9464),
-  // Each cached waiting run holds about half a MiB of worker memory (docs/benchmarks.md, figure 7);
-  // 250 covers the runs a worker keeps busy at once, and a run past it is replayed when it wakes.
-  WES_WORKER_CACHE: integer(0, 1_000_000).default(250),
+  // In MiB; unset, sized from the host's memory (src/worker/worker-sizing.ts, docs/deployment.md "Memory").
+  WES_WORKER_MEMORY: integer(MIN_BUDGET_MIB, 1_000_000).optional(),
+  WES_WORKER_CACHE: integer(0, 1_000_000).optional(),
   WES_DEPLOYMENT_NAME: deploymentName.optional(),
   WES_BUILD_ID: buildId.optional(),
   WES_PAYLOAD_KEYS: payloadKeys.optional(),
@@ -299,7 +304,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: vars.WES_LOG_LEVEL,
     workerMetrics:
       vars.WES_WORKER_METRICS_PORT === 'off' ? undefined : { host: vars.WES_WORKER_METRICS_HOST, port: vars.WES_WORKER_METRICS_PORT },
-    workerCache: vars.WES_WORKER_CACHE,
+    workerSizing: workerSizing(vars.WES_WORKER_MEMORY ?? defaultBudgetMiB(hostMemoryBytes()), vars.WES_WORKER_CACHE),
     workerDeployment: deployment.version,
     payloadKeys: keys.keys,
   };

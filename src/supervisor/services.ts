@@ -73,13 +73,14 @@ export function temporalDevServer(address: string, dataDir: string, env: NodeJS.
 /**
  * Ready once spawned: it serves no requests to check, and retries Temporal and the database by itself.
  * Two malloc arenas unless told otherwise: the Temporal core's many threads otherwise each grow one,
- * and the worker's memory with them (docs/deployment.md, "Memory").
+ * and the worker's memory with them; `nodeFlags` hold its V8 heaps to its memory budget
+ * (src/worker/worker-sizing.ts; docs/deployment.md, "Memory").
  */
-export function worker(env: NodeJS.ProcessEnv): Service {
+export function worker(env: NodeJS.ProcessEnv, nodeFlags: string[] = []): Service {
   return {
     name: 'worker',
     start: async () =>
-      startChild(process.execPath, [path.join(__dirname, '..', 'worker.js')], {
+      startChild(process.execPath, [...nodeFlags, path.join(__dirname, '..', 'worker.js')], {
         env: { MALLOC_ARENA_MAX: '2', ...env },
         stopTimeoutMs: WORKER_STOP_TIMEOUT_MS,
       }),

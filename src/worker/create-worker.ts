@@ -11,6 +11,7 @@ import type { ProviderRegistry } from '../../activities/providers/provider-regis
 import { reportCapabilities } from '../../activities/providers/capability-reports';
 import { hostTaskQueue, providerTaskQueue } from '../../domain/task-queues';
 import type { WorkerDeploymentVersion } from '../config/config';
+import type { WorkerSizing } from './worker-sizing';
 import type { RunStore } from '../../read-model/run-store';
 import { workerDeploymentOptions } from '../deployments/worker-versioning';
 import { countActivityOutcomes } from './activity-outcomes';
@@ -30,8 +31,8 @@ export interface RunWorkerOptions {
   workflowBundle: WorkflowBundleOption;
   /** Where the workers count provider calls and activities; counted unseen without. */
   metrics?: WorkerMetrics;
-  /** maxCachedWorkflows of the run worker (WES_WORKER_CACHE); 1000, as before the setting, when not given (tests). */
-  workflowCache?: number;
+  /** Cache and concurrency from the worker's memory budget (src/worker/worker-sizing.ts); the SDK's defaults and a cache of 1000 without (tests). */
+  sizing?: WorkerSizing;
   /** The Worker Deployment Version every worker of the process belongs to (WES_DEPLOYMENT_NAME, WES_BUILD_ID); unversioned without. */
   deployment?: WorkerDeploymentVersion;
   /** Keys that encrypt payloads at rest (WES_PAYLOAD_KEYS); none without. */
@@ -59,6 +60,7 @@ export async function createRunWorkers(options: RunWorkerOptions): Promise<Worke
   const metrics = options.metrics ?? new WorkerMetrics();
   const interceptors = { activity: [countActivityOutcomes(metrics)] };
   const versioning = workerDeploymentOptions(options.deployment);
+  const { sizing } = options;
   const runActivities = createRunActivities({
     registry,
     runStore: options.runStore,
@@ -74,7 +76,15 @@ export async function createRunWorkers(options: RunWorkerOptions): Promise<Worke
     // Local activities (provider choice, read-model projections) run here, and so do the cleanup
     // of a run that never got a provider and the staging of a task's attachments for its steps.
     activities: { ...runActivities, ...createReadModelActivities(options.runStore), ...createTaskActivities({ dataDir: options.dataDir }) },
-    maxCachedWorkflows: options.workflowCache ?? 1000,
+    maxCachedWorkflows: sizing?.workflowCache ?? 1000,
+    // A burst of resumes waits in Temporal's task queue rather than in this process's memory.
+    ...(sizing
+      ? {
+          maxConcurrentWorkflowTaskExecutions: sizing.workflowTasks,
+          maxConcurrentLocalActivityExecutions: sizing.localActivities,
+          maxConcurrentActivityTaskExecutions: sizing.activities,
+        }
+      : {}),
     dataConverter,
     identity,
     interceptors,
@@ -95,7 +105,7 @@ export async function createRunWorkers(options: RunWorkerOptions): Promise<Worke
         namespace,
         taskQueue: queue,
         activities: runActivities,
-        maxConcurrentActivityTaskExecutions: registry.concurrency(name),
+        maxConcurrentActivityTaskExecutions: Math.min(registry.concurrency(name), sizing?.activities ?? Infinity),
         dataConverter,
         identity,
         interceptors,
