@@ -3,7 +3,7 @@
  * can filter runs (a task's WesProvider: the provider of its latest child run, workflows/run-publisher.ts).
  * temporal-dev.sh and the test server register exactly these.
  */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 
 export const WesStateKey = defineSearchAttributeKey('WesState', SearchAttributeType.KEYWORD);
 export const WesWorkflowTypeKey = defineSearchAttributeKey('WesWorkflowType', SearchAttributeType.KEYWORD);
@@ -11,3 +11,23 @@ export const WesProviderKey = defineSearchAttributeKey('WesProvider', SearchAttr
 export const WesOwnerKey = defineSearchAttributeKey('WesOwner', SearchAttributeType.KEYWORD);
 
 export const SEARCH_ATTRIBUTE_KEYS = [WesStateKey, WesWorkflowTypeKey, WesProviderKey, WesOwnerKey];
+
+export interface ShownRun {
+  wesState: string;
+  workflowType: string;
+  provider?: string;
+  owner?: string;
+}
+
+/**
+ * A run's search attributes: what its workflow upserts, and what the API starts it with (QUEUED),
+ * so that its first workflow task has nothing to upsert.
+ */
+export function searchAttributesOf({ wesState, workflowType, provider, owner }: ShownRun): SearchAttributePair[] {
+  return [
+    { key: WesStateKey, value: wesState },
+    { key: WesWorkflowTypeKey, value: workflowType },
+    ...(provider ? [{ key: WesProviderKey, value: provider }] : []),
+    ...(owner ? [{ key: WesOwnerKey, value: owner }] : []),
+  ];
+}

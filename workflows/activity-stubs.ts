@@ -8,7 +8,6 @@
 import {
   ActivityCancellationType,
   isCancellation,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   type ActivityOptions,
@@ -17,6 +16,7 @@ import type { RetryPolicy } from '@temporalio/common';
 import type { RunProjection, TaskRow } from '../domain/run-rows';
 import type { ReadModelActivities, RunActivities, TaskActivities } from './activity-interfaces';
 import type { ProviderRetry } from '../domain/run-types';
+import { patchedBeforeV5 } from './versioning';
 
 const DEFAULT_PROVIDER_RETRY: ProviderRetry = { initialInterval: '1s', maximumInterval: '1m', maximumAttempts: 10 };
 const HEARTBEAT_TIMEOUT = '20 seconds';
@@ -86,7 +86,7 @@ const thenByTheServer = proxyActivities<ReadModelActivities>({
 });
 
 async function projected(write: (activities: ReadModelActivities) => Promise<void>): Promise<void> {
-  if (!patched(PROJECTIONS_OUTLAST_OUTAGES)) return write(retriedLocally);
+  if (!patchedBeforeV5(PROJECTIONS_OUTLAST_OUTAGES)) return write(retriedLocally);
   try {
     await write(firstLocally);
   } catch (err) {

@@ -20,7 +20,6 @@ import {
   allHandlersFinished,
   condition,
   isCancellation,
-  patched,
   workflowInfo,
 } from '@temporalio/workflow';
 import { providerActivities, selectProvider, type ProviderActivities } from './activity-stubs';
@@ -41,6 +40,7 @@ import type {
 import { isTerminal, type FailureReason, type TransitionType } from '../domain/state-machine';
 import { failureMessage, failureReasonOf } from './failures';
 import { providerTaskQueue } from '../domain/task-queues';
+import { isCurrentRunType, patchedBeforeV5 } from './versioning';
 
 /**
  * Since QUEUED_AT_PROVIDER a run its provider holds queued is recorded with a `queue` transition,
@@ -105,14 +105,16 @@ export class RunLifecycle implements Resumable {
         // otherwise (Temporal's UI or CLI) has the worker choose and check it first.
         const provider = this.input.provider ?? (await selectProvider(this.input));
         // Most runs are prepared in a moment: the read model hears of `starting` from the activity,
-        // and only if the preparation lasts, instead of with a write that holds up every run.
+        // and only if the preparation lasts, instead of with a write that holds up every run. Since
+        // wesRunV5 Temporal's search attributes, set at the start, stay QUEUED until submission too,
+        // instead of an upsert in every run's history.
         this.workflow.record(
           (ledger) => {
             ledger.provider = provider;
             ledger.activityQueue = providerTaskQueue(workflowInfo().taskQueue, provider);
             ledger.transition('init');
           },
-          { project: false },
+          { project: false, attributes: !isCurrentRunType() },
         );
         const submission = await this.prepare();
         if (submission) return submission;
@@ -197,7 +199,7 @@ export class RunLifecycle implements Resumable {
       case 'PAUSED':
         return this.pause();
       default: {
-        const type = news.state === 'QUEUED' && patched(QUEUED_AT_PROVIDER) ? 'queue' : 'step';
+        const type = news.state === 'QUEUED' && patchedBeforeV5(QUEUED_AT_PROVIDER) ? 'queue' : 'step';
         const payload = { provider_state: news.state, ...(news.detail ? { detail: news.detail } : {}) };
         this.workflow.record((ledger) => {
           ledger.preempted = news.state === 'PREEMPTED';

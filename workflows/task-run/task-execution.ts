@@ -46,6 +46,8 @@ export const EXPRESSION_BUDGET_PATCH = 'expression-budget';
 export const CHILD_START_CHECKED_PATCH = 'child-start-checked';
 /** Gates a cancel that wins: however a child ends while the task is being cancelled, its step is cancelled. */
 export const CANCEL_ENDS_STEPS_PATCH = 'cancel-ends-steps';
+/** Step runs are of the current run type (wesRunV5) since this; tasks begun before start wesRunV4. */
+export const STEP_RUNS_V5_PATCH = 'step-runs-v5';
 
 /** The task's own time limit passed. */
 class TaskTimedOut extends Error {}
@@ -216,7 +218,8 @@ export class TaskExecution implements Resumable {
       };
       try {
         if (sharesAttachments) await shareTaskAttachments(this.input.runId, runId);
-        const snapshot = await executeChild<(input: RunInput) => Promise<RunSnapshot>>(WORKFLOW_TYPES.run, {
+        const type = patched(STEP_RUNS_V5_PATCH) ? WORKFLOW_TYPES.run : WORKFLOW_TYPES.earlierRun;
+        const snapshot = await executeChild<(input: RunInput) => Promise<RunSnapshot>>(type, {
           workflowId: runId,
           args: [input],
           // A task that ends any other way (terminated, timed out in Temporal) leaves no run behind.
