@@ -94,7 +94,12 @@ export class RunPublisher {
     this.attributesQueued = false;
     const { run, input } = this;
     const provider = run.provider ?? this.shownProvider;
-    const attributes = searchAttributesOf({ wesState: run.wesState, workflowType: input.request.workflow_type, provider, owner: input.owner });
+    const attributes = searchAttributesOf({
+      wesState: run.wesState,
+      workflowType: input.request.workflow_type,
+      provider,
+      owner: input.owner,
+    });
     const key = JSON.stringify(attributes);
     if (key === this.published) return;
     this.published = key;
