@@ -10,7 +10,10 @@ export const WesWorkflowTypeKey = defineSearchAttributeKey('WesWorkflowType', Se
 export const WesProviderKey = defineSearchAttributeKey('WesProvider', SearchAttributeType.KEYWORD);
 export const WesOwnerKey = defineSearchAttributeKey('WesOwner', SearchAttributeType.KEYWORD);
 
-export const SEARCH_ATTRIBUTE_KEYS = [WesStateKey, WesWorkflowTypeKey, WesProviderKey, WesOwnerKey];
+/** The attributes searchAttributesOf gives, in its order: what a run's workflow keeps up to date. */
+export const RUN_STATE_KEYS = [WesStateKey, WesWorkflowTypeKey, WesProviderKey, WesOwnerKey];
+
+export const SEARCH_ATTRIBUTE_KEYS = [...RUN_STATE_KEYS];
 
 export interface ShownRun {
   wesState: string;

@@ -8,7 +8,7 @@ import type { RunProjection } from '../domain/run-rows';
 import { projectRun } from './activity-stubs';
 import type { RunLedger } from './run-ledger';
 import type { ProjectionCursor, PublishedRun } from '../domain/run-types';
-import { SEARCH_ATTRIBUTE_KEYS, searchAttributesOf } from '../domain/search-attributes';
+import { RUN_STATE_KEYS, searchAttributesOf } from '../domain/search-attributes';
 import { isCurrentRunType } from './versioning';
 
 export interface PublishOptions {
@@ -19,7 +19,7 @@ export interface PublishOptions {
 /** The workflow's search attributes as it was started with them, in the order searchAttributesOf gives. */
 function startAttributes() {
   const { typedSearchAttributes } = workflowInfo();
-  return SEARCH_ATTRIBUTE_KEYS.flatMap((key) => {
+  return RUN_STATE_KEYS.flatMap((key) => {
     const value = typedSearchAttributes.get(key);
     return value === undefined ? [] : [{ key, value }];
   });
