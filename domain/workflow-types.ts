@@ -4,8 +4,13 @@
  * visibility. One list, so that a new generation cannot be missed by one of them.
  */
 export const WORKFLOW_TYPES = {
-  /** A WES run (workflows/wes-run.ts). */
-  run: 'wesRunV4',
+  /** A WES run (workflows/wes-run.ts), since generation 6. */
+  run: 'wesRunV5',
+  /**
+   * The same run workflow, as runs begun on generations 4 and 5 (and the step runs of tasks begun
+   * before generation 6) know it: hosted until none can be in flight.
+   */
+  earlierRun: 'wesRunV4',
   /** A DWES-TASK run (workflows/task-run.ts). */
   task: 'wesTaskV1',
 } as const;

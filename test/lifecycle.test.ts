@@ -25,12 +25,13 @@ function simulatedState(runId: string): { submissions: number; failedSubmits: nu
   return JSON.parse(readFileSync(path.join(h.dataDir, 'runs', runId, 'simulated.json'), 'utf8'));
 }
 
-/** The WES states the run published as search attributes, in order. */
+/** The WES states the run showed as search attributes, in order: the one it was started with, then those it upserted. */
 async function publishedWesStates(handle: WorkflowHandle): Promise<string[]> {
   const history = await handle.fetchHistory();
   const states: string[] = [];
   for (const event of history.events ?? []) {
-    const fields = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+    const attributes = event.workflowExecutionStartedEventAttributes ?? event.upsertWorkflowSearchAttributesEventAttributes;
+    const fields = attributes?.searchAttributes?.indexedFields;
     const payload = fields && 'WesState' in fields ? fields.WesState.data : undefined;
     if (payload) states.push(JSON.parse(Buffer.from(payload).toString()));
   }
@@ -62,7 +63,8 @@ describe('a run that ends by itself', () => {
     expect(attributes.get(WesStateKey)).toBe('COMPLETE');
     expect(attributes.get(WesProviderKey)).toBe('simulated');
     expect(attributes.get(WesWorkflowTypeKey)).toBe('SIMULATED');
-    expect(await publishedWesStates(handle)).toEqual(['INITIALIZING', 'RUNNING', 'COMPLETE']);
+    // QUEUED from the start, as the API starts a run, until it is submitted: no upsert for `starting`.
+    expect(await publishedWesStates(handle)).toEqual(['QUEUED', 'RUNNING', 'COMPLETE']);
 
     // The read model holds the same run, projected by the worker.
     const row = await h.runStore.get(handle.workflowId);
@@ -201,7 +203,7 @@ describe('cancel', () => {
     const result = await finalSnapshot(handle);
     expect(result.state).toBe('cancelled');
     expect(result.transitions.at(-1)).toMatchObject({ type: 'cancelled', from: 'running', payload: { reason: 'cancel requested' } });
-    expect(await publishedWesStates(handle)).toEqual(['INITIALIZING', 'RUNNING', 'CANCELING', 'CANCELED']);
+    expect(await publishedWesStates(handle)).toEqual(['QUEUED', 'RUNNING', 'CANCELING', 'CANCELED']);
     expectCleanEnd(result);
   });
 

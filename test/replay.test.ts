@@ -49,6 +49,7 @@ test('the worker hosts exactly the workflow types of the one list; every recorde
 
 test("the worker's bundle does not carry the legacy workflow", () => {
   const code = readFileSync(process.env.WORKFLOW_BUNDLE_PATH!, 'utf8');
+  expect(code).toContain('wesRunV5');
   expect(code).toContain('wesRunV4');
   expect(code).not.toContain('wes-run-v3');
 });

@@ -8,7 +8,6 @@
 import {
   ActivityCancellationType,
   isCancellation,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   type ActivityOptions,
@@ -17,6 +16,7 @@ import type { RetryPolicy } from '@temporalio/common';
 import type { RunProjection, TaskRow } from '../domain/run-rows';
 import type { ReadModelActivities, RunActivities, TaskActivities } from './activity-interfaces';
 import type { ProviderRetry } from '../domain/run-types';
+import { patchedBeforeV5 } from './versioning';
 
 const DEFAULT_PROVIDER_RETRY: ProviderRetry = { initialInterval: '1s', maximumInterval: '1m', maximumAttempts: 10 };
 const HEARTBEAT_TIMEOUT = '20 seconds';
@@ -92,7 +92,7 @@ type SummarizedActivities<A> = {
 };
 
 async function projected(what: string, write: Write): Promise<void> {
-  if (!patched(PROJECTIONS_OUTLAST_OUTAGES)) return write(retriedLocally, { summary: what });
+  if (!patchedBeforeV5(PROJECTIONS_OUTLAST_OUTAGES)) return write(retriedLocally, { summary: what });
   try {
     await write(firstLocally, { summary: what });
   } catch (err) {

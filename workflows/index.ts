@@ -1,3 +1,3 @@
 /** The workflow bundle's entry point: every workflow type the worker hosts. */
-export { wesRunV4 } from './wes-run';
+export { wesRunV5, wesRunV4 } from './wes-run';
 export { wesTaskV1 } from './task-run';

@@ -11,7 +11,7 @@ import type { Duration } from '@temporalio/common';
 import { durationMs } from './duration-ms';
 import { RUN_FAILED, resumeSignal, resumeUpdate, snapshotQuery } from '../domain/messages';
 import { RunLedger } from './run-ledger';
-import { RunPublisher } from './run-publisher';
+import { RunPublisher, type PublishOptions } from './run-publisher';
 import type { CarriedLedger, ProjectionCursor, PublishedRun, ResumeInput, RunSnapshot } from '../domain/run-types';
 import { continueAsNewOnCurrentVersion } from './versioning';
 
@@ -59,9 +59,10 @@ export class LedgeredWorkflow {
 
   /**
    * The one way the ledger changes: `change`, then publishing the ledger as it stands at the end of
-   * this activation (RunPublisher coalesces); without `project`, to Temporal's search attributes only.
+   * this activation (RunPublisher coalesces), to the read model unless not `project`, to Temporal's
+   * search attributes unless not `attributes`.
    */
-  record(change: (ledger: RunLedger) => void, options?: { project: boolean }): void {
+  record(change: (ledger: RunLedger) => void, options?: PublishOptions): void {
     change(this.ledger);
     this.publisher.publish(options);
   }

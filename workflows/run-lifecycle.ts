@@ -20,7 +20,6 @@ import {
   allHandlersFinished,
   condition,
   isCancellation,
-  patched,
   workflowInfo,
 } from '@temporalio/workflow';
 import { providerActivities, selectProvider, type ProviderActivities } from './activity-stubs';
@@ -43,6 +42,7 @@ import { failureMessage, failureReasonOf } from './failures';
 import { providerTaskQueue } from '../domain/task-queues';
 import { commandSummaries as says, whereItRuns, type RunStory } from '../domain/run-story';
 import { runProgress } from '../domain/run-progress';
+import { isCurrentRunType, patchedBeforeV5 } from './versioning';
 
 /**
  * Since QUEUED_AT_PROVIDER a run its provider holds queued is recorded with a `queue` transition,
@@ -109,14 +109,16 @@ export class RunLifecycle implements Resumable {
         const provider =
           this.input.provider ?? (await selectProvider.executeWithOptions({ summary: says.chooseProvider(this.story()) }, [this.input]));
         // Most runs are prepared in a moment: the read model hears of `starting` from the activity,
-        // and only if the preparation lasts, instead of with a write that holds up every run.
+        // and only if the preparation lasts, instead of with a write that holds up every run. Since
+        // wesRunV5 Temporal's search attributes, set at the start, stay QUEUED until submission too,
+        // instead of an upsert in every run's history.
         this.workflow.record(
           (ledger) => {
             ledger.provider = provider;
             ledger.activityQueue = providerTaskQueue(workflowInfo().taskQueue, provider);
             ledger.transition('init');
           },
-          { project: false },
+          { project: false, attributes: !isCurrentRunType() },
         );
         const submission = await this.prepare();
         if (submission) return submission;
@@ -212,7 +214,7 @@ export class RunLifecycle implements Resumable {
       case 'PAUSED':
         return this.pause();
       default: {
-        const type = news.state === 'QUEUED' && patched(QUEUED_AT_PROVIDER) ? 'queue' : 'step';
+        const type = news.state === 'QUEUED' && patchedBeforeV5(QUEUED_AT_PROVIDER) ? 'queue' : 'step';
         const payload = { provider_state: news.state, ...(news.detail ? { detail: news.detail } : {}) };
         this.workflow.record((ledger) => {
           ledger.preempted = news.state === 'PREEMPTED';

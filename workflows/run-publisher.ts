@@ -9,7 +9,22 @@ import type { RunProjection } from '../domain/run-rows';
 import { projectRun } from './activity-stubs';
 import type { RunLedger } from './run-ledger';
 import type { ProjectionCursor, PublishedRun } from '../domain/run-types';
-import { WesOwnerKey, WesProviderKey, WesStateKey, WesWorkflowTypeKey } from '../domain/search-attributes';
+import { RUN_STATE_KEYS, searchAttributesOf } from '../domain/search-attributes';
+import { isCurrentRunType } from './versioning';
+
+export interface PublishOptions {
+  project?: boolean;
+  attributes?: boolean;
+}
+
+/** The workflow's search attributes as it was started with them, in the order searchAttributesOf gives. */
+function startAttributes() {
+  const { typedSearchAttributes } = workflowInfo();
+  return RUN_STATE_KEYS.flatMap((key) => {
+    const value = typedSearchAttributes.get(key);
+    return value === undefined ? [] : [{ key, value }];
+  });
+}
 
 export class RunPublisher {
   /** The projection number last handed out; projections with older numbers change nothing. */
@@ -32,14 +47,17 @@ export class RunPublisher {
   ) {
     this.version = cursor.version;
     this.confirmed = { seq: cursor.seq, requestSent: cursor.requestSent };
+    // A run of the current type knows what it was started with (the API starts it QUEUED, its
+    // attributes set) and upserts only what differs; older types replay as they upserted.
+    if (isCurrentRunType()) this.published = JSON.stringify(startAttributes());
   }
 
   /**
-   * Publishes the run as it stands at the end of this activation; without `project`, only to
-   * Temporal's search attributes.
+   * Publishes the run as it stands at the end of this activation; without `project`, not to the
+   * read model; without `attributes`, not to Temporal's search attributes.
    */
-  publish({ project = true }: { project?: boolean } = {}): void {
-    if (!this.attributesQueued) {
+  publish({ project = true, attributes = true }: PublishOptions = {}): void {
+    if (attributes && !this.attributesQueued) {
       this.attributesQueued = true;
       void Promise.resolve().then(() => this.upsertAttributes());
     }
@@ -91,12 +109,12 @@ export class RunPublisher {
     this.showDetails();
     const { run, input } = this;
     const provider = run.provider ?? this.shownProvider;
-    const attributes = [
-      { key: WesStateKey, value: run.wesState },
-      { key: WesWorkflowTypeKey, value: input.request.workflow_type },
-      ...(provider ? [{ key: WesProviderKey, value: provider }] : []),
-      ...(input.owner ? [{ key: WesOwnerKey, value: input.owner }] : []),
-    ];
+    const attributes = searchAttributesOf({
+      wesState: run.wesState,
+      workflowType: input.request.workflow_type,
+      provider,
+      owner: input.owner,
+    });
     const key = JSON.stringify(attributes);
     if (key === this.published) return;
     this.published = key;

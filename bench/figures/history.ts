@@ -11,7 +11,7 @@ import { simulatedRun } from '../lib/wes-client';
 
 const RUNS = 20;
 const FLOOR_RUNS = 5;
-const TARGET_EVENTS = 25;
+const TARGET_EVENTS = 14;
 
 export const history: Figure = {
   name: 'history',

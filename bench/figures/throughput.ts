@@ -106,7 +106,7 @@ async function measureThroughput(context: BenchContext, floor: Floor) {
         unit: 'runs/s',
         value: round(perSecond(WES), 2),
         baseline: { name: `${floorName}, workflows/s`, value: round(perSecond(FLOOR), 2) },
-        target: { on: 'ratio', op: '>=', limit: 0.5 },
+        target: { on: 'ratio', op: '>=', limit: 0.8 },
       }),
       measure({
         name: 'latency p50, 1 client',

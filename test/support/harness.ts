@@ -24,7 +24,8 @@ import { eventually } from './eventually';
 import { installQuietRuntime } from './runtime';
 import { snapshotQuery } from '../../domain/messages';
 import type { ProviderRetry, RunInput, RunSnapshot, WesRunRequest } from '../../domain/run-types';
-import { wesRunV4 } from '../../workflows/wes-run';
+import { wesRunV5 } from '../../workflows/wes-run';
+import { searchAttributesOf } from '../../domain/search-attributes';
 import { wesTaskV1 } from '../../workflows/task-run';
 import { bindParameters } from '../../src/task-definitions/bind-parameters';
 import { parseTaskDefinition } from '../../src/task-definitions/parse-task-definition';
@@ -46,7 +47,7 @@ export interface Harness {
   stopWorker(): Promise<void>;
   /** Shuts the workers down gracefully and starts new ones, as a deployment would. */
   restartWorker(): Promise<void>;
-  start(request: Partial<WesRunRequest>, options?: Partial<RunInput>): Promise<WorkflowHandle<typeof wesRunV4>>;
+  start(request: Partial<WesRunRequest>, options?: Partial<RunInput>): Promise<WorkflowHandle<typeof wesRunV5>>;
   /** A task run (docs/tasks.md) of a definition's text, checked and bound as the API does. */
   startTask(definition: string, workflowParams?: Record<string, unknown>): Promise<WorkflowHandle<typeof wesTaskV1>>;
   stop(): Promise<void>;
@@ -134,7 +135,10 @@ export async function createHarness(
         providerRetry: FAST_RETRY,
         ...runOptions,
       };
-      return client.workflow.start(wesRunV4, { taskQueue, workflowId: runId, args: [input] });
+      // As the API starts a run: shown QUEUED in Temporal's search attributes from the start.
+      const { provider, owner } = input;
+      const typedSearchAttributes = searchAttributesOf({ wesState: 'QUEUED', workflowType: input.request.workflow_type, provider, owner });
+      return client.workflow.start(wesRunV5, { taskQueue, workflowId: runId, args: [input], typedSearchAttributes });
     },
     async startTask(text, workflowParams = {}) {
       const runId = `run-${randomUUID()}`;

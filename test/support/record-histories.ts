@@ -11,7 +11,7 @@ import path from 'node:path';
 import { resumeSignal, resumeUpdate } from '../../domain/messages';
 import type { RunInput, WesRunRequest } from '../../domain/run-types';
 import type { wesTaskV1 } from '../../workflows/task-run';
-import type { wesRunV4 } from '../../workflows/wes-run';
+import type { wesRunV5 } from '../../workflows/wes-run';
 import { startTestPostgres, writeTestBundle } from './global-setup';
 import { writeHistory } from './history-file';
 import { createHarness, EXAMPLES, finalSnapshot, waitForSnapshot, type Harness } from './harness';
@@ -23,11 +23,11 @@ import { startTemporalServer } from './temporal-server';
  * proving that runs started on old code continue on new code.
  */
 export const HISTORIES_DIR = path.resolve(__dirname, '../histories');
-export const CURRENT_GENERATION = '5-queued-at-provider';
+export const CURRENT_GENERATION = '6-lean-history';
 /** Task runs (docs/tasks.md) are a workflow type of their own, with generations of their own. */
-export const CURRENT_TASK_GENERATION = 'task-2-child-start-checked';
+export const CURRENT_TASK_GENERATION = 'task-3-step-runs-v5';
 
-type Handle = WorkflowHandle<typeof wesRunV4>;
+type Handle = WorkflowHandle<typeof wesRunV5>;
 type TaskHandle = WorkflowHandle<typeof wesTaskV1>;
 interface TaskScenario {
   definition: string;

@@ -35,7 +35,7 @@ import { childFailure, StepFailed } from './step-failure';
 import { StepRows } from './step-rows';
 import type { TaskInput } from './task-types';
 import { runDetails, runSummary } from '../../domain/run-story';
-import { WesSummaryKey } from '../../domain/search-attributes';
+import { searchAttributesOf, WesSummaryKey } from '../../domain/search-attributes';
 import { taskProgress } from '../../domain/run-progress';
 
 /** Gates the expression budget: a task recorded before it evaluated its expressions without one. */
@@ -49,6 +49,8 @@ export const EXPRESSION_BUDGET_PATCH = 'expression-budget';
 export const CHILD_START_CHECKED_PATCH = 'child-start-checked';
 /** Gates a cancel that wins: however a child ends while the task is being cancelled, its step is cancelled. */
 export const CANCEL_ENDS_STEPS_PATCH = 'cancel-ends-steps';
+/** Step runs are of the current run type (wesRunV5) since this; tasks begun before start wesRunV4. */
+export const STEP_RUNS_V5_PATCH = 'step-runs-v5';
 
 /** The task's own time limit passed. */
 class TaskTimedOut extends Error {}
@@ -230,15 +232,23 @@ export class TaskExecution implements Resumable {
         }
         const { apiUrl } = this.input;
         const summary = runSummary({ request, provider, owner: this.input.owner });
-        const snapshot = await executeChild<(input: RunInput) => Promise<RunSnapshot>>(WORKFLOW_TYPES.run, {
-          workflowId: runId,
-          args: [input],
-          staticSummary: summary,
-          typedSearchAttributes: [{ key: WesSummaryKey, value: summary }],
-          staticDetails: runDetails(request, apiUrl === undefined ? undefined : { runId, apiUrl }),
-          // A task that ends any other way (terminated, timed out in Temporal) leaves no run behind.
-          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        });
+        const v5 = patched(STEP_RUNS_V5_PATCH);
+        // A wesRunV5 run upserts only what differs from its start (workflows/run-publisher.ts).
+        const runAttributes = v5
+          ? searchAttributesOf({ wesState: 'QUEUED', workflowType: request.workflow_type, provider, owner: this.input.owner })
+          : [];
+        const snapshot = await executeChild<(input: RunInput) => Promise<RunSnapshot>>(
+          v5 ? WORKFLOW_TYPES.run : WORKFLOW_TYPES.earlierRun,
+          {
+            workflowId: runId,
+            args: [input],
+            staticSummary: summary,
+            typedSearchAttributes: [...runAttributes, { key: WesSummaryKey, value: summary }],
+            staticDetails: runDetails(request, apiUrl === undefined ? undefined : { runId, apiUrl }),
+            // A task that ends any other way (terminated, timed out in Temporal) leaves no run behind.
+            parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+          },
+        );
         return { state: 'COMPLETE', run_id: runId, outputs: snapshot.outputs };
       } catch (err) {
         // The task (or this step) is being cancelled; a child cancelled by someone else is a failure.

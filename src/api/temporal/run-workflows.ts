@@ -14,13 +14,14 @@ import {
 import type { Config } from '../../config/config';
 import { INVALID_RESUME_INPUT, NOT_AWAITING_INPUT, resumeUpdate } from '../../../domain/messages';
 import type { ResumeInput, RunInput, RunSnapshot } from '../../../domain/run-types';
-import type { wesRunV4 } from '../../../workflows/wes-run';
+import type { wesRunV5 } from '../../../workflows/wes-run';
 import type { wesTaskV1 } from '../../../workflows/task-run';
 import type { TaskInput } from '../../../workflows/task-run/task-types';
 import { WORKFLOW_TYPES } from '../../../domain/workflow-types';
 import { CONFIG } from '../core/tokens';
 import { runDetails, runSummary } from '../../../domain/run-story';
-import { WesSummaryKey } from '../../../domain/search-attributes';
+import { searchAttributesOf, WesSummaryKey } from '../../../domain/search-attributes';
+import type { SearchAttributePair } from '@temporalio/common';
 
 @Injectable()
 export class RunWorkflows {
@@ -45,9 +46,15 @@ export class RunWorkflows {
    * nothing: a running one is used as it is, a closed one is never started again.
    */
   async start(input: RunInput): Promise<void> {
-    await this.startOnce<typeof wesRunV4>(WORKFLOW_TYPES.run, input, [
-      { ...input, ...(this.config.runTimeout ? { timeout: this.config.runTimeout } : {}) },
-    ]);
+    const { request, provider, owner } = input;
+    // As the workflow would show it: its first workflow task then has no attributes to upsert.
+    const searchAttributes = searchAttributesOf({ wesState: 'QUEUED', workflowType: request.workflow_type, provider, owner });
+    await this.startOnce<typeof wesRunV5>(
+      WORKFLOW_TYPES.run,
+      input,
+      [{ ...input, ...(this.config.runTimeout ? { timeout: this.config.runTimeout } : {}) }],
+      searchAttributes,
+    );
   }
 
   /** A task's workflow (docs/tasks.md), started as a run's is; its child runs link to this API too. */
@@ -56,10 +63,11 @@ export class RunWorkflows {
   }
 
   /** With the summary and details the Temporal UI shows of the run (domain/run-story.ts). */
-  private async startOnce<W extends typeof wesRunV4 | typeof wesTaskV1>(
+  private async startOnce<W extends typeof wesRunV5 | typeof wesTaskV1>(
     type: string,
     input: RunInput | TaskInput,
     args: Parameters<W>,
+    runAttributes: SearchAttributePair[] = [],
   ): Promise<void> {
     const { runId, request } = input;
     const task = type === WORKFLOW_TYPES.task;
@@ -70,7 +78,7 @@ export class RunWorkflows {
         workflowId: runId,
         args,
         staticSummary: summary,
-        typedSearchAttributes: [{ key: WesSummaryKey, value: summary }],
+        typedSearchAttributes: [...runAttributes, { key: WesSummaryKey, value: summary }],
         staticDetails: runDetails(request, { runId, apiUrl: this.config.exampleApiUrl, task }),
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'USE_EXISTING',
@@ -95,7 +103,7 @@ export class RunWorkflows {
    */
   async resume(runId: string, input: ResumeInput): Promise<RunSnapshot> {
     try {
-      return await this.client.workflow.getHandle<typeof wesRunV4>(runId).executeUpdate(resumeUpdate, { args: [input] });
+      return await this.client.workflow.getHandle<typeof wesRunV5>(runId).executeUpdate(resumeUpdate, { args: [input] });
     } catch (err) {
       const cause = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause : undefined;
       if (cause?.type === NOT_AWAITING_INPUT) throw new ConflictException(cause.message);
