@@ -91,9 +91,12 @@ test("logs: a local run's stderr as it is written, to the end of the run; Last-E
     dataOf(stream.events, 'output')
       .map((chunk) => chunk.text)
       .join('');
-  // The engine's log arrives while the run is still going.
+  // The engine's log arrives while the run is still going: the stream has not ended. The read
+  // model hears of RUNNING once the activity that started the engine returns, which under load can
+  // be after the engine's first line.
   await eventually(text, (seen) => seen.includes('[job sleep.cwl]'), { what: 'the engine to log the job', timeoutMs: 60_000 });
-  expect((await api.http.get(`${API}/runs/${runId}/status`).expect(200)).body.state).toBe('RUNNING');
+  expect(stream.events.some((event) => event.event === 'end')).toBe(false);
+  expect(await waitForState(api.http, runId, (state) => state !== 'INITIALIZING' && state !== 'QUEUED')).toBe('RUNNING');
 
   await api.http.post(`${API}/runs/${runId}/cancel`).expect(200);
   const events = await stream.ended;
