@@ -48,12 +48,12 @@ export interface WorkerSizing {
   activities: number;
 }
 
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, Math.floor(value)));
+
 /** WES_WORKER_MEMORY unset: a sixteenth of the host's memory, between MIN_BUDGET_MIB and MAX_DEFAULT_BUDGET_MIB. */
 export function defaultBudgetMiB(hostMemoryBytes: number): number {
-  return Math.min(MAX_DEFAULT_BUDGET_MIB, Math.max(MIN_BUDGET_MIB, Math.floor(hostMemoryBytes / MiB / 16)));
+  return clamp(hostMemoryBytes / MiB / 16, MIN_BUDGET_MIB, MAX_DEFAULT_BUDGET_MIB);
 }
-
-const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, Math.floor(value)));
 
 /** `workflowCache`: WES_WORKER_CACHE when set, else what the budget gives. */
 export function workerSizing(budgetMiB: number, workflowCache?: number): WorkerSizing {
