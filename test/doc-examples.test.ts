@@ -85,6 +85,8 @@ interface Session {
   cwd: string;
   /** Run ids in the order they first appeared in any output. */
   runIds: string[];
+  /** Everything the commands printed so far, as the reader's terminal shows it. */
+  shown: string;
   /** Output by block, in the order its commands ended. */
   outputs: Map<CodeBlock, string[]>;
   /** Commands run in the background (`cmd &`), by block, and how many still run. */
@@ -121,6 +123,7 @@ function shell(session: Session, block: CodeBlock, where: string, line: string):
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => {
     output += chunk;
+    session.shown += chunk;
     for (const [id] of output.matchAll(RUN_ID)) if (!session.runIds.includes(id)) session.runIds.push(id);
   });
   return new Promise((resolve, reject) => {
@@ -160,7 +163,12 @@ async function withRunId(session: Session, text: string): Promise<string> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const runId = session.runIds.at(-1)!;
-  await waitForState(api.http, runId, (seen) => seen === 'PAUSED' || isTerminalWesState(seen), COMMAND_TIMEOUT_MS);
+  const state = await waitForState(api.http, runId, (seen) => seen === 'PAUSED' || isTerminalWesState(seen), COMMAND_TIMEOUT_MS);
+  // The reader answers a pause once the command left running has shown it, not when the API first says so.
+  const deadline = Date.now() + COMMAND_TIMEOUT_MS;
+  while (state === 'PAUSED' && session.running > 0 && !session.shown.includes(`${runId} PAUSED`) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return text.replaceAll('<run id>', runId);
 }
 
@@ -194,6 +202,7 @@ test.each(runnable)(
     const session: Session = {
       cwd,
       runIds: [],
+      shown: '',
       outputs: new Map(),
       background: new Map(),
       running: 0,
