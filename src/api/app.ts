@@ -4,7 +4,8 @@
  */
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import fastifyAccepts from '@fastify/accepts';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
@@ -15,11 +16,13 @@ import type { RunStore } from '../../read-model/run-store';
 import { AppModule } from './app.module';
 import { API_PREFIX } from './core/base-url';
 import { useExactJson } from './core/exact-json';
+import { uiCors } from './codec/ui-cors';
 import { refuseForeignRequests } from './core/foreign-requests';
 import { packageVersion } from '../../activities/repo-root';
 import { ErrorResponseFilter } from './errors/error-response.filter';
 import { createLogger } from '../logging/create-logger';
 import { PROBE_PATHS } from './health/health.controller';
+import { noteRequestFields } from './logging/request-logging.module';
 import { ApiMetrics } from './metrics/api-metrics';
 import { METRICS_PATH } from './metrics/metrics.controller';
 import { buildOpenApiDocument } from './openapi/openapi-document';
@@ -56,13 +59,21 @@ export async function createApp({ config, runStore, logger, logDestination, onSh
     version: packageVersion(),
   });
   const pino = logger === undefined ? createLogger({ name: 'api', level: config.logLevel, destination: logDestination }) : undefined;
-  const app = await NestFactory.create<NestExpressApplication>(
+  const app = await NestFactory.create<NestFastifyApplication>(
     // The same providers as the worker's, from the same configuration, as descriptors: requests are
     // validated here, and no engine is run or asked (docs/design.md, "Adding a provider").
     AppModule.forRoot(
       { config, runStore, registry: createDescriptorRegistry(config), validator: new RequestValidator(document), onShutdown },
       pino,
     ),
+    new FastifyAdapter({
+      // Every body's limit; a multipart body is the run route's, with limits of its own (./runs/attachment-upload.ts).
+      bodyLimit: config.maxBodyBytes,
+      // The address and protocol are the connection's own (docs/deployment.md, "Limits").
+      trustProxy: false,
+      // Fastify's default (100 characters) would make a long task id or file name a 404; a request line is bounded by Node anyway.
+      routerOptions: { maxParamLength: 8 * 1024 },
+    }),
     // Nest's start-up messages wait for pino, which exists once the module is made.
     { bodyParser: false, ...(pino ? { bufferLogs: true } : { logger }) },
   );
@@ -70,23 +81,31 @@ export async function createApp({ config, runStore, logger, logDestination, onSh
     app.useLogger(app.get(PinoNestLogger));
     app.flushLogs();
   }
-  // First: a request refused by the body parser is counted too.
-  app.use(app.get(ApiMetrics).middleware);
-  // Before any body is read, on every route (docs and probes too).
-  app.use(refuseForeignRequests(config));
-  useExactJson(app, {
+  const fastify = app.getHttpAdapter().getInstance();
+  // Fastify's onRequest hooks run in this order, after routing and before any body is read.
+  // First: a request refused by the next hooks, or by the body's parser, is counted too.
+  fastify.addHook('onRequest', app.get(ApiMetrics).onRequest);
+  if (pino) noteRequestFields(fastify);
+  // On every route (docs and probes too).
+  fastify.addHook('onRequest', refuseForeignRequests(config));
+  fastify.addHook('onRequest', uiCors(config));
+  // request.accepts(), for the RO-Crate's content negotiation.
+  await app.register(fastifyAccepts);
+  useExactJson(fastify, {
     limit: config.maxBodyBytes,
-    verify: (_request: unknown, _response: unknown, body: Buffer) => {
-      if (nestsTooDeep(body)) throw Object.assign(new Error(tooDeepMessage('the JSON')), { status: 400 });
+    verify: (body) => {
+      if (nestsTooDeep(body)) throw new Error(tooDeepMessage('the JSON'));
     },
   });
   // Probes and metrics where orchestrators and scrapers look for them, not under the WES prefix.
   app.setGlobalPrefix(API_PREFIX, { exclude: [...PROBE_PATHS, METRICS_PATH] });
-  app.useGlobalFilters(new ErrorResponseFilter());
+  app.useGlobalFilters(new ErrorResponseFilter({ maxBodyBytes: config.maxBodyBytes }));
   app.enableShutdownHooks();
   SwaggerModule.setup(DOCS_PATH, app, document, {
     customSiteTitle: 'durable-wes API',
   });
   await app.init();
+  // Routes and plugins loaded: supertest may hand requests to getHttpServer() without listen().
+  await fastify.ready();
   return app;
 }

@@ -13,12 +13,18 @@ export interface ErrorResponse {
   status_code: number;
 }
 
-export function toErrorResponse(err: unknown): ErrorResponse {
+/** What an error's message may need to name. */
+export interface ErrorContext {
+  /** WES_MAX_BODY_BYTES: Fastify's error for a body too large does not say it. */
+  maxBodyBytes?: number;
+}
+
+export function toErrorResponse(err: unknown, context: ErrorContext = {}): ErrorResponse {
   if (err instanceof HttpException) return fromHttpException(err);
   if (err instanceof InvalidRunRequestError) return { msg: err.message, status_code: HttpStatus.BAD_REQUEST };
   if (err instanceof InvalidPageTokenError || err instanceof TaskDefinitionError)
     return { msg: err.message, status_code: HttpStatus.BAD_REQUEST };
-  const clientError = fromHttpError(err);
+  const clientError = fromFastifyError(err, context);
   if (clientError) return clientError;
   const dependency = unavailableDependency(err);
   // The cause (addresses, driver messages) is logged, not shown.
@@ -34,19 +40,21 @@ function fromHttpException(err: HttpException): ErrorResponse {
   return { msg, status_code: clientStatus(err.getStatus()) };
 }
 
-/** body-parser's errors (http-errors): malformed (400) or oversized (413) bodies, with a status meant for clients. */
-function fromHttpError(err: unknown): ErrorResponse | undefined {
-  const { status, expose, message, type, limit } = err as {
-    status?: unknown;
-    expose?: unknown;
-    message?: unknown;
-    type?: unknown;
-    limit?: unknown;
-  };
-  if (expose !== true || typeof status !== 'number' || status < 400 || status >= 500) return undefined;
-  if (type === 'entity.too.large')
-    return { msg: `request body: larger than ${String(limit)} bytes (WES_MAX_BODY_BYTES)`, status_code: status };
-  return { msg: `request body: ${String(message)}`, status_code: clientStatus(status) };
+/**
+ * Fastify's own errors of a request (codes FST_…, a 4xx statusCode): a body too large (413), a
+ * Content-Length that does not match the body, a malformed URL. Its errors with a 5xx are ours: hidden.
+ */
+function fromFastifyError(err: unknown, { maxBodyBytes }: ErrorContext): ErrorResponse | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { code, statusCode, message } = err as { code?: unknown; statusCode?: unknown; message?: unknown };
+  if (typeof code !== 'string' || !code.startsWith('FST_')) return undefined;
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const limit = maxBodyBytes === undefined ? 'the limit of' : `${maxBodyBytes}`;
+    return { msg: `request body: larger than ${limit} bytes (WES_MAX_BODY_BYTES)`, status_code: statusCode };
+  }
+  const what = code.startsWith('FST_ERR_CTP_') ? 'request body: ' : '';
+  return { msg: `${what}${String(message)}`, status_code: clientStatus(statusCode) };
 }
 
 /**

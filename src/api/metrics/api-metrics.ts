@@ -4,7 +4,7 @@
  * of the read model by WES state, and the process's own metrics.
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { onRequestHookHandler } from 'fastify';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { errorMessage } from '../../../activities/errors';
 import type { RunStore } from '../../../read-model/run-store';
@@ -47,14 +47,18 @@ export class ApiMetrics {
     });
   }
 
-  /** Express middleware: times every request, labelled once routing has found its route. */
-  readonly middleware = (request: Request, response: Response, next: NextFunction): void => {
+  /**
+   * A Fastify onRequest hook, the app's first: times every request, labelled with the route routing
+   * found. It listens on Node's response itself, so that answers Fastify does not send (a hijacked
+   * live stream, a refusal before the body is read) are counted too.
+   */
+  readonly onRequest: onRequestHookHandler = (request, reply, next) => {
     const timer = this.requests.startTimer();
-    response.once('finish', () => {
-      // The template, not the path: run ids would make a series per run. Requests no route took
-      // (refused before routing, e.g. a body too large) share one label.
-      const route = (request.route as { path?: string } | undefined)?.path ?? '(none)';
-      timer({ method: request.method, route, status: String(response.statusCode) });
+    reply.raw.once('finish', () => {
+      // The template, not the path: run ids would make a series per run. A request no route took
+      // (the catch-all takes every other) would share one label.
+      const route = request.routeOptions.url ?? '(none)';
+      timer({ method: request.method, route, status: String(reply.raw.statusCode) });
     });
     next();
   };

@@ -3,8 +3,9 @@
  * with an Allow header (documented as the MethodNotAllowed response); anything else is a 404.
  */
 import { All, Controller, HttpException, HttpStatus, Inject, NotFoundException, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/bearer-auth.guard';
+import { requestPath } from '../core/base-url';
 import { REQUEST_VALIDATOR } from '../core/tokens';
 import type { RequestValidator } from '../validation/request-validator';
 
@@ -15,10 +16,11 @@ export class UnmatchedRouteController {
   /** Public: no token makes a route exist. */
   @Public()
   @All('*path')
-  unmatched(@Req() request: Request, @Res({ passthrough: true }) response: Response): never {
-    const methods = this.validator.methodsOf(request.path);
-    if (!methods) throw new NotFoundException(`Cannot ${request.method} ${request.path}`);
-    response.setHeader('Allow', methods.join(', '));
-    throw new HttpException(`${request.path} does not take ${request.method}, only ${methods.join(', ')}`, HttpStatus.METHOD_NOT_ALLOWED);
+  unmatched(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): never {
+    const path = requestPath(request);
+    const methods = this.validator.methodsOf(path);
+    if (!methods) throw new NotFoundException(`Cannot ${request.method} ${path}`);
+    reply.header('Allow', methods.join(', '));
+    throw new HttpException(`${path} does not take ${request.method}, only ${methods.join(', ')}`, HttpStatus.METHOD_NOT_ALLOWED);
   }
 }
