@@ -2,11 +2,12 @@
  * The WES API as a Nest application, shared by the entry point (src/api.ts) and the tests: both
  * get the same modules, error filter, body limits and API document.
  */
-import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import { HttpStatus, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import fastifyAccepts from '@fastify/accepts';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { createDescriptorRegistry } from '../../activities/providers';
@@ -19,6 +20,7 @@ import { useExactJson } from './core/exact-json';
 import { uiCors } from './codec/ui-cors';
 import { refuseForeignRequests } from './core/foreign-requests';
 import { packageVersion } from '../../activities/repo-root';
+import type { ErrorResponse } from './errors/error-response';
 import { ErrorResponseFilter } from './errors/error-response.filter';
 import { createLogger } from '../logging/create-logger';
 import { PROBE_PATHS } from './health/health.controller';
@@ -67,8 +69,13 @@ export async function createApp({ config, runStore, logger, logDestination, onSh
       pino,
     ),
     new FastifyAdapter({
-      // Every body's limit; a multipart body is the run route's, with limits of its own (./runs/attachment-upload.ts).
+      // Fastify's own reader of bodies is not used: JSON is read by ./core/exact-json.ts, a form by ./runs/attachment-upload.ts.
       bodyLimit: config.maxBodyBytes,
+      // A path that is not valid percent-encoding names no resource Fastify could route: a 400 as an ErrorResponse.
+      frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+        const answer: ErrorResponse = { msg: error.message, status_code: HttpStatus.BAD_REQUEST };
+        void reply.code(HttpStatus.BAD_REQUEST).send(answer);
+      },
       // The address and protocol are the connection's own (docs/deployment.md, "Limits").
       trustProxy: false,
       // Fastify's default (100 characters) would make a long task id or file name a 404; a request line is bounded by Node anyway.
@@ -99,7 +106,7 @@ export async function createApp({ config, runStore, logger, logDestination, onSh
   });
   // Probes and metrics where orchestrators and scrapers look for them, not under the WES prefix.
   app.setGlobalPrefix(API_PREFIX, { exclude: [...PROBE_PATHS, METRICS_PATH] });
-  app.useGlobalFilters(new ErrorResponseFilter({ maxBodyBytes: config.maxBodyBytes }));
+  app.useGlobalFilters(new ErrorResponseFilter());
   app.enableShutdownHooks();
   SwaggerModule.setup(DOCS_PATH, app, document, {
     customSiteTitle: 'durable-wes API',

@@ -1,16 +1,14 @@
 import { Catch, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { toErrorResponse, type ErrorContext } from './error-response';
+import { toErrorResponse } from './error-response';
 
 /** Catches everything, so that no error leaves the API in any shape but ErrorResponse. */
 @Catch()
 export class ErrorResponseFilter implements ExceptionFilter {
   private readonly logger = new Logger('WES API');
 
-  constructor(private readonly context: ErrorContext = {}) {}
-
   catch(exception: unknown, host: ArgumentsHost): void {
-    const error = toErrorResponse(exception, this.context);
+    const error = toErrorResponse(exception);
     const status = error.status_code;
     // ErrorResponse's status_code is a plain number (WES's schema): the enum is read as one.
     if (status === (HttpStatus.INTERNAL_SERVER_ERROR as number))

@@ -13,48 +13,24 @@ export interface ErrorResponse {
   status_code: number;
 }
 
-/** What an error's message may need to name. */
-export interface ErrorContext {
-  /** WES_MAX_BODY_BYTES: Fastify's error for a body too large does not say it. */
-  maxBodyBytes?: number;
-}
-
-export function toErrorResponse(err: unknown, context: ErrorContext = {}): ErrorResponse {
+export function toErrorResponse(err: unknown): ErrorResponse {
   if (err instanceof HttpException) return fromHttpException(err);
   if (err instanceof InvalidRunRequestError) return { msg: err.message, status_code: HttpStatus.BAD_REQUEST };
   if (err instanceof InvalidPageTokenError || err instanceof TaskDefinitionError)
     return { msg: err.message, status_code: HttpStatus.BAD_REQUEST };
-  const clientError = fromFastifyError(err, context);
-  if (clientError) return clientError;
   const dependency = unavailableDependency(err);
   // The cause (addresses, driver messages) is logged, not shown.
   if (dependency) return { msg: `${dependency} is unavailable; try again later`, status_code: HttpStatus.SERVICE_UNAVAILABLE };
   return { msg: 'internal server error', status_code: HttpStatus.INTERNAL_SERVER_ERROR };
 }
 
+/** Nest's exceptions, and Fastify's own errors of a request (a malformed body or URL), which Nest makes HttpExceptions. */
 function fromHttpException(err: HttpException): ErrorResponse {
   const body = err.getResponse();
   const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
   // Nest's exceptions say a string, or a list of them (its validation pipe); anything else, Nest's own summary of the exception.
   const msg = typeof message === 'string' ? message : Array.isArray(message) ? message.join('; ') : err.message;
   return { msg, status_code: clientStatus(err.getStatus()) };
-}
-
-/**
- * Fastify's own errors of a request (codes FST_…, a 4xx statusCode): a body too large (413), a
- * Content-Length that does not match the body, a malformed URL. Its errors with a 5xx are ours: hidden.
- */
-function fromFastifyError(err: unknown, { maxBodyBytes }: ErrorContext): ErrorResponse | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const { code, statusCode, message } = err as { code?: unknown; statusCode?: unknown; message?: unknown };
-  if (typeof code !== 'string' || !code.startsWith('FST_')) return undefined;
-  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    const limit = maxBodyBytes === undefined ? 'the limit of' : `${maxBodyBytes}`;
-    return { msg: `request body: larger than ${limit} bytes (WES_MAX_BODY_BYTES)`, status_code: statusCode };
-  }
-  const what = code.startsWith('FST_ERR_CTP_') ? 'request body: ' : '';
-  return { msg: `${what}${String(message)}`, status_code: clientStatus(statusCode) };
 }
 
 /**

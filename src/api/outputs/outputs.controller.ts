@@ -48,7 +48,8 @@ export class OutputsController {
     return listView(await answering(this.registry.outputs(row).list()), apiBaseUrl(request), row.runId);
   }
 
-  @Get('*path')
+  // Fastify's wildcard: the rest of the path, many segments (request.params['*']; the validator names it `path`).
+  @Get('*')
   async download(
     @ValidRequest() { path }: ValidatedRequest,
     @Req() request: FastifyRequest,

@@ -15,7 +15,8 @@ export class UnmatchedRouteController {
 
   /** Public: no token makes a route exist. */
   @Public()
-  @All('*path')
+  // Fastify's wildcard: every path, under any prefix.
+  @All('*')
   unmatched(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): never {
     const path = requestPath(request);
     const methods = this.validator.methodsOf(path);
