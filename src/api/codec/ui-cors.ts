@@ -14,13 +14,19 @@ export function uiCors(config: Pick<Config, 'temporalUiUrl'>): onRequestHookHand
   const origin = uiOrigin(config);
   const under = `/${API_PREFIX}/${CODEC_PATH}/`;
   return (request, reply, next) => {
-    if (!requestPath(request).startsWith(under)) return next();
+    if (!requestPath(request).startsWith(under)) {
+      next();
+      return;
+    }
     reply.header('Vary', 'Origin');
     if (request.headers.origin === origin) {
       reply.header('Access-Control-Allow-Origin', origin);
       reply.header('Access-Control-Allow-Credentials', 'true');
     }
-    if (request.method !== 'OPTIONS') return next();
+    if (request.method !== 'OPTIONS') {
+      next();
+      return;
+    }
     void reply
       .headers({
         'Access-Control-Allow-Methods': 'POST',

@@ -51,13 +51,17 @@ function readText(payload: NodeJS.ReadableStream, headers: IncomingHttpHeaders, 
   return new Promise((resolve, reject) => {
     if (declared !== undefined && declared > limit) {
       payload.resume();
-      return reject(tooLarge());
+      reject(tooLarge());
+      return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= limit) return void chunks.push(chunk);
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
       payload.off('data', onData);
       payload.resume();
       reject(tooLarge());
@@ -66,8 +70,10 @@ function readText(payload: NodeJS.ReadableStream, headers: IncomingHttpHeaders, 
     payload.on('error', reject);
     payload.on('end', () => {
       if (size > limit) return;
-      if (declared !== undefined && size !== declared)
-        return reject(new BadRequestException(`request body: ${size} bytes, not the ${declared} its Content-Length says`));
+      if (declared !== undefined && size !== declared) {
+        reject(new BadRequestException(`request body: ${size} bytes, not the ${declared} its Content-Length says`));
+        return;
+      }
       resolve(Buffer.concat(chunks).toString('utf8'));
     });
   });

@@ -21,7 +21,10 @@ export async function sendLocalFile(file: string, request: FastifyRequest, reply
   if (statusCode === (HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE as number)) {
     // `bytes */<size>`: where the file ends.
     if (headers['Content-Range']) reply.header('Content-Range', headers['Content-Range']);
-    throw new HttpException(`the range ${request.headers.range ?? '(none)'} is not within the file`, HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
+    throw new HttpException(
+      `the range ${request.headers.range ?? '(none)'} is not within the file`,
+      HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+    );
   }
   // Removed since it was found.
   if (statusCode === (HttpStatus.NOT_FOUND as number)) throw new NotFoundException('no such output');

@@ -63,7 +63,10 @@ export class RoCrateController {
       },
     );
     const crate = buildCrate(run);
-    if (wanted === ZIP) return sendCrateZip(crate, `${row.runId}-ro-crate.zip`, reply);
+    if (wanted === ZIP) {
+      sendCrateZip(crate, `${row.runId}-ro-crate.zip`, reply);
+      return;
+    }
     void reply.type(wanted === 'application/json' ? 'application/json' : JSON_LD).send(crateJson(crate));
   }
 }

@@ -121,7 +121,8 @@ const removeAll = (paths: string[]) => Promise.all(paths.map((file) => rm(file, 
 /** Reads the whole form; refuses it (an HttpException) at the first limit it breaks. */
 export function receiveForm(request: IncomingMessage, limits: UploadLimits): Promise<ReceivedForm> {
   return new Promise((resolve, reject) => {
-    const fields: Record<string, string | string[]> = {};
+    // No prototype: a field's name is only a key.
+    const fields = Object.create(null) as Record<string, string | string[]>;
     const files: UploadedFile[] = [];
     /** The files being written: each settles when its file is closed, written whole or not. */
     const writing = new Set<Promise<void>>();
@@ -166,39 +167,57 @@ export function receiveForm(request: IncomingMessage, limits: UploadLimits): Pro
 
     busboy.on('field', (name: string, value: string, nameTruncated: boolean, valueTruncated: boolean) => {
       if (failed) return;
-      if (valueTruncated)
-        return fail(new PayloadTooLargeException(`a form field is larger than ${limits.maxTextBytes} bytes (WES_MAX_BODY_BYTES)`));
-      if (nameTruncated) return fail(new BadRequestException('a form field name is too long'));
-      const before = fields[name];
+      if (valueTruncated) {
+        fail(new PayloadTooLargeException(`a form field is larger than ${limits.maxTextBytes} bytes (WES_MAX_BODY_BYTES)`));
+        return;
+      }
+      if (nameTruncated) {
+        fail(new BadRequestException('a form field name is too long'));
+        return;
+      }
+      const before = Object.hasOwn(fields, name) ? fields[name] : undefined;
       fields[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
     });
     busboy.on('fieldsLimit', () => fail(new PayloadTooLargeException(`more than ${MAX_FORM_FIELDS} form fields`)));
 
     busboy.on('file', (name: string, stream: BusboyFileStream, filename: string | undefined) => {
-      if (failed) return void stream.resume();
+      if (failed) {
+        stream.resume();
+        return;
+      }
       // Refused before a byte of it is stored.
       if (name !== ATTACHMENT_FIELD) {
         stream.resume();
-        return fail(new BadRequestException(`unexpected file field '${name}': files are sent as ${ATTACHMENT_FIELD}`));
+        fail(new BadRequestException(`unexpected file field '${name}': files are sent as ${ATTACHMENT_FIELD}`));
+        return;
       }
       try {
         attachmentPath(filename ?? '');
       } catch (err) {
         stream.resume();
-        return fail(err);
+        fail(err);
+        return;
       }
       if (files.length >= limits.maxAttachments) {
         stream.resume();
-        return fail(new PayloadTooLargeException(`more than ${limits.maxAttachments} workflow_attachment parts (WES_MAX_ATTACHMENTS)`));
+        fail(new PayloadTooLargeException(`more than ${limits.maxAttachments} workflow_attachment parts (WES_MAX_ATTACHMENTS)`));
+        return;
       }
       const file: UploadedFile = { originalname: filename ?? '', path: path.join(limits.dir, randomBytes(16).toString('hex')) };
       files.push(file);
       stream.on('limit', () =>
-        fail(new PayloadTooLargeException(`a workflow_attachment is larger than ${limits.maxAttachmentBytes} bytes (WES_MAX_ATTACHMENT_BYTES)`)),
+        fail(
+          new PayloadTooLargeException(
+            `a workflow_attachment is larger than ${limits.maxAttachmentBytes} bytes (WES_MAX_ATTACHMENT_BYTES)`,
+          ),
+        ),
       );
       const counter = new Transform({
         transform(chunk: Buffer, _encoding, next) {
-          if ((uploadBytes += chunk.length) <= limits.maxUploadBytes) return next(null, chunk);
+          if ((uploadBytes += chunk.length) <= limits.maxUploadBytes) {
+            next(null, chunk);
+            return;
+          }
           const tooLarge = new PayloadTooLargeException(
             `the workflow_attachment parts of one request are larger than ${limits.maxUploadBytes} bytes in all (WES_MAX_UPLOAD_BYTES)`,
           );

@@ -41,7 +41,11 @@ export class TasksController {
   }
 
   @Get(':task_id')
-  async get(@Req() request: FastifyRequest, @ValidRequest() { path }: ValidatedRequest, @RequestCaller() caller?: Caller): Promise<TaskLogView> {
+  async get(
+    @Req() request: FastifyRequest,
+    @ValidRequest() { path }: ValidatedRequest,
+    @RequestCaller() caller?: Caller,
+  ): Promise<TaskLogView> {
     const { run_id: runId, task_id: taskId } = path;
     const run = await this.access.visibleRun(runId, caller);
     // No task id holds a NUL, nor can the database be asked about one.

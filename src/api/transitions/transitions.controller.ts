@@ -39,8 +39,7 @@ export class TransitionsController {
   ): Promise<void> {
     const runId = path.run_id;
     await this.access.visibleRun(runId, caller);
-    if (!followed(query.follow, reply))
-      return void reply.send({ transitions: (await this.runStore.transitions(runId)).map(withWesState) });
+    if (!followed(query.follow, reply)) return void reply.send({ transitions: (await this.runStore.transitions(runId)).map(withWesState) });
     // Each transition's id is its seq: a client that reconnects gets those after the last it saw.
     let seq = (headers['Last-Event-ID'] as number | undefined) ?? 0;
     const stream = this.streams.open(reply, caller);

@@ -177,7 +177,8 @@ export class RequestValidator {
     // The media type alone, its parameters (charset, boundary) aside.
     const type = headers['content-type']?.split(';')[0].trim().toLowerCase();
     const media = type === undefined ? undefined : content.get(type);
-    if (!media) throw new BadRequestException(`the request body must be ${types.join(' or ')}, not ${headers['content-type'] ?? 'untyped'}`);
+    if (!media)
+      throw new BadRequestException(`the request body must be ${types.join(' or ')}, not ${headers['content-type'] ?? 'untyped'}`);
     const received: unknown = request.body;
     const body = type === 'multipart/form-data' ? decodeForm(isFields(received) ? received : {}, media) : received;
     check(media.validate, body, '', (message) => new BadRequestException(message));

@@ -16,6 +16,8 @@ export class RequestValidation implements PipeTransform<FastifyRequest, Validate
   }
 }
 
-const HttpRequest = createParamDecorator((_data: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<FastifyRequest>());
+const HttpRequest = createParamDecorator((_data: unknown, context: ExecutionContext) =>
+  context.switchToHttp().getRequest<FastifyRequest>(),
+);
 
 export const ValidRequest = () => HttpRequest(RequestValidation);
