@@ -69,7 +69,8 @@ export async function createApp({ config, runStore, logger, logDestination, onSh
       pino,
     ),
     new FastifyAdapter({
-      // Fastify's own reader of bodies is not used: JSON is read by ./core/exact-json.ts, a form by ./runs/attachment-upload.ts.
+      // For a parser that lets Fastify read the body; ours read it themselves, with their limits
+      // (./core/exact-json.ts, ./runs/attachment-upload.ts).
       bodyLimit: config.maxBodyBytes,
       // A path that is not valid percent-encoding names no resource Fastify could route: a 400 as an ErrorResponse.
       frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {

@@ -5,8 +5,8 @@
  * a number beyond a double goes out as the digits it came in with.
  *
  * The other parsers: a multipart body is left unread for the run route to stream
- * (../runs/attachment-upload.ts), and a body of any other type is not read at all (the request
- * validator answers that the operation does not take it, as it did when Express had no parser for it).
+ * (../runs/attachment-upload.ts), and a body of any other type is not read at all: the request
+ * validator answers that the operation does not take that type (a 400 naming the types it takes).
  */
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
