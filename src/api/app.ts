@@ -90,9 +90,11 @@ export async function createApp({ config, runStore, logger, logDestination, onSh
     app.flushLogs();
   }
   const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(ApiMetrics);
+  metrics.observe(app.getHttpServer());
   // Fastify's onRequest hooks run in this order, after routing and before any body is read.
-  // First: a request refused by the next hooks, or by the body's parser, is counted too.
-  fastify.addHook('onRequest', app.get(ApiMetrics).onRequest);
+  // First: a request refused by the next hooks, or by the body's parser, is labelled with its route too.
+  fastify.addHook('onRequest', metrics.onRequest);
   if (pino) noteRequestFields(fastify);
   // On every route (docs and probes too).
   fastify.addHook('onRequest', refuseForeignRequests(config));

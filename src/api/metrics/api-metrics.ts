@@ -5,6 +5,7 @@
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { onRequestHookHandler } from 'fastify';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { errorMessage } from '../../../activities/errors';
 import type { RunStore } from '../../../read-model/run-store';
@@ -21,6 +22,7 @@ export class ApiMetrics {
   readonly registry = new Registry();
   private readonly logger = new Logger('metrics');
   private runCount?: { at: number; counts: Promise<Partial<Record<WesState, number>>> };
+  private readonly routes = new WeakMap<IncomingMessage, string>();
 
   readonly requests = new Histogram({
     name: 'wes_http_request_duration_seconds',
@@ -48,18 +50,24 @@ export class ApiMetrics {
   }
 
   /**
-   * A Fastify onRequest hook, the app's first: times every request, labelled with the route routing
-   * found. It listens on Node's response itself, so that answers Fastify does not send (a hijacked
-   * live stream, a refusal before the body is read) are counted too.
+   * Times every request the server takes, on Node's own request and response: answers Fastify
+   * does not send (a hijacked live stream, a malformed URL it refuses before routing) are counted
+   * too. Labelled with the route routing found (`onRequest`), or `(none)` when it found none.
    */
-  readonly onRequest: onRequestHookHandler = (request, reply, next) => {
-    const timer = this.requests.startTimer();
-    reply.raw.once('finish', () => {
-      // The template, not the path: run ids would make a series per run. A request no route took
-      // (the catch-all takes every other) would share one label.
-      const route = request.routeOptions.url ?? '(none)';
-      timer({ method: request.method, route, status: String(reply.raw.statusCode) });
+  observe(server: Server): void {
+    server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
+      const timer = this.requests.startTimer();
+      response.once('finish', () => {
+        // The template, not the path: run ids would make a series per run.
+        const route = this.routes.get(request) ?? '(none)';
+        timer({ method: request.method ?? '', route, status: String(response.statusCode) });
+      });
     });
+  }
+
+  /** A Fastify onRequest hook: the route template of a routed request, for its label. */
+  readonly onRequest: onRequestHookHandler = (request, _reply, next) => {
+    if (request.routeOptions.url !== undefined) this.routes.set(request.raw, request.routeOptions.url);
     next();
   };
 
