@@ -129,6 +129,8 @@ export function receiveForm(request: IncomingMessage, limits: UploadLimits): Pro
     const streams = new Set<NodeJS.WritableStream & { destroy(error?: Error): void }>();
     let failed = false;
     let parsed = false;
+    /** Resolved: the files are the handler's now, whatever the connection does next. */
+    let received = false;
     let uploadBytes = 0;
 
     const boundary = multipartBoundary(request.headers['content-type']);
@@ -141,14 +143,14 @@ export function receiveForm(request: IncomingMessage, limits: UploadLimits): Pro
         limits: { fileSize: limits.maxAttachmentBytes, fieldSize: limits.maxTextBytes, fields: MAX_FORM_FIELDS },
       });
     } catch (err) {
-      // No boundary, or not multipart after all: nothing is read.
+      // No boundary: the body is read and dropped, so that the client hears the 400.
       request.resume();
       reject(new BadRequestException((err as Error).message));
       return;
     }
 
     const fail = (error: unknown) => {
-      if (failed) return;
+      if (failed || received) return;
       failed = true;
       // What the client still sends is read and dropped: it hears the answer instead of a reset.
       request.unpipe();
@@ -162,7 +164,9 @@ export function receiveForm(request: IncomingMessage, limits: UploadLimits): Pro
         .finally(() => reject(error));
     };
     const done = () => {
-      if (!failed && parsed && writing.size === 0) resolve({ fields, files });
+      if (failed || !parsed || writing.size > 0) return;
+      received = true;
+      resolve({ fields, files });
     };
 
     busboy.on('field', (name: string, value: string, nameTruncated: boolean, valueTruncated: boolean) => {
