@@ -80,7 +80,8 @@ export async function createApp({ config, runStore, logger, logDestination, onSh
       // The address and protocol are the connection's own (docs/deployment.md, "Limits").
       trustProxy: false,
       // Fastify's default (100 characters) would make a long task id or file name a 404; a request line is bounded by Node anyway.
-      routerOptions: { maxParamLength: 8 * 1024 },
+      // ignoreTrailingSlash: `/runs/` is `/runs`, as clients written against other WES servers may send it.
+      routerOptions: { maxParamLength: 8 * 1024, ignoreTrailingSlash: true },
     }),
     // Nest's start-up messages wait for pino, which exists once the module is made.
     { bodyParser: false, ...(pino ? { bufferLogs: true } : { logger }) },
