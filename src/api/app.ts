@@ -77,6 +77,9 @@ export async function createApp({ config, runStore, logger, logDestination, onSh
         const answer: ErrorResponse = { msg: error.message, status_code: HttpStatus.BAD_REQUEST };
         void reply.code(HttpStatus.BAD_REQUEST).send(answer);
       },
+      // While the app closes, a request on a connection still open is served (docs/deployment.md,
+      // "Graceful shutdown"), not answered with Fastify's own 503, which is no ErrorResponse.
+      return503OnClosing: false,
       // The address and protocol are the connection's own (docs/deployment.md, "Limits").
       trustProxy: false,
       // Fastify's default (100 characters) would make a long task id or file name a 404; a request line is bounded by Node anyway.
