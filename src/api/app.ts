@@ -30,6 +30,7 @@ import { METRICS_PATH } from './metrics/metrics.controller';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { nestsTooDeep, tooDeepMessage } from './validation/json-depth';
 import { RequestValidator } from './validation/request-validator';
+import { unmatchedQuery } from './routing/unmatched-route.controller';
 
 export interface ApiOptions {
   config: Config;
@@ -60,14 +61,12 @@ export async function createApp({ config, runStore, logger, logDestination, onSh
     rateLimited: config.rateLimit !== undefined,
     version: packageVersion(),
   });
+  const validator = new RequestValidator(document);
   const pino = logger === undefined ? createLogger({ name: 'api', level: config.logLevel, destination: logDestination }) : undefined;
   const app = await NestFactory.create<NestFastifyApplication>(
     // The same providers as the worker's, from the same configuration, as descriptors: requests are
     // validated here, and no engine is run or asked (docs/design.md, "Adding a provider").
-    AppModule.forRoot(
-      { config, runStore, registry: createDescriptorRegistry(config), validator: new RequestValidator(document), onShutdown },
-      pino,
-    ),
+    AppModule.forRoot({ config, runStore, registry: createDescriptorRegistry(config), validator, onShutdown }, pino),
     new FastifyAdapter({
       // For a parser that lets Fastify read the body; ours read it themselves, with their limits
       // (./core/exact-json.ts, ./runs/attachment-upload.ts).
@@ -103,6 +102,7 @@ export async function createApp({ config, runStore, logger, logDestination, onSh
   // On every route (docs and probes too).
   fastify.addHook('onRequest', refuseForeignRequests(config));
   fastify.addHook('onRequest', uiCors(config));
+  fastify.addHook('onRequest', unmatchedQuery(validator));
   // request.accepts(), for the RO-Crate's content negotiation.
   await app.register(fastifyAccepts);
   useExactJson(fastify, {
