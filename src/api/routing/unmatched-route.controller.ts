@@ -23,12 +23,12 @@ function unmatched(validator: RequestValidator, request: FastifyRequest, reply: 
 
 /**
  * An onRequest hook (../app.ts) for QUERY, which Fastify refuses without a Content-Type (RFC 10008)
- * before any handler runs: with none of our routes taking QUERY, it is answered as any other method
- * a path does not have, before Fastify looks at its body.
+ * before any handler runs, the catch-all's or its not-found handler's: no route of ours takes QUERY,
+ * so it is answered as any other method a path does not have, before Fastify looks at its body.
  */
 export function unmatchedQuery(validator: RequestValidator): onRequestHookHandler {
   return (request, reply, done) => {
-    if (request.method === 'QUERY' && request.routeOptions.url === `/${CATCH_ALL}`) done(unmatched(validator, request, reply));
+    if (request.method === 'QUERY') done(unmatched(validator, request, reply));
     else done();
   };
 }
