@@ -38,7 +38,7 @@ export class BearerAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.enabled || isPublic(this.reflector, context)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.get('authorization');
+    const header = request.headers.authorization;
     if (header === undefined) return true;
     const token = /^Bearer +(\S+) *$/i.exec(header)?.[1];
     if (token === undefined) {

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { Scope } from '../../config/auth-config';
 
 /** Who made a request, once authenticated: the owner it acts as and what it may do. */
@@ -7,7 +7,7 @@ export interface Caller {
   scopes: readonly Scope[];
 }
 
-export interface AuthenticatedRequest extends Request {
+export interface AuthenticatedRequest extends FastifyRequest {
   /** Set when the request carried valid credentials (auth on). */
   caller?: Caller;
   /** Why the credentials it carried were refused; the scope guard answers with it where a route needs them. */

@@ -5,7 +5,7 @@
  */
 import { ForbiddenException, Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { authEnabled } from '../../config/auth-config';
 import type { Config } from '../../config/config';
 import { CONFIG } from '../core/tokens';
@@ -31,16 +31,16 @@ export class ScopeGuard implements CanActivate {
     if (!this.enabled || isPublic(this.reflector, context)) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
-    const response = http.getResponse<Response>();
+    const reply = http.getResponse<FastifyReply>();
     const { caller, authFailure } = request;
     if (!caller) {
       const details = authFailure?.error ? `, error=${quoted(authFailure.error)}, error_description=${quoted(authFailure.message)}` : '';
-      response.setHeader('WWW-Authenticate', `Bearer realm="durable-wes"${details}`);
+      reply.header('WWW-Authenticate', `Bearer realm="durable-wes"${details}`);
       throw new UnauthorizedException(authFailure?.message ?? 'a bearer token is required');
     }
     const scope = requiredScope(this.reflector, context) ?? 'admin';
     if (!hasScope(caller, scope)) {
-      response.setHeader('WWW-Authenticate', `Bearer realm="durable-wes", error="insufficient_scope", scope=${quoted(scope)}`);
+      reply.header('WWW-Authenticate', `Bearer realm="durable-wes", error="insufficient_scope", scope=${quoted(scope)}`);
       throw new ForbiddenException(`this needs the scope ${scope}, which the token does not carry`);
     }
     return true;

@@ -5,7 +5,7 @@ import { API_PREFIX } from '../core/base-url';
 export const CODEC_PATH = 'codec';
 export const CODEC_ROUTES = { decode: 'decode', encode: 'encode' } as const;
 
-/** The request paths of the codec's routes, as Express sees them. */
+/** The request paths of the codec's routes, as the client writes them (without a query). */
 export const codecRequestPaths = (): string[] => Object.values(CODEC_ROUTES).map((route) => `/${API_PREFIX}/${CODEC_PATH}/${route}`);
 
 /** The one origin whose pages call the codec: the Temporal Web UI's (TEMPORAL_UI_URL). */

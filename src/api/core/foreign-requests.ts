@@ -19,12 +19,13 @@
  * balancer in front of replicas forwards its own port.
  */
 import { HttpStatus } from '@nestjs/common';
-import type { Request, RequestHandler, Response } from 'express';
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { isIP } from 'node:net';
 import os from 'node:os';
 import type { Config } from '../../config/config';
 import { codecRequestPaths, uiOrigin } from '../codec/codec-routes';
 import type { ErrorResponse } from '../errors/error-response';
+import { requestPath } from './base-url';
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];
 const WILDCARDS = new Set(['', '0.0.0.0', '::']);
@@ -46,10 +47,10 @@ export function allowedHostNames(config: Pick<Config, 'apiHost' | 'allowedHosts'
   return new Set([...LOOPBACK_NAMES, ...listening, ...config.allowedHosts].flatMap((name) => hostName(name) ?? []));
 }
 
-type OriginPolicy = (request: Request, origin: string) => boolean;
+type OriginPolicy = (request: FastifyRequest, origin: string) => boolean;
 
 /** Why a browser's request comes from a page of another origin, or undefined when it does not. */
-function foreignOrigin(request: Request, allowed: OriginPolicy): string | undefined {
+function foreignOrigin(request: FastifyRequest, allowed: OriginPolicy): string | undefined {
   const { origin } = request.headers;
   const site = request.headers['sec-fetch-site'];
   if (origin !== undefined) {
@@ -66,34 +67,35 @@ function originPolicy(config: Pick<Config, 'allowedOrigins' | 'temporalUiUrl'>):
   const origins = new Set(config.allowedOrigins);
   const ui = uiOrigin(config);
   const codecPaths = new Set(codecRequestPaths());
-  return (request, origin) => origins.has(origin) || (origin === ui && codecPaths.has(request.path));
+  return (request, origin) => origins.has(origin) || (origin === ui && codecPaths.has(requestPath(request)));
 }
 
 export function refuseForeignRequests(
   config: Pick<Config, 'apiHost' | 'allowedHosts' | 'allowedOrigins' | 'temporalUiUrl'>,
-): RequestHandler {
+): onRequestHookHandler {
   const hosts = allowedHostNames(config);
   const allowed = originPolicy(config);
-  return (request, response, next) => {
+  // A Fastify onRequest hook: routing has found the route, no byte of the body has been read.
+  return (request, reply, next) => {
     const name = hostName(request.headers.host);
     if (name === undefined || !hosts.has(name)) {
       const shown = request.headers.host === undefined ? 'no Host header' : `Host ${JSON.stringify(request.headers.host)}`;
       // An IP address cannot be rebound, but it names one interface: say which names are taken.
       const hint = isIP(name ?? '') ? 'an address this API does not listen on' : 'a name this API does not answer to';
-      refuse(response, HttpStatus.MISDIRECTED, `${shown}: ${hint} (WES_ALLOWED_HOSTS adds names)`);
+      refuse(reply, HttpStatus.MISDIRECTED, `${shown}: ${hint} (WES_ALLOWED_HOSTS adds names)`);
       return;
     }
     const foreign = foreignOrigin(request, allowed);
     if (foreign) {
-      refuse(response, HttpStatus.FORBIDDEN, foreign);
+      refuse(reply, HttpStatus.FORBIDDEN, foreign);
       return;
     }
     next();
   };
 }
 
-function refuse(response: Response, status: number, msg: string): void {
+function refuse(reply: FastifyReply, status: number, msg: string): void {
   const error: ErrorResponse = { msg, status_code: status };
   // The body is never read: Node discards what the client still sends.
-  response.status(status).json(error);
+  void reply.code(status).send(error);
 }

@@ -1,5 +1,5 @@
 import { Catch, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { toErrorResponse } from './error-response';
 
 /** Catches everything, so that no error leaves the API in any shape but ErrorResponse. */
@@ -14,8 +14,9 @@ export class ErrorResponseFilter implements ExceptionFilter {
     if (status === (HttpStatus.INTERNAL_SERVER_ERROR as number))
       this.logger.error(String(exception), exception instanceof Error ? exception.stack : undefined);
     else if (status === (HttpStatus.SERVICE_UNAVAILABLE as number)) this.logger.warn(`${error.msg}: ${String(exception)}`);
-    const response = host.switchToHttp().getResponse<Response>();
-    // A failure after the answer began (a broken stream) can only be logged.
-    if (!response.headersSent) response.status(error.status_code).json(error);
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    // A failure after the answer began (a broken stream, a live stream that took over Node's
+    // response) can only be logged.
+    if (!reply.sent && !reply.raw.headersSent) void reply.code(error.status_code).send(error);
   }
 }

@@ -18,35 +18,19 @@ export function toErrorResponse(err: unknown): ErrorResponse {
   if (err instanceof InvalidRunRequestError) return { msg: err.message, status_code: HttpStatus.BAD_REQUEST };
   if (err instanceof InvalidPageTokenError || err instanceof TaskDefinitionError)
     return { msg: err.message, status_code: HttpStatus.BAD_REQUEST };
-  const clientError = fromHttpError(err);
-  if (clientError) return clientError;
   const dependency = unavailableDependency(err);
   // The cause (addresses, driver messages) is logged, not shown.
   if (dependency) return { msg: `${dependency} is unavailable; try again later`, status_code: HttpStatus.SERVICE_UNAVAILABLE };
   return { msg: 'internal server error', status_code: HttpStatus.INTERNAL_SERVER_ERROR };
 }
 
+/** Nest's exceptions, and Fastify's own errors of a request (a malformed body or URL), which Nest makes HttpExceptions. */
 function fromHttpException(err: HttpException): ErrorResponse {
   const body = err.getResponse();
   const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
   // Nest's exceptions say a string, or a list of them (its validation pipe); anything else, Nest's own summary of the exception.
   const msg = typeof message === 'string' ? message : Array.isArray(message) ? message.join('; ') : err.message;
   return { msg, status_code: clientStatus(err.getStatus()) };
-}
-
-/** body-parser's errors (http-errors): malformed (400) or oversized (413) bodies, with a status meant for clients. */
-function fromHttpError(err: unknown): ErrorResponse | undefined {
-  const { status, expose, message, type, limit } = err as {
-    status?: unknown;
-    expose?: unknown;
-    message?: unknown;
-    type?: unknown;
-    limit?: unknown;
-  };
-  if (expose !== true || typeof status !== 'number' || status < 400 || status >= 500) return undefined;
-  if (type === 'entity.too.large')
-    return { msg: `request body: larger than ${String(limit)} bytes (WES_MAX_BODY_BYTES)`, status_code: status };
-  return { msg: `request body: ${String(message)}`, status_code: clientStatus(status) };
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/bearer-auth.guard';
 import type { ErrorResponse } from '../errors/error-response';
@@ -32,13 +32,13 @@ export class HealthController {
   @Public()
   @Get('readyz')
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
-  async readyz(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult | (HealthCheckResult & ErrorResponse)> {
+  async readyz(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | (HealthCheckResult & ErrorResponse)> {
     try {
       return await this.health.check(this.readiness.all());
     } catch (err) {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       const result = err.getResponse() as HealthCheckResult;
-      response.status(HttpStatus.SERVICE_UNAVAILABLE);
+      reply.code(HttpStatus.SERVICE_UNAVAILABLE);
       return {
         msg: `not ready: ${Object.keys(result.error ?? {}).join(', ')} down`,
         status_code: HttpStatus.SERVICE_UNAVAILABLE,

@@ -4,15 +4,28 @@
  * is about a run, as the worker's lines about that run have it.
  */
 import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 
-function requestFields(request: Request): Record<string, unknown> {
-  const route = (request.route as { path?: string } | undefined)?.path;
-  const runId = (request.params as Record<string, string> | undefined)?.run_id;
-  return { ...(route === undefined ? {} : { route }), ...(runId === undefined ? {} : { run_id: runId }) };
+/**
+ * pino-http (nestjs-pino's middleware, run by Fastify's middie) sees Node's request, which knows
+ * nothing of routes: Fastify's request, once routed, leaves its route and run id here.
+ */
+const routed = new WeakMap<IncomingMessage, Record<string, unknown>>();
+
+/** An onRequest hook (../app.ts): routing has found the route and its parameters by then. */
+export function noteRequestFields(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request, _reply, next) => {
+    const route = request.routeOptions.url;
+    const runId = (request.params as Record<string, string> | undefined)?.run_id;
+    routed.set(request.raw, { ...(route === undefined ? {} : { route }), ...(runId === undefined ? {} : { run_id: runId }) });
+    next();
+  });
 }
+
+const requestFields = (request: IncomingMessage): Record<string, unknown> => routed.get(request) ?? {};
 
 @Module({})
 export class RequestLoggingModule {
@@ -36,7 +49,7 @@ export class RequestLoggingModule {
               res: (res: { statusCode: number }) => ({ status: res.statusCode }),
             },
             // Asked when the request comes and when it ends; only at its end is its route the handler's.
-            customProps: (request, response) => (response.writableFinished ? requestFields(request as Request) : {}),
+            customProps: (request, response) => (response.writableFinished ? requestFields(request) : {}),
             customLogLevel: (_request, response, err) => (err || response.statusCode >= 500 ? 'error' : 'info'),
           },
         }),

@@ -6,7 +6,7 @@
  * appended, until the run has ended (docs/design.md, "Live streams").
  */
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import type { DescriptorRegistry } from '../../../activities/providers/descriptors';
@@ -40,7 +40,7 @@ export class LogsController {
   @Get(':stream')
   async read(
     @ValidRequest() { path, query, headers }: ValidatedRequest<LogQuery>,
-    @Res() response: Response,
+    @Res() reply: FastifyReply,
     @RequestCaller() caller?: Caller,
   ): Promise<void> {
     const runId = path.run_id;
@@ -50,9 +50,9 @@ export class LogsController {
     const logs = this.registry.logs(row);
     if (logs.kind === 'files') {
       const file = logs[stream];
-      if (followed(query.follow, response))
-        return this.follow(runId, file, (headers['Last-Event-ID'] as number | undefined) ?? 0, response, caller);
-      response.type('text/plain');
+      if (followed(query.follow, reply))
+        return this.follow(runId, file, (headers['Last-Event-ID'] as number | undefined) ?? 0, reply, caller);
+      reply.type('text/plain; charset=utf-8');
       // A run whose engine has not started (or never will) has written nothing yet.
       if (
         !(await access(file).then(
@@ -60,24 +60,19 @@ export class LogsController {
           () => false,
         ))
       )
-        return void response.send('');
-      createReadStream(file).pipe(response);
-      return;
+        return void reply.send('');
+      return void reply.send(createReadStream(file));
     }
     const location = row.runLog[stream];
-    if (location && /^https?:\/\//i.test(location)) {
-      response.redirect(location);
-      return;
-    }
+    if (location && /^https?:\/\//i.test(location)) return void reply.redirect(location);
     // Nothing this service can show: a run that never started, or a provider that keeps no log.
-    if (followed(query.follow, response))
-      return followRun(this.streams.open(response, caller), this.runStore, runId, async () => undefined);
-    response.type('text/plain').send('');
+    if (followed(query.follow, reply)) return followRun(this.streams.open(reply, caller), this.runStore, runId, async () => undefined);
+    void reply.type('text/plain; charset=utf-8').send('');
   }
 
   /** Each chunk's id is the byte offset after it: a client that reconnects gets the bytes after the last it saw. */
-  private async follow(runId: string, file: string, offset: number, response: Response, caller: Caller | undefined): Promise<void> {
-    const stream = this.streams.open(response, caller);
+  private async follow(runId: string, file: string, offset: number, reply: FastifyReply, caller: Caller | undefined): Promise<void> {
+    const stream = this.streams.open(reply, caller);
     await followRun(stream, this.runStore, runId, async (ended) => {
       for await (const chunk of logChunks(file, offset, ended)) {
         if (stream.closed) return;

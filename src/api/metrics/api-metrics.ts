@@ -4,7 +4,8 @@
  * of the read model by WES state, and the process's own metrics.
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { onRequestHookHandler } from 'fastify';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { errorMessage } from '../../../activities/errors';
 import type { RunStore } from '../../../read-model/run-store';
@@ -21,6 +22,7 @@ export class ApiMetrics {
   readonly registry = new Registry();
   private readonly logger = new Logger('metrics');
   private runCount?: { at: number; counts: Promise<Partial<Record<WesState, number>>> };
+  private readonly routes = new WeakMap<IncomingMessage, string>();
 
   readonly requests = new Histogram({
     name: 'wes_http_request_duration_seconds',
@@ -47,15 +49,25 @@ export class ApiMetrics {
     });
   }
 
-  /** Express middleware: times every request, labelled once routing has found its route. */
-  readonly middleware = (request: Request, response: Response, next: NextFunction): void => {
-    const timer = this.requests.startTimer();
-    response.once('finish', () => {
-      // The template, not the path: run ids would make a series per run. Requests no route took
-      // (refused before routing, e.g. a body too large) share one label.
-      const route = (request.route as { path?: string } | undefined)?.path ?? '(none)';
-      timer({ method: request.method, route, status: String(response.statusCode) });
+  /**
+   * Times every request the server takes, on Node's own request and response: answers Fastify
+   * does not send (a hijacked live stream, a malformed URL it refuses before routing) are counted
+   * too. Labelled with the route routing found (`onRequest`), or `(none)` when it found none.
+   */
+  observe(server: Server): void {
+    server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
+      const timer = this.requests.startTimer();
+      response.once('finish', () => {
+        // The template, not the path: run ids would make a series per run.
+        const route = this.routes.get(request) ?? '(none)';
+        timer({ method: request.method ?? '', route, status: String(response.statusCode) });
+      });
     });
+  }
+
+  /** A Fastify onRequest hook: the route template of a routed request, for its label. */
+  readonly onRequest: onRequestHookHandler = (request, _reply, next) => {
+    if (request.routeOptions.url !== undefined) this.routes.set(request.raw, request.routeOptions.url);
     next();
   };
 

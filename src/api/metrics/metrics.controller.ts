@@ -1,6 +1,6 @@
 /** GET /metrics in Prometheus' text format, outside the WES prefix and public, as scrapers expect. */
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/bearer-auth.guard';
 import { ApiMetrics } from './api-metrics';
@@ -16,8 +16,8 @@ export class MetricsController {
   @Public()
   @Get(METRICS_PATH)
   @Header('Cache-Control', 'no-store')
-  async scrape(@Res({ passthrough: true }) response: Response): Promise<string> {
-    response.type(this.metrics.registry.contentType);
+  async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    reply.type(this.metrics.registry.contentType);
     return this.metrics.registry.metrics();
   }
 }

@@ -4,7 +4,7 @@
  * streamed through (a remote WES's), or redirects (presigned S3 URLs). `RunLog.outputs` points here.
  */
 import { Controller, Get, HttpException, Inject, NotFoundException, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller } from '../auth/caller';
 import { RequestCaller } from '../auth/request-caller.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
@@ -41,50 +41,49 @@ export class OutputsController {
   @Get()
   async list(
     @ValidRequest() { path }: ValidatedRequest,
-    @Req() request: Request,
+    @Req() request: FastifyRequest,
     @RequestCaller() caller?: Caller,
   ): Promise<OutputListView> {
     const row = await this.access.visibleRun(path.run_id, caller);
     return listView(await answering(this.registry.outputs(row).list()), apiBaseUrl(request), row.runId);
   }
 
-  @Get('*path')
+  // Fastify's wildcard: the rest of the path, many segments (request.params['*']; the validator names it `path`).
+  @Get('*')
   async download(
     @ValidRequest() { path }: ValidatedRequest,
-    @Req() request: Request,
-    @Res() response: Response,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
     @RequestCaller() caller?: Caller,
   ): Promise<void> {
     const row = await this.access.visibleRun(path.run_id, caller);
     // A workflow's output is the workflow author's content: a browser must not sniff it into HTML
     // nor run it as a page of this origin, where the API's docs and tokens live.
-    response.set({ 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': 'sandbox' });
+    reply.headers({ 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': 'sandbox' });
     const wanted = outputPath(path.path);
     const target = wanted === undefined ? undefined : await answering(this.registry.outputs(row).locate(wanted));
     // A path that climbs, is absolute or holds a NUL names no output, like one that is not there.
     if (!target) throw new NotFoundException(`run ${row.runId} has no output ${JSON.stringify(path.path)}`);
     switch (target.kind) {
       case 'file':
-        return sendLocalFile(target.file, response);
+        return sendLocalFile(target.file, request, reply);
       case 'directory':
-        return void response.json(listView(target.entries, apiBaseUrl(request), row.runId));
+        return void reply.send(listView(target.entries, apiBaseUrl(request), row.runId));
       case 'stream':
-        return answering(sendDownload(target, request, response), response);
-      case 'redirect': {
-        response.redirect(target.url);
-        return;
-      }
+        return answering(sendDownload(target, request, reply), reply);
+      case 'redirect':
+        return void reply.redirect(target.url);
     }
   }
 }
 
-/** An output its source could not serve, as the HTTP answer its OutputError names (with its headers, on `response`). */
-async function answering<T>(work: Promise<T>, response?: Response): Promise<T> {
+/** An output its source could not serve, as the HTTP answer its OutputError names (with its headers, on `reply`). */
+async function answering<T>(work: Promise<T>, reply?: FastifyReply): Promise<T> {
   try {
     return await work;
   } catch (err) {
     if (!(err instanceof OutputError)) throw err;
-    for (const [name, value] of Object.entries(err.headers)) response?.setHeader(name, value);
+    for (const [name, value] of Object.entries(err.headers)) reply?.header(name, value);
     throw new HttpException(err.message, err.status);
   }
 }

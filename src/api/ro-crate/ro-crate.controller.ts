@@ -3,7 +3,7 @@
  * metadata as JSON-LD, or, asked for with `Accept: application/zip`, a zip with the files it describes.
  */
 import { ConflictException, Controller, Get, Inject, NotAcceptableException, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DescriptorRegistry } from '../../../activities/providers/descriptors';
 import { isTerminalWesState } from '../../../domain/wes-state';
 import type { RunStore } from '../../../read-model/run-store';
@@ -37,12 +37,13 @@ export class RoCrateController {
   @Get()
   async get(
     @ValidRequest() { path }: ValidatedRequest,
-    @Req() request: Request,
-    @Res() response: Response,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
     @RequestCaller() caller?: Caller,
   ): Promise<void> {
     const row = await this.access.visibleRun(path.run_id, caller);
-    const wanted = request.accepts([JSON_LD, 'application/json', ZIP]);
+    // Content negotiation by @fastify/accepts (registered in ../app.ts).
+    const wanted = request.accepts().type([JSON_LD, 'application/json', ZIP]);
     if (wanted === false) throw new NotAcceptableException(`the RO-Crate is served as ${JSON_LD} or ${ZIP}`);
     if (!isTerminalWesState(row.wesState)) {
       throw new ConflictException(
@@ -62,7 +63,10 @@ export class RoCrateController {
       },
     );
     const crate = buildCrate(run);
-    if (wanted === ZIP) return sendCrateZip(crate, `${row.runId}-ro-crate.zip`, response);
-    response.type(wanted === 'application/json' ? 'application/json' : JSON_LD).send(crateJson(crate));
+    if (wanted === ZIP) {
+      sendCrateZip(crate, `${row.runId}-ro-crate.zip`, reply);
+      return;
+    }
+    void reply.type(wanted === 'application/json' ? 'application/json' : JSON_LD).send(crateJson(crate));
   }
 }

@@ -1,10 +1,10 @@
 /**
- * The multipart body of a run request on its way to the parser (busboy, under multer), read for
+ * The multipart body of a run request on its way to the parser (busboy, ./attachment-upload.ts), read for
  * the headers of its parts only: a text field the form does not have is refused when its header
  * arrives, before its value is read, and the text fields of one request together may be no larger
  * than a JSON body (WES_MAX_BODY_BYTES). busboy would buffer every field whole, whatever its name,
- * and hand it over only at its end; file parts are left to multer, which refuses an unexpected one
- * at its header too.
+ * and hand it over only at its end; file parts are left to ./attachment-upload.ts, which refuses an
+ * unexpected one at its header too.
  */
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import { Transform, type TransformCallback } from 'node:stream';

@@ -1,7 +1,6 @@
 /** The WES run endpoints, plus the resume and delete extensions. Reads come from the read model. */
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, UploadedFiles, UseInterceptors } from '@nestjs/common';
-import { FilesInterceptor } from '@nestjs/platform-express';
-import type { Request } from 'express';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, UseInterceptors } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import type { ResumeInput } from '../../../domain/run-types';
 import type { DescriptorRegistry } from '../../../activities/providers/descriptors';
 import type { Config } from '../../config/config';
@@ -16,7 +15,7 @@ import { CONFIG, PROVIDER_REGISTRY, RUN_STORE } from '../core/tokens';
 import { outputUrl } from '../outputs/output-urls';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
-import { UploadLimitErrors } from './attachment-upload';
+import { AttachmentUpload, UploadedAttachments } from './attachment-upload';
 import { tagFilter, type ListRunsQuery } from './list-filters';
 import { RunControl } from './run-control.service';
 import { RunCreation, type UploadedFile } from './run-creation.service';
@@ -52,20 +51,20 @@ export class RunsController {
   @Post()
   @RequireScope('runs:write')
   @HttpCode(200)
-  @UseInterceptors(UploadLimitErrors, FilesInterceptor('workflow_attachment'))
+  @UseInterceptors(AttachmentUpload)
   async create(
-    @UploadedFiles() files: UploadedFile[] | undefined,
+    @UploadedAttachments() files: UploadedFile[],
     @ValidRequest() { body, headers }: ValidatedRequest<unknown, RunRequestBody>,
     @RequestCaller() caller?: Caller,
   ): Promise<{ run_id: string }> {
     const idempotencyKey = headers['Idempotency-Key'] as string | undefined;
-    const run_id = await this.creation.create({ body, files: files ?? [], idempotencyKey, owner: caller?.owner });
+    const run_id = await this.creation.create({ body, files, idempotencyKey, owner: caller?.owner });
     return { run_id };
   }
 
   @Get(':run_id')
   @RequireScope('runs:read')
-  async get(@Req() request: Request, @Param('run_id') runId: string, @RequestCaller() caller?: Caller): Promise<RunLogView> {
+  async get(@Req() request: FastifyRequest, @Param('run_id') runId: string, @RequestCaller() caller?: Caller): Promise<RunLogView> {
     const row = await this.access.visibleRun(runId, caller);
     const runUrl = `${apiBaseUrl(request)}/runs/${encodeURIComponent(runId)}`;
     return runLog(row, {

@@ -1,5 +1,5 @@
 import { Controller, Get, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Public } from '../auth/bearer-auth.guard';
 import { requestOrigin } from '../core/base-url';
 import { ServiceInfoService, type ServiceInfo } from './service-info.service';
@@ -11,7 +11,7 @@ export class ServiceInfoController {
   /** Public: it is where a caller learns how to authenticate. */
   @Public()
   @Get()
-  get(@Req() request: Request): Promise<ServiceInfo> {
+  get(@Req() request: FastifyRequest): Promise<ServiceInfo> {
     return this.serviceInfo.serviceInfo(requestOrigin(request));
   }
 }

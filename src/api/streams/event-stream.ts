@@ -1,13 +1,16 @@
 /**
  * A Server-Sent Events response (docs/design.md, "Live streams"): named events with ids, comments
  * as heartbeats so that proxies keep an idle connection, and a closed flag that the producer's
- * loop checks, so that its work stops when the client goes away.
+ * loop checks, so that its work stops when the client goes away. The stream writes to Node's
+ * response itself, taken over from Fastify (`reply.hijack()`), which then neither answers for the
+ * handler nor ends the response when the handler returns.
  */
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { stringifyExactJson } from '../../../domain/exact-json';
 
-/** Whether to answer with a stream: a HEAD (which Express routes to GET) gets the plain answer's headers, never a stream that polls on for nothing. */
-export const followed = (follow: boolean, response: Response): boolean => follow && response.req.method !== 'HEAD';
+/** Whether to answer with a stream: a HEAD (which Fastify routes to GET) gets the plain answer's headers, never a stream that polls on for nothing. */
+export const followed = (follow: boolean, reply: FastifyReply): boolean => follow && reply.request.method !== 'HEAD';
 
 /** Under the usual 30–60 s idle timeouts of proxies and load balancers. */
 const HEARTBEAT_MS = 15_000;
@@ -16,19 +19,23 @@ export class EventStream {
   private open = true;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly wakers = new Set<() => void>();
+  private readonly response: ServerResponse;
 
-  constructor(private readonly response: Response) {
-    response.status(200);
-    response.set({
+  constructor(reply: FastifyReply) {
+    this.response = reply.raw;
+    // Fastify sends nothing more for this request; the headers set on the reply so far (the rate limit's) go out here.
+    reply.hijack();
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) this.response.setHeader(name, value);
+    this.response.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache',
       Connection: 'keep-alive',
       // nginx would otherwise buffer the stream.
       'X-Accel-Buffering': 'no',
     });
-    response.flushHeaders();
+    this.response.flushHeaders();
     this.heartbeat = setInterval(() => this.write(': heartbeat\n\n'), HEARTBEAT_MS);
-    response.on('close', () => this.stop());
+    this.response.on('close', () => this.stop());
   }
 
   get closed(): boolean {

@@ -10,7 +10,7 @@
  * `error` event too, so that its client reconnects (to another replica, or to this one restarted).
  */
 import { HttpException, HttpStatus, Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { Config } from '../../config/config';
 import type { Caller } from '../auth/caller';
 import { CONFIG } from '../core/tokens';
@@ -23,16 +23,16 @@ export class OpenStreams implements BeforeApplicationShutdown {
 
   constructor(@Inject(CONFIG) private readonly config: Config) {}
 
-  /** A stream for `response`, or a 429 (before anything is sent) when a limit is reached. */
-  open(response: Response, caller: Caller | undefined): EventStream {
-    const who = caller ? `owner ${caller.owner}` : `address ${response.req.ip ?? ''}`;
+  /** A stream for `reply`, or a 429 (before anything is sent) when a limit is reached. */
+  open(reply: FastifyReply, caller: Caller | undefined): EventStream {
+    const who = caller ? `owner ${caller.owner}` : `address ${reply.request.ip}`;
     const theirs = this.perCaller.get(who) ?? 0;
     if (this.streams.size >= this.config.maxStreams)
       throw tooMany(`this API process has ${this.config.maxStreams} live streams open (WES_MAX_STREAMS); try again later`);
     if (theirs >= this.config.maxStreamsPerCaller) {
       throw tooMany(`you have ${this.config.maxStreamsPerCaller} live streams open (WES_MAX_STREAMS_PER_CALLER); close one first`);
     }
-    const stream = new EventStream(response);
+    const stream = new EventStream(reply);
     this.streams.add(stream);
     this.perCaller.set(who, theirs + 1);
     const lifetime = setTimeout(() => {
@@ -42,7 +42,7 @@ export class OpenStreams implements BeforeApplicationShutdown {
           status_code: 503,
         });
     }, this.config.streamMaxAgeMs);
-    response.on('close', () => {
+    reply.raw.on('close', () => {
       clearTimeout(lifetime);
       this.streams.delete(stream);
       const left = (this.perCaller.get(who) ?? 1) - 1;

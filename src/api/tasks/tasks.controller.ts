@@ -3,7 +3,7 @@
  * its engine reported or a task run's steps (TaskLogs), paged like the runs.
  */
 import { Controller, Get, Inject, NotFoundException, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { RunStore } from '../../../read-model/run-store';
 import type { Caller } from '../auth/caller';
 import { RequestCaller } from '../auth/request-caller.decorator';
@@ -28,7 +28,7 @@ export class TasksController {
 
   @Get()
   async list(
-    @Req() request: Request,
+    @Req() request: FastifyRequest,
     @ValidRequest() { path, query }: ValidatedRequest<PageQuery>,
     @RequestCaller() caller?: Caller,
   ): Promise<TaskListView> {
@@ -41,7 +41,11 @@ export class TasksController {
   }
 
   @Get(':task_id')
-  async get(@Req() request: Request, @ValidRequest() { path }: ValidatedRequest, @RequestCaller() caller?: Caller): Promise<TaskLogView> {
+  async get(
+    @Req() request: FastifyRequest,
+    @ValidRequest() { path }: ValidatedRequest,
+    @RequestCaller() caller?: Caller,
+  ): Promise<TaskLogView> {
     const { run_id: runId, task_id: taskId } = path;
     const run = await this.access.visibleRun(runId, caller);
     // No task id holds a NUL, nor can the database be asked about one.

@@ -4,7 +4,7 @@
  * Server-Sent Events while the run goes (docs/design.md, "Live streams").
  */
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { withWesState } from '../../../domain/wes-state';
 import type { RunStore } from '../../../read-model/run-store';
 import type { Caller } from '../auth/caller';
@@ -34,16 +34,15 @@ export class TransitionsController {
   @Get()
   async list(
     @ValidRequest() { path, query, headers }: ValidatedRequest<TransitionsQuery>,
-    @Res() response: Response,
+    @Res() reply: FastifyReply,
     @RequestCaller() caller?: Caller,
   ): Promise<void> {
     const runId = path.run_id;
     await this.access.visibleRun(runId, caller);
-    if (!followed(query.follow, response))
-      return void response.json({ transitions: (await this.runStore.transitions(runId)).map(withWesState) });
+    if (!followed(query.follow, reply)) return void reply.send({ transitions: (await this.runStore.transitions(runId)).map(withWesState) });
     // Each transition's id is its seq: a client that reconnects gets those after the last it saw.
     let seq = (headers['Last-Event-ID'] as number | undefined) ?? 0;
-    const stream = this.streams.open(response, caller);
+    const stream = this.streams.open(reply, caller);
     await followRun(stream, this.runStore, runId, async () => {
       for (const transition of await this.runStore.transitions(runId, seq)) {
         stream.send('transition', withWesState(transition), transition.seq);

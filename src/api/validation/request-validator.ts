@@ -9,7 +9,7 @@ import { BadRequestException, HttpException, NotFoundException } from '@nestjs/c
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { parseExactJson } from '../../../domain/exact-json';
 import type { ParameterObject, ReferenceObject, SchemaObject } from '../openapi/openapi-types';
-import type { IRoute, Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { API_PREFIX } from '../core/base-url';
 import { HTTP_METHODS } from '../openapi/openapi-document';
 import { compileDocumentSchemas, type SchemaValidator } from './document-schemas';
@@ -69,6 +69,8 @@ function location(parameter: ParameterObject, where: string): Parameter['in'] {
 export class RequestValidator {
   /** By `METHOD /path/{template}`. */
   private readonly operations = new Map<string, Operation>();
+  /** Fastify's template of a wildcard route (`/runs/{run_id}/outputs/*`): the document's path, and the name of its many-segment parameter. */
+  private readonly wildcards = new Map<string, { route: string; name: string }>();
   private readonly paths: Array<{ pattern: RegExp; methods: string[] }> = [];
 
   constructor(private readonly document: OpenAPIObject) {
@@ -87,6 +89,7 @@ export class RequestValidator {
         operations.flatMap(({ parameters }) => parameters.filter((p) => p['x-durable-wes-multi-segment']).map((p) => p.name)),
       );
       const pattern = route.replace(/\{([^}]+)\}/g, (_, name: string) => (multiSegment.has(name) ? '.+' : '[^/]+'));
+      for (const name of multiSegment) this.wildcards.set(route.replace(`{${name}}`, '*'), { route, name });
       this.paths.push({ pattern: new RegExp(`^${pattern}$`), methods: operations.map(({ method }) => method.toUpperCase()) });
       for (const { method, parameters, requestBody } of operations) {
         const at = (...parts: string[]) => schemas.at(pointer('paths', route, method, ...parts));
@@ -118,21 +121,25 @@ export class RequestValidator {
   }
 
   /** The request, checked against the operation of the route it matched. */
-  validate(request: Request): ValidatedRequest {
-    // Nest's route, e.g. /ga4gh/wes/v1/runs/:run_id, is the document's /runs/{run_id}.
-    // A wildcard (`*path`) is a path parameter of many segments.
-    const route = (request.route as IRoute).path.slice(API_PREFIX.length + 1).replace(/[:*](\w+)/g, '{$1}');
-    // Express answers HEAD with the GET route (HTTP: the same answer without its body).
+  validate(request: FastifyRequest): ValidatedRequest {
+    // Fastify's route, e.g. /ga4gh/wes/v1/runs/:run_id, is the document's /runs/{run_id}. A
+    // wildcard (`*`) is the document's parameter of many segments.
+    const template = (request.routeOptions.url ?? '').slice(API_PREFIX.length + 1).replace(/:(\w+)/g, '{$1}');
+    const wildcard = this.wildcards.get(template);
+    const route = wildcard?.route ?? template;
+    // Fastify answers HEAD with the GET route (HTTP: the same answer without its body).
     const method = request.method === 'HEAD' && !this.operations.has(`HEAD ${route}`) ? 'GET' : request.method;
     const operation = this.operations.get(`${method} ${route}`);
     if (!operation) throw new Error(`the API's document has no operation ${method} ${route}`);
+    const params = request.params as Record<string, string | undefined>;
+    const query = request.query as Record<string, unknown>;
     const valid: ValidatedRequest = { path: {}, query: {}, headers: {}, body: undefined };
     for (const parameter of operation.parameters) {
       const raw =
         parameter.in === 'path'
-          ? pathParameter(request.params[parameter.name])
+          ? params[wildcard?.name === parameter.name ? '*' : parameter.name]
           : parameter.in === 'query'
-            ? request.query[parameter.name]
+            ? query[parameter.name]
             : request.headers[parameter.name.toLowerCase()];
       const value: unknown = raw === undefined ? parameter.schema?.default : decodeParameter(parameter, raw);
       // A path that does not fit names no resource.
@@ -160,17 +167,18 @@ export class RequestValidator {
     return this.paths.find(({ pattern }) => pattern.test(route))?.methods;
   }
 
-  private body(request: Request, { required, content }: NonNullable<Operation['body']>): unknown {
-    if (!request.get('transfer-encoding') && !Number(request.get('content-length') ?? 0)) {
+  private body(request: FastifyRequest, { required, content }: NonNullable<Operation['body']>): unknown {
+    const { headers } = request;
+    if (!headers['transfer-encoding'] && !Number(headers['content-length'] ?? 0)) {
       if (required) throw new BadRequestException('the request body is required');
       return undefined;
     }
     const types = [...content.keys()];
-    const type = request.is(types);
-    if (!type)
-      throw new BadRequestException(`the request body must be ${types.join(' or ')}, not ${request.get('content-type') ?? 'untyped'}`);
-    const media = content.get(type);
-    if (!media) throw new Error(`request.is answered ${type}, which is none of ${types.join(', ')}`);
+    // The media type alone, its parameters (charset, boundary) aside.
+    const type = headers['content-type']?.split(';')[0].trim().toLowerCase();
+    const media = type === undefined ? undefined : content.get(type);
+    if (!media)
+      throw new BadRequestException(`the request body must be ${types.join(' or ')}, not ${headers['content-type'] ?? 'untyped'}`);
     const received: unknown = request.body;
     const body = type === 'multipart/form-data' ? decodeForm(isFields(received) ? received : {}, media) : received;
     check(media.validate, body, '', (message) => new BadRequestException(message));
@@ -185,12 +193,7 @@ export class RequestValidator {
   }
 }
 
-/** Express hands a wildcard's segments over as an array, each decoded: they are the path they were. */
-function pathParameter(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join('/') : value;
-}
-
-/** Multer's form fields (a multipart body), by name. */
+/** The form's text fields (a multipart body, ../runs/attachment-upload.ts), by name. */
 function isFields(body: unknown): body is Record<string, unknown> {
   return typeof body === 'object' && body !== null;
 }
