@@ -39,10 +39,16 @@ export async function makeWaitingRuns(wes: WesClient, count: number, total: numb
 
 /** Between tries of a resume that Temporal could not take in time (503). */
 const RETRY_MS = 1_000;
+/**
+ * Answers that ask the client to try again: 503 (Temporal did not take the update in time) and 408
+ * (the server did not read the whole request in time: ten thousand resumes sent at once queue up in
+ * its sockets).
+ */
+const TRY_AGAIN = [408, 503];
 
 /**
  * One resume as a client does it: a 503 (Temporal did not take the update in time, the worker being
- * busy with the burst) or no answer is tried again; a 409 after such a try means an earlier one got through.
+ * busy with the burst), a 408 or no answer is tried again; a 409 after such a try means an earlier one got through.
  * Returns how many tries were needed.
  */
 async function resume(wes: WesClient, runId: string, deadline: number): Promise<number> {
@@ -58,7 +64,7 @@ async function resume(wes: WesClient, runId: string, deadline: number): Promise<
     });
     const text = (await response?.text()) ?? '';
     if (response && (response.ok || (response.status === 409 && tries > 1))) return tries;
-    if ((response && response.status !== 503) || Date.now() >= deadline)
+    if ((response && !TRY_AGAIN.includes(response.status)) || Date.now() >= deadline)
       throw new Error(`POST /runs/${runId}/resume: ${response?.status ?? 'no answer'} ${text.slice(0, 500)} (try ${tries})`);
     await sleep(RETRY_MS);
   }
