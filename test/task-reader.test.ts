@@ -36,13 +36,13 @@ test('a definition and its bound parameters come back; a refusal comes back as t
   expect((refused as TaskDefinitionError).message).toBe('task.yaml: workflow_params.n: must be an integer');
 });
 
-test('past its time limit a definition is refused, and the next one is read by a new thread', async () => {
+test('past its CPU time limit a definition is refused, and the next one is read by a new thread', async () => {
   reader = new TaskReader({ threads: 1, maxQueued: 4, timeLimitMs: 300, maxHeapMb: 256 });
   // The thread starts with this one: the limit counts from when it is taken.
   await reader.readTask(small, 'warm.yaml', {});
   const refused = await reader.readTask(costly, 'task.yaml', {}).catch((error: unknown) => error);
   expect(refused).toBeInstanceOf(TaskDefinitionError);
-  expect((refused as Error).message).toBe('task.yaml: took longer than 0.3 s to read: a definition this costly is refused');
+  expect((refused as Error).message).toBe('task.yaml: took longer than 0.3 s of CPU to read: a definition this costly is refused');
   expect((await reader.readTask(small, 'task.yaml', {})).params).toEqual({ n: 2 });
 });
 

@@ -17,7 +17,11 @@ export interface TaskReaderOptions {
   threads: number;
   /** Jobs waiting for a thread; past them, a job is refused at once (ReaderBusyError). */
   maxQueued: number;
-  /** Of one job, from when its thread takes it. */
+  /**
+   * The CPU time of one job in its thread: what the definition costs, whatever else the machine
+   * runs (a wall-clock limit refused valid definitions on a loaded machine). A job also stops past
+   * WALL_LIMIT_FACTOR times this in wall time, should its thread get no CPU at all.
+   */
   timeLimitMs: number;
   /** The heap of one thread. */
   maxHeapMb: number;
@@ -37,6 +41,9 @@ export const TASK_READER_DEFAULTS: TaskReaderOptions = {
 
 /** A thread that does not load within this is a broken installation, not a costly job. */
 const LOAD_TIMEOUT_MS = 30_000;
+/** How often a job's CPU time is read. */
+const CPU_CHECK_MS = 100;
+const WALL_LIMIT_FACTOR = 10;
 
 export class ReaderBusyError extends Error {}
 
@@ -75,7 +82,7 @@ export class TaskReader {
 
   /** What a job that did not finish cost, when that is why: the submitter's doing, not the service's. */
   private excess(outcome: Outcome): string | undefined {
-    if ('timedOut' in outcome) return `longer than ${this.options.timeLimitMs / 1000} s`;
+    if ('timedOut' in outcome) return `longer than ${this.options.timeLimitMs / 1000} s of CPU`;
     if ('crashed' in outcome && (outcome.crashed as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY')
       return `more than ${this.options.maxHeapMb} MB of memory`;
     return undefined;
@@ -173,16 +180,32 @@ class ReaderThread {
 
   async run(job: ReaderJob, timeLimitMs: number): Promise<Outcome> {
     await this.loaded;
+    const before = await this.cpuMs();
     return new Promise<Outcome>((resolve) => {
-      const timer = setTimeout(() => finish({ timedOut: true }), timeLimitMs);
+      const check = setInterval(() => {
+        this.cpuMs().then(
+          (now) => now - before > timeLimitMs && finish({ timedOut: true }),
+          // The thread has exited: its 'exit' answers the job.
+          () => undefined,
+        );
+      }, CPU_CHECK_MS);
+      const backstop = setTimeout(() => finish({ timedOut: true }), timeLimitMs * WALL_LIMIT_FACTOR);
       const finish = (outcome: Outcome) => {
-        clearTimeout(timer);
+        clearInterval(check);
+        clearTimeout(backstop);
+        if (this.answer !== finish) return;
         this.answer = undefined;
         resolve(outcome);
       };
       this.answer = finish;
       this.worker.postMessage(job);
     });
+  }
+
+  /** The thread's CPU time so far, user and system. */
+  private async cpuMs(): Promise<number> {
+    const { user, system } = await this.worker.cpuUsage();
+    return (user + system) / 1000;
   }
 
   async terminate(): Promise<void> {
