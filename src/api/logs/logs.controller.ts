@@ -5,7 +5,7 @@
  * run exists. With `follow=true`, a log of files comes as Server-Sent Events: what is there, then what is
  * appended, until the run has ended (docs/design.md, "Live streams").
  */
-import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
@@ -22,6 +22,7 @@ import { OpenStreams } from '../streams/open-streams';
 import type { ValidatedRequest } from '../validation/request-validator';
 import { ValidRequest } from '../validation/valid-request.decorator';
 import { logChunks } from './log-chunks';
+import { redirectTo } from '../core/redirect';
 
 interface LogQuery {
   follow: boolean;
@@ -64,8 +65,7 @@ export class LogsController {
       return void reply.send(createReadStream(file));
     }
     const location = row.runLog[stream];
-    // The code given: Nest has set the route's 200 already, which Fastify's redirect would otherwise keep.
-    if (location && /^https?:\/\//i.test(location)) return void reply.redirect(location, HttpStatus.FOUND);
+    if (location && /^https?:\/\//i.test(location)) return void redirectTo(reply, location);
     // Nothing this service can show: a run that never started, or a provider that keeps no log.
     if (followed(query.follow, reply)) return followRun(this.streams.open(reply, caller), this.runStore, runId, async () => undefined);
     void reply.type('text/plain; charset=utf-8').send('');

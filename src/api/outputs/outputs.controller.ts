@@ -3,7 +3,7 @@
  * descriptor says where they are: files of the shared data dir (sent from here), files elsewhere
  * streamed through (a remote WES's), or redirects (presigned S3 URLs). `RunLog.outputs` points here.
  */
-import { Controller, Get, HttpException, HttpStatus, Inject, NotFoundException, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpException, Inject, NotFoundException, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller } from '../auth/caller';
 import { RequestCaller } from '../auth/request-caller.decorator';
@@ -19,6 +19,7 @@ import { PROVIDER_REGISTRY } from '../core/tokens';
 import { outputUrl } from './output-urls';
 import { sendDownload } from './send-download';
 import { sendLocalFile } from './send-local-file';
+import { redirectTo } from '../core/redirect';
 
 interface OutputFileView {
   path: string;
@@ -72,8 +73,7 @@ export class OutputsController {
       case 'stream':
         return answering(sendDownload(target, request, reply), reply);
       case 'redirect':
-        // The code given: Nest has set the route's 200 already, which Fastify's redirect would otherwise keep.
-        return void reply.redirect(target.url, HttpStatus.FOUND);
+        return void redirectTo(reply, target.url);
     }
   }
 }

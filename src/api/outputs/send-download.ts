@@ -3,9 +3,9 @@
  * the client's range and conditions go to the source, and what it answers comes back, a redirect
  * for the client to follow, or the bytes with the headers that describe them.
  */
-import { HttpStatus } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OutputTarget } from '../../../activities/providers/outputs/output-source';
+import { redirectTo } from '../core/redirect';
 
 export async function sendDownload(
   target: Extract<OutputTarget, { kind: 'stream' }>,
@@ -22,8 +22,7 @@ export async function sendDownload(
     },
     signal: abort.signal,
   });
-  // The code given: Nest has set the route's 200 already, which Fastify's redirect would otherwise keep.
-  if (answer.kind === 'redirect') return void reply.redirect(answer.url, HttpStatus.FOUND);
+  if (answer.kind === 'redirect') return void redirectTo(reply, answer.url);
   reply.code(answer.status).headers(answer.headers);
   // A source that breaks off mid-file can only cut the answer short (Fastify destroys the
   // response): its headers have gone.
