@@ -5,8 +5,12 @@
 # a venv whose .installed marker does not name exactly these specs (a half-done install, other
 # pins), or whose python no longer runs, is made again. The marker is written last. Specs starting
 # with ./ are folders of this repository (a package of ours), resolved from its root. <venv>.log
-# keeps a line per install begun and ended, with its duration.
+# keeps a line per install begun and ended, with its duration. The tests' and the bench's Python
+# tools are installed by it too (test/support/python-peer.ts): VENV_WHAT names what is installed in
+# its lines (engines by default), VENV_PYTHON the interpreter the venv is made with (python3).
 set -euo pipefail
+what=${VENV_WHAT:-engines}
+python=${VENV_PYTHON:-python3}
 venv=$1
 shift
 cd "$(dirname "$0")/.."
@@ -21,9 +25,9 @@ if [ -f "${venv}/.installed" ] && [ "$(cat "${venv}/.installed")" = "${wanted}" 
   exit 0
 fi
 SECONDS=0
-echo "$(date -u +%FT%TZ) engines: installing $* into ${venv}" | tee -a "${venv}.log" >&2
+echo "$(date -u +%FT%TZ) ${what}: installing $* into ${venv}" | tee -a "${venv}.log" >&2
 rm -rf "${venv}"
-python3 -m venv "${venv}"
+"${python}" -m venv "${venv}"
 "${venv}/bin/pip" install --quiet --disable-pip-version-check "$@"
 printf '%s\n' "$@" >"${venv}/.installed"
-echo "$(date -u +%FT%TZ) engines: installed $* in ${SECONDS} s" >>"${venv}.log"
+echo "$(date -u +%FT%TZ) ${what}: installed $* in ${SECONDS} s" >>"${venv}.log"

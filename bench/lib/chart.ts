@@ -1,6 +1,7 @@
 /**
  * Charts for docs/benchmarks.md: SVG line charts drawn by matplotlib, pinned, in a venv of its own
- * under `.cache/bench-plot-venv` made on first use the way the tests make their Python peers'.
+ * in the machine's cache, made on first use the way the tests make their Python peers'
+ * (test/support/python-peer.ts).
  * Charts go to docs/benchmarks/<name>.svg, beside the document that shows them.
  */
 import { execFile } from 'node:child_process';
@@ -12,7 +13,6 @@ import { ensureVenvPackage } from '../../test/support/python-peer';
 import { REPO_ROOT } from './temporal-dev';
 
 export const MATPLOTLIB = 'matplotlib==3.9.2';
-const VENV = path.join(REPO_ROOT, '.cache', 'bench-plot-venv');
 export const CHARTS_DIR = path.join(REPO_ROOT, 'docs', 'benchmarks');
 
 export interface ChartSpec {
@@ -27,7 +27,7 @@ export interface ChartSpec {
 /** Draws the chart into `dir`; returns its path relative to docs/, as the document links it. */
 export async function drawChart(file: string, spec: ChartSpec, dir = CHARTS_DIR): Promise<string> {
   // matplotlib has no console script; pip puts f2py (numpy's, a dependency) in bin/.
-  const venv = await ensureVenvPackage({ venv: VENV, spec: MATPLOTLIB, executable: 'f2py' });
+  const venv = await ensureVenvPackage({ name: 'bench-plot', spec: MATPLOTLIB, executable: 'f2py' });
   mkdirSync(dir, { recursive: true });
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'bench-chart-'));
   try {

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { SAPPORO_VENV, startSapporo, type Sapporo } from '../../test/support/sapporo';
+import { ensureSapporo, startSapporo, type Sapporo } from '../../test/support/sapporo';
 import { WesClient } from './wes-client';
 
 export interface SapporoServer {
@@ -20,12 +20,13 @@ const SEED_TIMEOUT_MS = 30 * 60_000;
 
 export async function startSapporoServer(): Promise<SapporoServer> {
   const server = await startSapporo();
+  const python = path.join(path.dirname(await ensureSapporo()), 'python');
   return {
     server,
     wes: new WesClient(server.baseUrl),
     async seed(templateRunId, count) {
       await promisify(execFile)(
-        path.join(SAPPORO_VENV, 'bin', 'python'),
+        python,
         [path.join(__dirname, 'seed-sapporo.py'), path.join(server.dir, 'runs'), templateRunId, String(count)],
         {
           timeout: SEED_TIMEOUT_MS,

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { userCacheDir } from '../config/user-cache';
 import { ClusterError } from './daemons';
 
 export const SERVER_VERSION = 'v1.30.4';
@@ -13,10 +14,7 @@ export const SERVER_VERSION = 'v1.30.4';
 // From v2.53 the UI follows API v1.63 (later servers); from v2.56 it also needs Go 1.26.10.
 const UI_VERSION = 'v2.49.1';
 
-const cacheDir = path.join(
-  process.env.DURABLE_WES_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'durable-wes'),
-  `temporal-server-${SERVER_VERSION}`,
-);
+const cacheDir = path.join(userCacheDir(), `temporal-server-${SERVER_VERSION}`);
 export const binaries = {
   server: path.join(cacheDir, 'temporal-server'),
   sqlTool: path.join(cacheDir, 'temporal-sql-tool'),

@@ -1,7 +1,8 @@
 /**
  * The CWL conformance suite (test/fixtures/cwl-v1.2, vendored) run by cwltest, its own runner, with
  * any cwl-runner as its `--tool`: bare cwltool, or toil-wes-cwl-runner (Toil's WES client) against a
- * durable-wes. Both Python tools are installed once, pinned, into venvs of their own under .cache/.
+ * durable-wes. Both Python tools are installed once, pinned, into venvs of their own in the machine's
+ * cache (test/support/python-peer.ts).
  * Used by `npm run conformance` (scripts/conformance/) and test/cwl-conformance.test.ts.
  */
 import { execFile } from 'node:child_process';
@@ -15,15 +16,15 @@ const ROOT = path.resolve(__dirname, '../..');
 export const SUITE_DIR = path.join(ROOT, 'test', 'fixtures', 'cwl-v1.2');
 export const CWLTEST_SPEC = 'cwltest==2.7.20260814150058';
 export const TOIL_SPEC = 'toil[cwl,server]==9.6.0';
-const CWLTEST_VENV = path.join(ROOT, '.cache', 'cwltest-venv');
-const TOIL_VENV = path.join(ROOT, '.cache', 'toil-wes-venv');
 
 const run = promisify(execFile);
 
+const cwltestVenvDir = () => ensureVenvPackage({ name: 'cwltest', spec: CWLTEST_SPEC, executable: 'cwltest' });
+
 /** cwltest's and toil-wes-cwl-runner's executables, each venv made first when it is not there. */
 export async function conformanceTools(): Promise<{ cwltest: string; toilWesRunner: string; toilBin: string }> {
-  const cwltestVenv = await ensureVenvPackage({ venv: CWLTEST_VENV, spec: CWLTEST_SPEC, executable: 'cwltest' });
-  const toilVenv = await ensureVenvPackage({ venv: TOIL_VENV, spec: TOIL_SPEC, executable: 'toil-wes-cwl-runner' });
+  const cwltestVenv = await cwltestVenvDir();
+  const toilVenv = await ensureVenvPackage({ name: 'toil-wes', spec: TOIL_SPEC, executable: 'toil-wes-cwl-runner' });
   return {
     cwltest: path.join(cwltestVenv, 'bin', 'cwltest'),
     toilWesRunner: path.join(toilVenv, 'bin', 'toil-wes-cwl-runner'),
@@ -131,7 +132,7 @@ interface SuiteTest {
  * `yaml` package is strict).
  */
 export async function suiteTests(): Promise<SuiteTest[]> {
-  const python = path.join(CWLTEST_VENV, 'bin', 'python');
+  const python = path.join(await cwltestVenvDir(), 'bin', 'python');
   const { stdout } = await run(python, ['-c', READ_SUITE, path.join(SUITE_DIR, 'conformance_tests.yaml')], { maxBuffer: 16 * 1024 * 1024 });
   return JSON.parse(stdout) as SuiteTest[];
 }

@@ -4,44 +4,54 @@
  * dir and a process group of its own, so that stopping it ends everything it started.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { userCacheDir } from '../../src/config/user-cache';
 import { eventually } from './eventually';
 
-/** Written last into a venv whose install finished; its content is the pip spec installed. */
-const INSTALLED_MARKER = '.installed';
 /** How much of what a peer prints is kept for failure messages. */
 const OUTPUT_TAIL_BYTES = 64 * 1024;
+/** The installer of the engines' venvs, which locks, checks and marks a venv the same way. */
+const INSTALL_VENV = path.resolve(__dirname, '../../scripts/install-engine.sh');
 
 const run = promisify(execFile);
 
 export interface VenvPackage {
-  /** Where the venv is (or goes). */
-  venv: string;
+  /** Names its venv, e.g. `sapporo`. */
+  name: string;
   /** What pip installs, e.g. `sapporo==2.4.0`. */
   spec: string;
   /** A console script the package puts in `<venv>/bin`: a venv without it is not the one wanted. */
   executable: string;
   /** The interpreter the venv is made with; python3 on PATH when not given. */
   python?: string;
+  /** Where the venv is (or goes), instead of the machine's cache. */
+  venv?: string;
 }
 
 /**
- * The venv dir, with `spec` installed in it first when it is not there yet. A venv that has
- * `bin/<executable>` and the `.installed` marker is used as it is.
+ * The venv dir, with `spec` installed in it first when it is not there yet. Kept in the machine's
+ * cache (src/config/user-cache.ts), under a name that holds the spec and the interpreter, as the
+ * Temporal CLI is: a clean clone (CI) does not install the same pinned tools again. Installed by
+ * scripts/install-engine.sh, under its lock: the cluster suites and the jest suites, which run at
+ * once, install a venv once, and a half-done install is made again.
  */
-export async function ensureVenvPackage({ venv, spec, executable, python }: VenvPackage): Promise<string> {
-  if (existsSync(path.join(venv, 'bin', executable)) && existsSync(path.join(venv, INSTALLED_MARKER))) return venv;
-  // A venv without the marker is a half-done install: start again.
-  await rm(venv, { recursive: true, force: true });
-  await mkdir(path.dirname(venv), { recursive: true });
-  await run(python ?? 'python3', ['-m', 'venv', venv]);
-  await run(path.join(venv, 'bin', 'pip'), ['install', '--quiet', spec], { maxBuffer: 16 * 1024 * 1024 });
-  await writeFile(path.join(venv, INSTALLED_MARKER), `${spec}\n`);
-  return venv;
+export async function ensureVenvPackage({ name, spec, executable, python, venv }: VenvPackage): Promise<string> {
+  const key = createHash('sha256')
+    .update(`${spec}\n${python ?? ''}`)
+    .digest('hex')
+    .slice(0, 12);
+  const dir = venv ?? path.join(userCacheDir(), 'venvs', `${name}-${key}`);
+  await run('bash', [INSTALL_VENV, dir, spec], {
+    env: { ...process.env, VENV_PYTHON: python ?? 'python3', VENV_WHAT: name },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (!existsSync(path.join(dir, 'bin', executable))) throw new Error(`${dir}: ${spec} is installed, but bin/${executable} is not there`);
+  return dir;
 }
 
 /**

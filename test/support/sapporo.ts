@@ -2,8 +2,8 @@
  * A second third-party GA4GH WES server for tests: `sapporo` 2.4.0 from PyPI (DDBJ's sapporo-service,
  * a FastAPI app), on loopback.
  *
- * It is installed, once, into a venv under `.cache/sapporo-venv` (SAPPORO_VENV overrides the place);
- * a venv that has `bin/sapporo` and the `.installed` marker is used as it is.
+ * It is installed, once, into a venv in the machine's cache (test/support/python-peer.ts;
+ * SAPPORO_VENV overrides the place).
  *
  * sapporo starts every run as `/bin/bash <run.sh> <run_dir>`, and its own run.sh runs each engine in
  * Docker. There is no Docker engine here, so it is given `test/support/sapporo/run.sh` instead
@@ -24,10 +24,7 @@ import { promisify } from 'node:util';
 import { freePort } from './free-port';
 import { ensureVenvPackage, makePeerDir, startPeer } from './python-peer';
 
-const root = path.resolve(__dirname, '../..');
-
 export const SAPPORO_VERSION = '2.4.0';
-export const SAPPORO_VENV = process.env.SAPPORO_VENV ?? path.join(root, '.cache', 'sapporo-venv');
 /** The run script sapporo is started with: cwltool from PATH instead of cwltool in Docker. */
 export const SAPPORO_RUN_SH = path.join(__dirname, 'sapporo', 'run.sh');
 /** Seconds run.sh leaves an engine between SIGTERM and SIGKILL (sapporo's default is 30). */
@@ -53,7 +50,8 @@ const run = promisify(execFile);
 /** The venv's sapporo, installing it first when it is not there yet. */
 export async function ensureSapporo(): Promise<string> {
   const venv = await ensureVenvPackage({
-    venv: SAPPORO_VENV,
+    name: 'sapporo',
+    venv: process.env.SAPPORO_VENV,
     spec: `sapporo==${SAPPORO_VERSION}`,
     executable: 'sapporo',
     python: process.env.SAPPORO_PYTHON,
@@ -90,7 +88,7 @@ export async function startSapporo(options: { startTimeoutMs?: number } = {}): P
   // Only our settings: SAPPORO_* from the environment would reconfigure it.
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('SAPPORO_')) env[key] = value;
-  env.PATH = `${path.join(SAPPORO_VENV, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`;
+  env.PATH = `${path.dirname(server)}${path.delimiter}${process.env.PATH ?? ''}`;
 
   const baseUrl = `http://127.0.0.1:${port}${URL_PREFIX}`;
   const peer = await startPeer({

@@ -1,7 +1,7 @@
 /**
  * Schemathesis (property-based testing of an API from its OpenAPI document), pinned, from PyPI,
- * installed once into a venv under `.cache/schemathesis-venv` (SCHEMATHESIS_VENV overrides the
- * place), as the tests' other Python peers are. Our own checks and hooks (schemathesis-hooks.py)
+ * installed once into a venv in the machine's cache (SCHEMATHESIS_VENV overrides the place), as the
+ * tests' other Python peers are (test/support/python-peer.ts). Our own checks and hooks (schemathesis-hooks.py)
  * are loaded into every run.
  */
 import { execFile } from 'node:child_process';
@@ -9,7 +9,6 @@ import path from 'node:path';
 import { ensureVenvPackage } from './python-peer';
 
 export const SCHEMATHESIS_VERSION = '4.32.5';
-export const SCHEMATHESIS_VENV = process.env.SCHEMATHESIS_VENV ?? path.resolve(__dirname, '../../.cache/schemathesis-venv');
 const HOOKS_FILE = path.join(__dirname, 'schemathesis-hooks.py');
 
 /**
@@ -43,7 +42,8 @@ export interface SchemathesisResult {
 /** The venv's schemathesis, installing it first when it is not there yet. */
 export async function ensureSchemathesis(): Promise<string> {
   const venv = await ensureVenvPackage({
-    venv: SCHEMATHESIS_VENV,
+    name: 'schemathesis',
+    venv: process.env.SCHEMATHESIS_VENV,
     spec: `schemathesis==${SCHEMATHESIS_VERSION}`,
     executable: 'schemathesis',
   });

@@ -2,8 +2,8 @@
  * A third-party GA4GH WES server for tests: `wes-service` 5.0 from PyPI (the GA4GH reference
  * implementation), with its cwltool backend, on loopback.
  *
- * It is installed, once, into a venv under `.cache/wes-service-venv`; a venv that has
- * `bin/wes-server` and the `.installed` marker is used as it is. Its cwltool backend runs the
+ * It is installed, once, into a venv in the machine's cache (test/support/python-peer.ts). Its
+ * cwltool backend runs the
  * `cwltool` found on PATH (scripts/engines.sh), without Docker.
  * Each server runs in a temp dir of its own (its runs go to `<dir>/workflows`, its temp files to
  * `<dir>/tmp`), in a process group of its own, so that stopping it ends everything it started
@@ -13,10 +13,7 @@ import path from 'node:path';
 import { freePort } from './free-port';
 import { ensureVenvPackage, makePeerDir, startPeer } from './python-peer';
 
-const root = path.resolve(__dirname, '../..');
-
 export const WES_SERVICE_VERSION = '5.0';
-export const WES_SERVICE_VENV = path.join(root, '.cache', 'wes-service-venv');
 
 export interface WesService {
   /** e.g. http://127.0.0.1:PORT/ga4gh/wes/v1 */
@@ -32,7 +29,7 @@ export interface WesService {
 /** The venv's wes-server, installing wes-service first when it is not there yet. */
 export async function ensureWesService(): Promise<string> {
   const venv = await ensureVenvPackage({
-    venv: WES_SERVICE_VENV,
+    name: 'wes-service',
     spec: `wes-service==${WES_SERVICE_VERSION}`,
     executable: 'wes-server',
   });

@@ -1,6 +1,6 @@
 /**
  * `rocrate-validator` (roc-validator on PyPI, CRS4's RO-Crate validator) for tests: installed once
- * into a venv under `.cache/roc-validator-venv` (ROC_VALIDATOR_VENV overrides the place), run
+ * into a venv in the machine's cache (test/support/python-peer.ts; ROC_VALIDATOR_VENV overrides the place), run
  * --offline against an HTTP cache seeded from test/fixtures/ro-crate-contexts/ with the JSON-LD
  * contexts a crate names, so that nothing is downloaded while it validates.
  */
@@ -15,7 +15,6 @@ const root = path.resolve(__dirname, '../../..');
 const run = promisify(execFile);
 
 export const ROC_VALIDATOR_VERSION = '0.13.0';
-const VENV = process.env.ROC_VALIDATOR_VENV ?? path.join(root, '.cache', 'roc-validator-venv');
 const CONTEXTS = path.join(root, 'test', 'fixtures', 'ro-crate-contexts');
 const CONTEXT_FILES: Record<string, string> = {
   'https://w3id.org/ro/crate/1.1/context': 'ro-crate-1.1.jsonld',
@@ -44,7 +43,12 @@ interface Report {
 
 /** Validates the crate unpacked in `dir` against `profile` (a validator profile id), every REQUIRED check. */
 export async function validateCrate(dir: string, profile = 'workflow-run-crate-0.5'): Promise<Validation> {
-  const venv = await ensureVenvPackage({ venv: VENV, spec: `roc-validator==${ROC_VALIDATOR_VERSION}`, executable: 'rocrate-validator' });
+  const venv = await ensureVenvPackage({
+    name: 'roc-validator',
+    venv: process.env.ROC_VALIDATOR_VENV,
+    spec: `roc-validator==${ROC_VALIDATOR_VERSION}`,
+    executable: 'rocrate-validator',
+  });
   const work = await mkdtemp(path.join(os.tmpdir(), 'roc-validator-'));
   try {
     const cache = path.join(work, 'http-cache');
