@@ -7,6 +7,7 @@
  */
 import { Failures, type BenchContext, type Figure } from '../lib/figure';
 import { measure, type Measure } from '../lib/report';
+import { waitForIdleMachine } from '../lib/quiet';
 import { startSapporoServer, type SapporoServer } from '../lib/sapporo';
 import { abba, alternate, closedLoop } from '../lib/schedule';
 import { seedReadModel } from '../lib/seed-read-model';
@@ -16,7 +17,7 @@ import { HELLO_CWL, POLL_MS, type RunRequest, type WesClient } from '../lib/wes-
 import { isTerminalWesState } from '../../domain/wes-state';
 
 const SIZES = {
-  full: { latencyRuns: 10, clients: [1, 4, 8], rampMs: 3_000, windowMs: 15_000, windowPairs: 2, stores: [1_000, 100_000], reads: 500 },
+  full: { latencyRuns: 10, clients: [1, 4, 8], rampMs: 3_000, windowMs: 15_000, windowPairs: 2, stores: [1_000, 100_000], reads: 2_000 },
   quick: { latencyRuns: 2, clients: [1, 4], rampMs: 1_000, windowMs: 4_000, windowPairs: 1, stores: [200, 1_000], reads: 30 },
 };
 /** Closed-loop clients ask after their run every 100 ms: ten times a second is what a WES client does. */
@@ -150,7 +151,9 @@ async function measureAgainst(context: BenchContext, peer: SapporoServer) {
     const after = await totals();
     for (const side of [WES, SAPPORO] as Side[])
       if (!(after[side] >= runs)) throw new Error(`${side} lists ${after[side]} runs after seeding ${runs}`);
+    await waitForIdleMachine();
     const status = await readLatency(clients, (side) => `/runs/${seed[side]}/status`, size.reads);
+    await waitForIdleMachine();
     const list = await readLatency(clients, () => LIST, size.reads);
     reads.push({ runs, totals: after, seedMs, status, list });
   }

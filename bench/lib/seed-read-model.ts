@@ -42,8 +42,9 @@ export async function seedReadModel(databaseUrl: string, templateRunId: string, 
       await client.query(`INSERT INTO ${table} SELECT ${columns} FROM ${table} t CROSS JOIN seed WHERE t.run_id = $1`, [templateRunId]);
     }
     await client.query('COMMIT');
-    // As autovacuum would after such a load: the planner sees the table as it now is.
-    for (const table of TABLES) await client.query(`ANALYZE ${table}`);
+    // What autovacuum does after such a load, done before the reads instead of during them: the
+    // planner sees the tables as they now are, and their pages are marked visible to all.
+    for (const table of TABLES) await client.query(`VACUUM (ANALYZE) ${table}`);
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
