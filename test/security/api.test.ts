@@ -133,8 +133,10 @@ describe('patterns of user schemas', () => {
     const answered = Date.now();
     await probe;
     expect(refused.body.msg).toMatch(/workflow_params\.code: must (match|be like)/);
-    expect(answered - started).toBeLessThan(500);
-    expect(servedMeanwhile - started).toBeLessThan(500);
+    // Backtracking would take minutes; a loaded machine (the cluster suites run beside) stretches
+    // a few milliseconds to hundreds.
+    expect(answered - started).toBeLessThan(5_000);
+    expect(servedMeanwhile - started).toBeLessThan(5_000);
   });
 
   test('a pattern RE2 cannot run is refused at submission, naming its key', async () => {
@@ -182,7 +184,7 @@ describe('patterns of a gate, at resume', () => {
       .post(`${API}/runs/${runId}/resume`)
       .send({ code: `${'a'.repeat(40)}!` })
       .expect(400);
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(refused.body).toEqual({ msg: 'gate: the input at code: must be like ^(a+)+$', status_code: 400 });
     expect((await client.get(`${API}/runs/${runId}/status`).expect(200)).body.state).toBe('PAUSED');
 
