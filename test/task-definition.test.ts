@@ -8,6 +8,7 @@ import { parseTaskDefinition } from '../src/task-definitions/parse-task-definiti
 import { TaskDefinitionError } from '../src/task-definitions/task-definition-error';
 import { TASK_SCHEMA, TASK_SCHEMA_ID } from '../src/task-definitions/task-schema';
 import { TASK_FORMAT_VERSION, type TaskDefinition } from '../domain/task-definition';
+import { cpuMsOf } from './support/thread-cpu';
 
 const EXAMPLES = path.resolve(__dirname, '../examples/tasks');
 const readExample = (name: string) => readFileSync(path.join(EXAMPLES, name), 'utf8');
@@ -37,14 +38,6 @@ function refusal(text: string): TaskDefinitionError {
     throw error;
   }
   throw new Error('the definition was accepted');
-}
-
-/** The CPU time `work` takes on this thread, in ms: what a definition costs, which a loaded machine does not stretch as it does wall time. */
-function cpuMsOf(work: () => void): number {
-  const started = process.threadCpuUsage();
-  work();
-  const { user, system } = process.threadCpuUsage(started);
-  return (user + system) / 1000;
 }
 
 describe('valid definitions', () => {

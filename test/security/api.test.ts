@@ -9,6 +9,7 @@ import { freePort } from '../support/free-port';
 import { dataOf, openStream } from '../support/sse';
 import { postRun, submitRun } from '../support/submit-run';
 import { taskDocument } from '../support/task-documents';
+import { cpuMsOf, threadCpuClock } from '../support/thread-cpu';
 import { runJob } from '../../src/task-definitions/reader-jobs';
 
 let api: ApiHarness;
@@ -30,7 +31,6 @@ const SIMULATED_RUN = {
   workflow_url: 'simulated:',
   workflow_params: { duration_ms: 0 },
 };
-const cpuMs = ({ user, system }: NodeJS.CpuUsage) => (user + system) / 1000;
 const totalRuns = async () => (await client.get(`${API}/runs`).expect(200)).body.total_runs as number;
 
 describe('requests from web pages', () => {
@@ -222,12 +222,10 @@ describe('reading task definitions', () => {
     // What one read costs the thread it runs on, measured on this one (the event loop's), warm.
     const readJob = { kind: 'task', text: maximal, source: 'task.yaml', workflowParams: {} } as const;
     expect(runJob(readJob)).toHaveProperty('done');
-    const readStarted = process.threadCpuUsage();
-    runJob(readJob);
-    const readCpuMs = cpuMs(process.threadCpuUsage(readStarted));
+    const readCpuMs = cpuMsOf(() => runJob(readJob));
 
     let reading = true;
-    const loopStarted = process.threadCpuUsage();
+    const loopCpu = threadCpuClock();
     const submissions = Promise.all(Array.from({ length: 5 }, () => submit().expect(200))).finally(() => (reading = false));
     let probes = 0;
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -238,7 +236,7 @@ describe('reading task definitions', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     await submissions;
-    const loopCpuMs = cpuMs(process.threadCpuUsage(loopStarted));
+    const loopCpuMs = loopCpu();
     // CPU time, not wall time: on a loaded machine (npm test runs the cluster suites beside) a probe
     // waits for the cores whatever the loop does. Held, the loop would spend 5 reads' CPU here; it
     // spends what the rest of the submissions and the probes cost (this process is API, client and

@@ -40,12 +40,26 @@ export interface VenvPackage {
  * scripts/install-engine.sh, under its lock: the cluster suites and the jest suites, which run at
  * once, install a venv once, and a half-done install is made again.
  */
-export async function ensureVenvPackage({ name, spec, executable, python, venv }: VenvPackage): Promise<string> {
+export function ensureVenvPackage({ name, spec, executable, python, venv }: VenvPackage): Promise<string> {
   const key = createHash('sha256')
     .update(`${spec}\n${python ?? ''}`)
     .digest('hex')
     .slice(0, 12);
   const dir = venv ?? path.join(userCacheDir(), 'venvs', `${name}-${key}`);
+  let ensuring = ensured.get(dir);
+  if (!ensuring) {
+    ensuring = install(dir, spec, executable, python, name);
+    ensured.set(dir, ensuring);
+    // A failed install is tried again by the next caller.
+    ensuring.catch(() => ensured.delete(dir));
+  }
+  return ensuring;
+}
+
+/** The venvs this process has made sure of: each is checked once, not at every server a test starts. */
+const ensured = new Map<string, Promise<string>>();
+
+async function install(dir: string, spec: string, executable: string, python: string | undefined, name: string): Promise<string> {
   await run('bash', [INSTALL_VENV, dir, spec], {
     env: { ...process.env, VENV_PYTHON: python ?? 'python3', VENV_WHAT: name },
     maxBuffer: 16 * 1024 * 1024,
